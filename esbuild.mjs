@@ -1,0 +1,44 @@
+// Bundles every entry point into dist/. Entries whose source does not exist yet are skipped.
+// Usage: node esbuild.mjs [--production] [--watch]
+import * as esbuild from 'esbuild';
+import { existsSync, mkdirSync } from 'node:fs';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+// binaryen and assemblyscript are ESM packages with large wasm payloads: load them from node_modules at run time.
+const nodeExternal = ['vscode', 'binaryen', 'assemblyscript', 'assemblyscript/asc', 'playwright-core'];
+
+/** @type {Array<{ in: string, out: string, platform: 'node' | 'browser' }>} */
+const entries = [
+  { in: 'client/extension.ts', out: 'extension', platform: 'node' },
+  { in: 'server/main.ts', out: 'server', platform: 'node' },
+  { in: 'runtime/cli/main.ts', out: 'cli', platform: 'node' },
+  { in: 'runtime/sandbox/agentWorker.ts', out: 'agentWorker', platform: 'node' },
+  { in: 'runtime/host/main.ts', out: 'runtimeHost', platform: 'node' },
+  { in: 'client/webview/main.ts', out: 'webview', platform: 'browser' },
+].filter((e) => existsSync(e.in));
+
+mkdirSync('dist', { recursive: true });
+
+const contexts = await Promise.all(entries.map((e) => esbuild.context({
+  entryPoints: [{ in: e.in, out: e.out }],
+  outdir: 'dist',
+  bundle: true,
+  platform: e.platform,
+  format: e.platform === 'node' ? 'cjs' : 'iife',
+  target: e.platform === 'node' ? 'node20' : 'es2022',
+  external: e.platform === 'node' ? nodeExternal : [],
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+  // Keep `import()` of ESM-only packages as a real dynamic import in the CJS bundle.
+  supported: { 'dynamic-import': true },
+})));
+
+if (watch) {
+  await Promise.all(contexts.map((c) => c.watch()));
+} else {
+  await Promise.all(contexts.map((c) => c.rebuild()));
+  await Promise.all(contexts.map((c) => c.dispose()));
+}

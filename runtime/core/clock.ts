@@ -1,0 +1,176 @@
+/**
+ * Clocks. Every timer in the runtime goes through one Clock, which keeps all pending timers in one min-heap
+ * (one shared timer structure, not a host timer per call). SimulatedClock makes tests deterministic and fast.
+ */
+export interface TimerHandle { readonly id: number }
+
+export interface Clock {
+  /** Milliseconds since the clock's epoch (the start of the run). */
+  now(): number;
+  /** Wall-clock time corresponding to now(), for ISO timestamps such as reply_by. */
+  wallTime(): number;
+  setTimer(delayMs: number, fn: () => void): TimerHandle;
+  clearTimer(handle: TimerHandle): void;
+}
+
+interface Timer { id: number; at: number; seq: number; fn: () => void }
+
+/** A binary min-heap of timers ordered by (at, seq), with lazy deletion. */
+class TimerHeap {
+  private heap: Timer[] = [];
+  private cancelled = new Set<number>();
+  private live = 0;
+
+  get size(): number { return this.live; }
+
+  push(t: Timer): void {
+    this.heap.push(t);
+    this.live++;
+    let i = this.heap.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (!less(this.heap[i], this.heap[p])) break;
+      [this.heap[i], this.heap[p]] = [this.heap[p], this.heap[i]];
+      i = p;
+    }
+  }
+
+  cancel(id: number): void {
+    if (!this.cancelled.has(id) && this.heap.some((t) => t.id === id)) { this.cancelled.add(id); this.live--; }
+  }
+
+  peek(): Timer | undefined {
+    this.dropCancelled();
+    return this.heap[0];
+  }
+
+  pop(): Timer | undefined {
+    this.dropCancelled();
+    const top = this.heap[0];
+    if (!top) return undefined;
+    this.removeTop();
+    this.live--;
+    return top;
+  }
+
+  private dropCancelled(): void {
+    while (this.heap.length && this.cancelled.has(this.heap[0].id)) {
+      this.cancelled.delete(this.heap[0].id);
+      this.removeTop();
+    }
+  }
+
+  private removeTop(): void {
+    const last = this.heap.pop()!;
+    if (!this.heap.length) return;
+    this.heap[0] = last;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1, r = l + 1;
+      let m = i;
+      if (l < this.heap.length && less(this.heap[l], this.heap[m])) m = l;
+      if (r < this.heap.length && less(this.heap[r], this.heap[m])) m = r;
+      if (m === i) return;
+      [this.heap[i], this.heap[m]] = [this.heap[m], this.heap[i]];
+      i = m;
+    }
+  }
+}
+
+function less(a: Timer, b: Timer): boolean { return a.at < b.at || (a.at === b.at && a.seq < b.seq); }
+
+/** A clock whose time moves only when the test says so. Timers fire in deadline order, ties in creation order. */
+export class SimulatedClock implements Clock {
+  private t = 0;
+  private nextId = 1;
+  private heap = new TimerHeap();
+
+  constructor(private readonly epochWallMs = Date.UTC(2026, 0, 1)) {}
+
+  now(): number { return this.t; }
+  wallTime(): number { return this.epochWallMs + this.t; }
+  get pendingTimers(): number { return this.heap.size; }
+
+  setTimer(delayMs: number, fn: () => void): TimerHandle {
+    const id = this.nextId++;
+    this.heap.push({ id, at: this.t + Math.max(0, delayMs), seq: id, fn });
+    return { id };
+  }
+
+  clearTimer(handle: TimerHandle): void { this.heap.cancel(handle.id); }
+
+  /** Advance time by `ms`, firing due timers in order; awaits microtasks between timers so promise chains settle. */
+  async advance(ms: number): Promise<void> {
+    const end = this.t + ms;
+    await settle();
+    for (let next = this.heap.peek(); next && next.at <= end; next = this.heap.peek()) {
+      this.heap.pop();
+      this.t = Math.max(this.t, next.at);
+      next.fn();
+      await settle();
+    }
+    this.t = end;
+    await settle();
+  }
+
+  /** Fire every pending timer (and timers they create) until none is left, up to `maxMs` of simulated time. */
+  async runAll(maxMs = 24 * 3600_000): Promise<void> {
+    const end = this.t + maxMs;
+    await settle();
+    for (let next = this.heap.peek(); next && next.at <= end; next = this.heap.peek()) {
+      this.heap.pop();
+      this.t = Math.max(this.t, next.at);
+      next.fn();
+      await settle();
+    }
+  }
+}
+
+/** Let pending promise callbacks (and the callbacks they schedule) run. */
+export async function settle(rounds = 20): Promise<void> {
+  for (let i = 0; i < rounds; i++) await new Promise<void>((r) => setImmediate(r));
+}
+
+/** The real clock: one host timer armed for the earliest deadline of the shared heap. */
+export class RealClock implements Clock {
+  private readonly start = performance.now();
+  private readonly epochWall = Date.now();
+  private nextId = 1;
+  private heap = new TimerHeap();
+  private armed: { at: number; handle: ReturnType<typeof setTimeout> } | undefined;
+
+  now(): number { return performance.now() - this.start; }
+  wallTime(): number { return this.epochWall + this.now(); }
+
+  setTimer(delayMs: number, fn: () => void): TimerHandle {
+    const id = this.nextId++;
+    this.heap.push({ id, at: this.now() + Math.max(0, delayMs), seq: id, fn });
+    this.arm();
+    return { id };
+  }
+
+  clearTimer(handle: TimerHandle): void {
+    this.heap.cancel(handle.id);
+    if (this.heap.size === 0 && this.armed) { clearTimeout(this.armed.handle); this.armed = undefined; }
+  }
+
+  private arm(): void {
+    const next = this.heap.peek();
+    if (!next) return;
+    if (this.armed && this.armed.at <= next.at) return;
+    if (this.armed) clearTimeout(this.armed.handle);
+    const handle = setTimeout(() => this.fire(), Math.max(0, next.at - this.now()));
+    handle.unref?.();
+    this.armed = { at: next.at, handle };
+  }
+
+  private fire(): void {
+    this.armed = undefined;
+    const now = this.now();
+    for (let next = this.heap.peek(); next && next.at <= now + 1; next = this.heap.peek()) {
+      this.heap.pop();
+      try { next.fn(); } catch { /* a timer callback must not break the others */ }
+    }
+    this.arm();
+  }
+}

@@ -1,0 +1,44 @@
+/** The runtime's core contracts: what an agent endpoint is and what handling a message produces (effects as data). */
+import type { FipaMessage, TraceEventInput } from '../../schemas';
+
+/** Something the agent asked the host to do while handling a message; the router performs it afterwards. */
+export type AgentEffect =
+  | { kind: 'send'; message: FipaMessage }
+  | { kind: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; text: string }
+  | { kind: 'subscribe'; topic: string; filter?: Record<string, unknown> }
+  | { kind: 'unsubscribe'; topic: string }
+  | { kind: 'blackboard_write'; key: string; value: unknown; expected_version?: number }
+  | { kind: 'blackboard_read'; key: string };
+
+/** Why handling a message failed. */
+export type AgentErrorKind =
+  | 'fuel_exhausted' | 'trap' | 'timeout' | 'memory_limit' | 'oversized_output' | 'bad_output' | 'crashed' | 'not_running';
+
+export interface AgentError { kind: AgentErrorKind; message: string }
+
+export interface AgentUsage { fuel: number; memoryBytes: number; durationMs: number }
+
+export type AgentResult =
+  | { ok: true; effects: AgentEffect[]; usage: AgentUsage }
+  | { ok: false; error: AgentError; usage: AgentUsage };
+
+/** Anything the router can deliver to: a sandboxed wasm agent, or a built-in (in-process) agent. */
+export interface AgentEndpoint {
+  readonly name: string;
+  /** Handle one message; never throws: failures come back as `{ ok: false }`. */
+  handle(message: FipaMessage): Promise<AgentResult>;
+  /** Release everything the agent holds (worker, memory). */
+  dispose(): Promise<void>;
+}
+
+/** Where trace events go; the sink numbers and timestamps them. */
+export interface TraceSink { emit(event: TraceEventInput): void }
+
+export interface Logger {
+  debug(text: string): void;
+  info(text: string): void;
+  warn(text: string): void;
+  error(text: string): void;
+}
+
+export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };

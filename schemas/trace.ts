@@ -1,0 +1,40 @@
+/** Trace events: one per runtime step, written as JSONL, drawn by the inspector. Mirrors trace-event.schema.json. */
+import type { FipaMessage } from './index';
+
+export type AgentState = 'unloaded' | 'loaded' | 'running' | 'draining' | 'stopped' | 'failed';
+export type BreakerState = 'closed' | 'open' | 'half_open';
+
+interface Base { seq: number; t: number }
+
+export type TraceEvent = Base & (
+  | { type: 'run_started'; name: string; agents: string[] }
+  | { type: 'run_ended'; reason: string; delivered: number; dropped: number; timeouts: number }
+  | { type: 'agent_state'; agent: string; from: AgentState; to: AgentState; reason?: string }
+  | { type: 'agent_usage'; agent: string; fuel: number; memory_bytes: number; duration_ms: number }
+  | { type: 'agent_log'; agent: string; level: 'debug' | 'info' | 'warn' | 'error'; text: string }
+  | { type: 'message_sent'; id: string; message: FipaMessage; to: string[] }
+  | { type: 'message_delivered'; id: string; to: string }
+  | { type: 'message_dropped'; id?: string; to?: string; reason: string; message?: FipaMessage }
+  | { type: 'timeout'; conversation_id?: string; waiting: string; reply_with?: string; deadline: number }
+  | { type: 'protocol_violation'; conversation_id?: string; protocol: string; message: FipaMessage; expected: string }
+  | { type: 'conversation_ended'; conversation_id: string; outcome: string }
+  | { type: 'subscription'; agent: string; topic: string; action: 'subscribe' | 'unsubscribe' }
+  | { type: 'blackboard_write'; key: string; version: number; author: string; accepted: boolean }
+  | { type: 'auction_round'; auction_id: string; kind: 'english' | 'dutch' | 'vickrey'; round: number; price: number; bids: Array<{ bidder: string; amount: number }>; leader?: string }
+  | { type: 'auction_result'; auction_id: string; kind: 'english' | 'dutch' | 'vickrey'; winner?: string; price?: number; reason: string }
+  | { type: 'contract_net_proposals'; conversation_id: string; proposals: Array<{ agent: string; content: unknown; late?: boolean }> }
+  | { type: 'contract_net_award'; conversation_id: string; winner?: string; policy: string; reason: string }
+  | { type: 'bargaining_round'; conversation_id: string; round: number; from: string; offer: unknown }
+  | { type: 'bargaining_result'; conversation_id: string; agreed: boolean; terms?: unknown; reason: string }
+  | { type: 'breaker_state'; route: string; from: BreakerState; to: BreakerState; failures: number }
+  | { type: 'retry'; route: string; attempt: number; delay_ms: number; error: string }
+  | { type: 'bulkhead_rejected'; route: string; active: number; queued: number }
+  | { type: 'pipeline_stage'; pipeline: string; stage: string; status: 'started' | 'completed' | 'failed' | 'skipped'; error?: string; output?: unknown }
+  | { type: 'pipeline_result'; pipeline: string; ok: boolean; failed_stage?: string; error?: string; output?: unknown }
+  | { type: 'saga_step'; saga: string; step: string; action: 'run' | 'compensate'; ok: boolean; error?: string }
+  | { type: 'scatter_gather_result'; pipeline: string; stage: string; policy: string; answered: string[]; missing: string[] }
+);
+
+export type TraceEventType = TraceEvent['type'];
+/** A trace event before the trace writer numbers and timestamps it. */
+export type TraceEventInput = TraceEvent extends infer E ? (E extends TraceEvent ? Omit<E, 'seq' | 't'> : never) : never;
