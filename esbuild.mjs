@@ -5,6 +5,10 @@ import { existsSync, mkdirSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
+// --outdir=DIR (default dist) and --only=name,name let parallel work build without clobbering dist/.
+const arg = (name) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+const outdir = arg('outdir') ?? 'dist';
+const only = arg('only')?.split(',');
 
 // binaryen and assemblyscript are ESM packages with large wasm payloads: load them from node_modules at run time.
 const nodeExternal = ['vscode', 'binaryen', 'assemblyscript', 'assemblyscript/asc', 'playwright-core'];
@@ -17,13 +21,13 @@ const entries = [
   { in: 'runtime/sandbox/agentWorker.ts', out: 'agentWorker', platform: 'node' },
   { in: 'runtime/host/main.ts', out: 'runtimeHost', platform: 'node' },
   { in: 'client/webview/main.ts', out: 'webview', platform: 'browser' },
-].filter((e) => existsSync(e.in));
+].filter((e) => existsSync(e.in) && (!only || only.includes(e.out)));
 
-mkdirSync('dist', { recursive: true });
+mkdirSync(outdir, { recursive: true });
 
 const contexts = await Promise.all(entries.map((e) => esbuild.context({
   entryPoints: [{ in: e.in, out: e.out }],
-  outdir: 'dist',
+  outdir,
   bundle: true,
   platform: e.platform,
   format: e.platform === 'node' ? 'cjs' : 'iife',

@@ -42,3 +42,22 @@ export interface Logger {
 }
 
 export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+
+/** What coordinators, protocols and workflows need of the router (implemented by the Runtime). */
+export interface MessageBus {
+  /** Route a message (its sender may be a built-in agent or an outside party). Never throws; failures become trace events. */
+  send(message: FipaMessage): void;
+  /**
+   * Send and wait for the reply: the first message whose in_reply_to equals the request's reply_with (filled in
+   * with a fresh id if missing). Rejects with a RequestTimeoutError after `timeoutMs` (default 30 s, or reply_by).
+   */
+  request(message: FipaMessage, options?: { timeoutMs?: number }): Promise<FipaMessage>;
+}
+
+/** Raised by MessageBus.request when no reply came in time. */
+export class RequestTimeoutError extends Error {
+  constructor(readonly receiver: string, readonly timeoutMs: number, readonly conversationId?: string) {
+    super(`no reply from ${receiver} within ${timeoutMs} ms`);
+    this.name = 'RequestTimeoutError';
+  }
+}
