@@ -61,3 +61,17 @@ export class RequestTimeoutError extends Error {
     this.name = 'RequestTimeoutError';
   }
 }
+
+/** What a coordinator (contract net manager, auctioneer, pipeline executor, ...) gets from the runtime. */
+export interface CoordinationContext {
+  bus: MessageBus;
+  clock: import('./clock').Clock;
+  trace: TraceSink;
+  random: import('./random').Random;
+  logger: Logger;
+  /** Register a built-in, in-process agent (e.g. a coordinator) so messages addressed to it reach it. */
+  addAgent(endpoint: AgentEndpoint): void;
+  removeAgent(name: string): void;
+  /** Names of the agents currently running (for broadcast-like patterns and discovery). */
+  agentNames(): string[];
+}
