@@ -16,6 +16,8 @@ export default tseslint.config(
     },
   },
   { files: ['schemas/**/*.ts'], rules: restrict([{ group: ['../*', 'vscode*', 'ajv*', 'yaml', 'jsonc-parser', 'node:*'], message: 'schemas/ is the contract: it imports nothing.' }]) },
+  // Protocol files may use the schema types next door (../trace, ../index), still nothing outside schemas/.
+  { files: ['schemas/protocol/**/*.ts'], rules: restrict([{ group: ['../../*', 'vscode*', 'ajv*', 'yaml', 'jsonc-parser', 'node:*'], message: 'schemas/ is the contract: it imports nothing outside schemas/.' }]) },
   {
     files: ['runtime/**/*.ts'],
     ignores: ['runtime/node/**', 'runtime/cli/**', 'runtime/host/**', 'runtime/sandbox/worker*/**', 'runtime/sandbox/agentWorker.ts', 'runtime/sandbox/workerPool.ts', 'runtime/build/**'],

@@ -90,6 +90,8 @@ export class SimulatedClock implements Clock {
   now(): number { return this.t; }
   wallTime(): number { return this.epochWallMs + this.t; }
   get pendingTimers(): number { return this.heap.size; }
+  /** When the earliest pending timer is due (clock time), or undefined when none is pending. */
+  nextDeadline(): number | undefined { return this.heap.peek()?.at; }
 
   setTimer(delayMs: number, fn: () => void): TimerHandle {
     const id = this.nextId++;
@@ -150,8 +152,9 @@ export class RealClock implements Clock {
   }
 
   clearTimer(handle: TimerHandle): void {
+    // The host timer stays armed even when the heap empties: disarming and re-arming it for every short-lived
+    // timeout would make one host timer per call after all. A stale wake-up finds nothing due and re-arms (unref'd).
     this.heap.cancel(handle.id);
-    if (this.heap.size === 0 && this.armed) { clearTimeout(this.armed.handle); this.armed = undefined; }
   }
 
   private arm(): void {

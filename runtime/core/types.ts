@@ -12,7 +12,13 @@ export type AgentEffect =
 
 /** Why handling a message failed. */
 export type AgentErrorKind =
-  | 'fuel_exhausted' | 'trap' | 'timeout' | 'memory_limit' | 'oversized_output' | 'bad_output' | 'crashed' | 'not_running';
+  | 'fuel_exhausted' | 'trap' | 'timeout' | 'memory_limit' | 'oversized_output' | 'bad_output' | 'crashed' | 'not_running'
+  /** The incoming message is above the agent's max_message_bytes. */
+  | 'oversized_input'
+  /** The agent could not make sense of the message (ABI: caxton_handle returned 1); the router answers the sender with not_understood. */
+  | 'bad_input'
+  /** The agent's bounded mailbox is full: backpressure, the sender should retry later. */
+  | 'mailbox_full';
 
 export interface AgentError { kind: AgentErrorKind; message: string }
 
@@ -74,4 +80,24 @@ export interface CoordinationContext {
   removeAgent(name: string): void;
   /** Names of the agents currently running (for broadcast-like patterns and discovery). */
   agentNames(): string[];
+}
+
+/** One blackboard entry: its value, version (1 on first write), author and time of the last write (clock ms). */
+export interface BlackboardEntry { key: string; value: unknown; version: number; author: string; updatedAt: number }
+
+/** The outcome of a blackboard write (optimistic concurrency: a given expected version must match; 0 = create only). */
+export type BlackboardWriteResult =
+  | { ok: true; entry: BlackboardEntry }
+  | { ok: false; reason: 'conflict'; key: string; expectedVersion?: number; currentVersion: number; entry?: BlackboardEntry }
+  | { ok: false; reason: 'denied'; key: string; message: string };
+
+/**
+ * The blackboard as the router sees it (implemented in runtime/protocols/blackboard*). The router performs agents'
+ * granted blackboard_read/blackboard_write effects through it; the service emits the `blackboard_write` trace
+ * event itself. A read result goes back to the agent as an `inform` from the runtime (ontology `caxton-blackboard`,
+ * content `{ key, found, value, version, author }`); a refused write as a `failure` with the result as content.
+ */
+export interface BlackboardService {
+  read(key: string, reader: string): BlackboardEntry | undefined;
+  write(key: string, value: unknown, author: string, expectedVersion?: number): BlackboardWriteResult;
 }

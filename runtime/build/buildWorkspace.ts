@@ -1,0 +1,89 @@
+/** `caxton build`: compile every agent whose manifest names an AssemblyScript source. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { buildAgentSource, BuildDiagnostic, BuildOptions } from './buildAgentSource';
+
+export interface WorkspaceBuildEntry {
+  manifestPath: string;
+  name: string;
+  source: string;
+  outWasm: string;
+  ok: boolean;
+  diagnostics: BuildDiagnostic[];
+}
+
+export interface WorkspaceBuildResult { ok: boolean; agents: WorkspaceBuildEntry[] }
+
+const SKIP_DIRS = new Set(['node_modules', 'build', '.git', 'out', 'dist']);
+
+/** Every `*.agent.yaml` under `folder` (skipping node_modules, build and output folders), sorted. */
+export function findManifests(folder: string): string[] {
+  const found: string[] = [];
+  const walk = (dir: string): void => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      if (entry.isDirectory()) {
+        if (!SKIP_DIRS.has(entry.name) && !entry.name.startsWith('.') && !/^(out|dist)-/.test(entry.name)) walk(path.join(dir, entry.name));
+      } else if (entry.name.endsWith('.agent.yaml')) {
+        found.push(path.join(dir, entry.name));
+      }
+    }
+  };
+  walk(path.resolve(folder));
+  return found.sort();
+}
+
+/**
+ * Where the module of a manifest is: a `.wasm` is used as written (relative to the manifest); a `.ts` source
+ * is built to `<manifest folder>/build/<agent name>.wasm`.
+ */
+export function builtModulePath(manifestPath: string, manifest: { name: string; module: string }): string {
+  const dir = path.dirname(path.resolve(manifestPath));
+  if (manifest.module.endsWith('.wasm')) return path.resolve(dir, manifest.module);
+  return path.join(dir, 'build', `${manifest.name}.wasm`);
+}
+
+/** Build every AssemblyScript agent in `folder`; manifests that name a `.wasm` are left alone. */
+export async function buildWorkspace(folder: string, opts: BuildOptions = {}): Promise<WorkspaceBuildResult> {
+  const agents: WorkspaceBuildEntry[] = [];
+  for (const manifestPath of findManifests(folder)) {
+    let manifest: { name?: unknown; module?: unknown };
+    try {
+      manifest = parseYaml(fs.readFileSync(manifestPath, 'utf8')) ?? {};
+    } catch (e) {
+      const message = `not valid YAML: ${(e as Error).message.split('\n')[0]}`;
+      agents.push({ manifestPath, name: path.basename(manifestPath), source: '', outWasm: '', ok: false, diagnostics: [diag(manifestPath, message)] });
+      continue;
+    }
+    if (typeof manifest.name !== 'string' || typeof manifest.module !== 'string') {
+      const message = 'a manifest needs `name` and `module` (see schemas/agent.schema.json)';
+      agents.push({ manifestPath, name: path.basename(manifestPath), source: '', outWasm: '', ok: false, diagnostics: [diag(manifestPath, message)] });
+      continue;
+    }
+    if (!manifest.module.endsWith('.ts')) continue;
+    const source = path.resolve(path.dirname(manifestPath), manifest.module);
+    const outWasm = builtModulePath(manifestPath, { name: manifest.name, module: manifest.module });
+    const result = await buildAgentSource(source, outWasm, opts);
+    agents.push({ manifestPath, name: manifest.name, source, outWasm, ok: result.ok, diagnostics: result.diagnostics });
+  }
+  return { ok: agents.every((a) => a.ok), agents };
+}
+
+function diag(file: string, message: string): BuildDiagnostic {
+  return { file, line: 1, column: 1, severity: 'error', message, text: `${file}:1:1: ${message}` };
+}
+
+/**
+ * The module bytes for a manifest (see builtModulePath), with the path for error messages. Throws an Error
+ * naming the file and the fix when a `.ts` agent has not been built or a `.wasm` is missing.
+ */
+export function readAgentModule(manifestPath: string, manifest: { name: string; module: string }): { wasmPath: string; wasm: Uint8Array } {
+  const wasmPath = builtModulePath(manifestPath, manifest);
+  if (!fs.existsSync(wasmPath)) {
+    const fix = manifest.module.endsWith('.ts')
+      ? `run \`caxton build ${path.dirname(manifestPath)}\` to compile ${manifest.module}`
+      : `check \`module: ${manifest.module}\``;
+    throw new Error(`${manifestPath}: module ${wasmPath} not found; ${fix}`);
+  }
+  return { wasmPath, wasm: fs.readFileSync(wasmPath) };
+}

@@ -1,0 +1,47 @@
+/**
+ * The worker thread that runs agents (never the router's thread). It holds instances by agent id and
+ * answers one request at a time; the pool on the other side enforces the wall-clock deadline by terminating it.
+ */
+import { parentPort } from 'node:worker_threads';
+import type { FromWorker, ToWorker } from './workerProtocol';
+import { AgentInstance } from './agentInstance';
+
+const instances = new Map<string, AgentInstance>();
+const port = parentPort;
+
+function reply(msg: FromWorker): void { port!.postMessage(msg); }
+
+function onMessage(msg: ToWorker): void {
+  switch (msg.type) {
+    case 'load': {
+      instances.delete(msg.agent);
+      const created = AgentInstance.create({ name: msg.name, module: msg.module, grants: msg.grants, limits: msg.limits, seed: msg.seed, metered: msg.metered });
+      if (created instanceof AgentInstance) {
+        instances.set(msg.agent, created);
+        reply({ type: 'loaded', id: msg.id, memoryBytes: created.memoryBytes });
+      } else {
+        reply({ type: 'load_failed', id: msg.id, error: created });
+      }
+      return;
+    }
+    case 'handle': {
+      const inst = instances.get(msg.agent);
+      if (!inst) {
+        reply({ type: 'result', id: msg.id, ok: false, error: { kind: 'not_running', message: 'no instance loaded' }, usage: { fuel: 0, memoryBytes: 0, durationMs: 0 } });
+        return;
+      }
+      const result = inst.handle(msg.message, msg.now);
+      // A failed call may leave the instance half-way through an update: never reuse it. `bad_input` is the
+      // agent's own orderly answer (caxton_handle returned 1), so that instance stays.
+      if (!result.ok && result.error.kind !== 'bad_input') instances.delete(msg.agent);
+      reply({ type: 'result', id: msg.id, ...result });
+      return;
+    }
+    case 'unload':
+      instances.delete(msg.agent);
+      reply({ type: 'unloaded', id: msg.id });
+      return;
+  }
+}
+
+if (port) port.on('message', onMessage);

@@ -1,0 +1,108 @@
+/**
+ * Public entry of the sandbox: load untrusted WebAssembly agents (Agent ABI v1, docs/agent-abi.md) and run them
+ * in worker threads under fuel, memory and wall-clock limits. Options are normalised and checked here.
+ */
+import type { AgentManifest, HostGrant } from '../../schemas';
+import { RealClock, type Clock } from '../core/clock';
+import { AgentLoadError } from './errors';
+import { resolveLimits, resolveRestart, type SandboxLimits } from './limits';
+import { prepareModule } from './prepareModule';
+import { WasmAgent } from './wasmAgent';
+import { WorkerPool, type WorkerPoolOptions } from './workerPool';
+import type { StateChange } from './lifecycle';
+import type { WasmModule } from './wasmApi';
+
+export { AgentLoadError } from './errors';
+export { WasmAgent } from './wasmAgent';
+export type { AgentTotals } from './wasmAgent';
+export { WorkerPool, defaultWorkerScript } from './workerPool';
+export type { WorkerPoolOptions } from './workerPool';
+export { DEFAULT_LIMITS, DEFAULT_RESTART, parseBytes, resolveLimits, resolveRestart } from './limits';
+export type { SandboxLimits, RestartPolicy } from './limits';
+export { canTransition, TRANSITIONS, IllegalTransitionError } from './lifecycle';
+export type { StateChange } from './lifecycle';
+
+export interface LoadWasmAgentOptions {
+  /** The agent's manifest (schemas/agent.schema.json); its name is the agent's address. */
+  manifest: AgentManifest;
+  /** Where the manifest is, for error messages. */
+  manifestPath?: string;
+  /** The module's bytes. */
+  wasm: Uint8Array;
+  /** The module's path, for error messages (default: the manifest's `module`). */
+  wasmPath?: string;
+  /** The runtime clock: `now` inside the agent and restart backoff follow it (default: a RealClock). */
+  clock?: Clock;
+  /** Run seed; each agent's `random` is seeded from it and the agent's name. Default 0. */
+  seed?: number;
+  /** Overrides on top of the manifest's limits and the defaults. */
+  limits?: Partial<SandboxLimits>;
+  /** A shared worker pool; without one the agent gets a worker of its own (disposed with it). */
+  pool?: WorkerPool;
+  /** Options for the agent's own worker when no pool is given. */
+  worker?: WorkerPoolOptions;
+  /** Lifecycle changes, for `agent_state` trace events. */
+  onStateChange?: (change: StateChange) => void;
+  /** Tests only: run without fuel metering, to exercise the wall-clock backstop. */
+  unsafeDisableMetering?: boolean;
+}
+
+const GRANTS: readonly HostGrant[] = ['blackboard_read', 'blackboard_write', 'subscribe'];
+const NAME = /^[A-Za-z_][A-Za-z0-9_.@:-]*$/;
+let nextAgentId = 1;
+
+/** Check and normalise the options; throws AgentLoadError naming the manifest and the fix. */
+function normalise(options: LoadWasmAgentOptions): { manifest: AgentManifest; file: string; limits: SandboxLimits; grants: HostGrant[]; seed: number } {
+  const where = options?.manifestPath ?? 'agent options';
+  const bad = (problem: string, fix: string): never => { throw new AgentLoadError(where, problem, fix); };
+  if (!options || typeof options !== 'object') bad('is missing', 'pass { manifest, wasm }');
+  const { manifest, wasm } = options;
+  if (!manifest || typeof manifest !== 'object') bad('has no manifest', 'pass the parsed *.agent.yaml as `manifest`');
+  if (typeof manifest.name !== 'string' || !NAME.test(manifest.name)) bad(`has an invalid agent name ${JSON.stringify(manifest.name)}`, 'use letters, digits and _.@:- starting with a letter or _');
+  if (!(wasm instanceof Uint8Array)) bad('has no module bytes', 'pass the .wasm file contents as `wasm` (a Uint8Array)');
+  const grants = manifest.host_functions ?? [];
+  if (!Array.isArray(grants)) bad('has `host_functions` that is not a list', `list some of ${GRANTS.join(', ')}`);
+  for (const g of grants) if (!GRANTS.includes(g)) bad(`grants unknown host function ${JSON.stringify(g)}`, `grant only ${GRANTS.join(', ')}`);
+  const seed = options.seed ?? 0;
+  if (!Number.isFinite(seed)) bad(`has a non-numeric seed ${String(seed)}`, 'pass a number');
+  let limits: SandboxLimits;
+  try {
+    limits = resolveLimits(manifest, options.limits);
+    resolveRestart(manifest);
+  } catch (e) {
+    return bad(`has invalid limits: ${(e as Error).message}`, 'fix `limits` / `restart` in the manifest');
+  }
+  return { manifest, file: options.wasmPath ?? manifest.module ?? '(module)', limits: limits!, grants: [...grants], seed };
+}
+
+function agentSeed(seed: number, name: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193);
+  return (h ^ Math.floor(seed)) >>> 0;
+}
+
+/**
+ * Load, check, meter and start a wasm agent (state: running). Throws AgentLoadError for a module that may not
+ * run (forbidden import, missing export, malformed bytes, memory above the cap, start function failing).
+ */
+export async function loadWasmAgent(options: LoadWasmAgentOptions): Promise<WasmAgent> {
+  const { manifest, file, limits, grants, seed } = normalise(options);
+  const metered = !options.unsafeDisableMetering;
+  const check = { file, manifestPath: options.manifestPath, grants, memoryBytes: limits.memoryBytes, maxModuleBytes: limits.maxModuleBytes };
+  const prepare = async (bytes: Uint8Array): Promise<WasmModule> =>
+    (await prepareModule(bytes, check, { fuel: limits.fuelPerMessage, metered })).module;
+  const module = await prepare(options.wasm);
+  const ownsPool = !options.pool;
+  const pool = options.pool ?? new WorkerPool(options.worker);
+  const agent = new WasmAgent({
+    name: manifest.name, id: `${manifest.name}#${nextAgentId++}`, module, grants, limits,
+    restart: resolveRestart(manifest), seed: agentSeed(seed, manifest.name), metered,
+    clock: options.clock ?? new RealClock(), pool, ownsPool, prepare, onStateChange: options.onStateChange,
+  });
+  const error = await agent.start();
+  if (error) {
+    await agent.dispose();
+    throw new AgentLoadError(file, `failed while starting (${error.kind}: ${error.message})`, 'fix the module\'s start code (top-level statements)', options.manifestPath);
+  }
+  return agent;
+}

@@ -1,0 +1,86 @@
+/** Sandbox limits: defaults, and the manifest's `limits`/`restart` turned into numbers (deny by default). */
+import type { AgentManifest } from '../../schemas';
+import { parseDuration } from '../core/duration';
+
+export const WASM_PAGE = 65536;
+
+export interface SandboxLimits {
+  /** Linear memory cap in bytes (a multiple of 64 KiB). */
+  memoryBytes: number;
+  /** Metered fuel one message may use. */
+  fuelPerMessage: number;
+  /** Wall-clock backstop for one message, in ms. */
+  timeoutMs: number;
+  /** Largest message in or out, in bytes of UTF-8 JSON. */
+  maxMessageBytes: number;
+  /** Total bytes an agent may emit (sends + logs) while handling one message. */
+  maxOutputBytes: number;
+  /** Sends allowed while handling one message (a send storm beyond it fails the message). */
+  maxSendsPerMessage: number;
+  /** Messages queued for the agent before `handle` answers `mailbox_full`. */
+  mailbox: number;
+  /** Largest module accepted, in bytes. */
+  maxModuleBytes: number;
+}
+
+export interface RestartPolicy { policy: 'reset' | 'fail'; maxRestarts: number; backoffMs: number }
+
+export const DEFAULT_LIMITS: Readonly<SandboxLimits> = {
+  memoryBytes: 16 * 1024 * 1024,
+  fuelPerMessage: 10_000_000,
+  timeoutMs: 1000,
+  maxMessageBytes: 1_000_000,
+  maxOutputBytes: 4 * 1024 * 1024,
+  maxSendsPerMessage: 100,
+  mailbox: 1000,
+  maxModuleBytes: 16 * 1024 * 1024,
+};
+
+export const DEFAULT_RESTART: Readonly<RestartPolicy> = { policy: 'reset', maxRestarts: 5, backoffMs: 0 };
+
+const UNIT: Record<string, number> = { B: 1, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3 };
+
+/** `16MiB`, `65536` or `512KiB` to bytes; throws with the accepted forms. */
+export function parseBytes(value: number | string, where: string): number {
+  if (typeof value === 'number' && Number.isInteger(value) && value > 0) return value;
+  const m = typeof value === 'string' ? /^([0-9]+)(KiB|MiB|GiB|B)$/.exec(value.trim()) : null;
+  if (!m) throw new Error(`${where}: invalid size ${JSON.stringify(value)}; write bytes or a string such as '16MiB', '512KiB'`);
+  return Number(m[1]) * UNIT[m[2]];
+}
+
+/** The manifest's limits over the defaults, then explicit overrides; memory rounded down to whole pages. */
+export function resolveLimits(manifest: AgentManifest, overrides: Partial<SandboxLimits> = {}): SandboxLimits {
+  const l = manifest.limits ?? {};
+  const resolved: SandboxLimits = {
+    ...DEFAULT_LIMITS,
+    ...(l.memory !== undefined ? { memoryBytes: parseBytes(l.memory, 'limits.memory') } : {}),
+    ...(l.fuel_per_message !== undefined ? { fuelPerMessage: l.fuel_per_message } : {}),
+    ...(l.timeout !== undefined ? { timeoutMs: parseDuration(l.timeout, 'limits.timeout') } : {}),
+    ...(l.max_message_bytes !== undefined ? { maxMessageBytes: l.max_message_bytes } : {}),
+    ...(l.mailbox !== undefined ? { mailbox: l.mailbox } : {}),
+    ...overrides,
+  };
+  for (const [key, value] of Object.entries(resolved)) {
+    if (!Number.isFinite(value) || value <= 0) throw new Error(`limit ${key} must be a positive number, got ${value}`);
+  }
+  resolved.memoryBytes = Math.max(WASM_PAGE, Math.floor(resolved.memoryBytes / WASM_PAGE) * WASM_PAGE);
+  resolved.memoryBytes = Math.min(resolved.memoryBytes, 4 * 1024 ** 3 - WASM_PAGE);
+  resolved.fuelPerMessage = Math.min(Math.floor(resolved.fuelPerMessage), Number.MAX_SAFE_INTEGER);
+  return resolved;
+}
+
+/** The manifest's restart policy over the defaults. */
+export function resolveRestart(manifest: AgentManifest): RestartPolicy {
+  const r = manifest.restart ?? {};
+  return {
+    policy: r.policy ?? DEFAULT_RESTART.policy,
+    maxRestarts: r.max_restarts ?? DEFAULT_RESTART.maxRestarts,
+    backoffMs: r.backoff !== undefined ? parseDuration(r.backoff, 'restart.backoff') : DEFAULT_RESTART.backoffMs,
+  };
+}
+
+/** Delay before restart number `n` (1-based): the backoff doubled per restart, at most 30 s. */
+export function restartDelay(policy: RestartPolicy, n: number): number {
+  if (policy.backoffMs <= 0) return 0;
+  return Math.min(30_000, policy.backoffMs * 2 ** Math.max(0, n - 1));
+}

@@ -1,0 +1,101 @@
+/**
+ * Deterministic fuel metering, injected at load time with binaryen: a mutable i64 global (exported as
+ * `caxton_fuel`) is charged at every function entry and at every loop header by the static size of the code
+ * entered (the expressions of that body outside nested loops). When it drops below zero the module traps
+ * with `unreachable`; the host tells that trap from others by reading the global.
+ */
+type Binaryen = typeof import('binaryen', { with: { 'resolution-mode': 'import' } }).default;
+/** Expression setters binaryen.js has at run time but its typings omit. */
+interface Setters { Loop: { setBody(loop: number, body: number): void }; Function: { setBody(fn: number, body: number): void } }
+
+export const FUEL_EXPORT = 'caxton_fuel';
+const FUEL_GLOBAL = 'caxton$fuel';
+
+let binaryenPromise: Promise<Binaryen> | undefined;
+/** binaryen is ESM-only and large: load it once, lazily. */
+export function loadBinaryen(): Promise<Binaryen> {
+  binaryenPromise ??= import('binaryen').then((m) => m.default);
+  return binaryenPromise;
+}
+
+/** Raised when the module uses an instruction the metering does not understand (and so cannot bound). */
+export class UnsupportedInstructionError extends Error {
+  constructor(readonly functionName: string, readonly expressionId: number) {
+    super(`function ${functionName} uses an instruction the fuel metering does not support (binaryen expression id ${expressionId})`);
+  }
+}
+
+function childFields(b: Binaryen): Map<number, readonly string[]> {
+  return new Map<number, readonly string[]>([
+    [b.BlockId, ['children']], [b.IfId, ['condition', 'ifTrue', 'ifFalse']], [b.LoopId, ['body']],
+    [b.BreakId, ['condition', 'value']], [b.SwitchId, ['condition', 'value']], [b.CallId, ['operands']],
+    [b.CallIndirectId, ['target', 'operands']], [b.LocalGetId, []], [b.LocalSetId, ['value']],
+    [b.GlobalGetId, []], [b.GlobalSetId, ['value']], [b.LoadId, ['ptr']], [b.StoreId, ['ptr', 'value']],
+    [b.ConstId, []], [b.UnaryId, ['value']], [b.BinaryId, ['left', 'right']], [b.SelectId, ['ifTrue', 'ifFalse', 'condition']],
+    [b.DropId, ['value']], [b.ReturnId, ['value']], [b.MemorySizeId, []], [b.MemoryGrowId, ['delta']],
+    [b.NopId, []], [b.UnreachableId, []], [b.MemoryInitId, ['dest', 'offset', 'size']], [b.DataDropId, []],
+    [b.MemoryCopyId, ['dest', 'source', 'size']], [b.MemoryFillId, ['dest', 'value', 'size']],
+  ]);
+}
+
+/**
+ * Instrument `bytes` with fuel metering. `initialFuel` is what the start function (run at instantiation) may
+ * use; the host sets the global before every message.
+ */
+export async function instrumentFuel(bytes: Uint8Array, initialFuel: number): Promise<Uint8Array> {
+  const b = await loadBinaryen();
+  // Exactly the features the metering understands: anything else fails the walk or the validation below.
+  const F = b.Features;
+  const features = F.MutableGlobals | F.SignExt | F.NontrappingFPToInt | F.BulkMemory | F.BulkMemoryOpt | F.Multivalue | F.CallIndirectOverlong;
+  const mod = b.readBinary(bytes);
+  try {
+    mod.setFeatures(features);
+    const fields = childFields(b);
+    const set = b as unknown as Setters;
+    const i64 = b.i64;
+    const fuel = Math.max(0, Math.floor(initialFuel));
+    // binaryen 132's i64.const takes one bigint (its typings still say low/high words).
+    const i64const = (v: number): number => (mod.i64.const as unknown as (v: bigint) => number)(BigInt(v));
+    mod.addGlobal(FUEL_GLOBAL, i64, true, i64const(fuel));
+    mod.addGlobalExport(FUEL_GLOBAL, FUEL_EXPORT);
+
+    const charge = (cost: number): number => mod.block(null, [
+      mod.global.set(FUEL_GLOBAL, mod.i64.sub(mod.global.get(FUEL_GLOBAL, i64), i64const(cost))),
+      mod.if(mod.i64.lt_s(mod.global.get(FUEL_GLOBAL, i64), i64const(0)), mod.unreachable()),
+    ], b.none);
+    const wrap = (body: number, cost: number): number => mod.block(null, [charge(Math.max(1, cost)), body], b.auto);
+
+    // Cost of `expr` outside nested loops; nested loops get their own charge at their header.
+    const walk = (fn: string, expr: number): number => {
+      if (!expr) return 0;
+      const id = b.getExpressionId(expr);
+      const names = fields.get(id);
+      if (!names) throw new UnsupportedInstructionError(fn, id);
+      if (names.length === 0) return 1; // leaves (binaryen.js has no info wrapper for some, e.g. unreachable)
+      const info = b.getExpressionInfo(expr) as unknown as Record<string, number | number[]>;
+      if (id === b.LoopId) {
+        const body = info.body as number;
+        set.Loop.setBody(expr, wrap(body, walk(fn, body)));
+        return 1;
+      }
+      let cost = 1;
+      for (const name of names) {
+        const child = info[name];
+        if (Array.isArray(child)) for (const c of child) cost += walk(fn, c);
+        else cost += walk(fn, child);
+      }
+      return cost;
+    };
+
+    for (let i = 0; i < mod.getNumFunctions(); i++) {
+      const fn = mod.getFunctionByIndex(i);
+      const info = b.getFunctionInfo(fn);
+      if (info.module || !info.body) continue; // imported
+      set.Function.setBody(fn, wrap(info.body, walk(info.name, info.body)));
+    }
+    if (!mod.validate()) throw new Error('the metered module does not validate');
+    return mod.emitBinary();
+  } finally {
+    mod.dispose();
+  }
+}

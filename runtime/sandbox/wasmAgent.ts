@@ -1,0 +1,236 @@
+/**
+ * A sandboxed wasm agent as the router sees it (AgentEndpoint): a bounded mailbox drained one message at a time
+ * into its worker, the lifecycle, the restart policy (backoff on the injected clock) and hot reload.
+ */
+import type { AgentState, FipaMessage } from '../../schemas';
+import type { AgentEndpoint, AgentError, AgentResult, AgentUsage } from '../core/types';
+import type { Clock } from '../core/clock';
+import { Lifecycle, type StateChange } from './lifecycle';
+import { restartDelay, type RestartPolicy, type SandboxLimits } from './limits';
+import type { PoolOutcome, WorkerPool } from './workerPool';
+import type { WorkerLimits, ToWorker } from './workerProtocol';
+import type { HostGrant } from '../../schemas';
+import type { WasmModule } from './wasmApi';
+
+/** Totals since the agent was loaded. */
+export interface AgentTotals { messages: number; failures: number; restarts: number; fuel: number; durationMs: number; memoryBytes: number; queued: number }
+
+export interface WasmAgentInit {
+  name: string;
+  /** Unique id inside the pool (several runs may load agents with the same name). */
+  id: string;
+  module: WasmModule;
+  grants: HostGrant[];
+  limits: SandboxLimits;
+  restart: RestartPolicy;
+  seed: number;
+  metered: boolean;
+  clock: Clock;
+  pool: WorkerPool;
+  ownsPool: boolean;
+  /** Validate and instrument new module bytes (hot reload); throws AgentLoadError. */
+  prepare(bytes: Uint8Array): Promise<WasmModule>;
+  onStateChange?: (change: StateChange) => void;
+}
+
+interface Pending { text: string; resolve(result: AgentResult): void }
+
+const NO_USAGE: AgentUsage = { fuel: 0, memoryBytes: 0, durationMs: 0 };
+const encoder = new TextEncoder();
+
+export class WasmAgent implements AgentEndpoint {
+  readonly name: string;
+  private readonly lifecycle: Lifecycle;
+  private readonly mailbox: Pending[] = [];
+  private module: WasmModule;
+  private busy = false;
+  private needsLoad = true;
+  private idle: Array<() => void> = [];
+  private readonly totals: AgentTotals = { messages: 0, failures: 0, restarts: 0, fuel: 0, durationMs: 0, memoryBytes: 0, queued: 0 };
+
+  constructor(private readonly init: WasmAgentInit) {
+    this.name = init.name;
+    this.module = init.module;
+    this.lifecycle = new Lifecycle(init.name, init.onStateChange);
+    // Another agent's runaway took our worker down: reload a fresh instance before the next message.
+    init.pool.assign(init.id, () => { this.needsLoad = true; });
+  }
+
+  get state(): AgentState { return this.lifecycle.state; }
+  /** Totals since load (messages, failures, restarts, fuel, time) plus current memory and queue length. */
+  get usage(): AgentTotals { return { ...this.totals, queued: this.mailbox.length }; }
+  get limits(): SandboxLimits { return this.init.limits; }
+
+  /** Instantiate in the worker and start (unloaded -> loaded -> running); an AgentError if the start function fails. */
+  async start(): Promise<AgentError | undefined> {
+    const error = await this.instantiate();
+    if (error) { this.lifecycle.to('failed', error.message); return error; }
+    this.lifecycle.to('loaded');
+    this.lifecycle.to('running');
+    return undefined;
+  }
+
+  handle(message: FipaMessage): Promise<AgentResult> {
+    const state = this.lifecycle.state;
+    if (state === 'stopped' || state === 'unloaded' || (state === 'failed' && !this.restartPending)) {
+      return Promise.resolve(fail('not_running', `agent ${this.name} is ${state}`));
+    }
+    let text: string;
+    try { text = JSON.stringify(message); } catch (e) { return Promise.resolve(fail('oversized_input', `message cannot be serialized: ${(e as Error).message}`)); }
+    const bytes = encoder.encode(text).length;
+    if (bytes > this.init.limits.maxMessageBytes) {
+      return Promise.resolve(fail('oversized_input', `message of ${bytes} bytes exceeds ${this.name}'s ${this.init.limits.maxMessageBytes}-byte limit`));
+    }
+    if (this.mailbox.length >= this.init.limits.mailbox) {
+      return Promise.resolve(fail('mailbox_full', `${this.name}'s mailbox is full (${this.init.limits.mailbox} messages)`));
+    }
+    return new Promise((resolve) => {
+      this.mailbox.push({ text, resolve });
+      void this.pump();
+    });
+  }
+
+  /**
+   * Hot reload: check the new bytes first (an AgentLoadError leaves the old module running), then drain the
+   * message in flight, swap in the new module (fresh instance) and carry on with the queued messages.
+   */
+  async reload(wasmBytes: Uint8Array): Promise<void> {
+    if (this.lifecycle.state !== 'running') throw new Error(`agent ${this.name} is ${this.lifecycle.state}; only a running agent can be reloaded`);
+    const module = await this.init.prepare(wasmBytes);
+    if (this.lifecycle.state !== 'running') throw new Error(`agent ${this.name} is ${this.lifecycle.state}; only a running agent can be reloaded`);
+    this.lifecycle.to('draining', 'reload');
+    await this.whenIdle();
+    this.module = module;
+    const error = await this.instantiate();
+    if (error) {
+      this.lifecycle.to('failed', `reload failed: ${error.message}`);
+      this.rejectQueued();
+      throw new Error(`agent ${this.name}: reload failed: ${error.message}`);
+    }
+    this.lifecycle.to('loaded', 'reloaded');
+    this.lifecycle.to('running');
+    void this.pump();
+  }
+
+  async dispose(): Promise<void> {
+    const state = this.lifecycle.state;
+    if (state === 'stopped') return;
+    this.restartPending = false;
+    if (state === 'running') this.lifecycle.to('draining', 'dispose');
+    this.rejectQueued();
+    await this.whenIdle();
+    if (this.lifecycle.state !== 'stopped') this.lifecycle.to(this.lifecycle.state === 'unloaded' ? 'failed' : 'stopped', 'disposed');
+    await this.init.pool.release(this.init.id);
+    if (this.init.ownsPool) await this.init.pool.dispose();
+  }
+
+  private restartPending = false;
+
+  private whenIdle(): Promise<void> {
+    return this.busy ? new Promise((r) => this.idle.push(r)) : Promise.resolve();
+  }
+
+  private rejectQueued(): void {
+    for (const p of this.mailbox.splice(0)) p.resolve(fail('not_running', `agent ${this.name} is ${this.lifecycle.state}`));
+  }
+
+  private workerLimits(): WorkerLimits {
+    const l = this.init.limits;
+    return { memoryBytes: l.memoryBytes, fuelPerMessage: l.fuelPerMessage, maxMessageBytes: l.maxMessageBytes, maxOutputBytes: l.maxOutputBytes, maxSendsPerMessage: l.maxSendsPerMessage };
+  }
+
+  /** Load a fresh instance; retried when the worker is lost under us (another agent's runaway). */
+  private async instantiate(): Promise<AgentError | undefined> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const req: Omit<Extract<ToWorker, { type: 'load' }>, 'id'> = {
+        type: 'load', agent: this.init.id, name: this.name, module: this.module, grants: this.init.grants,
+        limits: this.workerLimits(), seed: this.init.seed, metered: this.init.metered,
+      };
+      const out = await this.init.pool.request(req, this.init.limits.timeoutMs);
+      if (out.type === 'loaded') { this.needsLoad = false; this.totals.memoryBytes = out.memoryBytes; return undefined; }
+      if (out.type === 'load_failed') return out.error;
+      if (out.type === 'timeout') return { kind: 'timeout', message: `start function ran past the ${this.init.limits.timeoutMs} ms deadline` };
+      if (out.type === 'crashed') return { kind: 'crashed', message: out.reason };
+    }
+    return { kind: 'crashed', message: 'the agent worker kept failing while loading' };
+  }
+
+  private async pump(): Promise<void> {
+    if (this.busy) return;
+    this.busy = true;
+    try {
+      while (this.lifecycle.state === 'running' && this.mailbox.length > 0) {
+        if (this.needsLoad) {
+          const error = await this.instantiate();
+          if (error) { this.onFailure(error); break; }
+        }
+        const next = this.mailbox[0];
+        const outcome = await this.init.pool.request({ type: 'handle', agent: this.init.id, message: next.text, now: this.init.clock.now() }, this.init.limits.timeoutMs);
+        if (outcome.type === 'lost') { this.needsLoad = true; continue; } // retried on a fresh instance
+        this.mailbox.shift();
+        const result = this.toResult(outcome);
+        this.account(result);
+        next.resolve(result);
+        if (!result.ok && result.error.kind !== 'bad_input') this.onFailure(result.error);
+      }
+    } finally {
+      this.busy = false;
+      for (const r of this.idle.splice(0)) r();
+    }
+  }
+
+  private toResult(outcome: PoolOutcome): AgentResult {
+    switch (outcome.type) {
+      case 'result': return outcome.ok ? { ok: true, effects: outcome.effects, usage: outcome.usage } : { ok: false, error: outcome.error, usage: outcome.usage };
+      case 'timeout': return { ok: false, error: { kind: 'timeout', message: `${this.name} ran past its ${this.init.limits.timeoutMs} ms deadline; its worker was terminated` }, usage: { ...NO_USAGE, durationMs: outcome.elapsedMs } };
+      case 'crashed': return fail('crashed', outcome.reason);
+      default: return fail('crashed', `unexpected worker answer ${outcome.type}`);
+    }
+  }
+
+  private account(result: AgentResult): void {
+    this.totals.messages++;
+    this.totals.fuel += result.usage.fuel;
+    this.totals.durationMs += result.usage.durationMs;
+    if (result.usage.memoryBytes) this.totals.memoryBytes = result.usage.memoryBytes;
+    if (!result.ok && result.error.kind !== 'bad_input') this.totals.failures++;
+  }
+
+  /** After a failed message: the instance is gone; reset it (after backoff) or fail the agent, per policy. */
+  private onFailure(error: AgentError): void {
+    this.needsLoad = true;
+    if (this.lifecycle.state !== 'running') return;
+    const policy = this.init.restart;
+    const canRestart = policy.policy === 'reset' && this.totals.restarts < policy.maxRestarts;
+    this.restartPending = canRestart;
+    this.lifecycle.to('failed', `${error.kind}: ${error.message}`);
+    if (!canRestart) {
+      this.rejectQueued();
+      return;
+    }
+    this.totals.restarts++;
+    const delay = restartDelay(policy, this.totals.restarts);
+    const restart = (): void => { void this.restart(); };
+    if (delay > 0) this.init.clock.setTimer(delay, restart);
+    else queueMicrotask(restart);
+  }
+
+  private async restart(): Promise<void> {
+    if (!this.restartPending || this.lifecycle.state !== 'failed') return;
+    await this.whenIdle();
+    const error = await this.instantiate();
+    if (error || !this.restartPending) {
+      this.restartPending = false;
+      this.rejectQueued();
+      return;
+    }
+    this.restartPending = false;
+    this.lifecycle.to('loaded', `restart ${this.totals.restarts} of ${this.init.restart.maxRestarts}`);
+    this.lifecycle.to('running');
+    void this.pump();
+  }
+}
+
+function fail(kind: AgentError['kind'], message: string): AgentResult {
+  return { ok: false, error: { kind, message }, usage: NO_USAGE };
+}

@@ -1,0 +1,24 @@
+/** Messages between the router's thread and an agent worker (runtime/sandbox/agentWorker.ts). */
+import type { AgentEffect, AgentError, AgentUsage } from '../core/types';
+import type { HostGrant } from '../../schemas';
+import type { WasmModule } from './wasmApi';
+
+export interface WorkerLimits {
+  memoryBytes: number;
+  fuelPerMessage: number;
+  maxMessageBytes: number;
+  maxOutputBytes: number;
+  maxSendsPerMessage: number;
+}
+
+export type ToWorker =
+  | { type: 'load'; agent: string; id: number; name: string; module: WasmModule; grants: HostGrant[]; limits: WorkerLimits; seed: number; metered: boolean }
+  | { type: 'handle'; agent: string; id: number; message: string; now: number }
+  | { type: 'unload'; agent: string; id: number };
+
+export type FromWorker =
+  | { type: 'loaded'; id: number; memoryBytes: number }
+  | { type: 'load_failed'; id: number; error: AgentError }
+  | { type: 'result'; id: number; ok: true; effects: AgentEffect[]; usage: AgentUsage }
+  | { type: 'result'; id: number; ok: false; error: AgentError; usage: AgentUsage }
+  | { type: 'unloaded'; id: number };
