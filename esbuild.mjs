@@ -33,6 +33,8 @@ const contexts = await Promise.all(entries.map((e) => esbuild.context({
   format: e.platform === 'node' ? 'cjs' : 'iife',
   target: e.platform === 'node' ? 'node20' : 'es2022',
   external: e.platform === 'node' ? nodeExternal : [],
+  // jsonc-parser's UMD `main` does dynamic requires esbuild cannot follow; its ESM `module` bundles cleanly.
+  mainFields: e.platform === 'node' ? ['module', 'main'] : undefined,
   sourcemap: !production,
   minify: production,
   logLevel: 'warning',

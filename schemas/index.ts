@@ -53,7 +53,11 @@ export interface RetrySpec { max_attempts?: number; initial_delay?: Duration; ma
 export interface BreakerSpec { consecutive_failures?: number; failure_rate?: number; window?: Duration; min_calls?: number; reset_timeout?: Duration; half_open_max_calls?: number }
 export interface BulkheadSpec { max_concurrent?: number; max_queue?: number }
 export interface PolicySpec { timeout?: Duration; retry?: RetrySpec; circuit_breaker?: BreakerSpec; bulkhead?: BulkheadSpec }
-export interface StepSpec { agent: string; action?: string; performative?: Performative; timeout?: Duration }
+export interface StepSpec {
+  /** An agent name, or `@contract-net:<capability>` to choose the agent per call by contract net. */
+  agent: string; action?: string; performative?: Performative; timeout?: Duration;
+}
+/** Scatter-gather; the next stage gets the answer itself for `first`, else `[{ agent, output }]` in branch order. */
 export interface ParallelSpec { branches: StepSpec[]; aggregate?: 'all' | 'quorum' | 'first' | 'first_n' | 'deadline'; count?: number; deadline?: Duration }
 export interface StageSpec extends PolicySpec {
   name?: string; agent?: string; action?: string; performative?: Performative; parallel?: ParallelSpec; compensation?: StepSpec;

@@ -19,6 +19,8 @@ export type TraceEvent = Base & (
   | { type: 'protocol_violation'; conversation_id?: string; protocol: string; message: FipaMessage; expected: string }
   | { type: 'conversation_ended'; conversation_id: string; outcome: string }
   | { type: 'subscription'; agent: string; topic: string; action: 'subscribe' | 'unsubscribe' }
+  /** An agent asked for an effect it was not granted (or that this runtime cannot perform); nothing was done. */
+  | { type: 'effect_refused'; agent: string; effect: string; reason: string }
   | { type: 'blackboard_write'; key: string; version: number; author: string; accepted: boolean }
   | { type: 'auction_round'; auction_id: string; kind: 'english' | 'dutch' | 'vickrey'; round: number; price: number; bids: Array<{ bidder: string; amount: number }>; leader?: string }
   | { type: 'auction_result'; auction_id: string; kind: 'english' | 'dutch' | 'vickrey'; winner?: string; price?: number; reason: string }

@@ -1,0 +1,64 @@
+/** The inspector webview panel: loads dist/webview.js under a nonce CSP and talks to it through the typed protocol. */
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import type { TraceEvent } from '../schemas/trace';
+import { createHandler, postTyped, VIEW_TO_HOST_KINDS, type HostToView, type ViewToHost } from '../schemas/protocol/inspector';
+import { inspectorHtml } from './inspectorHtml';
+import { INSPECTOR_VIEW_TYPE } from './commandIds';
+
+export class InspectorPanel implements vscode.Disposable {
+  private panel?: vscode.WebviewPanel;
+  private ready = false;
+  private queue: HostToView[] = [];
+  /** What the view last reported on screen (for the status and for tests). */
+  lastRendered?: Extract<ViewToHost, { kind: 'rendered' }>;
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly current: () => { events: TraceEvent[]; live: boolean },
+    private readonly warn: (text: string) => void,
+  ) {}
+
+  /** Show the panel (creating it); it then asks for the current trace. */
+  show(title = 'Caxton inspector'): void {
+    if (this.panel) { this.panel.title = title; this.panel.reveal(undefined, true); return; }
+    const dist = vscode.Uri.joinPath(this.extensionUri, 'dist');
+    const panel = vscode.window.createWebviewPanel(INSPECTOR_VIEW_TYPE, title, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
+      enableScripts: true, retainContextWhenHidden: true, localResourceRoots: [dist],
+    });
+    const nonce = randomBytes(18).toString('base64');
+    panel.webview.html = inspectorHtml({ script: { src: panel.webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js')).toString() }, nonce, cspSource: panel.webview.cspSource });
+    const handle = createHandler<ViewToHost>(VIEW_TO_HOST_KINDS, {
+      ready: () => {
+        this.ready = true;
+        const { events, live } = this.current();
+        postTyped(panel.webview, { kind: 'reset', events, live, title });
+        // The reset above carries every event so far; only replies and status changes still need sending.
+        for (const m of this.queue.splice(0)) if (m.kind === 'status' || m.kind === 'reply') postTyped(panel.webview, m);
+      },
+      selectMessage: () => { /* reserved: reveal the message's file */ },
+      rendered: (m) => { this.lastRendered = m; },
+      error: (m) => this.warn(`inspector: ${m.text}`),
+    });
+    panel.webview.onDidReceiveMessage(handle);
+    panel.onDidDispose(() => { this.panel = undefined; this.ready = false; this.queue = []; this.lastRendered = undefined; });
+    this.panel = panel;
+  }
+
+  /** Open a saved trace (replay). */
+  showTrace(events: TraceEvent[], title: string): void {
+    this.show(title);
+    this.post({ kind: 'reset', events, live: false, title });
+  }
+
+  /** Post to the view if it is open (messages wait until it is ready; appends are covered by the ready reset). */
+  post(message: HostToView): void {
+    if (!this.panel) return;
+    if (!this.ready) { this.queue.push(message); return; }
+    postTyped(this.panel.webview, message);
+  }
+
+  get visible(): boolean { return !!this.panel; }
+
+  dispose(): void { this.panel?.dispose(); }
+}

@@ -1,0 +1,104 @@
+/** The inspector's stylesheet: VS Code theme variables (--vscode-*) with fallbacks for standalone pages. */
+export const inspectorCss = `
+:root {
+  --fg: var(--vscode-editor-foreground, #1f2328);
+  --bg: var(--vscode-editor-background, #ffffff);
+  --muted: var(--vscode-descriptionForeground, #656d76);
+  --border: var(--vscode-panel-border, #d0d7de);
+  --accent: var(--vscode-focusBorder, #0969da);
+  --sel: var(--vscode-list-activeSelectionBackground, #ddf4ff);
+  --hover: var(--vscode-list-hoverBackground, #f6f8fa);
+  --ok: var(--vscode-testing-iconPassed, #1a7f37);
+  --err: var(--vscode-errorForeground, #cf222e);
+  --warn: var(--vscode-editorWarning-foreground, #9a6700);
+  --info: var(--vscode-editorInfo-foreground, #0969da);
+  --font: var(--vscode-font-family, system-ui, sans-serif);
+  --mono: var(--vscode-editor-font-family, ui-monospace, monospace);
+}
+@media (prefers-color-scheme: dark) { body:not(.vscode-light) {
+  --fg: var(--vscode-editor-foreground, #e6edf3); --bg: var(--vscode-editor-background, #0d1117);
+  --border: var(--vscode-panel-border, #30363d); --sel: var(--vscode-list-activeSelectionBackground, #1f3a5f);
+  --hover: var(--vscode-list-hoverBackground, #161b22); --muted: var(--vscode-descriptionForeground, #8d96a0);
+} }
+* { box-sizing: border-box; }
+body { margin: 0; font: 13px/1.4 var(--font); color: var(--fg); background: var(--bg); }
+#app { display: flex; flex-direction: column; height: 100vh; }
+[hidden] { display: none !important; }
+.sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+:focus-visible { outline: 2px solid var(--accent); outline-offset: 1px; }
+.top { display: flex; align-items: baseline; gap: 1em; padding: 6px 12px; border-bottom: 1px solid var(--border); }
+.top h1 { font-size: 14px; margin: 0; }
+#status { color: var(--muted); }
+.timebar { display: flex; flex-wrap: wrap; align-items: center; gap: 8px; padding: 4px 12px; }
+#time-slider { flex: 1; accent-color: var(--accent); }
+#position { color: var(--muted); min-width: 14em; font-variant-numeric: tabular-nums; }
+.button, .tab { font: inherit; color: var(--vscode-button-secondaryForeground, var(--fg)); background: var(--vscode-button-secondaryBackground, var(--hover)); border: 1px solid var(--border); padding: 3px 10px; cursor: pointer; }
+.tabs { display: flex; gap: 2px; padding: 0 12px; border-bottom: 1px solid var(--border); }
+.tab { border-bottom: none; background: transparent; color: var(--muted); }
+.tab[aria-selected="true"] { color: var(--fg); border-color: var(--accent); border-bottom: 2px solid var(--accent); }
+.main { flex: 1; display: flex; min-height: 0; }
+.views { flex: 1; min-width: 0; overflow: auto; padding: 8px 12px; }
+.details { width: 32%; min-width: 220px; border-left: 1px solid var(--border); padding: 8px; overflow: auto; }
+.details h2 { font-size: 13px; margin: 0 0 6px; }
+#details { font: 12px var(--mono); white-space: pre-wrap; word-break: break-word; margin: 0; }
+.toolbar { display: flex; flex-wrap: wrap; gap: 4px 8px; align-items: center; margin-bottom: 6px; }
+.toolbar select { font: inherit; color: var(--vscode-dropdown-foreground, var(--fg)); background: var(--vscode-dropdown-background, var(--bg)); border: 1px solid var(--border); max-width: 40ch; }
+.summary { color: var(--muted); }
+.seq-header { overflow: hidden; background: var(--bg); border-bottom: 1px solid var(--border); }
+.seq-lanes { display: flex; }
+.lane-name { width: 150px; flex: none; text-align: center; font-weight: 600; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; padding: 2px 4px; }
+.seq-scroll { height: calc(100vh - 190px); min-height: 200px; overflow: auto; position: relative; }
+.seq-spacer { position: relative; }
+.seq-svg { position: absolute; top: 0; left: 0; }
+.lifeline { stroke: var(--border); stroke-dasharray: 4 3; }
+.row { cursor: pointer; }
+.row-bg { fill: transparent; }
+.row:hover .row-bg { fill: var(--hover); }
+.row.selected .row-bg { fill: var(--sel); }
+.arrow { stroke: var(--fg); stroke-width: 1.4; fill: none; }
+.head.arrow { fill: var(--fg); stroke: none; }
+.arrow.status-sent { stroke-dasharray: 3 2; }
+.arrow.status-dropped { stroke: var(--err); stroke-dasharray: 6 3; }
+.head.arrow.status-dropped { fill: var(--err); }
+.arrow.alarm { stroke: var(--warn); }
+.head.arrow.alarm { fill: var(--warn); }
+.label { fill: var(--fg); font-size: 11px; }
+.marker { stroke: none; }
+.marker-timeout, .marker-effect_refused { fill: var(--warn); }
+.marker-violation, .marker-agent_failed, .marker-dropped { fill: var(--err); }
+.marker-conversation_ended { fill: var(--muted); }
+.marker-text { font-size: 11px; }
+.marker-line { stroke: var(--muted); stroke-dasharray: 1 3; }
+.conv-band { fill: var(--muted); }
+.conv-0 { fill: #0969da; } .conv-1 { fill: #1a7f37; } .conv-2 { fill: #9a6700; } .conv-3 { fill: #8250df; }
+.conv-4 { fill: #bf3989; } .conv-5 { fill: #0a7c86; } .conv-6 { fill: #bc4c00; } .conv-7 { fill: #57606a; }
+.view h2 { font-size: 13px; margin: 10px 0 6px; }
+.cards { display: flex; flex-wrap: wrap; gap: 10px; }
+.card { border: 1px solid var(--border); padding: 8px; min-width: 260px; }
+.card h3 { font-size: 12px; margin: 0 0 6px; }
+table { border-collapse: collapse; }
+th, td { border: 1px solid var(--border); padding: 2px 6px; text-align: right; }
+thead th, tbody th { text-align: left; }
+td.leader { background: var(--sel); font-weight: 600; }
+.winner, td.winner, th.winner { color: var(--ok); font-weight: 700; }
+.winner-name { color: var(--ok); }
+.price-line { fill: none; stroke: var(--accent); stroke-width: 1.5; }
+.price-dot { fill: var(--accent); }
+.proposals { display: flex; gap: 8px; flex-wrap: wrap; }
+.proposal { border: 1px solid var(--border); padding: 4px 6px; min-width: 120px; }
+.proposal pre { margin: 0; font: 11px var(--mono); }
+.proposal.chosen { border: 2px solid var(--ok); }
+.proposal.late { opacity: .6; border-style: dashed; }
+.proposal-agent { font-weight: 600; }
+.badge { padding: 0 6px; border-radius: 8px; font-size: 11px; border: 1px solid var(--border); }
+.seg.state-closed, .badge.state-closed { fill: var(--ok); background: transparent; color: var(--ok); }
+.seg.state-open, .badge.state-open { fill: var(--err); color: var(--err); }
+.seg.state-half_open, .badge.state-half_open { fill: var(--warn); color: var(--warn); }
+.tick { stroke-width: 1.5; }
+.tick.retry { stroke: var(--info); }
+.tick.rejection { stroke: var(--err); }
+.transitions { margin: 4px 0; padding-left: 18px; }
+.badge.agent-running { color: var(--ok); } .badge.agent-failed { color: var(--err); } .badge.agent-stopped { color: var(--muted); }
+.stage-failed { color: var(--err); } .stage-completed { color: var(--ok); }
+.empty { color: var(--muted); }
+`;

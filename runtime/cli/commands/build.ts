@@ -1,0 +1,32 @@
+/** `caxton build [folder]`: compile every AssemblyScript agent of a workspace to wasm. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { buildWorkspace } from '../../build';
+import { parseArgs } from '../args';
+import { UsageError, type Command } from '../command';
+
+export const buildCommand: Command = {
+  name: 'build',
+  summary: 'compile the AssemblyScript agents of a folder to wasm',
+  help: `Usage: caxton build [folder]
+
+Compiles every agent whose *.agent.yaml names a .ts module (AssemblyScript) to <manifest folder>/build/<name>.wasm.
+Default folder: the current one. Exit code: 0 when every agent builds, 1 on compile errors, 2 for bad input.`,
+  async run(argv, io) {
+    const args = parseArgs(argv, {}, 'build');
+    if (args.flags.help) { io.out(this.help); return 0; }
+    if (args.positionals.length > 1) throw new UsageError('caxton build: give at most one folder');
+    const folder = path.resolve(io.cwd, args.positionals[0] ?? '.');
+    if (!fs.existsSync(folder) || !fs.statSync(folder).isDirectory()) throw new UsageError(`caxton build: ${args.positionals[0]} is not a folder; give the folder that holds *.agent.yaml manifests`);
+    const result = await buildWorkspace(folder);
+    if (!result.agents.length) { io.out(`no AssemblyScript agents under ${path.relative(io.cwd, folder) || '.'}`); return 0; }
+    for (const a of result.agents) {
+      const shown = (p: string): string => path.relative(io.cwd, p) || p;
+      if (a.ok) io.out(`built ${a.name} -> ${shown(a.outWasm)}`);
+      else for (const d of a.diagnostics) io.err(d.text);
+    }
+    const failed = result.agents.filter((a) => !a.ok).length;
+    io.out(failed ? `${failed} of ${result.agents.length} agents failed to build` : `${result.agents.length} agents built`);
+    return failed ? 1 : 0;
+  },
+};

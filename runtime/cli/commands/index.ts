@@ -1,0 +1,9 @@
+/** The dispatch table: one file per command. Add a command by adding its file and one line here. */
+import type { Command } from '../command';
+import { buildCommand } from './build';
+import { inspectCommand } from './inspect';
+import { runCommand } from './run';
+import { sendCommand } from './send';
+import { validateCommand } from './validate';
+
+export const COMMANDS: readonly Command[] = [runCommand, sendCommand, buildCommand, validateCommand, inspectCommand];

@@ -1,0 +1,82 @@
+/** `caxton run <folder|scenario.yaml>`: run a scenario (or every scenario of a folder), printing the conversation and a summary. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseDuration } from '../../core/duration';
+import { runPlan, runScenario, type RunScenarioOptions, type ScenarioSummary } from '../../node/scenario';
+import { loadWorkspace } from '../../node/workspace';
+import { parseArgs } from '../args';
+import { UsageError, type CliIo, type Command } from '../command';
+import { formatEvent, formatSummary } from '../transcript';
+
+export const runCommand: Command = {
+  name: 'run',
+  summary: 'run a scenario (or a folder\'s scenarios) and print the conversation',
+  help: `Usage: caxton run <folder|file.scenario.yaml> [options]
+
+Starts the agents (building AssemblyScript sources if needed), sends the scenario's messages, prints the
+conversation as it happens and a summary. A folder runs each *.scenario.yaml in it; without one, its agents are
+started and stopped (a smoke test).
+
+Options:
+  --trace <file.jsonl>   write the trace (one JSON event per line)
+  --seed <n>             seed for the agents' randomness (default 1)
+  --timeout <duration>   default reply timeout, e.g. 5s or 500ms (default 30s)
+  --real-time            run on the real clock (default: a simulated clock, so timeouts take no real time)
+  --verbose              also print agent lifecycle changes
+  -h, --help             this help
+
+Exit code: 0 when every scenario passes, 1 when one fails, 2 for bad input.`,
+  async run(argv, io) {
+    const args = parseArgs(argv, { values: ['trace', 'seed', 'timeout'], booleans: ['real-time', 'verbose'] }, 'run');
+    if (args.flags.help) { io.out(this.help); return 0; }
+    if (args.positionals.length !== 1) throw new UsageError('caxton run: give one folder or *.scenario.yaml, e.g. caxton run examples/calculator');
+    const target = path.resolve(io.cwd, args.positionals[0]);
+    if (!fs.existsSync(target)) throw new UsageError(`caxton run: ${args.positionals[0]} does not exist; give a folder with *.agent.yaml manifests or a *.scenario.yaml`);
+    const options = runOptions(args.flags, io);
+    const scenarios = fs.statSync(target).isDirectory() ? await scenariosIn(target) : [target];
+    if (!fs.statSync(target).isDirectory() && !target.endsWith('.scenario.yaml')) {
+      throw new UsageError(`caxton run: ${args.positionals[0]} is not a *.scenario.yaml; give a scenario or a folder`);
+    }
+    const summaries: ScenarioSummary[] = [];
+    if (!scenarios.length) {
+      summaries.push(await runPlan({ name: path.basename(target), folder: target, messages: [] }, options));
+    }
+    for (const file of scenarios) {
+      if (summaries.length) io.out('');
+      // A trace file per scenario when a folder holds several.
+      const traceFile = options.traceFile && scenarios.length > 1 ? options.traceFile.replace(/(\.jsonl)?$/, `.${path.basename(file, '.scenario.yaml')}.jsonl`) : options.traceFile;
+      summaries.push(await runScenario(file, { ...options, traceFile }));
+      for (const line of formatSummary(summaries[summaries.length - 1], io)) io.out(line);
+    }
+    if (!scenarios.length) for (const line of formatSummary(summaries[0], io)) io.out(line);
+    if (options.traceFile) io.out(`trace written to ${path.relative(io.cwd, options.traceFile) || options.traceFile}`);
+    return summaries.every((s) => s.ok) ? 0 : 1;
+  },
+};
+
+/** Options shared by run and send: clock, seed, timeout, trace, transcript printer. */
+export function runOptions(flags: Record<string, string | true>, io: CliIo): RunScenarioOptions {
+  const seedText = typeof flags.seed === 'string' ? flags.seed : undefined;
+  const seed = seedText === undefined ? undefined : Number(seedText);
+  if (seed !== undefined && !Number.isInteger(seed)) throw new UsageError(`--seed ${seedText} is not an integer; pass e.g. --seed 42`);
+  let requestTimeoutMs: number | undefined;
+  if (typeof flags.timeout === 'string') {
+    try { requestTimeoutMs = parseDuration(flags.timeout, '--timeout'); } catch (e) { throw new UsageError((e as Error).message); }
+    if (requestTimeoutMs <= 0) throw new UsageError('--timeout must be more than 0, e.g. --timeout 5s');
+  }
+  const trace = typeof flags.trace === 'string' ? path.resolve(io.cwd, flags.trace) : undefined;
+  const style = { color: io.color, verbose: flags.verbose === true };
+  return {
+    clock: flags['real-time'] ? 'real' : 'simulated', seed, requestTimeoutMs, traceFile: trace,
+    onTrace: (e) => { const line = formatEvent(e, style); if (line !== undefined) io.out(line); },
+  };
+}
+
+async function scenariosIn(folder: string): Promise<string[]> {
+  // loadWorkspace reports malformed scenarios; here we only need the files (problems surface when each is run).
+  const ws = await loadWorkspace(folder, { build: false });
+  const files = ws.scenarios.map((s) => s.file);
+  const broken = ws.problems.filter((p) => p.file.endsWith('.scenario.yaml')).map((p) => p.file);
+  return [...new Set([...files, ...broken])].sort();
+}
+

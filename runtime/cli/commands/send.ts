@@ -1,0 +1,58 @@
+/** `caxton send <file.fipa.json>`: start a folder's agents, send the file's message(s), print the replies. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { runPlan } from '../../node/scenario';
+import { readMessageFile, WorkspaceError, type WorkspaceProblem } from '../../node/workspace';
+import { flag, parseArgs } from '../args';
+import { UsageError, type Command } from '../command';
+import { formatSummary } from '../transcript';
+import { runOptions } from './run';
+
+export const sendCommand: Command = {
+  name: 'send',
+  summary: 'send the message(s) in a *.fipa.json to a folder\'s agents and print the replies',
+  help: `Usage: caxton send <file.fipa.json> [--to-folder <dir>] [options]
+
+Starts the agents of <dir> (default: the message file's folder), sends the message (or each message of a
+conversation array, in order), prints the conversation and the replies, then stops.
+
+Options:
+  --to-folder <dir>      the workspace whose agents receive the message
+  --trace <file.jsonl>   write the trace
+  --seed <n>             seed for the agents' randomness
+  --timeout <duration>   how long to wait for replies (default 30s)
+  --real-time            run on the real clock
+  -h, --help             this help
+
+Exit code: 0 when every message was delivered and answered in time, 1 otherwise, 2 for bad input.`,
+  async run(argv, io) {
+    const args = parseArgs(argv, { values: ['to-folder', 'trace', 'seed', 'timeout'], booleans: ['real-time', 'verbose'] }, 'send');
+    if (args.flags.help) { io.out(this.help); return 0; }
+    if (args.positionals.length !== 1) throw new UsageError('caxton send: give one *.fipa.json file, e.g. caxton send examples/calculator/messages/add.fipa.json');
+    const file = path.resolve(io.cwd, args.positionals[0]);
+    if (!fs.existsSync(file)) throw new UsageError(`caxton send: ${args.positionals[0]} does not exist; give a *.fipa.json message file`);
+    const folderArg = flag(args, 'to-folder');
+    const folder = folderArg ? path.resolve(io.cwd, folderArg) : path.dirname(file);
+    if (!fs.existsSync(folder) || !fs.statSync(folder).isDirectory()) throw new UsageError(`caxton send: --to-folder ${folderArg} is not a folder; give the folder that holds the agents`);
+    const problems: WorkspaceProblem[] = [];
+    const loaded = readMessageFile(file, problems);
+    if (!loaded) throw new WorkspaceError(problems);
+    const senders = new Set(loaded.messages.map((m) => m.sender));
+    const replies: string[] = [];
+    const options = runOptions(args.flags, io);
+    const print = options.onTrace!;
+    const summary = await runPlan({ name: path.basename(file), folder, messages: loaded.messages.map((message) => ({ at: 0, message })) }, {
+      ...options,
+      onTrace: (e) => {
+        print(e);
+        if (e.type === 'message_sent' && (Array.isArray(e.message.receiver) ? e.message.receiver : [e.message.receiver]).some((r) => senders.has(r))) {
+          replies.push(`${e.message.sender}: ${e.message.performative} ${JSON.stringify(e.message.content ?? null)}`);
+        }
+      },
+    });
+    io.out('');
+    io.out(replies.length ? `replies:\n${replies.map((r) => `  ${r}`).join('\n')}` : 'no replies');
+    for (const line of formatSummary(summary, io)) io.out(line);
+    return summary.ok ? 0 : 1;
+  },
+};

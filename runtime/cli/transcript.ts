@@ -1,0 +1,122 @@
+/** The readable transcript `caxton run` prints as a run happens: pure formatting of trace events and summaries. */
+import type { TraceEvent } from '../../schemas';
+import type { ScenarioSummary } from '../node/scenario';
+
+export interface Style { color: boolean; verbose?: boolean }
+
+const CODES = { dim: 2, bold: 1, red: 31, green: 32, yellow: 33, blue: 34, magenta: 35, cyan: 36 } as const;
+type Colour = keyof typeof CODES;
+
+function paint(style: Style, colour: Colour, text: string): string {
+  return style.color ? `\u001b[${CODES[colour]}m${text}\u001b[0m` : text;
+}
+
+const PERFORMATIVE_COLOUR: Record<string, Colour> = {
+  inform: 'green', inform_if: 'green', inform_ref: 'green', agree: 'green', confirm: 'green', accept_proposal: 'green',
+  failure: 'red', refuse: 'red', not_understood: 'red', reject_proposal: 'red', disconfirm: 'red', cancel: 'red',
+  propose: 'yellow', cfp: 'cyan', request: 'cyan', query: 'cyan', query_if: 'cyan', query_ref: 'cyan', subscribe: 'magenta',
+};
+
+/** `  1.250s` */
+export function formatTime(ms: number): string {
+  return `${(ms / 1000).toFixed(3)}s`.padStart(9);
+}
+
+/** A value as short one-line JSON (at most `max` characters). */
+export function shortJson(value: unknown, max = 80): string {
+  if (value === undefined) return '';
+  const text = typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/** One transcript line for an event, or undefined for events the transcript does not show. */
+export function formatEvent(e: TraceEvent, style: Style): string | undefined {
+  const time = paint(style, 'dim', formatTime(e.t));
+  switch (e.type) {
+    case 'message_sent': {
+      const m = e.message;
+      const to = Array.isArray(m.receiver) || m.receiver.startsWith('topic://') || m.receiver === 'broadcast'
+        ? `${Array.isArray(m.receiver) ? m.receiver.join(',') : m.receiver}${e.to.length ? ` (${e.to.join(', ')})` : ''}`
+        : m.receiver;
+      const perf = paint(style, PERFORMATIVE_COLOUR[m.performative] ?? 'bold', m.performative);
+      const conv = m.conversation_id ? paint(style, 'dim', ` [${m.conversation_id}]`) : '';
+      return `${time}  ${m.sender} -> ${to}  ${perf}  ${shortJson(m.content)}${conv}`;
+    }
+    case 'message_dropped':
+      return `${time}  ${paint(style, 'red', 'dropped')} ${e.id ?? ''}${e.to ? ` for ${e.to}` : ''}: ${e.reason}`;
+    case 'timeout':
+      return `${time}  ${paint(style, 'red', 'timeout')}: ${e.waiting} got no reply to '${e.reply_with ?? '?'}'${e.conversation_id ? ` [${e.conversation_id}]` : ''}`;
+    case 'protocol_violation':
+      return `${time}  ${paint(style, 'red', 'protocol violation')} (${e.protocol}): ${e.message.performative} from ${e.message.sender}; expected ${e.expected}`;
+    case 'agent_log':
+      return `${time}  ${paint(style, 'dim', `${e.agent} log:`)} ${e.text}`;
+    case 'effect_refused':
+      return `${time}  ${paint(style, 'red', 'refused')} ${e.agent} ${e.effect}: ${e.reason}`;
+    case 'retry':
+      return `${time}  ${paint(style, 'yellow', 'retry')} ${e.route} attempt ${e.attempt}: ${e.error}`;
+    case 'agent_state':
+      if (!style.verbose && e.to !== 'failed' && !(e.from === 'failed' && e.to === 'loaded')) return undefined;
+      return `${time}  ${paint(style, e.to === 'failed' ? 'red' : 'dim', `${e.agent} ${e.from} -> ${e.to}`)}${e.reason ? `: ${e.reason}` : ''}`;
+    case 'contract_net_proposals':
+      return `${time}  ${paint(style, 'magenta', 'contract net')} [${e.conversation_id}]: proposals from ${e.proposals.map((p) => `${p.agent}${p.late ? ' (late)' : ''}`).join(', ') || 'nobody'}`;
+    case 'contract_net_award':
+      return `${time}  ${paint(style, 'magenta', 'contract net')} [${e.conversation_id}]: ${e.winner ? `awarded to ${e.winner}` : 'no award'} (${e.policy}): ${e.reason}`;
+    case 'auction_round':
+      return `${time}  ${paint(style, 'magenta', `${e.kind} auction`)} ${e.auction_id} round ${e.round}: price ${e.price}${e.bids.length ? `, bids ${e.bids.map((b) => `${b.bidder} ${b.amount}`).join(', ')}` : ''}${e.leader ? `, leader ${e.leader}` : ''}`;
+    case 'auction_result':
+      return `${time}  ${paint(style, 'magenta', `${e.kind} auction`)} ${e.auction_id}: ${e.winner ? `won by ${e.winner} at ${e.price}` : 'no winner'}: ${e.reason}`;
+    case 'bargaining_round':
+      return `${time}  ${paint(style, 'magenta', 'bargaining')} [${e.conversation_id}] round ${e.round}: ${e.from} offers ${shortJson(e.offer)}`;
+    case 'bargaining_result':
+      return `${time}  ${paint(style, 'magenta', 'bargaining')} [${e.conversation_id}]: ${e.agreed ? `agreed on ${shortJson(e.terms)}` : 'no agreement'}: ${e.reason}`;
+    case 'blackboard_write':
+      return `${time}  ${paint(style, 'magenta', 'blackboard')} ${e.author} ${e.accepted ? 'wrote' : 'was refused writing'} ${e.key} (version ${e.version})`;
+    case 'pipeline_stage':
+      return `${time}  ${paint(style, 'magenta', 'pipeline')} ${e.pipeline} stage ${e.stage}: ${paint(style, e.status === 'failed' ? 'red' : 'dim', e.status)}${e.error ? `: ${e.error}` : ''}`;
+    case 'pipeline_result':
+      return `${time}  ${paint(style, 'magenta', 'pipeline')} ${e.pipeline}: ${e.ok ? paint(style, 'green', 'ok') : paint(style, 'red', `failed${e.failed_stage ? ` at ${e.failed_stage}` : ''}`)}${e.error ? `: ${e.error}` : ''}`;
+    case 'breaker_state':
+      return `${time}  ${paint(style, 'yellow', 'breaker')} ${e.route}: ${e.from} -> ${e.to} (${e.failures} failures)`;
+    case 'bulkhead_rejected':
+      return `${time}  ${paint(style, 'yellow', 'bulkhead')} ${e.route} full (${e.active} active, ${e.queued} queued): rejected`;
+    case 'saga_step':
+      return `${time}  ${paint(style, 'magenta', 'saga')} ${e.saga} ${e.action} ${e.step}: ${e.ok ? 'ok' : `failed${e.error ? `: ${e.error}` : ''}`}`;
+    case 'scatter_gather_result':
+      return `${time}  ${paint(style, 'magenta', 'scatter-gather')} ${e.pipeline}/${e.stage} (${e.policy}): answered ${e.answered.join(', ') || 'none'}${e.missing.length ? `; missing ${e.missing.join(', ')}` : ''}`;
+    case 'subscription':
+      return style.verbose ? `${time}  ${paint(style, 'dim', `${e.agent} ${e.action}s ${e.topic}`)}` : undefined;
+    case 'conversation_ended':
+      return style.verbose ? `${time}  ${paint(style, 'dim', `conversation ${e.conversation_id} ended: ${e.outcome}`)}` : undefined;
+    case 'run_started':
+      return `${paint(style, 'bold', `▶ ${e.name}`)} ${paint(style, 'dim', `(agents: ${e.agents.join(', ') || 'none'})`)}`;
+    default:
+      return undefined;
+  }
+}
+
+/** The summary block printed after a run. */
+export function formatSummary(s: ScenarioSummary, style: Style): string[] {
+  const verdict = s.ok ? paint(style, 'green', 'passed') : paint(style, 'red', 'FAILED');
+  const lines = [
+    '',
+    `${paint(style, 'bold', `Summary: ${s.name}`)} — ${verdict}`,
+    `  delivered ${s.delivered}, dropped ${s.dropped}, timeouts ${s.timeouts}, protocol violations ${s.violations}`,
+    `  ran ${(s.durationMs / 1000).toFixed(3)} s on the run clock (${s.wallMs} ms real); stopped: ${s.reason}`,
+  ];
+  if (s.outcome) lines.push(`  ${s.outcome}`);
+  if (s.conversations.length) {
+    lines.push('  conversations:');
+    const width = Math.max(...s.conversations.map((c) => c.id.length));
+    for (const c of s.conversations) {
+      const colour: Colour = ['answered', 'completed'].includes(c.outcome) ? 'green' : c.outcome === 'open' ? 'yellow' : 'red';
+      lines.push(`    ${c.id.padEnd(width)}  ${paint(style, colour, c.outcome.padEnd(14))} ${c.participants.join(', ')} (${c.messages} messages)${c.detail ? `: ${c.detail}` : ''}`);
+    }
+  }
+  const checks = s.expectations.filter((x) => !x.name.startsWith('no '));
+  if (checks.length) {
+    lines.push('  checks:');
+    for (const x of checks) lines.push(`    ${x.ok ? paint(style, 'green', '✓') : paint(style, 'red', '✗')} ${x.detail}`);
+  }
+  for (const x of s.expectations.filter((y) => !y.ok && y.name.startsWith('no '))) lines.push(`  ${paint(style, 'red', '✗')} ${x.name}: ${x.detail}`);
+  return lines;
+}

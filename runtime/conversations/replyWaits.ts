@@ -1,0 +1,100 @@
+/**
+ * Who is waiting for which reply, until when. A message with `reply_by`, or a request-like message with
+ * `reply_with`, opens a wait for its sender; a reply (in_reply_to, or the same conversation from a receiver)
+ * closes it; the deadline (reply_by, else the default request timeout) produces a timeout.
+ */
+import type { FipaMessage, Performative } from '../../schemas';
+import type { Clock, TimerHandle } from '../core/clock';
+
+/** Performatives whose sender expects an answer when it gives `reply_with`. */
+export const EXPECTS_REPLY: ReadonlySet<Performative> = new Set<Performative>([
+  'request', 'request_when', 'request_whenever', 'query', 'query_if', 'query_ref', 'cfp', 'propose', 'subscribe', 'proxy', 'propagate',
+]);
+
+export interface Wait {
+  waiting: string;
+  /** The reply_with the answer must name in in_reply_to. */
+  token: string;
+  conversationId?: string;
+  receivers: readonly string[];
+  /** Clock time of the deadline. */
+  deadline: number;
+  timeoutMs: number;
+  timer: TimerHandle;
+  /** Set for a MessageBus.request(): the reply goes to this promise instead of a mailbox. */
+  resolve?: (reply: FipaMessage) => void;
+  reject?: (error: Error) => void;
+}
+
+/** The open waits, keyed by waiting party and token. */
+export class ReplyWaits {
+  private readonly waits = new Map<string, Wait>();
+
+  constructor(private readonly clock: Clock, private readonly onTimeout: (wait: Wait) => void) {}
+
+  get size(): number { return this.waits.size; }
+  has(waiting: string, token: string): boolean { return this.waits.has(key(waiting, token)); }
+
+  /** Open a wait (replacing none: a second wait for the same key is ignored and the first kept). */
+  open(w: Omit<Wait, 'timer' | 'deadline'>): Wait | undefined {
+    const k = key(w.waiting, w.token);
+    if (this.waits.has(k)) return undefined;
+    const wait: Wait = {
+      ...w,
+      deadline: this.clock.now() + w.timeoutMs,
+      timer: this.clock.setTimer(w.timeoutMs, () => {
+        if (this.waits.get(k) !== wait) return;
+        this.waits.delete(k);
+        this.onTimeout(wait);
+      }),
+    };
+    this.waits.set(k, wait);
+    return wait;
+  }
+
+  /**
+   * Close the waits this message answers for `receiver`. A request() wait is only closed (and returned) when
+   * `takeRequests` is set: that is the router's claim, which then hands the message to the promise.
+   */
+  answer(message: FipaMessage, receiver: string, takeRequests: boolean): Wait | undefined {
+    if (message.in_reply_to) {
+      const w = this.waits.get(key(receiver, message.in_reply_to));
+      if (w && !w.resolve) this.close(w);
+      if (w && w.resolve && takeRequests) {
+        this.close(w);
+        return w;
+      }
+    }
+    // Agents that answer in the same conversation without in_reply_to still end an agent's wait (never a
+    // request() promise, whose contract is in_reply_to).
+    if (!takeRequests && message.conversation_id) {
+      for (const w of [...this.waits.values()]) {
+        if (!w.resolve && w.waiting === receiver && w.conversationId === message.conversation_id && w.receivers.includes(message.sender)) this.close(w);
+      }
+    }
+    return undefined;
+  }
+
+  /** Cancel every wait (the runtime is stopping); request() promises are rejected with `error`. */
+  cancelAll(error: Error): void {
+    for (const w of [...this.waits.values()]) {
+      this.close(w);
+      w.reject?.(error);
+    }
+  }
+
+  private close(w: Wait): void {
+    this.clock.clearTimer(w.timer);
+    this.waits.delete(key(w.waiting, w.token));
+  }
+}
+
+function key(waiting: string, token: string): string { return `${waiting}\u0000${token}`; }
+
+/** The deadline `reply_by` sets, as a delay from now in ms (undefined when absent or unreadable). */
+export function replyByDelay(message: FipaMessage, clock: Clock): number | undefined {
+  if (!message.reply_by) return undefined;
+  const at = Date.parse(message.reply_by);
+  if (Number.isNaN(at)) return undefined;
+  return Math.max(0, at - clock.wallTime());
+}

@@ -1,0 +1,175 @@
+/**
+ * runScenario: start a scenario's agents, send its messages at their times, run until nothing is left to happen
+ * (or run_for), and summarise: delivered, dropped, timeouts, per-conversation outcome, expectations, duration.
+ */
+import * as path from 'node:path';
+import type { FipaMessage, TraceEvent } from '../../schemas';
+import { RealClock, SimulatedClock, type Clock } from '../core/clock';
+import { parseDuration } from '../core/duration';
+import type { Logger } from '../core/types';
+import type { TraceListener } from '../trace/traceRecorder';
+import { COORDINATION_EXPECT_KEYS, prepareCoordination } from './coordination';
+import { checkExpectations, type ExpectationResult } from './expectations';
+import { startSession } from './session';
+import { readMessageFile, readScenario, WorkspaceError, type WorkspaceProblem } from './workspace';
+
+export interface RunScenarioOptions {
+  /** `simulated` (default: deterministic, timeouts take no real time) or `real`, or a clock of your own. */
+  clock?: 'simulated' | 'real' | Clock;
+  seed?: number;
+  traceFile?: string;
+  logger?: Logger;
+  /** Default reply timeout (ms); default 30 s. */
+  requestTimeoutMs?: number;
+  onTrace?: TraceListener;
+  /** Give up after this much real time even if agents keep talking (default 60 s). */
+  maxWallMs?: number;
+  workers?: number;
+}
+
+export interface ConversationSummary { id: string; outcome: string; messages: number; participants: string[]; protocol?: string; detail?: string }
+
+export interface ScenarioSummary {
+  name: string;
+  file: string;
+  /** Passed: every expectation held (and, for what `expect` does not mention, no timeout, violation or failed delivery). */
+  ok: boolean;
+  delivered: number;
+  dropped: number;
+  timeouts: number;
+  violations: number;
+  /** Run time on the runtime's clock (simulated or real), ms. */
+  durationMs: number;
+  /** Real time the run took, ms. */
+  wallMs: number;
+  conversations: ConversationSummary[];
+  expectations: ExpectationResult[];
+  /** Why the run stopped. */
+  reason: string;
+  /** The pattern's or pipeline's outcome, in one line. */
+  outcome?: string;
+}
+
+/** Run one *.scenario.yaml; throws WorkspaceError when the scenario, its agents or its messages are malformed. */
+export async function runScenario(file: string, options: RunScenarioOptions = {}): Promise<ScenarioSummary> {
+  const scenarioFile = path.resolve(file);
+  const problems: WorkspaceProblem[] = [];
+  const entry = readScenario(scenarioFile, problems);
+  if (!entry) throw new WorkspaceError(problems);
+  const { scenario } = entry;
+  return runPlan({
+    file: scenarioFile, name: scenario.name, folder: path.dirname(scenarioFile), agents: scenario.agents,
+    messages: loadScenarioMessages(scenarioFile, scenario.messages ?? []), expect: scenario.expect,
+    pattern: scenario.pattern, pipeline: scenario.pipeline,
+    runForMs: scenario.run_for === undefined ? undefined : parseDuration(scenario.run_for, `${scenarioFile}: run_for`),
+  }, options);
+}
+
+/** What to run: a folder's agents, messages at times, and what to expect (a scenario, or `caxton send`). */
+export interface RunPlan {
+  name: string;
+  folder: string;
+  /** The scenario file, when there is one (for the summary). */
+  file?: string;
+  agents?: string[];
+  messages: TimedMessage[];
+  runForMs?: number;
+  expect?: Record<string, unknown>;
+  /** A built-in coordination pattern to run once the agents are up (runtime/protocols). */
+  pattern?: Record<string, unknown>;
+  /** A *.pipeline.yaml (relative to the folder) to run once the agents are up (runtime/workflow). */
+  pipeline?: string;
+}
+
+/** Start the plan's agents, send its messages at their times, run until quiet (or run_for) and summarise. */
+export async function runPlan(plan: RunPlan, options: RunScenarioOptions = {}): Promise<ScenarioSummary> {
+  const clock = options.clock === 'real' ? new RealClock() : options.clock && typeof options.clock === 'object' ? options.clock : new SimulatedClock();
+  const sent: FipaMessage[] = [];
+  const collect: TraceListener = (e: TraceEvent) => { if (e.type === 'message_sent') sent.push(e.message); options.onTrace?.(e); };
+  const started = performance.now();
+  const coordination = prepareCoordination(plan.file ?? plan.folder, plan.folder, plan.pattern, plan.pipeline);
+  const session = await startSession({
+    folder: plan.folder, agents: plan.agents, traceFile: options.traceFile, clock, seed: options.seed, logger: options.logger,
+    requestTimeoutMs: options.requestTimeoutMs, onTrace: collect, name: plan.name, workers: options.workers,
+    blackboard: coordination?.blackboard,
+  });
+  const { runtime } = session;
+  coordination?.start(runtime);
+  let scheduled = plan.messages.length;
+  // Every message goes through the clock, so `at: 0` ones keep file order with the rest.
+  for (const m of plan.messages) clock.setTimer(m.at, () => { scheduled--; session.send(m.message); });
+  let reason = 'finished';
+  try {
+    reason = await drive(runtime, clock, () => scheduled > 0 || coordination?.pending === true, plan.runForMs, options.maxWallMs ?? 60_000);
+    // Let a pattern or pipeline that just finished settle its promise.
+    await new Promise((r) => setImmediate(r));
+  } finally {
+    await session.stop(reason);
+  }
+  const stats = runtime.stats();
+  const conversations = runtime.conversations().map((c) => ({ id: c.id, outcome: c.outcome, messages: c.messages, participants: c.participants, ...(c.protocol ? { protocol: c.protocol } : {}), ...(c.detail ? { detail: c.detail } : {}) }));
+  // A pattern or pipeline decides the verdict; otherwise the default checks hold for what `expect` leaves out.
+  const expectations = [
+    ...checkExpectations(plan.expect, { stats, conversations, sent, deadLetters: runtime.deadLetters() }, { defaults: !coordination, extraKeys: COORDINATION_EXPECT_KEYS }),
+    ...(coordination?.expectations(plan.expect) ?? []),
+  ];
+  return {
+    name: plan.name, file: plan.file ?? plan.folder, ok: reason !== 'wall-clock limit' && expectations.every((x) => x.ok),
+    delivered: stats.delivered, dropped: stats.dropped, timeouts: stats.timeouts, violations: stats.violations,
+    durationMs: Math.round(clock.now()), wallMs: Math.round(performance.now() - started), conversations, expectations, reason,
+  };
+}
+
+/** A message to send at a time (ms on the run's clock). */
+export interface TimedMessage { at: number; message: FipaMessage }
+
+function loadScenarioMessages(scenarioFile: string, items: NonNullable<import('../../schemas').ScenarioFile['scenario']['messages']>): TimedMessage[] {
+  const problems: WorkspaceProblem[] = [];
+  const out: TimedMessage[] = [];
+  items.forEach((item, i) => {
+    const at = item.at === undefined ? 0 : parseDuration(item.at, `${scenarioFile}: messages[${i}].at`);
+    if ('message' in item) { out.push({ at, message: item.message }); return; }
+    const file = path.resolve(path.dirname(scenarioFile), item.file);
+    const loaded = readMessageFile(file, problems);
+    if (loaded) for (const message of loaded.messages) out.push({ at, message });
+  });
+  if (problems.length) throw new WorkspaceError(problems);
+  return out;
+}
+
+/** Advance until nothing is queued, no reply is awaited and no scheduled message is left; returns why it stopped. */
+async function drive(runtime: import('../runtime').Runtime, clock: Clock, busy: () => boolean, runForMs: number | undefined, maxWallMs: number): Promise<string> {
+  const wallDeadline = performance.now() + maxWallMs;
+  const idleOrWall = async (): Promise<boolean> => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const wall = new Promise<false>((r) => { timer = setTimeout(() => r(false), Math.max(0, wallDeadline - performance.now())); });
+    const ok = await Promise.race([runtime.idle().then(() => true), wall]);
+    clearTimeout(timer);
+    return ok;
+  };
+  // A pattern or pipeline may be between two steps (promise callbacks) while nothing is queued or timed: give
+  // it a few turns of the event loop before deciding it is stuck.
+  let quietTurns = 0;
+  let lastEvents = -1;
+  for (;;) {
+    if (!(await idleOrWall())) return 'wall-clock limit';
+    if (runForMs !== undefined && clock.now() >= runForMs) return `run_for ${runForMs} ms elapsed`;
+    const events = runtime.stats().events;
+    quietTurns = events === lastEvents ? quietTurns + 1 : 0;
+    lastEvents = events;
+    if (clock instanceof SimulatedClock) {
+      const next = clock.nextDeadline();
+      if (next === undefined) {
+        if (!busy() || quietTurns > 50) return 'finished';
+        await new Promise((r) => setImmediate(r));
+        continue;
+      }
+      const target = runForMs === undefined ? next : Math.min(next, runForMs);
+      await clock.advance(Math.max(0, target - clock.now()));
+    } else {
+      if (!busy() && runtime.pendingReplies() === 0) return 'finished';
+      if (performance.now() > wallDeadline) return 'wall-clock limit';
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+}

@@ -1,0 +1,122 @@
+/**
+ * The session API shared by the CLI and the VS Code runtime host: start a folder's agents in a Runtime, send
+ * messages, watch the trace, stop.
+ */
+import * as path from 'node:path';
+import type { FipaMessage, TraceEvent } from '../../schemas';
+import { RealClock, type Clock } from '../core/clock';
+import type { BlackboardService, Logger } from '../core/types';
+import type { RouterLimits } from '../router/limits';
+import { Runtime } from '../runtime';
+import { WorkerPool } from '../sandbox';
+import type { TraceListener } from '../trace/traceRecorder';
+import { startAgents } from './startAgents';
+import { createTraceWriter, type TraceFileWriter } from './traceFile';
+import { loadWorkspace, WorkspaceError, type AgentEntry, type Workspace } from './workspace';
+
+export interface SessionOptions {
+  /** The workspace folder holding *.agent.yaml manifests. */
+  folder: string;
+  /** Agent names (or manifest paths) to start; default every agent in the folder. */
+  agents?: string[];
+  /** Write the trace as JSONL here. */
+  traceFile?: string;
+  /** RealClock by default; pass a SimulatedClock for deterministic runs. */
+  clock?: Clock;
+  seed?: number;
+  logger?: Logger;
+  /** Default reply timeout (ms). */
+  requestTimeoutMs?: number;
+  limits?: Partial<RouterLimits>;
+  /** Worker threads the agents share (default: 1 per 4 agents, at most 2). */
+  workers?: number;
+  validateMessages?: boolean;
+  /** At-least-once for fire-and-forget: attempts in all when an agent fails (default 1). */
+  deliveryAttempts?: number;
+  blackboard?: BlackboardService;
+  /** A trace listener attached before the first event, so nothing is missed. */
+  onTrace?: TraceListener;
+  /** A name for the run (trace run_started). */
+  name?: string;
+}
+
+export interface Session {
+  runtime: Runtime;
+  workspace: Workspace;
+  /** Send a message (its sender becomes an outside party that receives replies). */
+  send(message: FipaMessage): void;
+  /** Send and wait for the correlated reply. */
+  request(message: FipaMessage, options?: { timeoutMs?: number }): Promise<FipaMessage>;
+  /** Listen to trace events; returns the function that stops listening. */
+  onTrace(listener: (event: TraceEvent) => void): () => void;
+  /** Listen to messages delivered to outside parties (replies to what `send` sent). */
+  onMessage(listener: (message: FipaMessage, to: string) => void): () => void;
+  /** Drain, stop every agent and worker, close the trace file. */
+  stop(reason?: string): Promise<void>;
+}
+
+/** Start the agents of a folder; throws WorkspaceError (naming the file, place and fix) when it cannot. */
+export async function startSession(options: SessionOptions): Promise<Session> {
+  const workspace = await loadWorkspace(options.folder);
+  const entries = selectAgents(workspace, options.agents);
+  const manifestProblems = workspace.problems.filter((p) => p.file.endsWith('.agent.yaml') || entries.some((e) => p.message.includes(`'${e.manifest.name}'`)));
+  if (manifestProblems.length) throw new WorkspaceError(manifestProblems);
+  if (!entries.length) {
+    throw new WorkspaceError([{ file: workspace.folder, line: 1, column: 1, message: 'no agents found; add a *.agent.yaml manifest (see examples/calculator)' }]);
+  }
+  const clock = options.clock ?? new RealClock();
+  const seed = options.seed ?? 1;
+  let writer: TraceFileWriter | undefined;
+  const listeners: TraceListener[] = [];
+  if (options.traceFile) { writer = createTraceWriter(options.traceFile); listeners.push((e) => writer!.write(e)); }
+  if (options.onTrace) listeners.push(options.onTrace);
+  const runtime = new Runtime({
+    name: options.name ?? path.basename(workspace.folder), clock, seed, logger: options.logger, trace: listeners,
+    requestTimeoutMs: options.requestTimeoutMs, limits: options.limits, validateMessages: options.validateMessages,
+    deliveryAttempts: options.deliveryAttempts, blackboard: options.blackboard,
+  });
+  runtime.start(entries.map((e) => e.manifest.name));
+  const pool = new WorkerPool({ size: options.workers ?? Math.min(2, Math.ceil(entries.length / 4)) });
+  let stopped = false;
+  const stop = async (reason = 'stopped'): Promise<void> => {
+    if (stopped) return;
+    stopped = true;
+    try {
+      await runtime.stop(reason);
+    } finally {
+      await pool.dispose();
+      writer?.close();
+    }
+  };
+  try {
+    await startAgents(runtime, entries, { clock, seed, pool });
+  } catch (e) {
+    await stop('failed to start');
+    throw e;
+  }
+  return {
+    runtime,
+    workspace,
+    send: (m) => runtime.send(m),
+    request: (m, o) => runtime.request(m, o),
+    onTrace: (l) => runtime.onTrace(l),
+    onMessage: (l) => runtime.onExternalMessage(l),
+    stop,
+  };
+}
+
+/** The workspace agents named by `wanted` (names or manifest paths, relative to the folder), or all. */
+export function selectAgents(workspace: Workspace, wanted: readonly string[] | undefined, base = workspace.folder): AgentEntry[] {
+  if (!wanted?.length) return workspace.agents;
+  return wanted.map((w) => {
+    const byName = workspace.agents.find((a) => a.manifest.name === w);
+    const byPath = workspace.agents.find((a) => a.file === path.resolve(base, w));
+    const found = byName ?? byPath;
+    if (!found) {
+      const known = workspace.agents.map((a) => a.manifest.name).join(', ') || 'none';
+      throw new WorkspaceError([{ file: workspace.folder, line: 1, column: 1, message: `no agent '${w}' in this workspace (agents: ${known}); name an agent or a *.agent.yaml path` }]);
+    }
+    return found;
+  });
+}
+

@@ -1,0 +1,43 @@
+/** Router limits and their defaults; normalised once at the Runtime's entry point. */
+export interface RouterLimits {
+  /** Largest message accepted on send, in bytes of its JSON (default 1 MiB). */
+  maxMessageBytes: number;
+  /** Messages queued per agent before senders get backpressure (default 256; a manifest may set its own). */
+  mailbox: number;
+  /** Agents one runtime holds (default 1000). */
+  maxAgents: number;
+  /** Sends one handled message may produce (a send storm is cut off beyond this; default 1000). */
+  maxSendsPerMessage: number;
+  /** Message ids remembered per agent for duplicate suppression (default 1024). */
+  dedupWindow: number;
+}
+
+export const DEFAULT_ROUTER_LIMITS: Readonly<RouterLimits> = Object.freeze({
+  maxMessageBytes: 1024 * 1024,
+  mailbox: 256,
+  maxAgents: 1000,
+  maxSendsPerMessage: 1000,
+  dedupWindow: 1024,
+});
+
+/** Fill defaults and refuse nonsense (zero or negative limits) with a sentence naming the option. */
+export function normaliseLimits(partial: Partial<RouterLimits> | undefined): RouterLimits {
+  const limits = { ...DEFAULT_ROUTER_LIMITS, ...dropUndefined(partial ?? {}) };
+  for (const [key, value] of Object.entries(limits)) {
+    if (!Number.isInteger(value) || value < 1) throw new RangeError(`limits.${key} must be a positive integer (got ${JSON.stringify(value)})`);
+  }
+  return limits;
+}
+
+function dropUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+const encoder = new TextEncoder();
+
+/** Size of a message as UTF-8 JSON; skips encoding when the string cannot possibly exceed `limit`. */
+export function jsonBytes(json: string, limit: number): number {
+  // A UTF-16 code unit encodes to at most 3 UTF-8 bytes, so short strings need no encoding to pass the check.
+  if (json.length * 3 <= limit) return json.length;
+  return encoder.encode(json).length;
+}

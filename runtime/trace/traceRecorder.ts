@@ -1,0 +1,40 @@
+/** The runtime's trace sink: numbers (seq from 0) and timestamps (clock.now()) events, then fans them out. */
+import type { TraceEvent, TraceEventInput } from '../../schemas';
+import type { Clock } from '../core/clock';
+import type { TraceSink } from '../core/types';
+
+export type TraceListener = (event: TraceEvent) => void;
+
+/** A TraceSink that stamps each event and hands it to every listener; a throwing listener never breaks the run. */
+export class TraceRecorder implements TraceSink {
+  private seq = 0;
+  private readonly listeners = new Set<TraceListener>();
+
+  constructor(private readonly clock: Clock, listeners: readonly TraceListener[] = []) {
+    for (const l of listeners) this.listeners.add(l);
+  }
+
+  /** How many events have been emitted so far (the next event's seq). */
+  get count(): number { return this.seq; }
+
+  emit(input: TraceEventInput): void {
+    // Microsecond precision is plenty and keeps JSONL lines short on the real clock.
+    const t = Math.round(this.clock.now() * 1000) / 1000;
+    const event = { seq: this.seq++, t: Math.max(0, t), ...input } as TraceEvent;
+    for (const listener of this.listeners) {
+      try { listener(event); } catch { /* a broken listener (e.g. a closed file) must not stop the runtime */ }
+    }
+  }
+
+  /** Listen to every event from now on; returns the function that stops listening. */
+  onEvent(listener: TraceListener): () => void {
+    this.listeners.add(listener);
+    return () => { this.listeners.delete(listener); };
+  }
+}
+
+/** A listener that keeps every event in memory (tests, summaries, the inspector's live view). */
+export function collectTrace(): { events: TraceEvent[]; listener: TraceListener } {
+  const events: TraceEvent[] = [];
+  return { events, listener: (e) => { events.push(e); } };
+}

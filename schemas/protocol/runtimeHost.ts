@@ -1,0 +1,100 @@
+/**
+ * The JSON-RPC protocol between the extension and the runtime host process (runtime/host/main.ts ->
+ * dist/runtimeHost.js), declared once. The runtime runs in that child process, so a hostile agent can never freeze
+ * the editor. Transport: vscode-jsonrpc over stdio (`--stdio`) or Node IPC (`--node-ipc`). The typed helpers at the
+ * bottom take any connection with sendRequest/onRequest/..., so this file imports nothing.
+ */
+import type { FipaMessage } from '../index';
+import type { TraceEvent } from '../trace';
+
+/** Settings the runtime host honours (`caxton.runtime.*`), sent with `start`. */
+export interface RuntimeHostSettings {
+  /** Default reply timeout for Send and requests, ms. */
+  requestTimeoutMs: number;
+  /** Seed for the runtime's randomness (auctions, jitter), for reproducible runs. */
+  seed: number;
+  /** Folder (relative to the workspace) where run traces are written as *.trace.jsonl; '' to keep none. */
+  traceDir: string;
+  /** Trace events per notification batch (the host coalesces events for the inspector). */
+  traceBatchSize: number;
+}
+
+export const DEFAULT_RUNTIME_HOST_SETTINGS: RuntimeHostSettings = { requestTimeoutMs: 10_000, seed: 1, traceDir: '.caxton/traces', traceBatchSize: 200 };
+
+/** Setting ids, for package.json contributes.configuration and the client. */
+export const RUNTIME_SETTING_IDS = {
+  requestTimeoutMs: 'caxton.runtime.requestTimeoutMs',
+  seed: 'caxton.runtime.seed',
+  traceDir: 'caxton.runtime.traceDir',
+  traceBatchSize: 'caxton.runtime.traceBatchSize',
+} as const;
+
+export interface AgentStatus { name: string; state: string }
+
+/** Every request the extension sends: method name, params and result. */
+export interface RuntimeHostRequests {
+  /** Open a session on a workspace folder (builds nothing, loads nothing yet). */
+  start: { params: { folder: string; settings: RuntimeHostSettings }; result: { version: string; agents: AgentStatus[] } };
+  /** Load and run one agent from its manifest (*.agent.yaml) or a bare .wasm. */
+  runAgent: { params: { file: string }; result: { agent: string; agents: AgentStatus[] } };
+  /** Run a *.pipeline.yaml with an optional input; the report is the runtime's text report. */
+  runPipeline: { params: { file: string; input?: unknown }; result: { ok: boolean; report: string; output?: unknown; error?: string } };
+  /** Run a *.scenario.yaml. */
+  runScenario: { params: { file: string }; result: { ok: boolean; report: string; traceFile?: string } };
+  /** Send one message (from a *.fipa.json); waits for the reply when the message expects one. */
+  send: { params: { message: FipaMessage; timeoutMs?: number }; result: { reply?: FipaMessage; error?: string; agents: AgentStatus[] } };
+  /** Stop every agent and end the session's run (the trace is closed). */
+  stop: { params: Record<string, never>; result: { stopped: string[]; traceFile?: string } };
+  /** Build every agent of the folder from source (AssemblyScript -> wasm). */
+  build: { params: { folder: string }; result: { ok: boolean; agents: Array<{ name: string; ok: boolean; module?: string; error?: string }> } };
+  /** What runs now. */
+  status: { params: Record<string, never>; result: { running: boolean; agents: AgentStatus[] } };
+}
+
+/** Every notification the host sends. */
+export interface RuntimeHostNotifications {
+  /** A batch of trace events of the current run, in order. */
+  trace: { events: TraceEvent[] };
+  /** A line of the runtime's log. */
+  log: { level: 'debug' | 'info' | 'warn' | 'error'; text: string };
+  /** The set of agents or their states changed. */
+  agents: { agents: AgentStatus[] };
+}
+
+export type RuntimeHostRequest = keyof RuntimeHostRequests;
+export type RuntimeHostNotification = keyof RuntimeHostNotifications;
+
+/** Wire method names. */
+export const RUNTIME_HOST_METHODS: { [K in RuntimeHostRequest | RuntimeHostNotification]: string } = {
+  start: 'caxton/start', runAgent: 'caxton/runAgent', runPipeline: 'caxton/runPipeline', runScenario: 'caxton/runScenario',
+  send: 'caxton/send', stop: 'caxton/stop', build: 'caxton/build', status: 'caxton/status',
+  trace: 'caxton/trace', log: 'caxton/log', agents: 'caxton/agents',
+};
+
+/** The part of a vscode-jsonrpc MessageConnection the helpers need. */
+export interface RpcConnection {
+  sendRequest(method: string, params: unknown): Promise<unknown>;
+  sendNotification(method: string, params: unknown): Promise<void> | void;
+  onRequest(method: string, handler: (params: never) => unknown): void;
+  onNotification(method: string, handler: (params: never) => void): void;
+}
+
+/** Send a typed request. */
+export function requestHost<K extends RuntimeHostRequest>(c: RpcConnection, method: K, params: RuntimeHostRequests[K]['params']): Promise<RuntimeHostRequests[K]['result']> {
+  return c.sendRequest(RUNTIME_HOST_METHODS[method], params) as Promise<RuntimeHostRequests[K]['result']>;
+}
+
+/** Handle a typed request (host side). */
+export function onHostRequest<K extends RuntimeHostRequest>(c: RpcConnection, method: K, handler: (params: RuntimeHostRequests[K]['params']) => Promise<RuntimeHostRequests[K]['result']>): void {
+  c.onRequest(RUNTIME_HOST_METHODS[method], handler as (params: never) => unknown);
+}
+
+/** Send a typed notification (host side). */
+export function notifyClient<K extends RuntimeHostNotification>(c: RpcConnection, method: K, params: RuntimeHostNotifications[K]): void {
+  void c.sendNotification(RUNTIME_HOST_METHODS[method], params);
+}
+
+/** Handle a typed notification (client side). */
+export function onHostNotification<K extends RuntimeHostNotification>(c: RpcConnection, method: K, handler: (params: RuntimeHostNotifications[K]) => void): void {
+  c.onNotification(RUNTIME_HOST_METHODS[method], handler as (params: never) => void);
+}

@@ -1,0 +1,61 @@
+/** Agent manifest checks a schema cannot say: module path, grants that go together, sane limits, unique names. */
+import { child, prop, type DocNode } from './docTree';
+import type { RuleContext } from './messageRules';
+import type { ServiceDiagnostic } from './types';
+
+const WASM_PAGE = 65536;
+const MAX_WASM32_MEMORY = 4 * 1024 * 1024 * 1024;
+
+/** Checks a *.agent.yaml tree; `uri` tells a manifest apart from others declaring the same name. */
+export function checkManifest(root: DocNode, ctx: RuleContext, uri: string): ServiceDiagnostic[] {
+  const out: ServiceDiagnostic[] = [];
+  if (root.type !== 'object') return out;
+  const mod = child(root, 'module');
+  if (mod?.type === 'string') {
+    const path = String(mod.value);
+    if (/^([a-z]:)?[\\/]/i.test(path)) {
+      out.push({ start: mod.start, end: mod.end, severity: 'warning', code: 'absolute-module-path', message: 'module is an absolute path, so the workspace will not run elsewhere: make it relative to this manifest.' });
+    } else if (path.split(/[\\/]/).includes('..')) {
+      out.push({ start: mod.start, end: mod.end, severity: 'information', code: 'module-outside-folder', message: "module reaches outside the manifest's folder ('..'): keep the agent's code beside its manifest." });
+    }
+  }
+  const grants = child(root, 'host_functions');
+  const granted = new Set((grants?.items ?? []).map((g) => String(g.value)));
+  const subs = prop(root, 'subscriptions');
+  if (subs && (subs.value?.items?.length ?? 0) > 0 && !granted.has('subscribe')) {
+    out.push({ start: subs.keyStart, end: subs.keyEnd, severity: 'error', code: 'missing-grant', message: 'subscriptions need the `subscribe` host function, which is not granted (deny by default): add `subscribe` to host_functions.' });
+  }
+  if (granted.has('blackboard_write') && !granted.has('blackboard_read')) {
+    const g = grants?.items?.find((x) => x.value === 'blackboard_write');
+    if (g) out.push({ start: g.start, end: g.end, severity: 'information', code: 'write-without-read', message: 'blackboard_write without blackboard_read: the agent cannot read the version it must pass to write safely; grant blackboard_read too.' });
+  }
+  const limits = child(root, 'limits');
+  const memNode = child(limits, 'memory');
+  const memory = memoryBytes(memNode);
+  if (memNode && memory !== undefined) {
+    if (memory > MAX_WASM32_MEMORY) {
+      out.push({ start: memNode.start, end: memNode.end, severity: 'error', code: 'memory-too-large', message: 'memory is above 4 GiB, the most a 32-bit WebAssembly module can address: lower it.' });
+    } else if (memory % WASM_PAGE !== 0) {
+      out.push({ start: memNode.start, end: memNode.end, severity: 'warning', code: 'memory-not-pages', message: `memory ${memory} bytes is not a whole number of 64 KiB WebAssembly pages: it will be rounded down to ${Math.floor(memory / WASM_PAGE) * WASM_PAGE}.` });
+    }
+  }
+  const maxMsg = child(limits, 'max_message_bytes');
+  if (memory !== undefined && typeof maxMsg?.value === 'number' && maxMsg.value > memory) {
+    out.push({ start: maxMsg.start, end: maxMsg.end, severity: 'warning', code: 'message-exceeds-memory', message: `max_message_bytes (${maxMsg.value}) is larger than the agent's memory (${memory}): such a message could never be copied in; lower it.` });
+  }
+  const nameNode = child(root, 'name');
+  if (nameNode?.type === 'string' && ctx.workspace) {
+    const others = ctx.workspace.findAgent(String(nameNode.value)).filter((d) => d.uri !== uri);
+    if (others.length) {
+      out.push({ start: nameNode.start, end: nameNode.end, severity: 'error', code: 'duplicate-agent', message: `Another manifest (${others[0].uri}) already declares agent '${String(nameNode.value)}': agent names must be unique; rename one.` });
+    }
+  }
+  return out;
+}
+
+function memoryBytes(node: DocNode | undefined): number | undefined {
+  if (!node) return undefined;
+  if (node.type === 'number') return Number(node.value);
+  const m = node.type === 'string' ? /^([0-9]+)(KiB|MiB|GiB|B)$/.exec(String(node.value)) : null;
+  return m ? Number(m[1]) * { B: 1, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3 }[m[2] as 'B'] : undefined;
+}

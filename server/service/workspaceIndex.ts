@@ -1,0 +1,60 @@
+/** Workspace knowledge as data: which agents manifests declare, where names are used, topics seen. No I/O. */
+import type { AgentDeclaration, AgentReference, FileIndex } from './types';
+
+/** Holds each file's contribution; the handler layer updates it as files are scanned, opened and changed. */
+export class WorkspaceIndex {
+  private readonly files = new Map<string, FileIndex>();
+  private names: string[] | undefined;
+  /** Bumped on every change, so cached analyses that depend on workspace knowledge are redone. */
+  generation = 0;
+
+  /** Replaces what a file contributes. */
+  update(uri: string, index: FileIndex): void {
+    const before = this.files.get(uri);
+    this.files.set(uri, index);
+    // Only declarations change what other files' diagnostics say; references and topics do not.
+    if (signature(before) !== signature(index)) {
+      this.names = undefined;
+      this.generation++;
+    }
+  }
+
+  /** Forgets a file (deleted). */
+  remove(uri: string): void {
+    const before = this.files.get(uri);
+    if (this.files.delete(uri) && before?.declarations.length) {
+      this.names = undefined;
+      this.generation++;
+    }
+  }
+
+  /** Every declared agent name, sorted. */
+  agentNames(): string[] {
+    this.names ??= [...new Set([...this.files.values()].flatMap((f) => f.declarations.map((d) => d.name)))].sort();
+    return this.names;
+  }
+
+  /** Where an agent is declared (several manifests may claim a name). */
+  findAgent(name: string): AgentDeclaration[] {
+    return [...this.files.values()].flatMap((f) => f.declarations.filter((d) => d.name === name));
+  }
+
+  /** Every use of an agent name across the workspace. */
+  references(name: string): AgentReference[] {
+    return [...this.files.values()].flatMap((f) => f.references.filter((r) => r.name === name));
+  }
+
+  /** Topics seen in manifests' subscriptions and messages' receivers. */
+  topics(): string[] {
+    return [...new Set([...this.files.values()].flatMap((f) => f.topics))].sort();
+  }
+
+  /** How many files are indexed. */
+  get size(): number {
+    return this.files.size;
+  }
+}
+
+function signature(index: FileIndex | undefined): string {
+  return (index?.declarations ?? []).map((d) => `${d.name}@${d.range.start.line}:${d.range.start.character}`).join('|');
+}
