@@ -201,6 +201,8 @@ export class Runtime implements MessageBus, CoordinationContext {
 
   /** Replies still awaited (by agents or request() callers). */
   pendingReplies(): number { return this.conv.openWaits; }
+  /** Messages queued or being handled right now (0 when idle). */
+  inFlight(): number { return this.router.inFlight; }
 
   private setState(agent: string, to: AgentState, reason?: string): void {
     if (this.ownLifecycle.has(agent)) return;

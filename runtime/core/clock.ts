@@ -115,6 +115,23 @@ export class SimulatedClock implements Clock {
     await settle();
   }
 
+  /**
+   * Fire only the earliest pending timer if it is due by `limit` (moving time to it), without settling: a driver
+   * that must check the system is quiet before each step of time (scenario runs with real worker threads) uses this.
+   * Returns false, moving time to `limit` when given, if no timer was due.
+   */
+  fireNext(limit = Number.POSITIVE_INFINITY): boolean {
+    const next = this.heap.peek();
+    if (!next || next.at > limit) {
+      if (Number.isFinite(limit)) this.t = Math.max(this.t, limit);
+      return false;
+    }
+    this.heap.pop();
+    this.t = Math.max(this.t, next.at);
+    next.fn();
+    return true;
+  }
+
   /** Fire every pending timer (and timers they create) until none is left, up to `maxMs` of simulated time. */
   async runAll(maxMs = 24 * 3600_000): Promise<void> {
     const end = this.t + maxMs;

@@ -4,7 +4,7 @@
  */
 import * as path from 'node:path';
 import type { FipaMessage, TraceEvent } from '../../schemas';
-import { RealClock, SimulatedClock, type Clock } from '../core/clock';
+import { RealClock, settle, SimulatedClock, type Clock } from '../core/clock';
 import { parseDuration } from '../core/duration';
 import type { Logger } from '../core/types';
 import type { TraceListener } from '../trace/traceRecorder';
@@ -164,8 +164,11 @@ async function drive(runtime: import('../runtime').Runtime, clock: Clock, busy: 
         await new Promise((r) => setImmediate(r));
         continue;
       }
-      const target = runForMs === undefined ? next : Math.min(next, runForMs);
-      await clock.advance(Math.max(0, target - clock.now()));
+      // Continuations that ran since idle() resolved may have handed an agent work (in a worker, in real time):
+      // time moves only while nothing is in flight, and one timer at a time, so a timeout never overtakes a reply.
+      await settle();
+      if (runtime.inFlight() > 0) continue;
+      clock.fireNext(runForMs ?? Number.POSITIVE_INFINITY);
     } else {
       if (!busy() && runtime.pendingReplies() === 0) return 'finished';
       if (performance.now() > wallDeadline) return 'wall-clock limit';
