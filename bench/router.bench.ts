@@ -124,7 +124,7 @@ async function buildRelay(): Promise<Uint8Array> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'caxton-relay-'));
     fs.writeFileSync(path.join(dir, 'relay.ts'), RELAY_SOURCE);
     fs.mkdirSync(fixtureCacheDir, { recursive: true });
-    const r = await buildAgentSource(path.join(dir, 'relay.ts'), `${wasm}.${process.pid}.tmp`);
+    const r = await buildAgentSource(path.join(dir, 'relay.ts'), `${wasm}.${process.pid}.tmp`, { cache: false });
     fs.rmSync(dir, { recursive: true, force: true });
     if (!r.ok) throw new Error(r.diagnostics.map((d) => d.text).join('\n'));
     fs.renameSync(`${wasm}.${process.pid}.tmp`, wasm);

@@ -14,6 +14,7 @@ import { AgentsTree } from './agentsTree';
 import { StatusBar } from './statusBar';
 import { InspectorPanel } from './inspectorPanel';
 import { startLanguageClient } from './languageClient';
+import { HotReload } from './hotReload';
 
 /** Kept in memory for the inspector; older events fall off (the trace file on disk keeps everything). */
 const MAX_LIVE_EVENTS = 100_000;
@@ -36,6 +37,7 @@ export class Ctx implements vscode.Disposable {
     this.subscriptions.push(this.output, this.agents, this.status, this.inspector, this.replies);
     this.status.setTrusted(vscode.workspace.isTrusted);
     this.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => this.status.setTrusted(true)));
+    this.subscriptions.push(new HotReload(this));
     this.subscriptions.push(vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('caxton.runtime') && this.host?.running) void this.restartSession();
     }));
@@ -49,6 +51,11 @@ export class Ctx implements vscode.Disposable {
     } catch (e) {
       this.output.error(`language server did not start: ${(e as Error).message}`);
     }
+  }
+
+  /** The runtime host when it runs with an open session (hot reload never spawns it). */
+  liveHost(): RuntimeHostClient | undefined {
+    return this.host?.running && this.session ? this.host : undefined;
   }
 
   /** Whether the runtime host was ever spawned (never in an untrusted workspace). */

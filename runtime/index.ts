@@ -24,7 +24,7 @@ export type { TraceFileWriter } from './node/traceFile';
 export { loadWorkspace, WorkspaceError, formatProblem } from './node/workspace';
 export type { Workspace, WorkspaceProblem, AgentEntry, ScenarioEntry, MessageFileEntry, LoadWorkspaceOptions } from './node/workspace';
 export { startSession } from './node/session';
-export type { Session, SessionOptions } from './node/session';
+export type { Session, SessionOptions, ReloadResult } from './node/session';
 export { runScenario } from './node/scenario';
 export type { RunScenarioOptions, ScenarioSummary, ConversationSummary } from './node/scenario';
 export type { ExpectationResult } from './node/expectations';

@@ -10,7 +10,8 @@ export type TraceEvent = Base & (
   | { type: 'run_started'; name: string; agents: string[] }
   | { type: 'run_ended'; reason: string; delivered: number; dropped: number; timeouts: number }
   | { type: 'agent_state'; agent: string; from: AgentState; to: AgentState; reason?: string }
-  | { type: 'agent_usage'; agent: string; fuel: number; memory_bytes: number; duration_ms: number }
+  /** One invocation's use; `fuel_limit` / `memory_limit_bytes` (optional) are the agent's granted limits, for the inspector's bars. */
+  | { type: 'agent_usage'; agent: string; fuel: number; memory_bytes: number; duration_ms: number; fuel_limit?: number; memory_limit_bytes?: number }
   | { type: 'agent_log'; agent: string; level: 'debug' | 'info' | 'warn' | 'error'; text: string }
   | { type: 'message_sent'; id: string; message: FipaMessage; to: string[] }
   | { type: 'message_delivered'; id: string; to: string }

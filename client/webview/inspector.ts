@@ -1,13 +1,17 @@
 /**
- * The inspector page: tabs (conversations, auctions, breakers, agents), a time slider over the trace, and a details
- * pane with the JSON of the selected message. Only the visible view redraws; the others catch up when shown.
+ * The inspector page: a summary strip (whose problem counts filter the diagram), tabs (conversations, auctions,
+ * breakers, agents; WAI-ARIA tabs keys), a time slider over the trace, a details pane with the JSON of the selected
+ * message (Enter opens it, Escape returns), and a polite live region for live runs. Only the visible view redraws;
+ * the others catch up when shown.
  */
 import type { TraceEvent } from '../../schemas/trace';
 import type { FipaMessage } from '../../schemas/index';
 import type { ViewToHost } from '../../schemas/protocol/inspector';
 import { h, setChildren, formatMs } from './dom';
 import { Replay } from './replay';
-import type { DiagramRow, TraceModel } from './traceModel';
+import type { DiagramRow, ProblemKind, TraceModel } from './traceModel';
+import { SummaryStrip } from './summaryStrip';
+import { Announcer } from './announcer';
 import { SequenceView } from './sequenceView';
 import { AuctionsView } from './auctionsView';
 import { BreakersView } from './breakersView';
@@ -33,13 +37,22 @@ export class Inspector {
   private readonly detailsTitle: HTMLElement;
   private readonly play: HTMLButtonElement;
   private readonly sequence: SequenceView;
+  private readonly strip: SummaryStrip;
+  private readonly announcer = new Announcer();
+  /** Where Escape in the details pane sends the focus back to. */
+  private returnFocus?: () => void;
   private active: TabId = 'conversations';
   private live = false;
   private frame = 0;
   private playing = 0;
 
   constructor(root: HTMLElement, private readonly post: (message: ViewToHost) => void) {
-    this.sequence = new SequenceView((row) => this.showRow(row));
+    this.sequence = new SequenceView({
+      select: (row) => this.showRow(row),
+      open: (row) => { this.showRow(row); this.returnFocus = () => this.sequence.focus(); this.details.focus(); },
+      problem: (kind) => this.strip.setActive(kind),
+    });
+    this.strip = new SummaryStrip((kind) => this.filterProblem(kind));
     this.views = { conversations: this.sequence, auctions: new AuctionsView(), breakers: new BreakersView(), agents: new AgentsView() };
     this.tabs = TABS.map((t) => {
       const b = h('button', { class: 'tab', role: 'tab', id: `tab-${t.id}`, 'aria-controls': `view-${t.id}`, 'data-tab': t.id }, t.label);
@@ -57,8 +70,21 @@ export class Inspector {
     this.detailsTitle = h('h2', { id: 'details-title' }, 'Details');
     this.details = h('pre', { id: 'details', tabindex: 0, 'aria-labelledby': 'details-title' }, 'Select a message to see its JSON.');
     const panes = Object.values(this.views).map((v) => v.element);
+    for (const [id, pane] of Object.entries(this.views) as Array<[TabId, View]>) {
+      // Panels without their own focus target take the focus themselves (WAI-ARIA tabs); Escape goes back to the tab.
+      if (id !== 'conversations') pane.element.tabIndex = 0;
+      pane.element.addEventListener('keydown', (ev) => { if (ev.key === 'Escape') { ev.preventDefault(); this.focusTab(); } });
+    }
+    this.details.addEventListener('keydown', (ev) => {
+      if (ev.key !== 'Escape') return;
+      ev.preventDefault();
+      const back = this.returnFocus ?? (() => this.focusTab());
+      this.returnFocus = undefined;
+      back();
+    });
     setChildren(root,
       h('header', { class: 'top' }, this.title, this.status),
+      this.strip.element, this.announcer.element,
       h('div', { class: 'timebar' }, this.play, h('label', { for: 'time-slider', class: 'sr-only' }, 'Time'), this.slider, this.position),
       h('nav', { class: 'tabs', role: 'tablist', 'aria-label': 'Inspector views' }, ...this.tabs),
       h('main', { class: 'main' }, h('div', { class: 'views' }, ...panes), h('aside', { class: 'details', 'aria-label': 'Selected item' }, this.detailsTitle, this.details)));
@@ -77,6 +103,7 @@ export class Inspector {
   /** Append events of a running trace. */
   append(events: readonly TraceEvent[]): void {
     this.replay.append(events);
+    if (this.live) this.announcer.note(events);
     this.redrawSoon();
   }
 
@@ -95,13 +122,30 @@ export class Inspector {
   private showRow(row: DiagramRow | undefined): void {
     if (!row) { this.detailsTitle.textContent = 'Details'; this.details.textContent = 'Select a message to see its JSON.'; return; }
     if (row.kind === 'message') {
-      this.detailsTitle.textContent = `${row.performative} · ${row.from} → ${row.to.join(', ')} (${row.status})`;
+      const request = row.inReplyTo === undefined ? undefined : this.replay.model.rows.find((r) => r.kind === 'message' && r.id === row.inReplyTo);
+      const answers = request?.kind === 'message' ? ` · replies to ${request.performative} from ${request.from}` : '';
+      this.detailsTitle.textContent = `${row.performative} · ${row.from} → ${row.to.join(', ')} (${row.status})${answers}`;
       this.details.textContent = JSON.stringify(row.message, null, 2);
       this.post({ kind: 'selectMessage', id: row.id, conversation_id: row.conversationId });
     } else {
       this.detailsTitle.textContent = row.text;
       this.details.textContent = JSON.stringify(row.event, null, 2);
     }
+  }
+
+  /** Filter the diagram to one kind of problem (from the summary strip) and show it. */
+  private filterProblem(kind: ProblemKind | undefined): void {
+    this.strip.setActive(kind);
+    this.sequence.setProblem(kind);
+    if (this.active !== 'conversations') this.show('conversations', false);
+  }
+
+  private focusTab(): void {
+    this.tabs.find((b) => b.dataset.tab === this.active)?.focus();
+  }
+
+  private focusView(tab: TabId): void {
+    if (tab === 'conversations') this.sequence.focus(); else this.views[tab].element.focus();
   }
 
   private show(tab: TabId, focus = true): void {
@@ -121,7 +165,8 @@ export class Inspector {
     const next = ev.key === 'ArrowRight' ? (i + 1) % TABS.length : ev.key === 'ArrowLeft' ? (i + TABS.length - 1) % TABS.length
       : ev.key === 'Home' ? 0 : ev.key === 'End' ? TABS.length - 1 : -1;
     if (next >= 0) { ev.preventDefault(); this.show(TABS[next].id); }
-    else if (ev.key === 'ArrowDown' && tab === 'conversations') { ev.preventDefault(); this.sequence.focus(); }
+    // Enter / Space activate a tab (it is a button); ArrowDown goes into its panel.
+    else if (ev.key === 'ArrowDown') { ev.preventDefault(); this.show(tab, false); this.focusView(tab); }
   }
 
   private seekSoon(n: number): void {
@@ -144,6 +189,7 @@ export class Inspector {
     this.position.textContent = `${this.replay.cursor} / ${this.replay.length} events${last ? ` · ${formatMs(last.t)}` : ''}`;
     document.body.dataset.cursor = String(this.replay.cursor);
     document.body.dataset.events = String(this.replay.length);
+    this.strip.update(model);
     if (this.drawn.get(this.active) !== model) {
       this.views[this.active].update(model);
       this.drawn.set(this.active, model);

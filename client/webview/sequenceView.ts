@@ -1,78 +1,105 @@
 /**
- * Conversations as a sequence diagram: a lifeline per agent, an arrow per message labelled with its performative,
- * marks for timeouts, drops, violations and crashes. Virtualised: only the rows in the scrolled window are in the DOM.
- * Keyboard: the diagram is one focusable listbox; arrows / Page / Home / End move the selection, Enter shows the JSON.
+ * Conversations as a sequence diagram: a lifeline per agent (outside parties marked), a row per message or mark with
+ * its run-clock time. Lifelines share the width the panel has (ResizeObserver), never closer than MIN_LANE (then the
+ * diagram scrolls sideways); the lifeline header sticks at the top. Virtualised: only the rows in the scrolled window
+ * are in the DOM. Keyboard: the diagram is one focusable listbox; arrows / Page / Home / End move the selection,
+ * Enter opens the details pane.
  */
-import { h, s, setChildren, formatMs } from './dom';
-import { filterRows, type DiagramRow, type TraceModel } from './traceModel';
+import { h, s, setChildren } from './dom';
+import { selectRows, type DiagramRow, type MessageRow, type ProblemKind, type TraceModel } from './traceModel';
+import { ROW_H, TIME_W, describeRow, drawRow, type Layout } from './sequenceRow';
 
-const ROW_H = 28;
-const LANE_W = 150;
+/** Lifelines never get closer than this; below it the diagram scrolls sideways. */
+export const MIN_LANE = 90;
+const MAX_LANE = 260;
+/** Height of the sticky lifeline header (matches .seq-header in styles.ts). */
+const HEADER_H = 24;
 const OVERSCAN = 8;
+const PROBLEM_LABEL: Record<ProblemKind, string> = { dropped: 'drops', timeout: 'timeouts', violation: 'violations', failure: 'failures' };
 
-/** A small stable colour index per conversation, so a conversation's rows share a band colour. */
-function conversationHue(id: string | undefined): number {
-  if (!id) return -1;
-  let x = 0;
-  for (let i = 0; i < id.length; i++) x = (x * 31 + id.charCodeAt(i)) >>> 0;
-  return x % 8;
-}
-
-function describe(row: DiagramRow): string {
-  if (row.kind === 'message') {
-    const status = row.status === 'dropped' ? `, dropped (${row.dropReason ?? 'no reason'})` : row.status === 'delivered' ? '' : ', not delivered yet';
-    return `${row.performative} from ${row.from} to ${row.to.join(', ')}${row.conversationId ? ` in ${row.conversationId}` : ''} at ${formatMs(row.t)}${status}`;
-  }
-  return `${row.marker.replace('_', ' ')}: ${row.text} at ${formatMs(row.t)}`;
+export interface SequenceCallbacks {
+  /** The selection changed (undefined: nothing selected). */
+  select(row: DiagramRow | undefined): void;
+  /** Enter on a row: show its details and move focus there. */
+  open(row: DiagramRow): void;
+  /** The problem filter changed from inside the view (its chip was cleared). */
+  problem(kind: ProblemKind | undefined): void;
 }
 
 export class SequenceView {
   readonly element: HTMLElement;
   private readonly filter: HTMLSelectElement;
+  private readonly chip: HTMLButtonElement;
   private readonly header: HTMLElement;
-  private readonly lanes: HTMLElement;
-  private lanesFor?: readonly string[];
   private readonly scroller: HTMLElement;
   private readonly spacer: HTMLElement;
   private readonly svg: SVGSVGElement;
   private readonly summary: HTMLElement;
   private model?: TraceModel;
   private rows: readonly DiagramRow[] = [];
-  private rowsFor?: { source: readonly DiagramRow[]; conversation?: string };
+  private rowsFor?: { source: readonly DiagramRow[]; conversation?: string; problem?: ProblemKind };
+  private byId = new Map<string, number>();
   private conversation?: string;
+  private problem?: ProblemKind;
   private selected = -1;
   private frame = 0;
-  private drawnFor?: { rows: readonly DiagramRow[]; key: string; agents: readonly string[] };
+  private layout: Layout = { laneW: MIN_LANE, width: TIME_W, x: new Map() };
+  private layoutFor?: { agents: readonly string[]; agentMap: TraceModel['agents']; avail: number };
+  private drawnFor?: { rows: readonly DiagramRow[]; key: string; layout: Layout };
 
-  constructor(private readonly onSelect: (row: DiagramRow | undefined) => void) {
+  constructor(private readonly on: SequenceCallbacks) {
     this.filter = h('select', { id: 'conversation-filter', 'aria-label': 'Show one conversation' });
     this.filter.addEventListener('change', () => {
       this.conversation = this.filter.value === '' ? undefined : this.filter.value;
-      this.selected = -1;
-      this.onSelect(undefined);
-      this.scroller.scrollTop = 0;
-      this.refresh();
+      this.resetSelection();
     });
-    this.summary = h('span', { class: 'summary', 'aria-live': 'polite' });
-    // The lane names scroll sideways with the diagram (the header clips, its inner row is as wide as the diagram).
-    this.lanes = h('div', { class: 'seq-lanes' });
-    this.header = h('div', { class: 'seq-header', 'aria-hidden': 'true' }, this.lanes);
+    this.chip = h('button', { id: 'problem-chip', class: 'chip', hidden: true });
+    this.chip.addEventListener('click', () => { this.setProblem(undefined); this.on.problem(undefined); this.focus(); });
+    this.summary = h('span', { class: 'summary' });
+    this.header = h('div', { class: 'seq-header', 'aria-hidden': 'true' });
     this.svg = s('svg', { class: 'seq-svg', role: 'presentation' });
     this.spacer = h('div', { class: 'seq-spacer' }, this.svg);
     this.scroller = h('div', {
-      class: 'seq-scroll', tabindex: 0, role: 'listbox', 'aria-label': 'Messages in time order; arrow keys move, Enter shows the JSON',
-    }, this.spacer);
+      class: 'seq-scroll', tabindex: 0, role: 'listbox', 'aria-label': 'Messages in time order; arrow keys move, Enter opens the details',
+    }, this.header, this.spacer);
     this.scroller.addEventListener('scroll', () => this.schedule());
     this.scroller.addEventListener('keydown', (ev) => this.onKey(ev));
+    // One delegated listener for all rows: rows come and go with scrolling.
+    this.svg.addEventListener('click', (ev) => {
+      const index = (ev.target as Element | null)?.closest?.('g.row')?.getAttribute('data-index');
+      if (index !== null && index !== undefined) this.select(Number(index));
+    });
+    this.svg.addEventListener('mouseover', (ev) => this.hover(ev.target, true));
+    this.svg.addEventListener('mouseout', (ev) => this.hover(ev.target, false));
     this.element = h('section', { class: 'view seq', id: 'view-conversations', role: 'tabpanel', 'aria-labelledby': 'tab-conversations' },
-      h('div', { class: 'toolbar' }, h('label', { for: 'conversation-filter' }, 'Conversation '), this.filter, this.summary),
-      this.header, this.scroller);
+      h('div', { class: 'toolbar' }, h('label', { for: 'conversation-filter' }, 'Conversation '), this.filter, this.chip, this.summary),
+      this.scroller);
+    // Lifelines follow the panel's width: re-lay out whenever the diagram's box changes size.
+    // (Next frame: re-laying out inside the observer callback could resize the box again and loop.)
+    if (typeof ResizeObserver === 'function') new ResizeObserver(() => requestAnimationFrame(() => this.refresh())).observe(this.scroller);
   }
 
-  /** Show a new model (keeps the filter and the selection when they still exist). */
+  /** Show a new model (keeps the filters and the selection when they still exist). */
   update(model: TraceModel): void {
     this.model = model;
     this.updateFilter(model);
+    this.refresh();
+  }
+
+  /** Show only rows of one problem kind (undefined: all rows). */
+  setProblem(kind: ProblemKind | undefined): void {
+    this.problem = kind;
+    this.chip.hidden = kind === undefined;
+    this.chip.textContent = kind ? `Only ${PROBLEM_LABEL[kind]} ✕` : '';
+    this.chip.setAttribute('aria-label', kind ? `Showing only ${PROBLEM_LABEL[kind]}; press to show all rows` : '');
+    this.element.dataset.problem = kind ?? '';
+    this.resetSelection();
+  }
+
+  private resetSelection(): void {
+    this.selected = -1;
+    this.on.select(undefined);
+    this.scroller.scrollTop = 0;
     this.refresh();
   }
 
@@ -86,91 +113,122 @@ export class SequenceView {
     this.filter.value = this.conversation ?? '';
   }
 
+  /** Lane width from the room the panel gives: shared evenly, clamped to [MIN_LANE, MAX_LANE]. */
+  private relayout(model: TraceModel): void {
+    const avail = this.scroller.clientWidth || 800;
+    if (this.layoutFor?.agents === model.agentOrder && this.layoutFor.agentMap === model.agents && this.layoutFor.avail === avail) return;
+    this.layoutFor = { agents: model.agentOrder, agentMap: model.agents, avail };
+    const n = Math.max(1, model.agentOrder.length);
+    const laneW = Math.max(MIN_LANE, Math.min(MAX_LANE, Math.floor((avail - TIME_W) / n)));
+    const x = new Map(model.agentOrder.map((a, i) => [a, TIME_W + i * laneW + laneW / 2]));
+    this.layout = { laneW, width: TIME_W + n * laneW, x };
+    const names = model.agentOrder.map((a) => {
+      const external = model.agents.get(a)?.external === true;
+      const el = h('div', {
+        class: `lane-name${external ? ' external' : ''}`, 'data-agent': a, 'data-external': external ? 'true' : undefined,
+        title: external ? `${a}: an outside party, not an agent of this run` : a,
+      }, a);
+      el.style.width = `${laneW}px`;
+      return el;
+    });
+    setChildren(this.header, h('div', { class: 'lane-time' }, 'time'), ...names);
+    this.header.style.width = `${this.layout.width}px`;
+    this.spacer.style.width = `${this.layout.width}px`;
+    this.element.dataset.laneWidth = String(laneW);
+  }
+
   private refresh(): void {
     const model = this.model;
     if (!model) return;
-    if (this.rowsFor?.source !== model.rows || this.rowsFor.conversation !== this.conversation) {
-      this.rows = filterRows(model.rows, this.conversation);
-      this.rowsFor = { source: model.rows, conversation: this.conversation };
+    const f = this.rowsFor;
+    if (f?.source !== model.rows || f.conversation !== this.conversation || f.problem !== this.problem) {
+      this.rows = selectRows(model.rows, this.conversation, this.problem);
+      this.rowsFor = { source: model.rows, conversation: this.conversation, problem: this.problem };
+      this.byId = new Map();
+      this.rows.forEach((r, i) => { if (r.kind === 'message') this.byId.set(r.id, i); });
     }
     if (this.selected >= this.rows.length) this.selected = this.rows.length - 1;
-    const width = Math.max(1, model.agentOrder.length) * LANE_W;
+    this.relayout(model);
     this.spacer.style.height = `${this.rows.length * ROW_H}px`;
-    this.spacer.style.width = `${width}px`;
-    if (this.lanesFor !== model.agentOrder) {
-      this.lanesFor = model.agentOrder;
-      setChildren(this.lanes, ...model.agentOrder.map((a) => h('div', { class: 'lane-name', title: a }, a)));
-    }
-    this.lanes.style.width = `${width}px`;
-    this.summary.textContent = `${this.rows.length} rows · ${model.totals.messages} messages · ${model.totals.dropped} dropped · ${model.totals.timeouts} timeouts · ${model.totals.violations} violations`;
+    this.summary.textContent = this.rows.length === model.rows.length ? `${this.rows.length} rows` : `${this.rows.length} of ${model.rows.length} rows`;
     this.element.dataset.rows = String(this.rows.length);
     this.render();
   }
 
   private schedule(): void {
     if (this.frame) return;
-    this.frame = requestAnimationFrame(() => { this.frame = 0; this.render(); this.header.scrollLeft = this.scroller.scrollLeft; });
+    this.frame = requestAnimationFrame(() => { this.frame = 0; this.render(); });
+  }
+
+  /** The request the selected row answers and the replies to it (their ids), for highlighting. */
+  private related(): Set<string> {
+    const row = this.rows[this.selected];
+    const ids = new Set<string>();
+    if (row?.kind !== 'message') return ids;
+    if (row.inReplyTo !== undefined) ids.add(row.inReplyTo);
+    for (const r of this.rows) if (r.kind === 'message' && r.inReplyTo === row.id) ids.add(r.id);
+    return ids;
+  }
+
+  private requestOf(row: DiagramRow): MessageRow | undefined {
+    if (row.kind !== 'message' || row.inReplyTo === undefined) return undefined;
+    const i = this.byId.get(row.inReplyTo);
+    const r = i === undefined ? undefined : this.rows[i];
+    return r?.kind === 'message' ? r : undefined;
   }
 
   /** Draw only the rows inside the scrolled window (plus a little overscan). */
   private render(): void {
     const model = this.model;
     if (!model) return;
-    const viewH = this.scroller.clientHeight || 600;
+    const viewH = Math.max(ROW_H, (this.scroller.clientHeight || 600) - HEADER_H);
     const first = Math.max(0, Math.floor(this.scroller.scrollTop / ROW_H) - OVERSCAN);
     const last = Math.min(this.rows.length, Math.ceil((this.scroller.scrollTop + viewH) / ROW_H) + OVERSCAN);
     // Scrolling inside the same window (and re-renders with nothing new) keep the DOM as it is.
     const key = `${first}:${last}:${this.selected}`;
-    if (this.drawnFor?.rows === this.rows && this.drawnFor.key === key && this.drawnFor.agents === model.agentOrder) return;
-    this.drawnFor = { rows: this.rows, key, agents: model.agentOrder };
-    const lane = new Map(model.agentOrder.map((a, i) => [a, i * LANE_W + LANE_W / 2]));
-    const width = Math.max(1, model.agentOrder.length) * LANE_W;
+    if (this.drawnFor?.rows === this.rows && this.drawnFor.key === key && this.drawnFor.layout === this.layout) return;
+    this.drawnFor = { rows: this.rows, key, layout: this.layout };
+    const { width, x } = this.layout;
     const height = Math.max(0, last - first) * ROW_H;
     this.svg.setAttribute('width', String(width));
     this.svg.setAttribute('height', String(height));
     this.svg.setAttribute('viewBox', `0 0 ${width} ${height}`);
     this.svg.style.transform = `translateY(${first * ROW_H}px)`;
-    const parts: SVGElement[] = model.agentOrder.map((a) => s('line', { class: 'lifeline', 'data-agent': a, x1: lane.get(a), x2: lane.get(a), y1: 0, y2: height }));
-    for (let i = first; i < last; i++) parts.push(this.drawRow(this.rows[i], i, (i - first) * ROW_H, lane, width));
+    const external = (n: string) => model.agents.get(n)?.external === true;
+    const parts: SVGElement[] = model.agentOrder.map((a) => s('line', {
+      class: `lifeline${external(a) ? ' external' : ''}`, 'data-agent': a, x1: x.get(a), x2: x.get(a), y1: 0, y2: height,
+    }));
+    const related = this.related();
+    for (let i = first; i < last; i++) {
+      const row = this.rows[i];
+      const cls = `${i === this.selected ? ' selected' : ''}${row.kind === 'message' && related.has(row.id) ? ' correlated' : ''}`;
+      parts.push(drawRow(row, i, (i - first) * ROW_H, this.layout, cls, describeRow(row, external, this.requestOf(row))));
+    }
+    const link = this.replyLink(first);
+    if (link) parts.push(link);
     setChildren(this.svg, ...parts);
     this.scroller.setAttribute('aria-activedescendant', this.selected >= first && this.selected < last ? `row-${this.selected}` : '');
   }
 
-  private drawRow(row: DiagramRow, index: number, y: number, lane: Map<string, number>, width: number): SVGGElement {
-    const mid = y + ROW_H / 2;
-    const hue = conversationHue(row.conversationId);
-    const g = s('g', {
-      class: `row ${row.kind}${index === this.selected ? ' selected' : ''}`, id: `row-${index}`, role: 'option',
-      'aria-selected': index === this.selected ? 'true' : 'false', 'aria-label': describe(row), 'data-index': index, 'data-seq': row.seq,
-    }, s('rect', { class: 'row-bg', x: 0, y, width, height: ROW_H }),
-    hue >= 0 ? s('rect', { class: `conv-band conv-${hue}`, x: 0, y: y + 2, width: 4, height: ROW_H - 4 }) : null);
-    g.addEventListener('click', () => this.select(index));
-    if (row.kind === 'message') {
-      const x1 = lane.get(row.from) ?? 0;
-      const cls = `arrow perf-${row.performative} status-${row.status}${row.alarm ? ' alarm' : ''}`;
-      g.setAttribute('data-performative', row.performative);
-      g.setAttribute('data-from', row.from);
-      g.setAttribute('data-to', row.to.join(','));
-      for (const to of row.to) {
-        const x2 = lane.get(to) ?? 0;
-        if (x2 === x1) {
-          g.append(s('path', { class: cls, d: `M${x1},${mid - 6} h24 v12 h-24` }));
-        } else {
-          g.append(s('line', { class: cls, x1, y1: mid, x2: x2 + (x2 > x1 ? -4 : 4), y2: mid }));
-          g.append(s('path', { class: `head ${cls}`, d: x2 > x1 ? `M${x2},${mid} l-8,-4 v8 z` : `M${x2},${mid} l8,-4 v8 z` }));
-        }
-      }
-      const xs = row.to.map((t) => lane.get(t) ?? 0);
-      const labelX = (x1 + (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : x1)) / 2 + (xs.every((x) => x === x1) ? 40 : 0);
-      g.append(s('text', { class: 'label', x: labelX, y: mid - 4, 'text-anchor': 'middle' }, row.performative + (row.status === 'dropped' ? ' ✕' : '')));
-    } else {
-      g.setAttribute('data-marker', row.marker);
-      const x = row.agent !== undefined ? lane.get(row.agent) ?? LANE_W / 2 : LANE_W / 2;
-      if (row.marker === 'conversation_ended') g.append(s('line', { class: 'marker-line', x1: 0, x2: width, y1: mid, y2: mid }));
-      else g.append(s('path', { class: `marker marker-${row.marker}`, d: `M${x},${mid - 7} l7,7 l-7,7 l-7,-7 z` }));
-      g.append(s('text', { class: `marker-text marker-${row.marker}`, x: x + 12, y: mid + 4 }, row.text));
+  /** A bracket in the time column joining the selected reply to its request (clipped when the request is off screen). */
+  private replyLink(first: number): SVGElement | undefined {
+    const row = this.rows[this.selected];
+    const request = row ? this.requestOf(row) : undefined;
+    const at = request ? this.byId.get(request.id) : undefined;
+    if (at === undefined) return undefined;
+    const y1 = (at - first) * ROW_H + ROW_H / 2, y2 = (this.selected - first) * ROW_H + ROW_H / 2;
+    return s('path', { class: 'reply-link', d: `M${TIME_W - 2},${y1} h-5 V${y2} h5` });
+  }
+
+  /** Hovering a reply highlights its request (and a request its replies), without redrawing. */
+  private hover(target: EventTarget | null, on: boolean): void {
+    const g = (target as Element | null)?.closest?.('g.row.message');
+    if (!g) return;
+    const id = g.getAttribute('data-id') ?? '', replyTo = g.getAttribute('data-reply-to');
+    for (const other of this.svg.querySelectorAll('g.row.message')) {
+      const match = (replyTo !== null && other.getAttribute('data-id') === replyTo) || other.getAttribute('data-reply-to') === id;
+      if (match) other.classList.toggle('hover-correlated', on);
     }
-    return g;
   }
 
   /** Select a row by its index in the (filtered) list, scroll it into view and show its JSON. */
@@ -180,22 +238,26 @@ export class SequenceView {
     const top = this.selected * ROW_H;
     const viewH = this.scroller.clientHeight || 600;
     if (top < this.scroller.scrollTop) this.scroller.scrollTop = top;
-    else if (top + ROW_H > this.scroller.scrollTop + viewH) this.scroller.scrollTop = top + ROW_H - viewH;
+    else if (HEADER_H + top + ROW_H > this.scroller.scrollTop + viewH) this.scroller.scrollTop = HEADER_H + top + ROW_H - viewH;
     this.render();
-    this.onSelect(this.rows[this.selected]);
+    this.on.select(this.rows[this.selected]);
   }
 
-  /** Focus the diagram (for keyboard users arriving from the tabs). */
+  /** Focus the diagram (for keyboard users arriving from the tabs or returning from the details). */
   focus(): void { this.scroller.focus(); }
 
   private onKey(ev: KeyboardEvent): void {
-    const page = Math.max(1, Math.floor((this.scroller.clientHeight || 600) / ROW_H) - 1);
+    const page = Math.max(1, Math.floor((this.scroller.clientHeight || 600) / ROW_H) - 2);
     const moves: Record<string, number> = { ArrowDown: 1, ArrowUp: -1, PageDown: page, PageUp: -page };
     if (ev.key in moves) this.select((this.selected < 0 ? -1 : this.selected) + moves[ev.key] + (this.selected < 0 && moves[ev.key] < 0 ? 1 : 0));
     else if (ev.key === 'Home') this.select(0);
     else if (ev.key === 'End') this.select(this.rows.length - 1);
-    else if (ev.key === 'Enter' || ev.key === ' ') this.select(Math.max(0, this.selected));
-    else return;
+    else if (ev.key === ' ') this.select(Math.max(0, this.selected));
+    else if (ev.key === 'Enter') {
+      if (this.rows.length === 0) return;
+      if (this.selected < 0) this.select(0);
+      this.on.open(this.rows[this.selected]);
+    } else return;
     ev.preventDefault();
   }
 }

@@ -37,17 +37,46 @@ body { margin: 0; font: 13px/1.4 var(--font); color: var(--fg); background: var(
 .tab { border-bottom: none; background: transparent; color: var(--muted); }
 .tab[aria-selected="true"] { color: var(--fg); border-color: var(--accent); border-bottom: 2px solid var(--accent); }
 .main { flex: 1; display: flex; min-height: 0; }
-.views { flex: 1; min-width: 0; overflow: auto; padding: 8px 12px; }
-.details { width: 32%; min-width: 220px; border-left: 1px solid var(--border); padding: 8px; overflow: auto; }
+.views { flex: 1; min-width: 0; overflow: auto; padding: 8px 12px; display: flex; flex-direction: column; }
+.view { flex: 1 0 auto; }
+[role="tabpanel"]:focus-visible, .tab:focus-visible, .problem:focus-visible, .chip:focus-visible { outline: 2px solid var(--accent); outline-offset: -2px; }
+.details { width: 28%; min-width: 220px; border-left: 1px solid var(--border); padding: 8px; overflow: auto; }
 .details h2 { font-size: 13px; margin: 0 0 6px; }
 #details { font: 12px var(--mono); white-space: pre-wrap; word-break: break-word; margin: 0; }
 .toolbar { display: flex; flex-wrap: wrap; gap: 4px 8px; align-items: center; margin-bottom: 6px; }
 .toolbar select { font: inherit; color: var(--vscode-dropdown-foreground, var(--fg)); background: var(--vscode-dropdown-background, var(--bg)); border: 1px solid var(--border); max-width: 40ch; }
 .summary { color: var(--muted); }
-.seq-header { overflow: hidden; background: var(--bg); border-bottom: 1px solid var(--border); }
-.seq-lanes { display: flex; }
-.lane-name { width: 150px; flex: none; text-align: center; font-weight: 600; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; padding: 2px 4px; }
-.seq-scroll { height: calc(100vh - 190px); min-height: 200px; overflow: auto; position: relative; }
+.view.seq { flex: 1 1 0; min-height: 220px; display: flex; flex-direction: column; }
+.seq-scroll { flex: 1; min-height: 160px; overflow: auto; position: relative; }
+.seq-header { position: sticky; top: 0; z-index: 2; height: 24px; display: flex; background: var(--bg); border-bottom: 1px solid var(--border); }
+.lane-time { width: 58px; flex: none; color: var(--muted); font-size: 11px; text-align: right; padding: 4px 8px 0 0; }
+.lane-name { flex: none; text-align: center; font-weight: 600; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; padding: 2px 4px; }
+.lane-name.external { font-weight: 400; font-style: italic; color: var(--muted); }
+.lane-name.external::after { content: " ↗ outside"; font-size: 10px; font-style: normal; }
+.lifeline.external { stroke: var(--muted); stroke-dasharray: 1 4; }
+.time { fill: var(--muted); font: 10.5px var(--mono); font-variant-numeric: tabular-nums; }
+.label .preview { fill: var(--muted); font: 10px var(--mono); }
+.row.correlated .row-bg, .row.hover-correlated .row-bg { fill: var(--hover); stroke: var(--accent); stroke-dasharray: 3 2; }
+.reply-link { fill: none; stroke: var(--accent); stroke-width: 1.5; }
+.fan-origin { fill: var(--fg); }
+.arrow.fanout { stroke-width: 2; }
+.seq-scroll:focus .row.selected .row-bg { stroke: var(--accent); stroke-width: 2; }
+.chip { font: inherit; font-size: 12px; color: var(--fg); background: var(--sel); border: 1px solid var(--accent); border-radius: 10px; padding: 0 8px; cursor: pointer; }
+.summary-strip { display: flex; flex-wrap: wrap; align-items: center; gap: 4px 14px; padding: 4px 12px; border-bottom: 1px solid var(--border); }
+.summary-strip .stats { display: flex; flex-wrap: wrap; gap: 4px 14px; color: var(--muted); }
+.summary-strip b { color: var(--fg); font-variant-numeric: tabular-nums; }
+.problem { font: inherit; color: var(--fg); background: transparent; border: 1px solid var(--border); border-radius: 10px; padding: 0 8px; cursor: pointer; }
+.problem:not(.zero).problem-dropped, .problem:not(.zero).problem-violation, .problem:not(.zero).problem-failure { border-color: var(--err); }
+.problem:not(.zero).problem-timeout { border-color: var(--warn); }
+.problem:not(.zero) b { color: inherit; }
+.problem-dropped:not(.zero) b, .problem-violation:not(.zero) b, .problem-failure:not(.zero) b { color: var(--err); }
+.problem-timeout:not(.zero) b { color: var(--warn); }
+.problem.zero { color: var(--muted); cursor: default; opacity: .75; }
+.problem[aria-pressed="true"], .problem[aria-pressed="true"]:not(.zero) { background: var(--sel); border-color: var(--accent); border-width: 2px; }
+@media (max-width: 640px) {
+  .main { flex-direction: column; }
+  .details { width: auto; min-width: 0; max-height: 35vh; border-left: none; border-top: 1px solid var(--border); }
+}
 .seq-spacer { position: relative; }
 .seq-svg { position: absolute; top: 0; left: 0; }
 .lifeline { stroke: var(--border); stroke-dasharray: 4 3; }
@@ -67,6 +96,7 @@ body { margin: 0; font: 13px/1.4 var(--font); color: var(--fg); background: var(
 .marker-timeout, .marker-effect_refused { fill: var(--warn); }
 .marker-violation, .marker-agent_failed, .marker-dropped { fill: var(--err); }
 .marker-conversation_ended { fill: var(--muted); }
+.marker-agent_restarted, .marker-agent_reloaded { fill: var(--info); }
 .marker-text { font-size: 11px; }
 .marker-line { stroke: var(--muted); stroke-dasharray: 1 3; }
 .conv-band { fill: var(--muted); }
@@ -98,6 +128,20 @@ td.leader { background: var(--sel); font-weight: 600; }
 .tick.retry { stroke: var(--info); }
 .tick.rejection { stroke: var(--err); }
 .transitions { margin: 4px 0; padding-left: 18px; }
+.agents-table td.usage { white-space: nowrap; }
+td.usage svg { vertical-align: middle; margin-right: 4px; }
+.bar-bg { fill: var(--hover); stroke: var(--border); stroke-width: 1; }
+.bar-fill { fill: var(--accent); }
+.bar-relative .bar-fill { fill: var(--muted); }
+.bar-fill.high { fill: var(--warn); }
+.lifecycle { list-style: none; margin: 0; padding: 0; display: flex; flex-wrap: wrap; gap: 2px 4px; max-width: 30ch; text-align: left; }
+.lc { font-size: 11px; border: 1px solid var(--border); border-radius: 8px; padding: 0 5px; white-space: nowrap; }
+.lc-failed { color: var(--err); border-color: var(--err); }
+.state-reason { color: var(--muted); }
+.lc-reload { color: var(--info); border-color: var(--info); }
+td.lifecycle-cell, td.state { text-align: left; }
+td.state { white-space: nowrap; }
+.badge.agent-external { color: var(--muted); font-style: italic; }
 .badge.agent-running { color: var(--ok); } .badge.agent-failed { color: var(--err); } .badge.agent-stopped { color: var(--muted); }
 .stage-failed { color: var(--err); } .stage-completed { color: var(--ok); }
 .empty { color: var(--muted); }

@@ -1,6 +1,7 @@
 /** Compile one AssemblyScript agent source to a .wasm module that speaks Agent ABI v1 (docs/agent-abi.md). */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { ascVersion, checkBuildCache, computeKey, inputName, sdkDigest, sha256, storeBuild, withOutputLock, writeFileAtomic, type BuildInput } from './buildCache';
 import { locateSdk, SDK_IMPORT } from './sdkLocation';
 
 export interface BuildDiagnostic {
@@ -13,13 +14,26 @@ export interface BuildDiagnostic {
   text: string;
 }
 
-export interface BuildResult { ok: boolean; diagnostics: BuildDiagnostic[]; outWasm?: string; bytes?: number }
+export interface BuildResult {
+  ok: boolean;
+  diagnostics: BuildDiagnostic[];
+  outWasm?: string;
+  bytes?: number;
+  /** True when the output was already up to date (build cache hit) and nothing was compiled. */
+  cached?: boolean;
+  /** Time spent, ms (checking the cache, or compiling and writing). */
+  durationMs?: number;
+}
 
 export interface BuildOptions {
   /** Where the SDK lives (the folder holding `index.ts`); found next to the runtime by default. */
   sdkDir?: string;
   /** asc optimisation; `speed` (-O3, default) or `size` (-Oz) or `none` (fast builds for tests). */
   optimize?: 'speed' | 'size' | 'none';
+  /** Rebuild even when the output is up to date. */
+  force?: boolean;
+  /** Keep a key file beside the output and skip up-to-date builds (default true). */
+  cache?: boolean;
 }
 
 /**
@@ -50,16 +64,53 @@ const SEVERITY: Record<number, BuildDiagnostic['severity']> = { 0: 'info', 1: 'i
 // `import ... from "caxton"` is resolved by asc as node_modules/caxton/<file>; we serve those from the SDK folder.
 const SDK_REQUEST = new RegExp(`(?:^|[\\\\/])node_modules[\\\\/]${SDK_IMPORT}[\\\\/](.+)$`);
 
-/** Build `sourceFile` to `outWasm`; never throws for bad source: problems come back as diagnostics. */
+/**
+ * Build `sourceFile` to `outWasm` (written atomically), unless the output is up to date (see buildCache.ts);
+ * never throws for bad source: problems come back as diagnostics.
+ */
 export async function buildAgentSource(sourceFile: string, outWasm: string, opts: BuildOptions = {}): Promise<BuildResult> {
+  const started = Date.now();
   const source = path.resolve(sourceFile);
   if (!fs.existsSync(source)) {
     return fail(source, `agent source not found; check the manifest's \`module\` (expected an AssemblyScript .ts file)`);
   }
+  const out = path.resolve(outWasm);
   const sdkDir = opts.sdkDir ?? locateSdk();
-  const asc = await loadAsc();
   const baseDir = path.dirname(source);
+  const optimize = opts.optimize ?? 'speed';
+  const args = [
+    path.basename(source), '--outFile', 'agent.wasm', '--noColors',
+    '--runtime', 'incremental',
+    // Route AssemblyScript's env.abort / env.trace / env.seed to the SDK so modules import only caxton.*.
+    '--use', `abort=~lib/${SDK_IMPORT}/host/caxtonAbort`,
+    '--use', `trace=~lib/${SDK_IMPORT}/host/caxtonTrace`,
+    '--use', `seed=~lib/${SDK_IMPORT}/host/caxtonSeed`,
+    ...(optimize === 'speed' ? ['-O3'] : optimize === 'size' ? ['-Oz'] : []),
+  ];
+  const cache = opts.cache !== false;
+  return withOutputLock(out, async () => {
+    if (cache && !opts.force) {
+      const check = checkBuildCache(out, baseDir, sdkDir, args);
+      if (check.upToDate) return { ok: true, diagnostics: [], outWasm: out, bytes: check.keyFile!.bytes, cached: true, durationMs: Date.now() - started };
+    }
+    const compiled = await compile(source, baseDir, sdkDir, [...args, '--baseDir', baseDir]);
+    if (!compiled.wasm) return { ok: false, diagnostics: compiled.diagnostics, cached: false, durationMs: Date.now() - started };
+    const durationMs = Date.now() - started;
+    if (cache) {
+      const key = computeKey({ asc: ascVersion(), args, sdk: sdkDigest(sdkDir), inputs: compiled.inputs });
+      storeBuild(out, compiled.wasm, { key, durationMs, asc: ascVersion(), args, inputs: compiled.inputs });
+    } else {
+      writeFileAtomic(out, compiled.wasm);
+    }
+    return { ok: true, diagnostics: compiled.diagnostics, outWasm: out, bytes: compiled.wasm.byteLength, cached: false, durationMs };
+  });
+}
+
+/** Run asc in memory; records every file it asked for (read, or looked for and absent) as the build's inputs. */
+async function compile(source: string, baseDir: string, sdkDir: string, argv: string[]): Promise<{ wasm?: Uint8Array; diagnostics: BuildDiagnostic[]; inputs: BuildInput[] }> {
+  const asc = await loadAsc();
   const texts = new Map<string, { file: string; text: string }>();
+  const inputs = new Map<string, BuildInput>();
   let wasm: Uint8Array | undefined;
   const diagnostics: BuildDiagnostic[] = [];
 
@@ -68,25 +119,20 @@ export async function buildAgentSource(sourceFile: string, outWasm: string, opts
     const sdk = SDK_REQUEST.exec(full);
     const file = sdk ? path.join(sdkDir, sdk[1]) : full;
     if (sdk && !file.startsWith(sdkDir)) return null;
+    const recorded = inputName(file, baseDir, sdkDir);
     try {
-      const text = fs.readFileSync(file, 'utf8');
+      const bytes = fs.readFileSync(file);
+      const text = bytes.toString('utf8');
       texts.set(sdk ? `~lib/${SDK_IMPORT}/${sdk[1].replace(/\\/g, '/')}` : path.relative(baseDir, full).replace(/\\/g, '/'), { file, text });
+      inputs.set(recorded, { file: recorded, sha256: sha256(bytes) });
       return text;
     } catch {
+      // A file looked for and not found is an input too: creating it later may change what an import resolves to.
+      if (!inputs.has(recorded)) inputs.set(recorded, { file: recorded });
       return null;
     }
   };
 
-  const optimize = opts.optimize ?? 'speed';
-  const argv = [
-    path.basename(source), '--outFile', 'agent.wasm', '--baseDir', baseDir, '--noColors',
-    '--runtime', 'incremental',
-    // Route AssemblyScript's env.abort / env.trace / env.seed to the SDK so modules import only caxton.*.
-    '--use', `abort=~lib/${SDK_IMPORT}/host/caxtonAbort`,
-    '--use', `trace=~lib/${SDK_IMPORT}/host/caxtonTrace`,
-    '--use', `seed=~lib/${SDK_IMPORT}/host/caxtonSeed`,
-    ...(optimize === 'speed' ? ['-O3'] : optimize === 'size' ? ['-Oz'] : []),
-  ];
   const result = await asc.main(argv, {
     readFile,
     writeFile: (name, contents) => { if (name.endsWith('.wasm') && typeof contents !== 'string') wasm = contents; },
@@ -105,11 +151,9 @@ export async function buildAgentSource(sourceFile: string, outWasm: string, opts
     if (!diagnostics.some((d) => d.severity === 'error')) {
       diagnostics.push(...fail(source, `compilation failed: ${result.error?.message ?? 'no output'}`).diagnostics);
     }
-    return { ok: false, diagnostics };
+    return { diagnostics, inputs: [] };
   }
-  fs.mkdirSync(path.dirname(path.resolve(outWasm)), { recursive: true });
-  fs.writeFileSync(outWasm, wasm);
-  return { ok: true, diagnostics, outWasm: path.resolve(outWasm), bytes: wasm.byteLength };
+  return { wasm, diagnostics, inputs: [...inputs.values()] };
 }
 
 function lineColumn(text: string, offset: number): { line: number; column: number } {

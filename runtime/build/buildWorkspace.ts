@@ -2,7 +2,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { buildAgentSource, BuildDiagnostic, BuildOptions } from './buildAgentSource';
+import type { BuildDiagnostic, BuildOptions } from './buildAgentSource';
+import { createBuildRun } from './buildRun';
 
 export interface WorkspaceBuildEntry {
   manifestPath: string;
@@ -11,6 +12,10 @@ export interface WorkspaceBuildEntry {
   outWasm: string;
   ok: boolean;
   diagnostics: BuildDiagnostic[];
+  /** `built` (compiled now, or copied from an agent sharing the source), `up to date` (cache hit) or `failed`. */
+  status?: 'built' | 'up to date' | 'failed';
+  /** Time spent on this agent, ms. */
+  durationMs?: number;
 }
 
 export interface WorkspaceBuildResult { ok: boolean; agents: WorkspaceBuildEntry[] }
@@ -43,9 +48,13 @@ export function builtModulePath(manifestPath: string, manifest: { name: string; 
   return path.join(dir, 'build', `${manifest.name}.wasm`);
 }
 
-/** Build every AssemblyScript agent in `folder`; manifests that name a `.wasm` are left alone. */
+/**
+ * Build every AssemblyScript agent in `folder` (skipping up-to-date ones unless `force`; agents sharing a source
+ * compile once); manifests that name a `.wasm` are left alone.
+ */
 export async function buildWorkspace(folder: string, opts: BuildOptions = {}): Promise<WorkspaceBuildResult> {
   const agents: WorkspaceBuildEntry[] = [];
+  const run = createBuildRun(opts);
   for (const manifestPath of findManifests(folder)) {
     let manifest: { name?: unknown; module?: unknown };
     try {
@@ -63,8 +72,8 @@ export async function buildWorkspace(folder: string, opts: BuildOptions = {}): P
     if (!manifest.module.endsWith('.ts')) continue;
     const source = path.resolve(path.dirname(manifestPath), manifest.module);
     const outWasm = builtModulePath(manifestPath, { name: manifest.name, module: manifest.module });
-    const result = await buildAgentSource(source, outWasm, opts);
-    agents.push({ manifestPath, name: manifest.name, source, outWasm, ok: result.ok, diagnostics: result.diagnostics });
+    const result = await run.build(source, outWasm);
+    agents.push({ manifestPath, name: manifest.name, source, outWasm, ok: result.ok, diagnostics: result.diagnostics, status: result.status, durationMs: result.durationMs });
   }
   return { ok: agents.every((a) => a.ok), agents };
 }

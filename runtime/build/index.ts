@@ -4,3 +4,7 @@ export type { BuildDiagnostic, BuildOptions, BuildResult } from './buildAgentSou
 export { buildWorkspace, builtModulePath, findManifests, readAgentModule } from './buildWorkspace';
 export type { WorkspaceBuildEntry, WorkspaceBuildResult } from './buildWorkspace';
 export { locateSdk, SDK_IMPORT } from './sdkLocation';
+export { createBuildRun } from './buildRun';
+export type { BuildRun, RunBuildResult } from './buildRun';
+export { checkBuildCache, keyFilePath } from './buildCache';
+export type { BuildKeyFile, BuildInput, CacheCheck } from './buildCache';

@@ -22,7 +22,11 @@ export type AgentErrorKind =
 
 export interface AgentError { kind: AgentErrorKind; message: string }
 
-export interface AgentUsage { fuel: number; memoryBytes: number; durationMs: number }
+export interface AgentUsage {
+  fuel: number; memoryBytes: number; durationMs: number;
+  /** The agent's granted limits, when it has them (sandboxed agents), so the inspector can draw usage against them. */
+  fuelLimit?: number; memoryLimitBytes?: number;
+}
 
 export type AgentResult =
   | { ok: true; effects: AgentEffect[]; usage: AgentUsage }

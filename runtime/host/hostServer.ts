@@ -36,7 +36,7 @@ export const RUNTIME_ERROR = -32001;
 /** A request failed for a reason the user can fix; the message names the file and the fix. */
 export class HostRequestError extends Error {}
 
-const METHODS: RuntimeHostRequest[] = ['start', 'runAgent', 'runPipeline', 'runScenario', 'send', 'stop', 'build', 'status'];
+const METHODS: RuntimeHostRequest[] = ['start', 'runAgent', 'runPipeline', 'runScenario', 'send', 'stop', 'build', 'status', 'reloadAgents'];
 
 /** Serve the protocol on `connection` with the backend `create` makes; returns a flush for pending trace events. */
 export function serveRuntimeHost(connection: MessageConnection, create: (events: HostEvents) => HostBackend): { flush(): void } {

@@ -145,14 +145,23 @@ export function createSessionBackend(events: HostEvents): HostBackend {
     },
 
     async build(p: P<'build'>): R<'build'> {
-      const result = await buildWorkspace(path.resolve(p.folder ?? needFolder()));
+      const result = await buildWorkspace(path.resolve(p?.folder ?? needFolder()), { force: p?.force === true });
       return {
         ok: result.ok,
         agents: result.agents.map((a) => ({
-          name: a.name, ok: a.ok, module: a.ok ? a.outWasm : undefined,
+          name: a.name, ok: a.ok, module: a.ok ? a.outWasm : undefined, status: a.status, durationMs: a.durationMs,
           error: a.ok ? undefined : a.diagnostics.filter((d) => d.severity === 'error').map((d) => d.text).join('\n') || 'build failed',
         })),
       };
+    },
+
+    async reloadAgents(p: P<'reloadAgents'>): R<'reloadAgents'> {
+      if (!session) return { running: false, results: [] };
+      if (!Array.isArray(p?.files) || p.files.some((f) => typeof f !== 'string')) throw new HostRequestError('reloadAgents: `files` must be a list of file paths');
+      const files = p.files.map((f) => path.resolve(needFolder(), f));
+      const results = await session.reloadChanged(files);
+      for (const r of results) if (r.status === 'reloaded') logger.info(`hot reloaded ${r.agent}${r.build ? ` (${r.build})` : ''}`);
+      return { running: true, results };
     },
 
     async status(): R<'status'> {

@@ -10,7 +10,7 @@ import type { PatternOutcome } from '../protocols/machine';
 import type { Runtime } from '../runtime';
 import { loadPipeline, runPipeline, type PipelineReport } from '../workflow';
 import type { ExpectationResult } from './expectations';
-import { WorkspaceError } from './workspace';
+import { outsideWorkspace, WorkspaceError } from './workspace';
 
 export interface Coordination {
   kind: 'pattern' | 'pipeline';
@@ -31,7 +31,12 @@ export const COORDINATION_EXPECT_KEYS = ['pattern', 'ok', 'output', 'failed_stag
 /** Prepare the plan's pattern or pipeline; throws WorkspaceError naming the file and the fix when it cannot run. */
 export function prepareCoordination(file: string, folder: string, pattern: Record<string, unknown> | undefined, pipeline: string | undefined): Coordination | undefined {
   if (pattern) return patternCoordination(file, pattern);
-  if (pipeline) return pipelineCoordination(path.resolve(folder, pipeline), file);
+  if (pipeline) {
+    const pipelineFile = path.resolve(folder, pipeline);
+    const outside = outsideWorkspace(folder, pipelineFile, 'pipeline');
+    if (outside) throw new WorkspaceError([{ file, line: 1, column: 1, message: outside }]);
+    return pipelineCoordination(pipelineFile, file);
+  }
   return undefined;
 }
 

@@ -11,7 +11,7 @@ import type { TraceListener } from '../trace/traceRecorder';
 import { COORDINATION_EXPECT_KEYS, prepareCoordination } from './coordination';
 import { checkExpectations, type ExpectationResult } from './expectations';
 import { startSession } from './session';
-import { readMessageFile, readScenario, WorkspaceError, type WorkspaceProblem } from './workspace';
+import { outsideWorkspace, readMessageFile, readScenario, WorkspaceError, type WorkspaceProblem } from './workspace';
 
 export interface RunScenarioOptions {
   /** `simulated` (default: deterministic, timeouts take no real time) or `real`, or a clock of your own. */
@@ -130,6 +130,8 @@ function loadScenarioMessages(scenarioFile: string, items: NonNullable<import('.
     const at = item.at === undefined ? 0 : parseDuration(item.at, `${scenarioFile}: messages[${i}].at`);
     if ('message' in item) { out.push({ at, message: item.message }); return; }
     const file = path.resolve(path.dirname(scenarioFile), item.file);
+    const outside = outsideWorkspace(path.dirname(scenarioFile), file, `messages[${i}].file`);
+    if (outside) { problems.push({ file: scenarioFile, line: 1, column: 1, message: outside }); return; }
     const loaded = readMessageFile(file, problems);
     if (loaded) for (const message of loaded.messages) out.push({ at, message });
   });

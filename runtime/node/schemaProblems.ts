@@ -33,7 +33,13 @@ export function parseYamlFile(file: string, text: string, validate: ValidateFunc
   if (doc.errors.length) {
     return { problems: doc.errors.slice(0, 1).map((e) => ({ file, ...at(e.pos[0]), message: `not valid YAML: ${e.message.split('\n')[0]}; fix the syntax at this place` })) };
   }
-  const value = doc.toJS();
+  let value: unknown;
+  try {
+    value = doc.toJS();
+  } catch (e) {
+    // e.g. an alias bomb: the yaml library refuses to expand excessive aliases.
+    return { problems: [{ file, line: 1, column: 1, message: `cannot read this YAML: ${(e as Error).message}; remove the aliases (*name) or expand them by hand` }] };
+  }
   const locate: Locate = (path, keyOf) => yamlOffset(doc, path, keyOf);
   const problems = schemaProblems(validate, value, schemaName).map((p) => ({ file, ...at(locate(p.path, p.key)), message: p.message }));
   return problems.length ? { problems } : { value, problems };

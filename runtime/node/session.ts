@@ -10,9 +10,12 @@ import type { RouterLimits } from '../router/limits';
 import { Runtime } from '../runtime';
 import { WorkerPool } from '../sandbox';
 import type { TraceListener } from '../trace/traceRecorder';
+import { createReloader, type ReloadResult } from './hotReload';
 import { startAgents } from './startAgents';
 import { createTraceWriter, type TraceFileWriter } from './traceFile';
 import { loadWorkspace, WorkspaceError, type AgentEntry, type Workspace } from './workspace';
+
+export type { ReloadResult } from './hotReload';
 
 export interface SessionOptions {
   /** The workspace folder holding *.agent.yaml manifests. */
@@ -51,6 +54,13 @@ export interface Session {
   onTrace(listener: (event: TraceEvent) => void): () => void;
   /** Listen to messages delivered to outside parties (replies to what `send` sent). */
   onMessage(listener: (message: FipaMessage, to: string) => void): () => void;
+  /**
+   * Hot reload one agent: rebuild its source (cached), then drain, swap the module and keep queued messages.
+   * A build or load failure is reported (file:line:col) and the old module keeps running.
+   */
+  reloadAgent(name: string): Promise<ReloadResult>;
+  /** Rebuild what changed (build cache) and hot reload the agents whose module changed; `files` narrows the check. */
+  reloadChanged(files?: readonly string[]): Promise<ReloadResult[]>;
   /** Drain, stop every agent and worker, close the trace file. */
   stop(reason?: string): Promise<void>;
 }
@@ -88,12 +98,15 @@ export async function startSession(options: SessionOptions): Promise<Session> {
       writer?.close();
     }
   };
+  let started;
   try {
-    await startAgents(runtime, entries, { clock, seed, pool });
+    started = await startAgents(runtime, entries, { clock, seed, pool });
   } catch (e) {
     await stop('failed to start');
     throw e;
   }
+  const reloader = createReloader(workspace.folder, started, options.logger);
+  const refuseStopped = (name: string): ReloadResult => ({ agent: name, status: 'failed', durationMs: 0, error: `${workspace.folder}:1:1: the session is stopped` });
   return {
     runtime,
     workspace,
@@ -101,6 +114,8 @@ export async function startSession(options: SessionOptions): Promise<Session> {
     request: (m, o) => runtime.request(m, o),
     onTrace: (l) => runtime.onTrace(l),
     onMessage: (l) => runtime.onExternalMessage(l),
+    reloadAgent: (name) => (stopped ? Promise.resolve(refuseStopped(name)) : reloader.reloadAgent(name)),
+    reloadChanged: (files) => (stopped ? Promise.resolve([]) : reloader.reloadChanged(files)),
     stop,
   };
 }

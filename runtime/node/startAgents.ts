@@ -1,8 +1,9 @@
 /** Load a workspace's wasm agents into a Runtime: sandboxed in worker threads, with their manifests' grants and limits. */
+import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import type { Clock } from '../core/clock';
 import type { Runtime } from '../runtime';
-import { AgentLoadError, loadWasmAgent, WorkerPool } from '../sandbox';
+import { AgentLoadError, loadWasmAgent, WasmAgent, WorkerPool } from '../sandbox';
 import { WorkspaceError, type AgentEntry } from './workspace';
 
 export interface StartAgentsOptions {
@@ -12,8 +13,12 @@ export interface StartAgentsOptions {
   pool: WorkerPool;
 }
 
+/** An agent the session started: its sandbox, its workspace entry and the hash of the module it runs (hot reload). */
+export interface StartedAgent { agent: WasmAgent; entry: AgentEntry; moduleSha256: string }
+
 /** Load, start and register each agent (and its manifest subscriptions); throws WorkspaceError naming the manifest. */
-export async function startAgents(runtime: Runtime, entries: readonly AgentEntry[], options: StartAgentsOptions): Promise<void> {
+export async function startAgents(runtime: Runtime, entries: readonly AgentEntry[], options: StartAgentsOptions): Promise<StartedAgent[]> {
+  const started: StartedAgent[] = [];
   for (const entry of entries) {
     const { manifest } = entry;
     if (!entry.wasmPath) throw new WorkspaceError([{ file: entry.file, line: 1, column: 1, message: `agent '${manifest.name}' has no built module; run \`caxton build\`` }]);
@@ -21,9 +26,10 @@ export async function startAgents(runtime: Runtime, entries: readonly AgentEntry
       throw new WorkspaceError([{ file: entry.file, line: 1, column: 1, message: `agent '${manifest.name}' lists subscriptions but is not granted 'subscribe'; add it to host_functions` }]);
     }
     let agent;
+    const wasm = fs.readFileSync(entry.wasmPath);
     try {
       agent = await loadWasmAgent({
-        manifest, manifestPath: entry.file, wasm: fs.readFileSync(entry.wasmPath), wasmPath: entry.wasmPath,
+        manifest, manifestPath: entry.file, wasm, wasmPath: entry.wasmPath,
         clock: options.clock, seed: options.seed, pool: options.pool,
         onStateChange: (c) => runtime.reportState(c.agent, c.from, c.to, c.reason),
       });
@@ -38,5 +44,7 @@ export async function startAgents(runtime: Runtime, entries: readonly AgentEntry
       ownLifecycle: true,
     });
     for (const topic of manifest.subscriptions ?? []) runtime.subscribe(manifest.name, topic);
+    started.push({ agent, entry, moduleSha256: crypto.createHash('sha256').update(wasm).digest('hex') });
   }
+  return started;
 }

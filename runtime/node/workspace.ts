@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { AgentManifest, FipaMessage, ScenarioFile } from '../../schemas';
-import { buildAgentSource, builtModulePath } from '../build';
+import { builtModulePath, createBuildRun, type BuildRun } from '../build';
 import { parseJsonFile, parseYamlFile, schemaValidator, formatProblem, type WorkspaceProblem } from './schemaProblems';
 
 export interface AgentEntry {
@@ -33,7 +33,7 @@ export interface Workspace {
 }
 
 export interface LoadWorkspaceOptions {
-  /** Build AssemblyScript agents whose wasm is missing or older than the source (default true). */
+  /** Build AssemblyScript agents whose wasm is not up to date (build cache; default true). */
   build?: boolean;
 }
 
@@ -69,12 +69,21 @@ export async function loadWorkspace(folder: string, options: LoadWorkspaceOption
     const m = readMessageFile(file, ws.problems);
     if (m) ws.messageFiles.push(m);
   }
-  if (options.build !== false) for (const a of ws.agents) await ensureBuilt(a, ws.problems);
+  if (options.build !== false) {
+    const run = createBuildRun();
+    for (const a of ws.agents) await ensureBuilt(a, ws.problems, run);
+  }
   return ws;
 }
 
 /** Read and check one manifest (also used for scenario `agents:` entries outside the folder walk). */
 export function readManifest(root: string, file: string, problems: WorkspaceProblem[]): AgentEntry | undefined {
+  // The manifest itself may be a symlink (or a scenario's `agents:` path) pointing out of the workspace.
+  const realManifest = fs.existsSync(file) ? fs.realpathSync(file) : file;
+  if (escapes(root, realManifest)) {
+    problems.push({ file, line: 1, column: 1, message: `this manifest resolves to ${realManifest}, outside the workspace ${root}; agents may only be loaded from inside their workspace` });
+    return undefined;
+  }
   const text = readText(file, problems);
   if (text === undefined) return undefined;
   const parsed = parseYamlFile(file, text, schemaValidator('https://caxton.dev/schemas/agent.schema.json'), 'schemas/agent.schema.json');
@@ -94,15 +103,14 @@ export function readManifest(root: string, file: string, problems: WorkspaceProb
   return { file, manifest, source: real, ...(real.endsWith('.wasm') ? { wasmPath: real } : {}) };
 }
 
-/** Build a .ts agent when its wasm is missing or stale; records build diagnostics as problems. */
-export async function ensureBuilt(entry: AgentEntry, problems: WorkspaceProblem[]): Promise<void> {
+/**
+ * Build a .ts agent unless its wasm is up to date (the build cache: sources, imports, SDK, compiler); records build
+ * diagnostics as problems. Pass one `run` for several agents so a shared source compiles once.
+ */
+export async function ensureBuilt(entry: AgentEntry, problems: WorkspaceProblem[], run: BuildRun = createBuildRun()): Promise<void> {
   if (entry.wasmPath) return;
   const out = builtModulePath(entry.file, entry.manifest);
-  if (fs.existsSync(out) && fs.statSync(out).mtimeMs >= fs.statSync(entry.source).mtimeMs) {
-    entry.wasmPath = out;
-    return;
-  }
-  const result = await buildAgentSource(entry.source, out);
+  const result = await run.build(entry.source, out);
   if (!result.ok) {
     for (const d of result.diagnostics.filter((x) => x.severity === 'error').slice(0, 5)) {
       problems.push({ file: d.file, line: d.line, column: d.column, message: `${d.message} (building agent '${entry.manifest.name}')` });
@@ -157,6 +165,16 @@ function moduleLine(text: string): { line: number; column: number } {
   if (i < 0) return { line: 1, column: 1 };
   const m = /^module\s*:\s*/.exec(lines[i])!;
   return { line: i + 1, column: m[0].length + 1 };
+}
+
+/**
+ * A problem when `file` (following symlinks) lies outside the workspace `folder`, else undefined: scenario message
+ * files, pipelines and manifests must not reach out of the workspace.
+ */
+export function outsideWorkspace(folder: string, file: string, what: string): string | undefined {
+  const root = fs.existsSync(folder) ? fs.realpathSync(folder) : path.resolve(folder);
+  const real = fs.existsSync(file) ? fs.realpathSync(file) : path.resolve(file);
+  return escapes(root, real) ? `${what} ${file} resolves to ${real}, outside the workspace ${root}; keep it inside the scenario's folder` : undefined;
 }
 
 /** Whether `target` lies outside `root` (both real paths). */

@@ -278,7 +278,11 @@ export class Router {
     let result: AgentResult;
     for (let attempt = 1; ; attempt++) {
       result = await safeHandle(slot.endpoint, message);
-      this.deps.trace.emit({ type: 'agent_usage', agent: name, fuel: result.usage.fuel, memory_bytes: result.usage.memoryBytes, duration_ms: result.usage.durationMs });
+      const u = result.usage;
+      this.deps.trace.emit({
+        type: 'agent_usage', agent: name, fuel: u.fuel, memory_bytes: u.memoryBytes, duration_ms: u.durationMs,
+        ...(u.fuelLimit !== undefined ? { fuel_limit: u.fuelLimit } : {}), ...(u.memoryLimitBytes !== undefined ? { memory_limit_bytes: u.memoryLimitBytes } : {}),
+      });
       if (result.ok || attempt >= maxAttempts || result.error.kind === 'not_running' || slot.state !== 'running') break;
       this.deps.trace.emit({ type: 'retry', route: `${message.sender} -> ${name}`, attempt: attempt + 1, delay_ms: 0, error: `${result.error.kind}: ${result.error.message}` });
     }

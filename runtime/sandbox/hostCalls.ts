@@ -43,7 +43,9 @@ export function hostImports(ctx: HostContext, allowed: readonly string[]): Recor
       throw new HostAbort('oversized_output', `output while handling one message exceeds ${ctx.limits.maxOutputBytes} bytes`);
     }
     const mem = ctx.memory();
-    if (!mem || ptr + len > mem.buffer.byteLength) throw new HostAbort('bad_output', `${what} points outside the agent's memory (${ptr}+${len})`);
+    // No memory yet means the start function is running (exports are bound after it): say so, not "outside".
+    if (!mem) throw new HostAbort('bad_output', `${what} called outside message handling (in the start function, before the module's memory exists)`);
+    if (ptr + len > mem.buffer.byteLength) throw new HostAbort('bad_output', `${what} points outside the agent's memory (${ptr}+${len})`);
     try {
       return decoder.decode(new Uint8Array(mem.buffer, ptr, len));
     } catch {

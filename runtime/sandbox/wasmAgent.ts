@@ -92,23 +92,34 @@ export class WasmAgent implements AgentEndpoint {
 
   /**
    * Hot reload: check the new bytes first (an AgentLoadError leaves the old module running), then drain the
-   * message in flight, swap in the new module (fresh instance) and carry on with the queued messages.
+   * message in flight, swap in the new module (fresh instance) and carry on with the queued messages. When the new
+   * module fails while starting, the previous module is loaded again and keeps answering (the error is thrown).
+   * `reason` goes on the agent_state events (e.g. "hot reload").
    */
-  async reload(wasmBytes: Uint8Array): Promise<void> {
+  async reload(wasmBytes: Uint8Array, reason = 'reload'): Promise<void> {
     if (this.lifecycle.state !== 'running') throw new Error(`agent ${this.name} is ${this.lifecycle.state}; only a running agent can be reloaded`);
     const module = await this.init.prepare(wasmBytes);
     if (this.lifecycle.state !== 'running') throw new Error(`agent ${this.name} is ${this.lifecycle.state}; only a running agent can be reloaded`);
-    this.lifecycle.to('draining', 'reload');
+    this.lifecycle.to('draining', reason);
     await this.whenIdle();
+    const previous = this.module;
     this.module = module;
     const error = await this.instantiate();
     if (error) {
-      this.lifecycle.to('failed', `reload failed: ${error.message}`);
-      this.rejectQueued();
-      throw new Error(`agent ${this.name}: reload failed: ${error.message}`);
+      this.module = previous;
+      const back = await this.instantiate();
+      if (back) {
+        this.lifecycle.to('failed', `${reason} failed: ${error.message}`);
+        this.rejectQueued();
+        throw new Error(`agent ${this.name}: reload failed: ${error.message}`);
+      }
+      this.lifecycle.to('loaded', `${reason} refused; previous module restored`);
+      this.lifecycle.to('running', reason);
+      void this.pump();
+      throw new Error(`agent ${this.name}: the new module failed while starting (${error.kind}: ${error.message}); the previous module keeps running`);
     }
-    this.lifecycle.to('loaded', 'reloaded');
-    this.lifecycle.to('running');
+    this.lifecycle.to('loaded', reason === 'reload' ? 'reloaded' : reason);
+    this.lifecycle.to('running', reason === 'reload' ? undefined : reason);
     void this.pump();
   }
 
@@ -168,7 +179,7 @@ export class WasmAgent implements AgentEndpoint {
         const outcome = await this.init.pool.request({ type: 'handle', agent: this.init.id, message: next.text, now: this.init.clock.now() }, this.init.limits.timeoutMs);
         if (outcome.type === 'lost') { this.needsLoad = true; continue; } // retried on a fresh instance
         this.mailbox.shift();
-        const result = this.toResult(outcome);
+        const result = this.withLimits(this.toResult(outcome));
         this.account(result);
         next.resolve(result);
         if (!result.ok && result.error.kind !== 'bad_input') this.onFailure(result.error);
@@ -177,6 +188,11 @@ export class WasmAgent implements AgentEndpoint {
       this.busy = false;
       for (const r of this.idle.splice(0)) r();
     }
+  }
+
+  /** Usage reported with the granted limits, so traces can show usage against them. */
+  private withLimits(result: AgentResult): AgentResult {
+    return { ...result, usage: { ...result.usage, fuelLimit: this.init.limits.fuelPerMessage, memoryLimitBytes: this.init.limits.memoryBytes } };
   }
 
   private toResult(outcome: PoolOutcome): AgentResult {

@@ -33,7 +33,13 @@ export function parsePipeline(text: string): { pipeline?: PipelineFile; problems
     return { line, col, message, path };
   };
   if (doc.errors.length) return { problems: doc.errors.map((e) => at(e.pos[0], e.message.split('\n')[0])) };
-  const value = doc.toJS() as unknown;
+  let value: unknown;
+  try {
+    value = doc.toJS();
+  } catch (e) {
+    // e.g. an alias bomb: the yaml library refuses to expand excessive aliases.
+    return { problems: [at(0, `cannot read this YAML: ${(e as Error).message}; remove the aliases (*name) or expand them by hand`)] };
+  }
   const v = validate();
   if (!v(value)) return { problems: dedupe(explain(v.errors ?? []).map((e) => schemaProblem(doc, e, at))) };
   const pipeline = value as PipelineFile;

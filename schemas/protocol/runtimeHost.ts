@@ -31,6 +31,19 @@ export const RUNTIME_SETTING_IDS = {
 
 export interface AgentStatus { name: string; state: string }
 
+/** One agent's outcome of a hot reload: `reloaded` (new module runs), `unchanged`, or `failed` (the old one runs). */
+export interface AgentReloadResult {
+  agent: string;
+  status: 'reloaded' | 'unchanged' | 'failed';
+  /** For AssemblyScript agents: compiled now or already up to date (build cache). */
+  build?: 'built' | 'up to date';
+  durationMs: number;
+  /** Why it failed: one problem a line, each `file:line:col: message`. */
+  error?: string;
+  /** The same problems, structured (1-based line and column), for diagnostics and "go to". */
+  problems?: Array<{ file: string; line: number; column: number; message: string }>;
+}
+
 /** Every request the extension sends: method name, params and result. */
 export interface RuntimeHostRequests {
   /** Open a session on a workspace folder (builds nothing, loads nothing yet). */
@@ -46,7 +59,13 @@ export interface RuntimeHostRequests {
   /** Stop every agent and end the session's run (the trace is closed). */
   stop: { params: Record<string, never>; result: { stopped: string[]; traceFile?: string } };
   /** Build every agent of the folder from source (AssemblyScript -> wasm). */
-  build: { params: { folder: string }; result: { ok: boolean; agents: Array<{ name: string; ok: boolean; module?: string; error?: string }> } };
+  build: { params: { folder: string; force?: boolean }; result: { ok: boolean; agents: Array<{ name: string; ok: boolean; module?: string; error?: string; status?: 'built' | 'up to date' | 'failed'; durationMs?: number }> } };
+  /**
+   * Hot reload after files changed (agent sources, .wasm modules, *.agent.yaml): rebuild what changed through the
+   * build cache and swap the changed modules into the running session (drain, swap, keep queued messages).
+   * Without a running session nothing is reloaded (`running: false`).
+   */
+  reloadAgents: { params: { files: string[] }; result: { running: boolean; results: AgentReloadResult[] } };
   /** What runs now. */
   status: { params: Record<string, never>; result: { running: boolean; agents: AgentStatus[] } };
 }
@@ -67,7 +86,7 @@ export type RuntimeHostNotification = keyof RuntimeHostNotifications;
 /** Wire method names. */
 export const RUNTIME_HOST_METHODS: { [K in RuntimeHostRequest | RuntimeHostNotification]: string } = {
   start: 'caxton/start', runAgent: 'caxton/runAgent', runPipeline: 'caxton/runPipeline', runScenario: 'caxton/runScenario',
-  send: 'caxton/send', stop: 'caxton/stop', build: 'caxton/build', status: 'caxton/status',
+  send: 'caxton/send', stop: 'caxton/stop', build: 'caxton/build', status: 'caxton/status', reloadAgents: 'caxton/reloadAgents',
   trace: 'caxton/trace', log: 'caxton/log', agents: 'caxton/agents',
 };
 

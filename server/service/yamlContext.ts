@@ -16,7 +16,8 @@ export interface YamlCursor {
 interface LineInfo { indent: number; dashLen: number; key?: string; restStart: number; blank: boolean }
 
 function lineInfo(line: string): LineInfo {
-  const m = /^( *)((?:- +)*)(.*)$/.exec(line) as RegExpExecArray;
+  // `[^]*`, not `.*`: a line may hold CR, NEL, LS or PS, which `.` does not match.
+  const m = /^( *)((?:- +)*)([^]*)$/.exec(line) as RegExpExecArray;
   const rest = m[3];
   const km = /^("[^"]*"|'[^']*'|[^\s:#'"][^:#]*?)\s*:(\s|$)/.exec(rest);
   const key = km ? km[1].replace(/^["']|["']$/g, '') : undefined;
@@ -25,7 +26,8 @@ function lineInfo(line: string): LineInfo {
 
 /** The YAML cursor context at an offset (scans at most a few thousand lines upward). */
 export function yamlCursor(text: string, offset: number): YamlCursor {
-  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  // lastIndexOf with a negative start still finds a '\n' at 0: guard offset 0.
+  const lineStart = offset > 0 ? text.lastIndexOf('\n', offset - 1) + 1 : 0;
   const nl = text.indexOf('\n', offset);
   const lineEnd = nl < 0 ? text.length : nl;
   const prefix = text.slice(lineStart, offset);

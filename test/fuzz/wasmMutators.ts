@@ -58,7 +58,9 @@ export function gentleMutate(src: Uint8Array, r: Random): Mutant {
 /** One random mutation of `src`: flips, cuts, inserts, splices and section-aware edits (ids, sizes, payloads). */
 export function mutate(src: Uint8Array, r: Random, other: Uint8Array): Mutant {
   const b = Uint8Array.from(src);
-  const at = (): number => 8 + int(r, Math.max(1, b.length - 8));
+  // A module already cut below its header only grows (random bytes appended): positions need a body to point into.
+  if (b.length <= 8) return { bytes: concat(b, Uint8Array.from({ length: 1 + int(r, 16) }, () => int(r, 256))), how: 'append to a headless module' };
+  const at = (): number => 8 + int(r, b.length - 8);
   switch (int(r, 9)) {
     case 0: { // flip a few bytes
       const n = 1 + int(r, 4);

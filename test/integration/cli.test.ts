@@ -140,6 +140,11 @@ describe('caxton CLI', function () {
       assert.equal(r.code, 0, r.stdout + r.stderr);
       assert.match(r.stdout, /built echo -> .*echo\.wasm/);
       assert.ok(fs.existsSync(path.join(ws, 'build', 'echo.wasm')));
+      assert.ok(fs.existsSync(path.join(ws, 'build', 'echo.wasm.json')), 'the cache key is stored beside the output');
+      const again = caxton(['build', ws]);
+      assert.equal(again.code, 0, again.stdout + again.stderr);
+      assert.match(again.stdout, /up to date echo -> .*echo\.wasm \(\d+ ms\)/);
+      assert.match(caxton(['build', ws, '--force']).stdout, /^built echo -> .*echo\.wasm \(/m);
       fs.writeFileSync(path.join(ws, 'echo.ts'), 'export function broken(): i32 { return "no"; }\n');
       const bad = caxton(['build', ws]);
       assert.equal(bad.code, 1, bad.stdout + bad.stderr);

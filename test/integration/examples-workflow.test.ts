@@ -33,7 +33,7 @@ async function wasmFor(source: string): Promise<Uint8Array> {
   const hash = crypto.createHash('sha256').update(sdkHash).update(fs.readFileSync(source)).digest('hex').slice(0, 24);
   const out = path.join(cacheDir, `${path.basename(source, '.ts')}-${hash}.wasm`);
   if (!fs.existsSync(out)) {
-    const r = await buildAgentSource(source, out);
+    const r = await buildAgentSource(source, out, { cache: false });
     assert.ok(r.ok, `build ${source}: ${r.diagnostics.map((d) => d.text).join('\n')}`);
   }
   return new Uint8Array(fs.readFileSync(out));

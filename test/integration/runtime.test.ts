@@ -56,7 +56,7 @@ async function buildClient(): Promise<string> {
   fs.writeFileSync(src, CLIENT_SOURCE);
   fs.mkdirSync(fixtureCacheDir, { recursive: true });
   const tmp = `${wasm}.${process.pid}.tmp`;
-  const r = await buildAgentSource(src, tmp, { optimize: 'none' });
+  const r = await buildAgentSource(src, tmp, { optimize: 'none', cache: false });
   fs.rmSync(dir, { recursive: true, force: true });
   if (!r.ok) throw new Error(r.diagnostics.map((d) => d.text).join('\n'));
   fs.renameSync(tmp, wasm);

@@ -10,7 +10,7 @@ import type { AgentResult } from '../../runtime/core/types';
 import { collectTrace } from '../../runtime/trace/traceRecorder';
 import { Runtime } from '../../runtime/runtime';
 import { AgentLoadError, loadWasmAgent, WorkerPool, type WasmAgent } from '../../runtime/sandbox';
-import { buildExampleAgent } from '../support/fixtures';
+import { buildExampleAgent, watFixture } from '../support/fixtures';
 import { securityFixturePath, securityWasm } from './securityFixtures';
 
 const request = (receiver: string, content: unknown = {}): FipaMessage => ({ performative: 'request', sender: 'tester', receiver, content, reply_with: 'q' });
@@ -64,7 +64,7 @@ describe('security: agents cannot reach fs, network, process, environment or oth
     { probe: 'probe-table', what: 'a host table', message: /imports a table \(caxton\.table\); agents may not import memories, tables or globals/ },
     { probe: 'probe-global', what: 'a host global', message: /imports a global \(caxton\.fuel\); agents may not import memories, tables or globals/ },
     { probe: 'probe-fuel-export', what: 'the fuel counter (reserved export caxton_fuel)', message: /exports `caxton_fuel`, a name Caxton reserves for fuel metering/ },
-    { probe: 'probe-start-send', what: 'acting in the start function, before any message', message: /failed while starting \(bad_output: send called outside message handling/ },
+    { probe: 'probe-start-send', what: 'acting in the start function, before any message', message: /failed while starting \(bad_output: send called outside message handling \(in the start function/ },
   ];
 
   for (const r of refusals) {
@@ -78,6 +78,21 @@ describe('security: agents cannot reach fs, network, process, environment or oth
         return true;
       });
       stopped.push({ probe: r.probe, how: 'refused at load', ms: performance.now() - t });
+      await assertCalculatorAnswers();
+    });
+  }
+
+  // The sandbox suite checks these kinds; here they run with the default limits, to report the time to stop.
+  for (const [fixture, kind] of [['hostile/infinite-loop', 'fuel_exhausted'], ['hostile/memory-hog', 'memory_limit'], ['hostile/send-storm', 'oversized_output']] as const) {
+    it(`stops ${fixture} under the default limits (${kind}); the calculator keeps answering`, async () => {
+      const name = fixture.split('/')[1].replace(/-/g, '_');
+      const agent = await loadWasmAgent({ manifest: { name, module: `${fixture}.wasm`, restart: { policy: 'fail' } }, wasm: await watFixture(fixture), pool });
+      loaded.push(agent);
+      const t = performance.now();
+      const r = await agent.handle(request(name));
+      stopped.push({ probe: fixture, how: `stopped (${r.ok ? 'ok?!' : r.error.kind}, default limits)`, ms: performance.now() - t });
+      assert.equal(!r.ok && r.error.kind, kind);
+      assert.equal(agent.state, 'failed');
       await assertCalculatorAnswers();
     });
   }

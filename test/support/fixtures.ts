@@ -66,7 +66,8 @@ async function buildCached(source: string, name: string): Promise<string> {
   const wasmPath = path.join(fixtureCacheDir, `${name}-${hash}.wasm`);
   if (!fs.existsSync(wasmPath)) {
     const tmp = `${wasmPath}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-    const result = await buildAgentSource(source, tmp);
+    // cache: false: this cache is keyed by content already; no key file beside the temp output.
+    const result = await buildAgentSource(source, tmp, { cache: false });
     if (!result.ok) throw new Error(`building ${source} failed:\n${result.diagnostics.map((d) => d.text).join('\n')}`);
     fs.renameSync(tmp, wasmPath); // atomic: parallel test runs never read half a file
   }

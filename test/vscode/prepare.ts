@@ -1,7 +1,7 @@
 /**
  * Staging for real-VS-Code runs: the extension as VS Code would install it (package.json, dist/, schemas) and a
- * workspace copied from examples/calculator plus two message files. Both live under .vscode-test/ (gitignored), inside
- * the repository so the runtime host still finds node_modules (assemblyscript) when it must build agents.
+ * workspace copied from examples/calculator plus message files. Both live under .vscode-test/ (gitignored). The .vsix run
+ * (run.ts) instead installs the packaged extension and uses a workspace outside the repository.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -26,14 +26,22 @@ export function prepareExtension(): string {
 
 export const ADD_MESSAGE = { performative: 'request', sender: 'user', receiver: 'calculator', protocol: 'fipa-request', conversation_id: 'vscode-add', reply_with: 'vq1', content: { action: 'calculate', x: 10, y: 20 } };
 
-/** A fresh workspace: examples/calculator, plus messages/add.fipa.json (valid) and messages/broken.fipa.json (not). */
-export function prepareWorkspace(): string {
-  const ws = path.join(vscodeTestDir, 'workspace');
+/**
+ * A fresh workspace: examples/calculator, plus messages/add.fipa.json (valid) and messages/broken.fipa.json (not).
+ * `dir` defaults to .vscode-test/workspace; `pristine` drops built agents (agents/build) so a run must build them, and
+ * adds examples/broken's message files under broken/.
+ */
+export function prepareWorkspace(opts: { dir?: string; pristine?: boolean } = {}): string {
+  const ws = opts.dir ?? path.join(vscodeTestDir, 'workspace');
   fs.rmSync(ws, { recursive: true, force: true });
-  fs.cpSync(path.join(examplesDir, 'calculator'), ws, { recursive: true });
+  fs.cpSync(path.join(examplesDir, 'calculator'), ws, { recursive: true, filter: (f) => !(opts.pristine && path.basename(f) === 'build') });
   fs.mkdirSync(path.join(ws, 'messages'), { recursive: true });
   fs.writeFileSync(path.join(ws, 'messages', 'add.fipa.json'), `${JSON.stringify(ADD_MESSAGE, null, 2)}\n`);
   fs.writeFileSync(path.join(ws, 'messages', 'broken.fipa.json'), '{\n  "performative": "acept_proposal",\n  "sender": "user",\n  "receiver": "calculator",\n  "colour": 1\n}\n');
+  if (opts.pristine) {
+    fs.mkdirSync(path.join(ws, 'broken'), { recursive: true });
+    for (const f of fs.readdirSync(path.join(examplesDir, 'broken')).filter((n) => n.endsWith('.fipa.json'))) fs.copyFileSync(path.join(examplesDir, 'broken', f), path.join(ws, 'broken', f));
+  }
   fs.mkdirSync(path.join(ws, '.vscode'), { recursive: true });
   fs.writeFileSync(path.join(ws, '.vscode', 'settings.json'), JSON.stringify({ 'caxton.runtime.traceDir': '' }, null, 2));
   return ws;

@@ -7,6 +7,7 @@ import { loadWorkspace } from '../../node/workspace';
 import { parseArgs } from '../args';
 import { UsageError, type CliIo, type Command } from '../command';
 import { formatEvent, formatSummary } from '../transcript';
+import { watchAndRun } from '../watch';
 
 export const runCommand: Command = {
   name: 'run',
@@ -23,36 +24,45 @@ Options:
   --timeout <duration>   default reply timeout, e.g. 5s or 500ms (default 30s)
   --real-time            run on the real clock (default: a simulated clock, so timeouts take no real time)
   --verbose              also print agent lifecycle changes
+  --watch                run again whenever an agent source, module, manifest, scenario or message file
+                         changes (only what changed is rebuilt); Ctrl-C stops
   -h, --help             this help
 
 Exit code: 0 when every scenario passes, 1 when one fails, 2 for bad input.`,
   async run(argv, io) {
-    const args = parseArgs(argv, { values: ['trace', 'seed', 'timeout'], booleans: ['real-time', 'verbose'] }, 'run');
+    const args = parseArgs(argv, { values: ['trace', 'seed', 'timeout'], booleans: ['real-time', 'verbose', 'watch'] }, 'run');
     if (args.flags.help) { io.out(this.help); return 0; }
     if (args.positionals.length !== 1) throw new UsageError('caxton run: give one folder or *.scenario.yaml, e.g. caxton run examples/calculator');
     const target = path.resolve(io.cwd, args.positionals[0]);
     if (!fs.existsSync(target)) throw new UsageError(`caxton run: ${args.positionals[0]} does not exist; give a folder with *.agent.yaml manifests or a *.scenario.yaml`);
     const options = runOptions(args.flags, io);
-    const scenarios = fs.statSync(target).isDirectory() ? await scenariosIn(target) : [target];
     if (!fs.statSync(target).isDirectory() && !target.endsWith('.scenario.yaml')) {
       throw new UsageError(`caxton run: ${args.positionals[0]} is not a *.scenario.yaml; give a scenario or a folder`);
     }
-    const summaries: ScenarioSummary[] = [];
-    if (!scenarios.length) {
-      summaries.push(await runPlan({ name: path.basename(target), folder: target, messages: [] }, options));
-    }
-    for (const file of scenarios) {
-      if (summaries.length) io.out('');
-      // A trace file per scenario when a folder holds several.
-      const traceFile = options.traceFile && scenarios.length > 1 ? options.traceFile.replace(/(\.jsonl)?$/, `.${path.basename(file, '.scenario.yaml')}.jsonl`) : options.traceFile;
-      summaries.push(await runScenario(file, { ...options, traceFile }));
-      for (const line of formatSummary(summaries[summaries.length - 1], io)) io.out(line);
-    }
-    if (!scenarios.length) for (const line of formatSummary(summaries[0], io)) io.out(line);
-    if (options.traceFile) io.out(`trace written to ${path.relative(io.cwd, options.traceFile) || options.traceFile}`);
-    return summaries.every((s) => s.ok) ? 0 : 1;
+    if (!args.flags.watch) return runOnce(target, options, io);
+    const folder = fs.statSync(target).isDirectory() ? target : path.dirname(target);
+    return watchAndRun(folder, () => runOnce(target, options, io), io);
   },
 };
+
+/** Run the scenarios of `target` (a folder's, or one file) and print them; the exit code. */
+async function runOnce(target: string, options: RunScenarioOptions, io: CliIo): Promise<number> {
+  const scenarios = fs.statSync(target).isDirectory() ? await scenariosIn(target) : [target];
+  const summaries: ScenarioSummary[] = [];
+  if (!scenarios.length) {
+    summaries.push(await runPlan({ name: path.basename(target), folder: target, messages: [] }, options));
+  }
+  for (const file of scenarios) {
+    if (summaries.length) io.out('');
+    // A trace file per scenario when a folder holds several.
+    const traceFile = options.traceFile && scenarios.length > 1 ? options.traceFile.replace(/(\.jsonl)?$/, `.${path.basename(file, '.scenario.yaml')}.jsonl`) : options.traceFile;
+    summaries.push(await runScenario(file, { ...options, traceFile }));
+    for (const line of formatSummary(summaries[summaries.length - 1], io)) io.out(line);
+  }
+  if (!scenarios.length) for (const line of formatSummary(summaries[0], io)) io.out(line);
+  if (options.traceFile) io.out(`trace written to ${path.relative(io.cwd, options.traceFile) || options.traceFile}`);
+  return summaries.every((s) => s.ok) ? 0 : 1;
+}
 
 /** Options shared by run and send: clock, seed, timeout, trace, transcript printer. */
 export function runOptions(flags: Record<string, string | true>, io: CliIo): RunScenarioOptions {

@@ -1,7 +1,9 @@
 /**
- * The same extension-host suite (test/vscode/suite) under @vscode/test-electron, which downloads VS Code: runnable
- * wherever that download works (not on the build machine, which has no internet beyond npm), not part of `npm test`.
- * Usage: node esbuild.mjs && tsc -b && node out/test/vscode/electron/runTest.js
+ * The same extension-host suite (test/vscode/suite, the `trusted` tests) under @vscode/test-electron, which downloads
+ * VS Code (desktop, Electron) from update.code.visualstudio.com: runnable wherever that download works (a developer
+ * machine, GitHub Actions with xvfb), not on the CI machine (network = npm + apt only), so not part of `npm test`;
+ * there the same suite runs in code-server instead (test/vscode/run.ts). See docs/testing.md.
+ * Usage: `npm run test:electron` (CAXTON_VSCODE_VERSION=1.90.0 to pin a version; default stable).
  */
 import * as path from 'node:path';
 import { runTests } from '@vscode/test-electron';

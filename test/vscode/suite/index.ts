@@ -1,16 +1,33 @@
 /**
- * Entry VS Code calls in the extension host (extensionTestsPath): runs the *.vscode.js tests of this folder;
- * CAXTON_VSCODE_SUITE=untrusted runs only untrusted.vscode.js (a workspace in Restricted Mode), otherwise the rest.
+ * Entry VS Code calls in the extension host (extensionTestsPath): runs one suite of this folder, chosen by
+ * CAXTON_VSCODE_SUITE: `trusted` (default) runs extension.vscode.js, `untrusted` untrusted.vscode.js (a workspace in
+ * Restricted Mode), `vsix` vsix.vscode.js (the extension installed from the packaged .vsix). When
+ * CAXTON_VSCODE_RESULTS names a file, the totals are written there as JSON for the driver (test/vscode/run.ts).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Mocha from 'mocha';
 
+const SUITE_FILES: Record<string, string> = { trusted: 'extension.vscode.js', untrusted: 'untrusted.vscode.js', vsix: 'vsix.vscode.js' };
+
+/** What the driver reads back: mocha's counts and the titles of failed tests. */
+export interface SuiteResults { suite: string; passes: number; failures: number; pending: number; failed: string[] }
+
 export function run(): Promise<void> {
+  const suite = process.env.CAXTON_VSCODE_SUITE ?? 'trusted';
+  const file = SUITE_FILES[suite];
+  if (!file) return Promise.reject(new Error(`CAXTON_VSCODE_SUITE=${suite}: expected one of ${Object.keys(SUITE_FILES).join(', ')}`));
   const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 120_000 });
-  const untrusted = process.env.CAXTON_VSCODE_SUITE === 'untrusted';
-  for (const f of fs.readdirSync(__dirname).filter((n) => n.endsWith('.vscode.js') && n.startsWith('untrusted') === untrusted)) mocha.addFile(path.join(__dirname, f));
+  mocha.addFile(path.join(__dirname, file));
   return new Promise((resolve, reject) => {
-    mocha.run((failures) => (failures ? reject(new Error(`${failures} VS Code test(s) failed`)) : resolve()));
+    const failed: string[] = [];
+    const runner = mocha.run((failures) => {
+      const stats = runner.stats;
+      const results: SuiteResults = { suite, passes: stats?.passes ?? 0, failures, pending: stats?.pending ?? 0, failed };
+      if (process.env.CAXTON_VSCODE_RESULTS) fs.writeFileSync(process.env.CAXTON_VSCODE_RESULTS, JSON.stringify(results));
+      if (failures) reject(new Error(`${failures} VS Code test(s) failed`));
+      else resolve();
+    });
+    runner.on('fail', (test) => failed.push(test.fullTitle()));
   });
 }
