@@ -1,24 +1,25 @@
 /**
  * Entry VS Code calls in the extension host (extensionTestsPath): runs one suite of this folder, chosen by
- * CAXTON_VSCODE_SUITE: `trusted` (default) runs extension.vscode.js, `untrusted` untrusted.vscode.js (a workspace in
- * Restricted Mode), `vsix` vsix.vscode.js (the extension installed from the packaged .vsix). When
+ * CAXTON_VSCODE_SUITE: `trusted` (default) runs extension.vscode.js then hotReload.vscode.js, `untrusted`
+ * untrusted.vscode.js (a workspace in Restricted Mode), `vsix` vsix.vscode.js (the extension installed from the packaged .vsix). When
  * CAXTON_VSCODE_RESULTS names a file, the totals are written there as JSON for the driver (test/vscode/run.ts).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Mocha from 'mocha';
 
-const SUITE_FILES: Record<string, string> = { trusted: 'extension.vscode.js', untrusted: 'untrusted.vscode.js', vsix: 'vsix.vscode.js' };
+const SUITE_FILES: Record<string, string[]> = { trusted: ['extension.vscode.js', 'hotReload.vscode.js'], untrusted: ['untrusted.vscode.js'], vsix: ['vsix.vscode.js'] };
 
 /** What the driver reads back: mocha's counts and the titles of failed tests. */
 export interface SuiteResults { suite: string; passes: number; failures: number; pending: number; failed: string[] }
 
 export function run(): Promise<void> {
   const suite = process.env.CAXTON_VSCODE_SUITE ?? 'trusted';
-  const file = SUITE_FILES[suite];
-  if (!file) return Promise.reject(new Error(`CAXTON_VSCODE_SUITE=${suite}: expected one of ${Object.keys(SUITE_FILES).join(', ')}`));
+  const files = SUITE_FILES[suite];
+  if (!files) return Promise.reject(new Error(`CAXTON_VSCODE_SUITE=${suite}: expected one of ${Object.keys(SUITE_FILES).join(', ')}`));
   const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 120_000 });
-  mocha.addFile(path.join(__dirname, file));
+  // In order: mocha runs the files' suites one after another in the same VS Code window.
+  for (const file of files) mocha.addFile(path.join(__dirname, file));
   return new Promise((resolve, reject) => {
     const failed: string[] = [];
     const runner = mocha.run((failures) => {

@@ -1,0 +1,92 @@
+// Runs inside a real VS Code (trusted suite, after extension.vscode.ts): hot reload as a user meets it. A session
+// started with the Send CodeLens, an edit of agents/calculator.ts saved in the editor (the extension's on-save trigger,
+// not a direct host call), the new module answering; then a broken save: a diagnostic at the compiler's line while the
+// previous module keeps answering. The workspace is a temp copy (test/vscode/prepare.ts), so nothing is restored.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { Ctx } from '../../../client/ctx';
+import { COMMANDS } from '../../../client/commandIds';
+
+async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+describe('Caxton Agent Lab hot reload in a real VS Code', () => {
+  let ctx: Ctx;
+  const ws = () => vscode.workspace.workspaceFolders![0].uri;
+  const calculator = () => vscode.Uri.joinPath(ws(), 'agents', 'calculator.ts');
+
+  before(async () => {
+    const ext = vscode.extensions.getExtension<{ ctx: Ctx }>('caxton.caxton-agent-lab');
+    assert.ok(ext, 'the extension is installed');
+    ctx = (await ext.activate()).ctx;
+  });
+
+  /**
+   * Send 10 + 20 to the calculator through the Send CodeLens of a message file of its own (a fresh conversation each
+   * time, so replies cannot be confused) and return the reply's content.
+   */
+  async function sendAdd(id: string): Promise<unknown> {
+    const uri = vscode.Uri.joinPath(ws(), 'messages', `hot-${id}.fipa.json`);
+    const message = { performative: 'request', sender: 'user', receiver: 'calculator', protocol: 'fipa-request', conversation_id: `hot-${id}`, reply_with: `hot-${id}`, content: { action: 'calculate', x: 10, y: 20 } };
+    await vscode.workspace.fs.writeFile(uri, Buffer.from(`${JSON.stringify(message, null, 2)}\n`));
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+    const lens = await waitFor(`the Send CodeLens on hot-${id}.fipa.json`, async () => {
+      const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
+      return lenses?.find((l) => l.command?.command === COMMANDS.sendMessage);
+    });
+    await vscode.commands.executeCommand(lens.command!.command, ...(lens.command!.arguments ?? []));
+    const reply = await waitFor(`the reply to hot-${id}`, () => ctx.liveEvents.find((e) => e.type === 'message_sent' && e.message.in_reply_to === `hot-${id}`), 30_000);
+    assert.equal(reply.type === 'message_sent' && reply.message.performative, 'inform', JSON.stringify(reply));
+    return reply.type === 'message_sent' ? reply.message.content : undefined;
+  }
+
+  /** Replace `from` (which must occur once) in calculator.ts through the editor and save it; returns the edit's 0-based line. */
+  async function editAndSave(from: string, to: string): Promise<number> {
+    const doc = await vscode.workspace.openTextDocument(calculator());
+    await vscode.window.showTextDocument(doc);
+    const text = doc.getText();
+    const at = text.indexOf(from);
+    assert.ok(at >= 0 && text.indexOf(from, at + 1) < 0, `calculator.ts holds \`${from}\` exactly once`);
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(doc.uri, new vscode.Range(doc.positionAt(at), doc.positionAt(at + from.length)), to);
+    assert.ok(await vscode.workspace.applyEdit(edit), 'the edit applied');
+    assert.ok(await doc.save(), 'calculator.ts saved');
+    return doc.positionAt(at).line;
+  }
+
+  it('starts a session with Send: the calculator answers 30', async () => {
+    assert.deepEqual(await sendAdd('before'), { result: 30 });
+  });
+
+  it('saving an edited calculator.ts hot reloads it: the next Send answers 1030', async () => {
+    const seen = ctx.liveEvents.length;
+    await editAndSave('if (op == "add") result = x + y;', 'if (op == "add") result = x + y + 1000;');
+    // The runtime traces the swap: calculator back to `running` with reason "hot reload" once the new module runs.
+    await waitFor('calculator hot reloaded (agent_state running, reason "hot reload")', () => ctx.liveEvents.slice(seen).find((e) =>
+      e.type === 'agent_state' && e.agent === 'calculator' && e.to === 'running' && e.reason === 'hot reload'), 30_000);
+    assert.deepEqual(await sendAdd('after'), { result: 1030 });
+  });
+
+  it('a broken save shows a diagnostic at the compiler\'s line; the previous module keeps answering 1030', async () => {
+    const line = await editAndSave('const y = content.getNumber("y");', 'const y = content.getNumber("y") +;');
+    const diagnostics = await waitFor('a hot-reload diagnostic on calculator.ts', () => {
+      const d = vscode.languages.getDiagnostics(calculator()).filter((x) => x.source === 'caxton build');
+      return d.length ? d : undefined;
+    }, 30_000);
+    const text = diagnostics.map((d) => `${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.message}`).join('\n');
+    assert.ok(diagnostics.some((d) => d.range.start.line === line && d.severity === vscode.DiagnosticSeverity.Error), `an error on line ${line + 1}:\n${text}`);
+    assert.match(text, /previous version keeps running/);
+    assert.deepEqual(await sendAdd('still'), { result: 1030 });
+  });
+
+  after(async () => {
+    await vscode.commands.executeCommand(COMMANDS.stopAll);
+  });
+});
