@@ -45,9 +45,11 @@ describe('security: nothing runs in an untrusted workspace', () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));
     assert.equal(pkg.capabilities.untrustedWorkspaces.supported, 'limited');
     assert.ok(pkg.capabilities.untrustedWorkspaces.restrictedConfigurations.includes('caxton.runtime.traceDir'));
-    for (const m of pkg.contributes.menus['editor/title'] as Array<{ command: string; when: string }>) {
-      if (/run|send/i.test(m.command)) assert.match(m.when, /isWorkspaceTrusted/, `${m.command} button shows only when trusted`);
-    }
+    // Every menu entry that runs something (editor title buttons, explorer context menu, ...) shows only when trusted.
+    const menus = pkg.contributes.menus as Record<string, Array<{ command: string; when?: string }>>;
+    const runEntries = Object.entries(menus).flatMap(([where, items]) => items.map((m) => ({ where, ...m }))).filter((m) => /run|send|build/i.test(m.command));
+    assert.ok(runEntries.length >= 4);
+    for (const m of runEntries) assert.match(m.when ?? '', /isWorkspaceTrusted/, `${m.command} in ${m.where} shows only when trusted`);
   });
 
   it('Ctx.requireTrust consults vscode.workspace.isTrusted and refuses otherwise', () => {
