@@ -2,27 +2,15 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
-import { inspectCommand } from '../../runtime/cli/commands/inspect';
 import { inspectorHtml } from '../../client/inspectorHtml';
 import { artifactsDir, distDir, fixturesDir } from '../support/paths';
 import { launchChromium } from './chromium';
+import { open, pageFromTrace } from './inspectorPage';
 import { syntheticTrace } from './syntheticTrace';
 
 const pagesDir = path.join(artifactsDir, 'inspector');
 const bundle = path.join(distDir, 'webview.js');
 
-/** Write a page with `caxton inspect` (the real command), as a user would. */
-async function pageFromTrace(traceFile: string, html: string): Promise<string> {
-  const errors: string[] = [];
-  const code = await inspectCommand.run([traceFile, '-o', html], { out: () => {}, err: (t) => errors.push(t), cwd: process.cwd(), color: false });
-  assert.equal(code, 0, errors.join(''));
-  return html;
-}
-
-async function open(page: Page, file: string): Promise<void> {
-  await page.goto(`file://${file}`);
-  await page.waitForSelector('body[data-events]');
-}
 
 const texts = (page: Page, selector: string) => page.$$eval(selector, (els) => els.map((e) => e.textContent ?? ''));
 const attrs = (page: Page, selector: string, name: string) => page.$$eval(selector, (els, n) => els.map((e) => e.getAttribute(n) ?? ''), name);

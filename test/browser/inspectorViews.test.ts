@@ -2,10 +2,10 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
-import { inspectCommand } from '../../runtime/cli/commands/inspect';
 import type { TraceEvent, TraceEventInput } from '../../schemas/trace';
 import { artifactsDir, distDir, fixturesDir } from '../support/paths';
 import { launchChromium } from './chromium';
+import { open, pageFromTrace } from './inspectorPage';
 import { syntheticTrace } from './syntheticTrace';
 
 const pagesDir = path.join(artifactsDir, 'inspector');
@@ -35,17 +35,6 @@ const viewsTrace: TraceEventInput[] = [
   { type: 'timeout', waiting: 'orders-pipeline', conversation_id: 'news-1', reply_with: 'n1', deadline: 1000 },
 ];
 
-async function pageFromTrace(traceFile: string, html: string): Promise<string> {
-  const errors: string[] = [];
-  const code = await inspectCommand.run([traceFile, '-o', html], { out: () => {}, err: (t) => errors.push(t), cwd: process.cwd(), color: false });
-  assert.equal(code, 0, errors.join(''));
-  return html;
-}
-
-async function open(page: Page, file: string): Promise<void> {
-  await page.goto(`file://${file}`);
-  await page.waitForSelector('body[data-events]');
-}
 
 const attrs = (page: Page, selector: string, name: string) => page.$$eval(selector, (els, n) => els.map((e) => e.getAttribute(n) ?? ''), name);
 const activeId = (page: Page) => page.evaluate('document.activeElement && (document.activeElement.id || document.activeElement.className)') as Promise<string>;

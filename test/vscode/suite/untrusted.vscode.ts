@@ -3,16 +3,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { Ctx } from '../../../client/ctx';
 import { COMMANDS } from '../../../client/commandIds';
-
-async function waitFor<T>(what: string, probe: () => T | undefined, timeoutMs = 60_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = probe();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
+import { waitFor } from './waitFor';
 
 describe('Caxton Agent Lab in an untrusted workspace', () => {
   let ctx: Ctx;

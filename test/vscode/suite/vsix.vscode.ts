@@ -6,16 +6,10 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Ctx } from '../../../client/ctx';
 import { COMMANDS } from '../../../client/commandIds';
+import { waitFor as waitForDefault } from './waitFor';
 
-async function waitFor<T>(what: string, probe: () => T | undefined, timeoutMs = 90_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = probe();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
+/** The vsix session builds agents with the packaged compiler from cold: allow longer. */
+const waitFor = <T>(what: string, probe: () => T | undefined, timeoutMs = 90_000): Promise<T> => waitForDefault(what, probe, timeoutMs);
 
 describe('Caxton Agent Lab installed from the .vsix', () => {
   let ctx: Ctx;
