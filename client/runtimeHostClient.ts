@@ -6,21 +6,11 @@
 import * as cp from 'node:child_process';
 import {
   createMessageConnection, IPCMessageReader, IPCMessageWriter, StreamMessageReader, StreamMessageWriter,
-  type GenericNotificationHandler, type GenericRequestHandler, type MessageConnection,
+  type MessageConnection,
 } from 'vscode-jsonrpc/node';
 import {
-  onHostNotification, requestHost, type RuntimeHostNotifications, type RuntimeHostRequest, type RpcConnection, type RuntimeHostRequests,
+  asRpc, onHostNotification, requestHost, type RuntimeHostNotifications, type RuntimeHostRequest, type RuntimeHostRequests,
 } from '../schemas/protocol/runtimeHost';
-
-/** The typed helpers' view of a vscode-jsonrpc connection (its overloads defeat structural typing). */
-function asRpc(c: MessageConnection): RpcConnection {
-  return {
-    sendRequest: (m, p) => c.sendRequest(m, p),
-    sendNotification: (m, p) => c.sendNotification(m, p),
-    onRequest: (m, h) => { c.onRequest(m, h as unknown as GenericRequestHandler<unknown, unknown>); },
-    onNotification: (m, h) => { c.onNotification(m, h as unknown as GenericNotificationHandler); },
-  };
-}
 
 
 export interface RuntimeHostClientOptions {

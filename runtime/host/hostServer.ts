@@ -3,21 +3,11 @@
  * batches trace events into notifications, and turns failures into clear JSON-RPC errors. The backend (what the
  * requests do) is injected, so this file knows nothing of how agents run.
  */
-import { ResponseError, type GenericNotificationHandler, type GenericRequestHandler, type MessageConnection } from 'vscode-jsonrpc/node';
+import { ResponseError, type MessageConnection } from 'vscode-jsonrpc/node';
 import type { TraceEvent } from '../../schemas';
 import {
-  DEFAULT_RUNTIME_HOST_SETTINGS, notifyClient, onHostRequest, type AgentStatus, type RpcConnection, type RuntimeHostRequest, type RuntimeHostRequests,
+  asRpc, DEFAULT_RUNTIME_HOST_SETTINGS, notifyClient, onHostRequest, type AgentStatus, type RuntimeHostRequest, type RuntimeHostRequests,
 } from '../../schemas/protocol/runtimeHost';
-
-/** The typed helpers' view of a vscode-jsonrpc connection (its overloads defeat structural typing). */
-function asRpc(c: MessageConnection): RpcConnection {
-  return {
-    sendRequest: (m, p) => c.sendRequest(m, p),
-    sendNotification: (m, p) => c.sendNotification(m, p),
-    onRequest: (m, h) => { c.onRequest(m, h as unknown as GenericRequestHandler<unknown, unknown>); },
-    onNotification: (m, h) => { c.onNotification(m, h as unknown as GenericNotificationHandler); },
-  };
-}
 
 
 /** What the host does for each request. */

@@ -98,6 +98,29 @@ export interface RpcConnection {
   onNotification(method: string, handler: (params: never) => void): void;
 }
 
+/**
+ * The slice of a vscode-jsonrpc MessageConnection the typed helpers use, declared structurally so schemas/ imports
+ * nothing; `asRpc` adapts a real connection (whose overloads defeat structural typing of RpcConnection directly).
+ */
+export interface JsonRpcConnectionLike {
+  sendRequest(method: string, params: unknown): Promise<unknown>;
+  sendNotification(method: string, params: unknown): Promise<void>;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- matches vscode-jsonrpc's handler overloads
+  onRequest(method: string, handler: (...params: any[]) => unknown): unknown;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- matches vscode-jsonrpc's handler overloads
+  onNotification(method: string, handler: (...params: any[]) => void): unknown;
+}
+
+/** The typed helpers' view of a vscode-jsonrpc connection (client and host side alike). */
+export function asRpc(c: JsonRpcConnectionLike): RpcConnection {
+  return {
+    sendRequest: (m, p) => c.sendRequest(m, p),
+    sendNotification: (m, p) => c.sendNotification(m, p),
+    onRequest: (m, h) => { c.onRequest(m, h as (params: unknown) => unknown); },
+    onNotification: (m, h) => { c.onNotification(m, h as (params: unknown) => void); },
+  };
+}
+
 /** Send a typed request. */
 export function requestHost<K extends RuntimeHostRequest>(c: RpcConnection, method: K, params: RuntimeHostRequests[K]['params']): Promise<RuntimeHostRequests[K]['result']> {
   return c.sendRequest(RUNTIME_HOST_METHODS[method], params) as Promise<RuntimeHostRequests[K]['result']>;
