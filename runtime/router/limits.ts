@@ -10,6 +10,10 @@ export interface RouterLimits {
   maxSendsPerMessage: number;
   /** Message ids remembered per agent for duplicate suppression (default 1024). */
   dedupWindow: number;
+  /** Receivers one message may name in a list (default 1000; topics and broadcast reach more). */
+  maxReceivers: number;
+  /** Steps one simulated instant may take before time moves on to the next timer anyway (a storm cannot stop time). */
+  maxStepsPerInstant: number;
 }
 
 export const DEFAULT_ROUTER_LIMITS: Readonly<RouterLimits> = Object.freeze({
@@ -18,6 +22,8 @@ export const DEFAULT_ROUTER_LIMITS: Readonly<RouterLimits> = Object.freeze({
   maxAgents: 1000,
   maxSendsPerMessage: 1000,
   dedupWindow: 1024,
+  maxReceivers: 1000,
+  maxStepsPerInstant: 10_000,
 });
 
 /** Fill defaults and refuse nonsense (zero or negative limits) with a sentence naming the option. */

@@ -5,7 +5,7 @@
 import type { AgentManifest, HostGrant } from '../../schemas';
 import { RealClock, type Clock } from '../core/clock';
 import { AgentLoadError } from './errors';
-import { resolveLimits, resolveRestart, type SandboxLimits } from './limits';
+import { resolveLimits, resolveRestart, type RestartPolicy, type SandboxLimits } from './limits';
 import { prepareModule } from './prepareModule';
 import { WasmAgent } from './wasmAgent';
 import { WorkerPool, type WorkerPoolOptions } from './workerPool';
@@ -81,27 +81,49 @@ function agentSeed(seed: number, name: string): number {
   return (h ^ Math.floor(seed)) >>> 0;
 }
 
-/**
- * Load, check, meter and start a wasm agent (state: running). Throws AgentLoadError for a module that may not
- * run (forbidden import, missing export, malformed bytes, memory above the cap, start function failing).
- */
-export async function loadWasmAgent(options: LoadWasmAgentOptions): Promise<WasmAgent> {
+/** A checked, metered module and everything needed to run it, before it is placed anywhere. */
+export interface PreparedAgent {
+  name: string;
+  module: WasmModule;
+  grants: HostGrant[];
+  limits: SandboxLimits;
+  restart: RestartPolicy;
+  /** The agent's own seed (from the run seed and its name). */
+  seed: number;
+  metered: boolean;
+  /** Validate and instrument new module bytes with the same checks (hot reload); throws AgentLoadError. */
+  prepare(bytes: Uint8Array): Promise<WasmModule>;
+}
+
+/** Check the options and the module (deny by default), and meter it; throws AgentLoadError naming the manifest and the fix. */
+export async function prepareWasmAgent(options: LoadWasmAgentOptions): Promise<PreparedAgent> {
   const { manifest, file, limits, grants, seed } = normalise(options);
   const metered = !options.unsafeDisableMetering;
   const check = { file, manifestPath: options.manifestPath, grants, memoryBytes: limits.memoryBytes, maxModuleBytes: limits.maxModuleBytes };
   const prepare = async (bytes: Uint8Array): Promise<WasmModule> =>
     (await prepareModule(bytes, check, { fuel: limits.fuelPerMessage, metered })).module;
   const module = await prepare(options.wasm);
+  return { name: manifest.name, module, grants, limits, restart: resolveRestart(manifest), seed: agentSeed(seed, manifest.name), metered, prepare };
+}
+
+/**
+ * Load, check, meter and start a wasm agent (state: running) in a worker of its own (or of `pool`). Throws
+ * AgentLoadError for a module that may not run (forbidden import, missing export, malformed bytes, memory above
+ * the cap, start function failing). Sessions place agents in shards instead (runtime/shard).
+ */
+export async function loadWasmAgent(options: LoadWasmAgentOptions): Promise<WasmAgent> {
+  const prepared = await prepareWasmAgent(options);
   const ownsPool = !options.pool;
   const pool = options.pool ?? new WorkerPool(options.worker);
   const agent = new WasmAgent({
-    name: manifest.name, id: `${manifest.name}#${nextAgentId++}`, module, grants, limits,
-    restart: resolveRestart(manifest), seed: agentSeed(seed, manifest.name), metered,
-    clock: options.clock ?? new RealClock(), pool, ownsPool, prepare, onStateChange: options.onStateChange,
+    name: prepared.name, id: `${prepared.name}#${nextAgentId++}`, module: prepared.module, grants: prepared.grants, limits: prepared.limits,
+    restart: prepared.restart, seed: prepared.seed, metered: prepared.metered,
+    clock: options.clock ?? new RealClock(), pool, ownsPool, prepare: prepared.prepare, onStateChange: options.onStateChange,
   });
   const error = await agent.start();
   if (error) {
     await agent.dispose();
+    const file = options.wasmPath ?? options.manifest.module ?? '(module)';
     throw new AgentLoadError(file, `failed while starting (${error.kind}: ${error.message})`, 'fix the module\'s start code (top-level statements)', options.manifestPath);
   }
   return agent;

@@ -1,0 +1,75 @@
+/** Messages between the coordinator (main thread) and a worker shard (runtime/shard/shardWorker.ts). */
+import type { HostGrant } from '../../schemas';
+import type { AgentError } from '../core/types';
+import type { RouterLimits } from '../router/limits';
+import type { Envelope } from '../router/router';
+import type { RestartPolicy, SandboxLimits } from '../sandbox/limits';
+import type { WasmModule } from '../sandbox/wasmApi';
+import type { DirectoryEntry } from './directory';
+import type { BoundaryOut } from './shard';
+import type { KeyedEvent } from './stepTrace';
+
+/** How to start one agent in a shard. */
+export interface AgentSpec {
+  name: string;
+  kind: 'wasm';
+  module: WasmModule;
+  grants: HostGrant[];
+  limits: SandboxLimits;
+  restart: RestartPolicy;
+  /** The agent's own seed (derived from the run seed and its name). */
+  seed: number;
+  metered: boolean;
+  mailbox?: number;
+  maxMessageBytes?: number;
+}
+
+export interface ShardInit {
+  shard: number;
+  stepped: boolean;
+  limits: RouterLimits;
+  requestTimeoutMs: number;
+  attempts: number;
+  dedupe: boolean;
+  protocolChecks: boolean;
+  validate: boolean;
+  /** Real time: milliseconds since the Unix epoch at the run's clock 0 (so every thread stamps the same timeline). */
+  epochMs: number;
+  /** Simulated time: the wall time of clock 0 (reply_by). */
+  epochWallMs: number;
+  directory: DirectoryEntry[];
+  /** Watchdog slot: [agent index + 1 (0 = idle), deadline in ms of performance.timeOrigin-relative time]. */
+  watch: SharedArrayBuffer;
+}
+
+export type ToShard =
+  | { type: 'init'; init: ShardInit }
+  | { type: 'load'; id: number; agents: AgentSpec[] }
+  | { type: 'step'; step: number; now: number; inbound: Envelope[]; boundaries: BoundaryOut[]; directory: DirectoryEntry[] }
+  | { type: 'deliver'; inbound: Envelope[]; directory: DirectoryEntry[]; boundary?: BoundaryOut }
+  | { type: 'reload'; id: number; agent: string; module: WasmModule }
+  | { type: 'unload'; id: number; agent: string; reason: string }
+  | { type: 'stop'; id: number; reason: string; step: number };
+
+/** What a step produced on a shard. */
+export interface StepOut {
+  outbound: Array<[number, Envelope[]]>;
+  events: KeyedEvent[];
+  boundary: BoundaryOut;
+  /** Messages that can move next step (arrivals + mail of ready agents). */
+  runnable: number;
+  /** Every queued message (ready or not). */
+  inFlight: number;
+  /** The shard's earliest timer (clock ms), if any. */
+  nextDeadline?: number;
+}
+
+export type FromShard =
+  | { type: 'ready' }
+  | { type: 'loaded'; id: number; results: Array<{ name: string; error?: AgentError; memoryBytes?: number }>; events: KeyedEvent[] }
+  | ({ type: 'stepped'; step: number } & StepOut)
+  | { type: 'out'; outbound: Array<[number, Envelope[]]>; events: Array<{ t: number; e: KeyedEvent['e'] }>; inFlight: number }
+  | { type: 'reloaded'; id: number; error?: string }
+  | { type: 'unloaded'; id: number }
+  | { type: 'stopped'; id: number; events: KeyedEvent[] }
+  | { type: 'fatal'; error: string };
