@@ -86,6 +86,8 @@ export class Runtime implements MessageBus, CoordinationContext {
   private group: ShardGroup | undefined;
   private pendingBoundary: BoundaryOut = { commits: [], subscriptions: [] };
   private stepNo = 0;
+  private stepping: Promise<void> | undefined;
+  private kicked = false;
   private instantSteps = 0;
   private instantAt = -1;
   private ids = 0;
@@ -178,6 +180,7 @@ export class Runtime implements MessageBus, CoordinationContext {
   send(message: FipaMessage): void {
     if (message && typeof message.sender === 'string' && !this.router.has(message.sender) && !this.directory.get(message.sender)) this.addExternal(message.sender);
     this.router.route(message);
+    this.kick();
   }
 
   /** Send and wait for the reply (in_reply_to = reply_with); rejects with RequestTimeoutError after the timeout. */
@@ -203,8 +206,13 @@ export class Runtime implements MessageBus, CoordinationContext {
   /** Resolves when no message is queued or being handled (timers may still be pending). Stepped runs step until then. */
   async idle(): Promise<void> {
     if (this.stepped) { await this.runSteps(); return; }
-    await this.router.idle();
-    if (this.group) await this.group.idle();
+    // Real time with worker shards: idle when the host and every worker are idle at the same moment.
+    for (;;) {
+      await this.router.idle();
+      if (!this.group) return;
+      await this.group.idle();
+      if (this.router.inFlight === 0 && this.group.inFlight() === 0) return;
+    }
   }
 
   /**
@@ -212,6 +220,21 @@ export class Runtime implements MessageBus, CoordinationContext {
    * have passed at it (a storm must not stop time). Returns whether it went quiet.
    */
   async runSteps(): Promise<'quiet' | 'busy'> {
+    // One step loop at a time: a caller arriving while steps run waits for them, then looks again.
+    while (this.stepping) await this.stepping;
+    const run = this.stepLoop();
+    this.stepping = run.then(() => undefined, () => undefined);
+    try { return await run; } finally { this.stepping = undefined; }
+  }
+
+  /** Stepped: something was sent from outside any step (a caller, a test): run steps at this instant soon. */
+  private kick(): void {
+    if (!this.stepped || this.kicked || this.phase === 'stopped') return;
+    this.kicked = true;
+    setImmediate(() => { this.kicked = false; if (!this.stepping) void this.runSteps(); });
+  }
+
+  private async stepLoop(): Promise<'quiet' | 'busy'> {
     const clock = this.baseClock as SimulatedClock;
     for (;;) {
       const now = clock.now();
@@ -231,6 +254,24 @@ export class Runtime implements MessageBus, CoordinationContext {
     const workers = this.group?.nextDeadline();
     if (host === undefined) return workers;
     return workers === undefined ? host : Math.min(host, workers);
+  }
+
+  /**
+   * Simulated clock: let `ms` of run time pass, firing timers in order (stepped: each instant in steps until quiet,
+   * so timeouts, restarts and scheduled messages play out as in a scenario run).
+   */
+  async advance(ms: number): Promise<void> {
+    const clock = this.baseClock;
+    if (!(clock instanceof SimulatedClock)) throw new RangeError('advance needs a SimulatedClock');
+    if (!this.stepped) { await clock.advance(ms); return; }
+    const end = clock.now() + ms;
+    await this.runSteps();
+    for (let next = this.nextDeadline(); next !== undefined && next <= end; next = this.nextDeadline()) {
+      this.advanceTo(next);
+      await this.runSteps();
+    }
+    this.advanceTo(end);
+    await this.runSteps();
   }
 
   /** Stepped: move simulated time to `t` (timers due then fire in the next step). */
@@ -259,6 +300,7 @@ export class Runtime implements MessageBus, CoordinationContext {
       if (endpoint) this.track(endpoint.dispose());
       this.setState(n, 'stopped', reason);
     }
+    for (const n of this.directory.agentNames().slice()) this.directory.delete(n);
     if (this.group) this.publishKeyed(await this.group.stop(reason, this.stepNo + 1));
     this.flushStep();
     this.shard.conv.dispose(reason);

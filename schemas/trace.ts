@@ -2,9 +2,7 @@
 import type { FipaMessage } from './index';
 
 /** Why a message was not delivered. */
-export type DropCode =
-  | 'unknown_agent' | 'mailbox_full' | 'agent_failed' | 'too_large' | 'invalid' | 'protocol_violation'
-  | 'no_subscribers' | 'duplicate' | 'not_running' | 'refused' | 'node_lost' | 'shard_lost' | 'hop_limit';
+export type DropCode = 'unknown_agent' | 'mailbox_full' | 'agent_failed' | 'too_large' | 'invalid' | 'protocol_violation' | 'no_subscribers' | 'duplicate' | 'not_running' | 'refused' | 'node_lost' | 'shard_lost' | 'hop_limit';
 
 export type AgentState = 'unloaded' | 'loaded' | 'running' | 'draining' | 'stopped' | 'failed';
 export type BreakerState = 'closed' | 'open' | 'half_open';

@@ -114,7 +114,6 @@ export class ConversationLog {
     const out: TraceEventInput[] = [];
     for (const r of this.records.values()) {
       if (r.ended) continue;
-      r.ended = true;
       out.push({ type: 'conversation_ended', conversation_id: r.id, outcome: r.outcome });
     }
     return out;

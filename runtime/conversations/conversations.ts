@@ -64,6 +64,11 @@ export class Conversations implements RoutingHooks {
     this.waits.open({ waiting: message.sender, token, conversationId: message.conversation_id, receivers: to, timeoutMs: delay ?? this.deps.requestTimeoutMs });
   }
 
+  /** Real time: a message routed (and checked) on another shard arrived here, for `to`. */
+  note(message: FipaMessage, to: readonly string[]): void {
+    if (this.deps.protocolChecks !== false && message.sender !== this.deps.systemName) this.monitor.note(message, to);
+  }
+
   /** A message reached `receiver`: it closes the agent waits it answers (request() waits are closed in claim). */
   arrive(message: FipaMessage, receiver: string): void {
     this.waits.answer(message, receiver, false);

@@ -68,6 +68,15 @@ export class ProtocolMonitor {
     return { completed: next.pairs.size > 0 && isProtocolComplete(next) };
   }
 
+  /** Real time: a message checked on another shard arrived here; advance this shard's view without a verdict. */
+  note(message: FipaMessage, to: readonly string[]): void {
+    const found = findProtocol(message.protocol);
+    const id = message.conversation_id;
+    if (!found || !id || this.stepped) return;
+    const state = this.states.get(id) ?? startProtocol(found.name, message.sender);
+    this.remember(id, stepProtocol(state, { performative: message.performative, sender: message.sender, receivers: to }).state);
+  }
+
   /** Stepped: the moves accepted here during this step (for the boundary's commit everywhere). */
   takePending(): CommitHeader[] {
     const out = this.pending;

@@ -11,7 +11,7 @@ import type { FipaMessage, HostGrant, Performative } from '../../schemas';
 import type { Clock } from '../core/clock';
 import type { AgentEndpoint, AgentResult, BlackboardService, TraceSink } from '../core/types';
 import { Activity, compareOrder, Phase, type OrderKey } from '../shard/activity';
-import { performEffects, type EffectHost } from './effects';
+import { blackboardEffect, performEffects, type BlackboardEffect, type EffectHost } from './effects';
 import { DeadLetterRecord, type DeadLetter, type DropCode } from './deadLetters';
 import { jsonBytes, type RouterLimits } from './limits';
 import { Mailbox, RecentIds } from './mailbox';
@@ -40,6 +40,8 @@ export interface RoutingHooks {
   claim?(message: FipaMessage, receiver: string): boolean;
   /** A message reached `receiver` (the receiver's side): close the waits it answers. */
   arrive?(message: FipaMessage, receiver: string): void;
+  /** Real time: a message checked on another shard arrived here (keep this shard's protocol view whole). */
+  note?(message: FipaMessage, to: readonly string[]): void;
 }
 
 /** A routed message on its way to receivers of one shard. */
@@ -49,6 +51,8 @@ export interface Envelope extends OrderKey {
   to: string[];
   /** Its size as UTF-8 JSON. */
   bytes: number;
+  /** Not a delivery: a granted blackboard effect of agent `to[0]` for the shard that holds the blackboard; `message` is its cause. */
+  effect?: BlackboardEffect;
 }
 
 /** Where agents that are not hosted by this router live (the transport seam, runtime/shard/transport.ts). */
@@ -81,6 +85,8 @@ export interface RouterDeps {
   activity?: Activity;
   /** Other shards; without it every unknown name is an unknown agent. */
   remote?: RemoteRoutes;
+  /** The blackboard lives on another shard (the host): granted blackboard effects are handed there. */
+  blackboardElsewhere?: boolean;
   /** Subscriptions are applied at the end of the step (stepped) through this instead of at once. */
   deferSubscription?: (change: SubscriptionChange) => void;
 }
@@ -135,6 +141,9 @@ export class Router {
       subscribe: (agent, topic, filter) => this.subscribe(agent, topic, filter),
       unsubscribe: (agent, topic) => this.unsubscribe(agent, topic),
       notice: (about, performative, content, ontology) => this.notice(about, performative, content, ontology),
+      forwardEffect: deps.remote && !deps.blackboard && deps.blackboardElsewhere
+        ? (agent, effect, cause) => deps.remote!.forward(0, { message: cause, to: [agent], bytes: 0, effect, ...this.activity.nextOrder(agent) })
+        : undefined,
     };
   }
 
@@ -297,7 +306,18 @@ export class Router {
   /** Envelopes from another shard: delivered now (immediate) or with the next step's arrivals (stepped). */
   receive(envelopes: readonly Envelope[]): void {
     if (this.deps.stepped) { for (const e of envelopes) this.arrivals.push(e); return; }
-    for (const e of envelopes) for (const name of e.to) this.deliver(e, name);
+    for (const e of envelopes) {
+      if (e.effect) { this.performRemoteEffect(e); continue; }
+      this.deps.hooks?.note?.(e.message, e.to);
+      for (const name of e.to) this.deliver(e, name);
+    }
+  }
+
+  /** A blackboard effect another shard handed over (its grant was checked there). */
+  private performRemoteEffect(e: Envelope): void {
+    const agent = e.to[0];
+    const refuse = (effect: string, reason: string): void => this.deps.trace.emit({ type: 'effect_refused', agent, effect, reason });
+    blackboardEffect(this.effectHost, agent, e.effect!, e.message, refuse);
   }
 
   /**
@@ -317,7 +337,12 @@ export class Router {
     let n = 0;
     for (const name of [...byReceiver.keys()].sort()) {
       const list = byReceiver.get(name)!.sort(compareOrder);
-      this.activity.run(Phase.arrive, name, () => { for (const e of list) { this.deliver(e, name); n++; } });
+      this.activity.run(Phase.arrive, name, () => {
+        for (const e of list) {
+          if (e.effect) this.performRemoteEffect(e); else this.deliver(e, name);
+          n++;
+        }
+      });
     }
     return n;
   }

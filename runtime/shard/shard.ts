@@ -51,7 +51,7 @@ export class Shard {
     this.router = new Router({
       clock, trace, limits: options.limits, systemName: SYSTEM_AGENT, attempts: options.attempts, dedupe: options.dedupe,
       hooks: this.conv, blackboard: options.blackboard, validate: options.validate, stepped, activity: options.activity,
-      remote: options.directory, deferSubscription: stepped ? (c) => this.subscriptions.push(c) : undefined,
+      remote: options.directory, blackboardElsewhere: options.directory.self !== 0, deferSubscription: stepped ? (c) => this.subscriptions.push(c) : undefined,
     });
   }
 

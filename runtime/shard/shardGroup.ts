@@ -43,6 +43,9 @@ interface WorkerShard {
   agents: AgentSpec[];
   last: StepOut | undefined;
   realtimeInFlight: number;
+  /** Real time: `deliver` batches sent, and how many the worker has taken (an `out` acknowledges them). */
+  sent: number;
+  acked: number;
   step?: Pending<StepResult>;
   requests: Map<number, Pending<FromShard>>;
   ready: Promise<void>;
@@ -143,7 +146,12 @@ export class ShardGroup {
   /** Whether a shard has messages that can move in the next step. */
   hasWork(): boolean { return this.shards.some((s) => (s.last?.runnable ?? 0) > 0 || (s.last?.outbound.length ?? 0) > 0); }
   /** Messages queued in worker shards (last report). */
-  inFlight(): number { return this.shards.reduce((n, s) => n + (this.stepped ? (s.last?.inFlight ?? 0) : s.realtimeInFlight), 0) + [...this.realtimeOut.values()].reduce((n, l) => n + l.length, 0); }
+  inFlight(): number {
+    let n = 0;
+    for (const s of this.shards) n += this.stepped ? (s.last?.inFlight ?? 0) : s.realtimeInFlight + (s.sent - s.acked);
+    for (const l of this.realtimeOut.values()) n += l.length;
+    return n;
+  }
   /** The earliest timer of the worker shards (clock ms). */
   nextDeadline(): number | undefined {
     let min: number | undefined;
@@ -186,7 +194,7 @@ export class ShardGroup {
   private spawn(id: number, agents: AgentSpec[] = []): WorkerShard {
     const sab = new SharedArrayBuffer(16);
     const worker = new Worker(this.script, { resourceLimits: this.options.resourceLimits ?? DEFAULT_RESOURCE_LIMITS, stdout: false, stderr: false });
-    const shard: WorkerShard = { id, worker, watch: new Float64Array(sab), agents, last: undefined, realtimeInFlight: 0, requests: new Map(), ready: Promise.resolve() };
+    const shard: WorkerShard = { id, worker, watch: new Float64Array(sab), agents, last: undefined, realtimeInFlight: 0, sent: 0, acked: 0, requests: new Map(), ready: Promise.resolve() };
     shard.ready = new Promise<void>((resolve) => {
       worker.on('message', (msg: FromShard) => {
         if (msg.type === 'ready') { resolve(); return; }
@@ -222,11 +230,13 @@ export class ShardGroup {
       }
       case 'out': {
         shard.realtimeInFlight = msg.inFlight;
+        shard.acked = msg.acked;
+        // Events first: a message is traced as sent before the host traces its delivery.
+        for (const { t, e } of msg.events) this.realtime?.events([{ p: 0, g: '', i: 0, e: e as TraceEventInput }], t);
         for (const [dest, list] of msg.outbound) {
           if (dest === 0) this.realtime?.envelopes(list);
           else for (const e of list) this.forward(dest, e);
         }
-        for (const { t, e } of msg.events) this.realtime?.events([{ p: 0, g: '', i: 0, e: e as TraceEventInput }], t);
         if (this.inFlight() === 0) for (const w of this.idleWaiters.splice(0)) w();
         return;
       }
@@ -253,7 +263,7 @@ export class ShardGroup {
       for (const s of this.shards) {
         const inbound = this.realtimeOut.get(s.id) ?? [];
         if (!inbound.length && !directory.length) continue;
-        s.realtimeInFlight += inbound.length;
+        s.sent++;
         s.worker.postMessage({ type: 'deliver', inbound, directory } satisfies ToShard);
       }
       this.realtimeOut.clear();

@@ -68,7 +68,8 @@ export type FromShard =
   | { type: 'ready' }
   | { type: 'loaded'; id: number; results: Array<{ name: string; error?: AgentError; memoryBytes?: number }>; events: KeyedEvent[] }
   | ({ type: 'stepped'; step: number } & StepOut)
-  | { type: 'out'; outbound: Array<[number, Envelope[]]>; events: Array<{ t: number; e: KeyedEvent['e'] }>; inFlight: number }
+  /** Real time: what a shard produced since its last `out`; `acked` counts the `deliver` batches it has taken so far. */
+  | { type: 'out'; outbound: Array<[number, Envelope[]]>; events: Array<{ t: number; e: KeyedEvent['e'] }>; inFlight: number; acked: number }
   | { type: 'reloaded'; id: number; error?: string }
   | { type: 'unloaded'; id: number }
   | { type: 'stopped'; id: number; events: KeyedEvent[] }

@@ -40,6 +40,9 @@ class ShardHost {
   private readonly watch: Float64Array;
   private outbox = new Map<number, Envelope[]>();
   private flushScheduled = false;
+  private acked = 0;
+  private ackedSent = 0;
+  private lastInFlight = 0;
 
   constructor(private readonly init: ShardInit) {
     this.base = init.stepped ? new SimulatedClock(init.epochWallMs) : new RealClock(init.epochMs);
@@ -62,7 +65,7 @@ class ShardHost {
       const error = this.activity.run(Phase.timers, spec.name, () => this.startAgent(spec));
       results.push({ name: spec.name, ...(error ? { error } : { memoryBytes: this.agents.get(spec.name)?.totals.memoryBytes }) });
     }
-    this.post({ type: 'loaded', id, results, events: this.buffer?.take() ?? [] });
+    this.post({ type: 'loaded', id, results, events: this.takeEvents() });
   }
 
   private startAgent(spec: AgentSpec): import('../core/types').AgentError | undefined {
@@ -91,6 +94,14 @@ class ShardHost {
 
   private readonly factories = new Map<string, (module?: AgentSpec['module']) => () => ReturnType<typeof AgentInstance.create>>();
 
+  /** Events so far as keyed events (real time: in the order they happened). */
+  private takeEvents(): import('./stepTrace').KeyedEvent[] {
+    if (this.buffer) return this.buffer.take();
+    const events = this.stream!.events;
+    this.stream!.events = [];
+    return events.map(({ e }, i) => ({ p: 0, g: '', i, e }));
+  }
+
   private get sink(): TraceSink { return (this.buffer ?? this.stream)!; }
 
   async step(msg: Extract<ToShard, { type: 'step' }>): Promise<void> {
@@ -111,6 +122,8 @@ class ShardHost {
   }
 
   deliver(msg: Extract<ToShard, { type: 'deliver' }>): void {
+    this.acked++;
+    this.scheduleFlush();
     this.directory.apply(msg.directory);
     if (msg.boundary) for (const c of msg.boundary.subscriptions) this.shard.router.applySubscription(c, false);
     if (msg.inbound.length) this.shard.router.receive(msg.inbound);
@@ -137,8 +150,7 @@ class ShardHost {
     }
     this.agents.clear();
     this.shard.conv.dispose(reason);
-    this.flush();
-    this.post({ type: 'stopped', id, events: this.buffer?.take() ?? [] });
+    this.post({ type: 'stopped', id, events: this.takeEvents() });
   }
 
   private toOutbox(shard: number, envelope: Envelope): void {
@@ -162,10 +174,15 @@ class ShardHost {
   /** Real time: send what was produced since the last flush, in one message. */
   private flush(): void {
     if (!this.stream) return;
-    if (!this.outbox.size && !this.stream.events.length) return;
+    const inFlight = this.shard.router.inFlight;
+    if (!this.outbox.size && !this.stream.events.length && this.ackedSent === this.acked && inFlight === this.lastInFlight) return;
+    // Still busy (agents handling in turns): report again once they are done, so the coordinator sees idle.
+    if (inFlight > 0) this.scheduleFlush();
     const events = this.stream.events;
     this.stream.events = [];
-    this.post({ type: 'out', outbound: this.takeOutbox(), events, inFlight: this.shard.router.inFlight });
+    this.ackedSent = this.acked;
+    this.lastInFlight = inFlight;
+    this.post({ type: 'out', outbound: this.takeOutbox(), events, inFlight, acked: this.acked });
   }
 
   private post(msg: FromShard): void { port!.postMessage(msg); }
