@@ -88,6 +88,7 @@ export class Runtime implements MessageBus, CoordinationContext {
   private stepNo = 0;
   private stepping: Promise<void> | undefined;
   private kicked = false;
+  private readonly stepListeners = new Set<(tick: number) => void>();
   private instantSteps = 0;
   private instantAt = -1;
   private ids = 0;
@@ -199,6 +200,12 @@ export class Runtime implements MessageBus, CoordinationContext {
 
   /** Listen to trace events; returns the function that stops listening. */
   onTrace(listener: TraceListener): () => void { return this.recorder.onEvent(listener); }
+
+  /** Stepped: listen to the end of every step (its trace published, its messages on their way); returns the function that stops listening. */
+  onStep(listener: (tick: number) => void): () => void {
+    this.stepListeners.add(listener);
+    return () => { this.stepListeners.delete(listener); };
+  }
 
   /** Listen to messages delivered to outside parties (users, the CLI). */
   onExternalMessage(listener: ExternalListener): () => void { return this.router.onExternal(listener); }
@@ -387,6 +394,9 @@ export class Runtime implements MessageBus, CoordinationContext {
         else for (const e of list) this.toShard(shard, e);
       }
     }
+    for (const l of this.stepListeners) {
+      try { l(k); } catch { /* a listener's bug must not stop the run */ }
+    }
   }
 
   private fireDueTimers(now: number): void {
@@ -423,9 +433,10 @@ export class Runtime implements MessageBus, CoordinationContext {
     return out;
   }
 
+  /** Deliveries waiting in the outbox (an envelope counts once per receiver). */
   private outboxSize(): number {
     let n = 0;
-    for (const l of this.outbox.values()) n += l.length;
+    for (const l of this.outbox.values()) for (const e of l) n += e.to.length;
     return n;
   }
 

@@ -149,8 +149,12 @@ export class Router {
 
   get deliveredCount(): number { return this.delivered; }
   get droppedCount(): number { return this.deadLetters.count; }
-  /** Messages queued, arriving or being handled right now. */
-  get inFlight(): number { return this.pending + this.arrivals.length; }
+  /** Deliveries queued, arriving or being handled right now (an arriving envelope counts once per receiver). */
+  get inFlight(): number {
+    let n = this.pending;
+    for (const e of this.arrivals) n += e.effect ? 1 : e.to.length;
+    return n;
+  }
 
   /** Messages that can move now: arrivals, plus the mail of agents ready to handle it. */
   runnable(): number {

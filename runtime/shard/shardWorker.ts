@@ -185,7 +185,11 @@ class ShardHost {
     this.post({ type: 'out', outbound: this.takeOutbox(), events, inFlight, acked: this.acked });
   }
 
-  private post(msg: FromShard): void { port!.postMessage(msg); }
+  /** Real time: what the shard traced goes out before the answer to a request, so the coordinator sees it first. */
+  private post(msg: FromShard): void {
+    if (msg.type !== 'out' && this.stream?.events.length) this.flush();
+    port!.postMessage(msg);
+  }
 }
 
 let host: ShardHost | undefined;
