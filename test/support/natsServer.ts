@@ -22,6 +22,8 @@ export interface NatsServerOptions {
   users?: Array<{ user: string; password: string; permissions?: NatsPermissions }>;
   /** ... or this token. */
   token?: string;
+  /** Bytes the server buffers for a client before cutting it off as a slow consumer (default 64 MiB). */
+  maxPending?: number;
   /** Enable JetStream, storing under a temporary folder. */
   jetstream?: boolean;
 }
@@ -54,6 +56,7 @@ const q = (s: string): string => JSON.stringify(s);
 export function natsConfig(port: number, options: NatsServerOptions, storeDir: string): string {
   const lines = [`listen: "127.0.0.1:${port}"`];
   if (options.maxPayload !== undefined) lines.push(`max_payload: ${options.maxPayload}`);
+  if (options.maxPending !== undefined) lines.push(`max_pending: ${options.maxPending}`);
   const perms = (p?: NatsPermissions): string => p
     ? `, permissions: { ${p.publish ? `publish: [${p.publish.map(q).join(', ')}]` : ''}${p.publish && p.subscribe ? ', ' : ''}${p.subscribe ? `subscribe: [${p.subscribe.map(q).join(', ')}]` : ''} }`
     : '';
