@@ -168,6 +168,7 @@ describe('trace-event.schema.json rejects malformed events at the field', () => 
     ['a bid of the wrong type', { seq: 4, t: 0, type: 'auction_round', auction_id: 'x', kind: 'english', round: 1, price: 5, bids: [{ bidder: 'b', amount: '6' }] }, '/bids/0/amount', 'type'],
     ['an unknown type', { seq: 5, t: 0, type: 'agent_dreamt', agent: 'a' }, '/type', 'enum'],
     ['a negative seq', { seq: -1, t: 0, type: 'message_delivered', id: 'm1', to: 'b' }, '/seq', 'minimum'],
+    ['a node name that is not a string', { seq: 1, t: 0, type: 'message_delivered', id: 'm1', to: 'b', node: 5 }, '/node', 'type'],
   ];
   for (const [what, event, at, keyword, params] of cases) {
     it(`rejects ${what} at ${at || 'the event'}`, () => {
