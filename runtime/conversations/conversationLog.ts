@@ -26,8 +26,8 @@ export class ConversationLog {
   private readonly records = new Map<string, ConversationRecord>();
   private readonly byToken = new Map<string, string>();
 
-  /** A long-lived session keeps only the most recent `capacity` conversations. */
-  constructor(private readonly capacity = 10_000) {}
+  /** A long-lived session keeps only the most recent `capacity` conversations (a run summary lists them). */
+  constructor(private readonly capacity = 200_000) {}
 
   /** The conversation a message belongs to, or undefined for a lone fire-and-forget message. */
   keyOf(message: FipaMessage): string | undefined {

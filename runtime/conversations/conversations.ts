@@ -34,7 +34,7 @@ export class Conversations implements RoutingHooks {
 
   constructor(private readonly deps: ConversationDeps) {
     this.waits = new ReplyWaits(deps.clock, (w) => this.timedOut(w));
-    this.monitor = new ProtocolMonitor(10_000, deps.stepped === true);
+    this.monitor = new ProtocolMonitor(undefined, deps.stepped === true);
   }
 
   /** Replies still awaited. */

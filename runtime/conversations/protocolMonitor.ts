@@ -33,8 +33,13 @@ export class ProtocolMonitor {
   private overlay = new Map<string, Map<string, ProtocolState>>();
   private pending: CommitHeader[] = [];
 
-  /** A long-lived session tracks at most `capacity` conversations (the least recently active are forgotten). */
-  constructor(private readonly capacity = 10_000, private readonly stepped = false) {}
+  /**
+   * A long-lived session tracks at most `capacity` conversations: completed ones are forgotten first (they only
+   * matter to flag late messages), then the least recently active.
+   */
+  constructor(private readonly capacity = 1_000_000, private readonly stepped = false, private readonly completedCapacity = 10_000) {}
+
+  private readonly completed = new Set<string>();
 
   /**
    * Check a message against its conversation's protocol. Immediate: advance the state when it is in sequence and
@@ -109,6 +114,19 @@ export class ProtocolMonitor {
     // Re-inserting keeps the map in order of last activity, so the oldest entry is the one to forget.
     this.states.delete(id);
     this.states.set(id, next);
-    if (this.states.size > this.capacity) this.states.delete(this.states.keys().next().value as string);
+    this.completed.delete(id);
+    if (next.pairs.size > 0 && isProtocolComplete(next)) {
+      this.completed.add(id);
+      if (this.completed.size > this.completedCapacity) {
+        const oldest = this.completed.values().next().value as string;
+        this.completed.delete(oldest);
+        this.states.delete(oldest);
+      }
+    }
+    if (this.states.size > this.capacity) {
+      const oldest = this.states.keys().next().value as string;
+      this.states.delete(oldest);
+      this.completed.delete(oldest);
+    }
   }
 }

@@ -19,12 +19,14 @@ interface Timer { id: number; at: number; seq: number; fn: () => void }
 class TimerHeap {
   private heap: Timer[] = [];
   private cancelled = new Set<number>();
+  private pending = new Set<number>();
   private live = 0;
 
   get size(): number { return this.live; }
 
   push(t: Timer): void {
     this.heap.push(t);
+    this.pending.add(t.id);
     this.live++;
     let i = this.heap.length - 1;
     while (i > 0) {
@@ -36,7 +38,8 @@ class TimerHeap {
   }
 
   cancel(id: number): void {
-    if (!this.cancelled.has(id) && this.heap.some((t) => t.id === id)) { this.cancelled.add(id); this.live--; }
+    // O(1): the id set says whether the timer is still pending (a scan of the heap made many timeouts quadratic).
+    if (this.pending.delete(id)) { this.cancelled.add(id); this.live--; }
   }
 
   peek(): Timer | undefined {
@@ -49,6 +52,7 @@ class TimerHeap {
     const top = this.heap[0];
     if (!top) return undefined;
     this.removeTop();
+    this.pending.delete(top.id);
     this.live--;
     return top;
   }

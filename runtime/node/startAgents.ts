@@ -74,6 +74,5 @@ function toSpec(agent: PreparedAgent, entry: AgentEntry): AgentSpec {
 
 /** The manifest's placement hint (agents with the same group share a shard). */
 function placementGroup(entry: AgentEntry): string | undefined {
-  const p = (entry.manifest as { placement?: { group?: unknown } }).placement;
-  return typeof p?.group === 'string' ? p.group : undefined;
+  return entry.manifest.placement?.group;
 }
