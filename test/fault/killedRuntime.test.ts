@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseTraceJsonl } from '../../runtime/trace/traceJsonl';
 import { parseTraceText } from '../../client/traceFile';
-import { buildModel } from '../../client/webview/traceModel';
+import { inspectorModels } from '../support/inspectorModel';
 import { distDir, repoRoot } from '../support/paths';
 import { removeTemp } from '../security/securityFixtures';
 import { faultWorkspace } from './faultWorkspace';
@@ -93,8 +93,8 @@ describe('fault: the runtime killed mid-run leaves a trace that replays', functi
     assert.equal(client.problems.length, 1);
     assert.match(client.problems[0], new RegExp(`^line ${whole.length + 1}: not JSON`));
     // The inspector's model draws it: the calculator lifeline and its replies are there.
-    const model = buildModel(client.events);
-    assert.ok(model.agentOrder.includes('calculator'), `lifelines: ${model.agentOrder.join(', ')}`);
+    const model = inspectorModels(client.events);
+    assert.ok(model.lanes.includes('calculator'), `lifelines: ${model.lanes.join(', ')}`);
     assert.ok(model.rows.length > 0, 'the sequence diagram has rows');
   });
 

@@ -5,6 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import { inspectorHtml } from '../../../client/inspectorHtml';
 import { parseTraceJsonl } from '../../trace/traceJsonl';
 import { flag, parseArgs } from '../args';
@@ -21,12 +22,15 @@ export function findWebviewBundle(): string | undefined {
 export function writeInspectorPage(traceFile: string, output: string, io: Pick<CliIo, 'err'>, title?: string): number {
   const bundle = findWebviewBundle();
   if (!bundle) throw new UsageError('caxton inspect: the inspector bundle dist/webview.js is missing; run `npm run build` first');
-  const parsed = parseTraceJsonl(fs.readFileSync(traceFile, 'utf8'));
+  const text = fs.readFileSync(traceFile, 'utf8');
+  const parsed = parseTraceJsonl(text);
   for (const e of parsed.errors.slice(0, 10)) io.err(`${traceFile}:${e.line}: ${e.message} (line skipped)`);
   if (parsed.truncated) io.err(`${traceFile}: the last line was cut short (the run was interrupted); it is left out`);
   const html = inspectorHtml({
     script: { inline: fs.readFileSync(bundle, 'utf8') }, nonce: randomBytes(18).toString('base64'),
-    events: parsed.events, title: title ?? path.basename(traceFile),
+    // The page embeds the trace as gzip (the browser inflates it with DecompressionStream): JSONL compresses ~10x.
+    compressedTrace: gzipSync(parsed.events.map((e) => JSON.stringify(e)).join('\n') + '\n', { level: 6 }).toString('base64'),
+    title: title ?? path.basename(traceFile),
   });
   fs.mkdirSync(path.dirname(output), { recursive: true });
   fs.writeFileSync(output, html);
@@ -38,8 +42,8 @@ export const inspectCommand: Command = {
   summary: 'write a standalone HTML inspector page for a *.trace.jsonl',
   help: `Usage: caxton inspect <trace.jsonl> [-o <page.html>] [--title <title>]
 
-Writes one self-contained HTML page (the VS Code inspector's views: conversations, auctions, breakers, agents,
-with a time slider) with the trace embedded. Opens in any browser, offline; nothing loads from elsewhere.
+Writes one self-contained HTML page (the VS Code inspector's views: conversations, protocols, auctions, patterns,
+breakers, agents, compare, with a time slider) with the trace embedded, gzip-compressed. Opens in any browser, offline; nothing loads from elsewhere.
 
 Options:
   -o, --output <file>   where to write the page (default: the trace's name with .html)

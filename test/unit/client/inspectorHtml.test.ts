@@ -46,6 +46,8 @@ describe('inspector protocol', () => {
       append: (m) => seen.push(`append:${m.events.length}`),
       status: (m) => seen.push(`status:${m.text}`),
       reply: (m) => seen.push(`reply:${m.request.performative}`),
+      compare: (m) => seen.push(`compare:${m.events.length}`),
+      revealed: (m) => seen.push(`revealed:${m.ok}`),
     });
     assert.equal(handle({ kind: 'reset', events: [], live: true }), true);
     assert.equal(handle({ kind: 'status', running: false, text: 'done' }), true);
