@@ -15,7 +15,8 @@ export function fipaJson(message: FipaMessage): string {
 export function mermaidText(text: string, max = 80): string {
   const one = text.replace(/\s+/g, ' ').trim();
   const cut = one.length > max ? `${one.slice(0, max - 1)}…` : one;
-  return cut.replace(/#/g, '#35;').replace(/;/g, '#59;').replace(/:/g, '#58;').replace(/[<>]/g, (c) => (c === '<' ? '#lt;' : '#gt;'));
+  const codes: Record<string, string> = { '#': '#35;', ';': '#59;', ':': '#58;', '<': '#lt;', '>': '#gt;' };
+  return cut.replace(/[#;:<>]/g, (c) => codes[c]);
 }
 
 /**
