@@ -108,6 +108,12 @@ export class FilterBar {
   }
 
   private drawLanes(): void {
+    // Ticking a box keeps the boxes (and the focus in them); only a grown list of agents rebuilds it.
+    const boxes = this.laneList.querySelectorAll('input');
+    if (boxes.length === (this.store?.agents.length ?? 0)) {
+      for (const box of boxes) box.checked = !this.hidden.has(box.dataset.agent ?? '');
+      return;
+    }
     setChildren(this.laneList, ...(this.store?.agents ?? []).map((a) => {
       const box = h('input', { type: 'checkbox', 'data-agent': a.name});
       box.checked = !this.hidden.has(a.name);

@@ -40,9 +40,11 @@ export function exportSvg(store: TraceStore, filtered: FilteredRows, count: numb
   }
   const svg = s('svg', { xmlns: 'http://www.w3.org/2000/svg', width: layout.width, height, viewBox: `0 0 ${layout.width} ${height}`, 'data-rows': n },
     s('title', {}, `${title}${count > n ? ` (first ${n} of ${count} rows)` : ''}`),
-    s('style', {}, themeCss()),
     s('text', { class: 'lane-title', x: 6, y: 18 }, 'seq · time'),
     ...lanes.map((l) => s('text', { class: 'lane-title', x: layout.x.get(l.name), y: 18, 'text-anchor': 'middle' }, l.name.length > layout.laneW / 7 ? `${l.name.slice(0, Math.max(1, Math.floor(layout.laneW / 7) - 1))}…` : l.name)),
     body);
-  return `<?xml version="1.0" encoding="UTF-8"?>\n${new XMLSerializer().serializeToString(svg)}\n`;
+  // The stylesheet goes in as text: a <style> element made in this page would fall under the page's CSP.
+  const css = themeCss().replace(/[<>&]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;' })[c]!);
+  const text = new XMLSerializer().serializeToString(svg).replace(/^(<svg[^>]*>)/, `$1<style>${css}</style>`);
+  return `<?xml version="1.0" encoding="UTF-8"?>\n${text}\n`;
 }
