@@ -79,6 +79,7 @@ export class Inspector {
   private name = 'trace';
   private frame = 0;
   private playing = 0;
+  private marked = { rows: false, loaded: 0 };
 
   constructor(root: HTMLElement, private readonly host: InspectorHost) {
     this.sequence = new SequenceView({
@@ -161,6 +162,7 @@ export class Inspector {
     this.queue = [];
     this.selected = undefined;
     this.drawn.clear();
+    this.marked = { rows: false, loaded: 0 };
     this.showRow(undefined);
     this.append(events);
   }
@@ -337,6 +339,14 @@ export class Inspector {
   }
 
   private redraw(): void {
+    const started = performance.now();
+    try { this.draw(); } finally {
+      // A user-timing entry per redraw: bench/inspector.bench.ts reads them to time seeks without the frame wait.
+      performance.measure('caxton:redraw', { start: started });
+    }
+  }
+
+  private draw(): void {
     const store = this.store, cursor = this.cursor;
     this.slider.max = String(store.length);
     this.slider.value = String(cursor);
@@ -363,6 +373,9 @@ export class Inspector {
       case 'agents': this.agentsView.update(agentsAt(store, cursor)); break;
       case 'compare': break;
     }
+    // Marks for bench/inspector.bench.ts: when the first rows and the whole trace were on screen.
+    if (store.rows > 0 && !this.marked.rows) { this.marked.rows = true; performance.mark('caxton:first-rows'); }
+    if (!this.queue.length && store.length > 0 && this.marked.loaded !== store.length) { this.marked.loaded = store.length; performance.mark('caxton:loaded'); }
     const lanes = store.agents.filter((a) => a.firstEvent < cursor).map((a) => a.name);
     this.host.post({ kind: 'rendered', cursor, events: store.length, lanes, rows: store.rowsAt(cursor) });
   }

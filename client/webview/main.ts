@@ -14,15 +14,28 @@ declare const acquireVsCodeApi: undefined | (() => VsCodeApi);
 /** The embedded trace of a standalone page, as written by client/inspectorHtml.ts. */
 interface EmbeddedTrace { title?: string; events: TraceEvent[] }
 
-/** Inflate base64 gzip JSONL and hand the events over in batches as they stream in. */
+/** Base64 decoded a slice at a time, as a byte stream (the first events inflate before the rest is even decoded). */
+function base64Stream(base64: string, slice = 1 << 18): ReadableStream<BufferSource> {
+  let at = 0;
+  return new ReadableStream<BufferSource>({
+    pull(controller) {
+      if (at >= base64.length) { controller.close(); return; }
+      const raw = atob(base64.slice(at, at + slice));
+      at += slice;
+      const bytes = new Uint8Array(raw.length);
+      for (let i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i);
+      controller.enqueue(bytes);
+    },
+  });
+}
+
+/** Inflate base64 gzip JSONL and hand the events over as they stream in: the first ones at once, then in batches. */
 async function streamCompressed(base64: string, batch: (events: TraceEvent[]) => void): Promise<number> {
-  const raw = atob(base64);
-  const bytes = new Uint8Array(raw.length);
-  for (let i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i);
-  const reader = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip')).pipeThrough(new TextDecoderStream()).getReader();
+  const reader = base64Stream(base64).pipeThrough(new DecompressionStream('gzip')).pipeThrough(new TextDecoderStream()).getReader();
   let rest = '';
   let pending: TraceEvent[] = [];
   let problems = 0;
+  let first = true;
   for (;;) {
     const { done, value } = await reader.read();
     const text = rest + (value ?? '');
@@ -31,7 +44,7 @@ async function streamCompressed(base64: string, batch: (events: TraceEvent[]) =>
     const parsed = parseTraceText(text.slice(0, cut));
     problems += parsed.problems.length;
     pending = pending.concat(parsed.events);
-    if (pending.length >= TRACE_BATCH || done) { batch(pending); pending = []; }
+    if ((first && pending.length > 0) || pending.length >= TRACE_BATCH || done) { batch(pending); pending = []; first = false; }
     if (done) return problems;
   }
 }
