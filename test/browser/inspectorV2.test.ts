@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
-import type { TraceEvent, TraceEventInput } from '../../schemas/trace';
+import type { TraceEvent } from '../../schemas/trace';
 import { artifactsDir, distDir, fixturesDir } from '../support/paths';
 import { numbered, readTrace } from '../support/inspectorModel';
 import { launchChromium } from './chromium';
