@@ -101,7 +101,7 @@ export class Inspector {
       return b;
     });
     this.slider = h('input', { type: 'range', id: 'time-slider', min: 0, max: 0, value: 0, step: 1, 'aria-label': 'Time: events replayed' });
-    this.slider.addEventListener('input', () => this.seek(Number(this.slider.value)));
+    this.slider.addEventListener('input', () => { this.stopPlay(); this.seek(Number(this.slider.value)); });
     this.play = h('button', { id: 'play', class: 'button', 'aria-label': 'Replay from the start' }, '▶ Replay');
     this.play.addEventListener('click', () => this.togglePlay());
     this.position = h('span', { id: 'position', 'aria-live': 'off' });

@@ -8,6 +8,7 @@
 import * as assert from 'node:assert/strict';
 import * as cp from 'node:child_process';
 import * as fs from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import * as path from 'node:path';
 import { parseTraceJsonl } from '../../runtime/trace/traceJsonl';
 import { parseTraceText } from '../../client/traceFile';
@@ -103,6 +104,8 @@ describe('fault: the runtime killed mid-run leaves a trace that replays', functi
     fs.appendFileSync(trace, '{"seq":9999,"t":1,"ty');
     const r = cp.spawnSync(process.execPath, [path.join(distDir, 'cli.js'), 'inspect', trace, '-o', out], { cwd: repoRoot, encoding: 'utf8', timeout: 30_000 });
     assert.equal(r.status, 0, r.stderr || r.stdout);
-    assert.ok(fs.readFileSync(out, 'utf8').includes('"type":"run_started"'));
+    const embedded = /id="caxton-trace-gz"[^>]*>([A-Za-z0-9+/=]+)</.exec(fs.readFileSync(out, 'utf8'));
+    assert.ok(embedded, 'the page embeds the trace');
+    assert.ok(gunzipSync(Buffer.from(embedded[1], 'base64')).toString('utf8').includes('"type":"run_started"'));
   });
 });
