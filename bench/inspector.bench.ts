@@ -23,7 +23,7 @@ const SIZES = (process.env.BENCH_INSPECTOR_EVENTS ?? '100000,1000000').split(','
 const BASELINE = process.env.BENCH_INSPECTOR_BASELINE ?? '054c435';
 const SEEKS = 40;
 
-interface Figures { page: number; dom: number; firstRender: number; loaded: number; seekWork: number[]; seekE2e: number[]; heap: number }
+interface Figures { page: number; dom: number; firstRender: number; loaded: number; seekWork: number[]; seekE2e: number[]; heap: number; tabs: Record<string, number>; nodes: number }
 
 const pct = (xs: number[], p: number) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]; };
 const mb = (n: number) => `${(n / (1 << 20)).toFixed(1)} MB`;
@@ -62,10 +62,22 @@ async function measure(html: string, events: number): Promise<Figures> {
       const r = await seek(page, Math.floor((x / 2 ** 31) * events));
       seekWork.push(r.work); seekE2e.push(r.e2e);
     }
+    // Each other tab, shown at the end of the trace: the redraw that showing it costs.
+    await seek(page, events);
+    const tabs: Record<string, number> = {};
+    for (const tab of ['protocols', 'auctions', 'patterns', 'breakers', 'agents', 'conversations']) {
+      tabs[tab] = await page.evaluate(`(async () => {
+        performance.clearMeasures('caxton:redraw');
+        document.getElementById('tab-${tab}').click();
+        await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+        return performance.getEntriesByName('caxton:redraw').reduce((s, e) => s + e.duration, 0) || NaN;
+      })()`) as number;
+    }
+    const nodes = await page.evaluate('document.getElementsByTagName("*").length') as number;
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('HeapProfiler.collectGarbage');
     const { usedSize } = await cdp.send('Runtime.getHeapUsage') as { usedSize: number };
-    return { page: fs.statSync(html).size, firstRender: Number.isFinite(marks.rows) ? marks.rows : firstRender, loaded: Number.isFinite(marks.loaded) ? marks.loaded : loaded, dom: marks.dom, seekWork, seekE2e, heap: usedSize };
+    return { page: fs.statSync(html).size, firstRender: Number.isFinite(marks.rows) ? marks.rows : firstRender, loaded: Number.isFinite(marks.loaded) ? marks.loaded : loaded, dom: marks.dom, seekWork, seekE2e, heap: usedSize, tabs, nodes };
   } finally {
     await browser.close();
   }
@@ -89,6 +101,7 @@ async function baselineBundle(dir: string): Promise<string | undefined> {
 function report(name: string, n: number, f: Figures, traceBytes: number): void {
   console.log(`${name} · ${n.toLocaleString('en')} events: page ${mb(f.page)} (trace ${mb(traceBytes)}) · page parsed ${ms(f.dom)} · first rows ${ms(f.firstRender)} · all loaded ${ms(f.loaded)} · `
     + `seek p50/p95: redraw ${ms(pct(f.seekWork, 50))} / ${ms(pct(f.seekWork, 95))}, to the next frame ${ms(pct(f.seekE2e, 50))} / ${ms(pct(f.seekE2e, 95))} · JS heap ${mb(f.heap)}`);
+  console.log(`  showing a tab at the end: ${Object.entries(f.tabs).map(([t, v]) => `${t} ${ms(v)}`).join(', ')} · ${f.nodes.toLocaleString('en')} DOM nodes`);
 }
 
 export async function run(): Promise<void> {

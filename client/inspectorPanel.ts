@@ -2,18 +2,11 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { TraceEvent } from '../schemas/trace';
-import { createHandler, postTyped, TRACE_BATCH, VIEW_TO_HOST_KINDS, type HostToView, type ViewToHost } from '../schemas/protocol/inspector';
+import { createHandler, postTyped, traceMessages, VIEW_TO_HOST_KINDS, type HostToView, type ViewToHost } from '../schemas/protocol/inspector';
 import { inspectorHtml } from './inspectorHtml';
 import { INSPECTOR_VIEW_TYPE } from './commandIds';
 import { revealMessageSource } from './revealSource';
 import { parseTraceText } from './traceFile';
-
-/** A trace as messages for the view: one reset with the first batch, then appends (a large trace streams in). */
-export function traceMessages(events: readonly TraceEvent[], live: boolean, title?: string): HostToView[] {
-  const out: HostToView[] = [{ kind: 'reset', events: events.slice(0, TRACE_BATCH), live, title }];
-  for (let i = TRACE_BATCH; i < events.length; i += TRACE_BATCH) out.push({ kind: 'append', events: events.slice(i, i + TRACE_BATCH) });
-  return out;
-}
 
 export class InspectorPanel implements vscode.Disposable {
   private panel?: vscode.WebviewPanel;

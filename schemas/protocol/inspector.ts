@@ -52,6 +52,13 @@ export const VIEW_TO_HOST_KINDS: readonly ViewToHostKind[] = ['ready', 'selectMe
 /** Events per message when a host streams a large trace to the view (one reset, then appends). */
 export const TRACE_BATCH = 20_000;
 
+/** A trace as messages for the view: one reset with the first TRACE_BATCH events, then appends (a large trace streams in). */
+export function traceMessages(events: readonly TraceEvent[], live: boolean, title?: string): HostToView[] {
+  const out: HostToView[] = [{ kind: 'reset', events: events.slice(0, TRACE_BATCH), live, title }];
+  for (let i = TRACE_BATCH; i < events.length; i += TRACE_BATCH) out.push({ kind: 'append', events: events.slice(i, i + TRACE_BATCH) });
+  return out;
+}
+
 /** One handler per message kind, each receiving exactly its own variant. */
 export type Handlers<M extends { kind: string }> = { [K in M['kind']]: (message: Extract<M, { kind: K }>) => void };
 

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { inspectorCsp, inspectorHtml, jsonForScriptBlock } from '../../../client/inspectorHtml';
-import { createHandler, HOST_TO_VIEW_KINDS, type HostToView } from '../../../schemas/protocol/inspector';
+import { createHandler, HOST_TO_VIEW_KINDS, TRACE_BATCH, traceMessages, type HostToView } from '../../../schemas/protocol/inspector';
+import type { TraceEvent } from '../../../schemas/trace';
 
 const nonce = 'abcdefghijklmnopqrstuv';
 
@@ -53,5 +54,15 @@ describe('inspector protocol', () => {
     assert.equal(handle({ kind: 'status', running: false, text: 'done' }), true);
     for (const bad of [null, 'reset', 42, {}, { kind: 'toString' }, { kind: 'constructor' }, { command: 'reset' }]) assert.equal(handle(bad), false);
     assert.deepEqual(seen, ['reset:0:true', 'status:done']);
+  });
+});
+
+describe('inspector protocol: streaming a trace', () => {
+  it('a large trace goes as one reset and appends of TRACE_BATCH events, in order', () => {
+    const events = Array.from({ length: TRACE_BATCH * 2 + 5 }, (_, i) => ({ seq: i, t: i, type: 'agent_log', agent: 'a', level: 'info', text: '' }) as TraceEvent);
+    const messages = traceMessages(events, false, 'big');
+    assert.deepEqual(messages.map((m) => m.kind), ['reset', 'append', 'append']);
+    assert.deepEqual(messages.flatMap((m) => (m.kind === 'reset' || m.kind === 'append' ? m.events : [])), events);
+    assert.deepEqual(traceMessages([], true).map((m) => m.kind === 'reset' && [m.events.length, m.live]), [[0, true]]);
   });
 });

@@ -189,6 +189,15 @@ describe('inspector model: agents, outside parties, lifecycle', () => {
     assert.equal(inspectorModels(readTrace('demo.trace.jsonl')).agents.find((x) => x.name === 'calculator')?.fuelLimit, undefined);
     const withNode = numbered([{ type: 'agent_state', agent: 'w', from: 'unloaded', to: 'loaded', node: 'shard-2' } as TraceEventInput]);
     assert.equal(inspectorModels(withNode).agents[0].node, 'shard-2');
+    assert.equal(inspectorModels(withNode).store.agents[0].node, 'shard-2', 'the lane title shows it too');
+  });
+
+  it('shows an optional step number on any event, and tolerates its absence', () => {
+    const trace = numbered([
+      { type: 'message_sent', id: 'a', to: ['b'], message: { performative: 'inform', sender: 'a', receiver: 'b' }, step: 4 } as TraceEventInput,
+      { type: 'timeout', waiting: 'a', deadline: 1 },
+    ]);
+    assert.deepEqual(inspectorModels(trace).rows.map((r) => r.step), [4, undefined]);
   });
 });
 
