@@ -67,10 +67,13 @@ async function measure(html: string, events: number): Promise<Figures> {
     const tabs: Record<string, number> = {};
     for (const tab of ['protocols', 'auctions', 'patterns', 'breakers', 'agents', 'conversations']) {
       tabs[tab] = await page.evaluate(`(async () => {
+        const tab = document.getElementById('tab-${tab}');
+        if (!tab) return NaN;
         performance.clearMeasures('caxton:redraw');
-        document.getElementById('tab-${tab}').click();
+        tab.click();
         await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
-        return performance.getEntriesByName('caxton:redraw').reduce((s, e) => s + e.duration, 0) || NaN;
+        const entries = performance.getEntriesByName('caxton:redraw');
+        return entries.length ? entries.reduce((s, e) => s + e.duration, 0) : NaN;
       })()`) as number;
     }
     const nodes = await page.evaluate('document.getElementsByTagName("*").length') as number;

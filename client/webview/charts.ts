@@ -25,7 +25,7 @@ export class ChartSet {
     const fg = css('fg', '#1f2328'), grid = css('border', '#d0d7de');
     const axis = (label: string): uPlot.Axis => ({ label, stroke: fg, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 }, font: '11px system-ui, sans-serif', labelFont: '11px system-ui, sans-serif' });
     const opts: uPlot.Options = {
-      width: spec.width ?? 320, height: spec.height ?? 160, legend: { show: spec.series.length > 1 },
+      width: spec.width ?? 360, height: spec.height ?? 190, legend: { show: spec.series.length > 1 },
       cursor: { show: true, drag: { x: false, y: false } },
       scales: { x: { time: false } },
       axes: [axis(spec.xLabel), axis(spec.yLabel)],

@@ -183,6 +183,8 @@ td.state { white-space: nowrap; }
 .link { font: inherit; color: var(--vscode-textLink-foreground, var(--info)); background: none; border: none; padding: 0; cursor: pointer; text-decoration: underline; }
 .chart { margin: 4px 0; }
 .chart figcaption { font-size: 11px; color: var(--muted); }
+.chart .u-legend th, .chart .u-legend td { border: none; padding: 0 4px; font-size: 11px; font-weight: 400; }
+.chart .u-legend { font-size: 11px; }
 .axis { stroke: var(--muted); }
 .axis-label { fill: var(--muted); font-size: 10px; }
 .never-bid, .never-bid-note { color: var(--muted); font-style: italic; }
