@@ -60,7 +60,8 @@ export class FilterBar {
 
   /** Follow a new or grown trace: new agents / performatives extend the choices (nothing is rebuilt otherwise). */
   update(store: TraceStore): void {
-    if (store !== this.store) { this.store = store; this.shown = { performatives: -1, agents: -1 }; this.hidden = new Set(); }
+    // A new trace keeps the filters (and hidden lanes) the user chose, as the diagram does.
+    if (store !== this.store) { this.store = store; this.shown = { performatives: -1, agents: -1 }; }
     if (this.shown.performatives !== store.performatives.length) {
       this.shown.performatives = store.performatives.length;
       const value = this.performative.value;
