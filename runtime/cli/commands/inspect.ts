@@ -7,6 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import { inspectorHtml } from '../../../client/inspectorHtml';
 import { parseTraceJsonl, traceLine } from '../../trace/traceJsonl';
 import { mergeTraces } from '../../trace/mergeTraces';
@@ -33,7 +34,12 @@ function readTrace(traceFile: string, io: Pick<CliIo, 'err'>): TraceEvent[] {
 function writePage(events: TraceEvent[], output: string, title: string): void {
   const bundle = findWebviewBundle();
   if (!bundle) throw new UsageError('caxton inspect: the inspector bundle dist/webview.js is missing; run `npm run build` first');
-  const html = inspectorHtml({ script: { inline: fs.readFileSync(bundle, 'utf8') }, nonce: randomBytes(18).toString('base64'), events, title });
+  const html = inspectorHtml({
+    script: { inline: fs.readFileSync(bundle, 'utf8') }, nonce: randomBytes(18).toString('base64'),
+    // The page embeds the trace as gzip (the browser inflates it with DecompressionStream): JSONL compresses ~10x.
+    compressedTrace: gzipSync(events.map((e) => JSON.stringify(e)).join('\n') + '\n', { level: 6 }).toString('base64'),
+    title,
+  });
   fs.mkdirSync(path.dirname(output), { recursive: true });
   fs.writeFileSync(output, html);
 }
@@ -76,8 +82,8 @@ export const inspectCommand: Command = {
   help: `Usage: caxton inspect <trace.jsonl> [-o <page.html>] [--title <title>]
        caxton inspect <a.jsonl> <b.jsonl> ... -o <page.html> [--merged <all.jsonl>] [--title <title>]
 
-Writes one self-contained HTML page (the VS Code inspector's views: conversations, auctions, breakers, agents,
-with a time slider) with the trace embedded. Opens in any browser, offline; nothing loads from elsewhere.
+Writes one self-contained HTML page (the VS Code inspector's views: conversations, protocols, auctions, patterns,
+breakers, agents, compare, with a time slider) with the trace embedded, gzip-compressed. Opens in any browser, offline; nothing loads from elsewhere.
 
 Several traces (one per node of a run spread over processes or machines) are merged into one: each node's own
 order is kept, and a message's send comes before its delivery on another node (matched by message id). Wall

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { inspectCommand } from '../../../runtime/cli/commands/inspect';
 import { UsageError } from '../../../runtime/cli/command';
 import { distDir, fixturesDir } from '../../support/paths';
@@ -15,7 +16,7 @@ describe('caxton inspect', () => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'caxton-inspect-'));
   after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-  it('writes one self-contained page with the trace embedded', async () => {
+  it('writes one self-contained page with the trace embedded, gzip-compressed', async () => {
     assert.ok(fs.existsSync(path.join(distDir, 'webview.js')), 'dist/webview.js: run `node esbuild.mjs` first');
     process.env.CAXTON_DIST = distDir;
     const o = io();
@@ -23,7 +24,10 @@ describe('caxton inspect', () => {
     assert.equal(await inspectCommand.run([path.join(fixturesDir, 'traces', 'calculator.trace.jsonl'), '-o', page], o.io), 0);
     assert.match(o.out.join('\n'), /wrote .*calc\.html \(44 events\)/);
     const html = fs.readFileSync(page, 'utf8');
-    assert.match(html, /<script type="application\/json" id="caxton-trace">/);
+    const block = /<script type="application\/gzip" id="caxton-trace-gz" data-title="calculator.trace.jsonl">([A-Za-z0-9+/=]+)<\/script>/.exec(html);
+    assert.ok(block, 'the trace is embedded as base64 gzip');
+    const source = fs.readFileSync(path.join(fixturesDir, 'traces', 'calculator.trace.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as unknown);
+    assert.deepEqual(gunzipSync(Buffer.from(block[1], 'base64')).toString('utf8').trim().split('\n').map((l) => JSON.parse(l) as unknown), source);
     assert.match(html, /Content-Security-Policy" content="default-src 'none'; script-src 'nonce-/);
     assert.doesNotMatch(html, /<script[^>]*\ssrc=|<link\b|<img\b/i, 'nothing loads from elsewhere');
   });
@@ -58,7 +62,9 @@ describe('caxton inspect', () => {
     const events = parseTraceJsonl(fs.readFileSync(merged, 'utf8')).events;
     assert.deepEqual(events.map((e) => `${e.seq} ${e.node} ${e.type}`), ['0 node-a run_started', '1 node-b run_started', '2 node-a message_sent', '3 node-b message_delivered', '4 node-b agent_log']);
     const html = fs.readFileSync(page, 'utf8');
-    assert.match(html, /"node":"node-b"/);
+    const gz = /id="caxton-trace-gz"[^>]*>([A-Za-z0-9+/=]+)<\/script>/.exec(html);
+    assert.ok(gz, 'the merged trace is embedded, gzip-compressed');
+    assert.match(gunzipSync(Buffer.from(gz[1], 'base64')).toString('utf8'), /"node":"node-b"/);
     assert.match(html, /<title>node-a \+ node-b<\/title>/);
   });
 
