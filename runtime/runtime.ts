@@ -22,6 +22,7 @@ import { OwnedClock } from './shard/ownedClock';
 import { Shard, SYSTEM_AGENT, type BoundaryOut } from './shard/shard';
 import { mergeStep, StepBuffer, type KeyedEvent } from './shard/stepTrace';
 import type { ShardGroup, ShardLoss, StepResult } from './shard/shardGroup';
+import { REMOTE_BASE, type BoundaryView, type RemoteLink } from './shard/transport';
 import { RunFold } from './trace/runFold';
 import { TraceRecorder, type TraceListener } from './trace/traceRecorder';
 
@@ -51,6 +52,11 @@ export interface RuntimeOptions {
   dedupe?: boolean;
   /** Where blackboard effects go (runtime/protocols/blackboard); without it they are refused. */
   blackboard?: BlackboardService;
+  /**
+   * Stepped runs: route every delivery through the coordinator at the step boundary, also between agents of one
+   * shard, so `onBoundary` hooks (the debugger) see and may change all of them. Slower; the trace is the same.
+   */
+  observeAll?: boolean;
   /**
    * `immediate` (default): a message is delivered as soon as it is sent. `steps`: deterministic supersteps on a
    * SimulatedClock (docs/shards.md): the trace is then the same whatever the number of worker shards.
@@ -89,6 +95,8 @@ export class Runtime implements MessageBus, CoordinationContext {
   private stepping: Promise<void> | undefined;
   private kicked = false;
   private readonly stepListeners = new Set<(tick: number) => void>();
+  private readonly boundaryHooks = new Set<(view: BoundaryView) => void | Promise<void>>();
+  private remote: RemoteLink | undefined;
   private instantSteps = 0;
   private instantAt = -1;
   private ids = 0;
@@ -113,6 +121,7 @@ export class Runtime implements MessageBus, CoordinationContext {
       clock: this.clock, activity: this.activity, trace: this.trace, limits: this.limits, requestTimeoutMs: this.requestTimeoutMs,
       attempts, dedupe: options.dedupe ?? true, protocolChecks: options.protocolChecks, blackboard: options.blackboard,
       validate: options.validateMessages ? compileMessageValidator() : undefined, stepped: this.stepped, directory: this.directory,
+      observeAll: this.stepped && options.observeAll === true,
     });
   }
 
@@ -135,10 +144,57 @@ export class Runtime implements MessageBus, CoordinationContext {
     });
   }
 
+  /**
+   * Reach agents of other nodes through `link` (NATS): their names join the directory with peer ids, envelopes for
+   * them go to the link, and envelopes from them are delivered to whichever shard of this node hosts the receiver.
+   */
+  attachRemote(link: RemoteLink): void {
+    if (this.remote) throw new Error('a remote link is already attached');
+    this.remote = link;
+    link.onDirectory((changes) => {
+      this.directory.apply(changes);
+      this.group?.directoryChanged(changes);
+    });
+    link.onEnvelopes((list) => this.receiveRemote(list));
+    link.announce(this.directory.entries().filter((e) => e.shard < REMOTE_BASE));
+  }
+
+  /** Envelopes from another node: each receiver's share goes to the shard of this node that hosts it. */
+  receiveRemote(envelopes: readonly Envelope[]): void {
+    const byShard = new Map<number, Envelope[]>();
+    for (const e of envelopes) {
+      const split = new Map<number, string[]>();
+      for (const name of e.to) {
+        const shard = this.router.has(name) || this.router.isExternal(name) ? 0 : this.directory.get(name)?.shard;
+        if (shard === undefined || shard >= REMOTE_BASE) continue; // not ours: a node only accepts its own agents
+        const list = split.get(shard);
+        if (list) list.push(name); else split.set(shard, [name]);
+      }
+      for (const [shard, to] of split) {
+        const list = byShard.get(shard);
+        if (list) list.push({ ...e, to }); else byShard.set(shard, [{ ...e, to }]);
+      }
+    }
+    for (const [shard, list] of byShard) {
+      if (shard === 0) this.router.receive(list);
+      else for (const e of list) this.toShard(shard, e);
+    }
+  }
+
+  /**
+   * Stepped: run `hook` at every step boundary with the step's pending deliveries (all of them with observeAll),
+   * before any is delivered; it may edit or remove entries, and the step waits for it (a debugger pauses here).
+   */
+  onBoundary(hook: (view: BoundaryView) => void | Promise<void>): () => void {
+    this.boundaryHooks.add(hook);
+    return () => { this.boundaryHooks.delete(hook); };
+  }
+
   /** Record where an agent of a worker shard lives (the group calls this as it places agents). */
   placed(name: string, shard: number): void {
     this.directory.set({ name, shard, kind: 'agent' });
     this.group?.directoryChanged([{ name, shard, kind: 'agent' }]);
+    this.remote?.announce([{ name, shard, kind: 'agent' }]);
   }
 
   /** Register an agent (in-process or sandboxed); `options` carry its grants and limits. Throws RangeError when full. */
@@ -371,7 +427,7 @@ export class Runtime implements MessageBus, CoordinationContext {
     this.flushStep();
     const k = ++this.stepNo;
     const now = this.baseClock.now();
-    const inbound = this.takeOutbox();
+    const inbound = await this.boundary(k, now, this.takeOutbox());
     const workers = this.group ? this.group.step(k, now, inbound, boundaries) : Promise.resolve([] as StepResult[]);
     this.fireDueTimers(now);
     await this.shard.runStep();
@@ -399,6 +455,24 @@ export class Runtime implements MessageBus, CoordinationContext {
     }
   }
 
+  /** Let the boundary hooks (a debugger) see and change the step's deliveries; the host's share is handed to its router. */
+  private async boundary(tick: number, time: number, outbox: Map<number, Envelope[]>): Promise<Map<number, Envelope[]>> {
+    if (!this.boundaryHooks.size) {
+      const own = outbox.get(0);
+      if (own) { outbox.delete(0); this.router.receive(own); }
+      return outbox;
+    }
+    const view: BoundaryView = { tick, time, pending: [...outbox].flatMap(([shard, list]) => list.map((envelope) => ({ shard, envelope }))) };
+    for (const hook of this.boundaryHooks) await hook(view);
+    const out = new Map<number, Envelope[]>();
+    for (const { shard, envelope } of view.pending) {
+      if (shard === 0) { this.router.receive([envelope]); continue; }
+      const list = out.get(shard);
+      if (list) list.push(envelope); else out.set(shard, [envelope]);
+    }
+    return out;
+  }
+
   private fireDueTimers(now: number): void {
     const clock = this.baseClock as SimulatedClock;
     this.activity.run(Phase.timers, HOST_GROUP, () => {
@@ -422,6 +496,10 @@ export class Runtime implements MessageBus, CoordinationContext {
   }
 
   private toShard(shard: number, envelope: Envelope): void {
+    if (shard >= REMOTE_BASE) {
+      if (this.remote) this.remote.forward(shard, envelope);
+      return;
+    }
     if (!this.stepped && this.group) { this.group.forward(shard, envelope); return; }
     const list = this.outbox.get(shard);
     if (list) list.push(envelope); else this.outbox.set(shard, [envelope]);
@@ -444,6 +522,7 @@ export class Runtime implements MessageBus, CoordinationContext {
     this.router.addExternal(name);
     this.directory.set({ name, shard: 0, kind: 'external' });
     this.group?.directoryChanged([{ name, shard: 0, kind: 'external' }]);
+    this.remote?.announce([{ name, shard: 0, kind: 'external' }]);
   }
 
   private setState(agent: string, to: AgentState, reason?: string): void {

@@ -57,6 +57,8 @@ export interface Envelope extends OrderKey {
 
 /** Where agents that are not hosted by this router live (the transport seam, runtime/shard/transport.ts). */
 export interface RemoteRoutes {
+  /** This router's own shard id. */
+  readonly self: number;
   /** The shard hosting `name` (an agent or an outside party), or undefined when nobody does. */
   lookup(name: string): number | undefined;
   /** Every agent name of the run (broadcast), in a stable order. */
@@ -85,6 +87,8 @@ export interface RouterDeps {
   activity?: Activity;
   /** Other shards; without it every unknown name is an unknown agent. */
   remote?: RemoteRoutes;
+  /** Stepped: even deliveries to this router's own agents go through `remote.forward(self)` (the coordinator sees them). */
+  observeAll?: boolean;
   /** The blackboard lives on another shard (the host): granted blackboard effects are handed there. */
   blackboardElsewhere?: boolean;
   /** Subscriptions are applied at the end of the step (stepped) through this instead of at once. */
@@ -303,6 +307,7 @@ export class Router {
     }
     for (const [shard, to] of remote) this.deps.remote!.forward(shard, { ...envelope, to });
     if (!local.length) return;
+    if (this.deps.stepped && this.deps.observeAll && this.deps.remote) { this.deps.remote.forward(this.deps.remote.self, { ...envelope, to: local }); return; }
     if (this.deps.stepped) { this.arrivals.push({ ...envelope, to: local }); return; }
     for (const name of local) this.deliver(envelope, name);
   }

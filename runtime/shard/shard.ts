@@ -31,6 +31,8 @@ export interface ShardOptions {
   /** Deliver at the next step (deterministic supersteps) instead of at once. */
   stepped: boolean;
   directory: Directory;
+  /** Stepped: hand even this shard's own deliveries to the coordinator at the boundary (a debugger sees them all). */
+  observeAll?: boolean;
 }
 
 /** What a shard hands to the step boundary. */
@@ -51,7 +53,7 @@ export class Shard {
     this.router = new Router({
       clock, trace, limits: options.limits, systemName: SYSTEM_AGENT, attempts: options.attempts, dedupe: options.dedupe,
       hooks: this.conv, blackboard: options.blackboard, validate: options.validate, stepped, activity: options.activity,
-      remote: options.directory, blackboardElsewhere: options.directory.self !== 0, deferSubscription: stepped ? (c) => this.subscriptions.push(c) : undefined,
+      remote: options.directory, observeAll: options.observeAll, blackboardElsewhere: options.directory.self !== 0, deferSubscription: stepped ? (c) => this.subscriptions.push(c) : undefined,
     });
   }
 

@@ -33,6 +33,8 @@ export interface ShardInit {
   dedupe: boolean;
   protocolChecks: boolean;
   validate: boolean;
+  /** Stepped: every delivery goes through the coordinator (debugging). */
+  observeAll?: boolean;
   /** Real time: milliseconds since the Unix epoch at the run's clock 0 (so every thread stamps the same timeline). */
   epochMs: number;
   /** Simulated time: the wall time of clock 0 (reply_by). */

@@ -56,6 +56,7 @@ class ShardHost {
       clock: this.clock, activity: this.activity, trace: (this.buffer ?? this.stream)!, limits: init.limits,
       requestTimeoutMs: init.requestTimeoutMs, attempts: init.attempts, dedupe: init.dedupe, protocolChecks: init.protocolChecks,
       validate: init.validate ? compileMessageValidator() : undefined, stepped: init.stepped, directory: this.directory,
+      observeAll: init.observeAll,
     });
   }
 
