@@ -1,7 +1,8 @@
 /**
  * Deterministic fuel metering, injected at load time with binaryen: a mutable i64 global (exported as
  * `caxton_fuel`) is charged at every function entry and at every loop header by the static size of the code
- * entered (the expressions of that body outside nested loops). When it drops below zero the module traps
+ * entered (the expressions of that body outside nested loops and outside large `if` arms, which are charged
+ * when taken). When it drops below zero the module traps
  * with `unreachable`; the host tells that trap from others by reading the global. Bulk memory instructions
  * (`memory.fill`, `memory.copy`, `memory.init`) are also charged by their length, as wasmtime does, so one
  * instruction cannot write 4 GiB for the price of one. Table instructions are not in the list the metering
@@ -15,6 +16,7 @@ interface Setters {
   MemoryFill: { setSize(e: number, size: number): void };
   MemoryCopy: { setSize(e: number, size: number): void };
   MemoryInit: { setSize(e: number, size: number): void };
+  If: { setIfTrue(e: number, arm: number): void; setIfFalse(e: number, arm: number): void };
 }
 
 export const FUEL_EXPORT = 'caxton_fuel';
@@ -22,8 +24,10 @@ const FUEL_GLOBAL = 'caxton$fuel';
 const BULK_CHARGE = 'caxton$charge_bulk';
 /** Bytes per unit of fuel for bulk memory: one unit per 8 bytes, cheaper than the i64 store loop it replaces. */
 export const BULK_BYTES_PER_FUEL = 8;
+/** An `if` arm costing more than this is charged when it runs instead of with the code around it. */
+const ARM_CHARGE_ABOVE = 12;
 /** Bump when the instrumentation changes: cached instrumented modules carry it in their key. */
-export const METERING_VERSION = 2;
+export const METERING_VERSION = 3;
 
 let binaryenPromise: Promise<Binaryen> | undefined;
 /** binaryen is ESM-only and large: load it once, lazily. */
@@ -103,6 +107,17 @@ export async function instrumentFuel(bytes: Uint8Array, initialFuel: number): Pr
         const body = info.body as number;
         set.Loop.setBody(expr, wrap(body, walk(fn, body)));
         return 1;
+      }
+      if (id === b.IfId) {
+        // A large arm is charged when taken, so a loop whose rare branch is big (an escape in a string scan, a
+        // multi-byte UTF-8 sequence) does not pay for it on every iteration.
+        let cost = 1 + walk(fn, info.condition as number);
+        for (const [arm, setArm] of [[info.ifTrue, set.If.setIfTrue], [info.ifFalse, set.If.setIfFalse]] as const) {
+          if (!arm) continue;
+          const armCost = walk(fn, arm as number);
+          if (armCost > ARM_CHARGE_ABOVE) setArm(expr, wrap(arm as number, armCost)); else cost += armCost;
+        }
+        return cost;
       }
       let cost = 1;
       for (const name of names) {

@@ -119,21 +119,35 @@ export class Json {
 
   /** A JSON string literal for `s`. */
   static quote(s: string): string {
-    let out = "\"";
+    // As in the reader: a tight loop over plain characters, escapes collected as pieces and joined once.
+    const n = s.length;
+    const base = changetype<usize>(s);
+    const parts = new Array<string>();
+    parts.push("\"");
     let start = 0;
-    for (let i = 0; i < s.length; i++) {
-      const c = s.charCodeAt(i);
-      if (c >= 0x20 && c != 0x22 && c != 0x5c) continue;
-      out += s.substring(start, i);
-      if (c == 0x22) out += "\\\"";
-      else if (c == 0x5c) out += "\\\\";
-      else if (c == 0x0a) out += "\\n";
-      else if (c == 0x0d) out += "\\r";
-      else if (c == 0x09) out += "\\t";
-      else out += "\\u00" + (c < 0x10 ? "0" : "1") + HEX.charAt(c & 0xf);
-      start = i + 1;
+    let i = 0;
+    while (true) {
+      while (i < n) {
+        const c = <i32>load<u16>(base + (<usize>i << 1));
+        if (c < 0x20 || c == 0x22 || c == 0x5c) break;
+        i++;
+      }
+      if (i >= n) break;
+      const c = <i32>load<u16>(base + (<usize>i << 1));
+      parts.push(s.substring(start, i));
+      if (c == 0x22) parts.push("\\\"");
+      else if (c == 0x5c) parts.push("\\\\");
+      else if (c == 0x0a) parts.push("\\n");
+      else if (c == 0x0d) parts.push("\\r");
+      else if (c == 0x09) parts.push("\\t");
+      else parts.push("\\u00" + (c < 0x10 ? "0" : "1") + HEX.charAt(c & 0xf));
+      i++;
+      start = i;
     }
-    return out + s.substring(start) + "\"";
+    if (start == 0) return "\"" + s + "\"";
+    parts.push(s.substring(start));
+    parts.push("\"");
+    return parts.join("");
   }
 
   /** Numbers as JSON writes them: integers without a trailing `.0`; NaN and infinities as null. */
@@ -173,14 +187,17 @@ class JsonParser {
 
   fail(): JsonValue { this.ok = false; return Json.nil(); }
 
-  peek(): i32 { return this.pos < this.text.length ? this.text.charCodeAt(this.pos) : -1; }
+  peek(): i32 { return this.pos < this.text.length ? this.at(this.pos) : -1; }
 
   skipSpace(): void {
-    while (this.pos < this.text.length) {
-      const c = this.text.charCodeAt(this.pos);
+    const n = this.text.length;
+    let i = this.pos;
+    while (i < n) {
+      const c = this.at(i);
       if (c != 0x20 && c != 0x09 && c != 0x0a && c != 0x0d) break;
-      this.pos++;
+      i++;
     }
+    this.pos = i;
   }
 
   value(): JsonValue {
@@ -245,38 +262,76 @@ class JsonParser {
     return Json.number(negative ? -value : value);
   }
 
+  /** The UTF-16 code unit at `i` (no bounds check: callers compare with the length first). */
+  @inline at(i: i32): i32 { return <i32>load<u16>(changetype<usize>(this.text) + (<usize>i << 1)); }
+
+  /** How many plain characters (no quote, backslash or control character) start at `i`. */
+  @inline plainRun(i: i32, n: i32): i32 {
+    let j = i;
+    // Four characters per step (SWAR on 16-bit lanes): a lane below 0x20, or equal to '"' or '\\', sets its top bit.
+    // Exact when no lane matches; on a match the loop below finds which character it was.
+    const base = changetype<usize>(this.text);
+    while (j + 4 <= n) {
+      const x = load<u64>(base + (<usize>j << 1));
+      const q = x ^ 0x0022002200220022;
+      const b = x ^ 0x005c005c005c005c;
+      const hit = (((x - 0x0020002000200020) & ~x) | ((q - 0x0001000100010001) & ~q) | ((b - 0x0001000100010001) & ~b)) & 0x8000800080008000;
+      if (hit != 0) break;
+      j += 4;
+    }
+    while (j < n) {
+      const c = this.at(j);
+      // Bitwise, not short-circuit: no branches, so the metered loop body stays small.
+      if (<i32>(c < 0x20) | <i32>(c == 0x22) | <i32>(c == 0x5c)) break;
+      j++;
+    }
+    return j - i;
+  }
+
+  // Fuel is charged per loop iteration by the size of the loop's body, so plain characters are skipped by a tight
+  // loop. A string without escapes is one substring; with escapes it is decoded into one buffer (never longer than
+  // the rest of the text) and copied out once: linear, unlike growing a string piece by piece.
   string(): string {
-    this.pos++; // opening quote
-    let out = "";
-    let start = this.pos;
-    while (this.pos < this.text.length) {
-      const c = this.text.charCodeAt(this.pos);
+    const text = this.text;
+    const n = text.length;
+    const first = this.pos + 1; // after the opening quote
+    let i = first + this.plainRun(first, n);
+    if (i < n && this.at(i) == 0x22) { this.pos = i + 1; return text.substring(first, i); }
+    const buf = heap.alloc(<usize>(n - first) << 1);
+    let w: usize = 0;
+    let start = first;
+    while (true) {
+      const run = <usize>(i - start) << 1;
+      memory.copy(buf + w, changetype<usize>(text) + (<usize>start << 1), run);
+      w += run;
+      if (i >= n) break; // unterminated
+      const c = this.at(i);
       if (c == 0x22) {
-        out += this.text.substring(start, this.pos);
-        this.pos++;
+        this.pos = i + 1;
+        const out = String.UTF16.decodeUnsafe(buf, w);
+        heap.free(buf);
         return out;
       }
-      if (c < 0x20) { this.ok = false; return ""; }
-      if (c != 0x5c) { this.pos++; continue; }
-      out += this.text.substring(start, this.pos);
-      const e = this.pos + 1 < this.text.length ? this.text.charCodeAt(this.pos + 1) : -1;
-      this.pos += 2;
-      if (e == 0x22) out += "\"";
-      else if (e == 0x5c) out += "\\";
-      else if (e == 0x2f) out += "/";
-      else if (e == 0x62) out += "\b";
-      else if (e == 0x66) out += "\f";
-      else if (e == 0x6e) out += "\n";
-      else if (e == 0x72) out += "\r";
-      else if (e == 0x74) out += "\t";
-      else if (e == 0x75) {
-        const code = this.hex4();
-        if (code < 0) { this.ok = false; return ""; }
-        out += String.fromCharCode(code);
-      } else { this.ok = false; return ""; }
-      start = this.pos;
+      if (c < 0x20) break;
+      const e = i + 1 < n ? this.at(i + 1) : -1;
+      i += 2;
+      let ch = -1;
+      if (e == 0x22 || e == 0x5c || e == 0x2f) ch = e;
+      else if (e == 0x62) ch = 0x08;
+      else if (e == 0x66) ch = 0x0c;
+      else if (e == 0x6e) ch = 0x0a;
+      else if (e == 0x72) ch = 0x0d;
+      else if (e == 0x74) ch = 0x09;
+      else if (e == 0x75) { this.pos = i; ch = this.hex4(); i = this.pos; }
+      if (ch < 0) break;
+      store<u16>(buf + w, <u16>ch);
+      w += 2;
+      start = i;
+      i += this.plainRun(i, n);
     }
-    this.ok = false; // unterminated
+    heap.free(buf);
+    this.pos = i;
+    this.ok = false;
     return "";
   }
 
