@@ -36,6 +36,9 @@ export const DEFAULT_LIMITS: Readonly<SandboxLimits> = {
   maxModuleBytes: 16 * 1024 * 1024,
 };
 
+/** Granularity of `now` as agents see it, in ms (real-time runs would otherwise hand out a microsecond timer). */
+export const NOW_GRANULARITY_MS = 1;
+
 /** The most linear memory a manifest may ask for (`limits.memory`): above it the manifest is refused. */
 export const MAX_MANIFEST_MEMORY_BYTES = 256 * 1024 * 1024;
 

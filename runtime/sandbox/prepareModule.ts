@@ -31,7 +31,7 @@ async function transform(bytes: Uint8Array, check: ModuleCheck, opts: { fuel: nu
   let out = bytes;
   if (opts.metered) {
     try {
-      out = await instrumentFuel(bytes, opts.fuel);
+      out = await instrumentFuel(bytes, opts.fuel, Math.floor(check.memoryBytes / WASM_PAGE));
     } catch (e) {
       const problem = e instanceof UnsupportedInstructionError ? e.message : `could not be instrumented for fuel metering (${(e as Error).message})`;
       throw new AgentLoadError(check.file, problem, 'use core WebAssembly with bulk memory only (no threads, SIMD, GC or exceptions)', check.manifestPath);

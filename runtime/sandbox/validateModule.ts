@@ -4,7 +4,7 @@ import { AgentLoadError } from './errors';
 import { MODULE_LIMITS, WASM_PAGE } from './limits';
 import { scanModule, type ModuleShape } from './moduleShape';
 import { readMemoryLimits } from './wasmSections';
-import { FUEL_EXPORT } from './meter';
+import { CAP_HIT_EXPORT, FUEL_EXPORT } from './meter';
 import { Wasm, type WasmModule } from './wasmApi';
 
 /** Host functions every agent gets. */
@@ -76,7 +76,9 @@ export function validateModule(bytes: Uint8Array, check: ModuleCheck): string[] 
     if (!found) refuse(`does not export \`${want.name}\` (${want.kind})`, 'agents must export memory, caxton_alloc and caxton_handle (see docs/agent-abi.md; AssemblyScript: `export { caxton_alloc, caxton_handle } from "caxton"`)');
     if (found!.kind !== want.kind) refuse(`exports \`${want.name}\` as a ${found!.kind}, not a ${want.kind}`, 'see docs/agent-abi.md for the required exports');
   }
-  if (exported.some((e) => e.name === FUEL_EXPORT)) refuse(`exports \`${FUEL_EXPORT}\`, a name Caxton reserves for fuel metering`, 'rename that export');
+  for (const reserved of [FUEL_EXPORT, CAP_HIT_EXPORT]) {
+    if (exported.some((e) => e.name === reserved)) refuse(`exports \`${reserved}\`, a name Caxton reserves for its metering`, 'rename that export');
+  }
   let limits: ReturnType<typeof readMemoryLimits>;
   try {
     limits = readMemoryLimits(bytes);

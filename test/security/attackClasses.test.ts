@@ -5,6 +5,7 @@
  */
 import * as assert from 'node:assert/strict';
 import type { FipaMessage } from '../../schemas';
+import { SimulatedClock } from '../../runtime/core/clock';
 import { MODULE_LIMITS } from '../../runtime/sandbox/limits';
 import { tablesHeld } from '../../runtime/sandbox/tableBudget';
 import { AgentLoadError, loadWasmAgent, WorkerPool, type WasmAgent } from '../../runtime/sandbox';
@@ -85,6 +86,25 @@ describe('security: attack classes are stopped, the healthy agent keeps answerin
   it('a manifest may not ask for more than 256 MiB of memory', async () => {
     await assert.rejects(loadWasmAgent({ manifest: { name: 'greedy', module: 'x.wasm', limits: { memory: '1GiB' } }, manifestPath: 'greedy.agent.yaml', wasm: await watFixture('hostile/trap'), pool }),
       /greedy\.agent\.yaml has invalid limits: limits\.memory of 1073741824 bytes is above the 256MiB most an agent may have; ask for at most '256MiB'/);
+  });
+
+  it('now is coarse: a clock with a fraction of a millisecond reaches the agent whole', async () => {
+    const clock = new SimulatedClock();
+    await clock.advance(1234.5678);
+    const agent = await load('hostile/clock-probe', 'clockprobe', { clock });
+    const r = await agent.handle(request('clockprobe'));
+    assert.ok(r.ok, `the probe saw a fractional now: ${JSON.stringify(r)}`);
+  });
+
+  it('only a true memory-cap hit is labelled memory_limit: an unrelated trap at the cap is a trap', async () => {
+    const agent = await load('hostile/trap-at-cap', 'trapatcap', { limits: { memoryBytes: 1024 * 1024 } });
+    const r = await agent.handle(request('trapatcap'));
+    assert.equal(!r.ok && r.error.kind, 'trap', JSON.stringify(r));
+    assert.equal(r.usage.memoryBytes, 1024 * 1024, 'the agent sat at its cap');
+    const hog = await load('hostile/memory-hog', 'hogcap', { limits: { memoryBytes: 1024 * 1024 } });
+    const h = await hog.handle(request('hogcap'));
+    assert.equal(!h.ok && h.error.kind, 'memory_limit', JSON.stringify(h));
+    await calculatorAnswers();
   });
 
   for (const bomb of [
