@@ -2,6 +2,8 @@
 import type { CliIo } from './command';
 import { main } from './cli';
 import { terminalLine } from './terminalText';
+import { diskModuleCache } from '../node/moduleCache';
+import { setModuleCache } from '../sandbox';
 
 const io: CliIo = {
   out: (line) => process.stdout.write(`${terminalLine(line)}\n`),
@@ -9,5 +11,8 @@ const io: CliIo = {
   color: (Boolean(process.stdout.isTTY) || process.env.FORCE_COLOR === '1') && !process.env.NO_COLOR,
   cwd: process.cwd(),
 };
+
+// Instrumented modules are kept between runs: a cached `caxton run` never loads binaryen.
+setModuleCache(diskModuleCache());
 
 void main(process.argv.slice(2), io).then((code) => { process.exitCode = code; });

@@ -16,6 +16,8 @@ import type { StateChange } from './lifecycle';
 import type { WasmModule } from './wasmApi';
 
 export { AgentLoadError } from './errors';
+export { setModuleCache } from './prepareModule';
+export type { ModuleCache } from './prepareModule';
 export { WasmAgent } from './wasmAgent';
 export type { AgentTotals } from './wasmAgent';
 export { WorkerPool, defaultWorkerScript } from './workerPool';

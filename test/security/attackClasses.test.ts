@@ -9,8 +9,9 @@ import { SimulatedClock } from '../../runtime/core/clock';
 import { MODULE_LIMITS } from '../../runtime/sandbox/limits';
 import { tablesHeld } from '../../runtime/sandbox/tableBudget';
 import { AgentLoadError, loadWasmAgent, WorkerPool, type WasmAgent } from '../../runtime/sandbox';
-import { buildExampleAgent, fixturePath, watFixture } from '../support/fixtures';
+import { buildExampleAgent, fixturePath, watFixture, watToWasm } from '../support/fixtures';
 import { moduleBomb } from '../support/moduleBombs';
+import { InstrumentError, instrumentOffThread } from '../../runtime/sandbox/instrumentOffThread';
 
 const request = (receiver: string): FipaMessage => ({ performative: 'request', sender: 'tester', receiver, content: {}, reply_with: 'q' });
 
@@ -125,4 +126,28 @@ describe('security: attack classes are stopped, the healthy agent keeps answerin
       assert.match(e.message, /^bomb\.wasm /);
     });
   }
+
+  it('instrumentation runs off the main thread: the calculator answers while a large module is instrumented', async () => {
+    // 30,000 functions: within the limits, seconds of binaryen work. A fresh fuel budget keeps it out of every cache.
+    const funcs = Array.from({ length: 30_000 }, (_, i) => `(func $f${i} (result i32) (i32.add (i32.const ${i}) (i32.const 1)))`).join('\n');
+    const wasm = await watToWasm('big.wat', `(module (memory (export "memory") 1)
+      (func (export "caxton_alloc") (param i32) (result i32) (i32.const 1024))
+      (func (export "caxton_handle") (param i32 i32) (result i32) (i32.const 0))\n${funcs})`);
+    let settled = false;
+    const loading = loadWasmAgent({ manifest: { name: 'big', module: 'big.wasm' }, manifestPath: 'big.agent.yaml', wasmPath: 'big.wasm', wasm, pool, limits: { fuelPerMessage: 7_777_777 } })
+      .then((agent) => { settled = true; loaded.push(agent); return agent; });
+    await calculatorAnswers();
+    await calculatorAnswers();
+    assert.equal(settled, false, 'the calculator answered twice while the module was still being prepared');
+    const big = await loading;
+    assert.equal(big.state, 'running');
+  });
+
+  it('instrumentation has a deadline: past it the helper worker is terminated and replaced', async () => {
+    const wasm = await watFixture('hostile/trap');
+    await assert.rejects(instrumentOffThread(wasm, 1000, 16, 0), (e: Error) => e instanceof InstrumentError && e.reason === 'timeout' && /longer than 0 ms/.test(e.message));
+    const ok = await instrumentOffThread(wasm, 1000, 16, 60_000);
+    assert.ok(ok.byteLength > wasm.byteLength, 'the replacement worker instruments');
+    await calculatorAnswers();
+  });
 });
