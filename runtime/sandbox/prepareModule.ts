@@ -21,7 +21,8 @@ export interface ModuleCache {
   set(key: string, bytes: Uint8Array): void;
 }
 
-const cache = new Map<string, Promise<Uint8Array>>();
+// Compiled modules by key: a module seen before (hot reload of the same bytes, agents sharing a module) is ready at once.
+const cache = new Map<string, Promise<WasmModule>>();
 const CACHE_MAX = 64;
 let store: ModuleCache | undefined;
 
@@ -40,13 +41,12 @@ export async function prepareModule(bytes: Uint8Array, check: ModuleCheck, opts:
   const key = opts.metered ? preparedKey(bytes, opts.fuel, capPages) : `unmetered:${preparedKey(bytes, 0, capPages)}`;
   let prepared = cache.get(key);
   if (!prepared) {
-    prepared = transform(bytes, check, opts, key, capPages);
+    prepared = transform(bytes, check, opts, key, capPages).then((final) => Wasm.compile(final));
     if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value!);
     cache.set(key, prepared);
     prepared.catch(() => cache.delete(key));
   }
-  const final = await prepared;
-  return { module: await Wasm.compile(final), imports };
+  return { module: await prepared, imports };
 }
 
 async function transform(bytes: Uint8Array, check: ModuleCheck, opts: { fuel: number; metered: boolean }, key: string, capPages: number): Promise<Uint8Array> {
