@@ -31,6 +31,15 @@ export function instrumentOffThread(bytes: Uint8Array, fuel: number, capPages: n
   });
 }
 
+/** Terminate the helper worker (queued jobs go on in a fresh one); for shutdown and tests. */
+export async function stopInstrumentWorker(): Promise<void> {
+  const w = worker;
+  worker = undefined;
+  if (current) { clearTimeout(current.timer); current.job.reject(new InstrumentError('the instrumenting worker was stopped', 'failed')); current = undefined; }
+  await w?.terminate();
+  pump();
+}
+
 function spawn(): Worker {
   const w = new Worker(prepareWorkerScript(), { stdout: false, stderr: false });
   w.on('message', (reply: PrepareReply) => {

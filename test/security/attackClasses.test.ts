@@ -4,6 +4,9 @@
  * this process is alive. Topic matching and terminal output have their own suites (test/fuzz, test/integration).
  */
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import type { FipaMessage } from '../../schemas';
 import { SimulatedClock } from '../../runtime/core/clock';
 import { MODULE_LIMITS } from '../../runtime/sandbox/limits';
@@ -11,7 +14,7 @@ import { tablesHeld } from '../../runtime/sandbox/tableBudget';
 import { AgentLoadError, loadWasmAgent, WorkerPool, type WasmAgent } from '../../runtime/sandbox';
 import { buildExampleAgent, fixturePath, watFixture, watToWasm } from '../support/fixtures';
 import { moduleBomb } from '../support/moduleBombs';
-import { InstrumentError, instrumentOffThread } from '../../runtime/sandbox/instrumentOffThread';
+import { InstrumentError, instrumentOffThread, stopInstrumentWorker } from '../../runtime/sandbox/instrumentOffThread';
 
 const request = (receiver: string): FipaMessage => ({ performative: 'request', sender: 'tester', receiver, content: {}, reply_with: 'q' });
 
@@ -145,7 +148,18 @@ describe('security: attack classes are stopped, the healthy agent keeps answerin
 
   it('instrumentation has a deadline: past it the helper worker is terminated and replaced', async () => {
     const wasm = await watFixture('hostile/trap');
-    await assert.rejects(instrumentOffThread(wasm, 1000, 16, 0), (e: Error) => e instanceof InstrumentError && e.reason === 'timeout' && /longer than 0 ms/.test(e.message));
+    // A helper that never answers stands for instrumentation that never ends: the deadline alone must end the job.
+    const hung = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'caxton-hung-')), 'hungWorker.js');
+    fs.writeFileSync(hung, "require('node:worker_threads').parentPort.on('message', () => {});\n");
+    const saved = process.env.CAXTON_PREPARE_WORKER;
+    await stopInstrumentWorker();
+    process.env.CAXTON_PREPARE_WORKER = hung;
+    try {
+      await assert.rejects(instrumentOffThread(wasm, 1000, 16, 200), (e: Error) => e instanceof InstrumentError && e.reason === 'timeout' && /longer than 200 ms/.test(e.message));
+    } finally {
+      if (saved === undefined) delete process.env.CAXTON_PREPARE_WORKER; else process.env.CAXTON_PREPARE_WORKER = saved;
+      fs.rmSync(path.dirname(hung), { recursive: true, force: true });
+    }
     const ok = await instrumentOffThread(wasm, 1000, 16, 60_000);
     assert.ok(ok.byteLength > wasm.byteLength, 'the replacement worker instruments');
     await calculatorAnswers();
