@@ -87,6 +87,15 @@ describe('security: attack classes are stopped, the healthy agent keeps answerin
     await calculatorAnswers();
   });
 
+  it('table instructions (table.copy, table.init, elem.drop) are refused at load: the metering cannot charge them', async () => {
+    await assert.rejects(load('hostile/table-ops', 'tableops'), (e: Error) => {
+      assert.ok(e instanceof AgentLoadError, String(e));
+      assert.match(e.message, /table-ops\.wat function \S+ uses an instruction the fuel metering does not support/);
+      return true;
+    });
+    await calculatorAnswers();
+  });
+
   it('a manifest may not ask for more than 256 MiB of memory', async () => {
     await assert.rejects(loadWasmAgent({ manifest: { name: 'greedy', module: 'x.wasm', limits: { memory: '1GiB' } }, manifestPath: 'greedy.agent.yaml', wasm: await watFixture('hostile/trap'), pool }),
       /greedy\.agent\.yaml has invalid limits: limits\.memory of 1073741824 bytes is above the 256MiB most an agent may have; ask for at most '256MiB'/);
