@@ -7,18 +7,27 @@ export enum JsonKind { Null, Bool, Number, String, Array, Object }
 
 const MAX_DEPTH: i32 = 64;
 
-/** A parsed (or built) JSON value. Objects keep their keys in order. */
+// Scalars share these empty lists (allocating two arrays per number or string made messages costly in fuel);
+// push() and set() give a value its own lists before the first write.
+const NO_ITEMS = new Array<JsonValue>(0);
+const NO_KEYS = new Array<string>(0);
+
+/** A parsed (or built) JSON value. Objects keep their keys in order; when a key repeats, the last one counts. */
 export class JsonValue {
   kind: JsonKind;
   boolValue: bool = false;
   numberValue: f64 = 0;
   stringValue: string = "";
-  /** Array elements, or object values (parallel to `keys`). */
-  items: Array<JsonValue> = new Array<JsonValue>();
+  /** Array elements, or object values (parallel to `keys`). Empty for scalars. */
+  items: Array<JsonValue> = NO_ITEMS;
   /** Object keys (empty for other kinds). */
-  keys: Array<string> = new Array<string>();
+  keys: Array<string> = NO_KEYS;
 
-  constructor(kind: JsonKind) { this.kind = kind; }
+  constructor(kind: JsonKind) {
+    this.kind = kind;
+    if (kind == JsonKind.Array || kind == JsonKind.Object) this.items = new Array<JsonValue>();
+    if (kind == JsonKind.Object) this.keys = new Array<string>();
+  }
 
   isNull(): bool { return this.kind == JsonKind.Null; }
   isBool(): bool { return this.kind == JsonKind.Bool; }
@@ -27,10 +36,10 @@ export class JsonValue {
   isArray(): bool { return this.kind == JsonKind.Array; }
   isObject(): bool { return this.kind == JsonKind.Object; }
 
-  /** The value of `key` in an object, or null (also for non-objects). */
+  /** The value of `key` in an object (the last one when the key repeats), or null (also for non-objects). */
   get(key: string): JsonValue | null {
     if (this.kind != JsonKind.Object) return null;
-    for (let i = 0; i < this.keys.length; i++) {
+    for (let i = this.keys.length - 1; i >= 0; i--) {
       if (this.keys[i] == key) return this.items[i];
     }
     return null;
@@ -58,16 +67,24 @@ export class JsonValue {
 
   /** Set `key` in an object (replacing an existing value); returns this for chaining. */
   set(key: string, value: JsonValue): JsonValue {
-    for (let i = 0; i < this.keys.length; i++) {
+    for (let i = this.keys.length - 1; i >= 0; i--) {
       if (this.keys[i] == key) { this.items[i] = value; return this; }
     }
+    this.append(key, value);
+    return this;
+  }
+
+  /** Add `key` without looking for it first (the reader: linear in the number of keys; the last repeat counts). */
+  append(key: string, value: JsonValue): void {
+    if (this.keys === NO_KEYS) this.keys = new Array<string>();
+    if (this.items === NO_ITEMS) this.items = new Array<JsonValue>();
     this.keys.push(key);
     this.items.push(value);
-    return this;
   }
 
   /** Append to an array; returns this for chaining. */
   push(value: JsonValue): JsonValue {
+    if (this.items === NO_ITEMS) this.items = new Array<JsonValue>();
     this.items.push(value);
     return this;
   }
@@ -80,23 +97,23 @@ export class JsonValue {
       case JsonKind.Number: return Json.formatNumber(this.numberValue);
       case JsonKind.String: return Json.quote(this.stringValue);
       case JsonKind.Array: {
-        let out = "[";
-        for (let i = 0; i < this.items.length; i++) {
-          if (i > 0) out += ",";
-          out += this.items[i].toString();
-        }
-        return out + "]";
+        // Pieces joined once: growing one string item by item would copy it again for every item (quadratic).
+        const parts = new Array<string>(this.items.length);
+        for (let i = 0; i < this.items.length; i++) parts[i] = this.items[i].toString();
+        return "[" + parts.join(",") + "]";
       }
       default: {
-        let out = "{";
-        for (let i = 0; i < this.keys.length; i++) {
-          if (i > 0) out += ",";
-          out += Json.quote(this.keys[i]) + ":" + this.items[i].toString();
-        }
-        return out + "}";
+        const parts = new Array<string>(this.keys.length);
+        for (let i = 0; i < this.keys.length; i++) parts[i] = Json.quote(this.keys[i]) + ":" + this.items[i].toString();
+        return "{" + parts.join(",") + "}";
       }
     }
   }
+}
+
+/** What Json.parseLazily found: the object without the lazy key, and where that key's value is. */
+export class LazyParse {
+  constructor(public value: JsonValue, public at: i32) {}
 }
 
 /** Builders and the reader. */
@@ -115,6 +132,28 @@ export class Json {
     p.skipSpace();
     if (!p.ok || p.pos != text.length) return null;
     return v;
+  }
+
+  /**
+   * Parse a JSON object whose `lazyKey` value is only checked, not built: returns the object without that key and
+   * the position of its value in `text` (-1 when absent), or null when the text is not valid JSON.
+   */
+  static parseLazily(text: string, lazyKey: string): LazyParse | null {
+    const p = new JsonParser(text);
+    p.skipSpace();
+    if (p.peek() != 0x7b) return null;
+    const v = p.object(lazyKey);
+    p.skipSpace();
+    if (!p.ok || p.pos != text.length) return null;
+    return new LazyParse(v, p.lazyAt);
+  }
+
+  /** Parse the value at `at` in `text` (a position found by parseLazily, so already checked). */
+  static parseAt(text: string, at: i32): JsonValue | null {
+    const p = new JsonParser(text);
+    p.pos = at;
+    const v = p.value();
+    return p.ok ? v : null;
   }
 
   /** A JSON string literal for `s`. */
@@ -182,14 +221,16 @@ class JsonParser {
   pos: i32 = 0;
   ok: bool = true;
   depth: i32 = 0;
+  /** Where the lazily read key's value starts (object(lazyKey)), or -1. */
+  lazyAt: i32 = -1;
 
   constructor(text: string) { this.text = text; }
 
   fail(): JsonValue { this.ok = false; return Json.nil(); }
 
-  peek(): i32 { return this.pos < this.text.length ? this.at(this.pos) : -1; }
+  @inline peek(): i32 { return this.pos < this.text.length ? this.at(this.pos) : -1; }
 
-  skipSpace(): void {
+  @inline skipSpace(): void {
     const n = this.text.length;
     let i = this.pos;
     while (i < n) {
@@ -224,6 +265,12 @@ class JsonParser {
   // here: up to 19 significant digits exactly, then scaled by exact powers of ten (correctly rounded when the
   // digits fit in 2^53 and |exponent| <= 22, within a few ulps otherwise).
   number(): JsonValue {
+    const v = this.readNumber();
+    return this.ok ? Json.number(v) : Json.nil();
+  }
+
+  /** A number's value (no allocation); sets `ok = false` on a malformed one. */
+  readNumber(): f64 {
     let negative = false;
     if (this.peek() == 0x2d) { negative = true; this.pos++; }
     let mantissa: u64 = 0;
@@ -235,7 +282,7 @@ class JsonParser {
       if (significant < 19) { mantissa = mantissa * 10 + d; if (mantissa != 0) significant++; } else exp10++;
       this.pos++;
     }
-    if (this.pos == intStart) return this.fail();
+    if (this.pos == intStart) { this.ok = false; return 0; }
     if (this.peek() == 0x2e) {
       this.pos++;
       const fracStart = this.pos;
@@ -243,7 +290,7 @@ class JsonParser {
         if (significant < 19) { mantissa = mantissa * 10 + <u64>(this.peek() - 0x30); exp10--; if (mantissa != 0) significant++; }
         this.pos++;
       }
-      if (this.pos == fracStart) return this.fail();
+      if (this.pos == fracStart) { this.ok = false; return 0; }
     }
     if (this.peek() == 0x65 || this.peek() == 0x45) {
       this.pos++;
@@ -255,11 +302,11 @@ class JsonParser {
         if (e < 100000) e = e * 10 + (this.peek() - 0x30);
         this.pos++;
       }
-      if (this.pos == expStart) return this.fail();
+      if (this.pos == expStart) { this.ok = false; return 0; }
       exp10 += expNegative ? -e : e;
     }
     const value = scale(<f64>mantissa, mantissa, exp10);
-    return Json.number(negative ? -value : value);
+    return negative ? -value : value;
   }
 
   /** The UTF-16 code unit at `i` (no bounds check: callers compare with the length first). */
@@ -351,6 +398,93 @@ class JsonParser {
     return code;
   }
 
+  /** Check one value's syntax (same rules and depth limit as value()) without building anything. */
+  skipValue(): void {
+    if (!this.ok) return;
+    this.skipSpace();
+    const c = this.peek();
+    if (c == 0x7b) this.skipContainer(0x7d);
+    else if (c == 0x5b) this.skipContainer(0x5d);
+    else if (c == 0x22) this.skipString();
+    else if (c == 0x74) this.skipWord("true");
+    else if (c == 0x66) this.skipWord("false");
+    else if (c == 0x6e) this.skipWord("null");
+    else if (c == 0x2d || (c >= 0x30 && c <= 0x39)) this.skipNumber();
+    else this.ok = false;
+  }
+
+  /** Check a number's syntax (as readNumber accepts it) without computing its value. */
+  skipNumber(): void {
+    const n = this.text.length;
+    let i = this.pos;
+    if (this.at(i) == 0x2d) i++;
+    const intStart = i;
+    while (i < n && <u32>(this.at(i) - 0x30) <= 9) i++;
+    let ok = i > intStart;
+    if (ok && i < n && this.at(i) == 0x2e) {
+      const fracStart = ++i;
+      while (i < n && <u32>(this.at(i) - 0x30) <= 9) i++;
+      ok = i > fracStart;
+    }
+    if (ok && i < n && (this.at(i) | 0x20) == 0x65) {
+      i++;
+      if (i < n && (this.at(i) == 0x2b || this.at(i) == 0x2d)) i++;
+      const expStart = i;
+      while (i < n && <u32>(this.at(i) - 0x30) <= 9) i++;
+      ok = i > expStart;
+    }
+    this.pos = i;
+    if (!ok) this.ok = false;
+  }
+
+  skipWord(word: string): void {
+    if (this.pos + word.length > this.text.length || this.text.substr(this.pos, word.length) != word) { this.ok = false; return; }
+    this.pos += word.length;
+  }
+
+  skipString(): void {
+    const n = this.text.length;
+    let i = this.pos + 1;
+    while (true) {
+      i += this.plainRun(i, n);
+      if (i >= n) break;
+      const c = this.at(i);
+      if (c == 0x22) { this.pos = i + 1; return; }
+      if (c < 0x20 || i + 1 >= n) break;
+      const e = this.at(i + 1);
+      i += 2;
+      if (e == 0x75) {
+        this.pos = i;
+        if (this.hex4() < 0) break;
+        i = this.pos;
+      } else if (e != 0x22 && e != 0x5c && e != 0x2f && e != 0x62 && e != 0x66 && e != 0x6e && e != 0x72 && e != 0x74) break;
+    }
+    this.ok = false;
+  }
+
+  skipContainer(close: i32): void {
+    if (++this.depth > MAX_DEPTH) { this.ok = false; return; }
+    this.pos++;
+    this.skipSpace();
+    if (this.peek() == close) { this.pos++; this.depth--; return; }
+    while (this.ok) {
+      if (close == 0x7d) {
+        this.skipSpace();
+        if (this.peek() != 0x22) { this.ok = false; return; }
+        this.skipString();
+        this.skipSpace();
+        if (!this.ok || this.peek() != 0x3a) { this.ok = false; return; }
+        this.pos++;
+      }
+      this.skipValue();
+      this.skipSpace();
+      const c = this.peek();
+      this.pos++;
+      if (c == close) { this.depth--; return; }
+      if (c != 0x2c) { this.ok = false; return; }
+    }
+  }
+
   array(): JsonValue {
     if (++this.depth > MAX_DEPTH) return this.fail();
     this.pos++;
@@ -368,7 +502,11 @@ class JsonParser {
     return this.fail();
   }
 
-  object(): JsonValue {
+  /**
+   * An object. With `lazyKey`, that key's value is only checked (skipValue: no allocation) and its position kept in
+   * `lazyAt` (the last one when the key repeats), for whoever reads it later.
+   */
+  object(lazyKey: string | null = null): JsonValue {
     if (++this.depth > MAX_DEPTH) return this.fail();
     this.pos++;
     const obj = Json.object();
@@ -381,7 +519,13 @@ class JsonParser {
       this.skipSpace();
       if (!this.ok || this.peek() != 0x3a) return this.fail();
       this.pos++;
-      obj.set(key, this.value());
+      if (lazyKey != null && key == lazyKey) {
+        this.skipSpace();
+        this.lazyAt = this.pos;
+        this.skipValue();
+      } else {
+        obj.append(key, this.value());
+      }
       this.skipSpace();
       const c = this.peek();
       this.pos++;

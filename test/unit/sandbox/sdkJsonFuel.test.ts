@@ -43,6 +43,28 @@ describe('sdk: the JSON reader is linear and cheap in fuel', function () {
     });
   }
 
+  it('objects and arrays: fuel grows linearly with the number of keys (no look-up of every earlier key)', async () => {
+    const keys = (n: number): Record<string, number> => Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, i]));
+    const [f1, f10] = [await fuelFor(keys(1000)), await fuelFor(keys(10_000))];
+    const [a1, a10] = [await fuelFor(Array.from({ length: 1000 }, (_, i) => i)), await fuelFor(Array.from({ length: 10_000 }, (_, i) => i))];
+    console.log(`      [fuel] an object of 1,000 / 10,000 keys: ${f1} / ${f10}; an array of 1,000 / 10,000 numbers: ${a1} / ${a10}`);
+    // The old reader looked up every earlier key on each new one: 154M fuel for 1,000 keys, beyond any budget for 10,000.
+    assert.ok(f10 < 12 * f1, `keys: ${f1} -> ${f10}`);
+    assert.ok(a10 < 12 * a1, `array: ${a1} -> ${a10}`);
+    assert.ok(f1 < 2_500_000, `${f1} fuel for 1,000 keys`);
+  });
+
+  it('content the agent never reads is only checked, not built: the calculator pays little for a big inform', async () => {
+    const big = Object.fromEntries(Array.from({ length: 1000 }, (_, i) => [`k${i}`, { v: [i, `s${i}`] }]));
+    const informed = await fuelFor(big);
+    const r = await calc.handle({ performative: 'request', sender: 'tester', receiver: 'calculator', reply_with: 'q', content: { action: 'calculate', x: 1, y: 2, ...big } });
+    assert.ok(r.ok, JSON.stringify(r));
+    console.log(`      [fuel] 1,000 nested keys: ${informed} informed (content never read), ${r.usage.fuel} requested (content read)`);
+    assert.ok(informed * 2 < r.usage.fuel, 'reading the content is what costs');
+    const reply = r.effects.find((e) => e.kind === 'send');
+    assert.deepEqual(reply && reply.kind === 'send' && reply.message.content, { result: 3 });
+  });
+
   it('reads every string back exactly: escapes, control characters, surrogates, non-ASCII', async () => {
     const text = fc.string({ unit: fc.oneof(fc.constantFrom('"', '\\', '\n', '\u0001', '\u001f', 'é', '😀', '\u2028', 'a'), fc.integer({ min: 0, max: 0xd7ff }).map((c) => String.fromCharCode(c))), maxLength: 40 });
     await fc.assert(fc.asyncProperty(text, async (s) => {
