@@ -158,17 +158,30 @@ export class Json {
 
   /** A JSON string literal for `s`. */
   static quote(s: string): string {
-    // As in the reader: a tight loop over plain characters, escapes collected as pieces and joined once.
+    // As in the reader: a tight loop over plain characters; a string without escapes is copied once, between quotes,
+    // and escapes are collected as pieces joined once.
     const n = s.length;
     const base = changetype<usize>(s);
+    let i = 0;
+    while (i < n) {
+      const c = <i32>load<u16>(base + (<usize>i << 1));
+      if (<i32>(c < 0x20) | <i32>(c == 0x22) | <i32>(c == 0x5c)) break;
+      i++;
+    }
+    if (i >= n) {
+      const out = changetype<usize>(__new(<usize>(n + 2) << 1, idof<string>()));
+      store<u16>(out, 0x22);
+      memory.copy(out + 2, base, <usize>n << 1);
+      store<u16>(out + ((<usize>n + 1) << 1), 0x22);
+      return changetype<string>(out);
+    }
     const parts = new Array<string>();
     parts.push("\"");
     let start = 0;
-    let i = 0;
     while (true) {
       while (i < n) {
         const c = <i32>load<u16>(base + (<usize>i << 1));
-        if (c < 0x20 || c == 0x22 || c == 0x5c) break;
+        if (<i32>(c < 0x20) | <i32>(c == 0x22) | <i32>(c == 0x5c)) break;
         i++;
       }
       if (i >= n) break;
@@ -183,7 +196,6 @@ export class Json {
       i++;
       start = i;
     }
-    if (start == 0) return "\"" + s + "\"";
     parts.push(s.substring(start));
     parts.push("\"");
     return parts.join("");
