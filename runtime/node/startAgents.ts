@@ -69,6 +69,7 @@ function toSpec(agent: PreparedAgent, entry: AgentEntry): AgentSpec {
   return {
     name: agent.name, kind: 'wasm', module: agent.module, grants: agent.grants, limits: agent.limits, restart: agent.restart,
     seed: agent.seed, metered: agent.metered, mailbox: limits?.mailbox, maxMessageBytes: limits?.max_message_bytes,
+    tableElements: agent.tableElements,
   };
 }
 

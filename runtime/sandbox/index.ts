@@ -7,12 +7,17 @@ import { RealClock, type Clock } from '../core/clock';
 import { AgentLoadError } from './errors';
 import { resolveLimits, resolveRestart, type RestartPolicy, type SandboxLimits } from './limits';
 import { prepareModule } from './prepareModule';
+import { scanModule } from './moduleShape';
+import { releaseTables, reserveTables } from './tableBudget';
+import { tableElements } from './validateModule';
 import { WasmAgent } from './wasmAgent';
 import { WorkerPool, type WorkerPoolOptions } from './workerPool';
 import type { StateChange } from './lifecycle';
 import type { WasmModule } from './wasmApi';
 
 export { AgentLoadError } from './errors';
+export { setModuleCache } from './prepareModule';
+export type { ModuleCache } from './prepareModule';
 export { WasmAgent } from './wasmAgent';
 export type { AgentTotals } from './wasmAgent';
 export { WorkerPool, defaultWorkerScript } from './workerPool';
@@ -93,6 +98,8 @@ export interface PreparedAgent {
   metered: boolean;
   /** Validate and instrument new module bytes with the same checks (hot reload); throws AgentLoadError. */
   prepare(bytes: Uint8Array): Promise<WasmModule>;
+  /** Table elements the module declares (counted against its worker's table budget). */
+  tableElements: number;
 }
 
 /** Check the options and the module (deny by default), and meter it; throws AgentLoadError naming the manifest and the fix. */
@@ -103,7 +110,10 @@ export async function prepareWasmAgent(options: LoadWasmAgentOptions): Promise<P
   const prepare = async (bytes: Uint8Array): Promise<WasmModule> =>
     (await prepareModule(bytes, check, { fuel: limits.fuelPerMessage, metered })).module;
   const module = await prepare(options.wasm);
-  return { name: manifest.name, module, grants, limits, restart: resolveRestart(manifest), seed: agentSeed(seed, manifest.name), metered, prepare };
+  return {
+    name: manifest.name, module, grants, limits, restart: resolveRestart(manifest), seed: agentSeed(seed, manifest.name), metered, prepare,
+    tableElements: tableElements(scanModule(options.wasm)),
+  };
 }
 
 /**
@@ -112,13 +122,34 @@ export async function prepareWasmAgent(options: LoadWasmAgentOptions): Promise<P
  * the cap, start function failing). Sessions place agents in shards instead (runtime/shard).
  */
 export async function loadWasmAgent(options: LoadWasmAgentOptions): Promise<WasmAgent> {
-  const prepared = await prepareWasmAgent(options);
+  const { manifest, file, limits, grants, seed } = normalise(options);
+  const metered = !options.unsafeDisableMetering;
+  const check = { file, manifestPath: options.manifestPath, grants, memoryBytes: limits.memoryBytes, maxModuleBytes: limits.maxModuleBytes };
   const ownsPool = !options.pool;
   const pool = options.pool ?? new WorkerPool(options.worker);
+  const id = `${manifest.name}#${nextAgentId++}`;
+  const prepare = async (bytes: Uint8Array): Promise<WasmModule> => {
+    const prepared = (await prepareModule(bytes, check, { fuel: limits.fuelPerMessage, metered })).module;
+    // Tables are counted across the worker pool (the module was scanned and checked by prepareModule already).
+    const over = reserveTables(pool, id, tableElements(scanModule(bytes)));
+    if (over) throw new AgentLoadError(file, over, 'declare a smaller table, or run this agent in another worker pool', options.manifestPath);
+    return prepared;
+  };
+  let module: WasmModule;
+  try {
+    module = await prepare(options.wasm);
+  } catch (e) {
+    if (ownsPool) await pool.dispose();
+    throw e;
+  }
+  const onStateChange = (change: StateChange): void => {
+    if (change.to === 'stopped') releaseTables(pool, id);
+    options.onStateChange?.(change);
+  };
   const agent = new WasmAgent({
-    name: prepared.name, id: `${prepared.name}#${nextAgentId++}`, module: prepared.module, grants: prepared.grants, limits: prepared.limits,
-    restart: prepared.restart, seed: prepared.seed, metered: prepared.metered,
-    clock: options.clock ?? new RealClock(), pool, ownsPool, prepare: prepared.prepare, onStateChange: options.onStateChange,
+    name: manifest.name, id, module, grants, limits,
+    restart: resolveRestart(manifest), seed: agentSeed(seed, manifest.name), metered,
+    clock: options.clock ?? new RealClock(), pool, ownsPool, prepare, onStateChange,
   });
   const error = await agent.start();
   if (error) {

@@ -15,6 +15,7 @@ import type { BoundaryOut } from './shard';
 import type { AgentSpec, FromShard, ShardInit, StepOut, ToShard } from './shardProtocol';
 import type { KeyedEvent } from './stepTrace';
 import { placeAgents, type PlacementRequest } from './placement';
+import { reserveTables } from '../sandbox/tableBudget';
 
 /** What one worker shard's step produced. */
 export type StepResult = StepOut & { shard: number };
@@ -102,7 +103,11 @@ export class ShardGroup {
   /** Start agents on their shards; results in the order given, with their load events (agent_state) merged by key. */
   async load(specs: ReadonlyArray<{ spec: AgentSpec; shard: number }>): Promise<{ results: Array<{ name: string; error?: AgentError; memoryBytes?: number }>; events: KeyedEvent[] }> {
     const byShard = new Map<number, AgentSpec[]>();
+    const refused = new Map<string, { name: string; error: AgentError }>();
     for (const { spec, shard } of specs) {
+      // Tables are memory too: a shard's agents share one table budget (runtime/sandbox/tableBudget.ts).
+      const over = reserveTables(this.shard(shard), spec.name, spec.tableElements ?? 0);
+      if (over) { refused.set(spec.name, { name: spec.name, error: { kind: 'memory_limit', message: over } }); continue; }
       const list = byShard.get(shard);
       if (list) list.push(spec); else byShard.set(shard, [spec]);
     }
@@ -112,7 +117,7 @@ export class ShardGroup {
       for (const r of answer.results) if (!r.error) shard.agents.push(list.find((s) => s.name === r.name)!);
       return answer;
     }));
-    const byName = new Map(answers.flatMap((a) => a.results).map((r) => [r.name, r]));
+    const byName = new Map<string, { name: string; error?: AgentError; memoryBytes?: number }>([...refused, ...answers.flatMap((a) => a.results).map((r) => [r.name, r] as const)]);
     return { results: specs.map(({ spec }) => byName.get(spec.name)!), events: answers.flatMap((a) => a.events) };
   }
 

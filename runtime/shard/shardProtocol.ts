@@ -22,6 +22,8 @@ export interface AgentSpec {
   metered: boolean;
   mailbox?: number;
   maxMessageBytes?: number;
+  /** Table elements the module declares (the shard's table budget counts them). */
+  tableElements?: number;
 }
 
 export interface ShardInit {
