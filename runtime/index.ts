@@ -15,8 +15,8 @@ export type {
 export type { FipaMessage, Performative, AgentManifest, ScenarioFile, TraceEvent, TraceEventInput, TraceEventType, AgentState } from '../schemas';
 export { TraceRecorder, collectTrace } from './trace/traceRecorder';
 export type { TraceListener } from './trace/traceRecorder';
-export { parseTraceJsonl, traceLine } from './trace/traceJsonl';
-export type { ParsedTrace, TraceLineError } from './trace/traceJsonl';
+export { parseTraceJsonl, traceLine } from '../schemas/load';
+export type { ParsedTrace, TraceLineError } from '../schemas/load';
 export type { DeadLetter, DropCode } from './router/deadLetters';
 export type { ConversationRecord, ConversationOutcome } from './conversations/conversationLog';
 export { readTraceFile, createTraceWriter } from './node/traceFile';

@@ -8,9 +8,9 @@ import { pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { DiagnosticSeverity } from 'vscode-languageserver-types';
 import { findCaxtonFiles } from './handlers/workspaceScan';
-import { detectFileKind } from './service/fileKind';
+import { detectFileKind } from '../schemas/load';
 import { getLanguageService } from './service/languageService';
-import { WorkspaceIndex } from './service/workspaceIndex';
+import { WorkspaceIndex } from '../schemas/load';
 
 export interface ValidateFilesOptions {
   /** Content size limit for the `content-too-large` warning (default 1 MiB). */

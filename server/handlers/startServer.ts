@@ -11,8 +11,8 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DEFAULT_SETTINGS, FILE_PATTERNS, LSP_METHODS, SERVER_COMMANDS, SETTINGS_SECTION, type CaxtonSettings, type WorkspaceIndexedParams } from '../../schemas/protocol/lsp';
 import { getLanguageService } from '../service/languageService';
-import { kindFromName } from '../service/fileKind';
-import { WorkspaceIndex } from '../service/workspaceIndex';
+import { kindFromName } from '../../schemas/load';
+import { WorkspaceIndex } from '../../schemas/load';
 import { normalizeSettings } from './settings';
 import { findCaxtonFiles } from './workspaceScan';
 

@@ -1,8 +1,8 @@
 /** Finds Caxton files on disk (iterative walk, bounded), for the server's workspace index and `caxton validate`. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { kindFromName } from '../service/fileKind';
-import type { FileKind } from '../service/types';
+import { kindFromName } from '../../schemas/load';
+import type { FileKind } from '../../schemas/load';
 
 export interface ScanOptions { maxFiles?: number; maxDepth?: number; kinds?: readonly FileKind[] }
 

@@ -1,16 +1,9 @@
 /** Completion: keys with docs, performatives with docs, agent names, protocol names and topics seen. */
 import { getLocation } from 'jsonc-parser';
 import { KNOWN_PROTOCOLS, PROTOCOLS } from '../../schemas';
-import type { Analysis } from './analyze';
-import { nodeAtPointer, type DocNode } from './docTree';
+import { AGENT_FIELDS, enumAt, nodeAtPointer, propertiesAt, type DocNode, type FileKind, type LoadedFile as Analysis, type WorkspaceIndex } from '../../schemas/load';
 import { FIELD_DOCS, performativeMarkdown } from './fipaDocs';
-import { enumAt, propertiesAt } from './schemaRegistry';
-import type { FileKind } from './types';
-import type { WorkspaceIndex } from './workspaceIndex';
 import { yamlCursor } from './yamlContext';
-
-/** Fields whose values are agent names. */
-export const AGENT_FIELDS = new Set(['sender', 'receiver', 'reply_to', 'agent']);
 
 export interface CompletionCandidate {
   label: string;

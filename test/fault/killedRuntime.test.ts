@@ -9,7 +9,7 @@ import * as assert from 'node:assert/strict';
 import * as cp from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseTraceJsonl } from '../../runtime/trace/traceJsonl';
+import { parseTraceJsonl } from '../../schemas/load';
 import { parseTraceText } from '../../client/traceFile';
 import { buildModel } from '../../client/webview/traceModel';
 import { distDir, repoRoot } from '../support/paths';

@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as fc from 'fast-check';
-import { parseTraceJsonl } from '../../runtime/trace/traceJsonl';
+import { parseTraceJsonl } from '../../schemas/load';
 import { parseTraceText } from '../../client/traceFile';
 import { buildModel } from '../../client/webview/traceModel';
 import { fixturesDir } from '../support/paths';

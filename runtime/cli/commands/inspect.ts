@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { inspectorHtml } from '../../../client/inspectorHtml';
-import { parseTraceJsonl } from '../../trace/traceJsonl';
+import { parseTraceJsonl } from '../../../schemas/load';
 import { flag, parseArgs } from '../args';
 import { UsageError, type CliIo, type Command } from '../command';
 

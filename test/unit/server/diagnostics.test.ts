@@ -18,7 +18,7 @@ const CASES: Case[] = [
   { name: 'JSON syntax error at the missing colon', file: 'm.fipa.json', text: msg('"performative": "inform"', '"sender" "alice"', '"receiver": "bob"'), code: 'syntax-error', span: [2, 11, 2, 18], severity: E, says: "':' is expected" },
   { name: 'broken JSON still gets rule diagnostics', file: 'm.fipa.json', text: msg('"performative": "inform"', '"sender" "alice"', '"receiver": "bob"'), code: 'missing-conversation-id', span: [0, 0, 0, 1], severity: W },
   { name: 'YAML syntax error', file: 'p.pipeline.yaml', text: lines('pipeline:', '  name: [p', '  stages: []'), code: 'syntax-error', span: [2, 2, 2, 3], severity: E, says: 'end with a ]' },
-  { name: 'duplicate JSON key', file: 'm.fipa.json', text: msg(...base, '"sender": "carol"'), code: 'duplicate-key', span: [5, 2, 5, 10], severity: W },
+  { name: 'duplicate JSON key', file: 'm.fipa.json', text: msg(...base, '"sender": "carol"'), code: 'duplicate-key', span: [5, 2, 5, 10], severity: E, says: 'may appear once' },
   // Schema errors on the node a person points at.
   { name: 'unknown key -> the key, with did-you-mean', file: 'm.fipa.json', text: msg(...base, '"recever": "bob"'), code: 'unknown-key', span: [5, 2, 5, 11], severity: E, says: "did you mean 'receiver'" },
   { name: 'missing required -> `{`', file: 'm.fipa.json', text: msg('"performative": "inform"', '"sender": "alice"', '"conversation_id": "c1"'), code: 'missing-required', span: [0, 0, 0, 1], severity: E, says: "'receiver'" },
