@@ -52,6 +52,11 @@ export class WorkspaceIndex implements AgentDirectory {
     return [...new Set([...this.files.values()].flatMap((f) => f.topics))].sort();
   }
 
+  /** The files indexed. */
+  uris(): string[] {
+    return [...this.files.keys()];
+  }
+
   /** How many files are indexed. */
   get size(): number {
     return this.files.size;
