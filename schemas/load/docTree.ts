@@ -232,15 +232,12 @@ function parseYaml(text: string): ParsedDocument {
   for (const e of [...doc.errors, ...doc.warnings]) {
     const [s, t] = e.pos;
     const isError = doc.errors.includes(e as never);
-    if (e.code === 'DUPLICATE_KEY') {
-      syntax.push(duplicateKey(text.slice(s, t).trim() || '?', s, Math.max(t, s + 1)));
-      continue;
-    }
+    if (e.code === 'DUPLICATE_KEY') continue; // reported with the key's full span while the tree is built
     const first = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
     syntax.push({ start: s, end: Math.max(t, s + 1), severity: isError ? 'error' : 'warning', code: 'syntax-error', message: `YAML ${isError ? 'syntax error' : 'warning'}: ${first}` });
   }
   const build: YamlBuild = { doc, syntax, text, aliasNodes: 0, expanding: new Set(), aliasReported: false };
-  const root = doc.contents ? fromYaml(doc.contents as YamlNode, undefined, 0, build, undefined) : undefined;
+  const root = doc.contents ? fromYaml(doc.contents as YamlNode, undefined, 0, build, false) : undefined;
   return { text, yaml: true, root, syntax, tooDeep: false };
 }
 
@@ -257,13 +254,13 @@ interface YamlBuild {
 
 /**
  * Builds the tree from a YAML node. An alias (`*name`) is resolved to its anchor's value, so schema checks and
- * rules see what the runtime gets; its nodes keep the anchor's positions (where the value is written), the alias
- * node itself its own span.
+ * rules see what the runtime gets; its nodes keep the anchor's positions (where the value is written), so a
+ * mistake in an anchored value is reported once, there, however often it is used.
  */
-function fromYaml(n: unknown, parent: DocNode | undefined, depth: number, b: YamlBuild, via: { start: number; end: number } | undefined): DocNode {
+function fromYaml(n: unknown, parent: DocNode | undefined, depth: number, b: YamlBuild, viaAlias: boolean): DocNode {
   const range = (n as { range?: [number, number, number] }).range ?? [0, 0, 0];
-  const node: DocNode = { type: 'null', start: via?.start ?? range[0], end: via?.end ?? range[1], parent, value: null };
-  if (via && ++b.aliasNodes > FILE_LIMITS.aliasNodes) {
+  const node: DocNode = { type: 'null', start: range[0], end: range[1], parent, value: null };
+  if (viaAlias && ++b.aliasNodes > FILE_LIMITS.aliasNodes) {
     if (!b.aliasReported) {
       b.aliasReported = true;
       b.syntax.push({ start: node.start, end: Math.max(node.end, node.start + 1), severity: 'error', code: 'alias-too-large', message: `YAML aliases here expand to more than ${formatCount(FILE_LIMITS.aliasNodes)} values (an "alias bomb"?): Caxton does not expand them; write the values out or use fewer aliases.` });
@@ -282,21 +279,24 @@ function fromYaml(n: unknown, parent: DocNode | undefined, depth: number, b: Yam
       return node;
     }
     b.expanding.add(target);
-    const resolved = fromYaml(target, parent, depth, b, via ?? { start: range[0], end: range[1] });
+    const resolved = fromYaml(target, parent, depth, b, true);
     b.expanding.delete(target);
     return resolved;
   }
-  const inner = (c: unknown, d: number): DocNode => fromYaml(c, node, d, b, via ? { start: rangeOf(c)[0], end: rangeOf(c)[1] } : undefined);
+  const inner = (c: unknown, d: number): DocNode => fromYaml(c, node, d, b, viaAlias);
   if (isMap(n)) {
     node.type = 'object';
     delete node.value;
     node.properties = [];
+    const seen = new Set<string>();
     for (const pair of n.items) {
       if (!isPair(pair)) continue;
       const k = pair.key as YamlNode | null;
       const kr = (k as { range?: [number, number, number] } | null)?.range;
       const keyText = isScalar(k) ? String(k.value) : kr ? b.text.slice(kr[0], kr[1]) : '';
       const prop: DocProperty = { key: keyText, keyStart: kr?.[0] ?? node.start, keyEnd: kr?.[1] ?? node.start, parent: node };
+      if (seen.has(keyText) && !viaAlias) b.syntax.push(duplicateKey(keyText, prop.keyStart, Math.max(prop.keyEnd, prop.keyStart + 1)));
+      seen.add(keyText);
       if (pair.value !== null && pair.value !== undefined) {
         prop.value = inner(pair.value, depth + 1);
         prop.value.ownerProperty = prop;
@@ -319,11 +319,6 @@ function fromYaml(n: unknown, parent: DocNode | undefined, depth: number, b: Yam
     else { node.type = 'string'; node.value = String(v); }
   }
   return node;
-}
-
-function rangeOf(n: unknown): [number, number] {
-  const r = (n as { range?: [number, number, number] } | null)?.range;
-  return r ? [r[0], r[1]] : [0, 0];
 }
 
 /**

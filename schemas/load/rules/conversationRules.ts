@@ -6,7 +6,7 @@
 import { PERFORMATIVES, type Performative } from '../..';
 import { ProtocolTracker } from '../../protocolMachine';
 import { parseReplyBy } from '../../time';
-import { child, str, type DocNode } from '../docTree';
+import { child, str, toValue, type DocNode } from '../docTree';
 import type { Problem } from '../types';
 import { receiverNodes, type RuleContext } from './ruleContext';
 
@@ -15,7 +15,7 @@ export function checkConversation(messages: DocNode[], ctx: RuleContext, out: Pr
   checkReplies(messages, out);
   checkOrder(messages, out);
   checkDeadlines(messages, out);
-  checkAuctionPrices(messages, out);
+  checkAuctionPrices(messages, ctx.text, out);
 }
 
 function checkReplies(messages: DocNode[], out: Problem[]): void {
@@ -95,7 +95,7 @@ const AUCTIONS: Record<string, { falls: boolean; fields: string[]; name: string 
 };
 
 /** Each cfp of an auction names the round's price: a Dutch auction's must fall, an English auction's must rise. */
-function checkAuctionPrices(messages: DocNode[], out: Problem[]): void {
+function checkAuctionPrices(messages: DocNode[], text: string, out: Problem[]): void {
   const protocols = new Map<string, string>();
   const last = new Map<string, { price: number; index: number }>();
   messages.forEach((m, index) => {
@@ -104,19 +104,30 @@ function checkAuctionPrices(messages: DocNode[], out: Problem[]): void {
     if (named && AUCTIONS[named] && !protocols.has(conv)) protocols.set(conv, named);
     const auction = AUCTIONS[protocols.get(conv) ?? ''];
     if (!auction || str(m, 'performative') !== 'cfp') return;
+    // A JSON message's content is kept as a span (opaque): read the price from its text, point at the content.
     const content = child(m, 'content');
-    const field = auction.fields.find((f) => child(content, f)?.type === 'number');
-    const node = field ? child(content, field) : undefined;
-    if (!node) return;
-    const price = Number(node.value);
+    const value = content ? toValue(content, text) as Record<string, unknown> | null : null;
+    const field = auction.fields.find((f) => typeof value?.[f] === 'number');
+    if (!content || !field) return;
+    const node = content.opaque ? numberIn(content, field, text) : child(content, field) ?? content;
+    const price = Number(value![field]);
     const before = last.get(conv);
     if (before && before.price !== price && (price > before.price) === auction.falls) {
       out.push({
         start: node.start, end: node.end, severity: 'warning', code: 'auction-price-direction',
-        message: `A ${auction.name} auction's price must ${auction.falls ? 'fall' : 'rise'} from round to round: ${price} is ${auction.falls ? 'above' : 'below'} ${before.price} (message ${before.index + 1}); ${auction.falls ? 'lower' : 'raise'} it.`,
+        message: `${auction.name === 'English' ? 'An' : 'A'} ${auction.name} auction's price must ${auction.falls ? 'fall' : 'rise'} from round to round: ${price} is ${auction.falls ? 'above' : 'below'} ${before.price} (message ${before.index + 1}); ${auction.falls ? 'lower' : 'raise'} it.`,
       });
       return;
     }
     last.set(conv, { price, index });
   });
+}
+
+/** The span of `"field": <number>`'s number inside an opaque JSON content (else the whole content). */
+function numberIn(content: DocNode, field: string, text: string): { start: number; end: number } {
+  const span = text.slice(content.start, content.end);
+  const m = new RegExp(`"${field}"\\s*:\\s*(-?[0-9][0-9.eE+-]*)`).exec(span);
+  if (!m) return content;
+  const start = content.start + m.index + m[0].length - m[1].length;
+  return { start, end: start + m[1].length };
 }
