@@ -1,7 +1,7 @@
 /**
  * Finds Caxton files on disk (iterative walk, bounded), for the runtime's workspace, the server's index and
  * `caxton validate`: one walker, one list of folders to skip. Symlinked folders are not followed; symlinked files
- * are listed (the workspace-path guard then decides whether they may be read).
+ * are listed, and so are FIFOs and sockets with a Caxton name: the workspace-path guard then refuses them by name.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -42,7 +42,8 @@ export function findCaxtonFiles(roots: readonly string[], opts: ScanOptions = {}
       const full = path.join(dir, e.name);
       if (e.isDirectory()) {
         if (depth < maxDepth && !skipsFolder(e.name)) stack.push([full, depth + 1]);
-      } else if ((e.isFile() || e.isSymbolicLink()) && accept(e.name)) {
+      } else if (accept(e.name)) {
+        // Also FIFOs, sockets and symlinks: listed so the guard can refuse them by name, not skipped in silence.
         found.push(full);
       }
     }
