@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { inspectorHtml } from '../../../client/inspectorHtml';
+import { inspectorPage } from '../../../schemas/protocol/inspectorPage';
 import { parseTraceJsonl } from '../../../schemas/load';
 import { flag, parseArgs } from '../args';
 import { UsageError, type CliIo, type Command } from '../command';
@@ -20,12 +20,13 @@ export function findWebviewBundle(): string | undefined {
 /** Write the page for `traceFile` to `output`; returns the number of events. Bad lines are reported, not fatal. */
 export function writeInspectorPage(traceFile: string, output: string, io: Pick<CliIo, 'err'>, title?: string): number {
   const bundle = findWebviewBundle();
-  if (!bundle) throw new UsageError('caxton inspect: the inspector bundle dist/webview.js is missing; run `npm run build` first');
+  const css = bundle?.replace(/\.js$/, '.css');
+  if (!bundle || !css || !fs.existsSync(css)) throw new UsageError('caxton inspect: the inspector bundle dist/webview.js (and webview.css) is missing; run `npm run build` first');
   const parsed = parseTraceJsonl(fs.readFileSync(traceFile, 'utf8'));
   for (const e of parsed.errors.slice(0, 10)) io.err(`${traceFile}:${e.line}: ${e.message} (line skipped)`);
   if (parsed.truncated) io.err(`${traceFile}: the last line was cut short (the run was interrupted); it is left out`);
-  const html = inspectorHtml({
-    script: { inline: fs.readFileSync(bundle, 'utf8') }, nonce: randomBytes(18).toString('base64'),
+  const html = inspectorPage({
+    script: { inline: fs.readFileSync(bundle, 'utf8') }, css: fs.readFileSync(css, 'utf8'), nonce: randomBytes(18).toString('base64'),
     events: parsed.events, title: title ?? path.basename(traceFile),
   });
   fs.mkdirSync(path.dirname(output), { recursive: true });
