@@ -65,6 +65,12 @@ export function checkWorkspaceFile(root: string, file: string, opts: GuardOption
 
 /** Read a workspace file as UTF-8 after checkWorkspaceFile; the descriptor is opened non-blocking and re-checked. */
 export function readWorkspaceFile(root: string, file: string, opts: GuardOptions = {}): { ok: true; text: string; real: string } | { ok: false; missing: boolean; reason: string } {
+  const read = readWorkspaceBytes(root, file, opts);
+  return read.ok ? { ok: true, text: read.bytes.toString('utf8'), real: read.real } : read;
+}
+
+/** Read a workspace file's bytes (a module) after checkWorkspaceFile; the descriptor is opened non-blocking and re-checked. */
+export function readWorkspaceBytes(root: string, file: string, opts: GuardOptions = {}): { ok: true; bytes: Buffer; real: string } | { ok: false; missing: boolean; reason: string } {
   const check = checkWorkspaceFile(root, file, opts);
   if (!check.ok) return check;
   const cap = opts.maxBytes !== undefined ? { bytes: opts.maxBytes, what: 'this file' } : maxBytesFor(file);
@@ -81,7 +87,7 @@ export function readWorkspaceFile(root: string, file: string, opts: GuardOptions
       if (n === 0) break;
       read += n;
     }
-    return { ok: true, text: buffer.toString('utf8', 0, read), real: check.real };
+    return { ok: true, bytes: buffer.subarray(0, read), real: check.real };
   } catch (e) {
     return { ok: false, missing: false, reason: `${file} cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` };
   } finally {

@@ -8,12 +8,10 @@ import type { FipaMessage, TraceEvent } from '../../schemas';
 import { EXPECTS_REPLY } from '../../schemas/protocolMachine';
 import { normaliseMessage } from '../../schemas/load';
 import { DEFAULT_RUNTIME_HOST_SETTINGS, type AgentStatus, type RuntimeHostRequests, type RuntimeHostSettings } from '../../schemas/protocol/runtimeHost';
-import type { Logger } from '../core/types';
-import { startSession, type Session } from '../node/session';
-import { runScenario } from '../node/scenario';
-import { formatProblem, loadScope, loadWorkspace, readPipeline, type Workspace, type WorkspaceProblem } from '../node/workspace';
-import { buildWorkspace } from '../build';
-import { runPipeline, formatReport } from '../workflow';
+import {
+  buildWorkspace, formatProblem, formatReport, loadScope, loadWorkspace, readPipeline, runPipeline, runScenario, startSession,
+  type Logger, type Session, type Workspace, type WorkspaceProblem,
+} from '../index';
 import { HostRequestError, type HostBackend, type HostEvents } from './hostServer';
 
 export const HOST_VERSION = '0.1.0';
