@@ -9,7 +9,7 @@ import type { PatternOutcome } from '../protocols/machine';
 import type { Runtime } from '../runtime';
 import { runPipeline, type PipelineReport } from '../workflow';
 import type { ExpectationResult } from './expectations';
-import { loadScope, readPipeline, WorkspaceError, type LoadScope, type WorkspaceProblem } from './workspace';
+import { loadScope, readPipeline, realFolder, WorkspaceError, type LoadScope, type Workspace, type WorkspaceProblem } from './workspace';
 
 export interface Coordination {
   kind: 'pattern' | 'pipeline';
@@ -66,7 +66,8 @@ function patternCoordination(file: string, pattern: Record<string, unknown>): Co
 /** The scenario's pipeline, read through the guard and the loader (the scenario's own check already named a missing one). */
 function pipelineCoordination(pipelineFile: string, scope: LoadScope): Coordination {
   const problems: WorkspaceProblem[] = [];
-  const spec = readPipeline(pipelineFile, problems, scope)?.pipeline;
+  const loaded = 'pipelines' in scope ? (scope as Workspace).pipelines.find((p) => p.file === realFolder(pipelineFile)) : undefined;
+  const spec = loaded?.pipeline ?? readPipeline(pipelineFile, problems, scope)?.pipeline;
   if (!spec) throw new WorkspaceError(problems);
   let report: PipelineReport | undefined;
   let error: string | undefined;

@@ -11,7 +11,7 @@ import type { TraceListener } from '../trace/traceRecorder';
 import { COORDINATION_EXPECT_KEYS, prepareCoordination } from './coordination';
 import { checkExpectations, type ExpectationResult } from './expectations';
 import { startSession } from './session';
-import { readMessageFile, readScenario, workspaceFor, WorkspaceError, type LoadScope, type Workspace, type WorkspaceProblem } from './workspace';
+import { readMessageFile, readScenario, realFolder, workspaceFor, WorkspaceError, type LoadScope, type Workspace, type WorkspaceProblem } from './workspace';
 
 export interface RunScenarioOptions {
   /** `simulated` (default: deterministic, timeouts take no real time) or `real`, or a clock of your own. */
@@ -57,7 +57,7 @@ export async function runScenario(file: string, options: RunScenarioOptions = {}
   const scenarioFile = path.resolve(file);
   const problems: WorkspaceProblem[] = [];
   const scope = workspaceFor(options.workspace, path.dirname(scenarioFile));
-  const entry = readScenario(scenarioFile, problems, scope);
+  const entry = scope?.scenarios.find((s) => s.file === realFolder(scenarioFile)) ?? readScenario(scenarioFile, problems, scope);
   if (!entry) throw new WorkspaceError(problems);
   const { scenario } = entry;
   return runPlan({

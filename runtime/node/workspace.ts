@@ -7,10 +7,10 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { AgentManifest, FipaMessage, PipelineFile, ScenarioFile } from '../../schemas';
 import {
-  indexFile, LineIndex, loadText, manifestOf, messagesOf, pipelineOf, scenarioOf, WorkspaceIndex,
+  indexFile, LineIndex, loadText, manifestOf, messagesOf, pipelineOf, scenarioOf, toValue, WorkspaceIndex,
   type FileKind, type FileLookup, type LoadedFile, type LoadSettings, type Severity,
 } from '../../schemas/load';
 import { findCaxtonFiles } from '../../platform/findFiles';
@@ -47,6 +47,8 @@ export interface LoadScope {
   /** The manifests' declarations (unknown-agent, duplicate-agent). */
   directory: WorkspaceIndex;
   lookup: FileLookup;
+  /** Manifests already read and checked while indexing (so a run reads each file once). */
+  manifests?: Map<string, { text: string; loaded: LoadedFile }>;
 }
 
 export interface Workspace extends LoadScope {
@@ -108,11 +110,17 @@ export function loadScope(folder: string): LoadScope & { files: Array<{ file: st
   const root = realFolder(folder);
   const files = findCaxtonFiles([root], { maxFiles: 20_000, maxDepth: 16 }).map((file) => ({ file, kind: kindOf(file) }));
   const directory = new WorkspaceIndex();
+  const lookup = createFileLookup(() => root);
+  const manifests = new Map<string, { text: string; loaded: LoadedFile }>();
   for (const { file } of files.filter((f) => f.kind === 'agent')) {
     const read = readWorkspaceFile(root, file);
-    if (read.ok) directory.update(uriOf(file), indexFile(loadText(uriOf(file), read.text, { kind: 'agent' })));
+    if (!read.ok) continue;
+    // Checked here already (all but duplicate-agent, which needs every declaration: see checkFile).
+    const loaded = loadText(uriOf(read.real), read.text, { kind: 'agent', files: lookup });
+    manifests.set(file, { text: read.text, loaded });
+    directory.update(uriOf(file), indexFile(loaded));
   }
-  return { folder: root, directory, lookup: createFileLookup(() => root), files };
+  return { folder: root, directory, lookup, files, manifests };
 }
 
 /** Read and check one manifest; `problems` gets its errors, `notes` the rest. */
@@ -173,10 +181,11 @@ export function readPipeline(file: string, problems: WorkspaceProblem[], scope?:
  * through the guard (refused: one problem at 1:1 saying why).
  */
 export function checkFile(file: string, kind: FileKind | undefined, scope: LoadScope, settings?: Partial<LoadSettings>): { loaded?: LoadedFile; problems: WorkspaceProblem[] } {
-  const read = readWorkspaceFile(scope.folder, file);
+  const cached = !settings && kind === 'agent' ? reusable(scope, file) : undefined;
+  const read = cached ? { ok: true as const, ...cached } : readWorkspaceFile(scope.folder, file);
   if (!read.ok) return { problems: [{ file, line: 1, column: 1, message: `cannot read: ${read.reason}`, severity: 'error', code: 'io-error' }] };
   // Judged under its real path, as the directory's declarations are (a scenario looks up agents by folder).
-  const loaded = loadText(uriOf(read.real), read.text, { kind: kind ?? kindOf(file), agents: scope.directory, files: scope.lookup, settings });
+  const loaded = cached?.loaded ?? loadText(uriOf(read.real), read.text, { kind: kind ?? kindOf(file), agents: scope.directory, files: scope.lookup, settings });
   const lines = new LineIndex(read.text);
   return {
     loaded,
@@ -185,6 +194,23 @@ export function checkFile(file: string, kind: FileKind | undefined, scope: LoadS
       return { file, line: at.line + 1, column: at.character + 1, message: p.message, severity: p.severity, code: p.code };
     }),
   };
+}
+
+/**
+ * A manifest checked while indexing, when that check is complete: it lacked only the directory, which matters
+ * (duplicate-agent) only when another manifest declares the same name. The cross-check test holds this equal.
+ */
+function reusable(scope: LoadScope, file: string): { text: string; real: string; loaded: LoadedFile } | undefined {
+  const hit = scope.manifests?.get(file);
+  if (!hit) return undefined;
+  const name = manifestName(hit.loaded);
+  if (name !== undefined && scope.directory.findAgent(name).length > 1) return undefined;
+  return { text: hit.text, real: fileURLToPath(hit.loaded.uri), loaded: hit.loaded };
+}
+
+function manifestName(loaded: LoadedFile): string | undefined {
+  const name = (toValue(loaded.parsed?.root) as { name?: unknown } | null)?.name;
+  return typeof name === 'string' ? name : undefined;
 }
 
 function loadFile(file: string, kind: FileKind, scope: LoadScope, problems: WorkspaceProblem[], notes?: WorkspaceProblem[]): LoadedFile | undefined {
@@ -236,4 +262,4 @@ function uriOf(file: string): string {
   return pathToFileURL(file).href;
 }
 
-export { escapes };
+export { escapes, realFolder };
