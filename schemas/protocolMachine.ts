@@ -41,17 +41,24 @@ export function startProtocol(protocol: string, initiator: string): ProtocolStat
 export function stepProtocol(state: ProtocolState, step: ProtocolStep): { state: ProtocolState; violations: ProtocolViolation[] } {
   const found = findProtocol(state.protocol);
   if (!found) return { state, violations: [] };
-  const { def } = found;
+  const { moves, violations } = movesOf(found.def, state, step);
   const pairs = new Map(state.pairs);
+  for (const [p, to] of moves) pairs.set(p, to);
+  return { state: { ...state, pairs }, violations };
+}
+
+/** The pair moves a message makes, and the out-of-sequence ones (pure; the caller decides what to apply). */
+function movesOf(def: ProtocolDefinition, state: ProtocolState, step: ProtocolStep): { moves: Array<[string, string]>; violations: ProtocolViolation[] } {
+  const moves: Array<[string, string]> = [];
   const violations: ProtocolViolation[] = [];
   const fromInitiator = step.sender === state.initiator;
   const participants = fromInitiator ? step.receivers.filter((r) => r !== state.initiator) : [step.sender];
   for (const p of participants) {
-    const current = pairs.get(p) ?? def.initial;
+    const current = state.pairs.get(p) ?? def.initial;
     const by = fromInitiator ? 'initiator' : 'participant';
     const t = def.transitions.find((x) => x.from === current && x.by === by && x.performative === step.performative);
     if (t) {
-      pairs.set(p, t.to);
+      moves.push([p, t.to]);
       continue;
     }
     const expected = expectedMoves(def, current, state.initiator, p);
@@ -60,7 +67,7 @@ export function stepProtocol(state: ProtocolState, step: ProtocolStep): { state:
     const tail = expected.length ? `; expected ${orList(expected)}` : `; the conversation with ${p} is over`;
     violations.push({ participant: p, state: current, expected, message: `${act}, who ${who}${tail}` });
   }
-  return { state: { ...state, pairs }, violations };
+  return { moves, violations };
 }
 
 /** The moves allowed from a pair's state, phrased for people ("propose from worker-2", "cfp to worker-2"). */
@@ -153,21 +160,28 @@ export class ProtocolTracker {
         if (commit) this.remember(key, track);
         return { protocol: track.protocol, violations: [], stray };
       }
-      instance = { state: startProtocol(track.protocol, m.sender), replyWiths: new Set() };
+      instance = { state: { protocol: track.protocol, initiator: m.sender, pairs: new Map() }, replyWiths: new Set() };
       if (commit) track.instances.push(instance);
     }
-    const { state, violations } = stepProtocol(instance.state, { performative: m.performative, sender: m.sender, receivers: m.receivers });
+    const { moves, violations } = movesOf(def, instance.state, { performative: m.performative, sender: m.sender, receivers: m.receivers });
+    // The tracker owns its instances: an in-sequence message moves its pairs in place (no copy per message).
+    const pairs = commit ? (instance.state.pairs as Map<string, string>) : new Map(instance.state.pairs);
+    if (!violations.length) for (const [p, to] of moves) pairs.set(p, to);
     if (commit) {
-      if (!violations.length) instance.state = state;
       if (m.reply_with) instance.replyWiths.add(m.reply_with);
       this.remember(key, track);
     }
-    return { protocol: track.protocol, violations, completed: !violations.length && state.pairs.size > 0 && isProtocolComplete(state) };
+    // Completion is looked at only when this message took a pair to a final state (cheap for long conversations).
+    const reachedFinal = !violations.length && moves.some(([, to]) => def.final.includes(to));
+    return { protocol: track.protocol, violations, completed: reachedFinal && [...pairs.values()].every((st) => def.final.includes(st)) };
   }
 
   /** The instance a message belongs to: by in_reply_to, then by its sender's role, then by its receivers. */
   private instanceOf(track: ConversationTrack, m: TrackedMessage): Instance | undefined {
-    const latest = <T>(f: (i: Instance) => T): Instance | undefined => [...track.instances].reverse().find(f);
+    const latest = (f: (i: Instance) => boolean): Instance | undefined => {
+      for (let k = track.instances.length - 1; k >= 0; k--) if (f(track.instances[k])) return track.instances[k];
+      return undefined;
+    };
     return (m.in_reply_to ? latest((i) => i.replyWiths.has(m.in_reply_to!)) : undefined)
       ?? latest((i) => i.state.initiator === m.sender)
       ?? latest((i) => i.state.pairs.has(m.sender) && m.receivers.includes(i.state.initiator))
