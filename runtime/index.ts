@@ -36,3 +36,6 @@ export type { Session, SessionOptions, ReloadResult } from './node/session';
 export { runScenario } from './node/scenario';
 export type { RunScenarioOptions, ScenarioSummary, ConversationSummary } from './node/scenario';
 export type { ExpectationResult } from './node/expectations';
+export { printable, printableDeep } from './cli/terminalText';
+export { diskModuleCache } from './node/moduleCache';
+export { setModuleCache } from './sandbox';

@@ -13,7 +13,7 @@ import {
   type Logger, type Session, type Workspace, type WorkspaceProblem,
 } from '../index';
 import { HostRequestError, type HostBackend, type HostEvents } from './hostServer';
-import { printable } from '../cli/terminalText';
+import { printable } from '../index';
 
 /** Reports carry agent text (conversation ids, outputs): each line made printable, so none can forge another. */
 const printableLines = (text: string): string => text.split('\n').map(printable).join('\n');
