@@ -4,7 +4,7 @@
  * shards' trace into one canonical order (docs/shards.md), and folds the trace into stats and conversation outcomes.
  * Options are normalised here, once; everything below trusts them.
  */
-import type { AgentState, FipaMessage, TraceEvent, TraceEventInput } from '../schemas';
+import { LIMITS, type AgentState, type FipaMessage, type TraceEvent, type TraceEventInput } from '../schemas';
 import { RealClock, SimulatedClock, type Clock } from './core/clock';
 import { seededRandom, type Random } from './core/random';
 import {
@@ -27,7 +27,7 @@ import { RunFold } from './trace/runFold';
 import { TraceRecorder, type TraceListener } from './trace/traceRecorder';
 
 export { SYSTEM_AGENT };
-export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+export const DEFAULT_REQUEST_TIMEOUT_MS = LIMITS.requestTimeoutMs;
 
 export interface RuntimeOptions {
   /** A name for the run (trace `run_started`). */

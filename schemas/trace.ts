@@ -1,5 +1,5 @@
 /** Trace events: one per runtime step, written as JSONL, drawn by the inspector. Mirrors trace-event.schema.json. */
-import type { FipaMessage } from './index';
+import type { FipaMessage } from './types';
 
 /** Why a message was not delivered. */
 export type DropCode = 'unknown_agent' | 'mailbox_full' | 'agent_failed' | 'too_large' | 'invalid' | 'protocol_violation' | 'no_subscribers' | 'duplicate' | 'not_running' | 'refused' | 'node_lost' | 'shard_lost' | 'hop_limit';

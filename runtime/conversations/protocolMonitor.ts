@@ -1,13 +1,14 @@
 /**
- * Live protocol checks: each conversation that names a known protocol is stepped through schemas/protocolMachine
- * (the same code the language server uses), so the editor and the runtime agree on what is out of sequence.
+ * Live protocol checks: each conversation that names a known protocol is tracked per protocol instance by
+ * schemas/protocolMachine's ProtocolTracker (the same code the language server runs over conversation files), so the
+ * editor and the runtime agree on what is out of sequence, and a stray message does not poison what follows.
  *
  * Stepped runs (docs/shards.md) check a message against the state committed at the last step boundary plus the
  * messages its own sender sent earlier in this step; what passed is committed at the boundary, in canonical
  * order, on every shard. So a verdict never depends on which other agents share the sender's thread.
  */
-import type { FipaMessage, Performative } from '../../schemas';
-import { findProtocol, isProtocolComplete, startProtocol, stepProtocol, type ProtocolState } from '../../schemas/protocolMachine';
+import type { FipaMessage } from '../../schemas';
+import { ProtocolTracker, type TrackedMessage, type TrackResult } from '../../schemas/protocolMachine';
 import { compareOrder, type OrderKey } from '../shard/activity';
 
 export interface ProtocolCheck {
@@ -18,68 +19,58 @@ export interface ProtocolCheck {
 }
 
 /** A message that passed its check, as committed at a step boundary. */
-export interface CommitHeader extends OrderKey {
-  conversation_id: string;
-  protocol: string;
-  performative: Performative;
-  sender: string;
-  receivers: string[];
-}
+export interface CommitHeader extends OrderKey, TrackedMessage { conversation_id: string; receivers: string[] }
 
-/** Tracks protocol state per conversation_id; pure apart from its maps. */
+/** Conversations a run may have open at once before the least recently active are forgotten. */
+const CAPACITY = 1_000_000;
+
+/** Tracks protocol instances per conversation_id; pure apart from its tracker. */
 export class ProtocolMonitor {
-  private readonly states = new Map<string, ProtocolState>();
-  /** Stepped: per sender key, the states its own messages of this step led to. */
-  private overlay = new Map<string, Map<string, ProtocolState>>();
+  private readonly tracker: ProtocolTracker;
+  /** Stepped: this step's accepted moves, and per (sender key, conversation) the sender's own ones. */
   private pending: CommitHeader[] = [];
+  private readonly own = new Map<string, CommitHeader[]>();
+
+  constructor(capacity = CAPACITY, private readonly stepped = false) {
+    this.tracker = new ProtocolTracker(capacity);
+  }
 
   /**
-   * A long-lived session tracks at most `capacity` conversations: completed ones are forgotten first (they only
-   * matter to flag late messages), then the least recently active.
-   */
-  constructor(private readonly capacity = 1_000_000, private readonly stepped = false, private readonly completedCapacity = 10_000) {}
-
-  private readonly completed = new Set<string>();
-
-  /**
-   * Check a message against its conversation's protocol. Immediate: advance the state when it is in sequence and
-   * say whether that completed the protocol. Stepped: remember the move for the step's commit.
-   * Messages without a conversation_id or a known protocol are not checked.
+   * Check a message against its conversation's protocol. Immediate: advance the instance when it is in sequence and
+   * say whether that completed it. Stepped: remember the move for the step's commit.
+   * Messages without a conversation_id, or in a conversation without a known protocol, are not checked.
    */
   check(message: FipaMessage, to: readonly string[], order?: OrderKey): { violation?: ProtocolCheck; completed?: boolean } {
-    const found = findProtocol(message.protocol);
-    const id = message.conversation_id;
-    if (!found || !id) return {};
-    const mine = this.stepped && order ? this.overlay.get(order.okey) : undefined;
-    const state = mine?.get(id) ?? this.states.get(id) ?? startProtocol(found.name, message.sender);
-    const { state: next, violations } = stepProtocol(state, { performative: message.performative, sender: message.sender, receivers: to });
-    if (violations.length) {
+    if (!message.conversation_id) return {};
+    const m = tracked(message, to);
+    const stepped = this.stepped && order !== undefined;
+    const r = stepped ? this.checkStepped(m, order) : this.tracker.step(m);
+    if (!r.protocol) return {};
+    if (r.stray) return { violation: { protocol: r.protocol, reason: r.stray, expected: [] } };
+    if (r.violations.length) {
       return {
         violation: {
-          protocol: found.name,
-          reason: violations.map((v) => v.message).join('; '),
-          expected: [...new Set(violations.flatMap((v) => v.expected))],
+          protocol: r.protocol,
+          reason: r.violations.map((v) => v.message).join('; '),
+          expected: [...new Set(r.violations.flatMap((v) => v.expected))],
         },
       };
     }
-    if (this.stepped && order) {
-      const own = mine ?? new Map<string, ProtocolState>();
-      own.set(id, next);
-      this.overlay.set(order.okey, own);
-      this.pending.push({ conversation_id: id, protocol: found.name, performative: message.performative, sender: message.sender, receivers: [...to], okey: order.okey, oseq: order.oseq });
+    if (stepped) {
+      const h: CommitHeader = { ...m, conversation_id: message.conversation_id, receivers: [...to], okey: order.okey, oseq: order.oseq };
+      this.pending.push(h);
+      const k = `${order.okey}\u0000${h.conversation_id}`;
+      const list = this.own.get(k);
+      if (list) list.push(h); else this.own.set(k, [h]);
       return {};
     }
-    this.remember(id, next);
-    return { completed: next.pairs.size > 0 && isProtocolComplete(next) };
+    return { completed: r.completed };
   }
 
   /** Real time: a message checked on another shard arrived here; advance this shard's view without a verdict. */
   note(message: FipaMessage, to: readonly string[]): void {
-    const found = findProtocol(message.protocol);
-    const id = message.conversation_id;
-    if (!found || !id || this.stepped) return;
-    const state = this.states.get(id) ?? startProtocol(found.name, message.sender);
-    this.remember(id, stepProtocol(state, { performative: message.performative, sender: message.sender, receivers: to }).state);
+    if (!message.conversation_id || this.stepped) return;
+    this.tracker.step(tracked(message, to));
   }
 
   /** Stepped: the moves accepted here during this step (for the boundary's commit everywhere). */
@@ -91,42 +82,27 @@ export class ProtocolMonitor {
 
   /** Stepped: apply a step's accepted moves (from every shard) in canonical order; returns the conversations they completed. */
   commit(headers: readonly CommitHeader[]): string[] {
-    this.overlay = new Map();
-    const before = new Map<string, boolean>();
-    for (const h of [...headers].sort(compareOrder)) {
-      const state = this.states.get(h.conversation_id) ?? startProtocol(h.protocol, h.sender);
-      if (!before.has(h.conversation_id)) before.set(h.conversation_id, state.pairs.size > 0 && isProtocolComplete(state));
-      const { state: next } = stepProtocol(state, { performative: h.performative, sender: h.sender, receivers: h.receivers });
-      this.remember(h.conversation_id, next);
-    }
+    this.own.clear();
     const completed: string[] = [];
-    for (const [id, was] of before) {
-      const now = this.states.get(id);
-      if (!was && now && now.pairs.size > 0 && isProtocolComplete(now)) completed.push(id);
+    for (const h of [...headers].sort(compareOrder)) {
+      if (this.tracker.step(h).completed && !completed.includes(h.conversation_id)) completed.push(h.conversation_id);
     }
     return completed;
   }
 
-  /** The protocol state of a conversation, for inspection. */
-  state(conversationId: string): ProtocolState | undefined { return this.states.get(conversationId); }
-
-  private remember(id: string, next: ProtocolState): void {
-    // Re-inserting keeps the map in order of last activity, so the oldest entry is the one to forget.
-    this.states.delete(id);
-    this.states.set(id, next);
-    this.completed.delete(id);
-    if (next.pairs.size > 0 && isProtocolComplete(next)) {
-      this.completed.add(id);
-      if (this.completed.size > this.completedCapacity) {
-        const oldest = this.completed.values().next().value as string;
-        this.completed.delete(oldest);
-        this.states.delete(oldest);
-      }
-    }
-    if (this.states.size > this.capacity) {
-      const oldest = this.states.keys().next().value as string;
-      this.states.delete(oldest);
-      this.completed.delete(oldest);
-    }
+  /** Committed state plus the sender's own earlier moves of this step, checked without changing anything. */
+  private checkStepped(m: TrackedMessage & { conversation_id: string }, order: OrderKey): TrackResult {
+    const mine = this.own.get(`${order.okey}\u0000${m.conversation_id}`);
+    if (!mine) return this.tracker.step(m, false);
+    const scratch = this.tracker.copyOf(m.conversation_id);
+    for (const h of mine) scratch.step(h);
+    return scratch.step(m, false);
   }
+}
+
+function tracked(message: FipaMessage, to: readonly string[]): TrackedMessage & { conversation_id: string } {
+  return {
+    performative: message.performative, sender: message.sender, receivers: to, protocol: message.protocol,
+    conversation_id: message.conversation_id!, reply_with: message.reply_with, in_reply_to: message.in_reply_to,
+  };
 }
