@@ -2,7 +2,7 @@
  * Public entry of the sandbox: load untrusted WebAssembly agents (Agent ABI v1, docs/agent-abi.md) and run them
  * in worker threads under fuel, memory and wall-clock limits. Options are normalised and checked here.
  */
-import type { AgentManifest, HostGrant } from '../../schemas';
+import { RESERVED_AGENT_NAMES, type AgentManifest, type HostGrant } from '../../schemas';
 import { RealClock, type Clock } from '../core/clock';
 import { AgentLoadError } from './errors';
 import { resolveLimits, resolveRestart, type RestartPolicy, type SandboxLimits } from './limits';
@@ -64,6 +64,7 @@ function normalise(options: LoadWasmAgentOptions): { manifest: AgentManifest; fi
   const { manifest, wasm } = options;
   if (!manifest || typeof manifest !== 'object') bad('has no manifest', 'pass the parsed *.agent.yaml as `manifest`');
   if (typeof manifest.name !== 'string' || !NAME.test(manifest.name)) bad(`has an invalid agent name ${JSON.stringify(manifest.name)}`, 'use letters, digits and _.@:- starting with a letter or _');
+  if (RESERVED_AGENT_NAMES.includes(manifest.name)) bad(`names its agent '${manifest.name}', which is reserved (${RESERVED_AGENT_NAMES.join(', ')}): an agent with it would receive replies meant for someone else`, 'rename the agent');
   if (!(wasm instanceof Uint8Array)) bad('has no module bytes', 'pass the .wasm file contents as `wasm` (a Uint8Array)');
   const grants = manifest.host_functions ?? [];
   if (!Array.isArray(grants)) bad('has `host_functions` that is not a list', `list some of ${GRANTS.join(', ')}`);

@@ -1,5 +1,5 @@
 /** Agent manifest checks a schema cannot say: module path, grants that go together, sane limits, unique names. */
-import { sizeToBytes } from '../../limits';
+import { RESERVED_AGENT_NAMES, sizeToBytes } from '../../limits';
 import { child, prop, type DocNode } from '../docTree';
 import type { Problem } from '../types';
 import { checkFileRef } from './fileRefs';
@@ -47,6 +47,9 @@ export function checkManifest(root: DocNode, ctx: RuleContext): Problem[] {
     out.push({ start: maxMsg.start, end: maxMsg.end, severity: 'warning', code: 'message-exceeds-memory', message: `max_message_bytes (${maxMsg.value}) is larger than the agent's memory (${memory}): such a message could never be copied in; lower it.` });
   }
   const nameNode = child(root, 'name');
+  if (nameNode?.type === 'string' && RESERVED_AGENT_NAMES.includes(String(nameNode.value))) {
+    out.push({ start: nameNode.start, end: nameNode.end, severity: 'error', code: 'reserved-agent-name', message: `'${String(nameNode.value)}' is reserved (${RESERVED_AGENT_NAMES.join(', ')}: the runtime and the outside parties people speak as); an agent with it would receive replies meant for someone else: rename the agent.` });
+  }
   if (nameNode?.type === 'string' && ctx.agents) {
     const others = ctx.agents.findAgent(String(nameNode.value)).filter((d) => d.uri !== ctx.uri);
     if (others.length) {
