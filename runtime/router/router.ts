@@ -274,8 +274,9 @@ export class Router {
     const order = this.activity.nextOrder(input.sender);
     const message = input.message_id ? input : { ...input, message_id: messageId(order) };
     const hops = this.hops;
-    if (hops > deps.limits.maxHops) {
-      return this.drop(message, undefined, 'hop_limit', `hop limit: this message would be hop ${hops} of a chain of messages (limits.maxHops ${deps.limits.maxHops}); a loop between agents was cut`, true);
+    if (hops > deps.limits.maxHops && message.sender !== deps.systemName) {
+      // Not bounced: a failure notice would be one more link of the loop being cut.
+      return this.drop(message, undefined, 'hop_limit', `hop limit: this message would be hop ${hops} of a chain of messages (limits.maxHops ${deps.limits.maxHops}); a loop between agents was cut`, false);
     }
     if (this.slots.has(message.sender) && this.overBudget(message.sender)) {
       return this.drop(message, undefined, 'refused', `send budget: '${message.sender}' sent more than ${deps.limits.maxSendsPerTick} messages in one ${deps.stepped ? 'step' : 'millisecond'} (limits.maxSendsPerTick); this one was dropped`, false);
@@ -548,7 +549,7 @@ export class Router {
    */
   private drop(message: FipaMessage, to: string | undefined, code: DropCode, reason: string, bounce: boolean, count = 1): void {
     this.dropped += count;
-    const sent = code === 'mailbox_full' || code === 'not_running' || code === 'duplicate' || code === 'agent_failed' || (code === 'too_large' && to !== undefined) || code === 'hop_limit';
+    const sent = code === 'mailbox_full' || code === 'not_running' || code === 'duplicate' || code === 'agent_failed' || code === 'unknown_agent' || (code === 'too_large' && to !== undefined);
     const traced = code === 'too_large' ? { ...message, content: '[omitted: too large]' } : sent ? withoutContent(message) : message;
     this.deps.trace.emit({
       type: 'message_dropped', ...(message.message_id ? { id: message.message_id } : {}), ...(to ? { to } : {}), reason, code,
