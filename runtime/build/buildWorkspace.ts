@@ -1,9 +1,10 @@
-/** `caxton build`: compile every agent whose manifest names an AssemblyScript source. */
+/** `caxton build`: compile every AssemblyScript agent and bundle every TypeScript/JavaScript agent. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { BuildDiagnostic, BuildOptions } from './buildAgentSource';
 import { createBuildRun } from './buildRun';
+import { isJsAgent, needsBuild } from './agentLanguage';
 
 export interface WorkspaceBuildEntry {
   manifestPath: string;
@@ -39,13 +40,14 @@ export function findManifests(folder: string): string[] {
 }
 
 /**
- * Where the module of a manifest is: a `.wasm` is used as written (relative to the manifest); a `.ts` source
- * is built to `<manifest folder>/build/<agent name>.wasm`.
+ * Where the module of a manifest is: a `.wasm` is used as written (relative to the manifest); an AssemblyScript
+ * `.ts` source is built to `<manifest folder>/build/<agent name>.wasm`; a TypeScript/JavaScript agent
+ * (`language: typescript | javascript`) is bundled to `<manifest folder>/build/<agent name>.js`.
  */
-export function builtModulePath(manifestPath: string, manifest: { name: string; module: string }): string {
+export function builtModulePath(manifestPath: string, manifest: { name: string; module: string; language?: string }): string {
   const dir = path.dirname(path.resolve(manifestPath));
   if (manifest.module.endsWith('.wasm')) return path.resolve(dir, manifest.module);
-  return path.join(dir, 'build', `${manifest.name}.wasm`);
+  return path.join(dir, 'build', `${manifest.name}.${isJsAgent(manifest) ? 'js' : 'wasm'}`);
 }
 
 /**
@@ -56,7 +58,7 @@ export async function buildWorkspace(folder: string, opts: BuildOptions = {}): P
   const agents: WorkspaceBuildEntry[] = [];
   const run = createBuildRun(opts);
   for (const manifestPath of findManifests(folder)) {
-    let manifest: { name?: unknown; module?: unknown };
+    let manifest: { name?: unknown; module?: unknown; language?: unknown };
     try {
       manifest = parseYaml(fs.readFileSync(manifestPath, 'utf8')) ?? {};
     } catch (e) {
@@ -69,9 +71,10 @@ export async function buildWorkspace(folder: string, opts: BuildOptions = {}): P
       agents.push({ manifestPath, name: path.basename(manifestPath), source: '', outWasm: '', ok: false, diagnostics: [diag(manifestPath, message)] });
       continue;
     }
-    if (!manifest.module.endsWith('.ts')) continue;
+    const language = typeof manifest.language === 'string' ? manifest.language : undefined;
+    if (!needsBuild({ module: manifest.module, language })) continue;
     const source = path.resolve(path.dirname(manifestPath), manifest.module);
-    const outWasm = builtModulePath(manifestPath, { name: manifest.name, module: manifest.module });
+    const outWasm = builtModulePath(manifestPath, { name: manifest.name, module: manifest.module, language });
     const result = await run.build(source, outWasm);
     agents.push({ manifestPath, name: manifest.name, source, outWasm, ok: result.ok, diagnostics: result.diagnostics, status: result.status, durationMs: result.durationMs });
   }
@@ -86,10 +89,10 @@ function diag(file: string, message: string): BuildDiagnostic {
  * The module bytes for a manifest (see builtModulePath), with the path for error messages. Throws an Error
  * naming the file and the fix when a `.ts` agent has not been built or a `.wasm` is missing.
  */
-export function readAgentModule(manifestPath: string, manifest: { name: string; module: string }): { wasmPath: string; wasm: Uint8Array } {
+export function readAgentModule(manifestPath: string, manifest: { name: string; module: string; language?: string }): { wasmPath: string; wasm: Uint8Array } {
   const wasmPath = builtModulePath(manifestPath, manifest);
   if (!fs.existsSync(wasmPath)) {
-    const fix = manifest.module.endsWith('.ts')
+    const fix = needsBuild(manifest)
       ? `run \`caxton build ${path.dirname(manifestPath)}\` to compile ${manifest.module}`
       : `check \`module: ${manifest.module}\``;
     throw new Error(`${manifestPath}: module ${wasmPath} not found; ${fix}`);
