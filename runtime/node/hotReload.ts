@@ -112,14 +112,15 @@ export function createReloader(root: string, agents: readonly StartedAgent[], lo
 }
 
 /**
- * Whether a change to `files` may concern this agent: its manifest, its module or built output, or any .ts file
+ * Whether a change to `files` may concern this agent: its manifest, its module or built output, or any source file
  * (imports can reach across folders; the build cache makes checking an unaffected agent cost a few hashes).
  */
 export function affectedBy(started: StartedAgent, files: readonly string[] | undefined): boolean {
   if (!files?.length) return true;
   const { entry } = started;
   const mine = new Set([entry.file, entry.source, entry.wasmPath ?? '', builtModulePath(entry.file, entry.manifest)].map((f) => path.resolve(f)));
-  return files.some((f) => mine.has(real(f)) || (f.endsWith('.ts') && entry.source.endsWith('.ts')));
+  const source = /\.(ts|js|mjs)$/;
+  return files.some((f) => mine.has(real(f)) || (source.test(f) && source.test(entry.source)));
 }
 
 /** The path with symlinks resolved (the workspace's paths are), or as given when it does not exist. */

@@ -1,9 +1,15 @@
-/** Load a workspace's wasm agents into a Runtime: sandboxed in worker threads, with their manifests' grants and limits. */
+/**
+ * Load a workspace's agents into a Runtime: wasm modules (AssemblyScript builds) and TypeScript/JavaScript bundles
+ * (QuickJS), sandboxed in worker threads, with their manifests' grants and limits.
+ */
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import type { Clock } from '../core/clock';
+import type { StateChange } from '../sandbox';
 import type { Runtime } from '../runtime';
-import { AgentLoadError, loadWasmAgent, WasmAgent, WorkerPool } from '../sandbox';
+import * as path from 'node:path';
+import { isJsAgent } from '../build';
+import { AgentLoadError, JsAgentLoadError, loadJsAgent, loadWasmAgent, WasmAgent, WorkerPool } from '../sandbox';
 import { WorkspaceError, type AgentEntry } from './workspace';
 
 export interface StartAgentsOptions {
@@ -27,13 +33,18 @@ export async function startAgents(runtime: Runtime, entries: readonly AgentEntry
     }
     let agent;
     const wasm = fs.readFileSync(entry.wasmPath);
+    const common = { manifest, manifestPath: entry.file, clock: options.clock, seed: options.seed, pool: options.pool, onStateChange: (c: StateChange) => runtime.reportState(c.agent, c.from, c.to, c.reason) };
     try {
-      agent = await loadWasmAgent({
-        manifest, manifestPath: entry.file, wasm, wasmPath: entry.wasmPath,
-        clock: options.clock, seed: options.seed, pool: options.pool,
-        onStateChange: (c) => runtime.reportState(c.agent, c.from, c.to, c.reason),
-      });
+      // TypeScript/JavaScript agents (language: typescript | javascript) run their bundle in QuickJS, in the same workers.
+      agent = isJsAgent(manifest)
+        ? await loadJsAgent({ ...common, code: wasm.toString('utf8'), codePath: entry.wasmPath })
+        : await loadWasmAgent({ ...common, wasm, wasmPath: entry.wasmPath });
     } catch (e) {
+      if (e instanceof JsAgentLoadError && e.position) {
+        // The start code threw: point at the agent's own line (positions are relative to the agent's folder).
+        const file = path.resolve(path.dirname(entry.source), e.position.source);
+        throw new WorkspaceError([{ file, line: e.position.line, column: e.position.column, message: e.message }], `${file}:${e.position.line}:${e.position.column}: ${e.message}`);
+      }
       if (e instanceof AgentLoadError) throw new WorkspaceError([{ file: entry.file, line: 1, column: 1, message: e.message }], `${entry.file}: ${e.message}`);
       throw e;
     }

@@ -47,3 +47,12 @@ export function firstSourcePosition(stack: string, map: TraceMap | undefined, bu
   }
   return undefined;
 }
+
+/** The first agent-source position (`name.ts:line:col`, not the SDK's) in an already mapped error text. */
+export function errorPosition(text: string): SourcePosition | undefined {
+  for (const m of text.matchAll(/\(([^()\s]+?\.(?:ts|tsx|mts|js|mjs)):(\d+):(\d+)\)/g)) {
+    if (m[1].startsWith('caxton-agent:') || m[1] === 'caxton-prelude.js') continue;
+    return { source: m[1], line: Number(m[2]), column: Number(m[3]) };
+  }
+  return undefined;
+}
