@@ -17,9 +17,9 @@ const stage = path.join(root, 'out', 'vsix');
 /** Bundles the installed extension runs (the CLI is not shipped: users get it from npm). */
 const BUNDLES = ['extension', 'server', 'runtimeHost', 'agentWorker', 'webview'];
 /** Packages the bundles import at run time (esbuild externals in esbuild.mjs, minus vscode and test-only ones). */
-// TypeScript/JavaScript agents: esbuild bundles them (with its native binary for this platform), QuickJS-ng runs them.
+// TypeScript/JavaScript agents: esbuild bundles them (with its native binary for this platform), QuickJS runs them.
 const ESBUILD_BINARY = `@esbuild/${process.platform}-${process.arch}`;
-const RUNTIME_PACKAGES = ['binaryen', 'assemblyscript', 'esbuild', ESBUILD_BINARY, 'quickjs-emscripten-core', '@jitl/quickjs-ng-wasmfile-release-sync'];
+const RUNTIME_PACKAGES = ['binaryen', 'assemblyscript', 'esbuild', ESBUILD_BINARY, 'quickjs-emscripten-core', '@jitl/quickjs-wasmfile-release-sync'];
 /** Inside those packages, what the runtime never reads: native CLIs, typings, maps, docs. */
 const PRUNE = /(^|\/)(bin|README[^/]*|CHANGELOG[^/]*|[^/]+\.d\.ts|[^/]+\.map)$/;
 /** Per package, top-level folders the bundled entry points do not read (asc embeds its std library). */

@@ -13,7 +13,7 @@ import { JS_SDK_IMPORT, locateJsSdk } from './sdkLocation';
 
 /** The compiler recorded in the build key (a new esbuild rebuilds every bundle). */
 export const JS_COMPILER = `esbuild ${esbuild.version}`;
-/** What QuickJS-ng runs (ES2023; esbuild lowers newer syntax). */
+/** What QuickJS runs (ES2023; esbuild lowers newer syntax). */
 const TARGET = 'es2023';
 
 /** The bundler options that shape the output, recorded in the build key. */

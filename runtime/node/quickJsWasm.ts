@@ -1,4 +1,4 @@
-/** The QuickJS-ng WebAssembly module, read from its npm package and compiled once per thread (JS agents' engine). */
+/** The QuickJS WebAssembly module, read from its npm package and compiled once per thread (JS agents' engine). */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { QUICKJS_PACKAGE } from '../sandbox/js/quickJsEngine';

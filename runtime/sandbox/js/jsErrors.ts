@@ -44,7 +44,7 @@ export function describeJsError(c: FailureContext, dumped: unknown, where: strin
   if (/out of memory/i.test(message) || (!name && !message && nearCap)) {
     return { kind: 'memory_limit', message: `${where} ran out of memory: the JS heap is capped at ${MiB(jsHeapLimit(c.capBytes))} (limits.memory), the engine's wasm memory at ${MiB(c.capBytes)}${stack ? `\n${stack}` : ''}` };
   }
-  if (name === 'RangeError' && /call stack/i.test(message)) {
+  if ((name === 'RangeError' && /call stack/i.test(message)) || (name === 'InternalError' && /stack overflow/i.test(message))) {
     return { kind: 'trap', message: `${where} overflowed the stack (deep recursion?): ${name}: ${message}${stack ? `\n${stack}` : ''}` };
   }
   const head = name ? `${name}: ${clip(mapStackTrace(message, c.map, c.file))}` : clip(message || 'an exception without a message');

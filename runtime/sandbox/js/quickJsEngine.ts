@@ -1,15 +1,15 @@
 /**
- * One QuickJS-ng engine: an instance of the QuickJS WebAssembly module with a linear memory of its own whose maximum
+ * One QuickJS engine: an instance of the QuickJS WebAssembly module with a linear memory of its own whose maximum
  * is fixed when it is created. That maximum is the JS agent's hard memory cap: QuickJS's own malloc limit does not
  * bound every allocation (quickjs-emscripten issues #255, #271), the wasm memory does. Creating an engine is
  * asynchronous (Emscripten's loader); everything after it (runtimes, contexts, calls) is synchronous.
  */
 import { newQuickJSWASMModuleFromVariant, newVariant, type QuickJSWASMModule } from 'quickjs-emscripten-core';
-import quickJsNg from '@jitl/quickjs-ng-wasmfile-release-sync';
+import quickJsVariant from '@jitl/quickjs-wasmfile-release-sync';
 import { Wasm, type WasmMemory, type WasmModule } from '../wasmApi';
 
-/** The npm package of the engine (quickjs-ng, synchronous build with a separate .wasm file); docs/typescript-agents.md says why. */
-export const QUICKJS_PACKAGE = '@jitl/quickjs-ng-wasmfile-release-sync';
+/** The npm package of the engine (Bellard's QuickJS, synchronous build with a separate .wasm file); docs/typescript-agents.md says why. */
+export const QUICKJS_PACKAGE = '@jitl/quickjs-wasmfile-release-sync';
 const PAGE = 65536;
 /** The QuickJS module's declared initial memory (its static data, C stack and first heap): every engine has at least this. */
 export const ENGINE_BASE_BYTES = 256 * PAGE;
@@ -47,7 +47,7 @@ const Memory = (Wasm as unknown as { Memory: MemoryCtor }).Memory;
 export async function createJsEngine(wasmModule: WasmModule, capBytes: number): Promise<JsEngine> {
   const maximum = Math.max(ENGINE_BASE_BYTES, Math.floor(capBytes / PAGE) * PAGE) / PAGE;
   const memory = new Memory({ initial: ENGINE_BASE_BYTES / PAGE, maximum });
-  const variant = newVariant(quickJsNg, { wasmModule: wasmModule as never, wasmMemory: memory as never });
+  const variant = newVariant(quickJsVariant, { wasmModule: wasmModule as never, wasmMemory: memory as never });
   const module = await newQuickJSWASMModuleFromVariant(variant);
   return { module, memory, capBytes: maximum * PAGE };
 }
