@@ -27,11 +27,11 @@ export async function bundle(source: string, files: Record<string, string> = {})
 
 export const LIMITS: WorkerLimits = { memoryBytes: jsMemoryCap(4 << 20), fuelPerMessage: 1_000_000, maxMessageBytes: 1_000_000, maxOutputBytes: 4 << 20, maxSendsPerMessage: 100 };
 
-export interface AgentOptions { grants?: HostGrant[]; limits?: Partial<WorkerLimits>; seed?: number; timeoutMs?: number; maxStackBytes?: number; name?: string }
+export interface AgentOptions { files?: Record<string, string>; grants?: HostGrant[]; limits?: Partial<WorkerLimits>; seed?: number; timeoutMs?: number; maxStackBytes?: number; name?: string }
 
 /** Start a JS agent from TypeScript text in an engine of its own; an AgentError when its start fails. */
 export async function startJs(source: string, o: AgentOptions = {}): Promise<JsAgentInstance | AgentError> {
-  const { code } = await bundle(source);
+  const { code } = await bundle(source, o.files);
   const limits = { ...LIMITS, ...o.limits };
   const engine = await createJsEngine(loadQuickJsWasm(), limits.memoryBytes);
   const opts: JsInstanceOptions = { name: o.name ?? 'agent', code, file: 'agent.js', grants: o.grants ?? [], limits, seed: o.seed ?? 1, engine, timeoutMs: o.timeoutMs, maxStackBytes: o.maxStackBytes };
