@@ -17,13 +17,18 @@ import { WorkspaceError } from '../../runtime/node/workspace';
 import { loadJsAgent, WorkerPool, type WasmAgent } from '../../runtime/sandbox';
 import { distDir, examplesDir, repoRoot } from '../support/paths';
 
+/** The TypeScript twins' agents are named `<name>-ts` (agent names are unique in a workspace such as examples/). */
+const TWIN_NAME = /\b(calculator|echo|logger|collector-ann|collector-ben|collector-cy)-ts\b/g;
+
 /**
- * What "identical" means: every event, in order, field for field, except the scenario's name on run_started and,
- * on agent_usage, the engine's own measures (fuel, memory_bytes, memory_limit_bytes, duration_ms): fuel counts
- * wasm instructions in one and QuickJS polls in the other, and the engines' memories differ in size.
+ * What "identical" means: every event, in order, field for field, once the twins' `-ts` name suffix is removed
+ * (wherever a name appears: agent lists, senders, receivers, contents, log text), except the scenario's name on
+ * run_started and, on agent_usage, the engine's own measures (fuel, memory_bytes, memory_limit_bytes, duration_ms):
+ * fuel counts wasm instructions in one and QuickJS polls in the other, and the engines' memories differ in size.
  */
 function comparable(events: TraceEvent[]): unknown[] {
-  return events.map((e) => {
+  return events.map((event) => {
+    const e = JSON.parse(JSON.stringify(event).replace(TWIN_NAME, '$1')) as TraceEvent;
     const copy = { ...e } as Record<string, unknown>;
     if (e.type === 'run_started') delete copy.name;
     if (e.type === 'agent_usage') for (const k of ['fuel', 'memory_bytes', 'memory_limit_bytes', 'duration_ms']) delete copy[k];
@@ -39,7 +44,7 @@ async function traceOf(example: string): Promise<{ events: TraceEvent[]; ok: boo
   return { events, ok: summary.ok };
 }
 
-const calc = (x: number, y: number, id: string): FipaMessage => ({ performative: 'request', sender: 'tester', receiver: 'calculator', content: { action: 'calculate', x, y }, conversation_id: id, reply_with: id });
+const calc = (x: number, y: number, id: string, receiver = 'calculator'): FipaMessage => ({ performative: 'request', sender: 'tester', receiver, content: { action: 'calculate', x, y }, conversation_id: id, reply_with: id });
 
 describe('TypeScript agents end to end (esbuild + QuickJS in the agent workers)', function () {
   this.timeout(120_000);
@@ -60,7 +65,7 @@ describe('TypeScript agents end to end (esbuild + QuickJS in the agent workers)'
   it('caxton run examples/calculator-ts passes (the CLI bundle, its worker and QuickJS)', () => {
     const r = spawnSync(process.execPath, [path.join(distDir, 'cli.js'), 'run', path.join(examplesDir, 'calculator-ts')], { cwd: repoRoot, encoding: 'utf8', timeout: 60_000, env: { ...process.env, NO_COLOR: '1' } });
     assert.equal(r.status, 0, r.stdout + r.stderr);
-    assert.match(r.stdout, /calculator log: add\(10, 20\) = 30/);
+    assert.match(r.stdout, /calculator-ts log: add\(10, 20\) = 30/);
     assert.match(r.stdout, /calculator-ts — passed/);
   });
 
@@ -121,12 +126,12 @@ describe('TypeScript agents end to end (esbuild + QuickJS in the agent workers)'
     afterEach(async () => { await session?.stop(); session = undefined; fs.rmSync(ws, { recursive: true, force: true }); });
 
     it('an edited TypeScript source is rebundled and swapped in; a broken one is refused at its line, the old one answers', async () => {
-      session = await startSession({ folder: ws, agents: ['calculator'], requestTimeoutMs: 20_000 });
-      const result = async (id: string): Promise<unknown> => ((await session!.request(calc(10, 20, id))).content as { result?: unknown }).result;
+      session = await startSession({ folder: ws, agents: ['calculator-ts'], requestTimeoutMs: 20_000 });
+      const result = async (id: string): Promise<unknown> => ((await session!.request(calc(10, 20, id, 'calculator-ts'))).content as { result?: unknown }).result;
       assert.equal(await result('before'), 30);
       fs.writeFileSync(source(), fs.readFileSync(source(), 'utf8').replace("reply(msg, 'inform', { result });", "reply(msg, 'inform', { result: result + 1000 });"));
       const [reloaded] = await session.reloadChanged([source()]);
-      assert.deepEqual([reloaded.agent, reloaded.status, reloaded.build], ['calculator', 'reloaded', 'built'], JSON.stringify(reloaded));
+      assert.deepEqual([reloaded.agent, reloaded.status, reloaded.build], ['calculator-ts', 'reloaded', 'built'], JSON.stringify(reloaded));
       assert.equal(await result('after'), 1030);
       fs.writeFileSync(source(), fs.readFileSync(source(), 'utf8').replace('const result = ', 'const result = = '));
       const [refused] = await session.reloadChanged([source()]);
@@ -140,7 +145,7 @@ describe('TypeScript agents end to end (esbuild + QuickJS in the agent workers)'
 
     it('a start error (top-level throw) is a workspace problem at the TypeScript line', async () => {
       fs.writeFileSync(source(), `import { onMessage } from 'caxton-agent';\nconst settings: Record<string, number> = {};\nif (!settings.precision) throw new Error('precision is not configured');\nonMessage(() => {});\n`);
-      await assert.rejects(startSession({ folder: ws, agents: ['calculator'] }), (e: unknown) => {
+      await assert.rejects(startSession({ folder: ws, agents: ['calculator-ts'] }), (e: unknown) => {
         assert.ok(e instanceof WorkspaceError, String(e));
         const p = e.problems[0];
         assert.deepEqual([p.file, p.line], [source(), 3]);

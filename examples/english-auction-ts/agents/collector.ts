@@ -1,12 +1,13 @@
 // A collector in an English auction (FIPA XC00031) run by the built-in auctioneer, in plain TypeScript (the twin of
 // examples/english-auction/agents/collector.ts, in AssemblyScript). Each round's cfp says the ask (the lowest
 // acceptable bid) and whether this bidder leads; a bidder raises to the ask while it is within its valuation, else
-// passes with refuse. Valuations by name: collector-ann 260, collector-ben 300, collector-cy 180.
+// passes with refuse. Valuations by name: collector-ann-ts 260, collector-ben-ts 300, collector-cy-ts 180 (agent names
+// are unique in a workspace, so the twins carry a -ts suffix).
 import { log, notUnderstood, onMessage, reply, type Message } from 'caxton-agent';
 
 const VALUATIONS = new Map<string, number>([
-  ['collector-ann', 260],
-  ['collector-ben', 300],
+  ['collector-ann-ts', 260],
+  ['collector-ben-ts', 300],
 ]);
 
 /** Every bidder shares this source: the receiver says which one is running. */

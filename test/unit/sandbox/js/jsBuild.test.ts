@@ -88,9 +88,9 @@ describe('JS agents: the builder (esbuild)', function () {
     const first = await buildWorkspace(dir);
     assert.ok(first.ok, JSON.stringify(first));
     assert.deepEqual(first.agents.map((a) => [a.name, path.relative(dir, a.outWasm), a.status]), [
-      ['calculator', path.join('agents', 'build', 'calculator.js'), 'built'],
-      ['echo', path.join('agents', 'build', 'echo.js'), 'built'],
-      ['logger', path.join('agents', 'build', 'logger.js'), 'built'],
+      ['calculator-ts', path.join('agents', 'build', 'calculator-ts.js'), 'built'],
+      ['echo-ts', path.join('agents', 'build', 'echo-ts.js'), 'built'],
+      ['logger-ts', path.join('agents', 'build', 'logger-ts.js'), 'built'],
     ]);
     const second = await buildWorkspace(dir);
     assert.deepEqual(second.agents.map((a) => a.status), ['up to date', 'up to date', 'up to date']);
