@@ -21,11 +21,11 @@ export default tseslint.config(
   { files: ['schemas/protocol/**/*.ts'], rules: restrict([{ group: ['../../*', 'vscode*', 'ajv*', 'yaml', 'jsonc-parser', 'node:*'], message: 'schemas/ is the contract: it imports nothing outside schemas/.' }]) },
   {
     files: ['runtime/**/*.ts'],
-    ignores: ['runtime/node/**', 'runtime/cli/**', 'runtime/host/**', 'runtime/sandbox/worker*/**', 'runtime/sandbox/agentWorker.ts', 'runtime/sandbox/workerPool.ts', 'runtime/build/**'],
-    rules: restrict([vscodeAll, { group: ['../../server/*', '../../client/*'], message: 'The runtime knows nothing of the server or client.' }, { group: ['fs', 'node:fs', 'fs/*', 'node:fs/*', 'child_process', 'node:child_process', 'net', 'node:net', 'http', 'node:http'], message: 'Node I/O lives only in runtime/node, runtime/cli, runtime/host or the worker.' }]),
+    ignores: ['runtime/node/**', 'runtime/transport/nats/**', 'runtime/cli/**', 'runtime/host/**', 'runtime/sandbox/worker*/**', 'runtime/sandbox/agentWorker.ts', 'runtime/sandbox/workerPool.ts', 'runtime/build/**'],
+    rules: restrict([vscodeAll, { group: ['../../server/*', '../../client/*'], message: 'The runtime knows nothing of the server or client.' }, { group: ['fs', 'node:fs', 'fs/*', 'node:fs/*', 'child_process', 'node:child_process', 'net', 'node:net', 'http', 'node:http'], message: 'Node I/O lives only in runtime/node, runtime/transport/nats, runtime/cli, runtime/host or the worker.' }]),
   },
   {
-    files: ['runtime/node/**/*.ts', 'runtime/cli/**/*.ts', 'runtime/host/**/*.ts', 'runtime/build/**/*.ts'],
+    files: ['runtime/node/**/*.ts', 'runtime/transport/nats/**/*.ts', 'runtime/cli/**/*.ts', 'runtime/host/**/*.ts', 'runtime/build/**/*.ts'],
     rules: restrict([{ group: ['vscode', 'vscode-languageclient', 'vscode-languageclient/*'], message: 'The runtime knows nothing of VS Code.' }, { group: ['../../client/*'], message: 'The runtime knows nothing of the client.' }]),
   },
   {

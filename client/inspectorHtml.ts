@@ -18,6 +18,8 @@ export interface InspectorPageOptions {
   css?: string;
   /** Embedded trace (standalone pages); the view then replays it without a host. */
   events?: readonly TraceEvent[];
+  /** Embedded trace as base64 gzip of its JSONL (what `caxton inspect` writes: a page many times smaller). */
+  compressedTrace?: string;
   title?: string;
 }
 
@@ -51,7 +53,10 @@ export function inspectorHtml(o: InspectorPageOptions): string {
   if (!/^[A-Za-z0-9+/=_-]{16,}$/.test(o.nonce)) throw new Error('inspectorHtml: the nonce must be at least 16 base64/hex characters');
   const nonce = escapeHtml(o.nonce);
   const title = escapeHtml(o.title ?? 'Caxton inspector');
-  const data = o.events ? `\n<script type="application/json" id="caxton-trace">${jsonForScriptBlock({ title: o.title, events: o.events })}</script>` : '';
+  if (o.compressedTrace !== undefined && !/^[A-Za-z0-9+/=]*$/.test(o.compressedTrace)) throw new Error('inspectorHtml: compressedTrace must be base64');
+  const data = o.compressedTrace !== undefined
+    ? `\n<script type="application/gzip" id="caxton-trace-gz" data-title="${title}">${o.compressedTrace}</script>`
+    : o.events ? `\n<script type="application/json" id="caxton-trace">${jsonForScriptBlock({ title: o.title, events: o.events })}</script>` : '';
   const script = 'src' in o.script
     ? `<script nonce="${nonce}" src="${escapeHtml(o.script.src)}"></script>`
     : `<script nonce="${nonce}">${scriptText(o.script.inline)}</script>`;

@@ -2,9 +2,11 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { TraceEvent } from '../schemas/trace';
-import { createHandler, postTyped, VIEW_TO_HOST_KINDS, type HostToView, type ViewToHost } from '../schemas/protocol/inspector';
+import { createHandler, postTyped, traceMessages, VIEW_TO_HOST_KINDS, type HostToView, type ViewToHost } from '../schemas/protocol/inspector';
 import { inspectorHtml } from './inspectorHtml';
 import { INSPECTOR_VIEW_TYPE } from './commandIds';
+import { revealMessageSource } from './revealSource';
+import { parseTraceText } from './traceFile';
 
 export class InspectorPanel implements vscode.Disposable {
   private panel?: vscode.WebviewPanel;
@@ -32,13 +34,19 @@ export class InspectorPanel implements vscode.Disposable {
       ready: () => {
         this.ready = true;
         const { events, live } = this.current();
-        postTyped(panel.webview, { kind: 'reset', events, live, title });
+        for (const m of traceMessages(events, live, title)) postTyped(panel.webview, m);
         // The reset above carries every event so far; only replies and status changes still need sending.
         for (const m of this.queue.splice(0)) if (m.kind === 'status' || m.kind === 'reply') postTyped(panel.webview, m);
       },
-      selectMessage: () => { /* reserved: reveal the message's file */ },
+      selectMessage: () => { /* the view shows it; reveal is an explicit button (revealSource) */ },
       rendered: (m) => { this.lastRendered = m; },
       error: (m) => this.warn(`inspector: ${m.text}`),
+      revealSource: (m) => {
+        void revealMessageSource(m.message).then((r) => this.post({ kind: 'revealed', ...r }), (e: Error) => this.post({ kind: 'revealed', ok: false, text: e.message }));
+      },
+      copy: (m) => { void vscode.env.clipboard.writeText(m.text).then(() => this.post({ kind: 'revealed', ok: true, text: `copied ${m.what}` })); },
+      export: (m) => { void this.save(m.text, m.name); },
+      pickCompare: () => { void this.pickCompare(); },
     });
     panel.webview.onDidReceiveMessage(handle);
     panel.onDidDispose(() => { this.panel = undefined; this.ready = false; this.queue = []; this.lastRendered = undefined; });
@@ -48,7 +56,23 @@ export class InspectorPanel implements vscode.Disposable {
   /** Open a saved trace (replay). */
   showTrace(events: TraceEvent[], title: string): void {
     this.show(title);
-    this.post({ kind: 'reset', events, live: false, title });
+    for (const m of traceMessages(events, false, title)) this.post(m);
+  }
+
+  private async save(text: string, name: string): Promise<void> {
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    const target = await vscode.window.showSaveDialog({ defaultUri: folder ? vscode.Uri.joinPath(folder, name) : undefined, saveLabel: 'Export' });
+    if (!target) return;
+    await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(text));
+    this.post({ kind: 'revealed', ok: true, text: `exported ${vscode.workspace.asRelativePath(target)}` });
+  }
+
+  private async pickCompare(): Promise<void> {
+    const [file] = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'Caxton traces': ['jsonl'] }, openLabel: 'Compare' }) ?? [];
+    if (!file) return;
+    const { events, problems } = parseTraceText(new TextDecoder().decode(await vscode.workspace.fs.readFile(file)));
+    for (const p of problems.slice(0, 5)) this.warn(`${vscode.workspace.asRelativePath(file)}: ${p}`);
+    this.post({ kind: 'compare', title: vscode.workspace.asRelativePath(file), events });
   }
 
   /** Post to the view if it is open (messages wait until it is ready; appends are covered by the ready reset). */

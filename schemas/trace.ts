@@ -4,7 +4,8 @@ import type { FipaMessage } from './index';
 export type AgentState = 'unloaded' | 'loaded' | 'running' | 'draining' | 'stopped' | 'failed';
 export type BreakerState = 'closed' | 'open' | 'half_open';
 
-interface Base { seq: number; t: number }
+/** `node`: which node recorded the event, in a trace merged from several nodes (absent in one run's trace). */
+interface Base { seq: number; t: number; node?: string }
 
 export type TraceEvent = Base & (
   | { type: 'run_started'; name: string; agents: string[] }

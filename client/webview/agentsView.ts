@@ -5,7 +5,7 @@
  */
 import { h, s, setChildren, formatBytes } from './dom';
 import { formatClock, friendlyReason, transitionLabel } from './wording';
-import { isReload, type AgentView, type TraceModel } from './traceModel';
+import { isReload, type AgentView } from './model/agents';
 
 const BAR_W = 56;
 const BAR_H = 6;
@@ -44,8 +44,8 @@ function stateCell(a: AgentView): HTMLTableCellElement {
 export class AgentsView {
   readonly element: HTMLElement = h('section', { class: 'view agents', id: 'view-agents', role: 'tabpanel', 'aria-labelledby': 'tab-agents', hidden: true });
 
-  update(model: TraceModel): void {
-    const agents = model.agentOrder.map((n) => model.agents.get(n)!).filter((a) => a.state !== 'unknown' || a.messagesIn + a.messagesOut > 0);
+  update(all: readonly AgentView[]): void {
+    const agents = all.filter((a) => a.state !== 'unknown' || a.messagesIn + a.messagesOut > 0);
     const maxFuel = Math.max(0, ...agents.map((a) => a.fuel));
     const maxMemory = Math.max(0, ...agents.map((a) => a.memoryPeak));
     const fmtFuel = (n: number) => `${n.toLocaleString('en')} fuel`;
@@ -58,7 +58,7 @@ export class AgentsView {
         h('tbody', {}, ...agents.map((a) => h('tr', {
           class: `agent state-${a.state}${a.external ? ' external' : ''}`, 'data-agent': a.name, 'data-state': a.state, 'data-external': a.external ? 'true' : undefined,
         },
-        h('th', { scope: 'row' }, a.name),
+        h('th', { scope: 'row', title: a.node ? `${a.name} on node ${a.node}` : a.name }, a.name, a.node ? h('span', { class: 'node' }, ` @${a.node}`) : null),
         stateCell(a),
         h('td', { class: 'lifecycle-cell' }, lifecycle(a)),
         h('td', { class: 'in' }, a.messagesIn), h('td', { class: 'out' }, a.messagesOut),

@@ -1,19 +1,26 @@
 /**
- * One row of the sequence diagram as SVG: the run-clock time, the conversation band, and either an arrow (plain,
- * self-loop, or a grouped fan-out to several receivers) labelled with the performative and a content preview, or a
- * mark (timeout, drop, violation, crash, end of a conversation). Pure drawing: no state, no listeners.
+ * One row of the sequence diagram as SVG: an arrow (plain, self-loop, or a grouped fan-out to several receivers)
+ * labelled with the performative and a content preview, or a mark (timeout, drop, violation, crash, pattern step, end
+ * of a conversation); and its cell in the sticky seq/time column. Pure drawing: no state, no listeners.
  */
 import { s, formatMs } from './dom';
 import { contentPreview, formatClock } from './wording';
-import type { DiagramRow, MessageRow } from './traceModel';
+import type { DiagramRow, MessageRow } from './model/rows';
 
 export const ROW_H = 28;
-/** Width of the time column at the left of the diagram. */
-export const TIME_W = 58;
+/** Width of the sticky seq + time column at the left of the diagram. */
+export const TIME_W = 100;
 const CHAR_W = 6.2;
+/** The lane hidden agents collapse into. */
+export const HIDDEN_LANE = '\u0000hidden';
 
-/** Where lifelines are: x of each agent's lifeline and the diagram's width. */
-export interface Layout { laneW: number; width: number; x: ReadonlyMap<string, number> }
+/** Where lifelines are: x of each agent's lifeline (hidden agents: the collapsed lane's) and the diagram's width. */
+export interface Layout { laneW: number; width: number; x: ReadonlyMap<string, number>; hiddenX?: number }
+
+/** x of an agent's lifeline. */
+export function laneX(layout: Layout, name: string): number {
+  return layout.x.get(name) ?? layout.hiddenX ?? TIME_W + layout.laneW / 2;
+}
 
 /** A small stable colour index per conversation, so a conversation's rows share a band colour. */
 export function conversationHue(id: string | undefined): number {
@@ -23,15 +30,22 @@ export function conversationHue(id: string | undefined): number {
   return x % 8;
 }
 
-/** The sentence a screen reader hears for a row. */
+/** Text cut to `max` characters with an ellipsis. */
+export function ellipsis(text: string, max: number): string {
+  if (max <= 1) return max === 1 ? '…' : '';
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/** The sentence a screen reader hears (and a hover shows) for a row. */
 export function describeRow(row: DiagramRow, external: (name: string) => boolean, replyOf?: MessageRow): string {
   const who = (n: string) => (external(n) ? `${n} (outside party)` : n);
+  const at = `#${row.seq}${row.step !== undefined ? ` step ${row.step}` : ''} at ${formatMs(row.t)}`;
   if (row.kind === 'message') {
     const status = row.status === 'dropped' ? `, dropped (${row.dropReason ?? 'no reason'})` : row.status === 'delivered' ? '' : ', not delivered yet';
     const reply = replyOf ? `, replies to ${replyOf.performative} from ${replyOf.from}` : '';
-    return `${row.performative} from ${who(row.from)} to ${row.to.map(who).join(', ')}${row.conversationId ? ` in ${row.conversationId}` : ''} at ${formatMs(row.t)}${reply}${status}`;
+    return `${row.performative} from ${who(row.from)} to ${row.to.map(who).join(', ')}${row.conversationId ? ` in ${row.conversationId}` : ''}, ${at}${reply}${status}`;
   }
-  return `${row.marker.replace('_', ' ')}: ${row.text} at ${formatMs(row.t)}`;
+  return `${row.marker.replace(/_/g, ' ')}: ${row.text}, ${at}`;
 }
 
 /** Receivers named by an address rather than by name (a topic or broadcast), shown on fan-out labels. */
@@ -42,16 +56,16 @@ function addressOf(row: MessageRow): string | undefined {
 
 function label(row: MessageRow, x: number, y: number, room: number, anchor: 'middle' | 'start'): SVGTextElement {
   const fan = row.to.length > 1 ? ` ⇉ ${addressOf(row) ?? ''}${addressOf(row) ? ' ' : ''}×${row.to.length}` : '';
-  const head = row.performative + fan + (row.status === 'dropped' ? ' ✕' : '');
+  const head = ellipsis(row.performative + fan + (row.status === 'dropped' ? ' ✕' : ''), Math.max(4, Math.floor(room / CHAR_W)));
   const preview = contentPreview(row.message.content, Math.floor((room - head.length * CHAR_W - 10) / CHAR_W));
   return s('text', { class: 'label', x, y, 'text-anchor': anchor },
     s('tspan', { class: 'perf' }, head), preview ? s('tspan', { class: 'preview', dx: 5 }, preview) : null);
 }
 
 function drawMessage(g: SVGGElement, row: MessageRow, mid: number, layout: Layout): void {
-  const x1 = layout.x.get(row.from) ?? TIME_W;
-  const cls = `arrow perf-${row.performative} status-${row.status}${row.alarm ? ' alarm' : ''}`;
-  const xs = [...new Set(row.to.map((t) => layout.x.get(t) ?? TIME_W))];
+  const x1 = laneX(layout, row.from);
+  const cls = `arrow perf-${row.performative} status-${row.status}${row.alarm ? ' alarm' : ''}${row.answer ? ' answer' : ''}`;
+  const xs = [...new Set(row.to.map((t) => laneX(layout, t)))];
   const others = xs.filter((x) => x !== x1);
   if (xs.includes(x1)) {
     // A message to oneself: a loop out of and back into the lifeline.
@@ -74,31 +88,43 @@ function drawMessage(g: SVGGElement, row: MessageRow, mid: number, layout: Layou
   }
 }
 
-/** Draw one row at height `y`; `extraClass` marks selection and reply correlation. */
+/** Draw one row at height `y`; `extraClass` marks selection and reply correlation; `aria` is its full sentence. */
 export function drawRow(row: DiagramRow, index: number, y: number, layout: Layout, extraClass: string, aria: string): SVGGElement {
   const mid = y + ROW_H / 2;
   const hue = conversationHue(row.conversationId);
   const g = s('g', {
     class: `row ${row.kind}${extraClass}`, id: `row-${index}`, role: 'option', 'aria-label': aria,
     'aria-selected': extraClass.includes(' selected') ? 'true' : 'false', 'data-index': index, 'data-seq': row.seq,
-  }, s('rect', { class: 'row-bg', x: 0, y, width: layout.width, height: ROW_H }),
-  hue >= 0 ? s('rect', { class: `conv-band conv-${hue}`, x: 0, y: y + 2, width: 4, height: ROW_H - 4 }) : null,
-  s('text', { class: 'time', x: TIME_W - 10, y: mid + 4, 'text-anchor': 'end' }, formatClock(row.t)));
+  }, s('title', {}, aria), s('rect', { class: 'row-bg', x: 0, y, width: layout.width, height: ROW_H }),
+  hue >= 0 ? s('rect', { class: `conv-band conv-${hue}`, x: TIME_W, y: y + 2, width: 4, height: ROW_H - 4 }) : null);
   if (row.kind === 'message') {
     g.setAttribute('data-id', row.id);
     g.setAttribute('data-performative', row.performative);
     g.setAttribute('data-from', row.from);
     g.setAttribute('data-to', row.to.join(','));
+    if (row.conversationId !== undefined) g.setAttribute('data-conversation', row.conversationId);
     if (row.inReplyTo !== undefined) g.setAttribute('data-reply-to', row.inReplyTo);
     drawMessage(g, row, mid, layout);
   } else {
     g.setAttribute('data-marker', row.marker);
-    const x = row.agent !== undefined ? layout.x.get(row.agent) ?? TIME_W + layout.laneW / 2 : TIME_W + 4;
+    const x = row.agent !== undefined ? laneX(layout, row.agent) : TIME_W + 12;
+    const tone = row.bad ? ' bad' : '';
     if (row.marker === 'conversation_ended') g.append(s('line', { class: 'marker-line', x1: TIME_W, x2: layout.width, y1: mid, y2: mid }));
-    else g.append(s('path', { class: `marker marker-${row.marker}`, d: `M${x},${mid - 7} l7,7 l-7,7 l-7,-7 z` }));
-    // A mark near the right edge puts its text on the left, so it is not cut off.
-    const left = row.marker !== 'conversation_ended' && x + 12 + row.text.length * CHAR_W > layout.width && x - 12 - row.text.length * CHAR_W >= TIME_W;
-    g.append(s('text', { class: `marker-text marker-${row.marker}`, x: left ? x - 12 : x + 12, y: mid + 4, 'text-anchor': left ? 'end' : 'start' }, row.text));
+    else g.append(s('path', { class: `marker marker-${row.marker}${tone}`, d: `M${x},${mid - 7} l7,7 l-7,7 l-7,-7 z` }));
+    // A mark near the right edge puts its text on the left; text longer than the room is cut with an ellipsis.
+    const roomRight = layout.width - (x + 12), roomLeft = x - 12 - TIME_W;
+    const left = row.marker !== 'conversation_ended' && row.text.length * CHAR_W > roomRight && roomLeft > roomRight;
+    const text = ellipsis(row.text, Math.floor((left ? roomLeft : roomRight) / CHAR_W));
+    g.append(s('text', { class: `marker-text marker-${row.marker}${tone}`, x: left ? x - 12 : x + 12, y: mid + 4, 'text-anchor': left ? 'end' : 'start' }, text));
   }
   return g;
+}
+
+/** The row's cell in the sticky seq/time column; the time is dimmed when it equals the previous row's (a clock that did not move). */
+export function drawTimeCell(row: DiagramRow, index: number, y: number, sameTime: boolean, extraClass: string): SVGGElement {
+  const mid = y + ROW_H / 2;
+  return s('g', { class: `time-cell${extraClass}`, 'data-index': index },
+    s('rect', { class: 'time-bg', x: 0, y, width: TIME_W, height: ROW_H }),
+    s('text', { class: 'seq-no', x: 6, y: mid + 4 }, row.step !== undefined ? `${row.seq}·${row.step}` : row.seq),
+    s('text', { class: `time${sameTime ? ' same' : ''}`, x: TIME_W - 8, y: mid + 4, 'text-anchor': 'end' }, formatClock(row.t)));
 }

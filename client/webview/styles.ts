@@ -1,4 +1,10 @@
-/** The inspector's stylesheet: VS Code theme variables (--vscode-*) with fallbacks for standalone pages. */
+/**
+ * The inspector's stylesheet: VS Code theme variables (--vscode-*) with fallbacks for standalone pages. The fallback
+ * status colours reach WCAG AA (4.5:1) on their background in both the light and the dark scheme (a browser test
+ * computes it), and uPlot's own stylesheet is appended.
+ */
+import { uplotCss } from './uplotCss';
+
 export const inspectorCss = `
 :root {
   --fg: var(--vscode-editor-foreground, #1f2328);
@@ -19,6 +25,9 @@ export const inspectorCss = `
   --fg: var(--vscode-editor-foreground, #e6edf3); --bg: var(--vscode-editor-background, #0d1117);
   --border: var(--vscode-panel-border, #30363d); --sel: var(--vscode-list-activeSelectionBackground, #1f3a5f);
   --hover: var(--vscode-list-hoverBackground, #161b22); --muted: var(--vscode-descriptionForeground, #8d96a0);
+  --ok: var(--vscode-testing-iconPassed, #3fb950); --err: var(--vscode-errorForeground, #ff7b72);
+  --warn: var(--vscode-editorWarning-foreground, #d29922); --info: var(--vscode-editorInfo-foreground, #58a6ff);
+  --accent: var(--vscode-focusBorder, #58a6ff);
 } }
 * { box-sizing: border-box; }
 body { margin: 0; font: 13px/1.4 var(--font); color: var(--fg); background: var(--bg); }
@@ -49,7 +58,15 @@ body { margin: 0; font: 13px/1.4 var(--font); color: var(--fg); background: var(
 .view.seq { flex: 1 1 0; min-height: 220px; display: flex; flex-direction: column; }
 .seq-scroll { flex: 1; min-height: 160px; overflow: auto; position: relative; }
 .seq-header { position: sticky; top: 0; z-index: 2; height: 24px; display: flex; background: var(--bg); border-bottom: 1px solid var(--border); }
-.lane-time { width: 58px; flex: none; color: var(--muted); font-size: 11px; text-align: right; padding: 4px 8px 0 0; }
+.lane-time { width: 100px; flex: none; color: var(--muted); font-size: 11px; text-align: right; padding: 4px 8px 0 0; position: sticky; left: 0; z-index: 3; background: var(--bg); }
+.lane-name.collapsed { font-weight: 400; color: var(--muted); }
+.seq-timecol { position: sticky; left: 0; width: 100px; height: 0; z-index: 1; }
+.seq-time-svg { position: absolute; top: 0; left: 0; }
+.time-bg { fill: var(--bg); }
+.time-cell.selected .time-bg { fill: var(--sel); }
+.seq-no { fill: var(--muted); font: 10.5px var(--mono); font-variant-numeric: tabular-nums; }
+.time.same { opacity: .55; }
+.lifeline.collapsed { stroke: var(--muted); stroke-dasharray: 2 2; }
 .lane-name { flex: none; text-align: center; font-weight: 600; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; padding: 2px 4px; }
 .lane-name.external { font-weight: 400; font-style: italic; color: var(--muted); }
 .lane-name.external::after { content: " ↗ outside"; font-size: 10px; font-style: normal; }
@@ -89,12 +106,17 @@ body { margin: 0; font: 13px/1.4 var(--font); color: var(--fg); background: var(
 .arrow.status-sent { stroke-dasharray: 3 2; }
 .arrow.status-dropped { stroke: var(--err); stroke-dasharray: 6 3; }
 .head.arrow.status-dropped { fill: var(--err); }
-.arrow.alarm { stroke: var(--warn); }
-.head.arrow.alarm { fill: var(--warn); }
+.arrow.alarm { stroke: var(--err); }
+.head.arrow.alarm { fill: var(--err); }
+.arrow.answer { stroke: var(--muted); }
+.head.arrow.answer { fill: var(--muted); }
 .label { fill: var(--fg); font-size: 11px; }
 .marker { stroke: none; }
 .marker-timeout, .marker-effect_refused { fill: var(--warn); }
-.marker-violation, .marker-agent_failed, .marker-dropped { fill: var(--err); }
+.marker-violation, .marker-agent_failed, .marker-dropped, .marker.bad { fill: var(--err); }
+.marker-text.bad { fill: var(--err); }
+.marker-subscription, .marker-blackboard_write, .marker-saga_step, .marker-scatter_gather { fill: var(--info); }
+.marker-text { fill: var(--fg); }
 .marker-conversation_ended { fill: var(--muted); }
 .marker-agent_restarted, .marker-agent_reloaded { fill: var(--info); }
 .marker-text { font-size: 11px; }
@@ -145,4 +167,49 @@ td.state { white-space: nowrap; }
 .badge.agent-running { color: var(--ok); } .badge.agent-failed { color: var(--err); } .badge.agent-stopped { color: var(--muted); }
 .stage-failed { color: var(--err); } .stage-completed { color: var(--ok); }
 .empty { color: var(--muted); }
+.top .spacer { flex: 1; }
+.filters { display: flex; flex-wrap: wrap; gap: 4px 6px; align-items: center; }
+.filters input, .filters select, .view input[type="search"] { font: inherit; color: var(--vscode-input-foreground, var(--fg)); background: var(--vscode-input-background, var(--bg)); border: 1px solid var(--border); padding: 1px 4px; }
+#search { min-width: 22ch; }
+#conversation-filter { width: 18ch; }
+.lane-chooser { border: 1px solid var(--border); padding: 6px; margin-bottom: 6px; max-height: 30vh; overflow: auto; }
+.lane-actions { display: flex; gap: 6px; margin-bottom: 4px; }
+.lane-list { display: flex; flex-wrap: wrap; gap: 2px 12px; }
+.lane-option { white-space: nowrap; max-width: 24ch; overflow: hidden; text-overflow: ellipsis; }
+.lane-option.external { font-style: italic; color: var(--muted); }
+.details-actions { display: flex; flex-wrap: wrap; gap: 4px; margin: 4px 0; }
+#copy-buffer { width: 100%; font: 11px var(--mono); color: var(--fg); background: var(--bg); border: 1px solid var(--border); }
+.muted { color: var(--muted); }
+.link { font: inherit; color: var(--vscode-textLink-foreground, var(--info)); background: none; border: none; padding: 0; cursor: pointer; text-decoration: underline; }
+.chart { margin: 4px 0; }
+.chart figcaption { font-size: 11px; color: var(--muted); }
+.chart .u-legend th, .chart .u-legend td { border: none; padding: 0 4px; font-size: 11px; font-weight: 400; }
+.chart .u-legend { font-size: 11px; }
+.axis { stroke: var(--muted); }
+.axis-label { fill: var(--muted); font-size: 10px; }
+.never-bid, .never-bid-note { color: var(--muted); font-style: italic; }
+.cn-round h4 { font-size: 11px; margin: 6px 0 2px; color: var(--muted); }
+.cn-round.winning h4 { color: var(--ok); }
+.saga-steps, .branches { list-style: none; padding-left: 0; margin: 4px 0; }
+.saga-step.failed, .branch.missing, .bb-write.refused { color: var(--err); }
+.saga-step.compensate { color: var(--warn); padding-left: 1.2em; }
+.saga-step.run.ok, .branch.answered { color: var(--ok); }
+.saga-error { color: var(--err); }
+.bb-writes { text-align: left; }
+.bb-write { display: inline-block; border: 1px solid var(--border); border-radius: 8px; padding: 0 5px; margin: 1px 2px; font-size: 11px; }
+.result.agreed { color: var(--ok); }
+.subscription.open td:last-child { color: var(--ok); }
+.protocols-table td, .protocols-table th { text-align: left; }
+.pair { display: inline-block; border: 1px solid var(--border); border-radius: 8px; padding: 0 5px; margin: 1px 2px; font-size: 11px; }
+.pair.final { color: var(--ok); border-color: var(--ok); }
+.conversation.has-violations .problems { color: var(--err); }
+.compare-table { width: 100%; table-layout: fixed; }
+.compare-table td { text-align: left; font: 11px var(--mono); white-space: nowrap; overflow: hidden; text-overflow: ellipsis; cursor: pointer; }
+.compare-table th:first-child { width: 6ch; }
+.compare-row.differs td { color: var(--err); }
+.compare-row.current { outline: 2px solid var(--accent); outline-offset: -2px; }
+.compare-row.first-divergence th { color: var(--err); font-weight: 700; }
+.node { color: var(--muted); font-weight: 400; font-size: 11px; }
+.seg.last { stroke: var(--fg); stroke-width: .5; }
+${uplotCss}
 `;

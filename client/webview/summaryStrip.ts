@@ -4,7 +4,8 @@
  */
 import { h, setChildren } from './dom';
 import { formatClock } from './wording';
-import { PROBLEM_KINDS, problemCounts, type ProblemKind, type TraceModel } from './traceModel';
+import { PROBLEM_KINDS, type ProblemKind } from './model/rows';
+import type { Summary } from './model/summary';
 
 const LABEL: Record<ProblemKind, [string, string]> = {
   dropped: ['dropped', 'dropped'], timeout: ['timeout', 'timeouts'], violation: ['violation', 'violations'], failure: ['failure', 'failures'],
@@ -15,7 +16,7 @@ export class SummaryStrip {
   private readonly buttons = new Map<ProblemKind, HTMLButtonElement>();
   private readonly stats: HTMLElement = h('span', { class: 'stats' });
   private active?: ProblemKind;
-  private drawnFor?: TraceModel;
+  private drawnFor = '';
 
   /** `toggle` is called with the problem kind to filter to (undefined: show everything). */
   constructor(private readonly toggle: (kind: ProblemKind | undefined) => void) {
@@ -27,22 +28,20 @@ export class SummaryStrip {
     setChildren(this.element, this.stats, ...this.buttons.values());
   }
 
-  /** Redraw the counts (cheap: one pass over the rows, only when the model changed). */
-  update(model: TraceModel): void {
-    if (this.drawnFor === model) return;
-    this.drawnFor = model;
-    const agents = model.agentOrder.filter((a) => !model.agents.get(a)?.external).length;
-    const outside = model.agentOrder.length - agents;
+  /** Redraw the counts (only when they changed). Failures count only failures: refuse and not_understood are answers. */
+  update(m: Summary): void {
+    const key = JSON.stringify(m);
+    if (this.drawnFor === key) return;
+    this.drawnFor = key;
     const stat = (name: string, value: string | number, title?: string) =>
       h('span', { class: 'stat', 'data-stat': name, title }, h('b', {}, value), ` ${name}`);
     setChildren(this.stats,
-      stat('agents', agents, outside ? `${agents} agents and ${outside} outside parties` : undefined),
-      stat('messages', model.totals.messages),
-      stat('run clock', formatClock(Math.max(0, model.tEnd - model.tStart)), 'Duration on the run clock'),
-      model.totals.malformed > 0 ? stat('skipped', model.totals.malformed, 'Events with missing or mistyped fields, left out of every view') : null);
-    const counts = problemCounts(model.rows);
+      stat('agents', m.agents, m.outside ? `${m.agents} agents and ${m.outside} outside parties` : undefined),
+      stat('messages', m.messages),
+      stat('run clock', formatClock(m.duration), 'Duration on the run clock'),
+      m.malformed > 0 ? stat('skipped', m.malformed, 'Events with missing or mistyped fields, left out of every view') : null);
     for (const [kind, b] of this.buttons) {
-      const n = kind === 'dropped' ? model.totals.dropped : kind === 'timeout' ? model.totals.timeouts : kind === 'violation' ? model.totals.violations : counts.failure;
+      const n = m.problems[kind];
       setChildren(b, h('b', {}, n), ` ${LABEL[kind][n === 1 ? 0 : 1]}`);
       b.dataset.count = String(n);
       b.disabled = n === 0 && this.active !== kind;

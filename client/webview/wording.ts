@@ -55,3 +55,13 @@ export function announcement(events: readonly TraceEvent[]): string {
   if (failed) parts.push(`${failed} agent ${failed === 1 ? 'failure' : 'failures'}`);
   return `${events.length} new ${events.length === 1 ? 'event' : 'events'}${parts.length ? `: ${parts.join(', ')}` : ''}`;
 }
+
+/** One event as a short line: `#12 message_sent request client → calculator {"op":"add"}`. */
+export function eventSummary(e: TraceEvent): string {
+  const head = `#${e.seq} ${e.type}`;
+  if (e.type === 'message_sent') return `${head} ${e.message.performative} ${e.message.sender} → ${e.to.join(', ')} ${contentPreview(e.message.content, 60)}`;
+  const { seq: _s, t: _t, type: _type, ...rest } = e as unknown as Record<string, unknown>;
+  let text = '';
+  try { text = JSON.stringify(rest); } catch { text = ''; }
+  return `${head} ${text.length > 100 ? `${text.slice(0, 99)}…` : text}`;
+}

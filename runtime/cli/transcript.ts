@@ -1,6 +1,10 @@
 /** The readable transcript `caxton run` prints as a run happens: pure formatting of trace events and summaries. */
 import type { TraceEvent } from '../../schemas';
 import type { ScenarioSummary } from '../node/scenario';
+import { printable, printableDeep } from './terminalText';
+
+/** Message contents can be large: they are shown only through shortJson, which makes its own output printable. */
+const SHOWN_BY_SHORT_JSON = new Set(['content']);
 
 export interface Style { color: boolean; verbose?: boolean }
 
@@ -26,11 +30,12 @@ export function formatTime(ms: number): string {
 export function shortJson(value: unknown, max = 80): string {
   if (value === undefined) return '';
   const text = typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+  return printable(text.length > max ? `${text.slice(0, max - 1)}…` : text);
 }
 
 /** One transcript line for an event, or undefined for events the transcript does not show. */
-export function formatEvent(e: TraceEvent, style: Style): string | undefined {
+export function formatEvent(event: TraceEvent, style: Style): string | undefined {
+  const e = printableDeep(event, SHOWN_BY_SHORT_JSON); // agents' text (logs, contents, ids, reasons) never reaches the terminal raw
   const time = paint(style, 'dim', formatTime(e.t));
   switch (e.type) {
     case 'message_sent': {
@@ -95,7 +100,8 @@ export function formatEvent(e: TraceEvent, style: Style): string | undefined {
 }
 
 /** The summary block printed after a run. */
-export function formatSummary(s: ScenarioSummary, style: Style): string[] {
+export function formatSummary(summary: ScenarioSummary, style: Style): string[] {
+  const s = printableDeep(summary);
   const verdict = s.ok ? paint(style, 'green', 'passed') : paint(style, 'red', 'FAILED');
   const lines = [
     '',

@@ -5,6 +5,8 @@
 import { createMessageConnection, IPCMessageReader, IPCMessageWriter, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import { serveRuntimeHost } from './hostServer';
 import { createSessionBackend } from './sessionBackend';
+import { diskModuleCache } from '../node/moduleCache';
+import { setModuleCache } from '../sandbox';
 
 const stdio = process.argv.includes('--stdio');
 if (!stdio && !process.send) {
@@ -16,6 +18,8 @@ const connection = stdio
   : createMessageConnection(new IPCMessageReader(process), new IPCMessageWriter(process));
 // Under --stdio, stdout carries the protocol: anything logged must go to stderr.
 if (stdio) console.log = (...args: unknown[]) => process.stderr.write(`${args.join(' ')}\n`);
+// Instrumented modules are kept between sessions: a cached start never loads binaryen.
+setModuleCache(diskModuleCache());
 serveRuntimeHost(connection, createSessionBackend);
 connection.onClose(() => process.exit(0));
 // When the editor goes away, so do we (and our agents' workers with us).

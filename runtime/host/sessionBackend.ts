@@ -13,6 +13,10 @@ import { loadWorkspace } from '../node/workspace';
 import { buildWorkspace } from '../build';
 import { loadPipeline, runPipeline, formatReport } from '../workflow';
 import { HostRequestError, type HostBackend, type HostEvents } from './hostServer';
+import { printable } from '../cli/terminalText';
+
+/** Reports carry agent text (conversation ids, outputs): each line made printable, so none can forge another. */
+const printableLines = (text: string): string => text.split('\n').map(printable).join('\n');
 
 export const HOST_VERSION = '0.1.0';
 
@@ -103,7 +107,7 @@ export function createSessionBackend(events: HostEvents): HostBackend {
       const pipeline = loadPipeline(fs.readFileSync(file, 'utf8'), file);
       const s = await ensureSession();
       const report = await runPipeline(pipeline, s.runtime, { input: p.input });
-      return { ok: report.ok, report: formatReport(report), output: report.output, error: report.error };
+      return { ok: report.ok, report: printableLines(formatReport(report)), output: report.output, error: report.error };
     },
 
     async runScenario(p: P<'runScenario'>): R<'runScenario'> {
@@ -115,7 +119,7 @@ export function createSessionBackend(events: HostEvents): HostBackend {
         ...summary.conversations.map((c) => `  ${c.id}: ${c.outcome} (${c.messages} messages)`),
         ...summary.expectations.map((x) => `  ${JSON.stringify(x)}`),
       ];
-      return { ok: summary.ok, report: lines.join('\n'), traceFile: scenarioTrace };
+      return { ok: summary.ok, report: lines.map(printable).join('\n'), traceFile: scenarioTrace };
     },
 
     async send(p: P<'send'>): R<'send'> {

@@ -2,7 +2,8 @@
 import type { AgentError, AgentResult } from '../core/types';
 import { seededRandom, type Random } from '../core/random';
 import type { HostGrant } from '../../schemas';
-import { FUEL_EXPORT } from './meter';
+import { CAP_HIT_EXPORT, FUEL_EXPORT } from './meter';
+import { NOW_GRANULARITY_MS } from './limits';
 import { CallRecord, HostAbort, hostImports } from './hostCalls';
 import type { WorkerLimits } from './workerProtocol';
 import { Wasm, type WasmGlobal, type WasmMemory, type WasmModule } from './wasmApi';
@@ -29,6 +30,7 @@ export interface InstanceOptions {
 export class AgentInstance {
   private exports!: Exports;
   private fuel?: WasmGlobal;
+  private capHit?: WasmGlobal;
   private record: CallRecord | undefined;
   private clockNow = 0;
   private readonly random: Random;
@@ -47,13 +49,15 @@ export class AgentInstance {
       random: inst.random,
       memory: () => inst.exports?.memory,
       call: () => inst.record,
-      now: () => inst.clockNow,
+      // Coarse on purpose (real-time runs): a fine clock is a timer for side channels.
+      now: () => Math.floor(inst.clockNow / NOW_GRANULARITY_MS) * NOW_GRANULARITY_MS,
     }, allowed);
     inst.record = { effects: [], outputBytes: 0, sends: 0 };
     try {
       const instance = new Wasm.Instance(opts.module, { caxton });
       inst.exports = instance.exports as unknown as Exports;
       inst.fuel = instance.exports[FUEL_EXPORT] as WasmGlobal | undefined;
+      inst.capHit = instance.exports[CAP_HIT_EXPORT] as WasmGlobal | undefined;
     } catch (e) {
       return inst.classify(e, 'start function');
     } finally {
@@ -71,6 +75,7 @@ export class AgentInstance {
     this.clockNow = now;
     this.record = { effects: [], outputBytes: 0, sends: 0 };
     if (this.fuel) this.fuel.value = BigInt(budget);
+    if (this.capHit) this.capHit.value = 0;
     try {
       const bytes = encoder.encode(message);
       const ptr = this.exports.caxton_alloc(bytes.length) >>> 0;
@@ -112,8 +117,11 @@ export class AgentInstance {
     }
     const msg = e instanceof Error ? e.message : String(e);
     if (e instanceof RangeError && /call stack/i.test(msg)) return { kind: 'trap', message: `${where} overflowed the stack` };
+    // Only a trap after a memory.grow was refused at the cap is the cap's doing (metered modules record that);
+    // without metering (tests only), a trap with memory within a page of the cap is the best guess.
     const mem = this.exports?.memory?.buffer.byteLength ?? 0;
-    if (mem + WASM_PAGE > this.opts.limits.memoryBytes && e instanceof Wasm.RuntimeError) {
+    const atCap = this.capHit ? this.capHit.value === 1 : mem + WASM_PAGE > this.opts.limits.memoryBytes;
+    if (atCap && e instanceof Wasm.RuntimeError) {
       return { kind: 'memory_limit', message: `${where} trapped at the ${this.opts.limits.memoryBytes}-byte memory cap: ${msg}${detail}` };
     }
     if (e instanceof Wasm.RuntimeError) return { kind: 'trap', message: `${where} trapped: ${msg}${detail}` };

@@ -8,12 +8,17 @@ import { AgentLoadError } from './errors';
 import { resolveRestart, type SandboxLimits } from './limits';
 import { agentSeed, nextPoolId, normaliseAgentOptions, type NormalisedAgentOptions } from './agentOptions';
 import { prepareModule } from './prepareModule';
+import { scanModule } from './moduleShape';
+import { releaseTables, reserveTables } from './tableBudget';
+import { tableElements } from './validateModule';
 import { WasmAgent } from './wasmAgent';
 import { WorkerPool, type WorkerPoolOptions } from './workerPool';
 import type { StateChange } from './lifecycle';
 import type { WasmModule } from './wasmApi';
 
 export { AgentLoadError } from './errors';
+export { setModuleCache } from './prepareModule';
+export type { ModuleCache } from './prepareModule';
 export { WasmAgent } from './wasmAgent';
 export type { AgentTotals } from './wasmAgent';
 export { WorkerPool, defaultWorkerScript } from './workerPool';
@@ -71,15 +76,31 @@ export async function loadWasmAgent(options: LoadWasmAgentOptions): Promise<Wasm
   const { manifest, file, limits, grants, seed } = normalise(options);
   const metered = !options.unsafeDisableMetering;
   const check = { file, manifestPath: options.manifestPath, grants, memoryBytes: limits.memoryBytes, maxModuleBytes: limits.maxModuleBytes };
-  const prepare = async (bytes: Uint8Array): Promise<WasmModule> =>
-    (await prepareModule(bytes, check, { fuel: limits.fuelPerMessage, metered })).module;
-  const module = await prepare(options.wasm);
   const ownsPool = !options.pool;
   const pool = options.pool ?? new WorkerPool(options.worker);
+  const id = nextPoolId(manifest.name);
+  const prepare = async (bytes: Uint8Array): Promise<WasmModule> => {
+    const prepared = (await prepareModule(bytes, check, { fuel: limits.fuelPerMessage, metered })).module;
+    // Tables are counted across the worker pool (the module was scanned and checked by prepareModule already).
+    const over = reserveTables(pool, id, tableElements(scanModule(bytes)));
+    if (over) throw new AgentLoadError(file, over, 'declare a smaller table, or run this agent in another worker pool', options.manifestPath);
+    return prepared;
+  };
+  let module: WasmModule;
+  try {
+    module = await prepare(options.wasm);
+  } catch (e) {
+    if (ownsPool) await pool.dispose();
+    throw e;
+  }
+  const onStateChange = (change: StateChange): void => {
+    if (change.to === 'stopped') releaseTables(pool, id);
+    options.onStateChange?.(change);
+  };
   const agent = new WasmAgent({
-    name: manifest.name, id: nextPoolId(manifest.name), module, grants, limits,
+    name: manifest.name, id, module, grants, limits,
     restart: resolveRestart(manifest), seed: agentSeed(seed, manifest.name), metered,
-    clock: options.clock ?? new RealClock(), pool, ownsPool, prepare, onStateChange: options.onStateChange,
+    clock: options.clock ?? new RealClock(), pool, ownsPool, prepare, onStateChange,
   });
   const error = await agent.start();
   if (error) {

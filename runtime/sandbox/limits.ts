@@ -36,6 +36,34 @@ export const DEFAULT_LIMITS: Readonly<SandboxLimits> = {
   maxModuleBytes: 16 * 1024 * 1024,
 };
 
+/** Granularity of `now` as agents see it, in ms (real-time runs would otherwise hand out a microsecond timer). */
+export const NOW_GRANULARITY_MS = 1;
+
+/** The most linear memory a manifest may ask for (`limits.memory`): above it the manifest is refused. */
+export const MAX_MANIFEST_MEMORY_BYTES = 256 * 1024 * 1024;
+
+/**
+ * Module-bomb limits, checked by a cheap section scan (moduleShape.ts) before the module is compiled or instrumented.
+ * Tables live on the worker's V8 heap (about 16 bytes an element), unlike linear memory, so they are capped per module
+ * and summed over the agents of a worker pool, well below the worker's heap limit.
+ */
+export const MODULE_LIMITS = Object.freeze({
+  /** Functions one module may define. */
+  maxFunctions: 50_000,
+  /** Bytes of code (the code section). */
+  maxCodeBytes: 8 * 1024 * 1024,
+  /** Bytes of one function body. */
+  maxFunctionBodyBytes: 1024 * 1024,
+  /** Locals declared by one function (V8 refuses above 50,000). */
+  maxLocalsPerFunction: 10_000,
+  /** Table elements one module may declare (initial, and maximum when given), all tables together. */
+  maxTableElements: 100_000,
+  /** Table elements of all agents in one worker pool together (about 16 MiB of worker heap). */
+  maxTableElementsPerWorker: 1_000_000,
+  /** Wall-clock deadline for instrumenting and compiling one module off the main thread, in ms. */
+  prepareTimeoutMs: 30_000,
+});
+
 export const DEFAULT_RESTART: Readonly<RestartPolicy> = { policy: 'reset', maxRestarts: 5, backoffMs: 0 };
 
 const UNIT: Record<string, number> = { B: 1, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3 };
@@ -63,8 +91,10 @@ export function resolveLimits(manifest: AgentManifest, overrides: Partial<Sandbo
   for (const [key, value] of Object.entries(resolved)) {
     if (!Number.isFinite(value) || value <= 0) throw new Error(`limit ${key} must be a positive number, got ${value}`);
   }
+  if (resolved.memoryBytes > MAX_MANIFEST_MEMORY_BYTES) {
+    throw new Error(`limits.memory of ${resolved.memoryBytes} bytes is above the ${MAX_MANIFEST_MEMORY_BYTES / 1024 ** 2}MiB most an agent may have; ask for at most '256MiB'`);
+  }
   resolved.memoryBytes = Math.max(WASM_PAGE, Math.floor(resolved.memoryBytes / WASM_PAGE) * WASM_PAGE);
-  resolved.memoryBytes = Math.min(resolved.memoryBytes, 4 * 1024 ** 3 - WASM_PAGE);
   resolved.fuelPerMessage = Math.min(Math.floor(resolved.fuelPerMessage), Number.MAX_SAFE_INTEGER);
   return resolved;
 }

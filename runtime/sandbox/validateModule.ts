@@ -1,9 +1,10 @@
 /** Checks on an untrusted module before anything of it runs: deny by default (docs/agent-abi.md). */
 import type { HostGrant } from '../../schemas';
 import { AgentLoadError } from './errors';
-import { WASM_PAGE } from './limits';
+import { MODULE_LIMITS, WASM_PAGE } from './limits';
+import { scanModule, type ModuleShape } from './moduleShape';
 import { readMemoryLimits } from './wasmSections';
-import { FUEL_EXPORT } from './meter';
+import { CAP_HIT_EXPORT, FUEL_EXPORT } from './meter';
 import { Wasm, type WasmModule } from './wasmApi';
 
 /** Host functions every agent gets. */
@@ -41,6 +42,7 @@ export function validateModule(bytes: Uint8Array, check: ModuleCheck): string[] 
   if (bytes.byteLength < 8 || bytes[0] !== 0 || bytes[1] !== 0x61 || bytes[2] !== 0x73 || bytes[3] !== 0x6d) {
     refuse('is not a WebAssembly module (it does not start with \\0asm)', 'point `module` at a .wasm file, or at an AssemblyScript .ts source and run caxton build');
   }
+  checkShape(bytes, refuse);
   let module: WasmModule | undefined;
   try {
     module = new Wasm.Module(bytes);
@@ -74,7 +76,9 @@ export function validateModule(bytes: Uint8Array, check: ModuleCheck): string[] 
     if (!found) refuse(`does not export \`${want.name}\` (${want.kind})`, 'agents must export memory, caxton_alloc and caxton_handle (see docs/agent-abi.md; AssemblyScript: `export { caxton_alloc, caxton_handle } from "caxton"`)');
     if (found!.kind !== want.kind) refuse(`exports \`${want.name}\` as a ${found!.kind}, not a ${want.kind}`, 'see docs/agent-abi.md for the required exports');
   }
-  if (exported.some((e) => e.name === FUEL_EXPORT)) refuse(`exports \`${FUEL_EXPORT}\`, a name Caxton reserves for fuel metering`, 'rename that export');
+  for (const reserved of [FUEL_EXPORT, CAP_HIT_EXPORT]) {
+    if (exported.some((e) => e.name === reserved)) refuse(`exports \`${reserved}\`, a name Caxton reserves for its metering`, 'rename that export');
+  }
   let limits: ReturnType<typeof readMemoryLimits>;
   try {
     limits = readMemoryLimits(bytes);
@@ -88,4 +92,31 @@ export function validateModule(bytes: Uint8Array, check: ModuleCheck): string[] 
     refuse(`declares ${limits!.initialPages * 64} KiB of initial memory, above its ${capPages * 64} KiB memory cap`, 'raise `limits.memory` in the manifest or make the module start smaller');
   }
   return used;
+}
+
+/** Total table elements a module declares (the larger of initial and maximum, per table). */
+export function tableElements(shape: Pick<ModuleShape, 'tables'>): number {
+  return shape.tables.reduce((sum, t) => sum + Math.max(t.initial, t.max ?? 0), 0);
+}
+
+/** Module-bomb checks from a section scan, before the engine or binaryen reads the module (MODULE_LIMITS). */
+function checkShape(bytes: Uint8Array, refuse: (problem: string, fix: string) => never): void {
+  const L = MODULE_LIMITS;
+  let shape: ModuleShape;
+  try {
+    shape = scanModule(bytes, L.maxLocalsPerFunction);
+  } catch (e) {
+    return refuse(`is not a valid WebAssembly module (${(e as Error).message}); it may be truncated or corrupt`, 'rebuild it (caxton build)');
+  }
+  const smaller = 'split the agent or make it smaller (build with optimisation)';
+  if (shape.functions > L.maxFunctions) refuse(`defines ${shape.functions} functions, above the limit of ${L.maxFunctions}`, smaller);
+  if (shape.codeBytes > L.maxCodeBytes) refuse(`has ${shape.codeBytes} bytes of code, above the ${L.maxCodeBytes}-byte limit`, smaller);
+  if (shape.largestBodyBytes > L.maxFunctionBodyBytes) refuse(`has a function body of ${shape.largestBodyBytes} bytes, above the ${L.maxFunctionBodyBytes}-byte limit`, smaller);
+  if (shape.mostLocals.count > L.maxLocalsPerFunction) {
+    refuse(`declares ${shape.mostLocals.count} locals in function ${shape.mostLocals.index}, above the limit of ${L.maxLocalsPerFunction}`, 'use fewer locals (keep large data in linear memory)');
+  }
+  const elements = tableElements(shape);
+  if (elements > L.maxTableElements) {
+    refuse(`declares tables of ${elements} elements, above the limit of ${L.maxTableElements}`, 'declare a smaller table (tables are memory too; they hold the functions called indirectly)');
+  }
 }

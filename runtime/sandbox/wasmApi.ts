@@ -14,6 +14,8 @@ interface WasmApi {
   Module: { new (bytes: Uint8Array): WasmModule; imports(m: WasmModule): WasmImportDescriptor[]; exports(m: WasmModule): WasmExportDescriptor[] };
   Instance: new (m: WasmModule, imports: Record<string, Record<string, unknown>>) => WasmInstance;
   validate(bytes: Uint8Array): boolean;
+  /** Compile asynchronously (off the calling thread in V8). */
+  compile(bytes: Uint8Array): Promise<WasmModule>;
   RuntimeError: new (message?: string) => Error;
 }
 

@@ -6,9 +6,11 @@
 
 export interface MemoryLimits { initialPages: number; maxPages?: number; shared: boolean; memory64: boolean }
 
-interface Section { id: number; start: number; end: number; headerStart: number }
+/** A section of the binary: its id and where its payload starts and ends. */
+export interface Section { id: number; start: number; end: number; headerStart: number }
 
-function readU32(bytes: Uint8Array, at: number): { value: number; next: number } {
+/** Read one unsigned LEB128 number at `at` (throws on a truncated one). */
+export function readU32(bytes: Uint8Array, at: number): { value: number; next: number } {
   let value = 0, shift = 0, pos = at;
   for (;;) {
     if (pos >= bytes.length || shift > 35) throw new Error('truncated LEB128 number');
@@ -30,13 +32,15 @@ function writeU32(value: number): number[] {
   return out;
 }
 
-function sections(bytes: Uint8Array): Section[] {
+/** The module's sections in order (throws when one runs past the end of the bytes). */
+export function sections(bytes: Uint8Array): Section[] {
   const out: Section[] = [];
   let pos = 8;
   while (pos < bytes.length) {
     const headerStart = pos;
     const id = bytes[pos++];
     const size = readU32(bytes, pos);
+    if (size.next + size.value > bytes.length) throw new Error(`section ${id} runs past the end of the module`);
     out.push({ id, start: size.next, end: size.next + size.value, headerStart });
     pos = size.next + size.value;
   }

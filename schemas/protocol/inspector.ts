@@ -14,7 +14,11 @@ export type HostToView =
   /** The run finished or the runtime went away; the view stops following. */
   | { kind: 'status'; running: boolean; text: string }
   /** The reply to a message sent from the editor ("Send" CodeLens), shown in the details pane. */
-  | { kind: 'reply'; request: FipaMessage; reply?: FipaMessage; error?: string };
+  | { kind: 'reply'; request: FipaMessage; reply?: FipaMessage; error?: string }
+  /** Another trace to compare the current one with (the compare view's right side). */
+  | { kind: 'compare'; title: string; events: TraceEvent[] }
+  /** What became of a `revealSource` request (shown in the status line). */
+  | { kind: 'revealed'; ok: boolean; text: string };
 
 /** View -> host. */
 export type ViewToHost =
@@ -25,14 +29,35 @@ export type ViewToHost =
   /** The view drew the trace up to `cursor` of `events` (lets the host, and tests, know what is on screen). */
   | { kind: 'rendered'; cursor: number; events: number; lanes: string[]; rows: number }
   /** Something went wrong in the view; the host logs it. */
-  | { kind: 'error'; text: string };
+  | { kind: 'error'; text: string }
+  /**
+   * Open where a message came from: the *.fipa.json / scenario entry that holds it (by message_id, else by its
+   * fields), or else the manifest and source of the agent that sent it.
+   */
+  | { kind: 'revealSource'; id: string; message: FipaMessage }
+  /** Put text on the clipboard (`what` names it for the confirmation). */
+  | { kind: 'copy'; text: string; what: string }
+  /** Save an export: the diagram as SVG or Mermaid, a message as .fipa.json; `name` is the suggested file name. */
+  | { kind: 'export'; format: 'svg' | 'mermaid' | 'fipa'; text: string; name: string }
+  /** Ask the host for a trace to compare with (it answers with `compare`). */
+  | { kind: 'pickCompare' };
 
 export type HostToViewKind = HostToView['kind'];
 export type ViewToHostKind = ViewToHost['kind'];
 
 /** The kinds each side accepts: a message with any other kind is ignored, never dispatched. */
-export const HOST_TO_VIEW_KINDS: readonly HostToViewKind[] = ['reset', 'append', 'status', 'reply'];
-export const VIEW_TO_HOST_KINDS: readonly ViewToHostKind[] = ['ready', 'selectMessage', 'rendered', 'error'];
+export const HOST_TO_VIEW_KINDS: readonly HostToViewKind[] = ['reset', 'append', 'status', 'reply', 'compare', 'revealed'];
+export const VIEW_TO_HOST_KINDS: readonly ViewToHostKind[] = ['ready', 'selectMessage', 'rendered', 'error', 'revealSource', 'copy', 'export', 'pickCompare'];
+
+/** Events per message when a host streams a large trace to the view (one reset, then appends). */
+export const TRACE_BATCH = 20_000;
+
+/** A trace as messages for the view: one reset with the first TRACE_BATCH events, then appends (a large trace streams in). */
+export function traceMessages(events: readonly TraceEvent[], live: boolean, title?: string): HostToView[] {
+  const out: HostToView[] = [{ kind: 'reset', events: events.slice(0, TRACE_BATCH), live, title }];
+  for (let i = TRACE_BATCH; i < events.length; i += TRACE_BATCH) out.push({ kind: 'append', events: events.slice(i, i + TRACE_BATCH) });
+  return out;
+}
 
 /** One handler per message kind, each receiving exactly its own variant. */
 export type Handlers<M extends { kind: string }> = { [K in M['kind']]: (message: Extract<M, { kind: K }>) => void };

@@ -5,7 +5,7 @@ import type { Page } from 'playwright-core';
 import { inspectorHtml } from '../../client/inspectorHtml';
 import { artifactsDir, distDir, fixturesDir } from '../support/paths';
 import { launchChromium } from './chromium';
-import { open, pageFromTrace } from './inspectorPage';
+import { open, pageFromTrace, showConversation } from './inspectorPage';
 import { syntheticTrace } from './syntheticTrace';
 
 const pagesDir = path.join(artifactsDir, 'inspector');
@@ -34,8 +34,9 @@ describe('inspector in headless chromium', function () {
   after(async () => { await browser?.close(); });
 
   it('draws a lifeline per agent and arrows labelled with performatives', async () => {
-    assert.deepEqual(await texts(page, '.lane-name'), ['client', 'calculator', 'auctioneer', 'alice', 'bob', 'carol', 'manager', 'fast', 'cheap', 'gateway']);
-    assert.equal((await page.$$('line.lifeline')).length, 10);
+    assert.deepEqual(await texts(page, '.lane-name'), ['client', 'calculator', 'auctioneer', 'alice', 'bob', 'carol', 'manager', 'fast', 'cheap', 'gateway', 'nobody']);
+    assert.equal((await page.$$('line.lifeline')).length, 11);
+    assert.equal(await page.getAttribute('.lane-name[data-agent="nobody"]', 'data-external'), 'true', 'the unknown receiver of a drop is an outside party');
     const performatives = await attrs(page, 'g.row.message', 'data-performative');
     assert.deepEqual(performatives.slice(0, 5), ['request', 'agree', 'inform', 'request', 'failure']);
     assert.equal(await page.getAttribute('g.row.message[data-performative="failure"] .arrow', 'class').then((c) => c?.includes('alarm')), true);
@@ -43,11 +44,11 @@ describe('inspector in headless chromium', function () {
   });
 
   it('filters by conversation and marks timeouts, crashes and violations', async () => {
-    await page.selectOption('#conversation-filter', 'calc-3');
+    await showConversation(page, 'calc-3');
     assert.equal(await page.getAttribute('#view-conversations', 'data-rows'), '3');
     assert.deepEqual(await attrs(page, 'g.row.marker', 'data-marker'), ['timeout', 'violation']);
     assert.deepEqual(await attrs(page, 'g.row.message', 'data-performative'), ['request']);
-    await page.selectOption('#conversation-filter', '');
+    await showConversation(page, '');
     assert.ok((await attrs(page, 'g.row.marker', 'data-marker')).includes('agent_failed'));
   });
 
@@ -76,7 +77,7 @@ describe('inspector in headless chromium', function () {
 
   it('shows breaker transitions, retries and bulkhead rejections per route', async () => {
     await page.keyboard.press('Escape');
-    await page.focus('#tab-auctions');
+    await page.focus('#tab-patterns');
     await page.keyboard.press('ArrowRight');
     assert.equal(await page.getAttribute('#tab-breakers', 'aria-selected'), 'true', 'arrow keys move between tabs');
     assert.deepEqual(await attrs(page, '.route .transition', 'data-to'), ['open', 'half_open', 'closed']);
@@ -119,7 +120,7 @@ describe('inspector in headless chromium', function () {
     const append = { kind: 'append', events: [{ seq: before, t: 999, type: 'message_sent', id: 'live-1', to: ['bob'], message: { performative: 'inform', sender: 'alice', receiver: 'bob', conversation_id: 'live' } }] };
     await page.evaluate(`window.postMessage(${JSON.stringify(append)}, '*')`);
     await page.waitForSelector(`body[data-events="${before + 1}"]`);
-    await page.selectOption('#conversation-filter', 'live');
+    await showConversation(page, 'live');
     assert.deepEqual(await attrs(page, 'g.row.message', 'data-from'), ['alice']);
   });
 
@@ -213,7 +214,7 @@ describe('inspector on a recorded run of examples/calculator', function () {
   });
 
   it('shows the division by zero as a failure in its conversation', async () => {
-    await page.selectOption('#conversation-filter', 'div-by-zero');
+    await showConversation(page, 'div-by-zero');
     assert.deepEqual(await attrs(page, 'g.row', 'data-performative'), ['request', 'failure', '']);
     assert.deepEqual(await attrs(page, 'g.row.marker', 'data-marker'), ['conversation_ended']);
     await page.click('g.row.message[data-performative="failure"] text.label');

@@ -16,3 +16,9 @@ export async function open(page: Page, file: string): Promise<void> {
   await page.goto(`file://${file}`);
   await page.waitForSelector('body[data-events]');
 }
+
+/** Show one conversation by typing its id in the conversation box (Enter applies it; an empty box shows all). */
+export async function showConversation(page: Page, id: string): Promise<void> {
+  await page.fill('#conversation-filter', id);
+  await page.press('#conversation-filter', 'Enter');
+}

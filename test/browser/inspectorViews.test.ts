@@ -98,8 +98,9 @@ describe('inspector views: layout, rows, keyboard, summary and agents (headless 
   });
 
   it('each row has its run-clock time, the performative with a content preview, and replies link to their request', async () => {
-    await page.waitForSelector('#row-0 text.time');
-    assert.equal(await page.textContent('#row-0 text.time'), '0.001s');
+    await page.waitForSelector('.seq-time-svg g.time-cell[data-index="0"] text.time');
+    assert.equal(await page.textContent('.seq-time-svg g.time-cell[data-index="0"] text.time'), '0.001s');
+    assert.equal(await page.textContent('.seq-time-svg g.time-cell[data-index="0"] text.seq-no'), await page.getAttribute('#row-0', 'data-seq'));
     assert.match(await page.textContent('g.row[data-id="m1"] .label .preview') ?? '', /^\{"op":/);
     await page.click('g.row[data-id="m3"] text.label');
     assert.match(await page.getAttribute('g.row[data-id="m1"]', 'class') ?? '', /\bcorrelated\b/, 'the request the reply answers is highlighted');
@@ -151,9 +152,11 @@ describe('inspector views: layout, rows, keyboard, summary and agents (headless 
   it('keyboard: tabs by arrow keys, Enter opens the details, Escape returns; focus rings use --vscode-focusBorder', async () => {
     await page.focus('#tab-conversations');
     await page.keyboard.press('ArrowRight');
-    assert.equal(await activeId(page), 'tab-auctions');
-    assert.equal(await page.getAttribute('#tab-auctions', 'aria-selected'), 'true');
+    assert.equal(await activeId(page), 'tab-protocols');
+    assert.equal(await page.getAttribute('#tab-protocols', 'aria-selected'), 'true');
     await page.keyboard.press('End');
+    assert.equal(await activeId(page), 'tab-compare');
+    await page.keyboard.press('ArrowLeft');
     assert.equal(await activeId(page), 'tab-agents');
     await page.keyboard.press('ArrowDown');
     assert.equal(await activeId(page), 'view-agents', 'ArrowDown enters the panel');

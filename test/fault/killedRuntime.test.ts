@@ -8,10 +8,11 @@
 import * as assert from 'node:assert/strict';
 import * as cp from 'node:child_process';
 import * as fs from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import * as path from 'node:path';
 import { parseTraceJsonl } from '../../runtime/trace/traceJsonl';
 import { parseTraceText } from '../../client/traceFile';
-import { buildModel } from '../../client/webview/traceModel';
+import { inspectorModels } from '../support/inspectorModel';
 import { distDir, repoRoot } from '../support/paths';
 import { removeTemp } from '../security/securityFixtures';
 import { faultWorkspace } from './faultWorkspace';
@@ -93,8 +94,8 @@ describe('fault: the runtime killed mid-run leaves a trace that replays', functi
     assert.equal(client.problems.length, 1);
     assert.match(client.problems[0], new RegExp(`^line ${whole.length + 1}: not JSON`));
     // The inspector's model draws it: the calculator lifeline and its replies are there.
-    const model = buildModel(client.events);
-    assert.ok(model.agentOrder.includes('calculator'), `lifelines: ${model.agentOrder.join(', ')}`);
+    const model = inspectorModels(client.events);
+    assert.ok(model.lanes.includes('calculator'), `lifelines: ${model.lanes.join(', ')}`);
     assert.ok(model.rows.length > 0, 'the sequence diagram has rows');
   });
 
@@ -103,6 +104,8 @@ describe('fault: the runtime killed mid-run leaves a trace that replays', functi
     fs.appendFileSync(trace, '{"seq":9999,"t":1,"ty');
     const r = cp.spawnSync(process.execPath, [path.join(distDir, 'cli.js'), 'inspect', trace, '-o', out], { cwd: repoRoot, encoding: 'utf8', timeout: 30_000 });
     assert.equal(r.status, 0, r.stderr || r.stdout);
-    assert.ok(fs.readFileSync(out, 'utf8').includes('"type":"run_started"'));
+    const embedded = /id="caxton-trace-gz"[^>]*>([A-Za-z0-9+/=]+)</.exec(fs.readFileSync(out, 'utf8'));
+    assert.ok(embedded, 'the page embeds the trace');
+    assert.ok(gunzipSync(Buffer.from(embedded[1], 'base64')).toString('utf8').includes('"type":"run_started"'));
   });
 });

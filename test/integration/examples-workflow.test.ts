@@ -110,12 +110,19 @@ describe('workflow examples through the real runtime (wasm agents)', function ()
     assert.ok(!report.stages[2].selection!.proposals.some((p) => p.agent === 'quoter-broken'), 'the open breaker kept quoter-broken out of the contract net');
   });
 
+  it('bulkhead: one call runs, one waits, the third is rejected by the bulkhead; the quorum of two still succeeds', async () => {
+    const { report, events } = await runExample('bulkhead', 'bulkhead.scenario.yaml');
+    assert.equal(report.ok, true, report.error);
+    assert.deepEqual(events.filter((e) => e.type === 'bulkhead_rejected').map((e) => e.type === 'bulkhead_rejected' && [e.route, e.active, e.queued]), [['quoter', 1, 1]]);
+    assert.equal(report.stages[0].gather!.answered.length, 2);
+  });
+
   // After the runs above, each example's wasm is where `caxton build` puts it: run the scenarios as `caxton run` does.
   // The simulated runs repeat: the scenario driver once let simulated time jump to a timeout while a wasm worker was
   // still (in real time) answering a message sent a few promise turns after the router went idle; that showed up as a
   // spurious timeout in some runs only. Time now moves one timer at a time and only while nothing is in flight.
   const runs: Array<[string, string, 'simulated' | 'real']> = [];
-  for (const [example, scenario] of [['data-pipeline', 'data.scenario.yaml'], ['saga', 'trip.scenario.yaml'], ['resilience', 'resilience.scenario.yaml']]) {
+  for (const [example, scenario] of [['data-pipeline', 'data.scenario.yaml'], ['saga', 'trip.scenario.yaml'], ['resilience', 'resilience.scenario.yaml'], ['bulkhead', 'bulkhead.scenario.yaml']]) {
     runs.push([example, scenario, 'real']);
     for (let i = 0; i < 4; i++) runs.push([example, scenario, 'simulated']);
   }

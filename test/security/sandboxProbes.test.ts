@@ -63,7 +63,7 @@ describe('security: agents cannot reach fs, network, process, environment or oth
     { probe: 'probe-other-memory', what: "another agent's memory (calculator.memory)", message: /imports a memory \(calculator\.memory\); agents may not import memories, tables or globals/ },
     { probe: 'probe-table', what: 'a host table', message: /imports a table \(caxton\.table\); agents may not import memories, tables or globals/ },
     { probe: 'probe-global', what: 'a host global', message: /imports a global \(caxton\.fuel\); agents may not import memories, tables or globals/ },
-    { probe: 'probe-fuel-export', what: 'the fuel counter (reserved export caxton_fuel)', message: /exports `caxton_fuel`, a name Caxton reserves for fuel metering/ },
+    { probe: 'probe-fuel-export', what: 'the fuel counter (reserved export caxton_fuel)', message: /exports `caxton_fuel`, a name Caxton reserves for its metering/ },
     { probe: 'probe-start-send', what: 'acting in the start function, before any message', message: /failed while starting \(bad_output: send called outside message handling \(in the start function/ },
   ];
 

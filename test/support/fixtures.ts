@@ -84,10 +84,15 @@ let wabt: Promise<Wabt> | undefined;
 export async function watFixture(name: string): Promise<Uint8Array> {
   const base = path.join(fixturesDir, 'agents', name);
   if (fs.existsSync(`${base}.wasm`)) return fs.readFileSync(`${base}.wasm`);
+  return watToWasm(`${name}.wat`, fs.readFileSync(`${base}.wat`, 'utf8'));
+}
+
+/** WAT text (a fixture's, or one a test generates) compiled to wasm with wabt. */
+export async function watToWasm(file: string, text: string): Promise<Uint8Array> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   wabt ??= (require('wabt') as () => Promise<Wabt>)();
   const w = await wabt;
-  const mod = w.parseWat(`${name}.wat`, fs.readFileSync(`${base}.wat`, 'utf8'));
+  const mod = w.parseWat(file, text);
   try {
     mod.validate();
     return new Uint8Array(mod.toBinary({}).buffer);

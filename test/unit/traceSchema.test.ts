@@ -111,7 +111,7 @@ describe('trace-event.schema.json matches schemas/trace.ts', () => {
       assert.equal(then.additionalProperties, false, `${type}: closed, like the TS type`);
       assert.deepEqual([...(then.required as string[])].sort(), fields.filter((f) => !f.optional).map((f) => f.name).sort(), `${type}: required`);
       const props = then.properties as Json;
-      assert.deepEqual(Object.keys(props).sort(), ['seq', 't', 'type', ...fields.map((f) => f.name)].sort(), `${type}: properties`);
+      assert.deepEqual(Object.keys(props).sort(), ['seq', 't', 'type', 'node', ...fields.map((f) => f.name)].sort(), `${type}: properties`);
       for (const f of fields) assert.deepEqual(deref(props[f.name]), schemaOfTs(f.type), `${type}.${f.name}: ${f.type}`);
     });
   }
@@ -168,6 +168,7 @@ describe('trace-event.schema.json rejects malformed events at the field', () => 
     ['a bid of the wrong type', { seq: 4, t: 0, type: 'auction_round', auction_id: 'x', kind: 'english', round: 1, price: 5, bids: [{ bidder: 'b', amount: '6' }] }, '/bids/0/amount', 'type'],
     ['an unknown type', { seq: 5, t: 0, type: 'agent_dreamt', agent: 'a' }, '/type', 'enum'],
     ['a negative seq', { seq: -1, t: 0, type: 'message_delivered', id: 'm1', to: 'b' }, '/seq', 'minimum'],
+    ['a node name that is not a string', { seq: 1, t: 0, type: 'message_delivered', id: 'm1', to: 'b', node: 5 }, '/node', 'type'],
   ];
   for (const [what, event, at, keyword, params] of cases) {
     it(`rejects ${what} at ${at || 'the event'}`, () => {

@@ -83,6 +83,8 @@ async function runSession(s: Session): Promise<Outcome> {
   fs.mkdirSync(path.join(userData, 'User'), { recursive: true });
   fs.writeFileSync(path.join(userData, 'User', 'settings.json'), JSON.stringify({
     'workbench.startupEditor': 'none', 'telemetry.telemetryLevel': 'off', 'extensions.autoUpdate': false, 'git.openRepositoryInParentFolders': 'never',
+    // VS Code for the web (code-server) auto-saves after 1 s by default, unlike the desktop: the suites save explicitly.
+    'files.autoSave': 'off',
     // Untrusted run: open the folder in Restricted Mode without asking.
     'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.enabled': kind === 'untrusted',
   }));

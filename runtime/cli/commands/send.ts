@@ -5,6 +5,7 @@ import { runPlan } from '../../node/scenario';
 import { readMessageFile, WorkspaceError, type WorkspaceProblem } from '../../node/workspace';
 import { flag, parseArgs } from '../args';
 import { UsageError, type Command } from '../command';
+import { printable } from '../terminalText';
 import { formatSummary } from '../transcript';
 import { runOptions } from './run';
 
@@ -46,7 +47,7 @@ Exit code: 0 when every message was delivered and answered in time, 1 otherwise,
       onTrace: (e) => {
         print(e);
         if (e.type === 'message_sent' && (Array.isArray(e.message.receiver) ? e.message.receiver : [e.message.receiver]).some((r) => senders.has(r))) {
-          replies.push(`${e.message.sender}: ${e.message.performative} ${JSON.stringify(e.message.content ?? null)}`);
+          replies.push(printable(`${e.message.sender}: ${e.message.performative} ${JSON.stringify(e.message.content ?? null)}`));
         }
       },
     });

@@ -1,24 +1,32 @@
 // A tiny JSON reader/writer for agents. AssemblyScript has no JSON.parse, and messages are JSON.
-// The reader is strict (RFC 8259) but never traps on bad input: Json.parse returns null instead,
+// The reader (jsonReader.ts) is strict (RFC 8259) but never traps on bad input: Json.parse returns null instead,
 // and nesting is limited so hostile input cannot exhaust the stack.
+import { JsonParser } from "./jsonReader";
 
 /** The kind of a JSON value. */
 export enum JsonKind { Null, Bool, Number, String, Array, Object }
 
-const MAX_DEPTH: i32 = 64;
+// Scalars share these empty lists (allocating two arrays per number or string made messages costly in fuel);
+// push() and set() give a value its own lists before the first write.
+const NO_ITEMS = new Array<JsonValue>(0);
+const NO_KEYS = new Array<string>(0);
 
-/** A parsed (or built) JSON value. Objects keep their keys in order. */
+/** A parsed (or built) JSON value. Objects keep their keys in order; when a key repeats, the last one counts. */
 export class JsonValue {
   kind: JsonKind;
   boolValue: bool = false;
   numberValue: f64 = 0;
   stringValue: string = "";
-  /** Array elements, or object values (parallel to `keys`). */
-  items: Array<JsonValue> = new Array<JsonValue>();
+  /** Array elements, or object values (parallel to `keys`). Empty for scalars. */
+  items: Array<JsonValue> = NO_ITEMS;
   /** Object keys (empty for other kinds). */
-  keys: Array<string> = new Array<string>();
+  keys: Array<string> = NO_KEYS;
 
-  constructor(kind: JsonKind) { this.kind = kind; }
+  constructor(kind: JsonKind) {
+    this.kind = kind;
+    if (kind == JsonKind.Array || kind == JsonKind.Object) this.items = new Array<JsonValue>();
+    if (kind == JsonKind.Object) this.keys = new Array<string>();
+  }
 
   isNull(): bool { return this.kind == JsonKind.Null; }
   isBool(): bool { return this.kind == JsonKind.Bool; }
@@ -27,10 +35,10 @@ export class JsonValue {
   isArray(): bool { return this.kind == JsonKind.Array; }
   isObject(): bool { return this.kind == JsonKind.Object; }
 
-  /** The value of `key` in an object, or null (also for non-objects). */
+  /** The value of `key` in an object (the last one when the key repeats), or null (also for non-objects). */
   get(key: string): JsonValue | null {
     if (this.kind != JsonKind.Object) return null;
-    for (let i = 0; i < this.keys.length; i++) {
+    for (let i = this.keys.length - 1; i >= 0; i--) {
       if (this.keys[i] == key) return this.items[i];
     }
     return null;
@@ -58,16 +66,24 @@ export class JsonValue {
 
   /** Set `key` in an object (replacing an existing value); returns this for chaining. */
   set(key: string, value: JsonValue): JsonValue {
-    for (let i = 0; i < this.keys.length; i++) {
+    for (let i = this.keys.length - 1; i >= 0; i--) {
       if (this.keys[i] == key) { this.items[i] = value; return this; }
     }
+    this.append(key, value);
+    return this;
+  }
+
+  /** Add `key` without looking for it first (the reader: linear in the number of keys; the last repeat counts). */
+  append(key: string, value: JsonValue): void {
+    if (this.keys === NO_KEYS) this.keys = new Array<string>();
+    if (this.items === NO_ITEMS) this.items = new Array<JsonValue>();
     this.keys.push(key);
     this.items.push(value);
-    return this;
   }
 
   /** Append to an array; returns this for chaining. */
   push(value: JsonValue): JsonValue {
+    if (this.items === NO_ITEMS) this.items = new Array<JsonValue>();
     this.items.push(value);
     return this;
   }
@@ -80,23 +96,23 @@ export class JsonValue {
       case JsonKind.Number: return Json.formatNumber(this.numberValue);
       case JsonKind.String: return Json.quote(this.stringValue);
       case JsonKind.Array: {
-        let out = "[";
-        for (let i = 0; i < this.items.length; i++) {
-          if (i > 0) out += ",";
-          out += this.items[i].toString();
-        }
-        return out + "]";
+        // Pieces joined once: growing one string item by item would copy it again for every item (quadratic).
+        const parts = new Array<string>(this.items.length);
+        for (let i = 0; i < this.items.length; i++) parts[i] = this.items[i].toString();
+        return "[" + parts.join(",") + "]";
       }
       default: {
-        let out = "{";
-        for (let i = 0; i < this.keys.length; i++) {
-          if (i > 0) out += ",";
-          out += Json.quote(this.keys[i]) + ":" + this.items[i].toString();
-        }
-        return out + "}";
+        const parts = new Array<string>(this.keys.length);
+        for (let i = 0; i < this.keys.length; i++) parts[i] = Json.quote(this.keys[i]) + ":" + this.items[i].toString();
+        return "{" + parts.join(",") + "}";
       }
     }
   }
+}
+
+/** What Json.parseLazily found: the object without the lazy key, and where that key's value is. */
+export class LazyParse {
+  constructor(public value: JsonValue, public at: i32) {}
 }
 
 /** Builders and the reader. */
@@ -117,23 +133,71 @@ export class Json {
     return v;
   }
 
+  /**
+   * Parse a JSON object whose `lazyKey` value is only checked, not built: returns the object without that key and
+   * the position of its value in `text` (-1 when absent), or null when the text is not valid JSON.
+   */
+  static parseLazily(text: string, lazyKey: string): LazyParse | null {
+    const p = new JsonParser(text);
+    p.skipSpace();
+    if (p.peek() != 0x7b) return null;
+    const v = p.object(lazyKey);
+    p.skipSpace();
+    if (!p.ok || p.pos != text.length) return null;
+    return new LazyParse(v, p.lazyAt);
+  }
+
+  /** Parse the value at `at` in `text` (a position found by parseLazily, so already checked). */
+  static parseAt(text: string, at: i32): JsonValue | null {
+    const p = new JsonParser(text);
+    p.pos = at;
+    const v = p.value();
+    return p.ok ? v : null;
+  }
+
   /** A JSON string literal for `s`. */
   static quote(s: string): string {
-    let out = "\"";
-    let start = 0;
-    for (let i = 0; i < s.length; i++) {
-      const c = s.charCodeAt(i);
-      if (c >= 0x20 && c != 0x22 && c != 0x5c) continue;
-      out += s.substring(start, i);
-      if (c == 0x22) out += "\\\"";
-      else if (c == 0x5c) out += "\\\\";
-      else if (c == 0x0a) out += "\\n";
-      else if (c == 0x0d) out += "\\r";
-      else if (c == 0x09) out += "\\t";
-      else out += "\\u00" + (c < 0x10 ? "0" : "1") + HEX.charAt(c & 0xf);
-      start = i + 1;
+    // As in the reader: a tight loop over plain characters; a string without escapes is copied once, between quotes,
+    // and escapes are collected as pieces joined once.
+    const n = s.length;
+    const base = changetype<usize>(s);
+    let i = 0;
+    while (i < n) {
+      const c = <i32>load<u16>(base + (<usize>i << 1));
+      if (<i32>(c < 0x20) | <i32>(c == 0x22) | <i32>(c == 0x5c)) break;
+      i++;
     }
-    return out + s.substring(start) + "\"";
+    if (i >= n) {
+      const out = changetype<usize>(__new(<usize>(n + 2) << 1, idof<string>()));
+      store<u16>(out, 0x22);
+      memory.copy(out + 2, base, <usize>n << 1);
+      store<u16>(out + ((<usize>n + 1) << 1), 0x22);
+      return changetype<string>(out);
+    }
+    const parts = new Array<string>();
+    parts.push("\"");
+    let start = 0;
+    while (true) {
+      while (i < n) {
+        const c = <i32>load<u16>(base + (<usize>i << 1));
+        if (<i32>(c < 0x20) | <i32>(c == 0x22) | <i32>(c == 0x5c)) break;
+        i++;
+      }
+      if (i >= n) break;
+      const c = <i32>load<u16>(base + (<usize>i << 1));
+      parts.push(s.substring(start, i));
+      if (c == 0x22) parts.push("\\\"");
+      else if (c == 0x5c) parts.push("\\\\");
+      else if (c == 0x0a) parts.push("\\n");
+      else if (c == 0x0d) parts.push("\\r");
+      else if (c == 0x09) parts.push("\\t");
+      else parts.push("\\u00" + (c < 0x10 ? "0" : "1") + HEX.charAt(c & 0xf));
+      i++;
+      start = i;
+    }
+    parts.push(s.substring(start));
+    parts.push("\"");
+    return parts.join("");
   }
 
   /** Numbers as JSON writes them: integers without a trailing `.0`; NaN and infinities as null. */
@@ -146,193 +210,3 @@ export class Json {
 
 const HEX = "0123456789abcdef";
 
-// Exact powers of ten (every one up to 1e22 is exactly representable as f64).
-const POW10: StaticArray<f64> = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
-
-function scale(f: f64, mantissa: u64, exp10: i32): f64 {
-  if (mantissa == 0) return 0;
-  if (exp10 > 400) return Infinity;
-  if (exp10 < -400) return 0;
-  let e = exp10;
-  if (e > 0) {
-    while (e > 22) { f *= 1e22; e -= 22; }
-    return f * POW10[e];
-  }
-  while (e < -22) { f /= 1e22; e += 22; }
-  return f / POW10[-e];
-}
-
-/** Recursive-descent reader; sets `ok = false` at the first error instead of trapping. */
-class JsonParser {
-  text: string;
-  pos: i32 = 0;
-  ok: bool = true;
-  depth: i32 = 0;
-
-  constructor(text: string) { this.text = text; }
-
-  fail(): JsonValue { this.ok = false; return Json.nil(); }
-
-  peek(): i32 { return this.pos < this.text.length ? this.text.charCodeAt(this.pos) : -1; }
-
-  skipSpace(): void {
-    while (this.pos < this.text.length) {
-      const c = this.text.charCodeAt(this.pos);
-      if (c != 0x20 && c != 0x09 && c != 0x0a && c != 0x0d) break;
-      this.pos++;
-    }
-  }
-
-  value(): JsonValue {
-    if (!this.ok) return Json.nil();
-    this.skipSpace();
-    const c = this.peek();
-    if (c == 0x7b) return this.object();
-    if (c == 0x5b) return this.array();
-    if (c == 0x22) { const s = this.string(); return this.ok ? Json.string(s) : Json.nil(); }
-    if (c == 0x74) return this.literal("true", Json.bool(true));
-    if (c == 0x66) return this.literal("false", Json.bool(false));
-    if (c == 0x6e) return this.literal("null", Json.nil());
-    if (c == 0x2d || (c >= 0x30 && c <= 0x39)) return this.number();
-    return this.fail();
-  }
-
-  literal(word: string, result: JsonValue): JsonValue {
-    if (this.pos + word.length > this.text.length || this.text.substr(this.pos, word.length) != word) return this.fail();
-    this.pos += word.length;
-    return result;
-  }
-
-  // AssemblyScript's parseFloat mis-scales large exponents (0.28: "9.5e+44" -> 9.5e+37), so numbers are read
-  // here: up to 19 significant digits exactly, then scaled by exact powers of ten (correctly rounded when the
-  // digits fit in 2^53 and |exponent| <= 22, within a few ulps otherwise).
-  number(): JsonValue {
-    let negative = false;
-    if (this.peek() == 0x2d) { negative = true; this.pos++; }
-    let mantissa: u64 = 0;
-    let significant = 0;
-    let exp10: i32 = 0;
-    const intStart = this.pos;
-    while (this.peek() >= 0x30 && this.peek() <= 0x39) {
-      const d = <u64>(this.peek() - 0x30);
-      if (significant < 19) { mantissa = mantissa * 10 + d; if (mantissa != 0) significant++; } else exp10++;
-      this.pos++;
-    }
-    if (this.pos == intStart) return this.fail();
-    if (this.peek() == 0x2e) {
-      this.pos++;
-      const fracStart = this.pos;
-      while (this.peek() >= 0x30 && this.peek() <= 0x39) {
-        if (significant < 19) { mantissa = mantissa * 10 + <u64>(this.peek() - 0x30); exp10--; if (mantissa != 0) significant++; }
-        this.pos++;
-      }
-      if (this.pos == fracStart) return this.fail();
-    }
-    if (this.peek() == 0x65 || this.peek() == 0x45) {
-      this.pos++;
-      let expNegative = false;
-      if (this.peek() == 0x2b || this.peek() == 0x2d) { expNegative = this.peek() == 0x2d; this.pos++; }
-      const expStart = this.pos;
-      let e: i32 = 0;
-      while (this.peek() >= 0x30 && this.peek() <= 0x39) {
-        if (e < 100000) e = e * 10 + (this.peek() - 0x30);
-        this.pos++;
-      }
-      if (this.pos == expStart) return this.fail();
-      exp10 += expNegative ? -e : e;
-    }
-    const value = scale(<f64>mantissa, mantissa, exp10);
-    return Json.number(negative ? -value : value);
-  }
-
-  string(): string {
-    this.pos++; // opening quote
-    let out = "";
-    let start = this.pos;
-    while (this.pos < this.text.length) {
-      const c = this.text.charCodeAt(this.pos);
-      if (c == 0x22) {
-        out += this.text.substring(start, this.pos);
-        this.pos++;
-        return out;
-      }
-      if (c < 0x20) { this.ok = false; return ""; }
-      if (c != 0x5c) { this.pos++; continue; }
-      out += this.text.substring(start, this.pos);
-      const e = this.pos + 1 < this.text.length ? this.text.charCodeAt(this.pos + 1) : -1;
-      this.pos += 2;
-      if (e == 0x22) out += "\"";
-      else if (e == 0x5c) out += "\\";
-      else if (e == 0x2f) out += "/";
-      else if (e == 0x62) out += "\b";
-      else if (e == 0x66) out += "\f";
-      else if (e == 0x6e) out += "\n";
-      else if (e == 0x72) out += "\r";
-      else if (e == 0x74) out += "\t";
-      else if (e == 0x75) {
-        const code = this.hex4();
-        if (code < 0) { this.ok = false; return ""; }
-        out += String.fromCharCode(code);
-      } else { this.ok = false; return ""; }
-      start = this.pos;
-    }
-    this.ok = false; // unterminated
-    return "";
-  }
-
-  hex4(): i32 {
-    if (this.pos + 4 > this.text.length) return -1;
-    let code = 0;
-    for (let i = 0; i < 4; i++) {
-      const c = this.text.charCodeAt(this.pos + i);
-      let d = -1;
-      if (c >= 0x30 && c <= 0x39) d = c - 0x30;
-      else if (c >= 0x61 && c <= 0x66) d = c - 0x61 + 10;
-      else if (c >= 0x41 && c <= 0x46) d = c - 0x41 + 10;
-      if (d < 0) return -1;
-      code = (code << 4) | d;
-    }
-    this.pos += 4;
-    return code;
-  }
-
-  array(): JsonValue {
-    if (++this.depth > MAX_DEPTH) return this.fail();
-    this.pos++;
-    const arr = Json.array();
-    this.skipSpace();
-    if (this.peek() == 0x5d) { this.pos++; this.depth--; return arr; }
-    while (this.ok) {
-      arr.push(this.value());
-      this.skipSpace();
-      const c = this.peek();
-      this.pos++;
-      if (c == 0x5d) { this.depth--; return arr; }
-      if (c != 0x2c) return this.fail();
-    }
-    return this.fail();
-  }
-
-  object(): JsonValue {
-    if (++this.depth > MAX_DEPTH) return this.fail();
-    this.pos++;
-    const obj = Json.object();
-    this.skipSpace();
-    if (this.peek() == 0x7d) { this.pos++; this.depth--; return obj; }
-    while (this.ok) {
-      this.skipSpace();
-      if (this.peek() != 0x22) return this.fail();
-      const key = this.string();
-      this.skipSpace();
-      if (!this.ok || this.peek() != 0x3a) return this.fail();
-      this.pos++;
-      obj.set(key, this.value());
-      this.skipSpace();
-      const c = this.peek();
-      this.pos++;
-      if (c == 0x7d) { this.depth--; return obj; }
-      if (c != 0x2c) return this.fail();
-    }
-    return this.fail();
-  }
-}

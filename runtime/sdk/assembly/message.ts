@@ -2,31 +2,56 @@
 import { Json, JsonValue } from "./json";
 import { sendJson } from "./host";
 
-/** One FIPA ACL message as the agent received it. */
+/**
+ * One FIPA ACL message as the agent received it. The content is checked when the message arrives but built only
+ * when the agent reads it (`content` or `json`), so a large content the agent ignores costs little fuel.
+ */
 export class Message {
-  /** The whole message as JSON, for fields without a getter. */
-  json: JsonValue;
+  /** The message's fields (the content joins them once read). */
+  private fields: JsonValue;
+  private text: string = "";
+  private contentAt: i32 = -1;
+  private contentRead: bool = true;
 
-  constructor(json: JsonValue) { this.json = json; }
+  constructor(json: JsonValue) { this.fields = json; }
 
-  /** Parse a message; null unless it is an object with string `performative` and `sender`. */
+  /** Parse a message; null unless it is an object with string `performative` and `sender` (and valid JSON throughout). */
   static parse(text: string): Message | null {
-    const j = Json.parse(text);
-    if (j == null || !j.isObject()) return null;
+    const lazy = Json.parseLazily(text, "content");
+    if (lazy == null) return null;
+    const j = lazy.value;
     if (j.getString("performative") == null || j.getString("sender") == null) return null;
-    return new Message(j);
+    const m = new Message(j);
+    m.text = text;
+    m.contentAt = lazy.at;
+    m.contentRead = false;
+    return m;
   }
 
-  get performative(): string { const s = this.json.getString("performative"); return s != null ? s : ""; }
-  get sender(): string { const s = this.json.getString("sender"); return s != null ? s : ""; }
-  get conversationId(): string | null { return this.json.getString("conversation_id"); }
-  get replyWith(): string | null { return this.json.getString("reply_with"); }
-  get inReplyTo(): string | null { return this.json.getString("in_reply_to"); }
-  get protocol(): string | null { return this.json.getString("protocol"); }
-  get ontology(): string | null { return this.json.getString("ontology"); }
-  get messageId(): string | null { return this.json.getString("message_id"); }
+  /** The whole message as JSON, for fields without a getter (builds the content if not built yet). */
+  get json(): JsonValue { this.readContent(); return this.fields; }
+
+  /** A top-level field other than `content`, without building the content. */
+  field(key: string): JsonValue | null { return this.fields.get(key); }
+
+  get performative(): string { const s = this.fields.getString("performative"); return s != null ? s : ""; }
+  get sender(): string { const s = this.fields.getString("sender"); return s != null ? s : ""; }
+  get conversationId(): string | null { return this.fields.getString("conversation_id"); }
+  get replyWith(): string | null { return this.fields.getString("reply_with"); }
+  get inReplyTo(): string | null { return this.fields.getString("in_reply_to"); }
+  get protocol(): string | null { return this.fields.getString("protocol"); }
+  get ontology(): string | null { return this.fields.getString("ontology"); }
+  get messageId(): string | null { return this.fields.getString("message_id"); }
   /** The content (any JSON), or null when the message has none. */
-  get content(): JsonValue | null { return this.json.get("content"); }
+  get content(): JsonValue | null { this.readContent(); return this.fields.get("content"); }
+
+  private readContent(): void {
+    if (this.contentRead) return;
+    this.contentRead = true;
+    if (this.contentAt < 0) return;
+    const v = Json.parseAt(this.text, this.contentAt);
+    if (v != null) this.fields.append("content", v);
+  }
 }
 
 /** Send a message to `receiver` (an agent name or `topic://...`); `contentJson` is JSON text ("" for none). */
@@ -42,7 +67,7 @@ export function send(performative: string, receiver: string, contentJson: string
  * conversation and protocol. `contentJson` is JSON text ("" for none).
  */
 export function reply(msg: Message, performative: string, contentJson: string = ""): void {
-  const replyTo = msg.json.get("reply_to");
+  const replyTo = msg.field("reply_to");
   const receiver = replyTo != null ? replyTo.toString() : Json.quote(msg.sender);
   let json = "{\"performative\":" + Json.quote(performative) + ",\"receiver\":" + receiver;
   if (contentJson.length > 0) json += ",\"content\":" + contentJson;

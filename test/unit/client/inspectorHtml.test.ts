@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { inspectorCsp, inspectorHtml, jsonForScriptBlock } from '../../../client/inspectorHtml';
-import { createHandler, HOST_TO_VIEW_KINDS, type HostToView } from '../../../schemas/protocol/inspector';
+import { createHandler, HOST_TO_VIEW_KINDS, TRACE_BATCH, traceMessages, type HostToView } from '../../../schemas/protocol/inspector';
+import type { TraceEvent } from '../../../schemas/trace';
 
 const nonce = 'abcdefghijklmnopqrstuv';
 
@@ -46,10 +47,22 @@ describe('inspector protocol', () => {
       append: (m) => seen.push(`append:${m.events.length}`),
       status: (m) => seen.push(`status:${m.text}`),
       reply: (m) => seen.push(`reply:${m.request.performative}`),
+      compare: (m) => seen.push(`compare:${m.events.length}`),
+      revealed: (m) => seen.push(`revealed:${m.ok}`),
     });
     assert.equal(handle({ kind: 'reset', events: [], live: true }), true);
     assert.equal(handle({ kind: 'status', running: false, text: 'done' }), true);
     for (const bad of [null, 'reset', 42, {}, { kind: 'toString' }, { kind: 'constructor' }, { command: 'reset' }]) assert.equal(handle(bad), false);
     assert.deepEqual(seen, ['reset:0:true', 'status:done']);
+  });
+});
+
+describe('inspector protocol: streaming a trace', () => {
+  it('a large trace goes as one reset and appends of TRACE_BATCH events, in order', () => {
+    const events = Array.from({ length: TRACE_BATCH * 2 + 5 }, (_, i) => ({ seq: i, t: i, type: 'agent_log', agent: 'a', level: 'info', text: '' }) as TraceEvent);
+    const messages = traceMessages(events, false, 'big');
+    assert.deepEqual(messages.map((m) => m.kind), ['reset', 'append', 'append']);
+    assert.deepEqual(messages.flatMap((m) => (m.kind === 'reset' || m.kind === 'append' ? m.events : [])), events);
+    assert.deepEqual(traceMessages([], true).map((m) => m.kind === 'reset' && [m.events.length, m.live]), [[0, true]]);
   });
 });

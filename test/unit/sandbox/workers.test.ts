@@ -68,6 +68,11 @@ describe('sandbox: workers, wall-clock backstop, restarts and hot reload', funct
     const echo = await loadExample('echo');
     agents.push(echo);
     const calcWasm = (await buildExampleAgent('calculator', 'calculator')).wasm;
+    // Instrumenting runs off the main thread now, so messages keep flowing to the old module while a new one is
+    // prepared. Prepare these bytes under echo's limits first (another echo), so the reload below swaps at once.
+    const warm = await loadExample('echo');
+    agents.push(warm);
+    await warm.reload(calcWasm);
     const pending = [1, 2, 3, 4, 5].map((i) => echo.handle({ ...calcRequest(i, 10), receiver: 'echo' }));
     const reloaded = echo.reload(calcWasm);
     const results = await Promise.all(pending);

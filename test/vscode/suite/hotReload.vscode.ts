@@ -38,17 +38,36 @@ describe('Caxton Agent Lab hot reload in a real VS Code', () => {
     return reply.type === 'message_sent' ? reply.message.content : undefined;
   }
 
-  /** Replace `from` (which must occur once) in calculator.ts through the editor and save it; returns the edit's 0-based line. */
+  /**
+   * Replace `from` (which must occur once) in calculator.ts through the editor and save it; returns the edit's 0-based
+   * line. Waits for editor state, never for time: the edit shown in the document before saving, then the document
+   * clean with the edit on disk. `TextDocument.save()` resolves false when VS Code did not complete that save (another
+   * save of the document was running, a save participant cancelled it); then the document is still dirty and saving
+   * again is what a user would do. The profile turns auto save off (test/vscode/run.ts): VS Code for the web, which
+   * code-server is, defaults to auto save after 1 s, a second saver racing this one on a loaded machine.
+   */
   async function editAndSave(from: string, to: string): Promise<number> {
     const doc = await vscode.workspace.openTextDocument(calculator());
     await vscode.window.showTextDocument(doc);
+    await waitFor('calculator.ts clean before the edit', () => (doc.isDirty ? undefined : true), 30_000);
     const text = doc.getText();
     const at = text.indexOf(from);
     assert.ok(at >= 0 && text.indexOf(from, at + 1) < 0, `calculator.ts holds \`${from}\` exactly once`);
     const edit = new vscode.WorkspaceEdit();
     edit.replace(doc.uri, new vscode.Range(doc.positionAt(at), doc.positionAt(at + from.length)), to);
     assert.ok(await vscode.workspace.applyEdit(edit), 'the edit applied');
-    assert.ok(await doc.save(), 'calculator.ts saved');
+    await waitFor('the edit in the calculator.ts document', () => (doc.isDirty && doc.getText().includes(to) ? true : undefined), 30_000);
+    const attempts: string[] = [];
+    try {
+      await waitFor('calculator.ts saved with the edit', async () => {
+        if (doc.isDirty) attempts.push(String(await doc.save()));
+        const disk = Buffer.from(await vscode.workspace.fs.readFile(doc.uri)).toString('utf8');
+        return !doc.isDirty && disk.includes(to) ? true : undefined;
+      }, 30_000);
+    } catch (e) {
+      throw new Error(`${(e as Error).message}: save() returned ${attempts.join(', ') || 'nothing'}; the document is ${doc.isDirty ? 'dirty' : 'clean'}`);
+    }
+    if (attempts.length > 1 || attempts[0] !== 'true') console.log(`calculator.ts needed ${attempts.length} save attempts: ${attempts.join(', ')}`);
     return doc.positionAt(at).line;
   }
 
@@ -61,7 +80,7 @@ describe('Caxton Agent Lab hot reload in a real VS Code', () => {
     await editAndSave('if (op == "add") result = x + y;', 'if (op == "add") result = x + y + 1000;');
     // The runtime traces the swap: calculator back to `running` with reason "hot reload" once the new module runs.
     await waitFor('calculator hot reloaded (agent_state running, reason "hot reload")', () => ctx.liveEvents.slice(seen).find((e) =>
-      e.type === 'agent_state' && e.agent === 'calculator' && e.to === 'running' && e.reason === 'hot reload'), 30_000);
+      e.type === 'agent_state' && e.agent === 'calculator' && e.to === 'running' && e.reason === 'hot reload'), 90_000);
     assert.deepEqual(await sendAdd('after'), { result: 1030 });
   });
 
@@ -70,7 +89,7 @@ describe('Caxton Agent Lab hot reload in a real VS Code', () => {
     const diagnostics = await waitFor('a hot-reload diagnostic on calculator.ts', () => {
       const d = vscode.languages.getDiagnostics(calculator()).filter((x) => x.source === 'caxton build');
       return d.length ? d : undefined;
-    }, 30_000);
+    }, 90_000);
     const text = diagnostics.map((d) => `${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.message}`).join('\n');
     assert.ok(diagnostics.some((d) => d.range.start.line === line && d.severity === vscode.DiagnosticSeverity.Error), `an error on line ${line + 1}:\n${text}`);
     assert.match(text, /previous version keeps running/);
