@@ -9,7 +9,9 @@ import * as path from 'node:path';
 import { agentLanguage, buildJsAgent, buildWorkspace, builtModulePath, isJsAgent } from '../../../../runtime/build';
 import * as ts from 'typescript';
 import { examplesDir, repoRoot } from '../../../support/paths';
-import { failure, js, request } from './jsHarness';
+import { createJsEngine, JsAgentInstance } from '../../../../runtime/sandbox';
+import { loadQuickJsWasm } from '../../../../runtime/node/quickJsWasm';
+import { answer, failure, js, LIMITS, request } from './jsHarness';
 
 const tmp = (): string => fs.mkdtempSync(path.join(os.tmpdir(), 'caxton-jsbuild-'));
 
@@ -47,6 +49,17 @@ describe('JS agents: the builder (esbuild)', function () {
     assert.match(e.message, /handler threw RangeError: order must be an object/);
     assert.match(e.message, /at parseOrder \(orders\.ts:2:\d+\)/, e.message);
     assert.match(e.message, /\(agent\.ts:3:\d+\)/, e.message);
+  });
+
+  it('a plain JavaScript agent (language: javascript, .mjs) is bundled and runs the same way', async () => {
+    const dir = tmp();
+    fs.writeFileSync(path.join(dir, 'agent.mjs'), "import { onMessage, reply } from 'caxton-agent';\n/** @param {import('caxton-agent').Message} m */\nconst handle = (m) => reply(m, 'inform', { echoed: m.content, words: String(m.content).split(' ').length });\nonMessage(handle);\n");
+    const out = path.join(dir, 'build', 'agent.js');
+    const r = await buildJsAgent(path.join(dir, 'agent.mjs'), out);
+    assert.ok(r.ok, r.diagnostics.map((d) => d.text).join('\n'));
+    const inst = JsAgentInstance.create({ name: 'agent', code: fs.readFileSync(out, 'utf8'), file: 'agent.js', grants: [], limits: LIMITS, seed: 1, engine: await createJsEngine(loadQuickJsWasm(), LIMITS.memoryBytes) });
+    assert.ok(inst instanceof JsAgentInstance);
+    assert.deepEqual(answer(inst.handle(request('three little words'), 0)), { echoed: 'three little words', words: 3 });
   });
 
   it('the build cache: up to date until the agent or a file it imports changes', async () => {
