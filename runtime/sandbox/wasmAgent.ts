@@ -40,6 +40,8 @@ type LoadRequest = Extract<ToWorker, { type: 'load' }> extends infer T ? (T exte
 
 /** Extra wall-clock allowance for making a JS agent's engine, ms. */
 const JS_ENGINE_START_MS = 10_000;
+/** How long after a JS agent's own (in-thread) deadline the pool terminates its worker, ms. */
+const JS_IN_THREAD_GRACE_MS = 250;
 const NO_USAGE: AgentUsage = { fuel: 0, memoryBytes: 0, durationMs: 0 };
 const encoder = new TextEncoder();
 
@@ -184,7 +186,10 @@ export class WasmAgent implements AgentEndpoint {
           if (error) { this.onFailure(error); break; }
         }
         const next = this.mailbox[0];
-        const outcome = await this.init.pool.request({ type: 'handle', agent: this.init.id, message: next.text, now: this.init.clock.now() }, this.init.limits.timeoutMs);
+        // A JS agent checks the same deadline in its own thread (at QuickJS's polls) and stops gracefully; the pool's
+        // fence, a little later, is for native work between polls, so a loop does not cost its neighbours the worker.
+        const deadline = this.init.limits.timeoutMs + (isJsCode(this.module) ? JS_IN_THREAD_GRACE_MS : 0);
+        const outcome = await this.init.pool.request({ type: 'handle', agent: this.init.id, message: next.text, now: this.init.clock.now() }, deadline);
         if (outcome.type === 'lost') { this.needsLoad = true; continue; } // retried on a fresh instance
         this.mailbox.shift();
         const result = this.withLimits(this.toResult(outcome));
