@@ -8,7 +8,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { AgentManifest } from '../../schemas';
 import type { Logger } from '../core/types';
-import { builtModulePath, createBuildRun, type BuildRun } from '../build';
+import { builtModulePath, createBuildRun, isJsAgent, type BuildRun } from '../build';
+import { errorPosition } from '../sandbox';
 import type { StartedAgent } from './startAgents';
 import { formatProblem, readManifest, type WorkspaceProblem } from './workspace';
 
@@ -83,7 +84,11 @@ export function createReloader(root: string, agents: readonly StartedAgent[], lo
     try {
       await started.agent.reload(wasm, HOT_RELOAD_REASON);
     } catch (e) {
-      return failed([{ file: wasmPath, line: 1, column: 1, message: (e as Error).message }], build);
+      const message = (e as Error).message;
+      // A TypeScript/JavaScript agent's start error is source-mapped: put it on the agent's own line.
+      const at = isJsAgent(entry.manifest) ? errorPosition(message) : undefined;
+      const where = at ? { file: path.resolve(path.dirname(entry.source), at.source), line: at.line, column: at.column } : { file: wasmPath, line: 1, column: 1 };
+      return failed([{ ...where, message }], build);
     }
     started.moduleSha256 = hash;
     started.entry.manifest = entry.manifest;

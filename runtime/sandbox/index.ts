@@ -31,6 +31,7 @@ export type { LoadJsAgentOptions } from './js/loadJsAgent';
 export { JsAgentInstance, defaultMaxStackBytes } from './js/jsAgentInstance';
 export type { JsInstanceOptions } from './js/jsAgentInstance';
 export { createJsEngine, jsMemoryCap, ENGINE_BASE_BYTES } from './js/quickJsEngine';
+export { errorPosition } from './js/jsSourceMap';
 export type { JsEngine } from './js/quickJsEngine';
 export type { JsCode } from './workerProtocol';
 export type { StateChange } from './lifecycle';

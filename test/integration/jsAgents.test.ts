@@ -145,6 +145,13 @@ describe('TypeScript agents end to end (esbuild + QuickJS in the agent workers)'
       assert.ok(p.line > 40, `${p.line}`);
       assert.match(refused.error!, new RegExp(`^${source().replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+:\\d+: `));
       assert.equal(await result('still'), 1030, 'the previous module keeps answering');
+      // It bundles, but its start code throws: refused at the TypeScript line, the previous bundle keeps answering.
+      fs.writeFileSync(source(), `import { onMessage, reply } from 'caxton-agent';\nconst table: Record<string, number> = {};\nif (!table.scale) throw new RangeError('scale missing');\nonMessage((m) => reply(m, 'inform', { result: 0 }));\n`);
+      const [thrown] = await session.reloadChanged([source()]);
+      assert.equal(thrown.status, 'failed');
+      assert.deepEqual([thrown.problems![0].file, thrown.problems![0].line], [source(), 3], JSON.stringify(thrown.problems));
+      assert.match(thrown.problems![0].message, /start code threw RangeError: scale missing/);
+      assert.equal(await result('still-2'), 1030);
     });
 
     it('a start error (top-level throw) is a workspace problem at the TypeScript line', async () => {
