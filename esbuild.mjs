@@ -1,7 +1,9 @@
 // Bundles every entry point into dist/. Entries whose source does not exist yet are skipped.
 // Usage: node esbuild.mjs [--production] [--watch]
 import * as esbuild from 'esbuild';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import * as path from 'node:path';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -49,4 +51,14 @@ if (watch) {
 } else {
   await Promise.all(contexts.map((c) => c.rebuild()));
   await Promise.all(contexts.map((c) => c.dispose()));
+}
+
+// The inspector's stylesheet as a file beside dist/webview.js, for `caxton inspect` (the runtime may not import
+// client/): the view's own styles module, bundled and loaded once here.
+if (!only || only.includes('webview')) {
+  const tmp = path.join(outdir, 'webviewStyles.cjs');
+  await esbuild.build({ entryPoints: ['client/webview/styles.ts'], outfile: tmp, bundle: true, platform: 'node', format: 'cjs', logLevel: 'warning' });
+  const { inspectorCss } = createRequire(import.meta.url)(path.resolve(tmp));
+  writeFileSync(path.join(outdir, 'webview.css'), inspectorCss);
+  rmSync(tmp);
 }

@@ -6,8 +6,17 @@
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import type { AgentReloadResult } from '../schemas/protocol/runtimeHost';
-import type { Ctx } from './ctx';
 import { Debouncer, describeReload, isReloadTrigger } from './hotReloadTriggers';
+import type { RuntimeHostClient } from './runtimeHostClient';
+
+/** What hot reload needs of the extension (the Ctx provides it; declared here so the two files do not import each other). */
+export interface HotReloadHost {
+  readonly output: vscode.LogOutputChannel;
+  /** The runtime host while a session runs, else undefined. */
+  liveHost(): RuntimeHostClient | undefined;
+  /** The workspace folder on disk. */
+  folder(): string | undefined;
+}
 
 const DEBOUNCE_MS = 300;
 
@@ -19,7 +28,7 @@ export class HotReload implements vscode.Disposable {
   private statusMessage?: vscode.Disposable;
   private readonly problems = new Map<string, NonNullable<AgentReloadResult['problems']>>();
 
-  constructor(private readonly ctx: Ctx) {
+  constructor(private readonly ctx: HotReloadHost) {
     this.disposables.push(this.diagnostics, this.debouncer);
     this.disposables.push(vscode.workspace.onDidSaveTextDocument((d) => this.changed(d.uri)));
     // .wasm files are written by tools, not saved in the editor.

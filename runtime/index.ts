@@ -1,6 +1,8 @@
 /**
- * The runtime's public entry: the VS Code client and runtime host import only this. Everything else under
- * runtime/ is internal.
+ * The runtime's public entry for the Node hosts that embed it: the runtime host (runtime/host, which the VS Code
+ * extension talks to over JSON-RPC: schemas/protocol/runtimeHost.ts), tests and benchmarks import this. The
+ * extension itself imports nothing of the runtime. Everything else under runtime/ is internal (eslint holds
+ * runtime/host to this file).
  */
 export { Runtime, SYSTEM_AGENT, DEFAULT_REQUEST_TIMEOUT_MS } from './runtime';
 export type { RuntimeOptions, RuntimeStats, AgentOptions } from './runtime';
@@ -15,16 +17,25 @@ export type {
 export type { FipaMessage, Performative, AgentManifest, ScenarioFile, TraceEvent, TraceEventInput, TraceEventType, AgentState } from '../schemas';
 export { TraceRecorder, collectTrace } from './trace/traceRecorder';
 export type { TraceListener } from './trace/traceRecorder';
-export { parseTraceJsonl, traceLine } from './trace/traceJsonl';
-export type { ParsedTrace, TraceLineError } from './trace/traceJsonl';
+export { parseTraceJsonl, traceLine } from '../schemas/load/traceJsonl';
+export type { ParsedTrace, TraceLineError } from '../schemas/load/traceJsonl';
 export type { DeadLetter, DropCode } from './router/deadLetters';
 export type { ConversationRecord, ConversationOutcome } from './conversations/conversationLog';
 export { readTraceFile, createTraceWriter } from './node/traceFile';
 export type { TraceFileWriter } from './node/traceFile';
-export { loadWorkspace, WorkspaceError, formatProblem } from './node/workspace';
-export type { Workspace, WorkspaceProblem, AgentEntry, ScenarioEntry, MessageFileEntry, LoadWorkspaceOptions } from './node/workspace';
+export { loadWorkspace, loadScope, readPipeline, readMessageFile, readScenario, WorkspaceError, formatProblem } from './node/workspace';
+export type { Workspace, WorkspaceProblem, AgentEntry, ScenarioEntry, MessageFileEntry, PipelineEntry, LoadScope, LoadWorkspaceOptions } from './node/workspace';
+export { validateFiles } from './node/validateFiles';
+export type { ValidateFilesOptions, ValidateFilesResult } from './node/validateFiles';
+export { buildWorkspace } from './build';
+export type { WorkspaceBuildResult, WorkspaceBuildEntry } from './build';
+export { runPipeline, formatReport } from './workflow';
+export type { PipelineReport } from './workflow';
 export { startSession } from './node/session';
 export type { Session, SessionOptions, ReloadResult } from './node/session';
 export { runScenario } from './node/scenario';
 export type { RunScenarioOptions, ScenarioSummary, ConversationSummary } from './node/scenario';
 export type { ExpectationResult } from './node/expectations';
+export { printable, printableDeep } from './cli/terminalText';
+export { diskModuleCache } from './node/moduleCache';
+export { setModuleCache } from './sandbox';

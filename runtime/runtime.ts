@@ -2,7 +2,7 @@
  * The Runtime: router + conversations + trace, behind the MessageBus and CoordinationContext contracts.
  * Options are normalised here, once; everything below trusts them.
  */
-import type { AgentState, FipaMessage, TraceEvent } from '../schemas';
+import { LIMITS, type AgentState, type FipaMessage, type TraceEvent } from '../schemas';
 import { RealClock, type Clock } from './core/clock';
 import { seededRandom, type Random } from './core/random';
 import {
@@ -19,7 +19,7 @@ import { TraceRecorder, type TraceListener } from './trace/traceRecorder';
 
 /** The name the runtime signs its own notices with (failure, not_understood, blackboard results). */
 export const SYSTEM_AGENT = 'caxton';
-export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+export const DEFAULT_REQUEST_TIMEOUT_MS = LIMITS.requestTimeoutMs;
 
 export interface RuntimeOptions {
   /** A name for the run (trace `run_started`). */

@@ -32,7 +32,7 @@ export function findProtocol(name: string | undefined): { name: string; def: Pro
   return def ? { name: canonical, def } : undefined;
 }
 
-/** Start tracking a conversation: the first message's sender is the initiator. */
+/** Start tracking a protocol instance whose initiating message `initiator` sent. */
 export function startProtocol(protocol: string, initiator: string): ProtocolState {
   return { protocol, initiator, pairs: new Map() };
 }
@@ -41,17 +41,24 @@ export function startProtocol(protocol: string, initiator: string): ProtocolStat
 export function stepProtocol(state: ProtocolState, step: ProtocolStep): { state: ProtocolState; violations: ProtocolViolation[] } {
   const found = findProtocol(state.protocol);
   if (!found) return { state, violations: [] };
-  const { def } = found;
+  const { moves, violations } = movesOf(found.def, state, step);
   const pairs = new Map(state.pairs);
+  for (const [p, to] of moves) pairs.set(p, to);
+  return { state: { ...state, pairs }, violations };
+}
+
+/** The pair moves a message makes, and the out-of-sequence ones (pure; the caller decides what to apply). */
+function movesOf(def: ProtocolDefinition, state: ProtocolState, step: ProtocolStep): { moves: Array<[string, string]>; violations: ProtocolViolation[] } {
+  const moves: Array<[string, string]> = [];
   const violations: ProtocolViolation[] = [];
   const fromInitiator = step.sender === state.initiator;
   const participants = fromInitiator ? step.receivers.filter((r) => r !== state.initiator) : [step.sender];
   for (const p of participants) {
-    const current = pairs.get(p) ?? def.initial;
+    const current = state.pairs.get(p) ?? def.initial;
     const by = fromInitiator ? 'initiator' : 'participant';
     const t = def.transitions.find((x) => x.from === current && x.by === by && x.performative === step.performative);
     if (t) {
-      pairs.set(p, t.to);
+      moves.push([p, t.to]);
       continue;
     }
     const expected = expectedMoves(def, current, state.initiator, p);
@@ -60,7 +67,7 @@ export function stepProtocol(state: ProtocolState, step: ProtocolStep): { state:
     const tail = expected.length ? `; expected ${orList(expected)}` : `; the conversation with ${p} is over`;
     violations.push({ participant: p, state: current, expected, message: `${act}, who ${who}${tail}` });
   }
-  return { state: { ...state, pairs }, violations };
+  return { moves, violations };
 }
 
 /** The moves allowed from a pair's state, phrased for people ("propose from worker-2", "cfp to worker-2"). */
@@ -78,6 +85,115 @@ export function isProtocolComplete(state: ProtocolState): boolean {
   const found = findProtocol(state.protocol);
   if (!found) return true;
   return [...state.pairs.values()].every((s) => found.def.final.includes(s));
+}
+
+/** Whether `performative` opens an instance of the protocol (a move by the initiator from the initial state). */
+export function isInitiating(def: ProtocolDefinition, performative: string): boolean {
+  return def.transitions.some((t) => t.from === def.initial && t.by === 'initiator' && t.performative === performative);
+}
+
+/** The performatives that open an instance of a protocol, in definition order. */
+export function initiatingPerformatives(def: ProtocolDefinition): Performative[] {
+  return [...new Set(def.transitions.filter((t) => t.from === def.initial && t.by === 'initiator').map((t) => t.performative))];
+}
+
+/**
+ * Performatives whose sender expects an answer, derived from protocols.json: those that open a protocol instance
+ * and leave the next move to the other party (request, query_*, cfp, subscribe, propose, request_when, proxy, ...).
+ */
+export const EXPECTS_REPLY: ReadonlySet<Performative> = new Set(Object.values(PROTOCOLS).flatMap((def) => def.transitions
+  .filter((t) => t.from === def.initial && t.by === 'initiator' && def.transitions.some((n) => n.from === t.to && n.by === 'participant'))
+  .map((t) => t.performative)));
+
+/** A message as the tracker sees it. */
+export interface TrackedMessage {
+  performative: Performative;
+  sender: string;
+  receivers: readonly string[];
+  protocol?: string;
+  conversation_id?: string;
+  reply_with?: string;
+  in_reply_to?: string;
+}
+
+/** What the tracker made of one message. */
+export interface TrackResult {
+  /** The protocol it was checked against (undefined: not checked, no known protocol). */
+  protocol?: string;
+  violations: ProtocolViolation[];
+  /** Set when no instance of the protocol was open and this message does not open one. */
+  stray?: string;
+  /** The message's instance has every pair in a final state. */
+  completed?: boolean;
+}
+
+interface Instance { state: ProtocolState; replyWiths: Set<string> }
+interface ConversationTrack { protocol: string; instances: Instance[] }
+
+/**
+ * Protocol order per instance, shared by the editor (conversation files) and the runtime (live traffic). A
+ * conversation's protocol is the first known one a message names; an instance starts at an initiating message
+ * (its sender is the initiator) and later messages join the instance their in_reply_to, sender or receivers point
+ * at. A message before any instance is open is reported once as stray and changes nothing, so it cannot make the
+ * valid exchange after it look out of sequence. Pure apart from its map (bounded, least recently active forgotten).
+ */
+export class ProtocolTracker {
+  private readonly conversations = new Map<string, ConversationTrack>();
+
+  constructor(private readonly capacity = 10_000) {}
+
+  /** Check one message and advance its instance when it is in sequence (`commit` false: check only). */
+  step(m: TrackedMessage, commit = true): TrackResult {
+    const key = m.conversation_id ?? '';
+    let track = this.conversations.get(key);
+    const named = findProtocol(m.protocol);
+    if (!track) {
+      if (!named) return { violations: [] };
+      track = { protocol: named.name, instances: [] };
+    }
+    const def = PROTOCOLS[track.protocol];
+    let instance = this.instanceOf(track, m);
+    if (!instance) {
+      if (!isInitiating(def, m.performative)) {
+        const opening = initiatingPerformatives(def);
+        const stray = `${m.performative} from ${m.sender} comes before any ${orList(opening)} opened this ${track.protocol} conversation; start it with ${orList(opening)}, or move this message after it`;
+        if (commit) this.remember(key, track);
+        return { protocol: track.protocol, violations: [], stray };
+      }
+      instance = { state: { protocol: track.protocol, initiator: m.sender, pairs: new Map() }, replyWiths: new Set() };
+      if (commit) track.instances.push(instance);
+    }
+    const { moves, violations } = movesOf(def, instance.state, { performative: m.performative, sender: m.sender, receivers: m.receivers });
+    // The tracker owns its instances: an in-sequence message moves its pairs in place (no copy per message).
+    const pairs = commit ? (instance.state.pairs as Map<string, string>) : new Map(instance.state.pairs);
+    if (!violations.length) for (const [p, to] of moves) pairs.set(p, to);
+    if (commit) {
+      if (m.reply_with) instance.replyWiths.add(m.reply_with);
+      this.remember(key, track);
+    }
+    // Completion is looked at only when this message took a pair to a final state (cheap for long conversations).
+    const reachedFinal = !violations.length && moves.some(([, to]) => def.final.includes(to));
+    return { protocol: track.protocol, violations, completed: reachedFinal && [...pairs.values()].every((st) => def.final.includes(st)) };
+  }
+
+  /** The instance a message belongs to: by in_reply_to, then by its sender's role, then by its receivers. */
+  private instanceOf(track: ConversationTrack, m: TrackedMessage): Instance | undefined {
+    const latest = (f: (i: Instance) => boolean): Instance | undefined => {
+      for (let k = track.instances.length - 1; k >= 0; k--) if (f(track.instances[k])) return track.instances[k];
+      return undefined;
+    };
+    return (m.in_reply_to ? latest((i) => i.replyWiths.has(m.in_reply_to!)) : undefined)
+      ?? latest((i) => i.state.initiator === m.sender)
+      ?? latest((i) => i.state.pairs.has(m.sender) && m.receivers.includes(i.state.initiator))
+      ?? (isInitiating(PROTOCOLS[track.protocol], m.performative) ? undefined : latest((i) => m.receivers.includes(i.state.initiator)));
+  }
+
+  private remember(key: string, track: ConversationTrack): void {
+    // Re-inserting keeps the map in order of last activity, so the oldest entry is the one to forget.
+    this.conversations.delete(key);
+    this.conversations.set(key, track);
+    if (this.conversations.size > this.capacity) this.conversations.delete(this.conversations.keys().next().value as string);
+  }
 }
 
 function orList(items: string[]): string {

@@ -1,5 +1,5 @@
 /** Trace events: one per runtime step, written as JSONL, drawn by the inspector. Mirrors trace-event.schema.json. */
-import type { FipaMessage } from './index';
+import type { FipaMessage } from './types';
 
 export type AgentState = 'unloaded' | 'loaded' | 'running' | 'draining' | 'stopped' | 'failed';
 export type BreakerState = 'closed' | 'open' | 'half_open';

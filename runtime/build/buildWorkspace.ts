@@ -1,7 +1,9 @@
-/** `caxton build`: compile every AssemblyScript agent and bundle every TypeScript/JavaScript agent. */
-import * as fs from 'node:fs';
+/** `caxton build`: compile every AssemblyScript agent and bundle every TypeScript/JavaScript agent (manifests read by the one loader). */
 import * as path from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { pathToFileURL } from 'node:url';
+import { LineIndex, loadText, manifestOf, toValue } from '../../schemas/load';
+import { findCaxtonFiles } from '../../platform/findFiles';
+import { readWorkspaceFile, realFolder } from '../../platform/workspaceFile';
 import type { BuildDiagnostic, BuildOptions } from './buildAgentSource';
 import { createBuildRun } from './buildRun';
 import { isJsAgent, needsBuild } from './agentLanguage';
@@ -21,22 +23,9 @@ export interface WorkspaceBuildEntry {
 
 export interface WorkspaceBuildResult { ok: boolean; agents: WorkspaceBuildEntry[] }
 
-const SKIP_DIRS = new Set(['node_modules', 'build', '.git', 'out', 'dist']);
-
-/** Every `*.agent.yaml` under `folder` (skipping node_modules, build and output folders), sorted. */
+/** Every agent manifest under `folder` (the one walker: skipping node_modules, build and output folders), sorted. */
 export function findManifests(folder: string): string[] {
-  const found: string[] = [];
-  const walk = (dir: string): void => {
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-      if (entry.isDirectory()) {
-        if (!SKIP_DIRS.has(entry.name) && !entry.name.startsWith('.') && !/^(out|dist)-/.test(entry.name)) walk(path.join(dir, entry.name));
-      } else if (entry.name.endsWith('.agent.yaml')) {
-        found.push(path.join(dir, entry.name));
-      }
-    }
-  };
-  walk(path.resolve(folder));
-  return found.sort();
+  return findCaxtonFiles([path.resolve(folder)], { kinds: ['agent'], maxFiles: 20_000, maxDepth: 16 });
 }
 
 /**
@@ -51,24 +40,28 @@ export function builtModulePath(manifestPath: string, manifest: { name: string; 
 }
 
 /**
- * Build every AssemblyScript agent in `folder` (skipping up-to-date ones unless `force`; agents sharing a source
+ * Build every AssemblyScript agent and bundle every TypeScript/JavaScript agent in `folder` (skipping up-to-date ones unless `force`; agents sharing a source
  * compile once); manifests that name a `.wasm` are left alone.
  */
 export async function buildWorkspace(folder: string, opts: BuildOptions = {}): Promise<WorkspaceBuildResult> {
   const agents: WorkspaceBuildEntry[] = [];
   const run = createBuildRun(opts);
+  const root = realFolder(folder);
   for (const manifestPath of findManifests(folder)) {
-    let manifest: { name?: unknown; module?: unknown; language?: unknown };
-    try {
-      manifest = parseYaml(fs.readFileSync(manifestPath, 'utf8')) ?? {};
-    } catch (e) {
-      const message = `not valid YAML: ${(e as Error).message.split('\n')[0]}`;
-      agents.push({ manifestPath, name: path.basename(manifestPath), source: '', outWasm: '', ok: false, diagnostics: [diag(manifestPath, message)] });
-      continue;
-    }
-    if (typeof manifest.name !== 'string' || typeof manifest.module !== 'string') {
-      const message = 'a manifest needs `name` and `module` (see schemas/agent.schema.json)';
-      agents.push({ manifestPath, name: path.basename(manifestPath), source: '', outWasm: '', ok: false, diagnostics: [diag(manifestPath, message)] });
+    const failed = (diagnostics: BuildDiagnostic[]) => agents.push({ manifestPath, name: path.basename(manifestPath), source: '', outWasm: '', ok: false, diagnostics });
+    const read = readWorkspaceFile(root, manifestPath);
+    if (!read.ok) { failed([diag(manifestPath, read.reason)]); continue; }
+    const loaded = loadText(pathToFileURL(manifestPath).href, read.text, { kind: 'agent' });
+    const raw = toValue(loaded.parsed?.root) as { module?: unknown } | null;
+    if (typeof raw?.module === 'string' && raw.module.endsWith('.wasm')) continue; // a built module: nothing to compile
+    const manifest = manifestOf(loaded);
+    if (!manifest) {
+      // Refused as a run refuses it: the loader's errors, at their places.
+      const lines = new LineIndex(read.text);
+      failed(loaded.problems.filter((p) => p.severity === 'error').slice(0, 5).map((p) => {
+        const at = lines.positionAt(p.start);
+        return { file: manifestPath, line: at.line + 1, column: at.character + 1, severity: 'error' as const, message: p.message, text: `${manifestPath}:${at.line + 1}:${at.character + 1}: ${p.message}` };
+      }));
       continue;
     }
     const language = typeof manifest.language === 'string' ? manifest.language : undefined;
@@ -83,19 +76,4 @@ export async function buildWorkspace(folder: string, opts: BuildOptions = {}): P
 
 function diag(file: string, message: string): BuildDiagnostic {
   return { file, line: 1, column: 1, severity: 'error', message, text: `${file}:1:1: ${message}` };
-}
-
-/**
- * The module bytes for a manifest (see builtModulePath), with the path for error messages. Throws an Error
- * naming the file and the fix when a `.ts` agent has not been built or a `.wasm` is missing.
- */
-export function readAgentModule(manifestPath: string, manifest: { name: string; module: string; language?: string }): { wasmPath: string; wasm: Uint8Array } {
-  const wasmPath = builtModulePath(manifestPath, manifest);
-  if (!fs.existsSync(wasmPath)) {
-    const fix = needsBuild(manifest)
-      ? `run \`caxton build ${path.dirname(manifestPath)}\` to compile ${manifest.module}`
-      : `check \`module: ${manifest.module}\``;
-    throw new Error(`${manifestPath}: module ${wasmPath} not found; ${fix}`);
-  }
-  return { wasmPath, wasm: fs.readFileSync(wasmPath) };
 }

@@ -4,7 +4,7 @@ export type { BuildDiagnostic, BuildOptions, BuildResult } from './buildAgentSou
 export { buildJsAgent, JS_COMPILER } from './buildJsAgent';
 export { agentLanguage, isJsAgent, needsBuild } from './agentLanguage';
 export type { AgentLanguage } from './agentLanguage';
-export { buildWorkspace, builtModulePath, findManifests, readAgentModule } from './buildWorkspace';
+export { buildWorkspace, builtModulePath, findManifests } from './buildWorkspace';
 export type { WorkspaceBuildEntry, WorkspaceBuildResult } from './buildWorkspace';
 export { locateJsSdk, locateSdk, JS_SDK_IMPORT, SDK_IMPORT } from './sdkLocation';
 export { createBuildRun } from './buildRun';

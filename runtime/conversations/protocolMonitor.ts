@@ -1,9 +1,10 @@
 /**
- * Live protocol checks: each conversation that names a known protocol is stepped through schemas/protocolMachine
- * (the same code the language server uses), so the editor and the runtime agree on what is out of sequence.
+ * Live protocol checks: each conversation that names a known protocol is tracked per protocol instance by
+ * schemas/protocolMachine's ProtocolTracker (the same code the language server runs over conversation files), so the
+ * editor and the runtime agree on what is out of sequence, and a stray message does not poison what follows.
  */
 import type { FipaMessage } from '../../schemas';
-import { findProtocol, isProtocolComplete, startProtocol, stepProtocol, type ProtocolState } from '../../schemas/protocolMachine';
+import { ProtocolTracker } from '../../schemas/protocolMachine';
 
 export interface ProtocolCheck {
   /** Sentences explaining each out-of-sequence move. */
@@ -12,39 +13,36 @@ export interface ProtocolCheck {
   protocol: string;
 }
 
-/** Tracks protocol state per conversation_id; pure apart from its map. */
+/** Tracks protocol instances per conversation_id; pure apart from its map. */
 export class ProtocolMonitor {
-  private readonly states = new Map<string, ProtocolState>();
+  private readonly tracker: ProtocolTracker;
 
   /** A long-lived session tracks at most `capacity` conversations (the least recently active are forgotten). */
-  constructor(private readonly capacity = 10_000) {}
+  constructor(capacity = 10_000) {
+    this.tracker = new ProtocolTracker(capacity);
+  }
 
   /**
-   * Check a message against its conversation's protocol and advance the state when it is in sequence.
-   * Messages without a conversation_id or a known protocol are not checked.
+   * Check a message against its conversation's protocol and advance the instance when it is in sequence.
+   * Messages without a conversation_id, or in a conversation without a known protocol, are not checked.
    */
   check(message: FipaMessage, to: readonly string[]): { violation?: ProtocolCheck; completed?: boolean } {
-    const found = findProtocol(message.protocol);
-    const id = message.conversation_id;
-    if (!found || !id) return {};
-    const state = this.states.get(id) ?? startProtocol(found.name, message.sender);
-    const { state: next, violations } = stepProtocol(state, { performative: message.performative, sender: message.sender, receivers: to });
-    if (violations.length) {
+    if (!message.conversation_id) return {};
+    const r = this.tracker.step({
+      performative: message.performative, sender: message.sender, receivers: to, protocol: message.protocol,
+      conversation_id: message.conversation_id, reply_with: message.reply_with, in_reply_to: message.in_reply_to,
+    });
+    if (!r.protocol) return {};
+    if (r.stray) return { violation: { protocol: r.protocol, reason: r.stray, expected: [] } };
+    if (r.violations.length) {
       return {
         violation: {
-          protocol: found.name,
-          reason: violations.map((v) => v.message).join('; '),
-          expected: [...new Set(violations.flatMap((v) => v.expected))],
+          protocol: r.protocol,
+          reason: r.violations.map((v) => v.message).join('; '),
+          expected: [...new Set(r.violations.flatMap((v) => v.expected))],
         },
       };
     }
-    // Re-inserting keeps the map in order of last activity, so the oldest entry is the one to forget.
-    this.states.delete(id);
-    this.states.set(id, next);
-    if (this.states.size > this.capacity) this.states.delete(this.states.keys().next().value as string);
-    return { completed: next.pairs.size > 0 && isProtocolComplete(next) };
+    return { completed: r.completed };
   }
-
-  /** The protocol state of a conversation, for inspection. */
-  state(conversationId: string): ProtocolState | undefined { return this.states.get(conversationId); }
 }

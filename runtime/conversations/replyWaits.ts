@@ -3,13 +3,12 @@
  * `reply_with`, opens a wait for its sender; a reply (in_reply_to, or the same conversation from a receiver)
  * closes it; the deadline (reply_by, else the default request timeout) produces a timeout.
  */
-import type { FipaMessage, Performative } from '../../schemas';
+import { parseReplyBy, type FipaMessage } from '../../schemas';
+import { EXPECTS_REPLY } from '../../schemas/protocolMachine';
 import type { Clock, TimerHandle } from '../core/clock';
 
-/** Performatives whose sender expects an answer when it gives `reply_with`. */
-export const EXPECTS_REPLY: ReadonlySet<Performative> = new Set<Performative>([
-  'request', 'request_when', 'request_whenever', 'query', 'query_if', 'query_ref', 'cfp', 'propose', 'subscribe', 'proxy', 'propagate',
-]);
+/** Performatives whose sender expects an answer when it gives `reply_with` (derived from schemas/protocols.json). */
+export { EXPECTS_REPLY };
 
 export interface Wait {
   waiting: string;
@@ -94,7 +93,8 @@ function key(waiting: string, token: string): string { return `${waiting}\u0000$
 /** The deadline `reply_by` sets, as a delay from now in ms (undefined when absent or unreadable). */
 export function replyByDelay(message: FipaMessage, clock: Clock): number | undefined {
   if (!message.reply_by) return undefined;
-  const at = Date.parse(message.reply_by);
-  if (Number.isNaN(at)) return undefined;
+  // Read as the editor reads it: a date that does not exist is no deadline (the editor marks it an error).
+  const at = parseReplyBy(message.reply_by);
+  if (at === undefined) return undefined;
   return Math.max(0, at - clock.wallTime());
 }

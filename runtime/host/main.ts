@@ -5,8 +5,7 @@
 import { createMessageConnection, IPCMessageReader, IPCMessageWriter, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import { serveRuntimeHost } from './hostServer';
 import { createSessionBackend } from './sessionBackend';
-import { diskModuleCache } from '../node/moduleCache';
-import { setModuleCache } from '../sandbox';
+import { diskModuleCache, setModuleCache } from '../index';
 
 const stdio = process.argv.includes('--stdio');
 if (!stdio && !process.send) {

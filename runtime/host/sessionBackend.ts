@@ -5,23 +5,21 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FipaMessage, TraceEvent } from '../../schemas';
+import { EXPECTS_REPLY } from '../../schemas/protocolMachine';
+import { normaliseMessage } from '../../schemas/load';
 import { DEFAULT_RUNTIME_HOST_SETTINGS, type AgentStatus, type RuntimeHostRequests, type RuntimeHostSettings } from '../../schemas/protocol/runtimeHost';
-import type { Logger } from '../core/types';
-import { startSession, type Session } from '../node/session';
-import { runScenario } from '../node/scenario';
-import { loadWorkspace } from '../node/workspace';
-import { buildWorkspace } from '../build';
-import { loadPipeline, runPipeline, formatReport } from '../workflow';
+import {
+  buildWorkspace, formatProblem, formatReport, loadScope, loadWorkspace, readPipeline, runPipeline, runScenario, startSession,
+  type Logger, type Session, type Workspace, type WorkspaceProblem,
+} from '../index';
 import { HostRequestError, type HostBackend, type HostEvents } from './hostServer';
-import { printable } from '../cli/terminalText';
+import { printable } from '../index';
 
 /** Reports carry agent text (conversation ids, outputs): each line made printable, so none can forge another. */
 const printableLines = (text: string): string => text.split('\n').map(printable).join('\n');
 
 export const HOST_VERSION = '0.1.0';
 
-/** Performatives whose sender waits for an answer: Send waits for the reply to these. */
-const EXPECTS_REPLY = new Set(['request', 'query_if', 'query_ref', 'query', 'cfp', 'subscribe', 'request_when', 'request_whenever', 'propose']);
 
 type P<K extends keyof RuntimeHostRequests> = RuntimeHostRequests[K]['params'];
 type R<K extends keyof RuntimeHostRequests> = Promise<RuntimeHostRequests[K]['result']>;
@@ -61,13 +59,14 @@ export function createSessionBackend(events: HostEvents): HostBackend {
     await s.stop(reason);
     return names;
   };
-  const ensureSession = async (): Promise<Session> => {
+  /** The running session, started (with `workspace` when the caller already loaded it) on first use. */
+  const ensureSession = async (workspace?: Workspace): Promise<Session> => {
     if (session) return session;
     states.clear();
     traceFile = newTraceFile('session');
     session = await startSession({
       folder: needFolder(), agents: wanted.length ? wanted : undefined, traceFile, seed: settings.seed, logger,
-      requestTimeoutMs: settings.requestTimeoutMs, onTrace, name: path.basename(needFolder()),
+      requestTimeoutMs: settings.requestTimeoutMs, onTrace, name: path.basename(needFolder()), workspace,
     });
     events.agents(agents());
     return session;
@@ -98,13 +97,15 @@ export function createSessionBackend(events: HostEvents): HostBackend {
       // The session API starts its agent set at once: restart it with this agent added.
       if (!wanted.includes(entry.file)) wanted = [...wanted, entry.file];
       await stopSession('agent added');
-      await ensureSession();
+      await ensureSession(ws);
       return { agent: entry.manifest.name, agents: agents() };
     },
 
     async runPipeline(p: P<'runPipeline'>): R<'runPipeline'> {
       const file = path.resolve(needFolder(), p.file);
-      const pipeline = loadPipeline(fs.readFileSync(file, 'utf8'), file);
+      const problems: WorkspaceProblem[] = [];
+      const pipeline = readPipeline(file, problems, session?.workspace ?? loadScope(needFolder()))?.pipeline;
+      if (!pipeline) throw new HostRequestError(problems.slice(0, 5).map(formatProblem).join('\n'));
       const s = await ensureSession();
       const report = await runPipeline(pipeline, s.runtime, { input: p.input });
       return { ok: report.ok, report: printableLines(formatReport(report)), output: report.output, error: report.error };
@@ -123,10 +124,12 @@ export function createSessionBackend(events: HostEvents): HostBackend {
     },
 
     async send(p: P<'send'>): R<'send'> {
-      const message = p.message as FipaMessage;
-      if (!message || typeof message.performative !== 'string' || typeof message.sender !== 'string') {
+      const raw = p.message as FipaMessage;
+      if (!raw || typeof raw.performative !== 'string' || typeof raw.sender !== 'string') {
         throw new HostRequestError('send: the message needs at least performative, sender and receiver (see message.schema.json)');
       }
+      // FIPA's hyphenated spellings are a hint in the editor, so they are accepted (in snake_case) here too.
+      const message = normaliseMessage(raw);
       const s = await ensureSession();
       if (!EXPECTS_REPLY.has(message.performative) && !message.reply_with) {
         s.send(message);

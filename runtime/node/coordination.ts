@@ -2,15 +2,14 @@
  * A scenario's `pattern:` (contract net, auctions, bargaining, blackboard: runtime/protocols) or `pipeline:`
  * (runtime/workflow), run by `caxton run` once the agents are up; its outcome becomes the scenario's verdict.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { BlackboardService } from '../core/types';
 import { checkPatternExpectation, preparePattern } from '../protocols/scenarioPattern';
 import type { PatternOutcome } from '../protocols/machine';
 import type { Runtime } from '../runtime';
-import { loadPipeline, runPipeline, type PipelineReport } from '../workflow';
+import { runPipeline, type PipelineReport } from '../workflow';
 import type { ExpectationResult } from './expectations';
-import { outsideWorkspace, WorkspaceError } from './workspace';
+import { loadScope, readPipeline, realFolder, WorkspaceError, type LoadScope, type Workspace, type WorkspaceProblem } from './workspace';
 
 export interface Coordination {
   kind: 'pattern' | 'pipeline';
@@ -29,14 +28,9 @@ export interface Coordination {
 export const COORDINATION_EXPECT_KEYS = ['pattern', 'ok', 'output', 'failed_stage', 'compensated'];
 
 /** Prepare the plan's pattern or pipeline; throws WorkspaceError naming the file and the fix when it cannot run. */
-export function prepareCoordination(file: string, folder: string, pattern: Record<string, unknown> | undefined, pipeline: string | undefined): Coordination | undefined {
+export function prepareCoordination(file: string, folder: string, pattern: Record<string, unknown> | undefined, pipeline: string | undefined, scope?: LoadScope): Coordination | undefined {
   if (pattern) return patternCoordination(file, pattern);
-  if (pipeline) {
-    const pipelineFile = path.resolve(folder, pipeline);
-    const outside = outsideWorkspace(folder, pipelineFile, 'pipeline');
-    if (outside) throw new WorkspaceError([{ file, line: 1, column: 1, message: outside }]);
-    return pipelineCoordination(pipelineFile, file);
-  }
+  if (pipeline) return pipelineCoordination(path.resolve(folder, pipeline), scope ?? loadScope(folder));
   return undefined;
 }
 
@@ -69,18 +63,12 @@ function patternCoordination(file: string, pattern: Record<string, unknown>): Co
   };
 }
 
-function pipelineCoordination(pipelineFile: string, scenarioFile: string): Coordination {
-  if (!fs.existsSync(pipelineFile)) {
-    throw new WorkspaceError([{ file: scenarioFile, line: 1, column: 1, message: `pipeline ${pipelineFile} does not exist; fix \`pipeline:\` (relative to the scenario)` }]);
-  }
-  let spec: ReturnType<typeof loadPipeline>;
-  try {
-    spec = loadPipeline(fs.readFileSync(pipelineFile, 'utf8'), pipelineFile);
-  } catch (e) {
-    const problems = (e as { problems?: Array<{ line: number; col: number; message: string }> }).problems;
-    if (problems?.length) throw new WorkspaceError(problems.map((p) => ({ file: pipelineFile, line: p.line, column: p.col, message: p.message })));
-    throw new WorkspaceError([{ file: pipelineFile, line: 1, column: 1, message: (e as Error).message }]);
-  }
+/** The scenario's pipeline, read through the guard and the loader (the scenario's own check already named a missing one). */
+function pipelineCoordination(pipelineFile: string, scope: LoadScope): Coordination {
+  const problems: WorkspaceProblem[] = [];
+  const loaded = 'pipelines' in scope ? (scope as Workspace).pipelines.find((p) => p.file === realFolder(pipelineFile)) : undefined;
+  const spec = loaded?.pipeline ?? readPipeline(pipelineFile, problems, scope)?.pipeline;
+  if (!spec) throw new WorkspaceError(problems);
   let report: PipelineReport | undefined;
   let error: string | undefined;
   let pending = false;

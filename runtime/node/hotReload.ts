@@ -10,6 +10,7 @@ import type { AgentManifest } from '../../schemas';
 import type { Logger } from '../core/types';
 import { builtModulePath, createBuildRun, isJsAgent, type BuildRun } from '../build';
 import { errorPosition } from '../sandbox';
+import { readWorkspaceBytes } from '../../platform/workspaceFile';
 import type { StartedAgent } from './startAgents';
 import { formatProblem, readManifest, type WorkspaceProblem } from './workspace';
 
@@ -75,10 +76,10 @@ export function createReloader(root: string, agents: readonly StartedAgent[], lo
       build = r.status === 'up to date' ? 'up to date' : 'built';
       wasmPath = r.outWasm ?? out;
     }
-    let wasm: Buffer;
-    try { wasm = fs.readFileSync(wasmPath); } catch (e) {
-      return failed([{ file: wasmPath, line: 1, column: 1, message: `cannot read the module (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` }], build);
-    }
+    // Through the workspace-path guard: a module swapped for a FIFO, a folder or a huge file is refused by name.
+    const read = readWorkspaceBytes(root, wasmPath);
+    if (!read.ok) return failed([{ file: wasmPath, line: 1, column: 1, message: `cannot read the module: ${read.reason}` }], build);
+    const wasm = read.bytes;
     const hash = crypto.createHash('sha256').update(wasm).digest('hex');
     if (!always && hash === started.moduleSha256) return { agent: name, status: 'unchanged', build, durationMs: Date.now() - t0 };
     try {

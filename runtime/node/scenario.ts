@@ -5,13 +5,13 @@
 import * as path from 'node:path';
 import type { FipaMessage, TraceEvent } from '../../schemas';
 import { RealClock, settle, SimulatedClock, type Clock } from '../core/clock';
-import { parseDuration } from '../core/duration';
+import { parseDuration } from '../../schemas/limits';
 import type { Logger } from '../core/types';
 import type { TraceListener } from '../trace/traceRecorder';
 import { COORDINATION_EXPECT_KEYS, prepareCoordination } from './coordination';
 import { checkExpectations, type ExpectationResult } from './expectations';
 import { startSession } from './session';
-import { outsideWorkspace, readMessageFile, readScenario, WorkspaceError, type WorkspaceProblem } from './workspace';
+import { readMessageFile, readScenario, realFolder, workspaceFor, WorkspaceError, type LoadScope, type Workspace, type WorkspaceProblem } from './workspace';
 
 export interface RunScenarioOptions {
   /** `simulated` (default: deterministic, timeouts take no real time) or `real`, or a clock of your own. */
@@ -25,6 +25,8 @@ export interface RunScenarioOptions {
   /** Give up after this much real time even if agents keep talking (default 60 s). */
   maxWallMs?: number;
   workers?: number;
+  /** The scenario folder's workspace, already loaded: the scenario, its messages and agents are not loaded again. */
+  workspace?: Workspace;
 }
 
 export interface ConversationSummary { id: string; outcome: string; messages: number; participants: string[]; protocol?: string; detail?: string }
@@ -54,12 +56,13 @@ export interface ScenarioSummary {
 export async function runScenario(file: string, options: RunScenarioOptions = {}): Promise<ScenarioSummary> {
   const scenarioFile = path.resolve(file);
   const problems: WorkspaceProblem[] = [];
-  const entry = readScenario(scenarioFile, problems);
+  const scope = workspaceFor(options.workspace, path.dirname(scenarioFile));
+  const entry = scope?.scenarios.find((s) => s.file === realFolder(scenarioFile)) ?? readScenario(scenarioFile, problems, scope);
   if (!entry) throw new WorkspaceError(problems);
   const { scenario } = entry;
   return runPlan({
     file: scenarioFile, name: scenario.name, folder: path.dirname(scenarioFile), agents: scenario.agents,
-    messages: loadScenarioMessages(scenarioFile, scenario.messages ?? []), expect: scenario.expect,
+    messages: loadScenarioMessages(scenarioFile, scenario.messages ?? [], scope), expect: scenario.expect,
     pattern: scenario.pattern, pipeline: scenario.pipeline,
     runForMs: scenario.run_for === undefined ? undefined : parseDuration(scenario.run_for, `${scenarioFile}: run_for`),
   }, options);
@@ -87,11 +90,12 @@ export async function runPlan(plan: RunPlan, options: RunScenarioOptions = {}): 
   const sent: FipaMessage[] = [];
   const collect: TraceListener = (e: TraceEvent) => { if (e.type === 'message_sent') sent.push(e.message); options.onTrace?.(e); };
   const started = performance.now();
-  const coordination = prepareCoordination(plan.file ?? plan.folder, plan.folder, plan.pattern, plan.pipeline);
+  const workspace = workspaceFor(options.workspace, plan.folder);
+  const coordination = prepareCoordination(plan.file ?? plan.folder, plan.folder, plan.pattern, plan.pipeline, workspace);
   const session = await startSession({
     folder: plan.folder, agents: plan.agents, traceFile: options.traceFile, clock, seed: options.seed, logger: options.logger,
     requestTimeoutMs: options.requestTimeoutMs, onTrace: collect, name: plan.name, workers: options.workers,
-    blackboard: coordination?.blackboard,
+    blackboard: coordination?.blackboard, workspace,
   });
   const { runtime } = session;
   coordination?.start(runtime);
@@ -123,16 +127,14 @@ export async function runPlan(plan: RunPlan, options: RunScenarioOptions = {}): 
 /** A message to send at a time (ms on the run's clock). */
 export interface TimedMessage { at: number; message: FipaMessage }
 
-function loadScenarioMessages(scenarioFile: string, items: NonNullable<import('../../schemas').ScenarioFile['scenario']['messages']>): TimedMessage[] {
+function loadScenarioMessages(scenarioFile: string, items: NonNullable<import('../../schemas').ScenarioFile['scenario']['messages']>, scope?: LoadScope): TimedMessage[] {
   const problems: WorkspaceProblem[] = [];
   const out: TimedMessage[] = [];
   items.forEach((item, i) => {
     const at = item.at === undefined ? 0 : parseDuration(item.at, `${scenarioFile}: messages[${i}].at`);
     if ('message' in item) { out.push({ at, message: item.message }); return; }
-    const file = path.resolve(path.dirname(scenarioFile), item.file);
-    const outside = outsideWorkspace(path.dirname(scenarioFile), file, `messages[${i}].file`);
-    if (outside) { problems.push({ file: scenarioFile, line: 1, column: 1, message: outside }); return; }
-    const loaded = readMessageFile(file, problems);
+    // The scenario's loader checked the reference (exists, inside the folder, a regular file); this reads it.
+    const loaded = readMessageFile(path.resolve(path.dirname(scenarioFile), item.file), problems, scope);
     if (loaded) for (const message of loaded.messages) out.push({ at, message });
   });
   if (problems.length) throw new WorkspaceError(problems);

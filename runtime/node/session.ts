@@ -41,6 +41,8 @@ export interface SessionOptions {
   onTrace?: TraceListener;
   /** A name for the run (trace run_started). */
   name?: string;
+  /** The folder's workspace, already loaded (and built): not loaded again. */
+  workspace?: Workspace;
 }
 
 export interface Session {
@@ -67,7 +69,7 @@ export interface Session {
 
 /** Start the agents of a folder; throws WorkspaceError (naming the file, place and fix) when it cannot. */
 export async function startSession(options: SessionOptions): Promise<Session> {
-  const workspace = await loadWorkspace(options.folder);
+  const workspace = options.workspace ?? await loadWorkspace(options.folder);
   const entries = selectAgents(workspace, options.agents);
   const manifestProblems = workspace.problems.filter((p) => p.file.endsWith('.agent.yaml') || entries.some((e) => p.message.includes(`'${e.manifest.name}'`)));
   if (manifestProblems.length) throw new WorkspaceError(manifestProblems);

@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { TraceEvent } from '../../schemas';
-import { parseTraceJsonl, traceLine, type ParsedTrace } from '../trace/traceJsonl';
+import { parseTraceJsonl, traceLine, type ParsedTrace } from '../../schemas/load';
 
 export interface TraceFileWriter {
   /** The trace listener: append one event. */

@@ -1,13 +1,30 @@
 /**
- * loadWorkspace: find and check a folder's agent manifests (*.agent.yaml), scenarios (*.scenario.yaml) and
- * message files (*.fipa.json). Module paths are resolved relative to their manifest and must stay inside the
- * workspace, also through symlinks; AssemblyScript sources are built to wasm on the way.
+ * loadWorkspace: find and load a folder's agent manifests, scenarios, message files and pipelines through the one
+ * loader (schemas/load) and the one workspace-path guard (platform/), so the runtime refuses exactly what the
+ * editor marks as an error, with the same message at the same place. Load once and pass the result on: it keeps
+ * the agent directory and the file lookup for later loads (a scenario's messages, `caxton send`). AssemblyScript
+ * sources are built to wasm on the way.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { AgentManifest, FipaMessage, ScenarioFile } from '../../schemas';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { AgentManifest, FipaMessage, PipelineFile, ScenarioFile } from '../../schemas';
+import {
+  indexFile, LineIndex, loadText, manifestOf, messagesOf, pipelineOf, scenarioOf, toValue, WorkspaceIndex,
+  type FileKind, type FileLookup, type LoadedFile, type LoadSettings, type Severity,
+} from '../../schemas/load';
+import { findCaxtonFiles } from '../../platform/findFiles';
+import { createFileLookup } from '../../platform/fileLookup';
+import { checkWorkspaceFile, escapes, readWorkspaceFile, realFolder } from '../../platform/workspaceFile';
 import { builtModulePath, createBuildRun, type BuildRun } from '../build';
-import { parseJsonFile, parseYamlFile, schemaValidator, formatProblem, type WorkspaceProblem } from './schemaProblems';
+
+/** One problem in a workspace file (1-based line and column, UTF-16 columns as the editor counts them). */
+export interface WorkspaceProblem { file: string; line: number; column: number; message: string; severity?: Severity; code?: string }
+
+/** `file:line:col: severity: message [code]`, as `caxton validate` prints it. */
+export function formatProblem(p: WorkspaceProblem): string {
+  return `${p.file}:${p.line}:${p.column}: ${p.severity === 'information' ? 'info' : p.severity ?? 'error'}: ${p.message}${p.code ? ` [${p.code}]` : ''}`;
+}
 
 export interface AgentEntry {
   /** The manifest file (absolute). */
@@ -21,15 +38,28 @@ export interface AgentEntry {
 
 export interface ScenarioEntry { file: string; scenario: ScenarioFile['scenario'] }
 export interface MessageFileEntry { file: string; messages: FipaMessage[] }
+export interface PipelineEntry { file: string; pipeline: PipelineFile }
 
-export interface Workspace {
-  /** The workspace folder (absolute, symlinks resolved). */
+/** What later loads need to judge a file like the editor does: the agents declared and the files around. */
+export interface LoadScope {
+  /** The workspace folder (absolute, symlinks resolved): references must stay inside it. */
   folder: string;
+  /** The manifests' declarations (unknown-agent, duplicate-agent). */
+  directory: WorkspaceIndex;
+  lookup: FileLookup;
+  /** Manifests already read and checked while indexing (so a run reads each file once). */
+  manifests?: Map<string, { text: string; loaded: LoadedFile }>;
+}
+
+export interface Workspace extends LoadScope {
   agents: AgentEntry[];
   scenarios: ScenarioEntry[];
   messageFiles: MessageFileEntry[];
-  /** Everything wrong, each naming the file, the place and the fix. */
+  pipelines: PipelineEntry[];
+  /** Every error, each naming the file, the place and the fix: what the runtime refuses. */
   problems: WorkspaceProblem[];
+  /** Warnings, information and hints (shown, not refused). */
+  notes: WorkspaceProblem[];
 }
 
 export interface LoadWorkspaceOptions {
@@ -45,62 +75,66 @@ export class WorkspaceError extends Error {
   }
 }
 
-const SKIP_DIRS = new Set(['node_modules', 'build', '.git', 'out', 'dist']);
-
-/** Load and check every agent manifest, scenario and message file under `folder`. */
+/** Load and check every agent manifest, scenario, message file and pipeline under `folder`. */
 export async function loadWorkspace(folder: string, options: LoadWorkspaceOptions = {}): Promise<Workspace> {
   const abs = path.resolve(folder);
-  if (!fs.existsSync(abs) || !fs.statSync(abs).isDirectory()) {
-    throw new WorkspaceError([{ file: abs, line: 1, column: 1, message: 'no such folder; pass a folder that holds *.agent.yaml manifests' }]);
-  }
-  const root = fs.realpathSync(abs);
-  const files = walk(root);
-  const ws: Workspace = { folder: root, agents: [], scenarios: [], messageFiles: [], problems: [] };
-  for (const file of files.filter((f) => f.endsWith('.agent.yaml'))) {
-    const entry = readManifest(root, file, ws.problems);
+  const dir = checkFolder(abs);
+  if (dir) throw new WorkspaceError([{ file: abs, line: 1, column: 1, message: dir, severity: 'error', code: 'io-error' }]);
+  const scope = loadScope(abs);
+  const ws: Workspace = { ...scope, agents: [], scenarios: [], messageFiles: [], pipelines: [], problems: [], notes: [] };
+  const byKind = (kind: FileKind) => scope.files.filter((f) => f.kind === kind).map((f) => f.file);
+  for (const file of byKind('agent')) {
+    const entry = readManifest(ws.folder, file, ws.problems, ws, ws.notes);
     if (entry) ws.agents.push(entry);
   }
-  checkDuplicateNames(ws);
-  for (const file of files.filter((f) => f.endsWith('.scenario.yaml'))) {
-    const s = readScenario(file, ws.problems);
+  for (const file of byKind('scenario')) {
+    const s = readScenario(file, ws.problems, ws, ws.notes);
     if (s) ws.scenarios.push(s);
   }
-  for (const file of files.filter((f) => f.endsWith('.fipa.json'))) {
-    const m = readMessageFile(file, ws.problems);
+  for (const file of byKind('message')) {
+    const m = readMessageFile(file, ws.problems, ws, ws.notes);
     if (m) ws.messageFiles.push(m);
   }
-  if (options.build !== false) {
-    const run = createBuildRun();
-    for (const a of ws.agents) await ensureBuilt(a, ws.problems, run);
+  for (const file of byKind('pipeline')) {
+    const p = readPipeline(file, ws.problems, ws, ws.notes);
+    if (p) ws.pipelines.push(p);
   }
-  return ws;
+  return options.build === false ? ws : buildAgents(ws);
 }
 
-/** Read and check one manifest (also used for scenario `agents:` entries outside the folder walk). */
-export function readManifest(root: string, file: string, problems: WorkspaceProblem[]): AgentEntry | undefined {
-  // The manifest itself may be a symlink (or a scenario's `agents:` path) pointing out of the workspace.
-  const realManifest = fs.existsSync(file) ? fs.realpathSync(file) : file;
-  if (escapes(root, realManifest)) {
-    problems.push({ file, line: 1, column: 1, message: `this manifest resolves to ${realManifest}, outside the workspace ${root}; agents may only be loaded from inside their workspace` });
+/**
+ * The agents declared and the file lookup of a folder (its manifests indexed, none built): what loading a file
+ * against that folder needs. loadWorkspace returns one; `caxton send` and a lone scenario make their own.
+ */
+export function loadScope(folder: string): LoadScope & { files: Array<{ file: string; kind: FileKind }> } {
+  const root = realFolder(folder);
+  const files = findCaxtonFiles([root], { maxFiles: 20_000, maxDepth: 16 }).map((file) => ({ file, kind: kindOf(file) }));
+  const directory = new WorkspaceIndex();
+  const lookup = createFileLookup(() => root);
+  const manifests = new Map<string, { text: string; loaded: LoadedFile }>();
+  for (const { file } of files.filter((f) => f.kind === 'agent')) {
+    const read = readWorkspaceFile(root, file);
+    if (!read.ok) continue;
+    // Checked here already (all but duplicate-agent, which needs every declaration: see checkFile).
+    const loaded = loadText(uriOf(read.real), read.text, { kind: 'agent', files: lookup });
+    manifests.set(file, { text: read.text, loaded });
+    directory.update(uriOf(file), indexFile(loaded));
+  }
+  return { folder: root, directory, lookup, files, manifests };
+}
+
+/** Read and check one manifest; `problems` gets its errors, `notes` the rest. */
+export function readManifest(root: string, file: string, problems: WorkspaceProblem[], scope?: LoadScope, notes?: WorkspaceProblem[]): AgentEntry | undefined {
+  const loaded = loadFile(file, 'agent', scope ?? loadScope(root), problems, notes);
+  const manifest = loaded && manifestOf(loaded);
+  if (!manifest) return undefined;
+  // The loader checked the module through the guard (exists, regular file, inside the workspace, size).
+  const real = checkWorkspaceFile(root, path.resolve(path.dirname(file), manifest.module));
+  if (!real.ok) {
+    problems.push({ file, line: 1, column: 1, message: real.reason, severity: 'error', code: 'refused-file' });
     return undefined;
   }
-  const text = readText(file, problems);
-  if (text === undefined) return undefined;
-  const parsed = parseYamlFile(file, text, schemaValidator('https://caxton.dev/schemas/agent.schema.json'), 'schemas/agent.schema.json');
-  if (!parsed.value) { problems.push(...parsed.problems); return undefined; }
-  const manifest = parsed.value as AgentManifest;
-  const source = path.resolve(path.dirname(file), manifest.module);
-  const where = moduleLine(text);
-  if (!fs.existsSync(source)) {
-    problems.push({ file, ...where, message: `module '${manifest.module}' does not exist (looked for ${source}); fix the path, relative to this manifest` });
-    return undefined;
-  }
-  const real = fs.realpathSync(source);
-  if (escapes(root, real)) {
-    problems.push({ file, ...where, message: `module '${manifest.module}' resolves to ${real}, outside the workspace ${root}; agents may only load modules inside their workspace` });
-    return undefined;
-  }
-  return { file, manifest, source: real, ...(real.endsWith('.wasm') ? { wasmPath: real } : {}) };
+  return { file, manifest, source: real.real, ...(real.real.endsWith('.wasm') ? { wasmPath: real.real } : {}) };
 }
 
 /**
@@ -113,58 +147,76 @@ export async function ensureBuilt(entry: AgentEntry, problems: WorkspaceProblem[
   const result = await run.build(entry.source, out);
   if (!result.ok) {
     for (const d of result.diagnostics.filter((x) => x.severity === 'error').slice(0, 5)) {
-      problems.push({ file: d.file, line: d.line, column: d.column, message: `${d.message} (building agent '${entry.manifest.name}')` });
+      problems.push({ file: d.file, line: d.line, column: d.column, message: `${d.message} (building agent '${entry.manifest.name}')`, severity: 'error', code: 'build-error' });
     }
-    if (!result.diagnostics.some((x) => x.severity === 'error')) problems.push({ file: entry.source, line: 1, column: 1, message: `building agent '${entry.manifest.name}' failed; run \`caxton build\` for details` });
+    if (!result.diagnostics.some((x) => x.severity === 'error')) problems.push({ file: entry.source, line: 1, column: 1, message: `building agent '${entry.manifest.name}' failed; run \`caxton build\` for details`, severity: 'error', code: 'build-error' });
     return;
   }
   entry.wasmPath = result.outWasm ?? out;
 }
 
-/** Read and check a scenario file. */
-export function readScenario(file: string, problems: WorkspaceProblem[]): ScenarioEntry | undefined {
-  const text = readText(file, problems);
-  if (text === undefined) return undefined;
-  const parsed = parseYamlFile(file, text, schemaValidator('https://caxton.dev/schemas/scenario.schema.json'), 'schemas/scenario.schema.json');
-  if (!parsed.value) { problems.push(...parsed.problems); return undefined; }
-  return { file, scenario: (parsed.value as ScenarioFile).scenario };
+/** Read and check a scenario file (its references looked up in its own folder, as `caxton run` starts them). */
+export function readScenario(file: string, problems: WorkspaceProblem[], scope?: LoadScope, notes?: WorkspaceProblem[]): ScenarioEntry | undefined {
+  const loaded = loadFile(file, 'scenario', scope ?? loadScope(path.dirname(file)), problems, notes);
+  const scenario = loaded && scenarioOf(loaded);
+  return scenario ? { file, scenario } : undefined;
 }
 
-/** Read and check a *.fipa.json file: one message or an array of messages. */
-export function readMessageFile(file: string, problems: WorkspaceProblem[]): MessageFileEntry | undefined {
-  const text = readText(file, problems);
-  if (text === undefined) return undefined;
-  const parsed = parseJsonFile(file, text, schemaValidator('https://caxton.dev/schemas/message.schema.json'), 'schemas/message.schema.json');
-  if (!parsed.value) { problems.push(...parsed.problems); return undefined; }
-  const list = (Array.isArray(parsed.value) ? parsed.value : [parsed.value]) as Array<FipaMessage & { $schema?: string }>;
-  return { file, messages: list.map(({ $schema: _schema, ...m }) => m) };
+/** Read and check a message file: one message or a conversation (`caxton send` loads any name as a message file). */
+export function readMessageFile(file: string, problems: WorkspaceProblem[], scope?: LoadScope, notes?: WorkspaceProblem[]): MessageFileEntry | undefined {
+  const loaded = loadFile(file, 'message', scope ?? loadScope(path.dirname(file)), problems, notes);
+  const messages = loaded && messagesOf(loaded);
+  return messages ? { file, messages } : undefined;
 }
 
-function checkDuplicateNames(ws: Workspace): void {
-  const seen = new Map<string, string>();
-  ws.agents = ws.agents.filter((a) => {
-    const first = seen.get(a.manifest.name);
-    if (!first) { seen.set(a.manifest.name, a.file); return true; }
-    ws.problems.push({ file: a.file, line: 1, column: 1, message: `agent name '${a.manifest.name}' is already used by ${first}; agent names must be unique in a workspace` });
-    return false;
-  });
+/** Read and check a pipeline file. */
+export function readPipeline(file: string, problems: WorkspaceProblem[], scope?: LoadScope, notes?: WorkspaceProblem[]): PipelineEntry | undefined {
+  const loaded = loadFile(file, 'pipeline', scope ?? loadScope(path.dirname(file)), problems, notes);
+  const pipeline = loaded && pipelineOf(loaded);
+  return pipeline ? { file, pipeline } : undefined;
 }
 
-function readText(file: string, problems: WorkspaceProblem[]): string | undefined {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch (e) {
-    problems.push({ file, line: 1, column: 1, message: `cannot read the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` });
-    return undefined;
-  }
+/**
+ * Every problem the loader finds in one file, as the editor would show it (errors and the rest). The file is read
+ * through the guard (refused: one problem at 1:1 saying why).
+ */
+export function checkFile(file: string, kind: FileKind | undefined, scope: LoadScope, settings?: Partial<LoadSettings>): { loaded?: LoadedFile; problems: WorkspaceProblem[] } {
+  const cached = !settings && kind === 'agent' ? reusable(scope, file) : undefined;
+  const read = cached ? { ok: true as const, ...cached } : readWorkspaceFile(scope.folder, file);
+  if (!read.ok) return { problems: [{ file, line: 1, column: 1, message: `cannot read: ${read.reason}`, severity: 'error', code: 'io-error' }] };
+  // Judged under its real path, as the directory's declarations are (a scenario looks up agents by folder).
+  const loaded = cached?.loaded ?? loadText(uriOf(read.real), read.text, { kind: kind ?? kindOf(file), agents: scope.directory, files: scope.lookup, settings });
+  const lines = new LineIndex(read.text);
+  return {
+    loaded,
+    problems: loaded.problems.map((p) => {
+      const at = lines.positionAt(p.start);
+      return { file, line: at.line + 1, column: at.character + 1, message: p.message, severity: p.severity, code: p.code };
+    }),
+  };
 }
 
-function moduleLine(text: string): { line: number; column: number } {
-  const lines = text.split('\n');
-  const i = lines.findIndex((l) => /^module\s*:/.test(l));
-  if (i < 0) return { line: 1, column: 1 };
-  const m = /^module\s*:\s*/.exec(lines[i])!;
-  return { line: i + 1, column: m[0].length + 1 };
+/**
+ * A manifest checked while indexing, when that check is complete: it lacked only the directory, which matters
+ * (duplicate-agent) only when another manifest declares the same name. The cross-check test holds this equal.
+ */
+function reusable(scope: LoadScope, file: string): { text: string; real: string; loaded: LoadedFile } | undefined {
+  const hit = scope.manifests?.get(file);
+  if (!hit) return undefined;
+  const name = manifestName(hit.loaded);
+  if (name !== undefined && scope.directory.findAgent(name).length > 1) return undefined;
+  return { text: hit.text, real: fileURLToPath(hit.loaded.uri), loaded: hit.loaded };
+}
+
+function manifestName(loaded: LoadedFile): string | undefined {
+  const name = (toValue(loaded.parsed?.root) as { name?: unknown } | null)?.name;
+  return typeof name === 'string' ? name : undefined;
+}
+
+function loadFile(file: string, kind: FileKind, scope: LoadScope, problems: WorkspaceProblem[], notes?: WorkspaceProblem[]): LoadedFile | undefined {
+  const checked = checkFile(file, kind, scope);
+  for (const p of checked.problems) (p.severity === 'error' ? problems : notes)?.push(p);
+  return checked.loaded;
 }
 
 /**
@@ -172,33 +224,42 @@ function moduleLine(text: string): { line: number; column: number } {
  * files, pipelines and manifests must not reach out of the workspace.
  */
 export function outsideWorkspace(folder: string, file: string, what: string): string | undefined {
-  const root = fs.existsSync(folder) ? fs.realpathSync(folder) : path.resolve(folder);
-  const real = fs.existsSync(file) ? fs.realpathSync(file) : path.resolve(file);
+  const root = realFolder(folder);
+  const real = realFolder(file);
   return escapes(root, real) ? `${what} ${file} resolves to ${real}, outside the workspace ${root}; keep it inside the scenario's folder` : undefined;
 }
 
-/** Whether `target` lies outside `root` (both real paths). */
-export function escapes(root: string, target: string): boolean {
-  const rel = path.relative(root, target);
-  return rel === '' ? false : rel.startsWith('..') || path.isAbsolute(rel);
+/** `ws` when it is the workspace of `folder` (so it can be reused), else undefined. */
+export function workspaceFor(ws: Workspace | undefined, folder: string): Workspace | undefined {
+  return ws && ws.folder === realFolder(folder) ? ws : undefined;
 }
 
-/** Every file under `dir`, skipping dependency, build and output folders (symlinked folders are not followed). */
-function walk(dir: string): string[] {
-  const out: string[] = [];
-  const visit = (d: string): void => {
-    for (const entry of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      const p = path.join(d, entry.name);
-      if (entry.isDirectory()) {
-        if (!SKIP_DIRS.has(entry.name) && !entry.name.startsWith('.') && !/^(out|dist)-/.test(entry.name)) visit(p);
-      } else if (entry.isFile() || entry.isSymbolicLink()) {
-        out.push(p);
-      }
-    }
-  };
-  visit(dir);
-  return out;
+/** Build the workspace's AssemblyScript agents that are not built yet (for a workspace loaded with `build: false`). */
+export async function buildAgents(ws: Workspace): Promise<Workspace> {
+  const run = createBuildRun();
+  for (const a of ws.agents) await ensureBuilt(a, ws.problems, run);
+  return ws;
 }
 
-export type { WorkspaceProblem };
-export { formatProblem };
+function checkFolder(abs: string): string | undefined {
+  try {
+    if (fs.statSync(abs).isDirectory()) return undefined;
+  } catch {
+    // missing: said below
+  }
+  return 'no such folder; pass a folder that holds *.agent.yaml manifests';
+}
+
+function kindOf(file: string): FileKind {
+  const name = path.basename(file);
+  if (/\.agent\.ya?ml$/i.test(name)) return 'agent';
+  if (/\.scenario\.ya?ml$/i.test(name)) return 'scenario';
+  if (/\.pipeline\.ya?ml$/i.test(name)) return 'pipeline';
+  return 'message';
+}
+
+function uriOf(file: string): string {
+  return pathToFileURL(file).href;
+}
+
+export { escapes, realFolder };

@@ -34,6 +34,14 @@ export interface ContractNetOptions {
   maxRounds: number;
   /** Iterated: stop calling new rounds once the best proposal meets this (cost <= target, or quality >= target). */
   target?: number;
+  /**
+   * `message` (default): the manager sends accept_proposal and waits for the winner's inform/failure. `caller`:
+   * the machine ends at the award (rejects sent, outcome with the winner) and the caller gives the winner the work
+   * itself (a pipeline stage calls it with its own timeout, retry and breaker).
+   */
+  awardBy?: 'message' | 'caller';
+  /** More fields for every cfp's content, beside `task` and `round` (a pipeline adds `capability` and `input`). */
+  cfpExtra?: Record<string, unknown>;
 }
 
 type Phase = 'idle' | 'calling' | 'deciding' | 'awarding' | 'done';
@@ -75,7 +83,7 @@ export function contractNetMachine(o: ContractNetOptions): ProtocolMachine<Contr
       message: {
         performative: 'cfp', sender: o.manager, receiver: agent, protocol, conversation_id: cid,
         reply_with: cfpId(round, agent), reply_by: replyBy(at, o.deadlineMs),
-        content: { task: o.task, round, ...(best ? { best_offer: best.content } : {}) },
+        content: { ...o.cfpExtra, task: o.task, round, ...(best ? { best_offer: best.content } : {}) },
       },
     }));
     effects.push({ kind: 'set_timer', timer: 'deadline', delayMs: o.deadlineMs });
@@ -142,6 +150,11 @@ export function contractNetMachine(o: ContractNetOptions): ProtocolMachine<Contr
 
   const awardTo = (s: ContractNetState, best: Proposal, why: string, effects: ProtocolEffect[]): Step<ContractNetState> => {
     effects.push({ kind: 'trace', event: { type: 'contract_net_award', conversation_id: cid, winner: best.agent, policy: o.policy, reason: why } });
+    if (o.awardBy === 'caller') {
+      for (const p of s.proposals) if (p !== best) effects.push(reject(p, `another proposal won (${why})`));
+      const end = done({ ...s, winner: best }, true, `awarded to ${best.agent} (${why})`, { winner: best.agent, accepted: best.content, cost: best.cost, quality: best.quality });
+      return { state: end.state, effects: [...effects, ...end.effects] };
+    }
     effects.push({ kind: 'send', message: { ...award(best, 'accept_proposal', { task: o.task, accepted: best.content }), reply_with: awardId(best.agent) } });
     for (const p of s.proposals) if (p !== best) effects.push(reject(p, `another proposal won (${why})`));
     effects.push({ kind: 'set_timer', timer: 'result', delayMs: o.resultTimeoutMs });

@@ -1,6 +1,6 @@
 /** Checking pattern options at the entry point: a clear error naming the field and the fix, never a crash later. */
 import type { Duration } from '../../schemas';
-import { parseDuration } from '../core/duration';
+import { parseDuration } from '../../schemas/limits';
 
 /** Raised for a pattern spec that cannot run; `field` is the path inside the spec (e.g. `pattern.increment`). */
 export class PatternSpecError extends Error {

@@ -1,7 +1,7 @@
 /** Build policies from the pipeline schema's policy blocks (durations parsed once, defaults in one place). */
 import type { BreakerSpec, BulkheadSpec, PolicySpec, RetrySpec } from '../../schemas';
 import type { Clock } from '../core/clock';
-import { durationOr, parseDuration } from '../core/duration';
+import { durationOr, parseDuration } from '../../schemas/limits';
 import type { Random } from '../core/random';
 import type { TraceSink } from '../core/types';
 import type { BreakerConfig } from './breakerMachine';

@@ -1,23 +1,25 @@
-/** Router limits and their defaults; normalised once at the Runtime's entry point. */
+/** Router limits, their defaults from the one limits module (schemas/limits.ts); normalised once at the Runtime's entry point. */
+import { LIMITS } from '../../schemas/limits';
+
 export interface RouterLimits {
-  /** Largest message accepted on send, in bytes of its JSON (default 1 MiB). */
+  /** Largest message accepted on send, in bytes of its JSON. */
   maxMessageBytes: number;
-  /** Messages queued per agent before senders get backpressure (default 256; a manifest may set its own). */
+  /** Messages queued per agent before senders get backpressure (a manifest may set its own). */
   mailbox: number;
-  /** Agents one runtime holds (default 1000). */
+  /** Agents one runtime holds. */
   maxAgents: number;
-  /** Sends one handled message may produce (a send storm is cut off beyond this; default 1000). */
+  /** Sends one handled message may produce (a send storm is cut off beyond this). */
   maxSendsPerMessage: number;
-  /** Message ids remembered per agent for duplicate suppression (default 1024). */
+  /** Message ids remembered per agent for duplicate suppression. */
   dedupWindow: number;
 }
 
 export const DEFAULT_ROUTER_LIMITS: Readonly<RouterLimits> = Object.freeze({
-  maxMessageBytes: 1024 * 1024,
-  mailbox: 256,
-  maxAgents: 1000,
-  maxSendsPerMessage: 1000,
-  dedupWindow: 1024,
+  maxMessageBytes: LIMITS.maxMessageBytes,
+  mailbox: LIMITS.mailbox,
+  maxAgents: LIMITS.maxAgents,
+  maxSendsPerMessage: LIMITS.maxSendsPerMessage,
+  dedupWindow: LIMITS.dedupWindow,
 });
 
 /** Fill defaults and refuse nonsense (zero or negative limits) with a sentence naming the option. */

@@ -1,17 +1,10 @@
-/** Schema validation of messages on send (message.schema.json), compiled once per process. */
-import Ajv, { type ValidateFunction } from 'ajv';
-import { allSchemas, messageSchema, type FipaMessage } from '../../schemas';
-
-let compiled: ValidateFunction | undefined;
+/** Schema validation of messages on send (message.schema.json), with the one ajv registry of schemas/load. */
+import { messageSchema, type FipaMessage } from '../../schemas';
+import { validatorOf } from '../../schemas/load';
 
 /** A function giving the first schema error as a sentence (or undefined when the message is valid). */
 export function compileMessageValidator(): (message: FipaMessage) => string | undefined {
-  if (!compiled) {
-    const ajv = new Ajv({ allErrors: false, strict: false });
-    for (const s of allSchemas) ajv.addSchema(s);
-    compiled = ajv.compile({ $ref: `${messageSchema.$id}#/definitions/message` });
-  }
-  const validate = compiled;
+  const validate = validatorOf(`${messageSchema.$id}#/definitions/message`);
   return (message) => {
     if (validate(message)) return undefined;
     const e = validate.errors?.[0];

@@ -4,7 +4,7 @@
  */
 import type { AgentEffect, AgentErrorKind } from '../core/types';
 import type { Random } from '../core/random';
-import { PERFORMATIVES, type FipaMessage } from '../../schemas';
+import { LIMITS, PERFORMATIVES, type FipaMessage } from '../../schemas';
 import type { WorkerLimits } from './workerProtocol';
 import type { WasmMemory } from './wasmApi';
 
@@ -18,7 +18,7 @@ export interface CallRecord { effects: AgentEffect[]; outputBytes: number; sends
 
 const LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 /** Effects (sends, logs, ...) one message may produce: empty logs cost no output bytes, so count them too. */
-export const MAX_EFFECTS_PER_MESSAGE = 1000;
+export const MAX_EFFECTS_PER_MESSAGE = LIMITS.maxEffectsPerMessage;
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
 export interface HostContext {

@@ -1,6 +1,6 @@
-/** Sandbox limits: defaults, and the manifest's `limits`/`restart` turned into numbers (deny by default). */
+/** Sandbox limits: defaults (from the one limits module), and the manifest's `limits`/`restart` turned into numbers (deny by default). */
 import type { AgentManifest } from '../../schemas';
-import { parseDuration } from '../core/duration';
+import { LIMITS, parseBytes, parseDuration } from '../../schemas/limits';
 
 export const WASM_PAGE = 65536;
 
@@ -25,16 +25,16 @@ export interface SandboxLimits {
 
 export interface RestartPolicy { policy: 'reset' | 'fail'; maxRestarts: number; backoffMs: number }
 
-export const DEFAULT_LIMITS: Readonly<SandboxLimits> = {
-  memoryBytes: 16 * 1024 * 1024,
-  fuelPerMessage: 10_000_000,
-  timeoutMs: 1000,
-  maxMessageBytes: 1_000_000,
-  maxOutputBytes: 4 * 1024 * 1024,
-  maxSendsPerMessage: 100,
-  mailbox: 1000,
-  maxModuleBytes: 16 * 1024 * 1024,
-};
+export const DEFAULT_LIMITS: Readonly<SandboxLimits> = Object.freeze({
+  memoryBytes: LIMITS.memoryBytes,
+  fuelPerMessage: LIMITS.fuelPerMessage,
+  timeoutMs: LIMITS.timeoutMs,
+  maxMessageBytes: LIMITS.maxMessageBytes,
+  maxOutputBytes: LIMITS.maxOutputBytes,
+  maxSendsPerMessage: LIMITS.maxSendsPerMessage,
+  mailbox: LIMITS.mailbox,
+  maxModuleBytes: LIMITS.maxModuleBytes,
+});
 
 /** Granularity of `now` as agents see it, in ms (real-time runs would otherwise hand out a microsecond timer). */
 export const NOW_GRANULARITY_MS = 1;
@@ -66,15 +66,7 @@ export const MODULE_LIMITS = Object.freeze({
 
 export const DEFAULT_RESTART: Readonly<RestartPolicy> = { policy: 'reset', maxRestarts: 5, backoffMs: 0 };
 
-const UNIT: Record<string, number> = { B: 1, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3 };
-
-/** `16MiB`, `65536` or `512KiB` to bytes; throws with the accepted forms. */
-export function parseBytes(value: number | string, where: string): number {
-  if (typeof value === 'number' && Number.isInteger(value) && value > 0) return value;
-  const m = typeof value === 'string' ? /^([0-9]+)(KiB|MiB|GiB|B)$/.exec(value.trim()) : null;
-  if (!m) throw new Error(`${where}: invalid size ${JSON.stringify(value)}; write bytes or a string such as '16MiB', '512KiB'`);
-  return Number(m[1]) * UNIT[m[2]];
-}
+export { parseBytes };
 
 /** The manifest's limits over the defaults, then explicit overrides; memory rounded down to whole pages. */
 export function resolveLimits(manifest: AgentManifest, overrides: Partial<SandboxLimits> = {}): SandboxLimits {

@@ -1,9 +1,14 @@
 /**
- * Choosing a stage's agent by contract net: `agent: "@contract-net:<capability>"` sends a cfp to every running agent
- * (except those whose breaker is open), takes proposals until the bid window closes, awards the lowest `cost`
- * (or `price`; ties and missing costs by first to propose), and rejects the others.
+ * Choosing a stage's agent by contract net: `agent: "@contract-net:<capability>"` runs the one contract net
+ * machine of runtime/protocols (cfp with reply_by, propose/refuse, lowest cost, rejects) in its `caller` award
+ * mode: the agents that propose are asked with MessageBus.request, and the pipeline then gives the winner the work
+ * itself (accept_proposal, under the stage's timeout, retry and breaker). Agents whose breaker is open are not asked.
  */
+import type { FipaMessage } from '../../schemas';
 import type { CoordinationContext } from '../core/types';
+import type { TimerHandle } from '../core/clock';
+import { contractNetMachine } from '../protocols/contractNet';
+import { numberIn, type ProtocolEffect, type ProtocolEvent } from '../protocols/machine';
 import { describeError } from '../resilience/errors';
 
 export const CONTRACT_NET_PREFIX = '@contract-net:';
@@ -32,34 +37,62 @@ export interface Selection {
   declined: Array<{ agent: string; reason: string }>;
 }
 
-/** Run the cfp round and award; emits `contract_net_proposals` and `contract_net_award`. */
-export async function selectByContractNet(ctx: CoordinationContext, o: SelectionOptions): Promise<Selection> {
-  const candidates = (o.candidates ?? ctx.agentNames()).filter((a) => a !== o.sender && !(o.skip?.(a)));
-  const selection: Selection = { proposals: [], declined: [] };
-  await Promise.all(candidates.map(async (agent) => {
-    try {
-      const reply = await ctx.bus.request({
-        performative: 'cfp', sender: o.sender, receiver: agent, protocol: 'fipa-contract-net',
-        conversation_id: o.conversationId, content: cfpContent(o),
-      }, { timeoutMs: o.bidWindowMs });
-      if (reply.performative === 'propose') selection.proposals.push({ agent, content: reply.content, cost: costOf(reply.content) });
-      else selection.declined.push({ agent, reason: reply.performative });
-    } catch (e) {
-      selection.declined.push({ agent, reason: describeError(e) });
-    }
-  }));
-  ctx.trace.emit({ type: 'contract_net_proposals', conversation_id: o.conversationId, proposals: selection.proposals.map(({ agent, content }) => ({ agent, content })) });
-  const best = [...selection.proposals].sort((a, b) => (a.cost ?? Infinity) - (b.cost ?? Infinity))[0];
-  selection.winner = best?.agent;
-  ctx.trace.emit({
-    type: 'contract_net_award', conversation_id: o.conversationId, winner: best?.agent, policy: 'lowest_cost',
-    reason: best ? `lowest cost for ${o.capability}${best.cost === undefined ? ' (no cost given: first proposal)' : ` (${best.cost})`}` : `no agent proposed for ${o.capability}`,
+/** Run the cfp round and award (emits `contract_net_proposals` and `contract_net_award`); the winner is not yet called. */
+export function selectByContractNet(ctx: CoordinationContext, o: SelectionOptions): Promise<Selection> {
+  const participants = (o.candidates ?? ctx.agentNames()).filter((a) => a !== o.sender && !(o.skip?.(a)));
+  const machine = contractNetMachine({
+    manager: o.sender, conversationId: o.conversationId, participants, task: cfpContent(o).task, deadlineMs: o.bidWindowMs,
+    resultTimeoutMs: 0, policy: 'lowest_cost', costField: 'cost', qualityField: 'quality', maxRounds: 1, awardBy: 'caller',
+    cfpExtra: { capability: o.capability, input: o.input },
   });
-  for (const p of selection.proposals) {
-    if (p.agent === best?.agent) continue;
-    ctx.bus.send({ performative: 'reject_proposal', sender: o.sender, receiver: p.agent, protocol: 'fipa-contract-net', conversation_id: o.conversationId });
-  }
-  return selection;
+  const selection: Selection = { proposals: [], declined: [] };
+  return new Promise<Selection>((resolve) => {
+    let state = machine.initial();
+    let finished = false;
+    const timers = new Map<string, TimerHandle>();
+    const at = () => ({ now: ctx.clock.now(), wall: ctx.clock.wallTime() });
+    const feed = (event: ProtocolEvent): void => {
+      if (finished) return;
+      const step = machine.step(state, event);
+      state = step.state;
+      for (const e of step.effects) perform(e);
+    };
+    // A participant that fails or does not answer in time is a refusal, as the runtime's notice would say.
+    const failed = (cfp: FipaMessage, agent: string, error: string): void => {
+      selection.declined.push({ agent, reason: error });
+      feed({ type: 'message', at: at(), message: { performative: 'failure', sender: `${o.sender}/runtime`, receiver: o.sender, conversation_id: o.conversationId, in_reply_to: cfp.reply_with, content: { error, receiver: agent } } });
+    };
+    const perform = (e: ProtocolEffect): void => {
+      switch (e.kind) {
+        case 'send': {
+          const m = e.message;
+          const to = String(m.receiver);
+          if (m.performative !== 'cfp') { ctx.bus.send(m); return; }
+          ctx.bus.request(m, { timeoutMs: o.bidWindowMs }).then((reply) => {
+            if (reply.performative === 'propose') selection.proposals.push({ agent: to, content: reply.content, cost: numberIn(reply.content, ['cost', 'price']) });
+            else selection.declined.push({ agent: to, reason: reply.performative });
+            feed({ type: 'message', message: reply, at: at() });
+          }, (err: unknown) => failed(m, to, describeError(err)));
+          return;
+        }
+        case 'trace': ctx.trace.emit(e.event); return;
+        case 'set_timer':
+          timers.set(e.timer, ctx.clock.setTimer(e.delayMs, () => { timers.delete(e.timer); feed({ type: 'timer', timer: e.timer, at: at() }); }));
+          return;
+        case 'cancel_timer': {
+          const h = timers.get(e.timer);
+          if (h) { ctx.clock.clearTimer(h); timers.delete(e.timer); }
+          return;
+        }
+        case 'done':
+          finished = true;
+          for (const h of timers.values()) ctx.clock.clearTimer(h);
+          selection.winner = e.outcome.ok ? e.outcome.winner : undefined;
+          resolve(selection);
+      }
+    };
+    feed({ type: 'start', at: at() });
+  });
 }
 
 /**
@@ -68,12 +101,4 @@ export async function selectByContractNet(ctx: CoordinationContext, o: Selection
  */
 export function cfpContent(o: Pick<SelectionOptions, 'capability' | 'action' | 'input'>): Record<string, unknown> {
   return { capability: o.capability, input: o.input, task: { capability: o.capability, ...(o.action ? { action: o.action } : {}), input: o.input }, round: 1 };
-}
-
-function costOf(content: unknown): number | undefined {
-  if (typeof content === 'number') return content;
-  if (!content || typeof content !== 'object') return undefined;
-  const c = content as Record<string, unknown>;
-  for (const k of ['cost', 'price', 'bid']) if (typeof c[k] === 'number') return c[k] as number;
-  return undefined;
 }

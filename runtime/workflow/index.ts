@@ -1,6 +1,6 @@
 /** Workflows: the pipeline executor (*.pipeline.yaml), scatter-gather, saga compensation and the pipeline loader. */
 export { runPipeline, stageName, type RunPipelineOptions } from './runPipeline';
-export { loadPipeline, parsePipeline, semanticProblems, PipelineLoadError, type PipelineProblem } from './loadPipeline';
+export { loadPipeline, parsePipeline, PipelineLoadError, type PipelineProblem } from './loadPipeline';
 export { formatReport, type PipelineReport, type StageReport, type CompensationReport, type StageStatus } from './report';
 export { gather, gatherOutput, type Branch, type GatherResult, type GatherOptions } from './scatterGather';
 export { decide, needed, type AggregatePolicy, type BranchOutcome, type GatherDecision } from './aggregate';

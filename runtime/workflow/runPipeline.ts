@@ -4,7 +4,7 @@
  * on failure stop, continue, or compensate completed stages in reverse order (saga).
  */
 import type { PipelineFile, PolicySpec, StageSpec, StepSpec } from '../../schemas';
-import { parseDuration } from '../core/duration';
+import { parseDuration } from '../../schemas/limits';
 import type { CoordinationContext } from '../core/types';
 import { describeError } from '../resilience/errors';
 import { checkBreakerConfig } from '../resilience/breakerMachine';

@@ -1,7 +1,8 @@
 /**
  * Everything the Caxton language server and its clients agree on beyond standard LSP, declared once:
- * settings, custom methods and command ids. Imports nothing, so client, server and tests share it.
+ * settings, custom methods and command ids. Imports only the limits module, so client, server and tests share it.
  */
+import { LIMITS } from '../limits';
 
 /** The configuration section the server reads (`workspace/configuration` with `section: 'caxton'`). */
 export const SETTINGS_SECTION = 'caxton';
@@ -16,7 +17,7 @@ export interface CaxtonSettings {
 
 export const DEFAULT_SETTINGS: CaxtonSettings = {
   validation: { enable: true, debounceMs: 150 },
-  maxContentBytes: 1024 * 1024,
+  maxContentBytes: LIMITS.maxMessageBytes,
 };
 
 /** Setting ids, for package.json contributes.configuration and the client. */

@@ -2,7 +2,7 @@
  * The thin LSP layer: owns the connection, open documents, settings, debouncing and the workspace scan;
  * everything it answers comes from the pure language service.
  */
-import * as fs from 'node:fs';
+import * as path from 'node:path';
 import {
   CodeActionKind, DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, FileChangeType, TextDocuments, TextDocumentSyncKind,
   type Connection, type InitializeResult,
@@ -11,10 +11,11 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DEFAULT_SETTINGS, FILE_PATTERNS, LSP_METHODS, SERVER_COMMANDS, SETTINGS_SECTION, type CaxtonSettings, type WorkspaceIndexedParams } from '../../schemas/protocol/lsp';
 import { getLanguageService } from '../service/languageService';
-import { kindFromName } from '../service/fileKind';
-import { WorkspaceIndex } from '../service/workspaceIndex';
+import { kindFromName, WorkspaceIndex } from '../../schemas/load';
+import { createFileLookup } from '../../platform/fileLookup';
+import { findCaxtonFiles } from '../../platform/findFiles';
+import { escapes, readWorkspaceFile } from '../../platform/workspaceFile';
 import { normalizeSettings } from './settings';
-import { findCaxtonFiles } from './workspaceScan';
 
 /** Files above this size are not read for the workspace index (they still validate when opened). */
 const MAX_INDEX_BYTES = 2 * 1024 * 1024;
@@ -31,9 +32,11 @@ function asProtocol<T>(value: unknown): T {
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
   const workspace = new WorkspaceIndex();
-  const service = getLanguageService({ workspace });
-  let settings: CaxtonSettings = DEFAULT_SETTINGS;
   let roots: string[] = [];
+  /** The workspace folder holding a file (the innermost), else the file's own folder: references must stay in it. */
+  const rootOf = (file: string): string => roots.filter((r) => !escapes(r, file)).sort((a, b) => b.length - a.length)[0] ?? path.dirname(file);
+  const service = getLanguageService({ workspace, files: createFileLookup(rootOf) });
+  let settings: CaxtonSettings = DEFAULT_SETTINGS;
   let hasConfiguration = false;
   let canWatchFiles = false;
   const timers = new Map<string, NodeJS.Timeout>();
@@ -78,19 +81,20 @@ export function startServer(connection: Connection): void {
   async function indexFromDisk(file: string): Promise<void> {
     const uri = pathToFileURL(file).href;
     if (documents.get(uri)) return; // the open editor's text wins over the disk
-    try {
-      const stat = await fs.promises.stat(file);
-      if (stat.size > MAX_INDEX_BYTES) return;
-      const text = await fs.promises.readFile(file, 'utf8');
-      workspace.update(uri, service.indexDocument(TextDocument.create(uri, 'plaintext', 0, text)));
-    } catch {
-      workspace.remove(uri);
-    }
+    // Through the workspace-path guard: a FIFO, a folder or a huge file named *.agent.yaml is skipped, never read.
+    const read = readWorkspaceFile(rootOf(file), file, { maxBytes: MAX_INDEX_BYTES });
+    if (read.ok) workspace.update(uri, service.indexDocument(TextDocument.create(uri, 'plaintext', 0, read.text)));
+    else workspace.remove(uri);
   }
 
+  /** Index every Caxton file of the workspace folders again (also `caxton.server.revalidate`, for clients without file watching). */
   async function scanWorkspace(): Promise<WorkspaceIndexedParams> {
-    const files = await findCaxtonFiles(roots);
+    const files = findCaxtonFiles(roots);
+    const found = new Set(files.map((f) => pathToFileURL(f).href));
     for (const f of files) await indexFromDisk(f);
+    // Files gone since the last scan (deleted while no watcher told us) leave the index too.
+    for (const uri of workspace.uris()) if (!found.has(uri) && !documents.get(uri) && uri.startsWith('file:')) workspace.remove(uri);
+    service.filesChanged();
     for (const doc of documents.all()) schedule(doc);
     const result = { agents: workspace.agentNames(), files: workspace.size, topics: workspace.topics() };
     void connection.sendNotification(LSP_METHODS.workspaceIndexed, result);
@@ -153,6 +157,7 @@ export function startServer(connection: Connection): void {
       if (c.type === FileChangeType.Deleted) workspace.remove(c.uri);
       else await indexFromDisk(file);
     }
+    service.filesChanged();
     for (const doc of documents.all()) schedule(doc);
   });
 
@@ -177,8 +182,11 @@ export function startServer(connection: Connection): void {
   connection.onReferences((p) => withDoc(p.textDocument.uri, [], 'references', (d) => service.findReferences(d, p.position, p.context.includeDeclaration)));
   connection.onDocumentSymbol((p) => withDoc(p.textDocument.uri, [], 'symbols', (d) => service.findDocumentSymbols(d)));
   connection.onRequest(LSP_METHODS.rescanWorkspace, () => scanWorkspace());
-  connection.onExecuteCommand((p) => {
-    if (p.command === SERVER_COMMANDS.revalidate) for (const doc of documents.all()) validateNow(doc);
+  connection.onExecuteCommand(async (p) => {
+    if (p.command !== SERVER_COMMANDS.revalidate) return;
+    // Rescan first: a client without file watching learns of new, changed and deleted files only here.
+    await scanWorkspace();
+    for (const doc of documents.all()) validateNow(doc);
   });
 
   documents.listen(connection);

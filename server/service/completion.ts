@@ -1,16 +1,9 @@
 /** Completion: keys with docs, performatives with docs, agent names, protocol names and topics seen. */
 import { getLocation } from 'jsonc-parser';
 import { KNOWN_PROTOCOLS, PROTOCOLS } from '../../schemas';
-import type { Analysis } from './analyze';
-import { nodeAtPointer, type DocNode } from './docTree';
+import { AGENT_FIELDS, enumAt, nodeAtPointer, propertiesAt, type DocNode, type FileKind, type LoadedFile as Analysis, type WorkspaceIndex } from '../../schemas/load';
 import { FIELD_DOCS, performativeMarkdown } from './fipaDocs';
-import { enumAt, propertiesAt } from './schemaRegistry';
-import type { FileKind } from './types';
-import type { WorkspaceIndex } from './workspaceIndex';
 import { yamlCursor } from './yamlContext';
-
-/** Fields whose values are agent names. */
-export const AGENT_FIELDS = new Set(['sender', 'receiver', 'reply_to', 'agent']);
 
 export interface CompletionCandidate {
   label: string;
@@ -32,7 +25,12 @@ export function complete(a: Analysis, offset: number, workspace: WorkspaceIndex 
     const cur = yamlCursor(text, offset);
     if (cur.key !== undefined) return values(kind, [...cur.path, cur.key], cur.replaceStart, cur.replaceEnd, false, workspace, parsed.root);
     const props = propertiesAt(kind, cur.path);
-    if (props.size) return keys(kind, props, existingKeys(parsed.root, cur.path), cur.replaceStart, cur.replaceEnd, false);
+    if (props.size) {
+      // Over an existing `key: value` (cursor in the key): replace the key only, keep its colon and value.
+      const existing = /^([^\s:#'"][^:#]*?)\s*:(\s|$)/.exec(text.slice(cur.replaceStart, cur.replaceEnd));
+      if (existing) return keys(kind, props, without(existingKeys(parsed.root, cur.path), existing[1]), cur.replaceStart, cur.replaceStart + existing[1].length, false, true);
+      return keys(kind, props, existingKeys(parsed.root, cur.path), cur.replaceStart, cur.replaceEnd, false);
+    }
     return values(kind, cur.path, cur.replaceStart, cur.replaceEnd, false, workspace, parsed.root);
   }
   const loc = getLocation(text, offset);
@@ -42,10 +40,19 @@ export function complete(a: Analysis, offset: number, workspace: WorkspaceIndex 
   const end = within ? prev.offset + prev.length : offset;
   if (loc.isAtPropertyKey) {
     const objectPath = loc.path.slice(0, -1);
-    return keys(kind, propertiesAt(kind, objectPath), existingKeys(parsed.root, objectPath), start, end, true);
+    // Over an existing key: replace the key and keep the colon that follows it (one colon, never two).
+    const hasColon = /^\s*:/.test(text.slice(end, end + 256));
+    // The key being replaced is offered again (it is present only because the cursor is on it).
+    const current = within && typeof prev?.value === 'string' ? prev.value : undefined;
+    return keys(kind, propertiesAt(kind, objectPath), without(existingKeys(parsed.root, objectPath), current), start, end, true, hasColon);
   }
   if (!loc.path.length) return [];
   return values(kind, loc.path, start, end, true, workspace, parsed.root);
+}
+
+function without(keys: Set<string>, key: string | undefined): Set<string> {
+  if (key !== undefined) keys.delete(key);
+  return keys;
 }
 
 function existingKeys(root: DocNode | undefined, path: ReadonlyArray<string | number>): Set<string> {
@@ -53,12 +60,13 @@ function existingKeys(root: DocNode | undefined, path: ReadonlyArray<string | nu
   return new Set((node?.properties ?? []).map((p) => p.key));
 }
 
-function keys(kind: FileKind, props: Map<string, string>, existing: Set<string>, start: number, end: number, json: boolean): CompletionCandidate[] {
+function keys(kind: FileKind, props: Map<string, string>, existing: Set<string>, start: number, end: number, json: boolean, colonFollows = false): CompletionCandidate[] {
   const out: CompletionCandidate[] = [];
   for (const [name, description] of props) {
     if (existing.has(name) || name === '$schema') continue;
     const doc = kind === 'message' && FIELD_DOCS[name] ? `${FIELD_DOCS[name]}${description && !FIELD_DOCS[name].startsWith(description) ? `\n\n${description}` : ''}` : description;
-    out.push({ label: name, kind: 'key', documentation: doc, newText: json ? `${JSON.stringify(name)}: ` : `${name}: `, start, end });
+    const key = json ? JSON.stringify(name) : name;
+    out.push({ label: name, kind: 'key', documentation: doc, newText: colonFollows ? key : `${key}: `, start, end });
   }
   return out;
 }

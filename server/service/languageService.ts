@@ -8,13 +8,11 @@ import {
   type Location, type Position, type Range,
 } from 'vscode-languageserver-types';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyze, type Analysis } from './analyze';
+import { detectFileKind, indexFile, loadText, WorkspaceIndex, type LoadedFile as Analysis } from '../../schemas/load';
 import { complete } from './completion';
-import { detectFileKind } from './fileKind';
-import { agentNameAt, hover, indexFile } from './navigation';
+import { agentNameAt, hover } from './navigation';
 import { documentSymbols, type OffsetSymbol } from './symbols';
-import { DEFAULT_SERVICE_SETTINGS, type FileIndex, type FileKind, type ServiceDiagnostic, type ServiceSettings } from './types';
-import { WorkspaceIndex } from './workspaceIndex';
+import { DEFAULT_SERVICE_SETTINGS, type FileIndex, type FileKind, type FileLookup, type ServiceDiagnostic, type ServiceSettings } from './types';
 
 export interface LanguageServiceOptions {
   /** Workspace knowledge (manifests, references, topics), kept up to date by the caller. */
@@ -22,10 +20,14 @@ export interface LanguageServiceOptions {
   settings?: Partial<ServiceSettings>;
   /** Fresh ids for quick fixes (`conv-…`); injected so tests are deterministic. */
   newId?: (prefix: string) => string;
+  /** Other files on disk (a scenario's references, a manifest's module); injected: the service does no I/O. */
+  files?: FileLookup;
 }
 
 export interface LanguageService {
   configure(settings: Partial<ServiceSettings>): void;
+  /** Files on disk changed (created, deleted): redo analyses that looked them up. */
+  filesChanged(): void;
   fileKind(uri: string, text: string): FileKind | undefined;
   doValidation(doc: TextDocument): Diagnostic[];
   doComplete(doc: TextDocument, position: Position): CompletionList;
@@ -59,12 +61,13 @@ export function getLanguageService(options: LanguageServiceOptions = {}): Langua
   const newId = options.newId ?? randomId;
   const cache = new Map<string, { text: string; key: string; analysis: Analysis }>();
 
+  let filesGeneration = 0;
   function analysisOf(doc: TextDocument): Analysis {
     const text = doc.getText();
-    const key = `${doc.version}:${workspace.generation}:${settingsGeneration}`;
+    const key = `${doc.version}:${workspace.generation}:${settingsGeneration}:${filesGeneration}`;
     const hit = cache.get(doc.uri);
     if (hit && hit.key === key && hit.text === text) return hit.analysis;
-    const analysis = analyze(doc.uri, text, { settings, workspace, newId });
+    const analysis = loadText(doc.uri, text, { settings, agents: workspace, files: options.files, newId });
     if (cache.size > 50) cache.delete(cache.keys().next().value as string);
     cache.set(doc.uri, { text, key, analysis });
     return analysis;
@@ -87,9 +90,12 @@ export function getLanguageService(options: LanguageServiceOptions = {}): Langua
       settings = { ...settings, ...next };
       settingsGeneration++;
     },
+    filesChanged() {
+      filesGeneration++;
+    },
     fileKind: detectFileKind,
     doValidation(doc) {
-      return analysisOf(doc).diagnostics.map((d) => toDiagnostic(doc, d));
+      return analysisOf(doc).problems.map((d) => toDiagnostic(doc, d));
     },
     doComplete(doc, position) {
       const items = complete(analysisOf(doc), doc.offsetAt(position), workspace).map((c) => ({
@@ -108,14 +114,15 @@ export function getLanguageService(options: LanguageServiceOptions = {}): Langua
     },
     doCodeActions(doc, r, context) {
       const a = analysisOf(doc);
-      const start = doc.offsetAt(r.start);
-      const end = doc.offsetAt(r.end);
-      const wanted = context.diagnostics.filter((d) => d.source === 'caxton');
+      const wanted = context.diagnostics.filter((d) => d.source === undefined || d.source === 'caxton');
       const actions: CodeAction[] = [];
-      for (const d of a.diagnostics) {
-        if (!d.fixes?.length || d.end < start || d.start > end) continue;
+      for (const d of a.problems) {
+        if (!d.fixes?.length) continue;
         const lsp = toDiagnostic(doc, d);
-        if (context.diagnostics.length && !wanted.some((w) => w.code === d.code && w.range.start.line === lsp.range.start.line && w.range.start.character === lsp.range.start.character)) continue;
+        // By line, not column: clients count columns differently (Neovim 0.7 sends byte columns), so a fix is
+        // matched to the client's diagnostic by code and overlapping lines, and offered where the lines meet.
+        if (!linesOverlap(lsp.range, r)) continue;
+        if (context.diagnostics.length && !wanted.some((w) => String(w.code) === d.code && linesOverlap(w.range, lsp.range))) continue;
         for (const f of d.fixes) {
           actions.push({
             title: f.title, kind: CodeActionKind.QuickFix, diagnostics: [lsp], isPreferred: f.preferred,
@@ -140,9 +147,14 @@ export function getLanguageService(options: LanguageServiceOptions = {}): Langua
       return documentSymbols(analysisOf(doc)).map((s) => toSymbol(doc, s));
     },
     indexDocument(doc) {
-      return indexFile(analysisOf(doc), doc.uri, (s, e) => range(doc, s, e));
+      return indexFile(analysisOf(doc), (s, e) => range(doc, s, e));
     },
   };
+}
+
+/** Whether two ranges share a line. */
+function linesOverlap(a: Range, b: Range): boolean {
+  return a.start.line <= b.end.line && b.start.line <= a.end.line;
 }
 
 export { WorkspaceIndex };

@@ -1,14 +1,7 @@
 /** Hover, go-to-definition, references and the per-file index, all from the parsed tree. */
-import { PROTOCOLS, PROTOCOL_ALIASES } from '../../schemas';
-import type { Analysis } from './analyze';
-import { AGENT_FIELDS } from './completion';
-import { child, nodeAtOffset, pathOf, type DocNode } from './docTree';
+import { formatBytes, formatCount, MANIFEST_LIMIT_DEFAULTS, PROTOCOLS, PROTOCOL_ALIASES } from '../../schemas';
+import { AGENT_FIELDS, describeAt, nodeAtOffset, pathOf, type DocNode, type LoadedFile as Analysis, type WorkspaceIndex } from '../../schemas/load';
 import { FIELD_DOCS, performativeMarkdown } from './fipaDocs';
-import { receiverNodes } from './messageRules';
-import { stageAgents } from './pipelineRules';
-import { describeAt } from './schemaRegistry';
-import type { AgentDeclaration, AgentReference, FileIndex } from './types';
-import type { WorkspaceIndex } from './workspaceIndex';
 
 export interface HoverResult { markdown: string; start: number; end: number }
 
@@ -26,7 +19,7 @@ export function hover(a: Analysis, offset: number, ws: WorkspaceIndex | undefine
   if (keyOf && node) {
     const path = [...pathOf(node), keyOf.key];
     const fipa = a.kind === 'message' ? FIELD_DOCS[keyOf.key] : undefined;
-    const schema = describeAt(a.kind, path);
+    const schema = describeAt(a.kind, path) + limitDefault(a.kind, path);
     const text = fipa ? `**${keyOf.key}** (FIPA ACL field): ${fipa}${schema && schema !== fipa ? `\n\n${schema}` : ''}` : schema ? `**${keyOf.key}**: ${schema}` : '';
     return text ? { markdown: text, start: keyOf.keyStart, end: keyOf.keyEnd } : undefined;
   }
@@ -63,35 +56,10 @@ export function agentNameAt(a: Analysis, offset: number): { name: string; node: 
   return undefined;
 }
 
-type ToRange = (start: number, end: number) => AgentDeclaration['range'];
-
-/** What a file declares and references, for the workspace index. */
-export function indexFile(a: Analysis, uri: string, toRange: ToRange): FileIndex {
-  const index: FileIndex = { declarations: [], references: [], topics: [] };
-  const root = a.parsed?.root;
-  if (!root || !a.kind) return index;
-  const ref = (n: DocNode): AgentReference => ({ name: String(n.value), uri, range: toRange(n.start, n.end) });
-  if (a.kind === 'agent') {
-    const name = child(root, 'name');
-    if (name?.type === 'string' && String(name.value)) index.declarations.push({ name: String(name.value), uri, range: toRange(name.start, name.end) });
-    for (const s of child(root, 'subscriptions')?.items ?? []) if (s.type === 'string') index.topics.push(String(s.value));
-  } else if (a.kind === 'message') {
-    for (const m of root.type === 'array' ? root.items ?? [] : [root]) {
-      const sender = child(m, 'sender');
-      if (sender?.type === 'string') index.references.push(ref(sender));
-      for (const r of receiverNodes(child(m, 'receiver'))) index.references.push(ref(r));
-      for (const r of receiverNodes(child(m, 'reply_to'))) index.references.push(ref(r));
-      const receiver = child(m, 'receiver');
-      for (const r of receiver?.type === 'array' ? receiver.items ?? [] : receiver ? [receiver] : []) {
-        if (r.type === 'string' && String(r.value).startsWith('topic://')) index.topics.push(String(r.value));
-      }
-    }
-  } else if (a.kind === 'pipeline') {
-    for (const stage of child(child(root, 'pipeline'), 'stages')?.items ?? []) for (const n of stageAgents(stage)) index.references.push(ref(n));
-  } else if (a.kind === 'scenario') {
-    for (const n of child(child(root, 'scenario'), 'agents')?.items ?? []) {
-      if (n.type === 'string' && !/[/\\]|\.ya?ml$/.test(String(n.value))) index.references.push(ref(n));
-    }
-  }
-  return index;
+/** ` Default: 16.0 MiB (16,777,216 bytes).` for a manifest limit: the runtime's default, from the one limits module. */
+function limitDefault(kind: string, path: ReadonlyArray<string | number>): string {
+  const d = kind === 'agent' && path.length === 2 && path[0] === 'limits' ? MANIFEST_LIMIT_DEFAULTS[String(path[1])] : undefined;
+  if (!d) return '';
+  const shown = d.unit === 'bytes' ? `${formatBytes(d.default)} (${formatCount(d.default)} bytes)` : d.unit === 'ms' ? `${formatCount(d.default)} ms` : formatCount(d.default);
+  return ` Default: ${shown}.`;
 }

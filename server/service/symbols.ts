@@ -1,6 +1,5 @@
 /** Document symbols: conversations (conversation_id -> messages), pipelines (stages), manifests, scenarios. */
-import { child, str, type DocNode } from './docTree';
-import type { Analysis } from './analyze';
+import { child, str, type DocNode, type LoadedFile as Analysis } from '../../schemas/load';
 
 export interface OffsetSymbol {
   name: string;

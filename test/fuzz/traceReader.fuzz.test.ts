@@ -1,14 +1,13 @@
 /**
  * Untrusted traces opened in the inspector: mutated and random *.trace.jsonl texts never make the trace readers
- * throw (runtime/trace/traceJsonl, the extension's client/traceFile), each whole event is kept, each bad line is
- * reported; and the events the extension's reader accepts are fed to the inspector's model (client/webview/model).
+ * throw (the one reader, schemas/load/traceJsonl: Open Trace, caxton inspect, the runtime), each whole event is kept,
+ * each bad line is reported; and the events it accepts are fed to the inspector's model (client/webview/model).
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as fc from 'fast-check';
-import { parseTraceJsonl } from '../../runtime/trace/traceJsonl';
-import { parseTraceText } from '../../client/traceFile';
+import { parseTraceJsonl } from '../../schemas/load/traceJsonl';
 import { inspectorModels } from '../support/inspectorModel';
 import { fixturesDir } from '../support/paths';
 import { fuzzRuns, fuzzSeed } from './fuzzConfig';
@@ -65,13 +64,11 @@ describe('fuzz: untrusted trace files never break the trace readers', function (
       if (cut) text = text.slice(0, Math.floor(text.length * 0.9));
       tally.inputs++;
       const runtime = parseTraceJsonl(text);
-      const client = parseTraceText(text);
       tally.events += runtime.events.length;
       tally.problems += runtime.errors.length;
       for (const err of runtime.errors) assert.ok(err.line >= 1 && err.line <= text.split('\n').length, `line ${err.line} names a line of the text`);
-      for (const p of client.problems) assert.match(p, /^line \d+: /);
-      inspectorModels(client.events);
-      inspectorModels(client.events, Math.floor(client.events.length / 2));
+      inspectorModels(runtime.events);
+      inspectorModels(runtime.events, Math.floor(runtime.events.length / 2));
       tally.modelBuilt++;
     }), { numRuns: fuzzRuns(TRACE_RUNS), seed: fuzzSeed() + 7, endOnFailure: true });
   });
@@ -79,14 +76,13 @@ describe('fuzz: untrusted trace files never break the trace readers', function (
   it('random bytes: readers never throw', () => {
     fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 400 }), (text) => {
       tally.inputs++;
-      parseTraceJsonl(text);
-      const client = parseTraceText(text);
-      assert.equal(client.events.length + client.problems.length <= text.split('\n').length, true);
+      const parsed = parseTraceJsonl(text);
+      assert.equal(parsed.events.length + parsed.errors.length <= text.split('\n').length, true);
     }), { numRuns: 500, seed: fuzzSeed() + 8 });
   });
 
   // Found by this fuzzer, fixed the same day in the inspector's model (now client/webview/model/wellFormed.ts); kept as a regression test. The
-  // extension's reader accepts any object with a string `type` and a numeric `seq`; the model used to trust each
+  // reader accepts any object with a string `type` and numeric `seq` and `t`; the model used to trust each
   // type's fields and threw a TypeError (run_started without `agents`, message_sent without `message`, auction_round
   // without `bids`), leaving the VS Code panel blank.
   it('the inspector model survives events with missing or mistyped fields', () => {
@@ -95,7 +91,7 @@ describe('fuzz: untrusted trace files never break the trace readers', function (
       '{"seq":1,"t":1,"type":"message_sent","id":"m","to":["a"]}',
       '{"seq":2,"t":2,"type":"auction_round","bids":null}',
     ].join('\n');
-    const { events } = parseTraceText(text);
+    const { events } = parseTraceJsonl(text);
     for (const e of events) assert.doesNotThrow(() => inspectorModels([e]), `inspectorModels on ${JSON.stringify(e)}`);
   });
 });

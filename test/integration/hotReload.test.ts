@@ -67,7 +67,7 @@ describe('hot reload of a running session (real wasm, copy of examples/calculato
     fs.writeFileSync(manifest, `${fs.readFileSync(manifest, 'utf8')}\nhost_functions: [subscribe]\n`);
     const [r] = await session.reloadChanged([manifest]);
     assert.equal(r.status, 'failed');
-    assert.match(r.error ?? '', /calculator\.agent\.yaml:1:1: host_functions changed; .*stop and run the agent again/);
+    assert.match(r.error ?? '', /calculator\.agent\.yaml:1:1: error: host_functions changed; .*stop and run the agent again/);
     assert.equal(resultOf(await session.request(request(1, 1, 'manifest'))), 4);
   });
 });

@@ -8,11 +8,11 @@ import {
   createProtocolConnection, StreamMessageReader, StreamMessageWriter,
   CodeActionRequest, CompletionRequest, DefinitionRequest, DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, FileChangeType, DidChangeTextDocumentNotification, DidOpenTextDocumentNotification,
   DocumentSymbolRequest, ExitNotification, HoverRequest, InitializedNotification, InitializeRequest, PublishDiagnosticsNotification,
-  ReferencesRequest, ShutdownRequest,
+  ExecuteCommandRequest, ReferencesRequest, ShutdownRequest,
   type CompletionList, type Diagnostic, type DocumentSymbol, type Hover, type Location, type ProtocolConnection, type PublishDiagnosticsParams,
 } from 'vscode-languageserver-protocol/node';
 import { distDir } from '../support/paths';
-import { LSP_METHODS, type RescanWorkspaceResult, type WorkspaceIndexedParams } from '../../schemas/protocol/lsp';
+import { LSP_METHODS, SERVER_COMMANDS, type RescanWorkspaceResult, type WorkspaceIndexedParams } from '../../schemas/protocol/lsp';
 
 describe('language server over stdio (LSP)', function () {
   let child: ChildProcess;
@@ -150,6 +150,24 @@ describe('language server over stdio (LSP)', function () {
     fs.writeFileSync(path.join(root, 'agents', 'dave.agent.yaml'), 'name: dave\nmodule: dave.wasm\n');
     const rescan = await conn.sendRequest(LSP_METHODS.rescanWorkspace) as RescanWorkspaceResult;
     assert.deepEqual(rescan.agents, ['alice', 'bob', 'carol', 'dave']);
+  });
+
+  it('caxton.server.revalidate rescans the disk for a client without file watching (new manifest, new file, deleted manifest)', async () => {
+    const s = `file://${root}/later.scenario.yaml`;
+    const m = `file://${root}/to-frank.fipa.json`;
+    await conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: s, languageId: 'yaml', version: 1, text: 'scenario:\n  name: later\n  messages:\n    - file: later.fipa.json\n' } });
+    await conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: m, languageId: 'json', version: 1, text: '{"performative": "inform", "sender": "alice", "receiver": "frank", "conversation_id": "c"}' } });
+    await diagnosticsFor(s, (d) => d.some((x) => x.code === 'missing-file'));
+    await diagnosticsFor(m, (d) => d.some((x) => x.code === 'unknown-agent'));
+    // Created on disk; this client (capabilities: {}) sends no didChangeWatchedFiles.
+    fs.writeFileSync(path.join(root, 'agents', 'frank.agent.yaml'), 'name: frank\nmodule: frank.wasm\n');
+    fs.writeFileSync(path.join(root, 'later.fipa.json'), '{"performative": "inform", "sender": "alice", "receiver": "bob", "conversation_id": "l"}\n');
+    await conn.sendRequest(ExecuteCommandRequest.type, { command: SERVER_COMMANDS.revalidate });
+    await diagnosticsFor(s, (d) => d.length === 0);
+    await diagnosticsFor(m, (d) => d.length === 0);
+    fs.rmSync(path.join(root, 'agents', 'frank.agent.yaml'));
+    await conn.sendRequest(ExecuteCommandRequest.type, { command: SERVER_COMMANDS.revalidate });
+    await diagnosticsFor(m, (d) => d.some((x) => x.code === 'unknown-agent'));
   });
 
   it('re-checks open files when an open manifest declares a new agent', async () => {

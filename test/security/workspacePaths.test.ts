@@ -69,11 +69,11 @@ describe('security: workspace paths stay inside the workspace', function () {
         assert.equal(loaded.problems.length, 1, JSON.stringify(loaded.problems));
         assert.equal(p.file, path.join(dir, 'agents/evil.agent.yaml'), 'names the manifest');
         assert.equal(p.line, 3, 'points at the module line');
-        assert.match(p.message, /outside the workspace .*; agents may only load modules inside their workspace/);
+        assert.match(p.message, /^module '.*' cannot be used: .* resolves to .*, outside the workspace .*; keep it inside the workspace\.$/);
         // The session (CLI, VS Code runtime host) refuses to start at all, naming the manifest.
         await assert.rejects(startSession({ folder: dir, workers: 1 }), (e: Error) => {
           assert.ok(e instanceof WorkspaceError, `${e.name}: ${e.message}`);
-          assert.match(e.message, /evil\.agent\.yaml:3:\d+: module '.*' resolves to .*, outside the workspace/);
+          assert.match(e.message, /evil\.agent\.yaml:3:\d+: error: module '.*' cannot be used: .* resolves to .*, outside the workspace .*\[refused-file\]/);
           return true;
         });
       } finally {

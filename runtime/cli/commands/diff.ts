@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { diffTraces } from '../../../schemas/traceDiff';
 import type { TraceEvent } from '../../../schemas';
-import { parseTraceJsonl } from '../../trace/traceJsonl';
+import { parseTraceJsonl } from '../../../schemas/load/traceJsonl';
 import { parseArgs } from '../args';
 import { UsageError, type CliIo, type Command } from '../command';
 

@@ -8,8 +8,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import { inspectorHtml } from '../../../client/inspectorHtml';
-import { parseTraceJsonl, traceLine } from '../../trace/traceJsonl';
+import { inspectorPage } from '../../../schemas/protocol/inspectorPage';
+import { parseTraceJsonl, traceLine } from '../../../schemas/load/traceJsonl';
 import { mergeTraces } from '../../trace/mergeTraces';
 import type { TraceEvent } from '../../../schemas';
 import { flag, parseArgs } from '../args';
@@ -33,9 +33,11 @@ function readTrace(traceFile: string, io: Pick<CliIo, 'err'>): TraceEvent[] {
 /** Write the page for `events` to `output`. */
 function writePage(events: TraceEvent[], output: string, title: string): void {
   const bundle = findWebviewBundle();
-  if (!bundle) throw new UsageError('caxton inspect: the inspector bundle dist/webview.js is missing; run `npm run build` first');
-  const html = inspectorHtml({
-    script: { inline: fs.readFileSync(bundle, 'utf8') }, nonce: randomBytes(18).toString('base64'),
+  const css = bundle?.replace(/\.js$/, '.css');
+  if (!bundle || !css || !fs.existsSync(css)) throw new UsageError('caxton inspect: the inspector bundle dist/webview.js (and webview.css) is missing; run `npm run build` first');
+  // The page shell is the view's contract (schemas/protocol); the stylesheet comes from the view's bundle.
+  const html = inspectorPage({
+    script: { inline: fs.readFileSync(bundle, 'utf8') }, css: fs.readFileSync(css, 'utf8'), nonce: randomBytes(18).toString('base64'),
     // The page embeds the trace as gzip (the browser inflates it with DecompressionStream): JSONL compresses ~10x.
     compressedTrace: gzipSync(events.map((e) => JSON.stringify(e)).join('\n') + '\n', { level: 6 }).toString('base64'),
     title,

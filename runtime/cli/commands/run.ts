@@ -1,9 +1,9 @@
 /** `caxton run <folder|scenario.yaml>`: run a scenario (or every scenario of a folder), printing the conversation and a summary. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseDuration } from '../../core/duration';
+import { parseDuration } from '../../../schemas/limits';
 import { runPlan, runScenario, type RunScenarioOptions, type ScenarioSummary } from '../../node/scenario';
-import { loadWorkspace } from '../../node/workspace';
+import { buildAgents, loadWorkspace, workspaceFor, type Workspace } from '../../node/workspace';
 import { parseArgs } from '../args';
 import { UsageError, type CliIo, type Command } from '../command';
 import { formatEvent, formatSummary } from '../transcript';
@@ -47,16 +47,21 @@ Exit code: 0 when every scenario passes, 1 when one fails, 2 for bad input.`,
 
 /** Run the scenarios of `target` (a folder's, or one file) and print them; the exit code. */
 async function runOnce(target: string, options: RunScenarioOptions, io: CliIo): Promise<number> {
-  const scenarios = fs.statSync(target).isDirectory() ? await scenariosIn(target) : [target];
+  // The folder is loaded once and handed on (scenario, messages, agents), for each scenario that lives in it.
+  const folder = fs.statSync(target).isDirectory() ? target : path.dirname(target);
+  const loaded = await loadWorkspace(folder, { build: false });
+  const scenarios = folder === target ? scenariosIn(loaded) : [target];
   const summaries: ScenarioSummary[] = [];
+  let built: Promise<Workspace> | undefined;
+  const workspaceOf = async (file: string): Promise<Workspace | undefined> => (workspaceFor(loaded, path.dirname(file)) ? (built ??= buildAgents(loaded)) : undefined);
   if (!scenarios.length) {
-    summaries.push(await runPlan({ name: path.basename(target), folder: target, messages: [] }, options));
+    summaries.push(await runPlan({ name: path.basename(target), folder: target, messages: [] }, { ...options, workspace: await (built ??= buildAgents(loaded)) }));
   }
   for (const file of scenarios) {
     if (summaries.length) io.out('');
     // A trace file per scenario when a folder holds several.
     const traceFile = options.traceFile && scenarios.length > 1 ? options.traceFile.replace(/(\.jsonl)?$/, `.${path.basename(file, '.scenario.yaml')}.jsonl`) : options.traceFile;
-    summaries.push(await runScenario(file, { ...options, traceFile }));
+    summaries.push(await runScenario(file, { ...options, traceFile, workspace: await workspaceOf(file) }));
     for (const line of formatSummary(summaries[summaries.length - 1], io)) io.out(line);
   }
   if (!scenarios.length) for (const line of formatSummary(summaries[0], io)) io.out(line);
@@ -82,11 +87,10 @@ export function runOptions(flags: Record<string, string | true>, io: CliIo): Run
   };
 }
 
-async function scenariosIn(folder: string): Promise<string[]> {
-  // loadWorkspace reports malformed scenarios; here we only need the files (problems surface when each is run).
-  const ws = await loadWorkspace(folder, { build: false });
+function scenariosIn(ws: Workspace): string[] {
+  // The workspace reports malformed scenarios; here we only need the files (problems surface when each is run).
   const files = ws.scenarios.map((s) => s.file);
-  const broken = ws.problems.filter((p) => p.file.endsWith('.scenario.yaml')).map((p) => p.file);
+  const broken = ws.problems.filter((p) => /\.scenario\.ya?ml$/.test(p.file)).map((p) => p.file);
   return [...new Set([...files, ...broken])].sort();
 }
 

@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runPlan } from '../../node/scenario';
-import { readMessageFile, WorkspaceError, type WorkspaceProblem } from '../../node/workspace';
+import { loadWorkspace, readMessageFile, WorkspaceError, type WorkspaceProblem } from '../../node/workspace';
 import { flag, parseArgs } from '../args';
 import { UsageError, type Command } from '../command';
 import { printable } from '../terminalText';
@@ -35,8 +35,10 @@ Exit code: 0 when every message was delivered and answered in time, 1 otherwise,
     const folderArg = flag(args, 'to-folder');
     const folder = folderArg ? path.resolve(io.cwd, folderArg) : path.dirname(file);
     if (!fs.existsSync(folder) || !fs.statSync(folder).isDirectory()) throw new UsageError(`caxton send: --to-folder ${folderArg} is not a folder; give the folder that holds the agents`);
+    // The folder is loaded once: its agents judge the message file (as in the editor) and then receive it.
+    const workspace = await loadWorkspace(folder);
     const problems: WorkspaceProblem[] = [];
-    const loaded = readMessageFile(file, problems);
+    const loaded = readMessageFile(file, problems, { ...workspace, folder: path.dirname(file) });
     if (!loaded) throw new WorkspaceError(problems);
     const senders = new Set(loaded.messages.map((m) => m.sender));
     const replies: string[] = [];
@@ -44,6 +46,7 @@ Exit code: 0 when every message was delivered and answered in time, 1 otherwise,
     const print = options.onTrace!;
     const summary = await runPlan({ name: path.basename(file), folder, messages: loaded.messages.map((message) => ({ at: 0, message })) }, {
       ...options,
+      workspace,
       onTrace: (e) => {
         print(e);
         if (e.type === 'message_sent' && (Array.isArray(e.message.receiver) ? e.message.receiver : [e.message.receiver]).some((r) => senders.has(r))) {

@@ -6,7 +6,7 @@ import { gunzipSync } from 'node:zlib';
 import { inspectCommand } from '../../../runtime/cli/commands/inspect';
 import { UsageError } from '../../../runtime/cli/command';
 import { distDir, fixturesDir } from '../../support/paths';
-import { parseTraceJsonl } from '../../../runtime/trace/traceJsonl';
+import { parseTraceJsonl } from '../../../schemas/load/traceJsonl';
 
 describe('caxton inspect', () => {
   const io = () => {

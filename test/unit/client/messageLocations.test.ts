@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { findMessages } from '../../../client/messageLocations';
-import { parseTraceText } from '../../../client/traceFile';
+import { parseTraceJsonl } from '../../../schemas/load/traceJsonl';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { repoRoot } from '../../support/paths';
@@ -31,12 +31,13 @@ describe('Send CodeLens: message locations', () => {
   });
 });
 
-describe('Open Trace: reading a trace file', () => {
+describe('Open Trace: reading a trace file (the one JSONL reader)', () => {
   it('keeps events and names bad lines', () => {
-    const { events, problems } = parseTraceText('{"seq":0,"t":0,"type":"run_started","name":"x","agents":[]}\nnot json\n{"seq":1}\n\n{"seq":1,"t":1,"type":"run_ended","reason":"done","delivered":0,"dropped":0,"timeouts":0}\n');
+    const { events, errors, truncated } = parseTraceJsonl('{"seq":0,"t":0,"type":"run_started","name":"x","agents":[]}\nnot json\n{"seq":1}\n\n{"seq":1,"t":1,"type":"run_ended","reason":"done","delivered":0,"dropped":0,"timeouts":0}\n');
     assert.deepEqual(events.map((e) => e.type), ['run_started', 'run_ended']);
-    assert.equal(problems.length, 2);
-    assert.match(problems[0], /^line 2: not JSON/);
-    assert.match(problems[1], /^line 3: not a trace event/);
+    assert.deepEqual(errors.map((e) => e.line), [2, 3]);
+    assert.match(errors[0].message, /^not JSON/);
+    assert.match(errors[1].message, /missing or invalid `t`/);
+    assert.equal(truncated, false);
   });
 });

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { DurationError, durationOr, parseDuration } from '../../../runtime/core/duration';
+import { DurationError, durationOr, parseDuration } from '../../../schemas/limits';
 
 describe('parseDuration', () => {
   const ok: Array<[number | string, number]> = [[0, 0], [250, 250], ['250ms', 250], ['5s', 5000], ['1.5s', 1500], ['2m', 120_000], ['1h', 3_600_000], ['0.5ms', 1]];

@@ -14,7 +14,7 @@ describe('sandbox: hostile agents are stopped, healthy ones keep answering', fun
   const cases: Array<{ fixture: string; kind: AgentErrorKind; message: RegExp; limits?: object }> = [
     { fixture: 'hostile/infinite-loop', kind: 'fuel_exhausted', message: /handler used more than its 100000 fuel/, limits: { fuelPerMessage: 100_000 } },
     { fixture: 'hostile/memory-hog', kind: 'memory_limit', message: /trapped at the 1048576-byte memory cap/, limits: { memoryBytes: 1024 * 1024 } },
-    { fixture: 'hostile/oversized-output', kind: 'oversized_output', message: /send of 2000000 bytes exceeds the 1000000-byte limit/ },
+    { fixture: 'hostile/oversized-output', kind: 'oversized_output', message: /send of 2000000 bytes exceeds the 1048576-byte limit/ },
     { fixture: 'hostile/trap', kind: 'trap', message: /handler trapped: divide by zero/ },
     { fixture: 'hostile/send-storm', kind: 'oversized_output', message: /send storm: more than 100 sends while handling one message/ },
     { fixture: 'hostile/log-flood', kind: 'oversized_output', message: /more than 1000 effects \(sends, logs, \.\.\.\) while handling one message/ },

@@ -18,7 +18,7 @@ const CASES: Case[] = [
   { name: 'JSON syntax error at the missing colon', file: 'm.fipa.json', text: msg('"performative": "inform"', '"sender" "alice"', '"receiver": "bob"'), code: 'syntax-error', span: [2, 11, 2, 18], severity: E, says: "':' is expected" },
   { name: 'broken JSON still gets rule diagnostics', file: 'm.fipa.json', text: msg('"performative": "inform"', '"sender" "alice"', '"receiver": "bob"'), code: 'missing-conversation-id', span: [0, 0, 0, 1], severity: W },
   { name: 'YAML syntax error', file: 'p.pipeline.yaml', text: lines('pipeline:', '  name: [p', '  stages: []'), code: 'syntax-error', span: [2, 2, 2, 3], severity: E, says: 'end with a ]' },
-  { name: 'duplicate JSON key', file: 'm.fipa.json', text: msg(...base, '"sender": "carol"'), code: 'duplicate-key', span: [5, 2, 5, 10], severity: W },
+  { name: 'duplicate JSON key', file: 'm.fipa.json', text: msg(...base, '"sender": "carol"'), code: 'duplicate-key', span: [5, 2, 5, 10], severity: E, says: 'may appear once' },
   // Schema errors on the node a person points at.
   { name: 'unknown key -> the key, with did-you-mean', file: 'm.fipa.json', text: msg(...base, '"recever": "bob"'), code: 'unknown-key', span: [5, 2, 5, 11], severity: E, says: "did you mean 'receiver'" },
   { name: 'missing required -> `{`', file: 'm.fipa.json', text: msg('"performative": "inform"', '"sender": "alice"', '"conversation_id": "c1"'), code: 'missing-required', span: [0, 0, 0, 1], severity: E, says: "'receiver'" },
@@ -75,6 +75,18 @@ const CASES: Case[] = [
   { name: 'max_attempts 1 with delays', file: 'p.pipeline.yaml', text: pipe('    - agent: a', '      retry: {max_attempts: 1, initial_delay: 1s}'), code: 'retry-never-retries', span: [4, 28, 4, 29], severity: I },
   { name: 'deadline aggregate without deadline', file: 'p.pipeline.yaml', text: pipe('    - parallel:', '        branches: [{agent: a}]', '        aggregate: deadline'), code: 'aggregate-needs-deadline', span: [5, 19, 5, 27], severity: E },
   { name: 'breaker defaults without threshold', file: 'p.pipeline.yaml', text: lines('pipeline:', '  name: p', '  defaults:', '    circuit_breaker: {reset_timeout: 5s}', '  stages: [{agent: a}]'), code: 'breaker-without-threshold', span: [3, 4, 3, 19], severity: W },
+  // Decided once for the editor and the runtime (docs/files.md).
+  { name: 'a comment in JSON', file: 'm.fipa.json', text: msg(...base.slice(0, 2), '"receiver": "bob" // who acts', '"conversation_id": "c1"'), code: 'json-comment', span: [3, 20, 3, 32], severity: E, says: 'Comments are not allowed in JSON' },
+  { name: 'duplicate YAML key', file: 'a.agent.yaml', text: lines('name: a', 'module: a.wasm', 'name: b'), code: 'duplicate-key', span: [2, 0, 2, 4], severity: E, says: "Duplicate key 'name'" },
+  { name: 'an empty file', file: 'a.agent.yaml', text: '# nothing yet\n', code: 'empty-file', span: [0, 0, 0, 1], severity: E },
+  { name: 'a stray message before the conversation starts', file: 'c.fipa.json', text: convo('{"performative": "inform", "sender": "b", "receiver": "a", "conversation_id": "c", "protocol": "fipa-request"}', '{"performative": "request", "sender": "a", "receiver": "b", "conversation_id": "c", "reply_with": "r"}'), code: 'stray-message', span: [1, 17, 1, 25], severity: E, says: 'inform from b comes before any request opened this fipa-request conversation' },
+  { name: 'a date that does not exist', file: 'm.fipa.json', text: msg(...base, '"reply_by": "2026-02-30T10:00:00Z"'), code: 'bad-reply-by', span: [5, 14, 5, 36], severity: E, says: 'does not exist' },
+  { name: 'a deadline earlier than one set before it', file: 'c.fipa.json', text: convo('{"performative": "request", "sender": "a", "receiver": "b", "conversation_id": "c", "reply_with": "r", "reply_by": "2026-01-31T17:00:00Z"}', '{"performative": "agree", "sender": "b", "receiver": "a", "conversation_id": "c", "in_reply_to": "r", "reply_by": "2026-01-31T16:00:00Z"}'), code: 'reply-by-order', span: [2, 114, 2, 136], severity: W, says: 'earlier than the deadline 2026-01-31T17:00:00Z set by message 1' },
+  { name: 'a Dutch auction whose price rises', file: 'c.fipa.json', text: convo('{"performative": "cfp", "sender": "s", "receiver": ["x"], "conversation_id": "c", "protocol": "fipa-dutch-auction", "reply_with": "r1", "reply_by": "2026-01-01T00:00:00Z", "content": {"price": 500}}', '{"performative": "cfp", "sender": "s", "receiver": ["x"], "conversation_id": "c", "reply_with": "r2", "reply_by": "2026-01-01T00:00:01Z", "content": {"price": 520}}'), code: 'auction-price-direction', span: [2, 159, 2, 162], severity: W, says: "Dutch auction's price must fall" },
+  { name: 'an English auction whose ask falls', file: 'c.fipa.json', text: convo('{"performative": "cfp", "sender": "s", "receiver": ["x"], "conversation_id": "c", "protocol": "fipa-english-auction", "reply_with": "r1", "reply_by": "2026-01-01T00:00:00Z", "content": {"ask": 100}}', '{"performative": "cfp", "sender": "s", "receiver": ["x"], "conversation_id": "c", "reply_with": "r2", "reply_by": "2026-01-01T00:00:01Z", "content": {"ask": 90}}'), code: 'auction-price-direction', span: [2, 157, 2, 159], severity: W, says: "An English auction's price must rise" },
+  { name: 'a duration no timer can wait', file: 'p.pipeline.yaml', text: pipe('    - agent: a', '      timeout: 1000h'), code: 'duration-too-long', span: [4, 15, 4, 20], severity: E, says: '3,600,000,000 ms, longer than the longest timer (2,147,483,647 ms' },
+  { name: 'a manifest timeout no timer can wait', file: 'a.agent.yaml', text: lines('name: a', 'module: a.wasm', 'limits:', '  timeout: 2147483648'), code: 'duration-too-long', span: [3, 11, 3, 21], severity: E },
+  { name: 'a Dutch auction pattern whose floor is above its start', file: 's.scenario.yaml', text: lines('scenario:', '  name: s', '  pattern: {kind: dutch_auction, start_price: 100, step: 10, floor: 200}'), code: 'auction-price-direction', span: [2, 68, 2, 71], severity: W },
   // Hostile input.
   { name: '10,000-deep JSON', file: 'd.fipa.json', text: '['.repeat(10000) + ']'.repeat(10000), code: 'nesting-too-deep', span: [0, 400, 0, 401], severity: E },
   { name: '10,000-deep YAML flow', file: 'd.pipeline.yaml', text: '['.repeat(10000) + ']'.repeat(10000), code: 'nesting-too-deep', span: [0, 400, 0, 401], severity: E },
@@ -98,6 +110,39 @@ describe('language service diagnostics (fixture table)', () => {
     });
   }
 
+  it('a stray inform before a valid request/agree/inform is one diagnostic, and the exchange after it is fine', () => {
+    const text = convo(
+      '{"performative": "inform", "sender": "b", "receiver": "a", "conversation_id": "c", "protocol": "fipa-request"}',
+      '{"performative": "request", "sender": "a", "receiver": "b", "conversation_id": "c", "protocol": "fipa-request", "reply_with": "r"}',
+      '{"performative": "agree", "sender": "b", "receiver": "a", "conversation_id": "c", "protocol": "fipa-request", "in_reply_to": "r"}',
+      '{"performative": "inform", "sender": "b", "receiver": "a", "conversation_id": "c", "protocol": "fipa-request", "in_reply_to": "r"}');
+    assert.deepEqual(service().doValidation(doc('c.fipa.json', text)).map((d) => [d.code, d.range.start.line]), [['stray-message', 1]]);
+  });
+  it('two requests in one conversation are two instances: each answered in its own order', () => {
+    const text = convo(
+      '{"performative": "request", "sender": "a", "receiver": "b", "conversation_id": "c", "protocol": "fipa-request", "reply_with": "r1"}',
+      '{"performative": "request", "sender": "x", "receiver": "y", "conversation_id": "c", "protocol": "fipa-request", "reply_with": "r2"}',
+      '{"performative": "inform", "sender": "y", "receiver": "x", "conversation_id": "c", "in_reply_to": "r2"}',
+      '{"performative": "agree", "sender": "b", "receiver": "a", "conversation_id": "c", "in_reply_to": "r1"}',
+      '{"performative": "inform", "sender": "b", "receiver": "a", "conversation_id": "c", "in_reply_to": "r1"}');
+    assert.deepEqual(service().doValidation(doc('c.fipa.json', text)).map((d) => d.code), []);
+  });
+  it('YAML aliases are read as their anchors (as the runtime reads them): no "must be an object" error', () => {
+    const text = lines('pipeline:', '  name: p', '  defaults:', '    retry: &retry3 {max_attempts: 3, initial_delay: 100ms}', '    timeout: &t 5s', '  stages:', '    - agent: a', '      retry: *retry3', '      timeout: *t');
+    assert.deepEqual(service().doValidation(doc('p.pipeline.yaml', text)), []);
+    const wrong = lines('pipeline:', '  name: p', '  defaults: {timeout: &t 5 sec}', '  stages:', '    - agent: a', '      timeout: *t');
+    assert.deepEqual(service().doValidation(doc('p.pipeline.yaml', wrong)).map((d) => [d.code, d.range.start.line]), [['bad-pattern', 2]], 'an error inside an anchor is reported once, where it is written');
+  });
+  it('a breaker that inherits its threshold from defaults, and a deadline aggregate that uses the stage timeout, are fine', () => {
+    const text = lines('pipeline:', '  name: p', '  defaults:', '    circuit_breaker: {consecutive_failures: 3}', '  stages:', '    - agent: a', '      circuit_breaker: {half_open_max_calls: 2}',
+      '    - name: g', '      timeout: 2s', '      parallel:', '        aggregate: deadline', '        branches: [{agent: a}, {agent: b}]');
+    assert.deepEqual(service().doValidation(doc('p.pipeline.yaml', text)), []);
+  });
+  it('a leap day is a real date; the day after one that does not exist is not', () => {
+    assert.deepEqual(service().doValidation(doc('m.fipa.json', msg(...base, '"reply_by": "2024-02-29T12:00:00Z"'))), []);
+    assert.deepEqual(service().doValidation(doc('m.fipa.json', msg(...base, '"reply_by": "2025-02-29"'))).map((d) => d.code), ['bad-reply-by']);
+    assert.deepEqual(service().doValidation(doc('m.fipa.json', msg(...base, '"reply_by": "20260131T170000000Z"'))), [], "FIPA's own time format");
+  });
   it('a misspelled performative in a conversation is one error, not a cascade of out-of-sequence ones', () => {
     const text = convo(
       '{"performative": "requets", "sender": "a", "receiver": "b", "conversation_id": "c", "protocol": "fipa-request", "reply_with": "r"}',

@@ -40,6 +40,20 @@ describe('language service features', () => {
         for (const l of c.lacks ?? []) assert.ok(!got.includes(l), `${l} should not be offered`);
       });
     }
+    it('over an existing JSON key: replaces the key and keeps one colon', () => {
+      const { d, at } = cursor('m.fipa.json', '{ "perf|ormative": "inform" }');
+      const item = service().doComplete(d, at).items.find((i) => i.label === 'performative')!;
+      const after = TextDocument.applyEdits(d, [item.textEdit as TextEdit]);
+      assert.equal(after, '{ "performative": "inform" }');
+    });
+    it('over an existing YAML key: replaces the key only, its colon and value stay', () => {
+      const { d, at } = cursor('a.agent.yaml', lines('name: a', 'mod|le: a.wasm'));
+      const item = service().doComplete(d, at).items.find((i) => i.label === 'module')!;
+      assert.equal(TextDocument.applyEdits(d, [item.textEdit as TextEdit]), lines('name: a', 'module: a.wasm'));
+      const fresh = cursor('a.agent.yaml', lines('name: a', 'mod|'));
+      const typed = service().doComplete(fresh.d, fresh.at).items.find((i) => i.label === 'module')!;
+      assert.equal(TextDocument.applyEdits(fresh.d, [typed.textEdit as TextEdit]), lines('name: a', 'module: '), 'a new key still gets its colon');
+    });
     it('documents performatives and inserts quoted JSON', () => {
       const { d, at } = cursor('m.fipa.json', '{ "performative": "|" }');
       const cfp = service().doComplete(d, at).items.find((i) => i.label === 'cfp');
@@ -63,6 +77,12 @@ describe('language service features', () => {
     it('explains the manifest\'s language key (TypeScript agents in QuickJS vs AssemblyScript)', () => {
       const { d, at } = cursor('a.agent.yaml', lines('name: a', 'lang|uage: typescript', 'module: a.ts'));
       assert.match(JSON.stringify(service().doHover(d, at)?.contents), /QuickJS sandbox.*caxton-agent.*assemblyscript/);
+    });
+    it("shows a manifest limit's default from the one limits module", () => {
+      const { d, at } = cursor('a.agent.yaml', lines('name: a', 'module: a.wasm', 'limits:', '  mail|box: 10'));
+      assert.match(JSON.stringify(service().doHover(d, at)?.contents), /Default: 256\./);
+      const mem = cursor('a.agent.yaml', lines('name: a', 'module: a.wasm', 'limits:', '  max_message|_bytes: 2048'));
+      assert.match(JSON.stringify(service().doHover(mem.d, mem.at)?.contents), /Default: 1\.0 MiB \(1,048,576 bytes\)/);
     });
     it('describes a pipeline key from the schema', () => {
       const { d, at } = cursor('p.pipeline.yaml', lines('pipeline:', '  name: p', '  on_fai|lure: stop'));
@@ -108,6 +128,33 @@ describe('language service features', () => {
         assert.deepEqual(fixed, [], 'the fix removes the diagnostic');
       });
     }
+  });
+
+  describe('quick fixes for clients that count columns differently', () => {
+    // Neovim 0.7 sends byte columns in context.diagnostics: on a line with non-ASCII text before the squiggle, the
+    // client's range is further right than ours (UTF-16), so fixes are matched by code and overlapping line.
+    const text = '{"content": "Grüße, 東京 😀", "performative": "acept_proposal", "sender": "a", "receiver": "b", "conversation_id": "c"}';
+    const byteColumn = (t: string, utf16: number) => Buffer.byteLength(t.slice(0, utf16), 'utf8');
+    it('a diagnostic sent back with byte columns still gets its fix', () => {
+      const ls = service();
+      const d = doc('m.fipa.json', text);
+      const ours = ls.doValidation(d).find((x) => x.code === 'bad-enum')!;
+      const bytes = { start: { line: 0, character: byteColumn(text, ours.range.start.character) }, end: { line: 0, character: byteColumn(text, ours.range.end.character) } };
+      assert.notDeepEqual(bytes, ours.range, 'the non-ASCII text shifts byte columns');
+      const actions = ls.doCodeActions(d, bytes, { diagnostics: [{ ...ours, range: bytes }] });
+      assert.deepEqual(actions.map((a) => a.title), ["Change 'acept_proposal' to 'accept_proposal'"]);
+      assert.match(apply(d, actions[0]), /"performative": "accept_proposal"/);
+    });
+    it('a fix is not offered for a diagnostic of another code, or on another line', () => {
+      const ls = service();
+      const d = doc('m.fipa.json', text);
+      const ours = ls.doValidation(d).find((x) => x.code === 'bad-enum')!;
+      assert.deepEqual(ls.doCodeActions(d, ours.range, { diagnostics: [{ ...ours, code: 'unknown-key' }] }), []);
+      const two = doc('m.fipa.json', text.replace(', "performative"', ',\n"performative"'));
+      const moved = ls.doValidation(two).find((x) => x.code === 'bad-enum')!;
+      const otherLine = { start: { line: 0, character: 1 }, end: { line: 0, character: 2 } };
+      assert.deepEqual(ls.doCodeActions(two, otherLine, { diagnostics: [{ ...moved, range: otherLine }] }), []);
+    });
   });
 
   describe('navigation', () => {

@@ -1,7 +1,7 @@
 /** Settings normalisation and file recognition, the handler layer's pure parts. */
 import * as assert from 'node:assert/strict';
 import { normalizeSettings } from '../../../server/handlers/settings';
-import { detectFileKind } from '../../../server/service/fileKind';
+import { detectFileKind } from '../../../schemas/load';
 import { DEFAULT_SETTINGS } from '../../../schemas/protocol/lsp';
 
 describe('server settings', () => {

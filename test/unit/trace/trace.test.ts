@@ -7,7 +7,7 @@ import { allSchemas, traceEventSchema, type TraceEvent } from '../../../schemas'
 import { SimulatedClock } from '../../../runtime/core/clock';
 import { createTraceWriter, readTraceFile } from '../../../runtime/node/traceFile';
 import { Runtime } from '../../../runtime/runtime';
-import { parseTraceJsonl, traceLine } from '../../../runtime/trace/traceJsonl';
+import { parseTraceJsonl, traceLine } from '../../../schemas/load';
 import { TraceRecorder } from '../../../runtime/trace/traceRecorder';
 import { echoAgent } from '../router/agents';
 

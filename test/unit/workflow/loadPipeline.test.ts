@@ -24,16 +24,18 @@ describe('loadPipeline', () => {
     assert.equal(f.pipeline.stages[1].parallel!.branches[1].agent, '@contract-net:pricing');
   });
 
+  // The same messages the editor shows (one loader, schemas/load), at the same places.
   const bad: Array<[string, string, string]> = [
-    ['an unknown key, at the key', good.replace('      action: validate', '      acton: validate'), "8:7: /pipeline/stages/0: unknown key 'acton'; remove it or check its spelling"],
-    ['a bad duration, at the value', good.replace('timeout: 5s', 'timeout: 5 sec'), '4:14: /pipeline/defaults/timeout:'],
-    ['a bad enum, at the value', good.replace('jitter: full', 'jitter: fuzzy'), '5:61: /pipeline/defaults/retry/jitter: must be one of none, full, equal, decorrelated'],
-    ['a missing name, at the parent', good.replace('  name: data_processing\n', ''), "1:1: /pipeline: missing 'name'; add it"],
-    ['first_n without count', good.replace('aggregate: quorum', 'aggregate: first_n'), "10:7: stage 2: aggregate first_n needs 'count'; add count: N"],
-    ['a stage with both agent and parallel', good.replace('    - agent: validator\n', '    - agent: validator\n      parallel: { branches: [{ agent: x }] }\n'), '7:7: /pipeline/stages/0: a stage needs exactly one of `agent` (one call) or `parallel` (scatter-gather)'],
-    ['a stage with neither', good.replace('    - agent: validator\n      action: validate\n', '    - name: nothing\n'), '7:7: /pipeline/stages/0: a stage needs exactly one of `agent` (one call) or `parallel` (scatter-gather)'],
-    ['an unknown selector', good.replace('"@contract-net:pricing"', '"@auction:pricing"'), '14:20: /pipeline/stages/1/parallel/branches/1/agent: must be an agent name (letters, digits, _.@:-) or @contract-net:<capability>'],
-    ['a YAML syntax error', good.replace('    - agent: validator', '    - agent: [validator'), '8:7: Flow sequence in block collection'],
+    ['an unknown key, at the key', good.replace('      action: validate', '      acton: validate'), "8:7: Unknown key 'acton': did you mean 'action'?"],
+    ['a bad duration, at the value', good.replace('timeout: 5s', 'timeout: 5 sec'), "4:14: 'timeout' must be a duration such as 250ms"],
+    ['a duration no timer can wait, at the value', good.replace('timeout: 5s', 'timeout: 1000h'), "4:14: 'timeout': \"1000h\" is 3,600,000,000 ms, longer than the longest timer"],
+    ['a bad enum, at the value', good.replace('jitter: full', 'jitter: fuzzy'), "5:61: 'fuzzy' is not allowed for 'jitter'. Allowed: none, full, equal, decorrelated."],
+    ['a missing name, at the parent', good.replace('  name: data_processing\n', ''), "1:1: Missing required key 'name': add \"name\" to 'pipeline'."],
+    ['first_n without count', good.replace('aggregate: quorum', 'aggregate: first_n'), "11:20: aggregate 'first_n' needs \"count\""],
+    ['a stage with both agent and parallel', good.replace('    - agent: validator\n', '    - agent: validator\n      parallel: { branches: [{ agent: x }] }\n'), "8:7: Use either 'agent' or 'parallel', not both"],
+    ['a stage with neither', good.replace('    - agent: validator\n      action: validate\n', '    - name: nothing\n'), "7:7: Add 'agent' or 'parallel': one is required here."],
+    ['an unknown selector', good.replace('"@contract-net:pricing"', '"@auction:pricing"'), "14:20: 'agent' must be an agent name (a letter or _ followed by letters, digits or _ . @ : -) or @contract-net:<capability>"],
+    ['a YAML syntax error', good.replace('    - agent: validator', '    - agent: [validator'), '8:7: YAML syntax error: Flow sequence in block collection'],
   ];
   for (const [what, text, expected] of bad) {
     it(`reports ${what} with line and column`, () => {
@@ -48,6 +50,6 @@ describe('loadPipeline', () => {
   it('parsePipeline returns problems instead of throwing', () => {
     const r = parsePipeline('pipeline: { name: x, stages: [] }');
     assert.equal(r.pipeline, undefined);
-    assert.deepEqual(r.problems.map((p) => [p.line, p.col, p.message]), [[1, 30, '/pipeline/stages: must NOT have fewer than 1 items']]);
+    assert.deepEqual(r.problems.map((p) => [p.line, p.col, p.message, p.code]), [[1, 30, "'stages' needs at least 1 item(s).", 'empty-list']]);
   });
 });

@@ -1,14 +1,16 @@
 /** Agent manifest checks a schema cannot say: module path, grants that go together, sane limits, unique names. */
-import { child, prop, type DocNode } from './docTree';
-import type { RuleContext } from './messageRules';
-import type { ServiceDiagnostic } from './types';
+import { sizeToBytes } from '../../limits';
+import { child, prop, type DocNode } from '../docTree';
+import type { Problem } from '../types';
+import { checkFileRef } from './fileRefs';
+import type { RuleContext } from './ruleContext';
 
 const WASM_PAGE = 65536;
 const MAX_WASM32_MEMORY = 4 * 1024 * 1024 * 1024;
 
 /** Checks a *.agent.yaml tree; `uri` tells a manifest apart from others declaring the same name. */
-export function checkManifest(root: DocNode, ctx: RuleContext, uri: string): ServiceDiagnostic[] {
-  const out: ServiceDiagnostic[] = [];
+export function checkManifest(root: DocNode, ctx: RuleContext): Problem[] {
+  const out: Problem[] = [];
   if (root.type !== 'object') return out;
   const mod = child(root, 'module');
   if (mod?.type === 'string') {
@@ -18,6 +20,7 @@ export function checkManifest(root: DocNode, ctx: RuleContext, uri: string): Ser
     } else if (path.split(/[\\/]/).includes('..')) {
       out.push({ start: mod.start, end: mod.end, severity: 'information', code: 'module-outside-folder', message: "module reaches outside the manifest's folder ('..'): keep the agent's code beside its manifest." });
     }
+    if (/\.(wasm|ts)$/.test(path)) checkFileRef(mod, ctx, out, 'module', 'module', 'workspace');
   }
   const grants = child(root, 'host_functions');
   const granted = new Set((grants?.items ?? []).map((g) => String(g.value)));
@@ -44,8 +47,8 @@ export function checkManifest(root: DocNode, ctx: RuleContext, uri: string): Ser
     out.push({ start: maxMsg.start, end: maxMsg.end, severity: 'warning', code: 'message-exceeds-memory', message: `max_message_bytes (${maxMsg.value}) is larger than the agent's memory (${memory}): such a message could never be copied in; lower it.` });
   }
   const nameNode = child(root, 'name');
-  if (nameNode?.type === 'string' && ctx.workspace) {
-    const others = ctx.workspace.findAgent(String(nameNode.value)).filter((d) => d.uri !== uri);
+  if (nameNode?.type === 'string' && ctx.agents) {
+    const others = ctx.agents.findAgent(String(nameNode.value)).filter((d) => d.uri !== ctx.uri);
     if (others.length) {
       out.push({ start: nameNode.start, end: nameNode.end, severity: 'error', code: 'duplicate-agent', message: `Another manifest (${others[0].uri}) already declares agent '${String(nameNode.value)}': agent names must be unique; rename one.` });
     }
@@ -54,8 +57,5 @@ export function checkManifest(root: DocNode, ctx: RuleContext, uri: string): Ser
 }
 
 function memoryBytes(node: DocNode | undefined): number | undefined {
-  if (!node) return undefined;
-  if (node.type === 'number') return Number(node.value);
-  const m = node.type === 'string' ? /^([0-9]+)(KiB|MiB|GiB|B)$/.exec(String(node.value)) : null;
-  return m ? Number(m[1]) * { B: 1, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3 }[m[2] as 'B'] : undefined;
+  return node ? sizeToBytes(node.value) : undefined;
 }

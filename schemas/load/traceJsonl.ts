@@ -1,5 +1,5 @@
 /** JSONL encoding of traces, without I/O: one event per line; the reader tolerates a truncated last line. */
-import type { TraceEvent } from '../../schemas';
+import type { TraceEvent } from '..';
 
 /** One event as a JSONL line (with its newline). */
 export function traceLine(event: TraceEvent): string {

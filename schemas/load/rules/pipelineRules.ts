@@ -1,21 +1,22 @@
 /** Pipeline checks a schema cannot say: stage agents exist, stage names are unique, resilience settings make sense. */
-import { child, prop, type DocNode } from './docTree';
-import { checkAgentName, type RuleContext } from './messageRules';
-import type { ServiceDiagnostic } from './types';
+import { durationToMs } from '../../limits';
+import { child, prop, type DocNode } from '../docTree';
+import type { Problem } from '../types';
+import { checkAgentName, type RuleContext } from './ruleContext';
 
 /** Checks a *.pipeline.yaml tree. */
-export function checkPipeline(root: DocNode, ctx: RuleContext): ServiceDiagnostic[] {
-  const out: ServiceDiagnostic[] = [];
+export function checkPipeline(root: DocNode, ctx: RuleContext): Problem[] {
+  const out: Problem[] = [];
   const pipeline = child(root, 'pipeline');
   if (pipeline?.type !== 'object') return out;
   const defaults = child(pipeline, 'defaults');
-  if (defaults?.type === 'object') checkPolicies(defaults, out);
+  if (defaults?.type === 'object') checkPolicies(defaults, out, undefined);
   const stages = (child(pipeline, 'stages')?.items ?? []).filter((s) => s.type === 'object');
   const names = new Map<string, DocNode>();
   let hasCompensation = false;
   for (const stage of stages) {
     for (const agent of stageAgents(stage)) checkAgentName(agent, ctx, out, 'stage agent');
-    checkPolicies(stage, out);
+    checkPolicies(stage, out, defaults?.type === 'object' ? defaults : undefined);
     if (child(stage, 'compensation')) hasCompensation = true;
     const explicit = child(stage, 'name');
     const nameNode = explicit?.type === 'string' ? explicit : child(stage, 'agent');
@@ -30,7 +31,7 @@ export function checkPipeline(root: DocNode, ctx: RuleContext): ServiceDiagnosti
       } else names.set(name, nameNode);
     }
     const parallel = child(stage, 'parallel');
-    if (parallel?.type === 'object') checkParallel(parallel, out);
+    if (parallel?.type === 'object') checkParallel(parallel, out, !!child(stage, 'timeout') || !!child(defaults, 'timeout'));
   }
   const onFailure = child(pipeline, 'on_failure');
   if (onFailure?.value === 'compensate' && !hasCompensation && stages.length) {
@@ -53,10 +54,12 @@ export function stageAgents(stage: DocNode): DocNode[] {
   return nodes;
 }
 
-function checkPolicies(owner: DocNode, out: ServiceDiagnostic[]): void {
+/** Resilience settings that make no sense; a stage's breaker inherits the thresholds of `defaults` (merged field by field). */
+function checkPolicies(owner: DocNode, out: Problem[], defaults: DocNode | undefined): void {
   const breaker = child(owner, 'circuit_breaker');
   if (breaker?.type === 'object') {
-    const hasThreshold = !!child(breaker, 'consecutive_failures') || !!child(breaker, 'failure_rate');
+    const inherited = child(defaults, 'circuit_breaker');
+    const hasThreshold = [breaker, inherited].some((b) => !!child(b, 'consecutive_failures') || !!child(b, 'failure_rate'));
     const halfOpen = prop(breaker, 'half_open_max_calls');
     if (!hasThreshold) {
       const at = halfOpen ?? prop(owner, 'circuit_breaker');
@@ -86,7 +89,8 @@ function checkPolicies(owner: DocNode, out: ServiceDiagnostic[]): void {
   }
 }
 
-function checkParallel(parallel: DocNode, out: ServiceDiagnostic[]): void {
+/** Scatter-gather settings; a `deadline` aggregate may use the stage's (or the defaults') timeout as its deadline. */
+function checkParallel(parallel: DocNode, out: Problem[], hasTimeout: boolean): void {
   const aggregate = child(parallel, 'aggregate');
   const agg = aggregate?.type === 'string' ? String(aggregate.value) : 'all';
   const branches = child(parallel, 'branches')?.items?.length ?? 0;
@@ -95,8 +99,8 @@ function checkParallel(parallel: DocNode, out: ServiceDiagnostic[]): void {
   if (agg === 'first_n' && count === undefined && aggregate) {
     out.push({ start: aggregate.start, end: aggregate.end, severity: 'error', code: 'aggregate-needs-count', message: "aggregate 'first_n' needs \"count\": how many answers to wait for." });
   }
-  if (agg === 'deadline' && !child(parallel, 'deadline') && aggregate) {
-    out.push({ start: aggregate.start, end: aggregate.end, severity: 'error', code: 'aggregate-needs-deadline', message: "aggregate 'deadline' needs \"deadline\": how long to gather answers (e.g. 2s)." });
+  if (agg === 'deadline' && !child(parallel, 'deadline') && !hasTimeout && aggregate) {
+    out.push({ start: aggregate.start, end: aggregate.end, severity: 'error', code: 'aggregate-needs-deadline', message: "aggregate 'deadline' needs \"deadline\" (or a stage timeout): how long to gather answers (e.g. 2s)." });
   }
   if (countNode && count !== undefined && branches && count > branches) {
     out.push({ start: countNode.start, end: countNode.end, severity: 'error', code: 'count-exceeds-branches', message: `count ${count} is more than the ${branches} branch(es): it can never be reached; lower count or add branches.` });
@@ -105,10 +109,6 @@ function checkParallel(parallel: DocNode, out: ServiceDiagnostic[]): void {
 
 /** A duration node in milliseconds, if it parses. */
 export function durationMs(node: DocNode | undefined): number | undefined {
-  if (!node) return undefined;
-  if (node.type === 'number') return Number(node.value);
-  const m = node.type === 'string' ? /^([0-9]+(?:\.[0-9]+)?)(ms|s|m|h)$/.exec(String(node.value)) : null;
-  if (!m) return undefined;
-  return Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms' | 's' | 'm' | 'h'];
+  return node ? durationToMs(node.value) : undefined;
 }
 

@@ -4,8 +4,9 @@
  * `nesting-too-deep` diagnostic instead of a stack overflow.
  */
 import { printParseErrorCode, visit } from 'jsonc-parser';
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
-import type { ServiceDiagnostic } from './types';
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
+import { FILE_LIMITS, formatCount } from '../limits';
+import type { Problem } from './types';
 
 export type NodeType = 'object' | 'array' | 'string' | 'number' | 'boolean' | 'null';
 
@@ -21,24 +22,26 @@ export interface DocNode {
   parent?: DocNode;
   /** Set when this node is the value of a property. */
   ownerProperty?: DocProperty;
+  /** A JSON payload (`content`) kept as a span, not built into a tree: its value is the text's JSON. */
+  opaque?: boolean;
 }
 
-export interface ParsedDocument { text: string; yaml: boolean; root?: DocNode; syntax: ServiceDiagnostic[]; tooDeep: boolean }
+export interface ParsedDocument { text: string; yaml: boolean; root?: DocNode; syntax: Problem[]; tooDeep: boolean }
 
 /** Deeper than this, the tree is cut and a diagnostic says so (ajv and the rules recurse through it). */
-export const MAX_TREE_DEPTH = 128;
+export const MAX_TREE_DEPTH = FILE_LIMITS.depth;
 /** Deeper than this, the parser itself is not run (jsonc-parser and yaml recurse per level). */
 const MAX_PARSE_DEPTH = 400;
-/** YAML files (pipelines, manifests, scenarios) are small; the `yaml` parser takes seconds per MB, so larger ones are not parsed. */
-export const MAX_YAML_CHARS = 1024 * 1024;
-/** At most this many values are built into the tree; the rest of a huge file is skipped (and said so). */
-export const MAX_NODES = 200_000;
+/** YAML files (pipelines, manifests, scenarios) are small; the `yaml` parser takes seconds per MB, so larger ones are refused. */
+export const MAX_YAML_CHARS = FILE_LIMITS.yamlBytes;
+/** At most this many values are built into the tree; a larger file is refused (and the rest is not checked). */
+export const MAX_NODES = FILE_LIMITS.nodes;
 
 
 /** Parses JSON or YAML text into a DocNode tree plus syntax diagnostics; never throws. */
 export function parseText(text: string, yaml: boolean): ParsedDocument {
   if (yaml && text.length > MAX_YAML_CHARS) {
-    return { text, yaml, syntax: [{ start: 0, end: Math.min(1, text.length), severity: 'warning', code: 'file-too-large', message: `This YAML file is ${(text.length / 1024 / 1024).toFixed(1)} MB; Caxton checks YAML files up to ${MAX_YAML_CHARS / 1024 / 1024} MB (pipelines and manifests are small): split it or move data out of it.` }], tooDeep: true };
+    return { text, yaml, syntax: [{ start: 0, end: Math.min(1, text.length), severity: 'error', code: 'file-too-large', message: `This YAML file is ${(text.length / 1024 / 1024).toFixed(1)} MB; Caxton reads YAML files up to ${MAX_YAML_CHARS / 1024 / 1024} MB (pipelines and manifests are small): split it or move data out of it.` }], tooDeep: true };
   }
   const deep = yaml ? yamlFlowDepthOver(text, MAX_PARSE_DEPTH) : jsonDepthOver(text, MAX_PARSE_DEPTH);
   if (deep !== undefined) {
@@ -53,7 +56,7 @@ export function parseText(text: string, yaml: boolean): ParsedDocument {
   }
 }
 
-function tooDeep(offset: number, limit: number): ServiceDiagnostic {
+function tooDeep(offset: number, limit: number): Problem {
   return { start: offset, end: offset + 1, severity: 'error', code: 'nesting-too-deep', message: `Nesting too deep: more than ${limit} levels here; Caxton files never need this, flatten the structure.` };
 }
 
@@ -102,7 +105,7 @@ function yamlFlowDepthOver(text: string, limit: number): number | undefined {
 const OPAQUE_KEYS = new Set(['content']);
 
 function parseJson(text: string): ParsedDocument {
-  const syntax: ServiceDiagnostic[] = [];
+  const syntax: Problem[] = [];
   let lastErrorOffset = -1;
   let root: DocNode | undefined;
   const stack: DocNode[] = [];
@@ -138,8 +141,11 @@ function parseJson(text: string): ParsedDocument {
         node.type = 'null';
         node.value = null;
         if (!cutReported) { syntax.push(tooDeep(offset, MAX_TREE_DEPTH)); cutReported = true; }
-      } else if (type === 'object') node.properties = [];
-      else node.items = [];
+      } else {
+        if (type === 'object') node.properties = [];
+        else node.items = [];
+        node.opaque = truncatedAt < 0;
+      }
       skipDepth = 1;
       skipped = node;
       return;
@@ -169,7 +175,7 @@ function parseJson(text: string): ParsedDocument {
       if (!parent?.properties) return;
       const seen = keys[keys.length - 1];
       if (seen.has(key)) {
-        syntax.push({ start: offset, end: offset + length, severity: 'warning', code: 'duplicate-key', message: `Duplicate key '${key}': the last one wins; remove one of them.` });
+        syntax.push(duplicateKey(key, offset, offset + length));
       }
       seen.add(key);
       const prop: DocProperty = { key, keyStart: offset, keyEnd: offset + length, parent };
@@ -181,6 +187,13 @@ function parseJson(text: string): ParsedDocument {
       const type: NodeType = value === null ? 'null' : typeof value === 'string' ? 'string' : typeof value === 'number' ? 'number' : typeof value === 'boolean' ? 'boolean' : 'null';
       attach({ type, value: value as DocNode['value'], start: offset, end: offset + length });
     },
+    onComment: (offset, length) => {
+      syntax.push({
+        start: offset, end: offset + length, severity: 'error', code: 'json-comment',
+        message: 'Comments are not allowed in JSON (other tools and agents cannot read them): remove it, or put the note in a field such as "ontology".',
+        fixes: [{ title: 'Remove the comment', edits: [{ start: offset, end: offset + length, newText: '' }], preferred: true }],
+      });
+    },
     onError: (error, offset, length) => {
       if (offset === lastErrorOffset) return; // one message per place: recovery often reports several
       lastErrorOffset = offset;
@@ -188,7 +201,7 @@ function parseJson(text: string): ParsedDocument {
     },
   }, { allowTrailingComma: false, disallowComments: false });
   if (truncatedAt >= 0) {
-    syntax.push({ start: truncatedAt, end: truncatedAt + 1, severity: 'warning', code: 'file-too-large', message: `More than ${MAX_NODES} values: Caxton checked the file up to here. Split the conversation into smaller files.` });
+    syntax.push({ start: truncatedAt, end: truncatedAt + 1, severity: 'error', code: 'file-too-large', message: `More than ${formatCount(MAX_NODES)} values: Caxton reads files up to that size and checked this one up to here. Split the conversation into smaller files.` });
   }
   return { text, yaml: false, root, syntax, tooDeep: false };
 }
@@ -208,45 +221,84 @@ function describeJsonError(code: string): string {
   return words[code] ?? code.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
 }
 
+function duplicateKey(key: string, start: number, end: number): Problem {
+  return { start, end, severity: 'error', code: 'duplicate-key', message: `Duplicate key '${key}': a key may appear once in an object; remove one of them.` };
+}
+
 function parseYaml(text: string): ParsedDocument {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
-  const syntax: ServiceDiagnostic[] = [];
+  const syntax: Problem[] = [];
   for (const e of [...doc.errors, ...doc.warnings]) {
     const [s, t] = e.pos;
-    const first = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
     const isError = doc.errors.includes(e as never);
-    syntax.push({
-      start: s,
-      end: Math.max(t, s + 1),
-      severity: isError ? 'error' : 'warning',
-      code: e.code === 'DUPLICATE_KEY' ? 'duplicate-key' : 'syntax-error',
-      message: `YAML ${isError ? 'syntax error' : 'warning'}: ${first}`,
-    });
+    if (e.code === 'DUPLICATE_KEY') continue; // reported with the key's full span while the tree is built
+    const first = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+    syntax.push({ start: s, end: Math.max(t, s + 1), severity: isError ? 'error' : 'warning', code: 'syntax-error', message: `YAML ${isError ? 'syntax error' : 'warning'}: ${first}` });
   }
-  const root = doc.contents ? fromYaml(doc.contents as YamlNode, undefined, 0, syntax, text) : undefined;
+  const build: YamlBuild = { doc, syntax, text, aliasNodes: 0, expanding: new Set(), aliasReported: false };
+  const root = doc.contents ? fromYaml(doc.contents as YamlNode, undefined, 0, build, false) : undefined;
   return { text, yaml: true, root, syntax, tooDeep: false };
 }
 
-function fromYaml(n: unknown, parent: DocNode | undefined, depth: number, syntax: ServiceDiagnostic[], text: string): DocNode {
+interface YamlBuild {
+  doc: Document;
+  syntax: Problem[];
+  text: string;
+  /** Values built through aliases so far (bounded: an alias bomb is refused, never expanded). */
+  aliasNodes: number;
+  /** Anchored nodes being expanded on the current path (an alias inside its own anchor is a cycle). */
+  expanding: Set<unknown>;
+  aliasReported: boolean;
+}
+
+/**
+ * Builds the tree from a YAML node. An alias (`*name`) is resolved to its anchor's value, so schema checks and
+ * rules see what the runtime gets; its nodes keep the anchor's positions (where the value is written), so a
+ * mistake in an anchored value is reported once, there, however often it is used.
+ */
+function fromYaml(n: unknown, parent: DocNode | undefined, depth: number, b: YamlBuild, viaAlias: boolean): DocNode {
   const range = (n as { range?: [number, number, number] }).range ?? [0, 0, 0];
   const node: DocNode = { type: 'null', start: range[0], end: range[1], parent, value: null };
-  if ((isMap(n) || isSeq(n)) && depth >= MAX_TREE_DEPTH) {
-    syntax.push(tooDeep(range[0], MAX_TREE_DEPTH));
+  if (viaAlias && ++b.aliasNodes > FILE_LIMITS.aliasNodes) {
+    if (!b.aliasReported) {
+      b.aliasReported = true;
+      b.syntax.push({ start: node.start, end: Math.max(node.end, node.start + 1), severity: 'error', code: 'alias-too-large', message: `YAML aliases here expand to more than ${formatCount(FILE_LIMITS.aliasNodes)} values (an "alias bomb"?): Caxton does not expand them; write the values out or use fewer aliases.` });
+    }
     return node;
   }
+  if ((isMap(n) || isSeq(n)) && depth >= MAX_TREE_DEPTH) {
+    b.syntax.push(tooDeep(range[0], MAX_TREE_DEPTH));
+    return node;
+  }
+  if (isAlias(n)) {
+    const target = n.resolve(b.doc);
+    if (!target) return node; // the yaml parser already reported the unknown anchor
+    if (b.expanding.has(target)) {
+      b.syntax.push({ start: range[0], end: Math.max(range[1], range[0] + 1), severity: 'error', code: 'alias-cycle', message: `The alias *${n.source} refers to a value that contains it: write the value out instead.` });
+      return node;
+    }
+    b.expanding.add(target);
+    const resolved = fromYaml(target, parent, depth, b, true);
+    b.expanding.delete(target);
+    return resolved;
+  }
+  const inner = (c: unknown, d: number): DocNode => fromYaml(c, node, d, b, viaAlias);
   if (isMap(n)) {
     node.type = 'object';
     delete node.value;
     node.properties = [];
+    const seen = new Set<string>();
     for (const pair of n.items) {
       if (!isPair(pair)) continue;
       const k = pair.key as YamlNode | null;
       const kr = (k as { range?: [number, number, number] } | null)?.range;
-      const keyText = isScalar(k) ? String(k.value) : kr ? text.slice(kr[0], kr[1]) : '';
+      const keyText = isScalar(k) ? String(k.value) : kr ? b.text.slice(kr[0], kr[1]) : '';
       const prop: DocProperty = { key: keyText, keyStart: kr?.[0] ?? node.start, keyEnd: kr?.[1] ?? node.start, parent: node };
+      if (seen.has(keyText) && !viaAlias) b.syntax.push(duplicateKey(keyText, prop.keyStart, Math.max(prop.keyEnd, prop.keyStart + 1)));
+      seen.add(keyText);
       if (pair.value !== null && pair.value !== undefined) {
-        prop.value = fromYaml(pair.value, node, depth + 1, syntax, text);
+        prop.value = inner(pair.value, depth + 1);
         prop.value.ownerProperty = prop;
       } else {
         // `key:` with nothing after it is null in YAML: give it an empty node right after the key.
@@ -257,7 +309,7 @@ function fromYaml(n: unknown, parent: DocNode | undefined, depth: number, syntax
   } else if (isSeq(n)) {
     node.type = 'array';
     delete node.value;
-    node.items = n.items.map((c) => fromYaml(c, node, depth + 1, syntax, text));
+    node.items = n.items.map((c) => inner(c, depth + 1));
   } else if (isScalar(n)) {
     const v = n.value;
     if (typeof v === 'string') { node.type = 'string'; node.value = v; }
@@ -265,28 +317,38 @@ function fromYaml(n: unknown, parent: DocNode | undefined, depth: number, syntax
     else if (typeof v === 'boolean') { node.type = 'boolean'; node.value = v; }
     else if (v === null || v === undefined) { node.type = 'null'; node.value = null; }
     else { node.type = 'string'; node.value = String(v); }
-  } else if (isAlias(n)) {
-    node.type = 'string';
-    node.value = `*${n.source}`;
   }
   return node;
 }
 
-/** The plain JS value of a node (for ajv); depth is already capped by the tree. */
-export function toValue(node: DocNode | undefined): unknown {
+/**
+ * The plain JS value of a node; depth is already capped by the tree. With `text`, opaque payloads (a JSON message's
+ * `content`) are read from the text; without it they stay `{}`/`[]`, which is all the schema needs to see.
+ */
+export function toValue(node: DocNode | undefined, text?: string): unknown {
   if (!node) return null;
+  if (node.opaque && text !== undefined) {
+    try {
+      return JSON.parse(text.slice(node.start, node.end)) as unknown;
+    } catch {
+      // Broken inside (the file has syntax errors then): fall back to the empty shell.
+    }
+  }
   if (node.type === 'object') {
     const o: Record<string, unknown> = {};
-    for (const p of node.properties ?? []) o[p.key] = toValue(p.value);
+    for (const p of node.properties ?? []) o[p.key] = toValue(p.value, text);
     return o;
   }
-  if (node.type === 'array') return (node.items ?? []).map(toValue);
+  if (node.type === 'array') return (node.items ?? []).map((c) => toValue(c, text));
   return node.value ?? null;
 }
 
-/** The property named `key` of an object node. */
+/** The property named `key` of an object node (the last one, as in the value, when a key is duplicated). */
 export function prop(node: DocNode | undefined, key: string): DocProperty | undefined {
-  return node?.properties?.find((p) => p.key === key);
+  const props = node?.properties;
+  if (!props) return undefined;
+  for (let i = props.length - 1; i >= 0; i--) if (props[i].key === key) return props[i];
+  return undefined;
 }
 
 /** The value node of property `key`. */

@@ -1,6 +1,7 @@
 /** The schemas compiled once with ajv, plus a small resolver that walks them for completion and hover. */
 import Ajv, { type ValidateFunction } from 'ajv';
-import { agentSchema, allSchemas, messageSchema, pipelineSchema, scenarioSchema } from '../../schemas';
+import { agentSchema, allSchemas, messageSchema, pipelineSchema, scenarioSchema } from '..';
+import { durationProblem, durationToMs } from '../limits';
 import type { FileKind } from './types';
 
 export type Schema = Record<string, unknown> & {
@@ -19,22 +20,46 @@ const ROOTS: Record<FileKind, Schema> = {
 let ajv: Ajv | undefined;
 const validators = new Map<FileKind, ValidateFunction>();
 
+/**
+ * The one ajv instance, with every schema registered, for every part: the loaders, the router's check of sent
+ * messages, the trace schema. `maxDurationMs` (in duration.schema.json) refuses durations no timer can wait.
+ */
+export function schemaRegistry(): Ajv {
+  if (!ajv) {
+    ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
+    ajv.addKeyword({
+      keyword: 'maxDurationMs', schemaType: 'number', errors: true,
+      validate: function check(max: number, data: unknown): boolean {
+        const ms = durationToMs(data);
+        if (ms === undefined || ms <= max) return true;
+        (check as unknown as { errors: unknown[] }).errors = [{ keyword: 'maxDurationMs', message: durationProblem(data) ?? 'is too long', params: { limit: max, ms } }];
+        return false;
+      },
+    });
+    for (const s of allSchemas) ajv.addSchema(s);
+  }
+  return ajv;
+}
+
 /** The ajv validator for a kind of file (compiled on first use, shared). */
 export function validatorFor(kind: FileKind): ValidateFunction {
   let v = validators.get(kind);
   if (!v) {
-    ajv ??= new Ajv({ allErrors: true, strict: false, verbose: true });
-    for (const s of allSchemas) if (!ajv.getSchema((s as Schema).$id as string)) ajv.addSchema(s);
-    v = ajv.getSchema(ROOTS[kind].$id as string) as ValidateFunction;
+    v = schemaRegistry().getSchema(ROOTS[kind].$id as string) as ValidateFunction;
     validators.set(kind, v);
   }
   return v;
 }
 
+/** The validator of a schema by `$id` or `$id#/pointer` (compiled once by the registry). */
+export function validatorOf(ref: string): ValidateFunction {
+  const registry = schemaRegistry();
+  return registry.getSchema(ref) ?? registry.compile({ $ref: ref });
+}
+
 /** The validator of one message (for checking a conversation item by item: ajv slows down badly with many errors). */
 export function messageItemValidator(): ValidateFunction {
-  validatorFor('message');
-  return (ajv as Ajv).getSchema(`${String(ROOTS.message.$id)}#/definitions/message`) as ValidateFunction;
+  return validatorOf(`${String(ROOTS.message.$id)}#/definitions/message`);
 }
 
 /** The root schema of a kind of file. */
@@ -157,9 +182,9 @@ export function branchValidator(parentSchema: object, keyword: 'anyOf' | 'oneOf'
     }
   }
   const at = locations.get(parentSchema);
-  if (!at || !ajv) return undefined;
+  if (!at) return undefined;
   try {
-    return ajv.getSchema(`${at}/${keyword}/${index}`) ?? undefined;
+    return schemaRegistry().getSchema(`${at}/${keyword}/${index}`) ?? undefined;
   } catch {
     return undefined;
   }

@@ -1,8 +1,11 @@
 /** Workspace knowledge as data: which agents manifests declare, where names are used, topics seen. No I/O. */
-import type { AgentDeclaration, AgentReference, FileIndex } from './types';
+import type { AgentDeclaration, AgentDirectory, AgentReference, FileIndex } from './types';
 
-/** Holds each file's contribution; the handler layer updates it as files are scanned, opened and changed. */
-export class WorkspaceIndex {
+/**
+ * Holds each file's contribution (see fileIndex.ts); the language server updates it as files are scanned, opened
+ * and changed, the runtime fills it from the manifests it loads. Both hand it to the loaders as the AgentDirectory.
+ */
+export class WorkspaceIndex implements AgentDirectory {
   private readonly files = new Map<string, FileIndex>();
   private names: string[] | undefined;
   /** Bumped on every change, so cached analyses that depend on workspace knowledge are redone. */
@@ -47,6 +50,11 @@ export class WorkspaceIndex {
   /** Topics seen in manifests' subscriptions and messages' receivers. */
   topics(): string[] {
     return [...new Set([...this.files.values()].flatMap((f) => f.topics))].sort();
+  }
+
+  /** The files indexed. */
+  uris(): string[] {
+    return [...this.files.keys()];
   }
 
   /** How many files are indexed. */

@@ -6,7 +6,7 @@ import type { ErrorObject } from 'ajv';
 import { anchorOf, nodeAtPointer, toValue, type DocNode } from './docTree';
 import { branchValidator, requiredOf, typesOf, type Schema } from './schemaRegistry';
 import { didYouMean } from './spelling';
-import type { Fix, ServiceDiagnostic } from './types';
+import type { Fix, Problem } from './types';
 
 type AjvError = ErrorObject & { parentSchema?: Record<string, unknown>; schema?: unknown; data?: unknown };
 
@@ -22,9 +22,9 @@ const PATTERN_WORDS: Record<string, string> = {
 };
 
 /** Turns ajv errors into diagnostics on the right nodes; `quote` renders replacement text for the file's syntax. */
-export function mapSchemaErrors(errors: readonly ErrorObject[], root: DocNode | undefined, text: string, quote: (s: string) => string): ServiceDiagnostic[] {
+export function mapSchemaErrors(errors: readonly ErrorObject[], root: DocNode | undefined, text: string, quote: (s: string) => string): Problem[] {
   const kept = collapseAlternatives((errors as AjvError[]).filter((e) => e.keyword !== 'if' && e.keyword !== 'not'), root);
-  const out: ServiceDiagnostic[] = [];
+  const out: Problem[] = [];
   const seen = new Set<string>();
   for (const e of kept) {
     const d = toDiagnostic(e, root, text, quote);
@@ -91,7 +91,7 @@ function typeOf(node: DocNode | undefined): string {
   return node.type === 'null' ? 'empty (null)' : node.type === 'object' ? 'an object' : node.type === 'array' ? 'a list' : `a ${node.type}`;
 }
 
-function toDiagnostic(e: AjvError, root: DocNode | undefined, text: string, quote: (s: string) => string): ServiceDiagnostic | undefined {
+function toDiagnostic(e: AjvError, root: DocNode | undefined, text: string, quote: (s: string) => string): Problem | undefined {
   const node = nodeAtPointer(root, e.instancePath);
   if (!node) return undefined;
   const field = fieldName(e.instancePath);
@@ -157,6 +157,8 @@ function toDiagnostic(e: AjvError, root: DocNode | undefined, text: string, quot
       const [first, second] = [Number(params.i), Number(params.j)].sort((a, b) => a - b);
       return { ...at(node.items?.[second] ?? node), severity: 'error', code: 'duplicate-item', message: `${capital(field)} lists the same item twice (items ${first + 1} and ${second + 1}); remove one.` };
     }
+    case 'maxDurationMs':
+      return { ...at(node), severity: 'error', code: 'duration-too-long', message: `${capital(field)}: ${e.message ?? 'is too long'}.` };
     case 'oneOf': case 'anyOf':
       return alternatives(e, node, field, text);
     default:
@@ -164,7 +166,7 @@ function toDiagnostic(e: AjvError, root: DocNode | undefined, text: string, quot
   }
 }
 
-function alternatives(e: AjvError, node: DocNode, field: string, text: string): ServiceDiagnostic {
+function alternatives(e: AjvError, node: DocNode, field: string, text: string): Problem {
   const branches = Array.isArray(e.schema) ? (e.schema as Array<{ required?: string[] }>) : [];
   const names = branches.flatMap((b) => b.required ?? []);
   if (names.length === branches.length && names.length > 1 && node.type === 'object') {
