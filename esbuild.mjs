@@ -22,6 +22,7 @@ const entries = [
   { in: 'server/main.ts', out: 'server', platform: 'node' },
   { in: 'runtime/cli/main.ts', out: 'cli', platform: 'node' },
   { in: 'runtime/sandbox/agentWorker.ts', out: 'agentWorker', platform: 'node' },
+  { in: 'runtime/shard/shardWorker.ts', out: 'shardWorker', platform: 'node' },
   { in: 'runtime/sandbox/prepareWorker.ts', out: 'prepareWorker', platform: 'node' },
   { in: 'runtime/host/main.ts', out: 'runtimeHost', platform: 'node' },
   { in: 'client/webview/main.ts', out: 'webview', platform: 'browser' },

@@ -17,8 +17,12 @@ export const LIMITS = Object.freeze({
   maxSendsPerMessage: 100,
   /** Effects of any kind (sends, logs, subscriptions, blackboard) one handled message may produce. */
   maxEffectsPerMessage: 1000,
-  /** Agents one runtime holds. */
-  maxAgents: 1000,
+  /** Agents one shard holds (a run spreads its agents over worker shards; docs/shards.md). */
+  maxAgents: 100_000,
+  /** Receivers one message may name in a list (a longer list is refused whole; topics and broadcast reach more). */
+  maxReceivers: 1000,
+  /** Steps one simulated instant may take before time moves on to the next timer anyway (a storm cannot stop time). */
+  maxStepsPerInstant: 10_000,
   /** Message ids remembered per agent for duplicate suppression. */
   dedupWindow: 1024,
   /** Linear memory cap of an agent, bytes (whole 64 KiB pages). */

@@ -176,6 +176,19 @@ export class ProtocolTracker {
     return { protocol: track.protocol, violations, completed: reachedFinal && [...pairs.values()].every((st) => def.final.includes(st)) };
   }
 
+  /** A tracker holding a deep copy of one conversation only (to try moves on without touching this one). */
+  copyOf(conversationId: string): ProtocolTracker {
+    const copy = new ProtocolTracker(this.capacity);
+    const track = this.conversations.get(conversationId);
+    if (track) {
+      copy.conversations.set(conversationId, {
+        protocol: track.protocol,
+        instances: track.instances.map((i) => ({ state: { ...i.state, pairs: new Map(i.state.pairs) }, replyWiths: new Set(i.replyWiths) })),
+      });
+    }
+    return copy;
+  }
+
   /** The instance a message belongs to: by in_reply_to, then by its sender's role, then by its receivers. */
   private instanceOf(track: ConversationTrack, m: TrackedMessage): Instance | undefined {
     const latest = (f: (i: Instance) => boolean): Instance | undefined => {

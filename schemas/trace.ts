@@ -1,11 +1,20 @@
 /** Trace events: one per runtime step, written as JSONL, drawn by the inspector. Mirrors trace-event.schema.json. */
 import type { FipaMessage } from './types';
 
+/** Why a message was not delivered. */
+export type DropCode = 'unknown_agent' | 'mailbox_full' | 'agent_failed' | 'too_large' | 'invalid' | 'protocol_violation' | 'no_subscribers' | 'duplicate' | 'not_running' | 'refused' | 'node_lost' | 'shard_lost' | 'hop_limit';
+
 export type AgentState = 'unloaded' | 'loaded' | 'running' | 'draining' | 'stopped' | 'failed';
 export type BreakerState = 'closed' | 'open' | 'half_open';
 
-/** `node`: which node recorded the event, in a trace merged from several nodes (absent in one run's trace). */
-interface Base { seq: number; t: number; node?: string }
+interface Base {
+  seq: number;
+  t: number;
+  /** The superstep of a simulated run (docs/shards.md): events of one tick happen at the same simulated time; absent on the real clock. */
+  tick?: number;
+  /** The node (process) that recorded the event, in a trace merged from several nodes. */
+  node?: string;
+}
 
 export type TraceEvent = Base & (
   | { type: 'run_started'; name: string; agents: string[] }
@@ -16,9 +25,10 @@ export type TraceEvent = Base & (
   | { type: 'agent_log'; agent: string; level: 'debug' | 'info' | 'warn' | 'error'; text: string }
   | { type: 'message_sent'; id: string; message: FipaMessage; to: string[] }
   | { type: 'message_delivered'; id: string; to: string }
-  | { type: 'message_dropped'; id?: string; to?: string; reason: string; message?: FipaMessage }
-  | { type: 'timeout'; conversation_id?: string; waiting: string; reply_with?: string; deadline: number }
-  | { type: 'protocol_violation'; conversation_id?: string; protocol: string; message: FipaMessage; expected: string }
+  /** `count` > 1: one event for several drops of the same kind (a flood is counted, not copied). */
+  | { type: 'message_dropped'; id?: string; to?: string; reason: string; code?: DropCode; count?: number; message?: FipaMessage }
+  | { type: 'timeout'; conversation_id?: string; waiting: string; reply_with?: string; deadline: number; reason?: string }
+  | { type: 'protocol_violation'; conversation_id?: string; protocol: string; message: FipaMessage; expected: string; reason?: string }
   | { type: 'conversation_ended'; conversation_id: string; outcome: string }
   | { type: 'subscription'; agent: string; topic: string; action: 'subscribe' | 'unsubscribe' }
   /** An agent asked for an effect it was not granted (or that this runtime cannot perform); nothing was done. */

@@ -1,6 +1,6 @@
 /** The readable transcript `caxton run` prints as a run happens: pure formatting of trace events and summaries. */
 import type { TraceEvent } from '../../schemas';
-import type { ScenarioSummary } from '../node/scenario';
+import type { ConversationSummary, ScenarioSummary } from '../node/scenario';
 import { printable, printableDeep } from './terminalText';
 
 /** Message contents can be large: they are shown only through shortJson, which makes its own output printable. */
@@ -100,6 +100,33 @@ export function formatEvent(event: TraceEvent, style: Style): string | undefined
 }
 
 /** The summary block printed after a run. */
+/** Beyond this many conversations (or checks) the summary shows counts and the first problems: it stays one screen. */
+const LIST_MAX = 20;
+
+/** The conversations part of a summary: each one, or for a big run the counts by outcome and the first problems. */
+function conversationLines(conversations: readonly ConversationSummary[], style: Style): string[] {
+  const colour = (outcome: string): Colour => (['answered', 'completed'].includes(outcome) ? 'green' : outcome === 'open' ? 'yellow' : 'red');
+  const line = (c: ConversationSummary, width: number) =>
+    `    ${c.id.padEnd(width)}  ${paint(style, colour(c.outcome), c.outcome.padEnd(14))} ${c.participants.join(', ')} (${c.messages} messages)${c.detail ? `: ${c.detail}` : ''}`;
+  if (conversations.length <= LIST_MAX) {
+    const width = Math.max(...conversations.map((c) => c.id.length));
+    return ['  conversations:', ...conversations.map((c) => line(c, width))];
+  }
+  const counts = new Map<string, number>();
+  for (const c of conversations) counts.set(c.outcome, (counts.get(c.outcome) ?? 0) + 1);
+  const byOutcome = [...counts].sort((a, b) => b[1] - a[1]).map(([o, n]) => `${paint(style, colour(o), o)} ${n}`).join(', ');
+  const problems = conversations.filter((c) => colour(c.outcome) !== 'green');
+  const out = [`  conversations: ${conversations.length} (${byOutcome})`];
+  if (problems.length) {
+    const first = problems.slice(0, 10);
+    const width = Math.max(...first.map((c) => c.id.length));
+    out.push(`  first problems:`, ...first.map((c) => line(c, width)));
+    if (problems.length > first.length) out.push(`    … and ${problems.length - first.length} more`);
+  }
+  return out;
+}
+
+
 export function formatSummary(summary: ScenarioSummary, style: Style): string[] {
   const s = printableDeep(summary);
   const verdict = s.ok ? paint(style, 'green', 'passed') : paint(style, 'red', 'FAILED');
@@ -110,18 +137,13 @@ export function formatSummary(summary: ScenarioSummary, style: Style): string[] 
     `  ran ${(s.durationMs / 1000).toFixed(3)} s on the run clock (${s.wallMs} ms real); stopped: ${s.reason}`,
   ];
   if (s.outcome) lines.push(`  ${s.outcome}`);
-  if (s.conversations.length) {
-    lines.push('  conversations:');
-    const width = Math.max(...s.conversations.map((c) => c.id.length));
-    for (const c of s.conversations) {
-      const colour: Colour = ['answered', 'completed'].includes(c.outcome) ? 'green' : c.outcome === 'open' ? 'yellow' : 'red';
-      lines.push(`    ${c.id.padEnd(width)}  ${paint(style, colour, c.outcome.padEnd(14))} ${c.participants.join(', ')} (${c.messages} messages)${c.detail ? `: ${c.detail}` : ''}`);
-    }
-  }
+  if (s.conversations.length) lines.push(...conversationLines(s.conversations, style));
   const checks = s.expectations.filter((x) => !x.name.startsWith('no '));
   if (checks.length) {
     lines.push('  checks:');
-    for (const x of checks) lines.push(`    ${x.ok ? paint(style, 'green', '✓') : paint(style, 'red', '✗')} ${x.detail}`);
+    const shown = checks.length > LIST_MAX ? [...checks.filter((x) => !x.ok), ...checks.filter((x) => x.ok)].slice(0, LIST_MAX) : checks;
+    for (const x of shown) lines.push(`    ${x.ok ? paint(style, 'green', '✓') : paint(style, 'red', '✗')} ${x.detail}`);
+    if (shown.length < checks.length) lines.push(`    … and ${checks.length - shown.length} more (${checks.filter((x) => !x.ok).length} failed in all)`);
   }
   for (const x of s.expectations.filter((y) => !y.ok && y.name.startsWith('no '))) lines.push(`  ${paint(style, 'red', '✗')} ${x.name}: ${x.detail}`);
   return lines;

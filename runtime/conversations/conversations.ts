@@ -1,13 +1,14 @@
 /**
- * The conversation layer around the router: live protocol checks, reply correlation, reply_by / default request
- * timeouts (a `timeout` event and a `failure` to whoever waits), and per-conversation outcomes.
+ * The conversation layer of one shard, around its router: live protocol checks, reply correlation, reply_by /
+ * default request timeouts (a `timeout` event and a `failure` to whoever waits). Outcomes per conversation are
+ * not kept here: they are a fold over the run's trace (conversationLog.ts), the same on one shard or many.
  */
 import type { FipaMessage } from '../../schemas';
 import type { Clock } from '../core/clock';
 import { RequestTimeoutError, type TraceSink } from '../core/types';
 import type { RoutingHooks } from '../router/router';
-import { ConversationLog, type ConversationRecord } from './conversationLog';
-import { ProtocolMonitor } from './protocolMonitor';
+import type { OrderKey } from '../shard/activity';
+import { ProtocolMonitor, type CommitHeader } from './protocolMonitor';
 import { EXPECTS_REPLY, ReplyWaits, replyByDelay, type Wait } from './replyWaits';
 
 export interface ConversationDeps {
@@ -20,34 +21,33 @@ export interface ConversationDeps {
   send: (message: FipaMessage) => void;
   /** Check protocols live (default true). */
   protocolChecks?: boolean;
+  /** Stepped runs: protocol moves are committed at step boundaries (protocolMonitor.ts). */
+  stepped?: boolean;
 }
 
-/** Conversation tracking for one runtime; implements the router's hooks. */
+/** Conversation tracking for one shard; implements the router's hooks. */
 export class Conversations implements RoutingHooks {
-  readonly log = new ConversationLog();
-  private readonly monitor = new ProtocolMonitor();
+  private readonly monitor: ProtocolMonitor;
   private readonly waits: ReplyWaits;
-  private timeouts = 0;
-  private violations = 0;
   /** Conversations whose protocol completed with the message being routed (ended once it is observed). */
   private readonly completedAfterObserve = new Set<string>();
 
   constructor(private readonly deps: ConversationDeps) {
     this.waits = new ReplyWaits(deps.clock, (w) => this.timedOut(w));
+    this.monitor = new ProtocolMonitor(undefined, deps.stepped === true);
   }
 
-  get timeoutCount(): number { return this.timeouts; }
-  get violationCount(): number { return this.violations; }
   /** Replies still awaited. */
   get openWaits(): number { return this.waits.size; }
 
-  check(message: FipaMessage, to: readonly string[]): { reason: string; expected: string[] } | undefined {
+  check(message: FipaMessage, to: readonly string[], order?: OrderKey): { reason: string; expected: string[] } | undefined {
     if (this.deps.protocolChecks === false) return undefined;
-    const { violation, completed } = this.monitor.check(message, to);
+    const { violation, completed } = this.monitor.check(message, to, order);
     if (violation) {
-      this.violations++;
-      this.deps.trace.emit({ type: 'protocol_violation', ...(message.conversation_id ? { conversation_id: message.conversation_id } : {}), protocol: violation.protocol, message, expected: violation.expected.join(', ') || 'nothing: the conversation is over' });
-      this.log.mark(message.conversation_id, 'protocol_violation', violation.reason);
+      this.deps.trace.emit({
+        type: 'protocol_violation', ...(message.conversation_id ? { conversation_id: message.conversation_id } : {}), protocol: violation.protocol, message,
+        expected: violation.expected.join(', ') || 'nothing: the conversation is over', reason: violation.reason,
+      });
       return violation;
     }
     if (completed) this.completedAfterObserve.add(message.conversation_id!);
@@ -55,17 +55,23 @@ export class Conversations implements RoutingHooks {
   }
 
   observe(message: FipaMessage, to: readonly string[]): void {
-    const { systemName } = this.deps;
-    this.log.observe(message, to, systemName);
-    // Replies close the waits of agents (request() waits are closed in claim, which takes the message).
-    for (const r of to) this.waits.answer(message, r, false);
     const id = message.conversation_id;
-    if (id && this.completedAfterObserve.delete(id)) this.end(id, 'completed');
-    if (message.sender === systemName) return;
+    if (id && this.completedAfterObserve.delete(id)) this.ended(id, 'completed');
+    if (message.sender === this.deps.systemName) return;
     const token = message.reply_with;
     const delay = replyByDelay(message, this.deps.clock);
     if (!token || (delay === undefined && !EXPECTS_REPLY.has(message.performative))) return;
     this.waits.open({ waiting: message.sender, token, conversationId: message.conversation_id, receivers: to, timeoutMs: delay ?? this.deps.requestTimeoutMs });
+  }
+
+  /** Real time: a message routed (and checked) on another shard arrived here, for `to`. */
+  note(message: FipaMessage, to: readonly string[]): void {
+    if (this.deps.protocolChecks !== false && message.sender !== this.deps.systemName) this.monitor.note(message, to);
+  }
+
+  /** A message reached `receiver`: it closes the agent waits it answers (request() waits are closed in claim). */
+  arrive(message: FipaMessage, receiver: string): void {
+    this.waits.answer(message, receiver, false);
   }
 
   claim(message: FipaMessage, receiver: string): boolean {
@@ -84,40 +90,38 @@ export class Conversations implements RoutingHooks {
     });
   }
 
-  /** Stop waiting: every pending request() is rejected; open conversations get their final outcome event. */
-  dispose(reason: string): void {
-    this.waits.cancelAll(new Error(`the runtime stopped (${reason}) before the reply came`));
-    for (const r of this.log.list()) if (!r.ended) this.end(r.id, r.outcome);
+  /** Stepped: the protocol moves accepted on this shard during the step. */
+  takeCommits(): CommitHeader[] { return this.monitor.takePending(); }
+
+  /** Stepped: apply a step's moves from every shard; `announce` emits conversation_ended for those completed (one shard does). */
+  commit(headers: readonly CommitHeader[], announce: boolean): void {
+    const completed = this.monitor.commit(headers);
+    if (announce) for (const id of completed) this.ended(id, 'completed');
   }
 
-  conversations(): ConversationRecord[] { return this.log.list(); }
+  /** Stop waiting: every pending request() is rejected. */
+  dispose(reason: string): void {
+    this.waits.cancelAll(new Error(`the runtime stopped (${reason}) before the reply came`));
+  }
 
-  private end(id: string, outcome: string): void {
-    const r = outcome === 'completed' ? this.log.mark(id, 'completed') : this.log.get(id);
-    if (!r || r.ended) return;
-    r.ended = true;
-    this.deps.trace.emit({ type: 'conversation_ended', conversation_id: id, outcome: r.outcome });
+  private ended(id: string, outcome: string): void {
+    this.deps.trace.emit({ type: 'conversation_ended', conversation_id: id, outcome });
   }
 
   private timedOut(w: Wait): void {
-    this.timeouts++;
-    this.deps.trace.emit({ type: 'timeout', ...(w.conversationId ? { conversation_id: w.conversationId } : {}), waiting: w.waiting, reply_with: w.token, deadline: w.deadline });
     const reason = `no reply from ${w.receivers.join(', ')} within ${w.timeoutMs} ms to '${w.token}'`;
+    this.deps.trace.emit({ type: 'timeout', ...(w.conversationId ? { conversation_id: w.conversationId } : {}), waiting: w.waiting, reply_with: w.token, deadline: w.deadline, reason });
     if (w.reject) {
       w.reject(new RequestTimeoutError(w.receivers.join(', '), w.timeoutMs, w.conversationId));
-    } else {
-      this.deps.send({
-        performative: 'failure',
-        sender: this.deps.systemName,
-        receiver: w.waiting,
-        in_reply_to: w.token,
-        ...(w.conversationId ? { conversation_id: w.conversationId } : {}),
-        content: { error: 'timeout', reason },
-      });
+      return;
     }
-    // Marked after the notice so the conversation reads "timed out", not the notice's generic "failed".
-    const id = this.log.keyOf({ performative: 'failure', sender: this.deps.systemName, receiver: w.waiting, conversation_id: w.conversationId, in_reply_to: w.token });
-    this.log.mark(id, 'timed_out', reason);
-    if (id) this.end(id, 'timed_out');
+    this.deps.send({
+      performative: 'failure',
+      sender: this.deps.systemName,
+      receiver: w.waiting,
+      in_reply_to: w.token,
+      ...(w.conversationId ? { conversation_id: w.conversationId } : {}),
+      content: { error: 'timeout', reason },
+    });
   }
 }

@@ -28,6 +28,8 @@ export interface Wait {
 /** The open waits, keyed by waiting party and token. */
 export class ReplyWaits {
   private readonly waits = new Map<string, Wait>();
+  /** Agent waits by (waiting party, conversation): a reply in the conversation finds them without a scan. */
+  private readonly byConversation = new Map<string, Set<Wait>>();
 
   constructor(private readonly clock: Clock, private readonly onTimeout: (wait: Wait) => void) {}
 
@@ -43,11 +45,16 @@ export class ReplyWaits {
       deadline: this.clock.now() + w.timeoutMs,
       timer: this.clock.setTimer(w.timeoutMs, () => {
         if (this.waits.get(k) !== wait) return;
-        this.waits.delete(k);
+        this.close(wait);
         this.onTimeout(wait);
       }),
     };
     this.waits.set(k, wait);
+    if (!wait.resolve && wait.conversationId !== undefined) {
+      const ck = key(wait.waiting, wait.conversationId);
+      const set = this.byConversation.get(ck);
+      if (set) set.add(wait); else this.byConversation.set(ck, new Set([wait]));
+    }
     return wait;
   }
 
@@ -67,9 +74,8 @@ export class ReplyWaits {
     // Agents that answer in the same conversation without in_reply_to still end an agent's wait (never a
     // request() promise, whose contract is in_reply_to).
     if (!takeRequests && message.conversation_id) {
-      for (const w of [...this.waits.values()]) {
-        if (!w.resolve && w.waiting === receiver && w.conversationId === message.conversation_id && w.receivers.includes(message.sender)) this.close(w);
-      }
+      const set = this.byConversation.get(key(receiver, message.conversation_id));
+      if (set) for (const w of [...set]) if (w.receivers.includes(message.sender)) this.close(w);
     }
     return undefined;
   }
@@ -85,6 +91,11 @@ export class ReplyWaits {
   private close(w: Wait): void {
     this.clock.clearTimer(w.timer);
     this.waits.delete(key(w.waiting, w.token));
+    if (w.conversationId !== undefined) {
+      const ck = key(w.waiting, w.conversationId);
+      const set = this.byConversation.get(ck);
+      if (set?.delete(w) && !set.size) this.byConversation.delete(ck);
+    }
   }
 }
 

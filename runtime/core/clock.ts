@@ -19,12 +19,14 @@ interface Timer { id: number; at: number; seq: number; fn: () => void }
 class TimerHeap {
   private heap: Timer[] = [];
   private cancelled = new Set<number>();
+  private pending = new Set<number>();
   private live = 0;
 
   get size(): number { return this.live; }
 
   push(t: Timer): void {
     this.heap.push(t);
+    this.pending.add(t.id);
     this.live++;
     let i = this.heap.length - 1;
     while (i > 0) {
@@ -36,7 +38,8 @@ class TimerHeap {
   }
 
   cancel(id: number): void {
-    if (!this.cancelled.has(id) && this.heap.some((t) => t.id === id)) { this.cancelled.add(id); this.live--; }
+    // O(1): the id set says whether the timer is still pending (a scan of the heap made many timeouts quadratic).
+    if (this.pending.delete(id)) { this.cancelled.add(id); this.live--; }
   }
 
   peek(): Timer | undefined {
@@ -49,6 +52,7 @@ class TimerHeap {
     const top = this.heap[0];
     if (!top) return undefined;
     this.removeTop();
+    this.pending.delete(top.id);
     this.live--;
     return top;
   }
@@ -132,6 +136,9 @@ export class SimulatedClock implements Clock {
     return true;
   }
 
+  /** Move time forward to `t` without firing anything (a stepped runtime fires due timers in its next step). */
+  moveTo(t: number): void { this.t = Math.max(this.t, t); }
+
   /** Fire every pending timer (and timers they create) until none is left, up to `maxMs` of simulated time. */
   async runAll(maxMs = 24 * 3600_000): Promise<void> {
     const end = this.t + maxMs;
@@ -152,14 +159,25 @@ export async function settle(rounds = 20): Promise<void> {
 
 /** The real clock: one host timer armed for the earliest deadline of the shared heap. */
 export class RealClock implements Clock {
-  private readonly start = performance.now();
-  private readonly epochWall = Date.now();
+  private readonly start: number;
+  private readonly epochWall: number;
   private nextId = 1;
   private heap = new TimerHeap();
   private armed: { at: number; handle: ReturnType<typeof setTimeout> } | undefined;
 
+  /** `epochMs`: the Unix time (ms, high resolution) of clock 0, so clocks in several threads share one timeline. */
+  constructor(epochMs = absoluteNow()) {
+    this.start = epochMs - performance.timeOrigin;
+    this.epochWall = epochMs;
+  }
+
   now(): number { return performance.now() - this.start; }
   wallTime(): number { return this.epochWall + this.now(); }
+  /** The Unix time (ms) of clock 0. */
+  get epochMs(): number { return this.epochWall; }
+
+  /** When the earliest pending timer is due (clock time), or undefined. */
+  nextDeadline(): number | undefined { return this.heap.peek()?.at; }
 
   setTimer(delayMs: number, fn: () => void): TimerHandle {
     const id = this.nextId++;
@@ -194,3 +212,6 @@ export class RealClock implements Clock {
     this.arm();
   }
 }
+
+/** Unix time in ms with sub-millisecond resolution, comparable across threads. */
+export function absoluteNow(): number { return performance.timeOrigin + performance.now(); }

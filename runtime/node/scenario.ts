@@ -104,7 +104,10 @@ export async function runPlan(plan: RunPlan, options: RunScenarioOptions = {}): 
   for (const m of plan.messages) clock.setTimer(m.at, () => { scheduled--; session.send(m.message); });
   let reason = 'finished';
   try {
-    reason = await drive(runtime, clock, () => scheduled > 0 || coordination?.pending === true, plan.runForMs, options.maxWallMs ?? 60_000);
+    const busy = () => scheduled > 0 || coordination?.pending === true;
+    reason = runtime.stepped
+      ? await driveSteps(runtime, clock as SimulatedClock, busy, plan.runForMs, options.maxWallMs ?? 60_000)
+      : await drive(runtime, clock, busy, plan.runForMs, options.maxWallMs ?? 60_000);
     // Let a pattern or pipeline that just finished settle its promise.
     await new Promise((r) => setImmediate(r));
   } finally {
@@ -139,6 +142,34 @@ function loadScenarioMessages(scenarioFile: string, items: NonNullable<import('.
   });
   if (problems.length) throw new WorkspaceError(problems);
   return out;
+}
+
+/**
+ * Stepped runs (docs/shards.md): run steps until every shard is quiet, then move simulated time to the earliest
+ * timer of any shard, until nothing is left to happen (or run_for); returns why it stopped.
+ */
+async function driveSteps(runtime: import('../runtime').Runtime, clock: SimulatedClock, busy: () => boolean, runForMs: number | undefined, maxWallMs: number): Promise<string> {
+  const wallDeadline = performance.now() + maxWallMs;
+  let quietTurns = 0;
+  for (;;) {
+    if (performance.now() > wallDeadline) return 'wall-clock limit';
+    const state = await runtime.runSteps();
+    if (runForMs !== undefined && clock.now() >= runForMs) return `run_for ${runForMs} ms elapsed`;
+    const next = runtime.nextDeadline();
+    if (next === undefined) {
+      if (state === 'busy') continue;
+      // A pattern or pipeline may be between two steps (promise callbacks): give it a few turns before deciding.
+      if (!busy() || ++quietTurns > 50) return 'finished';
+      await new Promise((r) => setImmediate(r));
+      continue;
+    }
+    quietTurns = 0;
+    if (runForMs !== undefined && next > runForMs) {
+      runtime.advanceTo(runForMs);
+      return `run_for ${runForMs} ms elapsed`;
+    }
+    runtime.advanceTo(next);
+  }
 }
 
 /** Advance until nothing is queued, no reply is awaited and no scheduled message is left; returns why it stopped. */

@@ -2,13 +2,14 @@
  * The session API shared by the CLI and the VS Code runtime host: start a folder's agents in a Runtime, send
  * messages, watch the trace, stop.
  */
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type { FipaMessage, TraceEvent } from '../../schemas';
-import { RealClock, type Clock } from '../core/clock';
+import { RealClock, SimulatedClock, absoluteNow, type Clock } from '../core/clock';
 import type { BlackboardService, Logger } from '../core/types';
 import type { RouterLimits } from '../router/limits';
-import { Runtime } from '../runtime';
-import { WorkerPool } from '../sandbox';
+import { DEFAULT_REQUEST_TIMEOUT_MS, Runtime } from '../runtime';
+import { ShardGroup } from '../shard/shardGroup';
 import type { TraceListener } from '../trace/traceRecorder';
 import { createReloader, type ReloadResult } from './hotReload';
 import { startAgents } from './startAgents';
@@ -31,7 +32,7 @@ export interface SessionOptions {
   /** Default reply timeout (ms). */
   requestTimeoutMs?: number;
   limits?: Partial<RouterLimits>;
-  /** Worker threads the agents share (default: 1 per 4 agents, at most 2). */
+  /** Worker shards the agents are spread over (default: the number of cores, at most one per agent). */
   workers?: number;
   validateMessages?: boolean;
   /** At-least-once for fire-and-forget: attempts in all when an agent fails (default 1). */
@@ -82,13 +83,24 @@ export async function startSession(options: SessionOptions): Promise<Session> {
   const listeners: TraceListener[] = [];
   if (options.traceFile) { writer = createTraceWriter(options.traceFile); listeners.push((e) => writer!.write(e)); }
   if (options.onTrace) listeners.push(options.onTrace);
+  const stepped = clock instanceof SimulatedClock;
   const runtime = new Runtime({
     name: options.name ?? path.basename(workspace.folder), clock, seed, logger: options.logger, trace: listeners,
     requestTimeoutMs: options.requestTimeoutMs, limits: options.limits, validateMessages: options.validateMessages,
-    deliveryAttempts: options.deliveryAttempts, blackboard: options.blackboard,
+    deliveryAttempts: options.deliveryAttempts, blackboard: options.blackboard, scheduling: stepped ? 'steps' : 'immediate',
   });
   runtime.start(entries.map((e) => e.manifest.name));
-  const pool = new WorkerPool({ size: options.workers ?? Math.min(2, Math.ceil(entries.length / 4)) });
+  const group = new ShardGroup({
+    workers: defaultWorkers(options.workers, entries.length),
+    logger: options.logger,
+    onShardLost: (loss) => runtime.shardLost(loss),
+    init: {
+      stepped, limits: runtime.limits, requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+      attempts: options.deliveryAttempts ?? 1, dedupe: true, protocolChecks: true, validate: options.validateMessages === true,
+      epochMs: clock instanceof RealClock ? clock.epochMs : absoluteNow(), epochWallMs: clock.wallTime() - clock.now(),
+    },
+  });
+  runtime.attachShards(group);
   let stopped = false;
   const stop = async (reason = 'stopped'): Promise<void> => {
     if (stopped) return;
@@ -96,13 +108,13 @@ export async function startSession(options: SessionOptions): Promise<Session> {
     try {
       await runtime.stop(reason);
     } finally {
-      await pool.dispose();
+      await group.stop(reason, 0);
       writer?.close();
     }
   };
   let started;
   try {
-    started = await startAgents(runtime, entries, { clock, seed, pool });
+    started = await startAgents(runtime, entries, { seed, group });
   } catch (e) {
     await stop('failed to start');
     throw e;
@@ -137,3 +149,12 @@ export function selectAgents(workspace: Workspace, wanted: readonly string[] | u
   });
 }
 
+
+/** Worker shards for a run: as asked, else one per core, never more than one per agent. */
+export function defaultWorkers(asked: number | undefined, agents: number): number {
+  if (asked !== undefined) {
+    if (!Number.isInteger(asked) || asked < 1) throw new RangeError(`workers must be a positive integer (got ${asked})`);
+    return asked;
+  }
+  return Math.max(1, Math.min(os.availableParallelism?.() ?? os.cpus().length, agents));
+}

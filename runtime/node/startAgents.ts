@@ -1,61 +1,92 @@
 /**
- * Load a workspace's agents into a Runtime: wasm modules (AssemblyScript builds) and TypeScript/JavaScript bundles
- * (QuickJS), sandboxed in worker threads, with their manifests' grants and limits.
+ * Load a workspace's agents into a run: check and meter each module (or bundle, for TypeScript/JavaScript agents),
+ * place the agents on worker shards (runtime/shard/placement.ts), start them there (in-thread sandboxes: wasm
+ * instances and QuickJS engines side by side) and register where they live.
  */
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
-import type { Clock } from '../core/clock';
-import type { StateChange } from '../sandbox';
-import type { Runtime } from '../runtime';
 import * as path from 'node:path';
+import type { Runtime } from '../runtime';
 import { isJsAgent } from '../build';
-import { AgentLoadError, JsAgentLoadError, loadJsAgent, loadWasmAgent, WasmAgent, WorkerPool } from '../sandbox';
+import { AgentLoadError, errorPosition, prepareJsAgent, prepareWasmAgent, type PreparedAgent, type PreparedJsAgent } from '../sandbox';
+import type { ShardGroup } from '../shard/shardGroup';
+import type { AgentSpec } from '../shard/shardProtocol';
 import { WorkspaceError, type AgentEntry } from './workspace';
 
 export interface StartAgentsOptions {
-  clock: Clock;
   seed: number;
-  /** The worker pool the agents share. */
-  pool: WorkerPool;
+  /** The worker shards the agents are placed on. */
+  group: ShardGroup;
 }
 
-/** An agent the session started: its sandbox, its workspace entry and the hash of the module it runs (hot reload). */
-export interface StartedAgent { agent: WasmAgent; entry: AgentEntry; moduleSha256: string }
+/** A running agent as hot reload sees it: swap its module in place. */
+export interface ReloadableAgent { readonly name: string; reload(wasm: Uint8Array, reason?: string): Promise<void> }
 
-/** Load, start and register each agent (and its manifest subscriptions); throws WorkspaceError naming the manifest. */
+/** An agent the session started: its handle, its workspace entry and the hash of the module it runs (hot reload). */
+export interface StartedAgent { agent: ReloadableAgent; entry: AgentEntry; moduleSha256: string }
+
+/** Load, place, start and register each agent (and its manifest subscriptions); throws WorkspaceError naming the manifest. */
 export async function startAgents(runtime: Runtime, entries: readonly AgentEntry[], options: StartAgentsOptions): Promise<StartedAgent[]> {
-  const started: StartedAgent[] = [];
+  const prepared: Array<{ entry: AgentEntry; agent: PreparedAgent | PreparedJsAgent; sha: string }> = [];
   for (const entry of entries) {
     const { manifest } = entry;
     if (!entry.wasmPath) throw new WorkspaceError([{ file: entry.file, line: 1, column: 1, message: `agent '${manifest.name}' has no built module; run \`caxton build\`` }]);
     if (manifest.subscriptions?.length && !manifest.host_functions?.includes('subscribe')) {
       throw new WorkspaceError([{ file: entry.file, line: 1, column: 1, message: `agent '${manifest.name}' lists subscriptions but is not granted 'subscribe'; add it to host_functions` }]);
     }
-    let agent;
     const wasm = fs.readFileSync(entry.wasmPath);
-    const common = { manifest, manifestPath: entry.file, clock: options.clock, seed: options.seed, pool: options.pool, onStateChange: (c: StateChange) => runtime.reportState(c.agent, c.from, c.to, c.reason) };
     try {
-      // TypeScript/JavaScript agents (language: typescript | javascript) run their bundle in QuickJS, in the same workers.
-      agent = isJsAgent(manifest)
-        ? await loadJsAgent({ ...common, code: wasm.toString('utf8'), codePath: entry.wasmPath })
-        : await loadWasmAgent({ ...common, wasm, wasmPath: entry.wasmPath });
+      // TypeScript/JavaScript agents (language: typescript | javascript) run their bundle in QuickJS.
+      const agent = isJsAgent(manifest)
+        ? prepareJsAgent({ manifest, manifestPath: entry.file, code: wasm.toString('utf8'), codePath: entry.wasmPath, seed: options.seed })
+        : await prepareWasmAgent({ manifest, manifestPath: entry.file, wasm, wasmPath: entry.wasmPath, seed: options.seed });
+      prepared.push({ entry, agent, sha: crypto.createHash('sha256').update(wasm).digest('hex') });
     } catch (e) {
-      if (e instanceof JsAgentLoadError && e.position) {
-        // The start code threw: point at the agent's own line (positions are relative to the agent's folder).
-        const file = path.resolve(path.dirname(entry.source), e.position.source);
-        throw new WorkspaceError([{ file, line: e.position.line, column: e.position.column, message: e.message }], `${file}:${e.position.line}:${e.position.column}: ${e.message}`);
-      }
       if (e instanceof AgentLoadError) throw new WorkspaceError([{ file: entry.file, line: 1, column: 1, message: e.message }], `${entry.file}: ${e.message}`);
       throw e;
     }
-    runtime.addAgent(agent, {
-      grants: manifest.host_functions ?? [],
-      mailbox: manifest.limits?.mailbox,
-      maxMessageBytes: manifest.limits?.max_message_bytes,
-      ownLifecycle: true,
-    });
-    for (const topic of manifest.subscriptions ?? []) runtime.subscribe(manifest.name, topic);
-    started.push({ agent, entry, moduleSha256: crypto.createHash('sha256').update(wasm).digest('hex') });
+  }
+  const { group } = options;
+  const where = group.place(prepared.map(({ entry }) => ({ name: entry.manifest.name, group: placementGroup(entry) })));
+  const specs = prepared.map(({ entry, agent }) => ({ spec: toSpec(agent, entry), shard: where.get(agent.name)! }));
+  const loaded = await group.load(specs);
+  runtime.publishKeyed(loaded.events);
+  const failed = loaded.results.map((r, i) => ({ r, entry: prepared[i].entry })).find(({ r }) => r.error);
+  if (failed) {
+    const { error } = failed.r;
+    const message = `${failed.entry.wasmPath}: failed while starting (${error!.kind}: ${error!.message}); fix the module's start code (top-level statements)`;
+    // A TypeScript/JavaScript agent's start error is source-mapped: put it on the agent's own line.
+    const at = isJsAgent(failed.entry.manifest) ? errorPosition(error!.message) : undefined;
+    if (at) {
+      const file = path.resolve(path.dirname(failed.entry.source), at.source);
+      throw new WorkspaceError([{ file, line: at.line, column: at.column, message }], `${file}:${at.line}:${at.column}: ${message}`);
+    }
+    throw new WorkspaceError([{ file: failed.entry.file, line: 1, column: 1, message }]);
+  }
+  const started: StartedAgent[] = [];
+  for (const { entry, agent, sha } of prepared) {
+    runtime.placed(agent.name, where.get(agent.name)!);
+    for (const topic of entry.manifest.subscriptions ?? []) runtime.subscribe(agent.name, topic);
+    const reload = async (bytes: Uint8Array): Promise<void> => {
+      const module = await agent.prepare(bytes);
+      const error = await group.reload(agent.name, module);
+      if (error) throw new Error(error);
+    };
+    started.push({ agent: { name: agent.name, reload }, entry, moduleSha256: sha });
   }
   return started;
+}
+
+function toSpec(agent: PreparedAgent | PreparedJsAgent, entry: AgentEntry): AgentSpec {
+  const limits = entry.manifest.limits;
+  return {
+    name: agent.name, kind: 'kind' in agent ? agent.kind : 'wasm', module: agent.module, grants: agent.grants, limits: agent.limits, restart: agent.restart,
+    seed: agent.seed, metered: agent.metered, mailbox: limits?.mailbox, maxMessageBytes: limits?.max_message_bytes,
+    tableElements: agent.tableElements,
+  };
+}
+
+/** The manifest's placement hint (agents with the same group share a shard). */
+function placementGroup(entry: AgentEntry): string | undefined {
+  return entry.manifest.placement?.group;
 }

@@ -1,9 +1,7 @@
 /** Undeliverable messages, kept with the reason (a bounded record: the oldest are forgotten first). */
-import type { FipaMessage } from '../../schemas';
+import type { DropCode, FipaMessage } from '../../schemas';
 
-export type DropCode =
-  | 'unknown_agent' | 'mailbox_full' | 'agent_failed' | 'too_large' | 'invalid' | 'protocol_violation'
-  | 'no_subscribers' | 'duplicate' | 'not_running' | 'refused';
+export type { DropCode };
 
 export interface DeadLetter {
   /** Clock time of the drop. */
@@ -22,8 +20,9 @@ export class DeadLetterRecord {
   private total = 0;
   constructor(private readonly capacity = 1000) {}
 
-  add(letter: DeadLetter): void {
-    this.total++;
+  /** Record a letter (`count` > 1: it stands for several drops of the same kind). */
+  add(letter: DeadLetter, count = 1): void {
+    this.total += count;
     this.items.push(letter);
     if (this.items.length > this.capacity) this.items.shift();
   }

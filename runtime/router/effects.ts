@@ -16,7 +16,12 @@ export interface EffectHost {
   unsubscribe(agent: string, topic: string): void;
   /** A runtime notice to the sender of `about`, correlated to it. */
   notice(about: FipaMessage, performative: Performative, content: unknown, ontology?: string): void;
+  /** Where the blackboard lives on another shard (the host): hand the granted effect over instead. */
+  forwardEffect?(agent: string, effect: BlackboardEffect, cause: FipaMessage): void;
 }
+
+/** A blackboard host-function call, as data. */
+export type BlackboardEffect = Extract<AgentEffect, { kind: 'blackboard_read' | 'blackboard_write' }>;
 
 /** The agent whose effects these are. */
 export interface EffectAgent { name: string; grants: ReadonlySet<HostGrant> }
@@ -53,6 +58,7 @@ export function performEffects(host: EffectHost, agent: EffectAgent, effects: re
       case 'blackboard_read':
       case 'blackboard_write':
         if (!grants.has(effect.kind)) { refuse(effect.kind, notGranted(effect.kind)); break; }
+        if (!host.blackboard && host.forwardEffect) { host.forwardEffect(name, effect, cause); break; }
         blackboardEffect(host, name, effect, cause, refuse);
         break;
       default:
@@ -72,8 +78,9 @@ function sendAs(host: EffectHost, name: string, input: FipaMessage, cause: FipaM
   host.route(message);
 }
 
-function blackboardEffect(
-  host: EffectHost, name: string, effect: Extract<AgentEffect, { kind: 'blackboard_read' | 'blackboard_write' }>, cause: FipaMessage,
+/** Perform a granted blackboard effect: results go back to the agent as runtime notices. */
+export function blackboardEffect(
+  host: EffectHost, name: string, effect: BlackboardEffect, cause: FipaMessage,
   refuse: (effect: string, reason: string) => void,
 ): void {
   const board = host.blackboard;

@@ -12,6 +12,10 @@ export interface RouterLimits {
   maxSendsPerMessage: number;
   /** Message ids remembered per agent for duplicate suppression. */
   dedupWindow: number;
+  /** Receivers one message may name in a list (default 1000; topics and broadcast reach more). */
+  maxReceivers: number;
+  /** Steps one simulated instant may take before time moves on to the next timer anyway (a storm cannot stop time). */
+  maxStepsPerInstant: number;
 }
 
 export const DEFAULT_ROUTER_LIMITS: Readonly<RouterLimits> = Object.freeze({
@@ -20,6 +24,8 @@ export const DEFAULT_ROUTER_LIMITS: Readonly<RouterLimits> = Object.freeze({
   maxAgents: LIMITS.maxAgents,
   maxSendsPerMessage: LIMITS.maxSendsPerMessage,
   dedupWindow: LIMITS.dedupWindow,
+  maxReceivers: LIMITS.maxReceivers,
+  maxStepsPerInstant: LIMITS.maxStepsPerInstant,
 });
 
 /** Fill defaults and refuse nonsense (zero or negative limits) with a sentence naming the option. */

@@ -1,17 +1,22 @@
 /**
- * The router: resolves addresses (names, lists, broadcast, topics), enforces limits, queues each message in the
- * receiver's bounded mailbox and drains every mailbox one message at a time (different agents run concurrently).
+ * The router of one shard: resolves addresses (names, lists, broadcast, topics), enforces limits, queues each
+ * message in the receiver's bounded mailbox and drains every mailbox one message at a time. Receivers hosted by
+ * another shard are handed to the transport seam (`remote`). Two schedules share every rule:
+ * - immediate: a message is delivered as soon as it is routed and mailboxes are pumped at once (real time, tests);
+ * - stepped: a message routed during a step arrives at the next one, in canonical order (docs/shards.md), which is
+ *   what makes a simulated run's trace independent of the number of shards.
  * What an agent asks for while handling (its effects) is performed afterwards, only when granted.
  */
 import type { FipaMessage, HostGrant, Performative } from '../../schemas';
 import type { Clock } from '../core/clock';
 import type { AgentEndpoint, AgentResult, BlackboardService, TraceSink } from '../core/types';
-import { performEffects, type EffectHost } from './effects';
+import { Activity, compareOrder, Phase, type OrderKey } from '../shard/activity';
+import { blackboardEffect, performEffects, type BlackboardEffect, type EffectHost } from './effects';
 import { DeadLetterRecord, type DeadLetter, type DropCode } from './deadLetters';
 import { jsonBytes, type RouterLimits } from './limits';
 import { Mailbox, RecentIds } from './mailbox';
+import { shapeProblem, resolveReceivers } from './resolve';
 import { SubscriptionTable } from './subscriptionTable';
-import { hasWildcard, isTopic, parseTopic } from './topics';
 
 /** Per-agent options given when the agent is added (from its manifest for wasm agents). */
 export interface AgentOptions {
@@ -28,11 +33,38 @@ export interface AgentOptions {
 /** What the conversation layer does around routing (protocol checks, reply correlation, timeouts). */
 export interface RoutingHooks {
   /** A protocol violation for this message (the hook emits the trace event), or undefined when it is in sequence. */
-  check?(message: FipaMessage, to: readonly string[]): { reason: string; expected: string[] } | undefined;
-  /** Called once a message is accepted for routing, with its resolved receivers. */
+  check?(message: FipaMessage, to: readonly string[], order: OrderKey): { reason: string; expected: string[] } | undefined;
+  /** Called once a message is accepted for routing, with its resolved receivers (the sender's side). */
   observe?(message: FipaMessage, to: readonly string[]): void;
   /** Whether a waiting `request()` takes this message for `receiver` (it then skips the mailbox). */
   claim?(message: FipaMessage, receiver: string): boolean;
+  /** A message reached `receiver` (the receiver's side): close the waits it answers. */
+  arrive?(message: FipaMessage, receiver: string): void;
+  /** Real time: a message checked on another shard arrived here (keep this shard's protocol view whole). */
+  note?(message: FipaMessage, to: readonly string[]): void;
+}
+
+/** A routed message on its way to receivers of one shard. */
+export interface Envelope extends OrderKey {
+  message: FipaMessage;
+  /** The receivers it is for, on the destination shard. */
+  to: string[];
+  /** Its size as UTF-8 JSON. */
+  bytes: number;
+  /** Not a delivery: a granted blackboard effect of agent `to[0]` for the shard that holds the blackboard; `message` is its cause. */
+  effect?: BlackboardEffect;
+}
+
+/** Where agents that are not hosted by this router live (the transport seam, runtime/shard/transport.ts). */
+export interface RemoteRoutes {
+  /** This router's own shard id. */
+  readonly self: number;
+  /** The shard hosting `name` (an agent or an outside party), or undefined when nobody does. */
+  lookup(name: string): number | undefined;
+  /** Every agent name of the run (broadcast), in a stable order. */
+  agentNames(): string[];
+  /** Hand an envelope to another shard (the transport batches them). */
+  forward(shard: number, envelope: Envelope): void;
 }
 
 export interface RouterDeps {
@@ -41,24 +73,40 @@ export interface RouterDeps {
   limits: RouterLimits;
   /** The name the runtime uses for its own notices (failure, not_understood); never an agent's name. */
   systemName: string;
-  /** Fresh message ids (deterministic per run). */
-  nextId: () => string;
   /** Attempts per fire-and-forget message when its agent fails (1 = at-most-once). */
   attempts: number;
-  /** Suppress a message whose message_id the receiver already got. */
+  /** Suppress a message whose message_id the receiver already got from the same sender. */
   dedupe: boolean;
   hooks?: RoutingHooks;
   blackboard?: BlackboardService;
   /** Schema validation on send: an error sentence, or undefined when valid. */
   validate?: (message: FipaMessage) => string | undefined;
+  /** Deliver at the next step instead of at once (deterministic supersteps). */
+  stepped?: boolean;
+  /** Whose work is running (order keys, trace groups); one per shard. */
+  activity?: Activity;
+  /** Other shards; without it every unknown name is an unknown agent. */
+  remote?: RemoteRoutes;
+  /** Stepped: even deliveries to this router's own agents go through `remote.forward(self)` (the coordinator sees them). */
+  observeAll?: boolean;
+  /** The blackboard lives on another shard (the host): granted blackboard effects are handed there. */
+  blackboardElsewhere?: boolean;
+  /** Subscriptions are applied at the end of the step (stepped) through this instead of at once. */
+  deferSubscription?: (change: SubscriptionChange) => void;
 }
 
+/** A subscription change, applied everywhere at a step boundary in stepped runs. */
+export interface SubscriptionChange { agent: string; topic: string; action: 'subscribe' | 'unsubscribe'; filter?: Record<string, unknown> }
+
 type SlotState = 'running' | 'draining' | 'stopped';
+
+/** A message in a mailbox, with its inbox order. */
+interface Queued extends OrderKey { message: FipaMessage }
 
 interface Slot {
   endpoint: AgentEndpoint;
   grants: ReadonlySet<HostGrant>;
-  mailbox: Mailbox<FipaMessage>;
+  mailbox: Mailbox<Queued>;
   seen: RecentIds;
   maxMessageBytes: number;
   state: SlotState;
@@ -77,15 +125,19 @@ export class Router {
   private readonly externalListeners = new Set<ExternalListener>();
   readonly subscriptions = new SubscriptionTable();
   readonly deadLetters = new DeadLetterRecord();
+  readonly activity: Activity;
   private pending = 0;
   private idleWaiters: Array<() => void> = [];
   private delivered = 0;
   private handledSinceYield = 0;
+  /** Stepped: what was routed during this step, delivered at the next one. */
+  private arrivals: Envelope[] = [];
 
   /** What effect handling may do to the router (effects.ts); built once. */
   private readonly effectHost: EffectHost;
 
   constructor(private readonly deps: RouterDeps) {
+    this.activity = deps.activity ?? new Activity();
     this.externals.add(deps.systemName);
     this.effectHost = {
       trace: deps.trace, limits: deps.limits, blackboard: deps.blackboard,
@@ -93,13 +145,33 @@ export class Router {
       subscribe: (agent, topic, filter) => this.subscribe(agent, topic, filter),
       unsubscribe: (agent, topic) => this.unsubscribe(agent, topic),
       notice: (about, performative, content, ontology) => this.notice(about, performative, content, ontology),
+      forwardEffect: deps.remote && !deps.blackboard && deps.blackboardElsewhere
+        ? (agent, effect, cause) => deps.remote!.forward(0, { message: cause, to: [agent], bytes: 0, effect, ...this.activity.nextOrder(agent) })
+        : undefined,
     };
   }
 
   get deliveredCount(): number { return this.delivered; }
   get droppedCount(): number { return this.deadLetters.count; }
-  /** Messages queued or being handled right now. */
-  get inFlight(): number { return this.pending; }
+  /** Deliveries queued, arriving or being handled right now (an arriving envelope counts once per receiver). */
+  get inFlight(): number {
+    let n = this.pending;
+    for (const e of this.arrivals) n += e.effect ? 1 : e.to.length;
+    return n;
+  }
+
+  /** Messages that can move now: arrivals, plus the mail of agents ready to handle it. */
+  runnable(): number {
+    let n = this.arrivals.length;
+    for (const slot of this.slots.values()) if (slot.mailbox.length && slot.endpoint.ready?.() !== false) n += slot.mailbox.length;
+    return n;
+  }
+
+  /** An agent became ready again (its restart finished): drain its mailbox (immediate schedule). */
+  wake(name: string): void {
+    const slot = this.slots.get(name);
+    if (slot && !this.deps.stepped && !slot.busy && slot.mailbox.length) void this.pump(slot);
+  }
 
   /** Register an agent; throws a RangeError when the runtime is full or the name is taken. */
   add(endpoint: AgentEndpoint, options: AgentOptions = {}): void {
@@ -126,21 +198,28 @@ export class Router {
     slot.state = 'stopped';
     this.slots.delete(name);
     this.subscriptions.removeAgent(name);
-    for (const m of slot.mailbox.drain()) {
-      this.drop(m, name, 'not_running', `agent '${name}' was removed before it handled the message`, true);
-      this.settleOne();
-    }
+    this.activity.run(this.activity.phase, name, () => {
+      for (const q of slot.mailbox.drain()) {
+        this.drop(q.message, name, 'not_running', `agent '${name}' was removed before it handled the message`, true);
+        this.settleOne();
+      }
+    });
     return slot.endpoint;
   }
 
   has(name: string): boolean { return this.slots.has(name); }
+  /** Agents hosted by this router, in the order they were added. */
   names(): string[] { return [...this.slots.keys()]; }
   grantsOf(name: string): HostGrant[] { return [...(this.slots.get(name)?.grants ?? [])]; }
   queued(name: string): number { return this.slots.get(name)?.mailbox.length ?? 0; }
+  /** The endpoint of a hosted agent. */
+  endpointOf(name: string): AgentEndpoint | undefined { return this.slots.get(name)?.endpoint; }
 
   /** Make a name reachable as an outside party (a user, the CLI): messages to it go to the external listeners. */
   addExternal(name: string): void { if (!this.slots.has(name)) this.externals.add(name); }
   isExternal(name: string): boolean { return this.externals.has(name); }
+  /** Outside parties of this router (the runtime's own name excluded). */
+  externalNames(): string[] { return [...this.externals].filter((n) => n !== this.deps.systemName); }
   /** Listen to messages delivered to outside parties; returns the function that stops listening. */
   onExternal(listener: ExternalListener): () => void {
     this.externalListeners.add(listener);
@@ -149,13 +228,30 @@ export class Router {
 
   /** Subscribe an agent (or an outside party) to a topic pattern; an error sentence when the pattern is bad. */
   subscribe(agent: string, topic: string, filter?: Record<string, unknown>): string | undefined {
-    const problem = this.subscriptions.subscribe(agent, topic, filter);
-    if (!problem) this.deps.trace.emit({ type: 'subscription', agent, topic, action: 'subscribe' });
-    return problem;
+    if (this.deps.deferSubscription) {
+      // Checked now (the agent hears about a bad pattern at once), applied everywhere at the step's end.
+      const problem = new SubscriptionTable().subscribe(agent, topic, filter);
+      if (!problem) this.deps.deferSubscription({ agent, topic, action: 'subscribe', ...(filter ? { filter } : {}) });
+      return problem;
+    }
+    return this.applySubscription({ agent, topic, action: 'subscribe', filter });
   }
 
   unsubscribe(agent: string, topic: string): void {
-    if (this.subscriptions.unsubscribe(agent, topic)) this.deps.trace.emit({ type: 'subscription', agent, topic, action: 'unsubscribe' });
+    if (this.deps.deferSubscription) { this.deps.deferSubscription({ agent, topic, action: 'unsubscribe' }); return; }
+    this.applySubscription({ agent, topic, action: 'unsubscribe' });
+  }
+
+  /** Apply a subscription change to this router's table, tracing it when it changed something. */
+  applySubscription(change: SubscriptionChange, traced = true): string | undefined {
+    const { agent, topic } = change;
+    if (change.action === 'subscribe') {
+      const problem = this.subscriptions.subscribe(agent, topic, change.filter);
+      if (!problem && traced) this.deps.trace.emit({ type: 'subscription', agent, topic, action: 'subscribe' });
+      return problem;
+    }
+    if (this.subscriptions.unsubscribe(agent, topic) && traced) this.deps.trace.emit({ type: 'subscription', agent, topic, action: 'unsubscribe' });
+    return undefined;
   }
 
   /** Route one message. Never throws: every refusal becomes a dead letter, a trace event and, where someone can hear it, a `failure`. */
@@ -166,7 +262,8 @@ export class Router {
       const m = (input && typeof input === 'object' ? input : { content: input }) as FipaMessage;
       return this.drop(m, undefined, 'invalid', `invalid message: ${malformed}`, typeof m.sender === 'string');
     }
-    const message = input.message_id ? input : { ...input, message_id: deps.nextId() };
+    const order = this.activity.nextOrder(input.sender);
+    const message = input.message_id ? input : { ...input, message_id: messageId(order) };
     const invalid = deps.validate?.(message);
     if (invalid) return this.drop(message, undefined, 'invalid', `invalid message: ${invalid}`, true);
     const json = JSON.stringify(message);
@@ -174,11 +271,15 @@ export class Router {
     if (bytes > deps.limits.maxMessageBytes) {
       return this.drop(message, undefined, 'too_large', `too large: ${bytes} bytes, over the ${deps.limits.maxMessageBytes}-byte message limit; send a reference instead of the data`, true);
     }
-    const resolved = this.resolve(message);
+    const resolved = resolveReceivers(message, {
+      agentNames: () => this.allAgentNames(),
+      subscribers: (levels, content) => this.subscriptions.match(levels, content),
+      maxReceivers: deps.limits.maxReceivers,
+    });
     if ('error' in resolved) return this.drop(message, undefined, resolved.code, resolved.error, resolved.code !== 'no_subscribers');
     const to = resolved.to;
     if (message.sender !== deps.systemName) {
-      const violation = deps.hooks?.check?.(message, to);
+      const violation = deps.hooks?.check?.(message, to, order);
       if (violation) {
         this.drop(message, undefined, 'protocol_violation', `protocol violation: ${violation.reason}`, false);
         this.notice(message, 'not_understood', { error: 'protocol_violation', reason: violation.reason, expected: violation.expected, message_id: message.message_id });
@@ -187,39 +288,119 @@ export class Router {
     }
     deps.trace.emit({ type: 'message_sent', id: message.message_id!, message, to });
     deps.hooks?.observe?.(message, to);
-    for (const name of to) this.deliver(message, name, bytes);
+    this.dispatch({ message, to, bytes, okey: order.okey, oseq: order.oseq });
+  }
+
+  /** Split a routed message by where its receivers live: here (now or next step), another shard, or nowhere. */
+  private dispatch(envelope: Envelope): void {
+    const remote = new Map<number, string[]>();
+    const local: string[] = [];
+    for (const name of envelope.to) {
+      if (this.slots.has(name) || this.externals.has(name)) { local.push(name); continue; }
+      const shard = this.deps.remote?.lookup(name);
+      if (shard === undefined) {
+        this.drop(envelope.message, name, 'unknown_agent', `unknown agent '${name}'; running agents: ${this.allAgentNames().join(', ') || 'none'}`, true);
+        continue;
+      }
+      const list = remote.get(shard);
+      if (list) list.push(name); else remote.set(shard, [name]);
+    }
+    for (const [shard, to] of remote) this.deps.remote!.forward(shard, { ...envelope, to });
+    if (!local.length) return;
+    if (this.deps.stepped && this.deps.observeAll && this.deps.remote) { this.deps.remote.forward(this.deps.remote.self, { ...envelope, to: local }); return; }
+    if (this.deps.stepped) { this.arrivals.push({ ...envelope, to: local }); return; }
+    for (const name of local) this.deliver(envelope, name);
+  }
+
+  /** Envelopes from another shard: delivered now (immediate) or with the next step's arrivals (stepped). */
+  receive(envelopes: readonly Envelope[]): void {
+    if (this.deps.stepped) { for (const e of envelopes) this.arrivals.push(e); return; }
+    for (const e of envelopes) {
+      if (e.effect) { this.performRemoteEffect(e); continue; }
+      this.deps.hooks?.note?.(e.message, e.to);
+      for (const name of e.to) this.deliver(e, name);
+    }
+  }
+
+  /** A blackboard effect another shard handed over (its grant was checked there). */
+  private performRemoteEffect(e: Envelope): void {
+    const agent = e.to[0];
+    const refuse = (effect: string, reason: string): void => this.deps.trace.emit({ type: 'effect_refused', agent, effect, reason });
+    blackboardEffect(this.effectHost, agent, e.effect!, e.message, refuse);
+  }
+
+  /**
+   * Stepped: deliver what was routed during the last step (here and from other shards), each receiver's share
+   * sorted by (sender key, sequence). Returns how many deliveries were attempted.
+   */
+  arrive(): number {
+    if (!this.arrivals.length) return 0;
+    const byReceiver = new Map<string, Envelope[]>();
+    for (const e of this.arrivals) {
+      for (const name of e.to) {
+        const list = byReceiver.get(name);
+        if (list) list.push(e); else byReceiver.set(name, [e]);
+      }
+    }
+    this.arrivals = [];
+    let n = 0;
+    for (const name of [...byReceiver.keys()].sort()) {
+      const list = byReceiver.get(name)!.sort(compareOrder);
+      this.activity.run(Phase.arrive, name, () => {
+        for (const e of list) {
+          if (e.effect) this.performRemoteEffect(e); else this.deliver(e, name);
+          n++;
+        }
+      });
+    }
+    return n;
+  }
+
+  /** Stepped: let each agent with mail handle what its mailbox held at the step's start, agents in name order. */
+  async handleStep(): Promise<number> {
+    let handled = 0;
+    const names = [...this.slots.keys()].filter((n) => this.slots.get(n)!.mailbox.length > 0).sort();
+    for (const name of names) {
+      const slot = this.slots.get(name);
+      if (!slot || slot.busy || slot.endpoint.ready?.() === false) continue;
+      slot.busy = true;
+      try {
+        for (let left = slot.mailbox.length; left > 0 && slot.state === 'running'; left--) {
+          const q = slot.mailbox.take();
+          if (!q) break;
+          try {
+            await this.activity.run(Phase.handle, name, () => this.handleOne(slot, q.message));
+          } finally {
+            this.settleOne();
+          }
+          handled++;
+        }
+      } finally {
+        slot.busy = false;
+      }
+    }
+    return handled;
   }
 
   /** Resolves when no message is queued or being handled. */
   idle(): Promise<void> {
-    if (this.pending === 0) return Promise.resolve();
+    if (this.inFlight === 0) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  private resolve(message: FipaMessage): { to: string[] } | { error: string; code: DropCode } {
-    const { receiver, sender } = message;
-    if (Array.isArray(receiver)) return { to: [...new Set(receiver)] };
-    if (receiver === 'broadcast') {
-      const to = this.names().filter((n) => n !== sender);
-      return to.length ? { to } : { error: 'no agent besides the sender is running to receive the broadcast', code: 'no_subscribers' };
-    }
-    if (isTopic(receiver)) {
-      const parsed = parseTopic(receiver);
-      if ('error' in parsed) return { error: parsed.error, code: 'invalid' };
-      if (hasWildcard(parsed.levels)) return { error: `cannot publish to '${receiver}': wildcards (* + #) are for subscriptions; publish to one concrete topic`, code: 'invalid' };
-      // The publisher does not hear its own publication, as with broadcast.
-      const to = this.subscriptions.match(parsed.levels, message.content).filter((n) => n !== sender);
-      return to.length ? { to } : { error: `no subscriber for ${receiver}`, code: 'no_subscribers' };
-    }
-    return { to: [receiver] };
+  /** Every agent name of the run: this router's and other shards'. */
+  private allAgentNames(): string[] {
+    return this.deps.remote ? this.deps.remote.agentNames() : this.names();
   }
 
-  private deliver(message: FipaMessage, name: string, bytes: number): void {
+  private deliver(envelope: Envelope, name: string): void {
+    const { message, bytes } = envelope;
     if (this.deps.hooks?.claim?.(message, name)) return this.markDelivered(message, name);
+    this.deps.hooks?.arrive?.(message, name);
     const slot = this.slots.get(name);
     if (!slot) {
       if (!this.externals.has(name)) {
-        return this.drop(message, name, 'unknown_agent', `unknown agent '${name}'; running agents: ${this.names().join(', ') || 'none'}`, true);
+        return this.drop(message, name, 'unknown_agent', `unknown agent '${name}'; running agents: ${this.allAgentNames().join(', ') || 'none'}`, true);
       }
       this.markDelivered(message, name);
       for (const l of this.externalListeners) {
@@ -231,15 +412,17 @@ export class Router {
     if (bytes > slot.maxMessageBytes) {
       return this.drop(message, name, 'too_large', `too large for '${name}': ${bytes} bytes, over its ${slot.maxMessageBytes}-byte limit`, true);
     }
-    if (this.deps.dedupe && slot.seen.has(message.message_id!)) {
-      return this.drop(message, name, 'duplicate', `duplicate: '${name}' already received message_id '${message.message_id}'`, false);
+    // Duplicates are per sender: an agent can only ever collide with its own ids.
+    const dedupKey = `${message.sender}\u0000${message.message_id}`;
+    if (this.deps.dedupe && slot.seen.has(dedupKey)) {
+      return this.drop(message, name, 'duplicate', `duplicate: '${name}' already received message_id '${message.message_id}' from '${message.sender}'`, false);
     }
-    if (!slot.mailbox.offer(message)) {
+    if (!slot.mailbox.offer({ message, okey: envelope.okey, oseq: envelope.oseq })) {
       return this.drop(message, name, 'mailbox_full', `mailbox full: '${name}' already has ${slot.mailbox.capacity} queued messages; slow down or raise limits.mailbox`, true);
     }
-    if (this.deps.dedupe) slot.seen.add(message.message_id!);
+    if (this.deps.dedupe) slot.seen.add(dedupKey);
     this.pending++;
-    if (!slot.busy) void this.pump(slot);
+    if (!this.deps.stepped && !slot.busy) void this.pump(slot);
   }
 
   private markDelivered(message: FipaMessage, to: string): void {
@@ -247,13 +430,14 @@ export class Router {
     this.deps.trace.emit({ type: 'message_delivered', id: message.message_id!, to });
   }
 
-  /** Drain one agent's mailbox, one message at a time. */
+  /** Immediate: drain one agent's mailbox, one message at a time. */
   private async pump(slot: Slot): Promise<void> {
     slot.busy = true;
+    const name = slot.endpoint.name;
     try {
-      for (let message = slot.mailbox.take(); message; message = slot.mailbox.take()) {
+      for (let q = slot.endpoint.ready?.() === false ? undefined : slot.mailbox.take(); q; q = slot.endpoint.ready?.() === false ? undefined : slot.mailbox.take()) {
         try {
-          await this.handleOne(slot, message);
+          await this.activity.run(Phase.handle, name, () => this.handleOne(slot, q!.message));
         } finally {
           this.settleOne();
         }
@@ -269,22 +453,40 @@ export class Router {
     }
   }
 
-  private async handleOne(slot: Slot, message: FipaMessage): Promise<void> {
+  /**
+   * Handle one message: the synchronous part runs in the caller's activity (the agent's), so what a synchronous
+   * (in-thread) agent does is traced and ordered as the agent's own work.
+   */
+  private handleOne(slot: Slot, message: FipaMessage): Promise<void> | void {
     const name = slot.endpoint.name;
     if (slot.state !== 'running') return this.drop(message, name, 'not_running', `agent '${name}' is ${slot.state}`, true);
     this.markDelivered(message, name);
+    const sync = slot.endpoint.handleSync;
+    if (sync) return this.finishHandling(slot, message, sync.call(slot.endpoint, message), 1);
+    return this.handleAsync(slot, message);
+  }
+
+  private async handleAsync(slot: Slot, message: FipaMessage): Promise<void> {
+    const result = await safeHandle(slot.endpoint, message);
+    // Back in the agent's activity: what follows is traced and ordered as its own work.
+    const again = this.activity.run(Phase.handle, slot.endpoint.name, () => this.finishHandling(slot, message, result, 1));
+    if (again) await again;
+  }
+
+  /** Trace usage, retry fire-and-forget failures (at-least-once), answer failures, perform effects. */
+  private finishHandling(slot: Slot, message: FipaMessage, result: AgentResult, attempt: number): Promise<void> | void {
+    const name = slot.endpoint.name;
+    const u = result.usage;
+    this.deps.trace.emit({
+      type: 'agent_usage', agent: name, fuel: u.fuel, memory_bytes: u.memoryBytes, duration_ms: u.durationMs,
+      ...(u.fuelLimit !== undefined ? { fuel_limit: u.fuelLimit } : {}), ...(u.memoryLimitBytes !== undefined ? { memory_limit_bytes: u.memoryLimitBytes } : {}),
+    });
     // At-least-once applies to fire-and-forget only: a request's sender is told of the failure and decides.
     const maxAttempts = message.reply_with ? 1 : this.deps.attempts;
-    let result: AgentResult;
-    for (let attempt = 1; ; attempt++) {
-      result = await safeHandle(slot.endpoint, message);
-      const u = result.usage;
-      this.deps.trace.emit({
-        type: 'agent_usage', agent: name, fuel: u.fuel, memory_bytes: u.memoryBytes, duration_ms: u.durationMs,
-        ...(u.fuelLimit !== undefined ? { fuel_limit: u.fuelLimit } : {}), ...(u.memoryLimitBytes !== undefined ? { memory_limit_bytes: u.memoryLimitBytes } : {}),
-      });
-      if (result.ok || attempt >= maxAttempts || result.error.kind === 'not_running' || slot.state !== 'running') break;
+    if (!result.ok && attempt < maxAttempts && result.error.kind !== 'not_running' && slot.state === 'running') {
       this.deps.trace.emit({ type: 'retry', route: `${message.sender} -> ${name}`, attempt: attempt + 1, delay_ms: 0, error: `${result.error.kind}: ${result.error.message}` });
+      if (slot.endpoint.handleSync) return this.finishHandling(slot, message, slot.endpoint.handleSync(message), attempt + 1);
+      return safeHandle(slot.endpoint, message).then((r) => this.activity.run(Phase.handle, name, () => this.finishHandling(slot, message, r, attempt + 1)));
     }
     if (!result.ok && result.error.kind === 'bad_input') {
       // Not a failure of the agent: it could not parse what it got, which FIPA answers with not_understood.
@@ -306,7 +508,7 @@ export class Router {
     this.deadLetters.add(letter);
     // An oversized message is recorded without its content so the trace stays readable.
     const traced = code === 'too_large' ? { ...message, content: '[omitted: too large]' } : message;
-    this.deps.trace.emit({ type: 'message_dropped', ...(message.message_id ? { id: message.message_id } : {}), ...(to ? { to } : {}), reason, message: traced });
+    this.deps.trace.emit({ type: 'message_dropped', ...(message.message_id ? { id: message.message_id } : {}), ...(to ? { to } : {}), reason, code, message: traced });
     if (bounce) this.notice(message, 'failure', { error: code, reason, message_id: message.message_id, ...(to ? { receiver: to } : {}) });
   }
 
@@ -314,7 +516,7 @@ export class Router {
   private notice(about: FipaMessage, performative: Performative, content: unknown, ontology?: string): void {
     const { systemName } = this.deps;
     // Never answer the runtime itself (no notice loops), nor a sender nobody listens to.
-    if (about.sender === systemName || (!this.slots.has(about.sender) && !this.externals.has(about.sender))) return;
+    if (about.sender === systemName || !this.reachable(about.sender)) return;
     this.route({
       performative,
       sender: systemName,
@@ -326,9 +528,13 @@ export class Router {
     });
   }
 
+  private reachable(name: string): boolean {
+    return this.slots.has(name) || this.externals.has(name) || this.deps.remote?.lookup(name) !== undefined;
+  }
+
   private settleOne(): void {
     this.pending--;
-    if (this.pending === 0 && this.idleWaiters.length) {
+    if (this.inFlight === 0 && this.idleWaiters.length) {
       const waiters = this.idleWaiters;
       this.idleWaiters = [];
       for (const w of waiters) w();
@@ -336,16 +542,9 @@ export class Router {
   }
 }
 
-/** The minimum the router needs to route (full schema validation is optional): a problem sentence or undefined. */
-function shapeProblem(m: unknown): string | undefined {
-  if (!m || typeof m !== 'object' || Array.isArray(m)) return 'a message must be an object';
-  const { performative, sender, receiver } = m as Record<string, unknown>;
-  if (typeof performative !== 'string' || !performative) return 'missing `performative`';
-  if (typeof sender !== 'string' || !sender) return 'missing `sender`';
-  if (typeof receiver === 'string' ? !receiver : !Array.isArray(receiver) || !receiver.length || receiver.some((r) => typeof r !== 'string' || !r)) {
-    return '`receiver` must be an agent name, a non-empty list of names, `broadcast` or `topic://...`';
-  }
-  return undefined;
+/** A runtime-assigned message id, namespaced by its sender (and the group that produced it) so it is never another sender's. */
+export function messageId(order: OrderKey): string {
+  return `${order.okey.replace('\u0000', '/')}#${order.oseq}`;
 }
 
 async function safeHandle(endpoint: AgentEndpoint, message: FipaMessage): Promise<AgentResult> {

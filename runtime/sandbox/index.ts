@@ -2,10 +2,10 @@
  * Public entry of the sandbox: load untrusted WebAssembly agents (Agent ABI v1, docs/agent-abi.md) and run them
  * in worker threads under fuel, memory and wall-clock limits. Options are normalised and checked here.
  */
-import type { AgentManifest } from '../../schemas';
+import type { AgentManifest, HostGrant } from '../../schemas';
 import { RealClock, type Clock } from '../core/clock';
 import { AgentLoadError } from './errors';
-import { resolveRestart, type SandboxLimits } from './limits';
+import { resolveRestart, type RestartPolicy, type SandboxLimits } from './limits';
 import { agentSeed, nextPoolId, normaliseAgentOptions, type NormalisedAgentOptions } from './agentOptions';
 import { prepareModule } from './prepareModule';
 import { scanModule } from './moduleShape';
@@ -26,13 +26,13 @@ export type { WorkerPoolOptions } from './workerPool';
 export { DEFAULT_LIMITS, DEFAULT_RESTART, parseBytes, resolveLimits, resolveRestart } from './limits';
 export type { SandboxLimits, RestartPolicy } from './limits';
 export { canTransition, TRANSITIONS, IllegalTransitionError } from './lifecycle';
-export { loadJsAgent, JsAgentLoadError } from './js/loadJsAgent';
-export type { LoadJsAgentOptions } from './js/loadJsAgent';
+export { loadJsAgent, JsAgentLoadError, prepareJsAgent } from './js/loadJsAgent';
+export type { LoadJsAgentOptions, PreparedJsAgent } from './js/loadJsAgent';
 export { JsAgentInstance, defaultMaxStackBytes } from './js/jsAgentInstance';
 export type { JsInstanceOptions } from './js/jsAgentInstance';
 export { createJsEngine, jsMemoryCap, ENGINE_BASE_BYTES } from './js/quickJsEngine';
-export { errorPosition } from './js/jsSourceMap';
 export type { JsEngine } from './js/quickJsEngine';
+export { errorPosition } from './js/jsSourceMap';
 export type { JsCode } from './workerProtocol';
 export type { StateChange } from './lifecycle';
 
@@ -69,9 +69,40 @@ function normalise(options: LoadWasmAgentOptions): NormalisedAgentOptions & { fi
   return { ...n, file: options.wasmPath ?? n.manifest.module ?? '(module)' };
 }
 
+/** A checked, metered module and everything needed to run it, before it is placed anywhere. */
+export interface PreparedAgent {
+  name: string;
+  module: WasmModule;
+  grants: HostGrant[];
+  limits: SandboxLimits;
+  restart: RestartPolicy;
+  /** The agent's own seed (from the run seed and its name). */
+  seed: number;
+  metered: boolean;
+  /** Validate and instrument new module bytes with the same checks (hot reload); throws AgentLoadError. */
+  prepare(bytes: Uint8Array): Promise<WasmModule>;
+  /** Table elements the module declares (counted against its worker's table budget). */
+  tableElements: number;
+}
+
+/** Check the options and the module (deny by default), and meter it; throws AgentLoadError naming the manifest and the fix. */
+export async function prepareWasmAgent(options: LoadWasmAgentOptions): Promise<PreparedAgent> {
+  const { manifest, file, limits, grants, seed } = normalise(options);
+  const metered = !options.unsafeDisableMetering;
+  const check = { file, manifestPath: options.manifestPath, grants, memoryBytes: limits.memoryBytes, maxModuleBytes: limits.maxModuleBytes };
+  const prepare = async (bytes: Uint8Array): Promise<WasmModule> =>
+    (await prepareModule(bytes, check, { fuel: limits.fuelPerMessage, metered })).module;
+  const module = await prepare(options.wasm);
+  return {
+    name: manifest.name, module, grants, limits, restart: resolveRestart(manifest), seed: agentSeed(seed, manifest.name), metered, prepare,
+    tableElements: tableElements(scanModule(options.wasm)),
+  };
+}
+
 /**
- * Load, check, meter and start a wasm agent (state: running). Throws AgentLoadError for a module that may not
- * run (forbidden import, missing export, malformed bytes, memory above the cap, start function failing).
+ * Load, check, meter and start a wasm agent (state: running) in a worker of its own (or of `pool`). Throws
+ * AgentLoadError for a module that may not run (forbidden import, missing export, malformed bytes, memory above
+ * the cap, start function failing). Sessions place agents in shards instead (runtime/shard).
  */
 export async function loadWasmAgent(options: LoadWasmAgentOptions): Promise<WasmAgent> {
   const { manifest, file, limits, grants, seed } = normalise(options);
@@ -106,6 +137,7 @@ export async function loadWasmAgent(options: LoadWasmAgentOptions): Promise<Wasm
   const error = await agent.start();
   if (error) {
     await agent.dispose();
+    const file = options.wasmPath ?? options.manifest.module ?? '(module)';
     throw new AgentLoadError(file, `failed while starting (${error.kind}: ${error.message})`, 'fix the module\'s start code (top-level statements)', options.manifestPath);
   }
   return agent;

@@ -5,25 +5,34 @@ import type { TraceSink } from '../core/types';
 
 export type TraceListener = (event: TraceEvent) => void;
 
+/** Sees each event before it is numbered: may drop a repeat (keep: false) and add events after it. */
+export type TraceFold = (event: TraceEventInput) => { keep: boolean; then?: TraceEventInput[] };
+
 /** A TraceSink that stamps each event and hands it to every listener; a throwing listener never breaks the run. */
 export class TraceRecorder implements TraceSink {
   private seq = 0;
   private readonly listeners = new Set<TraceListener>();
 
-  constructor(private readonly clock: Clock, listeners: readonly TraceListener[] = []) {
+  constructor(private readonly clock: Clock, listeners: readonly TraceListener[] = [], private readonly fold?: TraceFold) {
     for (const l of listeners) this.listeners.add(l);
   }
 
   /** How many events have been emitted so far (the next event's seq). */
   get count(): number { return this.seq; }
 
-  emit(input: TraceEventInput): void {
+  emit(input: TraceEventInput): void { this.publish(input, this.clock.now()); }
+
+  /** Number, stamp (`t` in clock ms, `tick` for stepped runs) and fan out one event, after the fold has seen it. */
+  publish(input: TraceEventInput, t: number, tick?: number): void {
+    const folded = this.fold?.(input);
+    if (folded && !folded.keep) return;
     // Microsecond precision is plenty and keeps JSONL lines short on the real clock.
-    const t = Math.round(this.clock.now() * 1000) / 1000;
-    const event = { seq: this.seq++, t: Math.max(0, t), ...input } as TraceEvent;
+    const time = Math.max(0, Math.round(t * 1000) / 1000);
+    const event = (tick === undefined ? { seq: this.seq++, t: time, ...input } : { seq: this.seq++, t: time, tick, ...input }) as TraceEvent;
     for (const listener of this.listeners) {
       try { listener(event); } catch { /* a broken listener (e.g. a closed file) must not stop the runtime */ }
     }
+    if (folded?.then) for (const e of folded.then) this.publish(e, t, tick);
   }
 
   /** Listen to every event from now on; returns the function that stops listening. */

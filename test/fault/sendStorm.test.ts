@@ -2,11 +2,13 @@
  * Load: a send-storm agent (100 sends per request, real wasm) floods a sink whose mailbox holds 16 messages, while
  * the calculator keeps answering requests. The storm is held by mailbox bounds and backpressure: every overflow is
  * a dead letter with a message_dropped trace event (and a failure notice to the sender), never a silent loss:
- * sent = delivered + dropped + still queued, checked mid-storm and at the end. The latency of a healthy
- * request-response during the storm is printed next to the quiet baseline (no timing asserts).
+ * sent = delivered + dropped at the end of a real-time storm, and sent = delivered + dropped + queued after every
+ * step of the same storm on the simulated clock (a step boundary is the one moment all shards are still at once).
+ * The latency of a healthy request-response during the storm is printed next to the quiet baseline (no timing asserts).
  */
 import * as assert from 'node:assert/strict';
 import type { FipaMessage, TraceEvent } from '../../schemas';
+import { SimulatedClock } from '../../runtime/core/clock';
 import { startSession, type Session } from '../../runtime/node/session';
 import { removeTemp } from '../security/securityFixtures';
 import { calcRequest, faultWorkspace, openPairs, percentiles } from './faultWorkspace';
@@ -50,15 +52,9 @@ describe('fault: a send storm is bounded and counted while other agents keep ans
 
     // The storm: triggers arrive every millisecond or so while the calculator is asked, one request at a time.
     let triggers = 0;
-    let midStorm: { sent: number; terminal: number; queued: number } | undefined;
     const storm = setInterval(() => {
       for (let k = 0; k < 3 && triggers < TRIGGERS; k++, triggers++) {
         session.send({ performative: 'request', sender: 'tester', receiver: 'storm', content: { go: triggers } });
-      }
-      // Synchronous snapshot (trace events are emitted synchronously): every pair is delivered, dropped or queued.
-      if (triggers === TRIGGERS / 2 && !midStorm) {
-        const acc = openPairs(events);
-        midStorm = { sent: acc.sent, terminal: acc.delivered + acc.dropped, queued: ['storm', 'sink', 'calculator'].reduce((n, a) => n + runtime.queued(a), 0) };
       }
     }, 1);
     const during: number[] = [];
@@ -78,7 +74,7 @@ describe('fault: a send storm is bounded and counted while other agents keep ans
     const stats = runtime.stats();
 
     console.log(`      [storm] ${triggers} triggers -> ${stormSends.length} storm sends to a sink with a ${MAILBOX}-message mailbox`);
-    console.log(`      [storm] pairs sent ${acc.sent} = delivered ${acc.delivered} + dropped ${acc.dropped} + open ${acc.open.length}; mid-storm: sent ${midStorm?.sent} = terminal ${midStorm?.terminal} + queued ${midStorm?.queued}`);
+    console.log(`      [storm] pairs sent ${acc.sent} = delivered ${acc.delivered} + dropped ${acc.dropped} + open ${acc.open.length}`);
     console.log(`      [storm] dead letters ${stats.dropped} (trace message_dropped ${drops.length}; sink mailbox_full ${sinkFull.length}; backpressure notices to storm ${notices.length}); lost silently ${acc.open.length}`);
     console.log(`      [storm] calculator latency quiet: ${percentiles(quiet)}; during the storm: ${percentiles(during)}`);
 
@@ -90,8 +86,6 @@ describe('fault: a send storm is bounded and counted while other agents keep ans
     const letters = runtime.deadLetters();
     assert.equal(letters.length, Math.min(1000, stats.dropped));
     assert.equal(letters[letters.length - 1].reason, drops[drops.length - 1].reason);
-    assert.ok(midStorm, 'a mid-storm snapshot was taken');
-    assert.equal(midStorm.sent, midStorm.terminal + midStorm.queued, 'mid-storm: sent = delivered + dropped + queued');
     // Backpressure: each overflow is answered to the storm agent with a failure (mailbox_full) it can act on.
     assert.equal(notices.length, sinkFull.length, 'every overflow told the storm agent');
     assert.equal(during.length, REQUESTS, 'every calculator request during the storm was answered');
@@ -101,5 +95,28 @@ describe('fault: a send storm is bounded and counted while other agents keep ans
     const reply: FipaMessage = await session.request(calcRequest(2, 3, 'after-storm'));
     assert.deepEqual(reply.content, { result: 5 });
     assert.equal(session.runtime.queued('sink'), 0);
+  });
+
+  it('on the simulated clock, after every step of the storm: sent = delivered + dropped + queued', async () => {
+    const stepped: TraceEvent[] = [];
+    const sim = await startSession({ folder: dir, clock: new SimulatedClock(), onTrace: (e) => stepped.push(e), workers: 2 });
+    const snapshots: Array<{ tick: number; sent: number; terminal: number; queued: number }> = [];
+    const off = sim.runtime.onStep((tick) => {
+      const acc = openPairs(stepped);
+      snapshots.push({ tick, sent: acc.sent, terminal: acc.delivered + acc.dropped, queued: sim.runtime.inFlight() });
+    });
+    try {
+      for (let i = 0; i < 20; i++) sim.send({ performative: 'request', sender: 'tester', receiver: 'storm', content: { go: i } });
+      await sim.runtime.idle();
+    } finally {
+      off();
+      await sim.stop();
+    }
+    const overflow = stepped.filter((e) => e.type === 'message_dropped' && e.to === 'sink' && /mailbox full/.test(e.reason));
+    assert.ok(overflow.length > 0, 'the sink mailbox overflowed');
+    assert.ok(snapshots.length >= 3, `the storm took several steps (${snapshots.length})`);
+    for (const s of snapshots) assert.equal(s.sent, s.terminal + s.queued, `tick ${s.tick}: sent ${s.sent} = delivered + dropped ${s.terminal} + queued ${s.queued}`);
+    assert.equal(snapshots[snapshots.length - 1].queued, 0, 'nothing is left queued once idle');
+    console.log(`      [storm, simulated] ${snapshots.length} steps; at the busiest: ${JSON.stringify(snapshots.reduce((a, b) => (b.queued > a.queued ? b : a)))}`);
   });
 });

@@ -52,7 +52,7 @@ describe('fault: an agent trapping on every message is restarted with backoff, t
       assert.deepEqual(reply.content, { result: round + 10 }, `the calculator answered during backoff ${round}`);
       calcAnswers.push(round);
       assert.equal(session.runtime.agentState('trapper'), 'failed');
-      await clock.advance(100 * 2 ** (round - 1));
+      await session.runtime.advance(100 * 2 ** (round - 1));
     }
     await waitUntil('the final failure', () => failures() === 4);
     const stoppedAfterMs = performance.now() - started;

@@ -133,8 +133,7 @@ describe('runtime end to end (real wasm agents)', function () {
   it('times out a request to an agent that never answers, on the simulated clock', async () => {
     const p = session.request({ performative: 'request', sender: 'user', receiver: 'logger-a', content: 'hello?' });
     const outcome = p.then(() => 'answered', (e: Error) => e);
-    await session.runtime.idle();
-    await clock.advance(30_000);
+    await session.runtime.advance(30_000);
     const e = await outcome;
     assert.ok(e instanceof RequestTimeoutError, String(e));
     assert.ok(events.some((x) => x.type === 'timeout' && x.waiting === 'user'));

@@ -111,7 +111,7 @@ describe('trace-event.schema.json matches schemas/trace.ts', () => {
       assert.equal(then.additionalProperties, false, `${type}: closed, like the TS type`);
       assert.deepEqual([...(then.required as string[])].sort(), fields.filter((f) => !f.optional).map((f) => f.name).sort(), `${type}: required`);
       const props = then.properties as Json;
-      assert.deepEqual(Object.keys(props).sort(), ['seq', 't', 'type', 'node', ...fields.map((f) => f.name)].sort(), `${type}: properties`);
+      assert.deepEqual(Object.keys(props).sort(), ['seq', 't', 'tick', 'node', 'type', ...fields.map((f) => f.name)].sort(), `${type}: properties`);
       for (const f of fields) assert.deepEqual(deref(props[f.name]), schemaOfTs(f.type), `${type}.${f.name}: ${f.type}`);
     });
   }

@@ -23,6 +23,9 @@ Options:
   --seed <n>             seed for the agents' randomness (default 1)
   --timeout <duration>   default reply timeout, e.g. 5s or 500ms (default 30s)
   --real-time            run on the real clock (default: a simulated clock, so timeouts take no real time)
+  --workers <n>          worker threads (shards) the agents are spread over (default: one per core); a
+                         simulated run gives the same trace whatever the number (docs/shards.md)
+  --quiet                print only the summary (for load scenarios: printing is not free)
   --verbose              also print agent lifecycle changes
   --watch                run again whenever an agent source, module, manifest, scenario or message file
                          changes (only what changed is rebuilt); Ctrl-C stops
@@ -30,7 +33,7 @@ Options:
 
 Exit code: 0 when every scenario passes, 1 when one fails, 2 for bad input.`,
   async run(argv, io) {
-    const args = parseArgs(argv, { values: ['trace', 'seed', 'timeout'], booleans: ['real-time', 'verbose', 'watch'] }, 'run');
+    const args = parseArgs(argv, { values: ['trace', 'seed', 'timeout', 'workers'], booleans: ['real-time', 'verbose', 'watch', 'quiet'] }, 'run');
     if (args.flags.help) { io.out(this.help); return 0; }
     if (args.positionals.length !== 1) throw new UsageError('caxton run: give one folder or *.scenario.yaml, e.g. caxton run examples/calculator');
     const target = path.resolve(io.cwd, args.positionals[0]);
@@ -81,9 +84,14 @@ export function runOptions(flags: Record<string, string | true>, io: CliIo): Run
   }
   const trace = typeof flags.trace === 'string' ? path.resolve(io.cwd, flags.trace) : undefined;
   const style = { color: io.color, verbose: flags.verbose === true };
+  let workers: number | undefined;
+  if (typeof flags.workers === 'string') {
+    workers = Number(flags.workers);
+    if (!Number.isInteger(workers) || workers < 1) throw new UsageError(`--workers ${flags.workers} is not a positive integer; pass e.g. --workers 2`);
+  }
   return {
-    clock: flags['real-time'] ? 'real' : 'simulated', seed, requestTimeoutMs, traceFile: trace,
-    onTrace: (e) => { const line = formatEvent(e, style); if (line !== undefined) io.out(line); },
+    clock: flags['real-time'] ? 'real' : 'simulated', seed, requestTimeoutMs, traceFile: trace, workers,
+    onTrace: flags.quiet ? undefined : (e) => { const line = formatEvent(e, style); if (line !== undefined) io.out(line); },
   };
 }
 

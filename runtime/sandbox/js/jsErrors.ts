@@ -35,7 +35,7 @@ const MiB = (n: number): string => `${(n / 1048576).toFixed(n % 1048576 ? 1 : 0)
 export function describeJsError(c: FailureContext, dumped: unknown, where: string): AgentError {
   if (c.stopped === 'host' && c.abort) return { kind: c.abort.kind, message: c.abort.message };
   if (c.stopped === 'fuel') return { kind: 'fuel_exhausted', message: `${where} used more than its ${c.limits.fuelPerMessage} fuel (JS fuel counts QuickJS polls: calls and loop iterations)` };
-  if (c.stopped === 'deadline') return { kind: 'timeout', message: `${where} ran past its ${c.timeoutMs} ms deadline` };
+  if (c.stopped === 'deadline') return { kind: 'timeout', message: `${where} ran past its ${c.timeoutMs} ms in-thread deadline (the manifest's timeout, less a margin for the outer fence)` };
   const err = (dumped && typeof dumped === 'object' ? dumped : {}) as { name?: unknown; message?: unknown; stack?: unknown };
   const name = typeof err.name === 'string' ? err.name : '';
   const message = typeof err.message === 'string' ? err.message : dumped === undefined || typeof dumped === 'object' ? '' : String(dumped);

@@ -48,7 +48,7 @@ describe('JS agents: hostile code is stopped, neighbours keep answering (real Qu
     const a = await js(`import { onMessage } from 'caxton-agent'; onMessage(() => { for (;;) { /* spin */ } });`, { limits: { fuelPerMessage: Number.MAX_SAFE_INTEGER }, timeoutMs: 200 });
     const e = failure(a.handle(request(null), 0));
     assert.equal(e.kind, 'timeout');
-    assert.match(e.message, /ran past its 200 ms deadline/);
+    assert.match(e.message, /ran past its 200 ms in-thread deadline/);
   });
 
   it('a memory hog hits the cap: memory_limit, and the wasm memory never grows past it', async () => {

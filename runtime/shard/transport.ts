@@ -1,0 +1,33 @@
+/**
+ * The transport seam (docs/shards.md): how a run reaches agents that live elsewhere. Worker shards of this process
+ * are reached through the ShardGroup (one batch per shard per step, or streamed in real time); other processes and
+ * machines are reached through a RemoteLink (NATS: runtime/transport/nats), whose peers get ids from REMOTE_BASE up
+ * in this run's directory. The router never knows which: it looks a name up and forwards an envelope.
+ */
+import type { Envelope } from '../router/router';
+import type { DirectoryEntry } from './directory';
+
+/** Directory ids from here up are other nodes (processes, machines); below are this process's shards (0 = host). */
+export const REMOTE_BASE = 1000;
+
+/** Other nodes of a cluster, as this node's runtime sees them. */
+export interface RemoteLink {
+  /** Send an envelope to the node with directory id `peer` (>= REMOTE_BASE); the link batches. */
+  forward(peer: number, envelope: Envelope): void;
+  /** Envelopes other nodes sent to agents of this node (the runtime delivers them to the right shard). */
+  onEnvelopes(handler: (envelopes: Envelope[]) => void): void;
+  /** Agents and outside parties of other nodes (shard = their peer id; shard < 0 removes a name). */
+  onDirectory(handler: (changes: DirectoryEntry[]) => void): void;
+  /** Announce this node's own names (agents and outside parties) to the cluster. */
+  announce(entries: DirectoryEntry[]): void;
+}
+
+/** A step boundary as a debugger sees it: what is about to be delivered, which it may change or drop before it is. */
+export interface BoundaryView {
+  /** The step about to run. */
+  tick: number;
+  /** Simulated time of the step (ms). */
+  time: number;
+  /** Every delivery of the step, per destination shard, in the order they will be taken; edit or remove entries. */
+  pending: Array<{ shard: number; envelope: Envelope }>;
+}
