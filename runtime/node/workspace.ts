@@ -32,7 +32,7 @@ export interface AgentEntry {
   manifest: AgentManifest;
   /** The module as written, resolved (a .wasm, or the .ts source). */
   source: string;
-  /** The .wasm to load (the built output for a .ts source); set once built. */
+  /** The module to load: the .wasm (the built output of an AssemblyScript source), or a TypeScript/JavaScript agent's built .js bundle; set once built. */
   wasmPath?: string;
 }
 

@@ -8,7 +8,7 @@ import type { Clock } from '../core/clock';
 import { Lifecycle, type StateChange } from './lifecycle';
 import { restartDelay, type RestartPolicy, type SandboxLimits } from './limits';
 import type { PoolOutcome, WorkerPool } from './workerPool';
-import type { WorkerLimits, ToWorker } from './workerProtocol';
+import type { JsCode, WorkerLimits, ToWorker } from './workerProtocol';
 import type { HostGrant } from '../../schemas';
 import type { WasmModule } from './wasmApi';
 
@@ -19,7 +19,8 @@ export interface WasmAgentInit {
   name: string;
   /** Unique id inside the pool (several runs may load agents with the same name). */
   id: string;
-  module: WasmModule;
+  /** A wasm module, or a TypeScript/JavaScript agent's bundle (run in QuickJS in the same workers). */
+  module: WasmModule | JsCode;
   grants: HostGrant[];
   limits: SandboxLimits;
   restart: RestartPolicy;
@@ -29,12 +30,18 @@ export interface WasmAgentInit {
   pool: WorkerPool;
   ownsPool: boolean;
   /** Validate and instrument new module bytes (hot reload); throws AgentLoadError. */
-  prepare(bytes: Uint8Array): Promise<WasmModule>;
+  prepare(bytes: Uint8Array): Promise<WasmModule | JsCode>;
   onStateChange?: (change: StateChange) => void;
 }
 
 interface Pending { text: string; resolve(result: AgentResult): void }
+/** A `load` request without its id (wasm or JS). */
+type LoadRequest = Extract<ToWorker, { type: 'load' }> extends infer T ? (T extends unknown ? Omit<T, 'id'> : never) : never;
 
+/** Extra wall-clock allowance for making a JS agent's engine, ms. */
+const JS_ENGINE_START_MS = 10_000;
+/** How long after a JS agent's own (in-thread) deadline the pool terminates its worker, ms. */
+const JS_IN_THREAD_GRACE_MS = 250;
 const NO_USAGE: AgentUsage = { fuel: 0, memoryBytes: 0, durationMs: 0 };
 const encoder = new TextEncoder();
 
@@ -42,7 +49,7 @@ export class WasmAgent implements AgentEndpoint {
   readonly name: string;
   private readonly lifecycle: Lifecycle;
   private readonly mailbox: Pending[] = [];
-  private module: WasmModule;
+  private module: WasmModule | JsCode;
   private busy = false;
   private needsLoad = true;
   private idle: Array<() => void> = [];
@@ -153,11 +160,14 @@ export class WasmAgent implements AgentEndpoint {
   /** Load a fresh instance; retried when the worker is lost under us (another agent's runaway). */
   private async instantiate(): Promise<AgentError | undefined> {
     for (let attempt = 0; attempt < 3; attempt++) {
-      const req: Omit<Extract<ToWorker, { type: 'load' }>, 'id'> = {
-        type: 'load', agent: this.init.id, name: this.name, module: this.module, grants: this.init.grants,
-        limits: this.workerLimits(), seed: this.init.seed, metered: this.init.metered,
-      };
-      const out = await this.init.pool.request(req, this.init.limits.timeoutMs);
+      const code = this.module;
+      const common = { type: 'load', agent: this.init.id, name: this.name, grants: this.init.grants, limits: this.workerLimits(), seed: this.init.seed } as const;
+      const req: LoadRequest = isJsCode(code)
+        ? { ...common, kind: 'js', js: code }
+        : { ...common, module: code, metered: this.init.metered };
+      // A JS agent's load also makes its QuickJS engine (tens of ms, more on a loaded machine): its start code keeps
+      // its own in-thread deadline, the pool's fence allows for the engine.
+      const out = await this.init.pool.request(req, this.init.limits.timeoutMs + (isJsCode(code) ? JS_ENGINE_START_MS : 0));
       if (out.type === 'loaded') { this.needsLoad = false; this.totals.memoryBytes = out.memoryBytes; return undefined; }
       if (out.type === 'load_failed') return out.error;
       if (out.type === 'timeout') return { kind: 'timeout', message: `start function ran past the ${this.init.limits.timeoutMs} ms deadline` };
@@ -176,7 +186,10 @@ export class WasmAgent implements AgentEndpoint {
           if (error) { this.onFailure(error); break; }
         }
         const next = this.mailbox[0];
-        const outcome = await this.init.pool.request({ type: 'handle', agent: this.init.id, message: next.text, now: this.init.clock.now() }, this.init.limits.timeoutMs);
+        // A JS agent checks the same deadline in its own thread (at QuickJS's polls) and stops gracefully; the pool's
+        // fence, a little later, is for native work between polls, so a loop does not cost its neighbours the worker.
+        const deadline = this.init.limits.timeoutMs + (isJsCode(this.module) ? JS_IN_THREAD_GRACE_MS : 0);
+        const outcome = await this.init.pool.request({ type: 'handle', agent: this.init.id, message: next.text, now: this.init.clock.now() }, deadline);
         if (outcome.type === 'lost') { this.needsLoad = true; continue; } // retried on a fresh instance
         this.mailbox.shift();
         const result = this.withLimits(this.toResult(outcome));
@@ -245,6 +258,10 @@ export class WasmAgent implements AgentEndpoint {
     this.lifecycle.to('running');
     void this.pump();
   }
+}
+
+function isJsCode(m: WasmModule | JsCode): m is JsCode {
+  return (m as JsCode).kind === 'js';
 }
 
 function fail(kind: AgentError['kind'], message: string): AgentResult {

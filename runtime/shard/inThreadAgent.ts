@@ -13,6 +13,8 @@ import { restartDelay, type RestartPolicy, type SandboxLimits } from '../sandbox
 export interface SyncInstance {
   handle(message: string, now: number): AgentResult;
   readonly memoryBytes: number;
+  /** Free what the instance holds outside the JS heap (a JS agent's QuickJS runtime); called when it is dropped. */
+  dispose?(): void;
 }
 
 /** Creates a fresh instance (the start function runs); an AgentError when it cannot. */
@@ -108,6 +110,7 @@ export class InThreadAgent implements AgentEndpoint {
     }
     this.lifecycle.to('draining', reason);
     this.create = create;
+    this.instance?.dispose?.();
     this.instance = fresh;
     this.totals.memoryBytes = fresh.memoryBytes;
     this.lifecycle.to('loaded', reason === 'reload' ? 'reloaded' : reason);
@@ -119,6 +122,7 @@ export class InThreadAgent implements AgentEndpoint {
   /** Stop for good (no restart); idempotent. */
   stop(reason: string): void {
     this.restartPending = false;
+    this.instance?.dispose?.();
     this.instance = undefined;
     const state = this.lifecycle.state;
     if (state === 'stopped') return;
@@ -147,6 +151,7 @@ export class InThreadAgent implements AgentEndpoint {
    * exhaust an agent's restart budget with expensive messages. Other failures follow the restart policy.
    */
   private onFailure(error: AgentError): void {
+    this.instance?.dispose?.();
     this.instance = undefined;
     if (this.lifecycle.state !== 'running' || error.kind === 'fuel_exhausted' || error.kind === 'oversized_input' || error.kind === 'mailbox_full') return;
     const policy = this.init.restart;

@@ -5,6 +5,7 @@ import type { RouterLimits } from '../router/limits';
 import type { Envelope } from '../router/router';
 import type { RestartPolicy, SandboxLimits } from '../sandbox/limits';
 import type { WasmModule } from '../sandbox/wasmApi';
+import type { JsCode } from '../sandbox/workerProtocol';
 import type { DirectoryEntry } from './directory';
 import type { BoundaryOut } from './shard';
 import type { KeyedEvent } from './stepTrace';
@@ -12,8 +13,9 @@ import type { KeyedEvent } from './stepTrace';
 /** How to start one agent in a shard. */
 export interface AgentSpec {
   name: string;
-  kind: 'wasm';
-  module: WasmModule;
+  /** A wasm module, or a TypeScript/JavaScript agent's QuickJS bundle (runtime/sandbox/js). */
+  kind: 'wasm' | 'js';
+  module: WasmModule | JsCode;
   grants: HostGrant[];
   limits: SandboxLimits;
   restart: RestartPolicy;
@@ -51,7 +53,7 @@ export type ToShard =
   | { type: 'load'; id: number; agents: AgentSpec[] }
   | { type: 'step'; step: number; now: number; inbound: Envelope[]; boundaries: BoundaryOut[]; directory: DirectoryEntry[] }
   | { type: 'deliver'; inbound: Envelope[]; directory: DirectoryEntry[]; boundary?: BoundaryOut }
-  | { type: 'reload'; id: number; agent: string; module: WasmModule }
+  | { type: 'reload'; id: number; agent: string; module: AgentSpec['module'] }
   | { type: 'unload'; id: number; agent: string; reason: string }
   | { type: 'stop'; id: number; reason: string; step: number };
 
