@@ -23,7 +23,7 @@ export const LIMITS = Object.freeze({
   maxReceivers: 1000,
   /** Hops a chain of messages may take (each message an agent sends while handling one is one hop further): a loop ends. */
   maxHops: 1000,
-  /** Sends one agent may make in one step (simulated) or one millisecond (real time): a storm is cut, others keep their share. */
+  /** Sends one agent may make in one step (simulated) or one millisecond (real time) beyond one per message it handled: a storm is cut, others keep their share. */
   maxSendsPerTick: 10_000,
   /** Steps one simulated instant may take before time moves on to the next timer anyway (a storm cannot stop time). */
   maxStepsPerInstant: 10_000,

@@ -140,7 +140,7 @@ export class Router {
   /** Stepped: steps so far (the send budget's tick). */
   private stepTick = 0;
   /** Sends per agent in the current tick. */
-  private readonly sendBudget = new Map<string, { tick: number; sends: number }>();
+  private readonly sendBudget = new Map<string, { tick: number; sends: number; handled: number }>();
 
   /** What effect handling may do to the router (effects.ts); built once. */
   private readonly effectHost: EffectHost;
@@ -308,12 +308,21 @@ export class Router {
     this.dispatch({ message, to, bytes, okey: order.okey, oseq: order.oseq, ...(hops ? { hops } : {}) });
   }
 
-  /** Count a send against its agent's budget for this tick; true when the budget is spent. */
+  /**
+   * Count a send against its agent's budget for this tick; true when the budget is spent. The budget is
+   * limits.maxSendsPerTick plus one send per message the agent handled in the tick: an agent answering each of
+   * 20,000 requests is never cut, one amplifying a few messages into a storm is.
+   */
   private overBudget(agent: string): boolean {
+    const b = this.budgetOf(agent);
+    return ++b.sends > this.deps.limits.maxSendsPerTick + b.handled;
+  }
+
+  private budgetOf(agent: string): { tick: number; sends: number; handled: number } {
     const tick = this.deps.stepped ? this.stepTick : Math.floor(this.deps.clock.now());
-    const b = this.sendBudget.get(agent);
-    if (!b || b.tick !== tick) { this.sendBudget.set(agent, { tick, sends: 1 }); return false; }
-    return ++b.sends > this.deps.limits.maxSendsPerTick;
+    let b = this.sendBudget.get(agent);
+    if (!b || b.tick !== tick) { b = { tick, sends: 0, handled: 0 }; this.sendBudget.set(agent, b); }
+    return b;
   }
 
   /** Split a routed message by where its receivers live: here (now or next step), another shard, or nowhere. */
@@ -494,6 +503,7 @@ export class Router {
     const name = slot.endpoint.name;
     if (slot.state !== 'running') return this.drop(message, name, 'not_running', `agent '${name}' is ${slot.state}`, true);
     this.markDelivered(message, name);
+    this.budgetOf(name).handled++;
     const sync = slot.endpoint.handleSync;
     if (sync) return this.withHops(q.hops + 1, () => this.finishHandling(slot, message, sync.call(slot.endpoint, message), 1));
     return this.handleAsync(slot, q);
