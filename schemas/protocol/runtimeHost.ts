@@ -17,9 +17,11 @@ export interface RuntimeHostSettings {
   traceDir: string;
   /** Trace events per notification batch (the host coalesces events for the inspector). */
   traceBatchSize: number;
+  /** Worker shards agents are spread over (0: one per core; docs/shards.md). */
+  workers: number;
 }
 
-export const DEFAULT_RUNTIME_HOST_SETTINGS: RuntimeHostSettings = { requestTimeoutMs: 10_000, seed: 1, traceDir: '.caxton/traces', traceBatchSize: 200 };
+export const DEFAULT_RUNTIME_HOST_SETTINGS: RuntimeHostSettings = { requestTimeoutMs: 10_000, seed: 1, traceDir: '.caxton/traces', traceBatchSize: 200, workers: 0 };
 
 /** Setting ids, for package.json contributes.configuration and the client. */
 export const RUNTIME_SETTING_IDS = {
@@ -27,6 +29,7 @@ export const RUNTIME_SETTING_IDS = {
   seed: 'caxton.runtime.seed',
   traceDir: 'caxton.runtime.traceDir',
   traceBatchSize: 'caxton.runtime.traceBatchSize',
+  workers: 'caxton.runtime.workers',
 } as const;
 
 export interface AgentStatus { name: string; state: string }
