@@ -52,7 +52,7 @@ function echoWorkspace(colocate: boolean): string {
 }
 
 /** Ping-pong between two echo agents for `ms` of real time: deliveries per second and the round-trip latency. */
-async function pingPong(colocate: boolean, ms = 1500): Promise<{ perSec: number; p50us: number; p99us: number; shards: string }> {
+async function pingPong(colocate: boolean, ms = 1500, inFlight = 1): Promise<{ perSec: number; p50us: number; p99us: number; shards: string }> {
   const dir = echoWorkspace(colocate);
   let delivered = 0;
   const sentAt = new Map<string, number>();
@@ -70,7 +70,7 @@ async function pingPong(colocate: boolean, ms = 1500): Promise<{ perSec: number;
       },
     });
     const shards = session.runtime.shards!;
-    session.send(MSG);
+    for (let i = 0; i < inFlight; i++) session.send({ ...MSG, conversation_id: `pp-${i}` });
     await new Promise((r) => setTimeout(r, 300));
     const d0 = delivered;
     const t0 = performance.now();
@@ -157,6 +157,10 @@ export async function run(): Promise<void> {
   console.log(`wasm <-> wasm in one shard (real time): ${fmt(one.perSec)} msg/s = ${fmt(one.perSec / bare.callsPerSec, 3)}x the bare loop; round trip p50 ${fmt(one.p50us)} us, p99 ${fmt(one.p99us)} us`);
   const two = await pingPong(false);
   console.log(`wasm <-> wasm across two shards (real time): ${fmt(two.perSec)} msg/s = ${fmt(two.perSec / bare.callsPerSec, 3)}x; round trip p50 ${fmt(two.p50us)} us, p99 ${fmt(two.p99us)} us`);
+  const twoMany = await pingPong(false, 1500, 64);
+  console.log(`wasm <-> wasm across two shards, 64 exchanges in flight: ${fmt(twoMany.perSec)} msg/s = ${fmt(twoMany.perSec / bare.callsPerSec, 3)}x; round trip p50 ${fmt(twoMany.p50us)} us, p99 ${fmt(twoMany.p99us)} us`);
+  const oneMany = await pingPong(true, 1500, 64);
+  console.log(`wasm <-> wasm in one shard, 64 exchanges in flight: ${fmt(oneMany.perSec)} msg/s = ${fmt(oneMany.perSec / bare.callsPerSec, 3)}x`);
   const into = await intoAgent();
   console.log(`into a wasm agent from outside and back (real time): ${fmt(into)} msg/s = ${fmt(into / bare.callsPerSec, 3)}x`);
   const many = await manyAgents(10_000);
