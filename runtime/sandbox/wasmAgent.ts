@@ -6,14 +6,15 @@ import type { AgentState, FipaMessage } from '../../schemas';
 import type { AgentEndpoint, AgentError, AgentResult, AgentUsage } from '../core/types';
 import type { Clock } from '../core/clock';
 import { Lifecycle, type StateChange } from './lifecycle';
-import { restartDelay, type RestartPolicy, type SandboxLimits } from './limits';
+import type { RestartPolicy, SandboxLimits } from './limits';
+import { account, decideRestart, isCrash, newTotals, type AgentTotals as Totals } from './agentTotals';
 import type { PoolOutcome, WorkerPool } from './workerPool';
 import type { JsCode, WorkerLimits, ToWorker } from './workerProtocol';
 import type { HostGrant } from '../../schemas';
 import type { WasmModule } from './wasmApi';
 
 /** Totals since the agent was loaded. */
-export interface AgentTotals { messages: number; failures: number; restarts: number; fuel: number; durationMs: number; memoryBytes: number; queued: number }
+export interface AgentTotals extends Totals { queued: number }
 
 export interface WasmAgentInit {
   name: string;
@@ -53,7 +54,7 @@ export class WasmAgent implements AgentEndpoint {
   private busy = false;
   private needsLoad = true;
   private idle: Array<() => void> = [];
-  private readonly totals: AgentTotals = { messages: 0, failures: 0, restarts: 0, fuel: 0, durationMs: 0, memoryBytes: 0, queued: 0 };
+  private readonly totals: Totals = newTotals();
 
   constructor(private readonly init: WasmAgentInit) {
     this.name = init.name;
@@ -193,7 +194,7 @@ export class WasmAgent implements AgentEndpoint {
         if (outcome.type === 'lost') { this.needsLoad = true; continue; } // retried on a fresh instance
         this.mailbox.shift();
         const result = this.withLimits(this.toResult(outcome));
-        this.account(result);
+        account(this.totals, result);
         next.resolve(result);
         if (!result.ok && result.error.kind !== 'bad_input') this.onFailure(result.error);
       }
@@ -217,30 +218,25 @@ export class WasmAgent implements AgentEndpoint {
     }
   }
 
-  private account(result: AgentResult): void {
-    this.totals.messages++;
-    this.totals.fuel += result.usage.fuel;
-    this.totals.durationMs += result.usage.durationMs;
-    if (result.usage.memoryBytes) this.totals.memoryBytes = result.usage.memoryBytes;
-    if (!result.ok && result.error.kind !== 'bad_input') this.totals.failures++;
-  }
+
 
   /** After a failed message: the instance is gone; reset it (after backoff) or fail the agent, per policy. */
+  /**
+   * After a failed message: the instance is gone; a crash resets it (after backoff) or fails the agent, per policy;
+   * running out of fuel fails only that message (agentTotals.ts: isCrash).
+   */
   private onFailure(error: AgentError): void {
     this.needsLoad = true;
-    if (this.lifecycle.state !== 'running') return;
-    const policy = this.init.restart;
-    const canRestart = policy.policy === 'reset' && this.totals.restarts < policy.maxRestarts;
-    this.restartPending = canRestart;
+    if (this.lifecycle.state !== 'running' || !isCrash(error)) return;
+    const decision = decideRestart(this.totals, this.init.restart);
+    this.restartPending = decision.restart;
     this.lifecycle.to('failed', `${error.kind}: ${error.message}`);
-    if (!canRestart) {
+    if (!decision.restart) {
       this.rejectQueued();
       return;
     }
-    this.totals.restarts++;
-    const delay = restartDelay(policy, this.totals.restarts);
     const restart = (): void => { void this.restart(); };
-    if (delay > 0) this.init.clock.setTimer(delay, restart);
+    if (decision.delayMs > 0) this.init.clock.setTimer(decision.delayMs, restart);
     else queueMicrotask(restart);
   }
 
