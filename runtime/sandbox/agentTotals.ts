@@ -1,6 +1,21 @@
-/** What every agent host (a worker-backed WasmAgent, an in-thread shard agent) counts, and how it decides to restart. */
+/** What every agent host (a worker-backed WasmAgent, an in-thread shard agent) is given, counts, and how it decides to restart. */
 import type { AgentError, AgentResult } from '../core/types';
-import { restartDelay, type RestartPolicy } from './limits';
+import { restartDelay, type RestartPolicy, type SandboxLimits } from './limits';
+import type { HostGrant } from '../../schemas';
+import type { JsCode } from './workerProtocol';
+import type { WasmModule } from './wasmApi';
+
+/** A sandboxed agent as every host starts it: its code, grants, limits, restart policy and seed. */
+export interface SandboxedAgent {
+  /** A wasm module, or a TypeScript/JavaScript agent's QuickJS bundle (runtime/sandbox/js). */
+  module: WasmModule | JsCode;
+  grants: HostGrant[];
+  limits: SandboxLimits;
+  restart: RestartPolicy;
+  /** The agent's own seed (derived from the run seed and its name). */
+  seed: number;
+  metered: boolean;
+}
 
 /** Totals since the agent was loaded. */
 export interface AgentTotals { messages: number; failures: number; restarts: number; fuel: number; durationMs: number; memoryBytes: number }

@@ -6,27 +6,19 @@ import type { AgentState, FipaMessage } from '../../schemas';
 import type { AgentEndpoint, AgentError, AgentResult, AgentUsage } from '../core/types';
 import type { Clock } from '../core/clock';
 import { Lifecycle, type StateChange } from './lifecycle';
-import type { RestartPolicy, SandboxLimits } from './limits';
-import { account, decideRestart, isCrash, newTotals, type AgentTotals as Totals } from './agentTotals';
+import type { SandboxLimits } from './limits';
+import { account, decideRestart, isCrash, newTotals, type AgentTotals as Totals, type SandboxedAgent } from './agentTotals';
 import type { PoolOutcome, WorkerPool } from './workerPool';
 import type { JsCode, WorkerLimits, ToWorker } from './workerProtocol';
-import type { HostGrant } from '../../schemas';
 import type { WasmModule } from './wasmApi';
 
 /** Totals since the agent was loaded. */
 export interface AgentTotals extends Totals { queued: number }
 
-export interface WasmAgentInit {
+export interface WasmAgentInit extends SandboxedAgent {
   name: string;
   /** Unique id inside the pool (several runs may load agents with the same name). */
   id: string;
-  /** A wasm module, or a TypeScript/JavaScript agent's bundle (run in QuickJS in the same workers). */
-  module: WasmModule | JsCode;
-  grants: HostGrant[];
-  limits: SandboxLimits;
-  restart: RestartPolicy;
-  seed: number;
-  metered: boolean;
   clock: Clock;
   pool: WorkerPool;
   ownsPool: boolean;

@@ -1,27 +1,16 @@
 /** Messages between the coordinator (main thread) and a worker shard (runtime/shard/shardWorker.ts). */
-import type { HostGrant } from '../../schemas';
 import type { AgentError } from '../core/types';
 import type { RouterLimits } from '../router/limits';
 import type { Envelope } from '../router/router';
-import type { RestartPolicy, SandboxLimits } from '../sandbox/limits';
-import type { WasmModule } from '../sandbox/wasmApi';
-import type { JsCode } from '../sandbox/workerProtocol';
 import type { DirectoryEntry } from './directory';
 import type { BoundaryOut } from './shard';
 import type { KeyedEvent } from './stepTrace';
+import type { SandboxedAgent } from '../sandbox/agentTotals';
 
 /** How to start one agent in a shard. */
-export interface AgentSpec {
+export interface AgentSpec extends SandboxedAgent {
   name: string;
-  /** A wasm module, or a TypeScript/JavaScript agent's QuickJS bundle (runtime/sandbox/js). */
   kind: 'wasm' | 'js';
-  module: WasmModule | JsCode;
-  grants: HostGrant[];
-  limits: SandboxLimits;
-  restart: RestartPolicy;
-  /** The agent's own seed (derived from the run seed and its name). */
-  seed: number;
-  metered: boolean;
   mailbox?: number;
   maxMessageBytes?: number;
   /** Table elements the module declares (the shard's table budget counts them). */
