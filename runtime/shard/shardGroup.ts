@@ -304,7 +304,7 @@ export class ShardGroup {
     // `restart.maxRestarts` times: then it stays down and its messages are dead-lettered as for any failed agent.
     if (culprit) this.culpritLosses.set(culprit, (this.culpritLosses.get(culprit) ?? 0) + 1);
     const survivors = shard.agents.filter((a) => a.name !== culprit || (this.culpritLosses.get(culprit) ?? 0) <= a.restart.maxRestarts);
-    const loss: ShardLoss = { shard: shard.id, culprit, agents: shard.agents.map((a) => a.name), queued: shard.last?.inFlight ?? 0, reason, zombie: false };
+    const loss: ShardLoss = { shard: shard.id, culprit, agents: shard.agents.map((a) => a.name), queued: this.stepped ? shard.last?.inFlight ?? 0 : shard.realtimeInFlight + (shard.sent - shard.acked), reason, zombie: false };
     const fresh = this.spawn(shard.id);
     this.shards[this.shards.indexOf(shard)] = fresh;
     this.options.onShardLost?.(loss);
