@@ -18,7 +18,7 @@ interface Base {
 
 export type TraceEvent = Base & (
   /**
-   * The optional fields are the run's inputs, for `caxton replay`: the scenario (relative to the trace file's folder),
+   * The optional fields are the run's inputs, for `caxton replay`: the scenario (relative to the trace file's folder when the trace is kept inside the scenario's folder, else absolute),
    * seed, worker count, each wasm agent's module hash and the clock; `fork` names the trace a fork re-ran to `tick`.
    */
   | { type: 'run_started'; name: string; agents: string[]; scenario?: string; seed?: number; workers?: number; modules?: Array<{ agent: string; sha256: string }>; clock?: 'simulated' | 'real'; fork?: { from: string; tick: number } }

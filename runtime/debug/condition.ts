@@ -41,7 +41,7 @@ export function parseCondition(source: string): Condition {
   try {
     ast = jsep(source);
   } catch (e) {
-    const err = e as Error & { index?: number };
+    const err = e as Error & { index?: number; description?: string };
     throw new ConditionError(`${err.description ?? err.message.replace(/ at character \d+$/, '')} (at column ${(err.index ?? 0) + 1})`, (err.index ?? 0) + 1);
   }
   check(ast, source);

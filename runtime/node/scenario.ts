@@ -69,14 +69,24 @@ export async function runScenario(file: string, options: RunScenarioOptions = {}
   const entry = scope?.scenarios.find((s) => s.file === realFolder(scenarioFile)) ?? readScenario(scenarioFile, problems, scope);
   if (!entry) throw new WorkspaceError(problems);
   const { scenario } = entry;
-  // The header names the scenario relative to the trace file, so a trace kept beside its workspace replays anywhere.
-  const recorded = options.traceFile ? path.relative(path.dirname(path.resolve(options.traceFile)), scenarioFile) : scenarioFile;
+  const recorded = recordedPath(scenarioFile, options.traceFile);
   return runPlan({
     file: scenarioFile, name: scenario.name, folder: path.dirname(scenarioFile), agents: scenario.agents,
     messages: loadScenarioMessages(scenarioFile, scenario.messages ?? [], scope), expect: scenario.expect,
     pattern: scenario.pattern, pipeline: scenario.pipeline,
     runForMs: scenario.run_for === undefined ? undefined : parseDuration(scenario.run_for, `${scenarioFile}: run_for`),
-  }, { ...options, inputs: { scenario: recorded.split(path.sep).join('/'), ...options.inputs } });
+  }, { ...options, inputs: { scenario: recorded, ...options.inputs } });
+}
+
+/**
+ * How a trace header names `file`: relative to the trace's folder when the trace is kept inside the file's folder
+ * (a workspace's .caxton/traces: the pair moves together), else absolute.
+ */
+export function recordedPath(file: string, traceFile: string | undefined): string {
+  if (!traceFile) return file;
+  const traceDir = path.dirname(path.resolve(traceFile));
+  if (path.relative(path.dirname(file), traceDir).startsWith('..')) return file;
+  return path.relative(traceDir, file).split(path.sep).join('/');
 }
 
 /** What to run: a folder's agents, messages at times, and what to expect (a scenario, or `caxton send`). */
