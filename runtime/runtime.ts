@@ -452,7 +452,8 @@ export class Runtime implements MessageBus, CoordinationContext {
     this.publishStep(mergeStep(lists), now, k);
     for (const r of results) {
       for (const [shard, list] of r.outbound) {
-        if (shard === 0) this.router.receive(list);
+        // With boundary hooks, the host's share waits in the outbox too, so the hooks see every delivery.
+        if (shard === 0 && !this.boundaryHooks.size) this.router.receive(list);
         else for (const e of list) this.toShard(shard, e);
       }
     }

@@ -84,6 +84,14 @@ export class DebugController {
   /** Listen to logpoint output and notes. */
   onOutput(listener: (text: string) => void): () => void { this.outputListeners.add(listener); return () => { this.outputListeners.delete(listener); }; }
 
+  /** Every agent of the run (all shards), sorted. */
+  agentNames(): string[] { return this.runtime?.agentNames() ?? []; }
+
+  /** The next timer of any shard (clock ms) and the replies outside parties still await. */
+  timers(): { next?: number; replies: number } {
+    return { next: this.runtime?.nextDeadline(), replies: this.runtime?.pendingReplies() ?? 0 };
+  }
+
   /** The stopped boundary, or undefined while running. */
   get paused(): Paused | undefined { return this.state?.paused; }
 

@@ -19,6 +19,8 @@ export interface AgentWatch {
 export class RunWatch {
   readonly conversations = new Map<string, ConversationWatch>();
   readonly agents = new Map<string, AgentWatch>();
+  /** The seq of each message's message_sent, by message_id (the inspector highlights a pending message by it). */
+  readonly sentSeq = new Map<string, number>();
   /** The last event's seq (-1 before any). */
   lastSeq = -1;
   lastTick = 0;
@@ -30,6 +32,7 @@ export class RunWatch {
     this.lastTime = e.t;
     switch (e.type) {
       case 'message_sent': {
+        this.sentSeq.set(e.id, e.seq);
         const id = e.message.conversation_id;
         if (!id) return;
         let c = this.conversations.get(id);
