@@ -6,8 +6,9 @@
  * - `duration_ms` (agent_usage): the wall-clock time of one call;
  * - in real-time runs (`caxton run --real-time`, recognised by a fractional `t` anywhere), `t` and the timeout
  *   `deadline` derived from it. Simulated-clock runs compare `t` (it is deterministic there).
- * - in the `run_started` header, where the run's files were (`scenario`) and which trace it forked from (`fork`): a
- *   fork and its original, or a run and its replay, are compared on what happened.
+ * - in the `run_started` header, where the run's files were (`scenario`), which trace it forked from (`fork`) and how
+ *   many worker shards it used (`workers`: the trace does not depend on it, docs/shards.md): runs are compared on
+ *   what happened.
  * `memory_bytes`, `fuel`, retry `delay_ms` (seeded jitter) and everything else are deterministic and compared.
  */
 import type { TraceEvent } from './trace';
@@ -33,7 +34,7 @@ export interface TraceDiff {
 /** Fields that are never compared (wall-clock measurements). */
 export const WALL_CLOCK_FIELDS: readonly string[] = ['duration_ms'];
 /** Header fields that say where a run's files were, not what it did: never compared. */
-export const HEADER_PLACE_FIELDS: readonly string[] = ['scenario', 'fork'];
+export const HEADER_PLACE_FIELDS: readonly string[] = ['scenario', 'fork', 'workers'];
 /** Fields compared only on a simulated clock. */
 export const REAL_TIME_FIELDS: readonly string[] = ['t', 'deadline'];
 
