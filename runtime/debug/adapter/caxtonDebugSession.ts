@@ -11,8 +11,6 @@ import {
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { TraceEvent } from '../../../schemas';
-import { LineIndex } from '../../../schemas/load/lineIndex';
-import { messagesInFile, sameMessage, type SourceMessage } from '../../../schemas/load/messageSource';
 import type { CaxtonLaunchArguments, CustomEvents, CustomRequests } from '../../../schemas/protocol/debugAdapter';
 import { formatEvent, formatSummary } from '../../cli/transcript';
 import { readRecordedRun, ReplayError, replayRun, type RecordedRun } from '../../node/replay';
@@ -23,6 +21,8 @@ import { Breakpoints, EVENT_FILTERS } from '../breakpoints';
 import { parseCondition, parsePath } from '../condition';
 import { DebugController, type Stop } from '../controller';
 import { deliveryContext, parseValue } from '../deliveries';
+import { SourceIndex } from './sourceIndex';
+import { defaultTrace, forkTrace, tickOf } from './traceFiles';
 import { FRAME_BASE, formatPath, preview, SCHEDULER_FRAME, VariableTree } from './variables';
 
 const SCHEDULER_THREAD = 1;
@@ -42,9 +42,11 @@ export class CaxtonDebugSession extends DebugSession {
   private traceBuffer: TraceEvent[] = [];
   private traceEvents: TraceEvent[] = [];
   private flushTimer: ReturnType<typeof setInterval> | undefined;
-  private sources: Array<{ file: string; messages: Array<SourceMessage & { line: number }> }> = [];
+  private sources = new SourceIndex();
   private args: CaxtonLaunchArguments = {};
   private ending = false;
+  /** A fork is letting its original finish: that run's end does not end the session. */
+  private forking = false;
 
   constructor() {
     super();
@@ -132,7 +134,7 @@ export class CaxtonDebugSession extends DebugSession {
     if (!/\.scenario\.ya?ml$/.test(scenario)) throw new LaunchError(`${args.scenario} is not a *.scenario.yaml; open a scenario (or set "scenario" in launch.json) and start debugging again`);
     if (!fs.existsSync(scenario)) throw new LaunchError(`${scenario} does not exist; set "scenario" in launch.json to a *.scenario.yaml`);
     const trace = path.resolve(cwd, args.trace ?? defaultTrace(scenario));
-    this.indexSources(scenario);
+    this.sources.index(scenario);
     const controller = new DebugController({ breakpoints: this.breakpoints, stopOnEntry: args.stopOnEntry });
     return this.begin(controller, trace, undefined, (onRuntime, onTrace, signal) => runScenario(scenario, {
       seed: args.seed, workers: args.workers, traceFile: trace, observeAll: true, maxWallMs: Number.POSITIVE_INFINITY, signal, onRuntime, onTrace,
@@ -149,7 +151,7 @@ export class CaxtonDebugSession extends DebugSession {
   }
 
   private startFork(recorded: RecordedRun, tick: number | undefined, seed: number | undefined, trace: string, stopOnEntry?: boolean): Promise<string> {
-    this.indexSources(recorded.scenario);
+    this.sources.index(recorded.scenario);
     const controller = new DebugController({ breakpoints: this.breakpoints, stopAtTick: tick, stopOnEntry });
     return this.begin(controller, trace, recorded.file, (onRuntime, onTrace, signal) => replayRun(recorded, {
       controller, changesBefore: tick, forkAt: tick ?? 0, seed, traceFile: trace, maxWallMs: Number.POSITIVE_INFINITY, signal, onRuntime, onTrace,
@@ -207,8 +209,6 @@ export class CaxtonDebugSession extends DebugSession {
     if (this.run === state && !this.forking) this.end(summary?.ok ? 0 : 1);
   }
 
-  private forking = false;
-
   private end(code: number): void {
     if (this.ending) return;
     this.ending = true;
@@ -252,7 +252,7 @@ export class CaxtonDebugSession extends DebugSession {
         paused.deliveries.forEach((d, i) => {
           if (d.receiver !== agent) return;
           const frame: DebugProtocol.StackFrame = new StackFrame(FRAME_BASE + i, `${d.message.performative} from ${d.message.sender}${d.message.conversation_id ? ` · ${d.message.conversation_id}` : ''}`);
-          const at = this.sourceOf(d.message);
+          const at = this.sources.find(d.message);
           if (at) { frame.source = new Source(path.basename(at.file), at.file); frame.line = this.convertDebuggerLineToClient(at.line); frame.column = this.convertDebuggerColumnToClient(1); }
           frames.push(frame);
         });
@@ -400,34 +400,6 @@ export class CaxtonDebugSession extends DebugSession {
     return { original: run.trace, fork: trace, tick };
   }
 
-  /** Index the messages of the scenario, then of its folder's other *.scenario.yaml and *.fipa.json files (a frame shows where its message was written). */
-  private indexSources(scenario: string): void {
-    this.sources = [];
-    const folder = path.dirname(scenario);
-    const files: string[] = [scenario];
-    const walk = (dir: string, depth: number) => {
-      let entries: fs.Dirent[] = [];
-      try { entries = fs.readdirSync(dir, { withFileTypes: true }); } catch { return; }
-      for (const e of entries) {
-        if (files.length >= 500) return;
-        if (e.isDirectory() && depth < 4 && !e.name.startsWith('.') && e.name !== 'node_modules') walk(path.join(dir, e.name), depth + 1);
-        else if (e.isFile() && /\.(scenario\.ya?ml|fipa\.json)$/.test(e.name) && path.join(dir, e.name) !== scenario) files.push(path.join(dir, e.name));
-      }
-    };
-    walk(folder, 0);
-    for (const file of files) {
-      let text: string;
-      try { text = fs.readFileSync(file, 'utf8'); } catch { continue; }
-      const lines = new LineIndex(text);
-      this.sources.push({ file, messages: messagesInFile(file, text).map((m) => ({ ...m, line: lines.positionAt(m.offset).line + 1 })) });
-    }
-  }
-
-  private sourceOf(message: import('../../../schemas').FipaMessage): { file: string; line: number } | undefined {
-    for (const s of this.sources) for (const m of s.messages) if (sameMessage(m.message, message)) return { file: s.file, line: m.line };
-    return undefined;
-  }
-
   private threadId(name: string): number {
     let id = this.threadIds.get(name);
     if (id === undefined) { id = this.threadIds.size + 2; this.threadIds.set(name, id); }
@@ -459,25 +431,4 @@ function launchError(e: unknown): string {
   if (e instanceof WorkspaceError) return e.problems.map(formatProblem).join('\n');
   if (e instanceof ReplayError || e instanceof LaunchError) return e.message;
   return (e as Error)?.message ?? String(e);
-}
-
-/** The default trace of a debug run: `.caxton/traces/<scenario>.debug.trace.jsonl` beside the scenario. */
-function defaultTrace(scenario: string): string {
-  return path.join(path.dirname(scenario), '.caxton', 'traces', `${path.basename(scenario).replace(/\.scenario\.ya?ml$/, '')}.debug.trace.jsonl`);
-}
-
-/** `x.trace.jsonl` -> `x.fork-N.trace.jsonl`, the first N not taken (a fork of a fork gets the next number). */
-function forkTrace(original: string, from: number): string {
-  const base = original.replace(/(\.fork-\d+)?(\.trace)?\.jsonl$/, '');
-  let n = from;
-  while (fs.existsSync(`${base}.fork-${n}.trace.jsonl`)) n++;
-  return `${base}.fork-${n}.trace.jsonl`;
-}
-
-/** The tick of a recorded position: `tick` as given, or the tick of event `seq`. */
-function tickOf(events: readonly TraceEvent[], at: { seq?: number; tick?: number }): number {
-  if (at.tick !== undefined) return at.tick;
-  const e = events.find((x) => x.seq === at.seq);
-  if (!e) throw new ReplayError(`there is no event ${at.seq} in the trace (it has ${events.length}); pick an event of the trace`);
-  return e.tick ?? 0;
 }
