@@ -7,6 +7,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
+import type { TraceEvent } from '../../schemas/trace';
 import { readTrace } from '../support/inspectorModel';
 import { artifactsDir, distDir, fixturesDir } from '../support/paths';
 import { launchChromium } from './chromium';
@@ -55,7 +56,22 @@ describe('inspector following a debugger in headless chromium', function () {
     assert.match(await page.textContent('#details-title') ?? '', new RegExp(`^#${events[i].seq} inform`));
   });
 
+  it('draws a debugger\'s change as a mark on the receiver\'s lifeline', async () => {
+    const events = readTrace('calculator.trace.jsonl');
+    const i = events.findIndex((e) => e.type === 'message_sent' && e.message.performative === 'request');
+    const sent = events[i] as Extract<TraceEvent, { type: 'message_sent' }>;
+    const change = { seq: 0, t: events[i].t, type: 'debug_change', change: 'edit', id: sent.id, to: 'calculator', fields: [{ path: 'content.x', value: 100 }] } as TraceEvent;
+    const withChange = [...events.slice(0, i + 1), change, ...events.slice(i + 1)].map((e, seq) => ({ ...e, seq }));
+    await post(page, { kind: 'reset', events: withChange, live: false, title: 'edited' });
+    await page.waitForSelector('g.row[data-marker="debug_change"]');
+    const text = await page.textContent('g.row[data-marker="debug_change"]');
+    assert.match(text ?? '', new RegExp(`debugger set content\\.x = 100 of ${sent.id} for calculator`));
+  });
+
   it('"Restart from here" on a standalone page says it runs in VS Code', async () => {
+    const i = readTrace('calculator.trace.jsonl').findIndex((e) => e.type === 'message_sent');
+    await post(page, { kind: 'follow', seq: i, text: 'x' });
+    await page.waitForSelector(`body[data-follow-seq="${i}"]`);
     await page.click('#fork-here');
     assert.match(await page.textContent('#status') ?? '', /Restart from here runs in VS Code's debugger/);
   });
