@@ -13,6 +13,7 @@ import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { TraceEvent } from '../../schemas';
 import { diffTraces } from '../../schemas/traceDiff';
 import { readRecordedRun, replayRun, verifyReplay } from '../../runtime/node/replay';
+import { runScenario } from '../../runtime/node/scenario';
 import { readTraceFile } from '../../runtime/node/traceFile';
 import { distDir, examplesDir } from '../support/paths';
 
@@ -279,11 +280,33 @@ describe('debug adapter over DAP', function () {
     assert.ok(stopped.body.threadId > 0);
   });
 
+  it('restarts a recorded trace from one of its events (replay + stopAt), with another seed', async () => {
+    const recordedFile = path.join(dir, 'recorded.trace.jsonl');
+    const summary = await runScenario(calculator, { traceFile: recordedFile, seed: 3 });
+    assert.equal(summary.ok, true);
+    const recorded = readTraceFile(recordedFile).events;
+    const mul = recorded.find((e) => e.type === 'message_sent' && e.message.conversation_id === 'mul-6-7')!;
+    await launch({ replay: recordedFile, stopAt: { seq: mul.seq }, seed: 4 });
+    const stopped = await events.next('stopped');
+    assert.equal(stopped.body.reason, 'goto');
+    const paused = await events.next('caxton/paused');
+    assert.ok(paused.body.tick >= mul.tick!, `stopped at step ${paused.body.tick}, the event was at ${mul.tick}`);
+    await dc.continueRequest({ threadId: stopped.body.threadId });
+    const ended = await events.next('caxton/runEnded');
+    assert.equal(ended.body.original, recordedFile);
+    assert.equal(ended.body.trace, path.join(dir, 'recorded.fork-1.trace.jsonl'));
+    await events.next('terminated');
+    const header = readTraceFile(ended.body.trace).events[0];
+    assert.ok(header.type === 'run_started' && header.seed === 4 && header.fork?.from === 'recorded.trace.jsonl', JSON.stringify(header));
+  });
+
   it('refuses a bad launch with the file and the fix', async () => {
     await dc.initializeRequest({ adapterID: 'caxton', pathFormat: 'path' });
     await dc.configurationDoneRequest();
     const missing = await dc.launchRequest({ scenario: path.join(dir, 'nope.scenario.yaml') } as DebugProtocol.LaunchRequestArguments).then(() => 'launched', (e: Error) => e.message);
     assert.match(missing, /nope\.scenario\.yaml does not exist; set "scenario" in launch\.json/);
+    const badTrace = await dc.launchRequest({ replay: path.join(dir, 'none.trace.jsonl') } as DebugProtocol.LaunchRequestArguments).then(() => 'launched', (e: Error) => e.message);
+    assert.match(badTrace, /none\.trace\.jsonl: no such trace file/);
   });
 });
 
