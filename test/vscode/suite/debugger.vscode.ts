@@ -11,6 +11,7 @@ import { waitFor } from './waitFor';
 
 describe('the Caxton debugger in a real VS Code', () => {
   let ctx: Ctx;
+  let recorded: string | undefined;
   const seen: DebugProtocol.ProtocolMessage[] = [];
   const disposables: vscode.Disposable[] = [];
   const ws = () => vscode.workspace.workspaceFolders![0].uri;
@@ -47,5 +48,19 @@ describe('the Caxton debugger in a real VS Code', () => {
     assert.ok(fs.existsSync(ended.body.trace), ended.body.trace);
     assert.equal(path.basename(ended.body.trace), 'calculator.debug.trace.jsonl');
     assert.ok(ctx.liveEvents.some((e) => e.type === 'message_sent' && e.message.sender === 'calculator' && JSON.stringify(e.message.content) === '{"result":30}'));
+    recorded = ended.body.trace;
+  });
+
+  it('Restart from here (the inspector\'s action) re-runs the trace to an event, stops there, and keeps both branches', async () => {
+    assert.ok(recorded, 'the previous test recorded a run');
+    const lines = fs.readFileSync(recorded, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { seq: number; type: string; message?: { conversation_id?: string } });
+    const mul = lines.find((e) => e.type === 'message_sent' && e.message?.conversation_id === 'mul-6-7')!;
+    ctx.inspector.onFork!(mul.seq, recorded);
+    const stopped = await waitFor('the re-run to stop at the event', () => events('stopped').find((e) => e.body.reason === 'goto'), 120_000);
+    assert.equal(vscode.debug.activeDebugSession?.configuration.replay, recorded);
+    await vscode.commands.executeCommand('workbench.action.debug.continue');
+    const ended = await waitFor('the fork to end', () => events('caxton/runEnded').find((e) => e.body.original === recorded), 120_000);
+    assert.ok(stopped && fs.existsSync(ended.body.trace) && /\.fork-\d+\.trace\.jsonl$/.test(ended.body.trace), ended.body.trace);
+    await waitFor('the session to end', () => (vscode.debug.activeDebugSession ? undefined : true), 120_000);
   });
 });
