@@ -25,6 +25,7 @@ const entries = [
   { in: 'runtime/shard/shardWorker.ts', out: 'shardWorker', platform: 'node' },
   { in: 'runtime/sandbox/prepareWorker.ts', out: 'prepareWorker', platform: 'node' },
   { in: 'runtime/host/main.ts', out: 'runtimeHost', platform: 'node' },
+  { in: 'runtime/debug/adapter/main.ts', out: 'debugAdapter', platform: 'node' },
   { in: 'client/webview/main.ts', out: 'webview', platform: 'browser' },
 ].filter((e) => existsSync(e.in) && (!only || only.includes(e.out)));
 

@@ -133,7 +133,8 @@ export class Ctx implements vscode.Disposable {
     this.inspector.post({ kind: 'reset', events: [], live: true, title });
   }
 
-  private addEvents(events: TraceEvent[]): void {
+  /** Add events of the current run (the runtime host's, or a debugged run's) to the inspector. */
+  addEvents(events: TraceEvent[]): void {
     this.liveEvents.push(...events);
     if (this.liveEvents.length > MAX_LIVE_EVENTS) this.liveEvents = this.liveEvents.slice(-MAX_LIVE_EVENTS);
     this.inspector.post({ kind: 'append', events });

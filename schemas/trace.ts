@@ -17,7 +17,11 @@ interface Base {
 }
 
 export type TraceEvent = Base & (
-  | { type: 'run_started'; name: string; agents: string[] }
+  /**
+   * The optional fields are the run's inputs, for `caxton replay`: the scenario (relative to the trace file's folder when the trace is kept inside the scenario's folder, else absolute),
+   * seed, worker count, each wasm agent's module hash and the clock; `fork` names the trace a fork re-ran to `tick`.
+   */
+  | { type: 'run_started'; name: string; agents: string[]; scenario?: string; seed?: number; workers?: number; modules?: Array<{ agent: string; sha256: string }>; clock?: 'simulated' | 'real'; fork?: { from: string; tick: number } }
   | { type: 'run_ended'; reason: string; delivered: number; dropped: number; timeouts: number }
   | { type: 'agent_state'; agent: string; from: AgentState; to: AgentState; reason?: string }
   /** One invocation's use; `fuel_limit` / `memory_limit_bytes` (optional) are the agent's granted limits, for the inspector's bars. */
@@ -47,6 +51,8 @@ export type TraceEvent = Base & (
   | { type: 'pipeline_result'; pipeline: string; ok: boolean; failed_stage?: string; error?: string; output?: unknown }
   | { type: 'saga_step'; saga: string; step: string; action: 'run' | 'compensate'; ok: boolean; error?: string }
   | { type: 'scatter_gather_result'; pipeline: string; stage: string; policy: string; answered: string[]; missing: string[] }
+  /** A debugger changed a pending delivery (message `id` for `to`) before it was delivered; replay applies it again at the same tick. */
+  | { type: 'debug_change'; change: 'edit' | 'drop'; id: string; to: string; fields?: Array<{ path: string; value: unknown }> }
 );
 
 export type TraceEventType = TraceEvent['type'];

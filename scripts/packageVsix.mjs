@@ -1,5 +1,5 @@
 // Packages the extension as a .vsix holding exactly what the installed extension needs, staged in out/vsix/:
-//   package.json, README.md (+ LICENSE if present), dist/{extension,server,runtimeHost,agentWorker,prepareWorker,shardWorker,webview}.js
+//   package.json, README.md (+ LICENSE if present), dist/{extension,server,runtimeHost,debugAdapter,agentWorker,prepareWorker,shardWorker,webview}.js
 //   (production bundles), schemas/*.json (jsonValidation/yamlValidation), runtime/sdk/assembly/ (the AssemblyScript
 //   SDK `caxton build` compiles agents against; found by locateSdk walking up from dist/), and dist/node_modules/
 //   with the packages the bundles load at run time (binaryen, assemblyscript and their dependencies: esbuild
@@ -15,7 +15,7 @@ const arg = (name) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slic
 const out = path.resolve(arg('out') ?? path.join(root, 'caxton-agent-lab.vsix'));
 const stage = path.join(root, 'out', 'vsix');
 /** Bundles the installed extension runs (the CLI is not shipped: users get it from npm). */
-const BUNDLES = ['extension', 'server', 'runtimeHost', 'agentWorker', 'prepareWorker', 'shardWorker', 'webview'];
+const BUNDLES = ['extension', 'server', 'runtimeHost', 'debugAdapter', 'agentWorker', 'prepareWorker', 'shardWorker', 'webview'];
 /** Packages the bundles import at run time (esbuild externals in esbuild.mjs, minus vscode and test-only ones). */
 // TypeScript/JavaScript agents: esbuild bundles them (with its native binary for this platform), QuickJS runs them.
 const ESBUILD_BINARY = `@esbuild/${process.platform}-${process.arch}`;

@@ -1,7 +1,7 @@
 /** Caxton: Send Message — send a message of a *.fipa.json (the "Send" CodeLens); the reply shows inline and in the inspector. */
 import * as vscode from 'vscode';
 import type { Ctx } from '../ctx';
-import { findMessages } from '../messageLocations';
+import { findMessages } from '../../schemas/load/messageLocations';
 import { withRuntime } from './runHelpers';
 
 export const sendMessage = (ctx: Ctx) => async (uri?: unknown, index?: unknown): Promise<void> => {

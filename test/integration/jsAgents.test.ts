@@ -22,15 +22,15 @@ const TWIN_NAME = /\b(calculator|echo|logger|collector-ann|collector-ben|collect
 
 /**
  * What "identical" means: every event, in order, field for field, once the twins' `-ts` name suffix is removed
- * (wherever a name appears: agent lists, senders, receivers, contents, log text), except the scenario's name on
- * run_started and, on agent_usage, the engine's own measures (fuel, memory_bytes, memory_limit_bytes, duration_ms):
+ * (wherever a name appears: agent lists, senders, receivers, contents, log text), except the scenario's name, path
+ * and module hashes on run_started (the replay header: the twins' code differs by design) and, on agent_usage, the engine's own measures (fuel, memory_bytes, memory_limit_bytes, duration_ms):
  * fuel counts wasm instructions in one and QuickJS polls in the other, and the engines' memories differ in size.
  */
 function comparable(events: TraceEvent[]): unknown[] {
   return events.map((event) => {
     const e = JSON.parse(JSON.stringify(event).replace(TWIN_NAME, '$1')) as TraceEvent;
     const copy = { ...e } as Record<string, unknown>;
-    if (e.type === 'run_started') delete copy.name;
+    if (e.type === 'run_started') for (const k of ['name', 'scenario', 'modules']) delete copy[k];
     if (e.type === 'agent_usage') for (const k of ['fuel', 'memory_bytes', 'memory_limit_bytes', 'duration_ms']) delete copy[k];
     return copy;
   });
