@@ -315,7 +315,9 @@ export class Router {
    */
   private overBudget(agent: string): boolean {
     const b = this.budgetOf(agent);
-    return ++b.sends > this.deps.limits.maxSendsPerTick + b.handled;
+    if (b.sends >= this.deps.limits.maxSendsPerTick + b.handled) return true;
+    b.sends++;
+    return false;
   }
 
   private budgetOf(agent: string): { tick: number; sends: number; handled: number } {

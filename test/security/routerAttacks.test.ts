@@ -7,29 +7,17 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { FipaMessage, TraceEvent } from '../../schemas';
+import type { TraceEvent } from '../../schemas';
 import { SimulatedClock } from '../../runtime/core/clock';
-import { Runtime } from '../../runtime/runtime';
 import { startSession, type Session } from '../../runtime/node/session';
 import { runScenario } from '../../runtime/node/scenario';
 import { WorkspaceError } from '../../runtime/node/workspace';
-import type { AgentEndpoint, AgentResult } from '../../runtime/core/types';
 import { buildExampleAgent } from '../support/fixtures';
 import { calcRequest, faultWorkspace } from '../fault/faultWorkspace';
 import { removeTemp, writeFiles } from './securityFixtures';
 
 type Dropped = Extract<TraceEvent, { type: 'message_dropped' }>;
 const drops = (events: readonly TraceEvent[]): Dropped[] => events.filter((e): e is Dropped => e.type === 'message_dropped');
-const NO_USAGE = { fuel: 0, memoryBytes: 0, durationMs: 0 };
-
-/** An in-process agent whose handler returns sends (effects as data). */
-function scripted(name: string, onMessage: (m: FipaMessage) => FipaMessage[]): AgentEndpoint {
-  return {
-    name,
-    async handle(m): Promise<AgentResult> { return { ok: true, effects: onMessage(m).map((message) => ({ kind: 'send' as const, message })), usage: NO_USAGE }; },
-    async dispose() {},
-  };
-}
 
 describe('security: router and shard attack classes', function () {
   this.timeout(120_000);
@@ -63,19 +51,22 @@ describe('security: router and shard attack classes', function () {
     assert.ok(traceBytes < 1_000_000, `the trace stays small (${traceBytes} bytes for 4 x 900 drops of a 100 KB message)`);
   });
 
-  it('forged message ids: another sender\'s ids collide with nothing (dedup is per sender)', async () => {
-    const rt = new Runtime({ clock: new SimulatedClock() });
-    const seen: string[] = [];
-    rt.addAgent(scripted('echo', (m) => { seen.push(`${m.sender}:${m.message_id}`); return [{ performative: 'inform', sender: 'echo', receiver: m.sender, in_reply_to: m.reply_with, content: m.content }]; }));
-    // mallory pre-sends with the ids the user's next messages will get (runtime ids are namespaced by sender and so
-    // predictable here on purpose) and with plain guesses.
-    for (const id of ['user/~host#1', 'user/~host#2', 'm-1', 'm-2']) rt.send({ performative: 'inform', sender: 'mallory', receiver: 'echo', message_id: id, content: 'forged' });
-    await rt.idle();
-    const r1 = await rt.request({ performative: 'request', sender: 'user', receiver: 'echo', content: 1 });
-    const r2 = await rt.request({ performative: 'request', sender: 'user', receiver: 'echo', message_id: 'm-1', content: 2 });
-    assert.deepEqual([r1.content, r2.content], [1, 2], 'both real requests were delivered and answered');
-    assert.equal(rt.deadLetters().filter((d) => d.code === 'duplicate').length, 0);
-    await rt.stop();
+  it('forged message ids: an agent pre-sending the ids of a user\'s requests silences nothing (dedup is per sender)', async () => {
+    const dir = await faultWorkspace('forged', [{ name: 'forger', wat: 'forger' }]);
+    dirs.push(dir);
+    const events: TraceEvent[] = [];
+    const s = await session(dir, events);
+    try {
+      s.send({ performative: 'request', sender: 'tester', receiver: 'forger', content: {} });
+      await s.runtime.idle();
+      const forged = events.filter((e) => e.type === 'message_delivered' && e.to === 'calculator' && /^(m-1|user\/~host#1)$/.test(e.id));
+      assert.equal(forged.length, 2, 'the forged messages reached the calculator first');
+      // The user's real requests carry the same ids (one by the runtime's own numbering, one set by hand).
+      const r1 = await s.request({ performative: 'request', sender: 'user', receiver: 'calculator', reply_with: 'real-1', content: { action: 'calculate', x: 2, y: 3 } });
+      const r2 = await s.request({ performative: 'request', sender: 'user', receiver: 'calculator', message_id: 'm-1', reply_with: 'real-2', content: { action: 'calculate', x: 4, y: 5 } });
+      assert.deepEqual([r1.content, r2.content], [{ result: 5 }, { result: 9 }], 'both real requests were answered');
+    } finally { await s.stop(); }
+    assert.equal(drops(events).filter((d) => d.code === 'duplicate').length, 0, 'nothing dropped as a duplicate');
   });
 
   it('expensive messages fail that message only: fuel exhaustion never spends the restart budget', async () => {
@@ -96,21 +87,22 @@ describe('security: router and shard attack classes', function () {
     assert.ok(!spinnerStates.includes('failed'), `8 out-of-fuel messages, 2 restarts allowed, never failed: ${spinnerStates.join(' ')}`);
   });
 
-  it('reply hijack: an answer from someone who was not asked does not take the request\'s reply', async () => {
-    const rt = new Runtime({ clock: new SimulatedClock() });
-    // mallory knows (or guesses) the reply_with of the user's request.
-    const token = 'q-7';
-    rt.addAgent(scripted('slow', (m) => (m.sender === 'user' ? [{ performative: 'inform', sender: 'slow', receiver: 'mallory', content: 'later' }] : [
-      { performative: 'inform', sender: 'slow', receiver: 'user', in_reply_to: token, content: 'the real answer' },
-    ])));
-    rt.addAgent(scripted('mallory', (m) => (m.sender === 'slow' ? [
-      { performative: 'inform', sender: 'mallory', receiver: 'user', in_reply_to: token, content: 'forged answer' },
-      { performative: 'inform', sender: 'mallory', receiver: 'slow', content: 'go' },
-    ] : [])));
-    const reply = await rt.request({ performative: 'request', sender: 'user', receiver: 'slow', reply_with: token, content: 'q' });
-    assert.equal(reply.sender, 'slow');
-    assert.equal(reply.content, 'the real answer');
-    await rt.stop();
+  it('reply hijack: an answer from an agent that was not asked is not taken as the request\'s reply', async () => {
+    // `attacker` sorts before `calculator`, so its forged answer arrives first in the step.
+    const dir = await faultWorkspace('hijack', [{ name: 'attacker', wat: 'hijacker' }]);
+    dirs.push(dir);
+    const events: TraceEvent[] = [];
+    const s = await session(dir, events);
+    try {
+      s.send({ performative: 'request', sender: 'tester', receiver: 'attacker', content: {} });
+      const reply = await s.request({ performative: 'request', sender: 'user', receiver: 'calculator', reply_with: 'q-7', content: { action: 'calculate', x: 20, y: 22 } });
+      assert.equal(reply.sender, 'calculator');
+      assert.deepEqual(reply.content, { result: 42 });
+    } finally { await s.stop(); }
+    const forged = events.filter((e) => e.type === 'message_sent' && e.message.sender === 'attacker' && e.message.in_reply_to === 'q-7');
+    assert.equal(forged.length, 1, 'the forged answer was sent');
+    const order = events.filter((e) => e.type === 'message_delivered' && e.to === 'user').map((e) => e.type === 'message_delivered' && e.id);
+    assert.ok(order.indexOf(forged[0].type === 'message_sent' ? forged[0].id : '') < order.findIndex((id) => typeof id === 'string' && id.startsWith('calculator')), `the forged answer reached user first: ${order.join(', ')}`);
   });
 
   it('an endless loop between two agents is cut by the hop limit, and simulated time keeps moving', async () => {
@@ -137,19 +129,23 @@ describe('security: router and shard attack classes', function () {
   });
 
   it('a send storm is held to the per-tick send budget; the others keep their share', async () => {
-    const rt = new Runtime({ clock: new SimulatedClock(), scheduling: 'steps', limits: { maxSendsPerTick: 50, mailbox: 10_000 } });
-    rt.addAgent(scripted('storm', () => Array.from({ length: 80 }, (_, i) => ({ performative: 'inform' as const, sender: 'storm', receiver: 'sink', content: i }))));
-    rt.addAgent(scripted('sink', () => []));
-    rt.addAgent(scripted('echo', (m) => [{ performative: 'inform', sender: 'echo', receiver: m.sender, in_reply_to: m.reply_with, content: m.content }]));
+    const dir = await faultWorkspace('budget', [
+      { name: 'storm', wat: 'storm-on-request', manifest: 'limits:\n  mailbox: 1000\n' },
+      { name: 'sink', wat: 'sink', manifest: 'limits:\n  mailbox: 100000\n' },
+    ]);
+    dirs.push(dir);
     const events: TraceEvent[] = [];
-    rt.onTrace((e) => events.push(e));
-    rt.send({ performative: 'inform', sender: 'user', receiver: 'storm', content: 'go' });
-    const reply = await rt.request({ performative: 'request', sender: 'user', receiver: 'echo', content: 'still here' });
-    assert.equal(reply.content, 'still here');
+    const s = await session(dir, events, { limits: { maxSendsPerTick: 150 } });
+    try {
+      // Ten requests in one step: the storm agent may send 150 + 10 (one per message handled) of its 1,000.
+      for (let i = 0; i < 10; i++) s.send({ performative: 'request', sender: 'tester', receiver: 'storm', content: { i } });
+      const reply = await s.request(calcRequest(1, 2, 'during-budget'));
+      assert.deepEqual(reply.content, { result: 3 }, 'the calculator answers');
+      await s.runtime.idle();
+    } finally { await s.stop(); }
     const refused = drops(events).filter((d) => d.code === 'refused' && /send budget/.test(d.reason));
-    assert.equal(refused.length, 29, '80 sends in one step for the one message it handled: 50 + 1 allowed');
-    assert.equal(events.filter((e) => e.type === 'message_sent' && e.message.sender === 'storm').length, 51);
-    await rt.stop();
+    assert.equal(refused.length, 840, JSON.stringify(refused.slice(-3).map((d) => [d.message?.sender, d.message?.receiver, d.tick])));
+    assert.equal(events.filter((e) => e.type === 'message_sent' && e.message.sender === 'storm').length, 160);
   });
 
   it('a runaway that fuel cannot stop in time is stopped by the watchdog; its shard neighbour is restarted and answers', async () => {
