@@ -9,12 +9,13 @@ import { Worker, type ResourceLimits } from 'node:worker_threads';
 import type { TraceEventInput } from '../../schemas';
 import { absoluteNow } from '../core/clock';
 import type { AgentError, Logger } from '../core/types';
-import type { Envelope } from '../router/router';
+import type { Envelope, SubscriptionChange } from '../router/router';
 import type { DirectoryEntry } from './directory';
 import type { BoundaryOut } from './shard';
 import type { AgentSpec, FromShard, ShardInit, StepOut, ToShard } from './shardProtocol';
 import type { KeyedEvent } from './stepTrace';
 import { placeAgents, type PlacementRequest } from './placement';
+import { REMOTE_BASE } from './transport';
 import { reserveTables } from '../sandbox/tableBudget';
 
 /** What one worker shard's step produced. */
@@ -36,6 +37,17 @@ export interface ShardGroupOptions {
 export interface ShardLoss { shard: number; culprit?: string; agents: string[]; queued: number; reason: string; zombie: boolean }
 
 interface Pending<T> { resolve(v: T): void }
+
+/** Real time: where a worker shard's output goes on the coordinator. */
+export interface RealtimeSink {
+  events(events: KeyedEvent[], t: number): void;
+  /** Envelopes for the host shard. */
+  envelopes(list: Envelope[]): void;
+  /** Envelopes for another node (peer >= REMOTE_BASE). */
+  remote?(peer: number, list: Envelope[]): void;
+  /** Subscription changes a worker shard applied (for the host's table and other nodes). */
+  subscriptions?(changes: SubscriptionChange[], shard: number): void;
+}
 
 interface WorkerShard {
   id: number;
@@ -71,7 +83,9 @@ export class ShardGroup {
   private flushScheduled = false;
   private nextRequest = 1;
   private watchdog: ReturnType<typeof setInterval> | undefined;
-  private realtime?: { events(events: KeyedEvent[], t: number): void; envelopes(list: Envelope[]): void };
+  private realtime?: RealtimeSink;
+  /** Real time: subscription changes for the workers' tables, with the shard they came from (it has them already). */
+  private pendingSubscriptions: Array<{ change: SubscriptionChange; from: number }> = [];
   private idleWaiters: Array<() => void> = [];
   private stopped = false;
   private readonly culpritLosses = new Map<string, number>();
@@ -93,7 +107,14 @@ export class ShardGroup {
   get stepped(): boolean { return this.options.init.stepped; }
 
   /** Real time: where streamed events and envelopes for the host go. */
-  onRealtime(sink: { events(events: KeyedEvent[], t: number): void; envelopes(list: Envelope[]): void }): void { this.realtime = sink; }
+  onRealtime(sink: RealtimeSink): void { this.realtime = sink; }
+
+  /** Real time: subscription changes for every worker's table but `from`'s (0 or -1: all of them). */
+  subscriptionsChanged(changes: readonly SubscriptionChange[], from: number): void {
+    if (this.stepped || !changes.length) return;
+    for (const change of changes) this.pendingSubscriptions.push({ change, from });
+    this.scheduleFlush();
+  }
 
   /** Which shard each agent goes to (placement.ts); shards are numbered from 1. */
   place(requests: readonly PlacementRequest[]): Map<string, number> {
@@ -238,8 +259,13 @@ export class ShardGroup {
         shard.acked = msg.acked;
         // Events first: a message is traced as sent before the host traces its delivery.
         for (const { t, e } of msg.events) this.realtime?.events([{ p: 0, g: '', i: 0, e: e as TraceEventInput }], t);
+        if (msg.subscriptions?.length) {
+          this.subscriptionsChanged(msg.subscriptions, shard.id);
+          this.realtime?.subscriptions?.(msg.subscriptions, shard.id);
+        }
         for (const [dest, list] of msg.outbound) {
           if (dest === 0) this.realtime?.envelopes(list);
+          else if (dest >= REMOTE_BASE) this.realtime?.remote?.(dest, list);
           else for (const e of list) this.forward(dest, e);
         }
         if (this.inFlight() === 0) for (const w of this.idleWaiters.splice(0)) w();
@@ -265,11 +291,14 @@ export class ShardGroup {
       this.flushScheduled = false;
       const directory = this.pendingDirectory;
       this.pendingDirectory = [];
+      const subscriptions = this.pendingSubscriptions;
+      this.pendingSubscriptions = [];
       for (const s of this.shards) {
         const inbound = this.realtimeOut.get(s.id) ?? [];
-        if (!inbound.length && !directory.length) continue;
+        const mine = subscriptions.filter((x) => x.from !== s.id).map((x) => x.change);
+        if (!inbound.length && !directory.length && !mine.length) continue;
         s.sent++;
-        s.worker.postMessage({ type: 'deliver', inbound, directory } satisfies ToShard);
+        s.worker.postMessage({ type: 'deliver', inbound, directory, ...(mine.length ? { boundary: { commits: [], subscriptions: mine } } : {}) } satisfies ToShard);
       }
       this.realtimeOut.clear();
     });

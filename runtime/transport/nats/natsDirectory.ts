@@ -60,13 +60,21 @@ export class NatsDirectory {
   get node(): string { return this.own.node; }
   get epoch(): string { return this.own.epoch; }
 
-  /** Replace the list of agents hosted here and tell the cluster. */
-  announce(agents: string[]): void {
-    const { announcement, events } = this.state.setOwn(agents);
+  /**
+   * Replace the list of agents hosted here (and, optionally, its outside parties and topic subscriptions) and tell
+   * the cluster. Throws MessageTooLargeError when the list does not fit in one NATS message (split the agents over
+   * more nodes, or raise the server's max_payload).
+   */
+  announce(agents: string[], more: Pick<Announcement, 'externals' | 'subscriptions'> = {}): void {
+    const { announcement, events } = this.state.setOwn(agents, more);
     this.own = announcement;
-    this.send(this.subjects.announce(this.own.node), this.own);
     this.emit(events);
+    if (!this.link.connected) return; // heartbeats carry the version: others query the list once we are back
+    this.link.publish(this.subjects.announce(this.own.node), JSON.stringify(this.own));
   }
+
+  /** A live node as known now (read only). */
+  view(node: string): Readonly<NodeView> | undefined { return this.state.view(node); }
 
   /** The node hosting an agent, or undefined when no live node announced it. */
   lookup(agent: string): string | undefined { return this.state.lookup(agent); }
