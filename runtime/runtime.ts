@@ -397,7 +397,8 @@ export class Runtime implements MessageBus, CoordinationContext {
     this.flushStep();
     for (const e of this.fold.log.endOpen()) this.recorder.emit(e);
     const s = this.stats();
-    this.recorder.emit({ type: 'run_ended', reason, delivered: s.delivered, dropped: s.dropped, timeouts: s.timeouts });
+    const transport = this.remote?.summary?.();
+    this.recorder.emit({ type: 'run_ended', reason, delivered: s.delivered, dropped: s.dropped, timeouts: s.timeouts, ...(transport ? { transport } : {}) });
     this.phase = 'stopped';
   }
 

@@ -11,6 +11,7 @@ import type { RouterLimits } from '../router/limits';
 import { DEFAULT_REQUEST_TIMEOUT_MS, Runtime } from '../runtime';
 import { ShardGroup } from '../shard/shardGroup';
 import type { TraceListener } from '../trace/traceRecorder';
+import { NatsRemoteLink, type NatsRemoteLinkOptions } from '../transport/nats/natsRemoteLink';
 import { createReloader, type ReloadResult } from './hotReload';
 import { startAgents } from './startAgents';
 import { createTraceWriter, type TraceFileWriter } from './traceFile';
@@ -44,11 +45,20 @@ export interface SessionOptions {
   name?: string;
   /** The folder's workspace, already loaded (and built): not loaded again. */
   workspace?: Workspace;
+  /** Join a NATS cluster as a node (docs/nats.md): other nodes' agents become reachable, this node's agents reachable from them. */
+  nats?: NatsSessionOptions;
+  /** Start no agent of the folder (a client node: `caxton send --nats`); only with `nats`. */
+  noAgents?: boolean;
 }
+
+/** How a session joins a NATS cluster; `node` defaults to `<host>-<pid>`. */
+export type NatsSessionOptions = Omit<NatsRemoteLinkOptions, 'node'> & { node?: string };
 
 export interface Session {
   runtime: Runtime;
   workspace: Workspace;
+  /** The NATS link, when the session joined a cluster. */
+  link?: NatsRemoteLink;
   /** Send a message (its sender becomes an outside party that receives replies). */
   send(message: FipaMessage): void;
   /** Send and wait for the correlated reply. */
@@ -71,10 +81,11 @@ export interface Session {
 /** Start the agents of a folder; throws WorkspaceError (naming the file, place and fix) when it cannot. */
 export async function startSession(options: SessionOptions): Promise<Session> {
   const workspace = options.workspace ?? await loadWorkspace(options.folder);
-  const entries = selectAgents(workspace, options.agents);
+  if (options.noAgents && !options.nats) throw new RangeError('noAgents needs nats: a session without agents only makes sense as a client of a cluster');
+  const entries = options.noAgents ? [] : selectAgents(workspace, options.agents);
   const manifestProblems = workspace.problems.filter((p) => p.file.endsWith('.agent.yaml') || entries.some((e) => p.message.includes(`'${e.manifest.name}'`)));
   if (manifestProblems.length) throw new WorkspaceError(manifestProblems);
-  if (!entries.length) {
+  if (!entries.length && !options.nats) {
     throw new WorkspaceError([{ file: workspace.folder, line: 1, column: 1, message: 'no agents found; add a *.agent.yaml manifest (see examples/calculator)' }]);
   }
   const clock = options.clock ?? new RealClock();
@@ -84,13 +95,16 @@ export async function startSession(options: SessionOptions): Promise<Session> {
   if (options.traceFile) { writer = createTraceWriter(options.traceFile); listeners.push((e) => writer!.write(e)); }
   if (options.onTrace) listeners.push(options.onTrace);
   const stepped = clock instanceof SimulatedClock;
+  if (options.nats && stepped) throw new RangeError('a run across NATS nodes runs on the real clock (docs/nats.md); drop the simulated clock');
+  const node = options.nats ? options.nats.node ?? defaultNodeName() : undefined;
   const runtime = new Runtime({
-    name: options.name ?? path.basename(workspace.folder), clock, seed, logger: options.logger, trace: listeners,
+    name: options.name ?? path.basename(workspace.folder), clock, seed, logger: options.logger, trace: listeners, node,
     requestTimeoutMs: options.requestTimeoutMs, limits: options.limits, validateMessages: options.validateMessages,
     deliveryAttempts: options.deliveryAttempts, blackboard: options.blackboard, scheduling: stepped ? 'steps' : 'immediate',
   });
   runtime.start(entries.map((e) => e.manifest.name));
-  const group = new ShardGroup({
+  // A client node holds no agents: no worker threads.
+  const group = !entries.length ? undefined : new ShardGroup({
     workers: defaultWorkers(options.workers, entries.length),
     logger: options.logger,
     onShardLost: (loss) => runtime.shardLost(loss),
@@ -100,21 +114,29 @@ export async function startSession(options: SessionOptions): Promise<Session> {
       epochMs: clock instanceof RealClock ? clock.epochMs : absoluteNow(), epochWallMs: clock.wallTime() - clock.now(),
     },
   });
-  runtime.attachShards(group);
+  if (group) runtime.attachShards(group);
   let stopped = false;
+  let link: NatsRemoteLink | undefined;
   const stop = async (reason = 'stopped'): Promise<void> => {
     if (stopped) return;
     stopped = true;
     try {
       await runtime.stop(reason);
     } finally {
-      await group.stop(reason, 0);
+      await link?.close().catch(() => undefined);
+      await group?.stop(reason, 0);
       writer?.close();
     }
   };
-  let started;
+  let started: Awaited<ReturnType<typeof startAgents>> = [];
   try {
-    started = await startAgents(runtime, entries, { seed, group });
+    if (group) started = await startAgents(runtime, entries, { seed, group });
+    if (options.nats) {
+      link = await NatsRemoteLink.connect({ ...options.nats, node: node!, requestTimeoutMs: options.nats.requestTimeoutMs ?? options.requestTimeoutMs });
+      runtime.attachRemote(link);
+      // This node's names go out now: a list too large for one NATS message fails the start with the fix.
+      link.flushAnnouncement();
+    }
   } catch (e) {
     await stop('failed to start');
     throw e;
@@ -124,6 +146,7 @@ export async function startSession(options: SessionOptions): Promise<Session> {
   return {
     runtime,
     workspace,
+    link,
     send: (m) => runtime.send(m),
     request: (m, o) => runtime.request(m, o),
     onTrace: (l) => runtime.onTrace(l),
@@ -149,6 +172,12 @@ export function selectAgents(workspace: Workspace, wanted: readonly string[] | u
   });
 }
 
+
+/** A node name for this process when none is given: `<host>-<pid>`, in the characters node names allow. */
+export function defaultNodeName(): string {
+  const host = os.hostname().replace(/[^A-Za-z0-9_.@:-]/g, '-').slice(0, 100) || 'node';
+  return `${/^[A-Za-z_]/.test(host) ? '' : 'n-'}${host}-${process.pid}`;
+}
 
 /** Worker shards for a run: as asked, else one per core, never more than one per agent. */
 export function defaultWorkers(asked: number | undefined, agents: number): number {

@@ -4,7 +4,7 @@
  * machines are reached through a RemoteLink (NATS: runtime/transport/nats), whose peers get ids from REMOTE_BASE up
  * in this run's directory. The router never knows which: it looks a name up and forwards an envelope.
  */
-import type { DropCode } from '../../schemas';
+import type { DropCode, TransportSummary } from '../../schemas';
 import type { Envelope, SubscriptionChange } from '../router/router';
 import type { DirectoryEntry } from './directory';
 
@@ -27,6 +27,8 @@ export interface RemoteLink {
   onSubscriptions?(handler: (changes: SubscriptionChange[]) => void): void;
   /** What the link could not deliver (its node was lost, too large): the runtime dead-letters it and tells the senders. */
   onUndeliverable?(handler: (report: Undeliverable) => void): void;
+  /** What crossed the link and what may have been lost, for the trace's run_ended. */
+  summary?(): TransportSummary;
 }
 
 /**

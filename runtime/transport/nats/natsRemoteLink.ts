@@ -6,7 +6,7 @@
  * them, and requests still waiting for an answer from them, are dead-lettered with `node_lost` naming the node; what
  * may have been lost unseen (core NATS is at-most-once) is counted.
  */
-import type { FipaMessage } from '../../../schemas';
+import type { FipaMessage, TransportSummary } from '../../../schemas';
 import { LIMITS } from '../../../schemas/limits';
 import { shapeProblem } from '../../router/resolve';
 import type { Envelope, SubscriptionChange } from '../../router/router';
@@ -214,6 +214,15 @@ export class NatsRemoteLink implements RemoteLink {
     const { envelopesOut, envelopesIn, nodeLost, mayBeLost, unsent, invalid, nodesJoined, nodesLost, nodesLeft } = this.counts;
     const rejected = { ...this.inbox.rejected, ...(invalid ? { 'an envelope whose message is malformed': invalid } : {}) };
     return { ...this.link.stats(), node: this.node, envelopesOut, envelopesIn, batchesOut: this.batcher.batches, rejected, nodeLost, mayBeLost, unsent, nodesJoined, nodesLost, nodesLeft };
+  }
+
+  summary(): TransportSummary {
+    const s = this.stats();
+    return {
+      node: this.node, envelopes_out: s.envelopesOut, envelopes_in: s.envelopesIn, node_lost: s.nodeLost, may_be_lost: s.mayBeLost,
+      published_while_disconnected: s.publishedWhileDisconnected, unsent: s.unsent, rejected: Object.values(s.rejected).reduce((n, x) => n + x, 0),
+      reconnects: s.reconnects, slow_consumers: s.slowConsumers,
+    };
   }
 
   /** Leave the cluster: flush what is batched, say bye, stop listening, drain and close the connection. */
