@@ -195,6 +195,8 @@ export class Runtime implements MessageBus, CoordinationContext {
         const list = split.get(shard);
         if (list) list.push(name); else split.set(shard, [name]);
       }
+      // Its message_sent is in the sender node's trace: this node's conversation log sees the message here.
+      if (split.size && !e.effect) this.fold.log.observe(e.message, [...split.values()].flat(), SYSTEM_AGENT);
       for (const [shard, to] of split) {
         const list = byShard.get(shard);
         if (list) list.push({ ...e, to }); else byShard.set(shard, [{ ...e, to }]);

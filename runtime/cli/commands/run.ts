@@ -4,8 +4,10 @@ import * as path from 'node:path';
 import { parseDuration } from '../../../schemas/limits';
 import { runPlan, runScenario, type RunScenarioOptions, type ScenarioSummary } from '../../node/scenario';
 import { buildAgents, loadWorkspace, workspaceFor, type Workspace } from '../../node/workspace';
-import { parseArgs } from '../args';
+import { flag, parseArgs, type ParsedArgs } from '../args';
+import { NATS_HELP, NATS_VALUE_FLAGS, natsOptions } from '../natsFlags';
 import { UsageError, type CliIo, type Command } from '../command';
+import { printable } from '../terminalText';
 import { formatEvent, formatSummary } from '../transcript';
 import { watchAndRun } from '../watch';
 
@@ -31,14 +33,22 @@ Options:
                          changes (only what changed is rebuilt); Ctrl-C stops
   -h, --help             this help
 
+Across processes and machines (docs/nats.md; real clock: there is no simulated time shared by nodes):
+${NATS_HELP}
+  --wait <duration>      with --nats: how long to wait for nodes hosting the agents the scenario names but this
+                         folder does not have (default 10s)
+  With --nats the scenario's agents that this folder has start here; the others must be served by
+  \`caxton node\` processes of the same cluster. The checks see this node's trace plus what arrives from others.
+
 Exit code: 0 when every scenario passes, 1 when one fails, 2 for bad input.`,
   async run(argv, io) {
-    const args = parseArgs(argv, { values: ['trace', 'seed', 'timeout', 'workers'], booleans: ['real-time', 'verbose', 'watch', 'quiet'] }, 'run');
+    const args = parseArgs(argv, { values: ['trace', 'seed', 'timeout', 'workers', 'wait', ...NATS_VALUE_FLAGS], booleans: ['real-time', 'verbose', 'watch', 'quiet'] }, 'run');
     if (args.flags.help) { io.out(this.help); return 0; }
     if (args.positionals.length !== 1) throw new UsageError('caxton run: give one folder or *.scenario.yaml, e.g. caxton run examples/calculator');
     const target = path.resolve(io.cwd, args.positionals[0]);
     if (!fs.existsSync(target)) throw new UsageError(`caxton run: ${args.positionals[0]} does not exist; give a folder with *.agent.yaml manifests or a *.scenario.yaml`);
-    const options = runOptions(args.flags, io);
+    const nats = natsOptions(args, 'run', (line) => io.err(line));
+    const options = { ...runOptions(args.flags, io), ...(nats ? { nats, clusterWaitMs: clusterWait(args) } : {}) };
     if (!fs.statSync(target).isDirectory() && !target.endsWith('.scenario.yaml')) {
       throw new UsageError(`caxton run: ${args.positionals[0]} is not a *.scenario.yaml; give a scenario or a folder`);
     }
@@ -72,6 +82,16 @@ async function runOnce(target: string, options: RunScenarioOptions, io: CliIo): 
   return summaries.every((s) => s.ok) ? 0 : 1;
 }
 
+/** `--wait <duration>`: how long a run over NATS waits for the nodes it needs (ms). */
+export function clusterWait(args: ParsedArgs): number | undefined {
+  const text = flag(args, 'wait');
+  if (text === undefined) return undefined;
+  let ms: number;
+  try { ms = parseDuration(text, '--wait'); } catch (e) { throw new UsageError((e as Error).message); }
+  if (ms <= 0) throw new UsageError('--wait must be more than 0, e.g. --wait 10s');
+  return ms;
+}
+
 /** Options shared by run and send: clock, seed, timeout, trace, transcript printer. */
 export function runOptions(flags: Record<string, string | true>, io: CliIo): RunScenarioOptions {
   const seedText = typeof flags.seed === 'string' ? flags.seed : undefined;
@@ -92,6 +112,10 @@ export function runOptions(flags: Record<string, string | true>, io: CliIo): Run
   return {
     clock: flags['real-time'] ? 'real' : 'simulated', seed, requestTimeoutMs, traceFile: trace, workers,
     onTrace: flags.quiet ? undefined : (e) => { const line = formatEvent(e, style); if (line !== undefined) io.out(line); },
+    onRemote: flags.quiet ? undefined : (message, to, t, node) => {
+      const line = formatEvent({ seq: 0, t, type: 'message_sent', id: message.message_id ?? '', message, to: [...to] }, style);
+      if (line !== undefined) io.out(`${line}${node ? `  (from node ${printable(node)})` : ''}`);
+    },
   };
 }
 

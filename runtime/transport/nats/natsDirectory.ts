@@ -21,6 +21,8 @@ export interface DirectoryOptions {
   lostAfterMs?: number;
   /** The clock (default Date.now). */
   now?: () => number;
+  /** A listener registered before the node joins, so no event of the join itself is missed. */
+  onEvent?: (event: DirectoryEvent) => void;
 }
 
 type Listener<E> = (event: E) => void;
@@ -36,7 +38,7 @@ export class NatsDirectory {
   /** Control messages that were not valid (ignored). */
   invalid = 0;
 
-  private constructor(private readonly link: NatsLink, private readonly subjects: ClusterSubjects, private readonly options: Required<Omit<DirectoryOptions, 'agents'>>, agents: string[]) {
+  private constructor(private readonly link: NatsLink, private readonly subjects: ClusterSubjects, private readonly options: Required<Omit<DirectoryOptions, 'agents' | 'onEvent'>>, agents: string[]) {
     this.own = { node: options.node, epoch: randomBytes(8).toString('hex'), version: 0, agents };
     this.state = new DirectoryState(this.own, options.lostAfterMs, options.now());
   }
@@ -46,6 +48,7 @@ export class NatsDirectory {
     const heartbeatMs = options.heartbeatMs ?? 1000;
     const full = { node: options.node, heartbeatMs, lostAfterMs: options.lostAfterMs ?? 3 * heartbeatMs + 500, now: options.now ?? Date.now };
     const dir = new NatsDirectory(link, subjects, full, [...(options.agents ?? [])]);
+    if (options.onEvent) dir.onEvent(options.onEvent);
     dir.listen();
     await link.flush();
     dir.send(subjects.hello, { node: dir.own.node, epoch: dir.own.epoch });

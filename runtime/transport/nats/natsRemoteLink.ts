@@ -16,7 +16,7 @@ import { Batcher } from './batcher';
 import { nodeNameProblem, type AnnouncedSubscription, type DirectoryEvent } from './directoryState';
 import { NatsInbox, type AcceptedEnvelope, type InboxRejections } from './inbox';
 import { NatsDirectory } from './natsDirectory';
-import { LinkClosedError, MessageTooLargeError } from './natsErrors';
+import { ClusterWaitError, LinkClosedError, MessageTooLargeError } from './natsErrors';
 import { NatsLink, type LinkCounters, type NatsLinkOptions } from './natsLink';
 import { OpenRequests } from './openRequests';
 import { PeerTable, type PeerState } from './peerTable';
@@ -78,6 +78,7 @@ export class NatsRemoteLink implements RemoteLink {
   private undeliverableHandler: (report: Undeliverable) => void = () => undefined;
   private readonly eventListeners = new Set<(e: NodeEvent) => void>();
   private readonly waiters = new Set<() => void>();
+  private readonly arrivalListeners = new Set<(envelopes: readonly Envelope[]) => void>();
   private incoming: Envelope[] = [];
   private announcePending = false;
   private inbox!: NatsInbox;
@@ -104,13 +105,20 @@ export class NatsRemoteLink implements RemoteLink {
     const link = await NatsLink.connect({ ...options, name: options.name ?? `caxton node ${options.node}` });
     const remote = new NatsRemoteLink(link, subjects, options.node, options);
     remote.inbox = new NatsInbox(link, subjects, options.node, (e) => remote.accept(e), options.agentSubjects !== false);
+    let early: DirectoryEvent[] | undefined = [];
     try {
-      remote.directory = await NatsDirectory.start(link, subjects, { node: options.node, heartbeatMs: options.heartbeatMs, lostAfterMs: options.lostAfterMs });
+      remote.directory = await NatsDirectory.start(link, subjects, {
+        node: options.node, heartbeatMs: options.heartbeatMs, lostAfterMs: options.lostAfterMs,
+        // Events of the join itself come before start() returns: kept, then applied once the directory is known.
+        onEvent: (e) => (early ? early.push(e) : remote.onDirectoryEvent(e)),
+      });
     } catch (e) {
       await link.close();
       throw e;
     }
-    remote.directory.onEvent((e) => remote.onDirectoryEvent(e));
+    const joined = early;
+    early = undefined;
+    for (const e of joined) remote.onDirectoryEvent(e);
     return remote;
   }
 
@@ -192,10 +200,16 @@ export class NatsRemoteLink implements RemoteLink {
       const timer = setTimeout(() => {
         this.waiters.delete(check);
         const nodes = this.directory.nodes().filter((n) => !n.self).map((n) => `${n.node} (${n.agents.length} agents)`);
-        reject(new Error(`no node of cluster '${this.subjects.prefix}' hosts ${missing().map((n) => `'${n}'`).join(', ')} after ${timeoutMs} ms; nodes seen: ${nodes.join(', ') || 'none'}; start them with \`caxton node <folder> --nats ${this.link.endpoint.display}\``));
+        reject(new ClusterWaitError(`no node of cluster '${this.subjects.prefix}' hosts ${missing().map((n) => `'${n}'`).join(', ')} after ${timeoutMs} ms; nodes seen: ${nodes.join(', ') || 'none'}; start them with \`caxton node <folder> --nats ${this.link.endpoint.display}\``));
       }, timeoutMs);
       this.waiters.add(check);
     });
+  }
+
+  /** Watch what arrives from other nodes (after it is checked); returns the function that stops listening. */
+  onArrivals(listener: (envelopes: readonly Envelope[]) => void): () => void {
+    this.arrivalListeners.add(listener);
+    return () => { this.arrivalListeners.delete(listener); };
   }
 
   /** Cluster events (joined, lost, left, conflict) as lines; returns the function that stops listening. */
@@ -261,6 +275,9 @@ export class NatsRemoteLink implements RemoteLink {
     if (this.incoming.length === 1) queueMicrotask(() => {
       const list = this.incoming;
       this.incoming = [];
+      for (const l of this.arrivalListeners) {
+        try { l(list); } catch { /* a listener's bug must not break delivery */ }
+      }
       this.envelopeHandler(list);
     });
   }
