@@ -130,7 +130,13 @@ export async function runPlan(plan: RunPlan, options: RunScenarioOptions = {}): 
       throw e;
     }
   }
-  coordination?.start(runtime);
+  try {
+    coordination?.start(runtime);
+  } catch (e) {
+    // A pattern that cannot start (a participant nobody runs) must not leave agents, workers or a NATS link behind.
+    await session.stop('the pattern could not start');
+    throw e;
+  }
   let scheduled = plan.messages.length;
   // Every message goes through the clock, so `at: 0` ones keep file order with the rest.
   for (const m of plan.messages) clock.setTimer(m.at, () => { scheduled--; session.send(m.message); });

@@ -147,8 +147,17 @@ export class NatsRemoteLink implements RemoteLink {
   }
 
   onEnvelopes(handler: (envelopes: Envelope[]) => void): void { this.envelopeHandler = handler; }
-  onDirectory(handler: (changes: DirectoryEntry[]) => void): void { this.directoryHandler = handler; }
-  onSubscriptions(handler: (changes: SubscriptionChange[]) => void): void { this.subscriptionHandler = handler; }
+  /** The handler gets what is known already at once (the link joined before the runtime attached), then changes. */
+  onDirectory(handler: (changes: DirectoryEntry[]) => void): void {
+    this.directoryHandler = handler;
+    const { entries } = this.peers.snapshot();
+    if (entries.length) handler(entries);
+  }
+  onSubscriptions(handler: (changes: SubscriptionChange[]) => void): void {
+    this.subscriptionHandler = handler;
+    const { subscriptions } = this.peers.snapshot();
+    if (subscriptions.length) handler(subscriptions);
+  }
   onUndeliverable(handler: (report: Undeliverable) => void): void { this.undeliverableHandler = handler; }
 
   announce(entries: DirectoryEntry[]): void {

@@ -93,6 +93,17 @@ export class PeerTable {
     return { entries, subscriptions: this.replaceSubscriptions(p, []) };
   }
 
+  /** Everything known now, as changes from nothing (for a runtime that attaches after the link joined). */
+  snapshot(): PeerChanges {
+    const entries: DirectoryEntry[] = [];
+    const subscriptions: SubscriptionChange[] = [];
+    for (const p of this.byNode.values()) {
+      for (const [name, kind] of p.names) entries.push({ name, shard: p.id, kind });
+      for (const s of p.subscriptions.values()) subscriptions.push({ agent: s.agent, topic: s.topic, action: 'subscribe', ...(s.filter ? { filter: s.filter } : {}) });
+    }
+    return { entries, subscriptions };
+  }
+
   /** Every peer, by node name. */
   peers(): Array<{ node: string; peer: number; status: PeerState; names: number }> {
     return [...this.byNode.values()].map((p) => ({ node: p.node, peer: p.id, status: p.status, names: p.names.size })).sort((a, b) => a.node.localeCompare(b.node));
