@@ -48,6 +48,8 @@ Exit code: 0 after a clean stop, 2 for bad input, 1 when it cannot join the clus
     });
     const link = session.link!;
     link.onNodeEvent((e) => io.out(`node ${link.node}: ${e.text}`));
+    // --verbose: what other nodes send here is printed too (its message_sent is in their traces).
+    if (base.onRemote) link.onArrivals((list) => { for (const e of list) base.onRemote!(e.message, e.to, session.runtime.clock.now(), link.nodeOfName(e.message.sender)); });
     const names = session.runtime.agentNames().filter((n) => link.nodeOfName(n) === undefined);
     io.out(`node ${link.node} ready: ${names.length} agent(s) (${abbreviate(names)}), cluster ${link.subjects.prefix} on ${link.link.endpoint.display}`);
     const signal = await untilStopped();

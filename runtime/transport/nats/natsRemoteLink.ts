@@ -279,6 +279,8 @@ export class NatsRemoteLink implements RemoteLink {
     if (shapeProblem(message) || typeof message.message_id !== 'string') { this.counts.invalid++; return; }
     this.counts.envelopesIn++;
     for (const to of e.to) this.open.arrived(message, to);
+    const from = this.peers.holderOf(message.sender);
+    if (from !== undefined) this.window.heardFrom(this.peers.peerOf(from), Date.now());
     const bytes = Buffer.byteLength(JSON.stringify(message), 'utf8');
     this.incoming.push({ message, to: e.to, bytes, okey: e.okey ?? message.sender, oseq: e.oseq ?? 0 });
     if (this.incoming.length === 1) queueMicrotask(() => {
