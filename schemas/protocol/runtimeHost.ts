@@ -17,6 +17,11 @@ export interface RuntimeHostSettings {
   traceDir: string;
   /** Trace events per notification batch (the host coalesces events for the inspector). */
   traceBatchSize: number;
+  /**
+   * A NATS server URL (nats://host:4222, credentials as in docs/nats.md); '' = none. When set, the session joins
+   * that cluster as a node: its agents are reachable from other nodes, and Send reaches agents of other nodes.
+   */
+  nats?: string;
 }
 
 export const DEFAULT_RUNTIME_HOST_SETTINGS: RuntimeHostSettings = { requestTimeoutMs: 10_000, seed: 1, traceDir: '.caxton/traces', traceBatchSize: 200 };
@@ -27,6 +32,7 @@ export const RUNTIME_SETTING_IDS = {
   seed: 'caxton.runtime.seed',
   traceDir: 'caxton.runtime.traceDir',
   traceBatchSize: 'caxton.runtime.traceBatchSize',
+  nats: 'caxton.runtime.nats',
 } as const;
 
 export interface AgentStatus { name: string; state: string }
