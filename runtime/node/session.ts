@@ -160,18 +160,28 @@ export async function startSession(options: SessionOptions): Promise<Session> {
 /** The workspace agents named by `wanted` (names or manifest paths, relative to the folder), or all. */
 export function selectAgents(workspace: Workspace, wanted: readonly string[] | undefined, base = workspace.folder): AgentEntry[] {
   if (!wanted?.length) return workspace.agents;
-  return wanted.map((w) => {
-    const byName = workspace.agents.find((a) => a.manifest.name === w);
-    const byPath = workspace.agents.find((a) => a.file === path.resolve(base, w));
-    const found = byName ?? byPath;
+  // Indexed once: a node of a large run selects thousands of replicas by name.
+  const byName = new Map(workspace.agents.map((a) => [a.manifest.name, a] as const));
+  const byFile = new Map<string, AgentEntry[]>();
+  const byBase = new Map<string, AgentEntry[]>();
+  const add = (map: Map<string, AgentEntry[]>, key: string, a: AgentEntry): void => { const l = map.get(key); if (l) l.push(a); else map.set(key, [a]); };
+  for (const a of workspace.agents) {
+    add(byFile, a.file, a);
+    if (a.replicaOf !== undefined) add(byBase, a.replicaOf, a);
+  }
+  return wanted.flatMap((w) => {
+    const one = byName.get(w);
+    if (one) return [one];
+    // A replicated manifest's own name (or its path) stands for all its replicas.
+    const found = byBase.get(w) ?? byFile.get(path.resolve(base, w));
     if (!found) {
-      const known = workspace.agents.map((a) => a.manifest.name).join(', ') || 'none';
+      const names = workspace.agents.map((a) => a.manifest.name);
+      const known = names.length > 20 ? `${names.slice(0, 20).join(', ')}, … (${names.length} in all)` : names.join(', ') || 'none';
       throw new WorkspaceError([{ file: workspace.folder, line: 1, column: 1, message: `no agent '${w}' in this workspace (agents: ${known}); name an agent or a *.agent.yaml path` }]);
     }
     return found;
   });
 }
-
 
 /** A node name for this process when none is given: `<host>-<pid>`, in the characters node names allow. */
 export function defaultNodeName(): string {

@@ -80,7 +80,8 @@ function normalise(options: LoadWasmAgentOptions): { manifest: AgentManifest; fi
   return { manifest, file: options.wasmPath ?? manifest.module ?? '(module)', limits: limits!, grants: [...grants], seed };
 }
 
-function agentSeed(seed: number, name: string): number {
+/** An agent's own seed, from the run's seed and its name (replicas of one manifest each get theirs). */
+export function agentSeed(seed: number, name: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193);
   return (h ^ Math.floor(seed)) >>> 0;

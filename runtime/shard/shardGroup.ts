@@ -77,7 +77,8 @@ export function defaultShardScript(): string {
 export class ShardGroup {
   private readonly shards: WorkerShard[] = [];
   private readonly script: string;
-  private directory: DirectoryEntry[] = [];
+  /** The directory a fresh worker starts with (by name: placing many agents stays linear). */
+  private readonly directory = new Map<string, DirectoryEntry>();
   private pendingDirectory: DirectoryEntry[] = [];
   private readonly realtimeOut = new Map<number, Envelope[]>();
   private flushScheduled = false;
@@ -145,8 +146,7 @@ export class ShardGroup {
   /** Directory changes (agents placed or removed, outside parties) for every replica. */
   directoryChanged(entries: readonly DirectoryEntry[]): void {
     for (const e of entries) {
-      this.directory = this.directory.filter((d) => d.name !== e.name);
-      if (e.shard >= 0) this.directory.push(e);
+      if (e.shard >= 0) this.directory.set(e.name, e); else this.directory.delete(e.name);
       this.pendingDirectory.push(e);
     }
     if (!this.stepped) this.scheduleFlush();
@@ -229,7 +229,7 @@ export class ShardGroup {
     });
     worker.on('error', (err) => this.lose(shard, undefined, `shard ${id} failed: ${err.message}`));
     worker.on('exit', (code) => { if (!this.stopped) this.lose(shard, undefined, `shard ${id} exited (code ${code})`); });
-    const init: ShardInit = { ...this.options.init, shard: id, directory: this.directory, watch: sab };
+    const init: ShardInit = { ...this.options.init, shard: id, directory: [...this.directory.values()], watch: sab };
     worker.postMessage({ type: 'init', init } satisfies ToShard);
     this.watchdog ??= setInterval(() => this.checkDeadlines(), WATCH_EVERY_MS);
     this.watchdog.unref?.();

@@ -1,7 +1,8 @@
 /** `caxton node <folder> --nats <url>`: serve a folder's agents as one node of a NATS cluster until stopped. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { startSession, type Session } from '../../node/session';
+import { selectAgents, startSession, type Session } from '../../node/session';
+import { parseSlice, sliceAgents } from '../../node/slice';
 import { buildAgents, loadWorkspace } from '../../node/workspace';
 import { flag, parseArgs } from '../args';
 import { UsageError, type CliIo, type Command } from '../command';
@@ -24,6 +25,10 @@ ${NATS_HELP}
   --agents <a,b,...>     start only these agents of the folder
   --trace <file.jsonl>   write this node's trace (every event names the node); merge the nodes' traces with
                          caxton inspect a.jsonl b.jsonl -o run.html
+  --slice <i/N>          host only share i of N of the selected agents (placement groups kept together);
+                         caxton run --processes N starts its nodes this way
+  --no-agent-subjects    do not subscribe one NATS subject per agent (for nodes with very many agents): other
+                         caxton nodes reach them through this node's subject anyway
   --workers <n>          worker threads the agents are spread over (default: one per core)
   --timeout <duration>   default reply timeout (default 30s)
   --verbose              print the conversation as it passes through this node
@@ -31,19 +36,23 @@ ${NATS_HELP}
 
 Exit code: 0 after a clean stop, 2 for bad input, 1 when it cannot join the cluster.`,
   async run(argv, io) {
-    const args = parseArgs(argv, { values: [...NATS_VALUE_FLAGS, 'agents', 'trace', 'workers', 'timeout', 'seed'], booleans: ['verbose'] }, 'node');
+    const args = parseArgs(argv, { values: [...NATS_VALUE_FLAGS, 'agents', 'trace', 'workers', 'timeout', 'seed', 'slice'], booleans: ['verbose', 'no-agent-subjects'] }, 'node');
     if (args.flags.help) { io.out(this.help); return 0; }
     if (args.positionals.length !== 1) throw new UsageError('caxton node: give one folder with *.agent.yaml manifests, e.g. caxton node examples/calculator --nats nats://127.0.0.1:4222');
     const folder = path.resolve(io.cwd, args.positionals[0]);
     if (!fs.existsSync(folder) || !fs.statSync(folder).isDirectory()) throw new UsageError(`caxton node: ${args.positionals[0]} is not a folder; give the folder that holds the agents`);
-    const nats = natsOptions(args, 'node', (line) => io.err(line), true)!;
+    const nats = { ...natsOptions(args, 'node', (line) => io.err(line), true)!, ...(args.flags['no-agent-subjects'] ? { agentSubjects: false } : {}) };
     const flags: Record<string, string | true> = { ...args.flags, 'real-time': true };
     if (!flags.verbose) flags.quiet = true;
     const base = runOptions(flags, io);
-    const agents = flag(args, 'agents')?.split(',').map((a) => a.trim()).filter(Boolean);
+    let agents = flag(args, 'agents')?.split(',').map((a) => a.trim()).filter(Boolean);
+    const sliceText = flag(args, 'slice');
+    const slice = sliceText === undefined ? undefined : parseSlice(sliceText);
+    if (typeof slice === 'string') throw new UsageError(`caxton node: ${slice}`);
     const workspace = await buildAgents(await loadWorkspace(folder, { build: false }));
+    if (slice) agents = sliceAgents(selectAgents(workspace, agents), slice.index, slice.count);
     const session = await startSession({
-      folder, workspace, agents, traceFile: base.traceFile, seed: base.seed, requestTimeoutMs: base.requestTimeoutMs, workers: base.workers,
+      folder, workspace, agents, noAgents: agents !== undefined && !agents.length, traceFile: base.traceFile, seed: base.seed, requestTimeoutMs: base.requestTimeoutMs, workers: base.workers,
       onTrace: base.onTrace, nats, name: path.basename(folder),
     });
     const link = session.link!;

@@ -10,6 +10,7 @@ import { UsageError, type CliIo, type Command } from '../command';
 import { printable } from '../terminalText';
 import { formatEvent, formatSummary } from '../transcript';
 import { watchAndRun } from '../watch';
+import { runOverProcesses } from './runProcesses';
 
 export const runCommand: Command = {
   name: 'run',
@@ -35,6 +36,10 @@ Options:
 
 Across processes and machines (docs/nats.md; real clock: there is no simulated time shared by nodes):
 ${NATS_HELP}
+  --processes <n>        spread the folder's agents over n local \`caxton node\` processes on a nats-server
+                         started for the run (needs nats-server: apt-get install nats-server; or give --nats);
+                         about 12,000 wasm agents fit one process. The scenarios run as a client of them; each
+                         node's trace (with --trace) is merged into the trace file at the end
   --wait <duration>      with --nats: how long to wait for nodes hosting the agents the scenario names but this
                          folder does not have (default 10s)
   With --nats the scenario's agents that this folder has start here; the others must be served by
@@ -42,7 +47,7 @@ ${NATS_HELP}
 
 Exit code: 0 when every scenario passes, 1 when one fails, 2 for bad input.`,
   async run(argv, io) {
-    const args = parseArgs(argv, { values: ['trace', 'seed', 'timeout', 'workers', 'wait', ...NATS_VALUE_FLAGS], booleans: ['real-time', 'verbose', 'watch', 'quiet'] }, 'run');
+    const args = parseArgs(argv, { values: ['trace', 'seed', 'timeout', 'workers', 'wait', 'processes', ...NATS_VALUE_FLAGS], booleans: ['real-time', 'verbose', 'watch', 'quiet'] }, 'run');
     if (args.flags.help) { io.out(this.help); return 0; }
     if (args.positionals.length !== 1) throw new UsageError('caxton run: give one folder or *.scenario.yaml, e.g. caxton run examples/calculator');
     const target = path.resolve(io.cwd, args.positionals[0]);
@@ -51,6 +56,11 @@ Exit code: 0 when every scenario passes, 1 when one fails, 2 for bad input.`,
     const options = { ...runOptions(args.flags, io), ...(nats ? { nats, clusterWaitMs: clusterWait(args) } : {}) };
     if (!fs.statSync(target).isDirectory() && !target.endsWith('.scenario.yaml')) {
       throw new UsageError(`caxton run: ${args.positionals[0]} is not a *.scenario.yaml; give a scenario or a folder`);
+    }
+    const processes = processCount(args);
+    if (processes !== undefined) {
+      if (args.flags.watch) throw new UsageError('caxton run: --processes and --watch exclude each other');
+      return runOverProcesses(target, processes, options, io, (t, o) => runOnce(t, o, io));
     }
     if (!args.flags.watch) return runOnce(target, options, io);
     const folder = fs.statSync(target).isDirectory() ? target : path.dirname(target);
@@ -68,7 +78,9 @@ async function runOnce(target: string, options: RunScenarioOptions, io: CliIo): 
   let built: Promise<Workspace> | undefined;
   const workspaceOf = async (file: string): Promise<Workspace | undefined> => (workspaceFor(loaded, path.dirname(file)) ? (built ??= buildAgents(loaded)) : undefined);
   if (!scenarios.length) {
-    summaries.push(await runPlan({ name: path.basename(target), folder: target, messages: [] }, { ...options, workspace: await (built ??= buildAgents(loaded)) }));
+    // A client node (--processes) waits for every agent of the folder to be served, then stops: a smoke test of the cluster.
+    const agents = options.noAgents ? loaded.agents.map((a) => a.manifest.name) : undefined;
+    summaries.push(await runPlan({ name: path.basename(target), folder: target, messages: [], agents }, { ...options, workspace: options.noAgents ? loaded : await (built ??= buildAgents(loaded)) }));
   }
   for (const file of scenarios) {
     if (summaries.length) io.out('');
@@ -80,6 +92,15 @@ async function runOnce(target: string, options: RunScenarioOptions, io: CliIo): 
   if (!scenarios.length) for (const line of formatSummary(summaries[0], io)) io.out(line);
   if (options.traceFile) io.out(`trace written to ${path.relative(io.cwd, options.traceFile) || options.traceFile}`);
   return summaries.every((s) => s.ok) ? 0 : 1;
+}
+
+/** `--processes <n>`: how many local node processes to spread the run over. */
+function processCount(args: ParsedArgs): number | undefined {
+  const text = flag(args, 'processes');
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > 256) throw new UsageError(`--processes ${text} is not a whole number from 1 to 256; pass e.g. --processes 4`);
+  return n;
 }
 
 /** `--wait <duration>`: how long a run over NATS waits for the nodes it needs (ms). */
