@@ -209,7 +209,9 @@ export class NatsRemoteLink implements RemoteLink {
       const timer = setTimeout(() => {
         this.waiters.delete(check);
         const nodes = this.directory.nodes().filter((n) => !n.self).map((n) => `${n.node} (${n.agents.length} agents)`);
-        reject(new ClusterWaitError(`no node of cluster '${this.subjects.prefix}' hosts ${missing().map((n) => `'${n}'`).join(', ')} after ${timeoutMs} ms; nodes seen: ${nodes.join(', ') || 'none'}; start them with \`caxton node <folder> --nats ${this.link.endpoint.display}\``));
+        const gone = missing();
+        const named = gone.slice(0, 10).map((n) => `'${n}'`).join(', ') + (gone.length > 10 ? ` and ${gone.length - 10} more` : '');
+        reject(new ClusterWaitError(`no node of cluster '${this.subjects.prefix}' hosts ${named} after ${timeoutMs} ms; nodes seen: ${nodes.join(', ') || 'none'}; start them with \`caxton node <folder> --nats ${this.link.endpoint.display}\``));
       }, timeoutMs);
       this.waiters.add(check);
     });
