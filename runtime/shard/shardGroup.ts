@@ -136,7 +136,8 @@ export class ShardGroup {
     const answers = await Promise.all([...byShard].map(async ([id, list]) => {
       const shard = this.shard(id);
       const answer = await this.request(shard, { type: 'load', agents: list }) as Extract<FromShard, { type: 'loaded' }>;
-      for (const r of answer.results) if (!r.error) shard.agents.push(list.find((s) => s.name === r.name)!);
+      const byName = new Map(list.map((s) => [s.name, s] as const));
+      for (const r of answer.results) if (!r.error) shard.agents.push(byName.get(r.name)!);
       return answer;
     }));
     const byName = new Map<string, { name: string; error?: AgentError; memoryBytes?: number }>([...refused, ...answers.flatMap((a) => a.results).map((r) => [r.name, r] as const)]);

@@ -40,8 +40,8 @@ ${NATS_HELP}
                          started for the run (needs nats-server: apt-get install nats-server; or give --nats);
                          about 12,000 wasm agents fit one process. The scenarios run as a client of them; each
                          node's trace (with --trace) is merged into the trace file at the end
-  --wait <duration>      with --nats: how long to wait for nodes hosting the agents the scenario names but this
-                         folder does not have (default 10s)
+  --wait <duration>      with --nats or --processes: how long to wait for nodes hosting the agents the scenario
+                         names but this folder does not have (default 10s)
   With --nats the scenario's agents that this folder has start here; the others must be served by
   \`caxton node\` processes of the same cluster. The checks see this node's trace plus what arrives from others.
 
@@ -53,7 +53,7 @@ Exit code: 0 when every scenario passes, 1 when one fails, 2 for bad input.`,
     const target = path.resolve(io.cwd, args.positionals[0]);
     if (!fs.existsSync(target)) throw new UsageError(`caxton run: ${args.positionals[0]} does not exist; give a folder with *.agent.yaml manifests or a *.scenario.yaml`);
     const nats = natsOptions(args, 'run', (line) => io.err(line));
-    const options = { ...runOptions(args.flags, io), ...(nats ? { nats, clusterWaitMs: clusterWait(args) } : {}) };
+    const options = { ...runOptions(args.flags, io), clusterWaitMs: clusterWait(args), ...(nats ? { nats } : {}) };
     if (!fs.statSync(target).isDirectory() && !target.endsWith('.scenario.yaml')) {
       throw new UsageError(`caxton run: ${args.positionals[0]} is not a *.scenario.yaml; give a scenario or a folder`);
     }

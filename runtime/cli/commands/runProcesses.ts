@@ -23,7 +23,8 @@ export async function runOverProcesses(target: string, processes: number, option
   const trace = options.traceFile;
   const cluster = await startProcessCluster({
     folder, processes, cli: process.argv[1], natsUrl: options.nats?.url, prefix: options.nats?.prefix, traceBase: trace,
-    workers: options.workers, heartbeatMs: options.nats?.heartbeatMs, log: (line) => io.err(line),
+    // Many nodes starting thousands of agents on few cores delay each other's heartbeats: 2 s (lost after 6.5 s).
+    workers: options.workers, heartbeatMs: options.nats?.heartbeatMs ?? 2000, log: (line) => io.err(line),
   });
   const agents = cluster.nodes.reduce((n, x) => n + x.agents, 0);
   const rss = cluster.rss().map((r) => r.bytes ?? 0).reduce((a, b) => a + b, 0);
@@ -34,7 +35,7 @@ export async function runOverProcesses(target: string, processes: number, option
   try {
     code = await runOnce(target, {
       ...options, noAgents: true, traceFile: clientTrace,
-      nats: { ...options.nats, url: cluster.url, prefix: cluster.prefix, node: 'client', log: options.nats?.log ?? ((line) => io.err(line)) },
+      nats: { heartbeatMs: 2000, ...options.nats, url: cluster.url, prefix: cluster.prefix, node: 'client', log: options.nats?.log ?? ((line) => io.err(line)) },
     });
   } finally {
     const results = await cluster.stop();

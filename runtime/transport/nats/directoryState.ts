@@ -68,6 +68,8 @@ function isSubscription(v: unknown): v is AnnouncedSubscription {
 export class DirectoryState {
   private readonly byNode = new Map<string, NodeView>();
   private readonly owner = new Map<string, string>();
+  /** Agents that more than one node announced (a conflict was reported). */
+  private readonly contested = new Set<string>();
 
   constructor(readonly self: Announcement, private readonly lostAfterMs: number, now: number) {
     this.byNode.set(self.node, { ...viewOf(self), lastSeen: now, self: true });
@@ -146,7 +148,10 @@ export class DirectoryState {
     for (const agent of a.agents) {
       const owner = this.owner.get(agent);
       if (owner === undefined || owner === a.node) this.owner.set(agent, a.node);
-      else events.push({ type: 'conflict', agent, node: a.node, owner, detail: `agent ${agent} is announced by node ${a.node} but lives on node ${owner}; messages keep going to ${owner}` });
+      else {
+        this.contested.add(agent);
+        events.push({ type: 'conflict', agent, node: a.node, owner, detail: `agent ${agent} is announced by node ${a.node} but lives on node ${owner}; messages keep going to ${owner}` });
+      }
     }
     if (joined) events.push({ type: 'joined', node: a.node, agents: [...a.agents] });
     else if (!view.self) events.push({ type: 'changed', node: a.node });
@@ -163,9 +168,11 @@ export class DirectoryState {
     for (const agent of n.agents) {
       if (this.owner.get(agent) !== n.node) continue;
       this.owner.delete(agent);
-      // Another live node that claimed it too takes it over.
+      // Another live node that claimed it too takes it over (only contested names are looked for: a lost node of
+      // 10,000 agents must not cost 10,000 scans of every node's list).
+      if (!this.contested.has(agent)) continue;
       const next = [...this.byNode.values()].find((o) => o.agents.includes(agent));
-      if (next) this.owner.set(agent, next.node);
+      if (next) this.owner.set(agent, next.node); else this.contested.delete(agent);
     }
   }
 }
