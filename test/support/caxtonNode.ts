@@ -13,8 +13,8 @@ export class CliProcess {
   readonly exited: Promise<number | null>;
   private readonly child: ChildProcess;
 
-  constructor(args: readonly string[], cwd: string) {
-    this.child = spawn(process.execPath, [path.join(distDir, 'cli.js'), ...args], { cwd, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  constructor(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}) {
+    this.child = spawn(process.execPath, [path.join(distDir, 'cli.js'), ...args], { cwd, env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child.stdout!.on('data', (d: Buffer) => { this.out += d.toString(); });
     this.child.stderr!.on('data', (d: Buffer) => { this.err += d.toString(); });
     this.exited = new Promise((resolve) => this.child.once('exit', (code) => resolve(code)));
@@ -49,8 +49,8 @@ export async function startNode(folder: string, url: string, name: string, extra
 }
 
 /** Run a CLI command to its end; its output and exit code. */
-export async function runCli(args: readonly string[], cwd: string): Promise<{ code: number | null; out: string; err: string }> {
-  const p = new CliProcess(args, cwd);
+export async function runCli(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; out: string; err: string }> {
+  const p = new CliProcess(args, cwd, env);
   const code = await p.exited;
   return { code, out: p.out, err: p.err };
 }
