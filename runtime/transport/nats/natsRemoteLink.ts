@@ -94,7 +94,7 @@ export class NatsRemoteLink implements RemoteLink {
         if (!(e instanceof LinkClosedError)) throw e;
         this.counts.unsent += count;
       }
-    }, { maxBytes: link.maxMessageBytes, maxCount: options.batchMaxCount, ourLimit: options.maxMessageBytes, maxPayload: link.maxPayload });
+    }, { maxBytes: link.maxMessageBytes, maxCount: options.batchMaxCount, ourLimit: options.maxMessageBytes, maxPayload: link.maxPayload});
   }
 
   /** Connect, start listening on this node's inbox and join the cluster's directory. Throws NatsConfigError / RangeError with a sentence. */
