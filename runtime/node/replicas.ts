@@ -3,12 +3,16 @@
  * module (built and prepared once), each with its own name, memory and seed. A replica name that another manifest
  * also declares is refused, naming both.
  */
-import type { AgentEntry, WorkspaceProblem } from './workspace';
+import type { AgentManifest } from '../../schemas';
+
+/** What expansion needs of a workspace entry (workspace.ts's AgentEntry; kept structural: workspace.ts imports this). */
+interface Entry { file: string; manifest: AgentManifest; replicaOf?: string }
+interface Problem { file: string; line: number; column: number; message: string; severity?: 'error'; code?: string }
 
 /** The entries of a workspace with every replicated manifest expanded (others kept as they are). */
-export function expandReplicas(entries: readonly AgentEntry[], problems: WorkspaceProblem[]): AgentEntry[] {
+export function expandReplicas<E extends Entry>(entries: readonly E[], problems: { push(p: Problem): unknown }): E[] {
   const declared = new Map(entries.map((e) => [e.manifest.name, e.file] as const));
-  const out: AgentEntry[] = [];
+  const out: E[] = [];
   for (const entry of entries) {
     const n = entry.manifest.replicas ?? 1;
     if (n <= 1) { out.push(entry); continue; }
