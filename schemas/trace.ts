@@ -12,7 +12,7 @@ interface Base {
   t: number;
   /** The superstep of a simulated run (docs/shards.md): events of one tick happen at the same simulated time; absent on the real clock. */
   tick?: number;
-  /** The node (process) that recorded the event, in a trace merged from several nodes. */
+  /** The node (process) that recorded the event: stamped by a node of a NATS cluster, set when traces are merged. */
   node?: string;
 }
 

@@ -51,7 +51,9 @@ describe('a NATS cluster of caxton nodes (real nats-server, node processes, CLI 
     assert.match(r.out, /calculator -> user {2}inform .*\(from node calc-node\)/);
     assert.match(r.out, /nats \(node client-send\): 1 envelope\(s\) out .* 1 in; node_lost 0/);
     assert.doesNotMatch(r.out + r.err, /no replies/);
-    await nodes[0].stop();
+    assert.equal(await nodes[0].stop(), 0, 'a clean stop on SIGTERM');
+    assert.match(nodes[0].out, /node client-send joined with 0 agent\(s\)[\s\S]*node client-send left/);
+    assert.match(nodes[0].out, /node calc-node stopped by SIGTERM: delivered 1, dropped 0, timeouts 0\n {2}nats \(node calc-node\): 1 envelope\(s\) out/);
     const events = readTrace(trace);
     assert.ok(events.length > 0 && events.every((e) => e.node === 'calc-node'), 'every event of the node names it');
     assert.equal(deliveredTo(events, 'calculator'), 1);

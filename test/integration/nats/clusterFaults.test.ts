@@ -53,6 +53,12 @@ describe('NATS cluster faults (real nats-server, node processes, a client sessio
     const link = client.link!;
     const answered = await client.request(calc(41), { timeoutMs: 20_000 });
     assert.deepEqual(answered.content, { result: 42 }, 'the calculator answers across NATS');
+    // Broadcast reaches every agent of the other node (they are in this node's directory).
+    const sent: string[][] = [];
+    const off = client.onTrace((e) => { if (e.type === 'message_sent' && e.message.receiver === 'broadcast') sent.push(e.to); });
+    client.send({ performative: 'inform', sender: 'user', receiver: 'broadcast', content: { note: 'hello all' } });
+    off();
+    assert.deepEqual(sent, [['calculator', 'echo', 'logger']]);
 
     // logger never answers: the request stays open on the client until node-a goes away.
     const waiting = client.request({ performative: 'request', sender: 'user', receiver: 'logger', content: { note: 'hold on' } }, { timeoutMs: 60_000 });
