@@ -13,7 +13,8 @@ const outdir = arg('outdir') ?? 'dist';
 const only = arg('only')?.split(',');
 
 // binaryen and assemblyscript are ESM packages with large wasm payloads: load them from node_modules at run time.
-const nodeExternal = ['vscode', 'binaryen', 'assemblyscript', 'assemblyscript/asc', 'playwright-core'];
+// esbuild (bundling TypeScript agents) runs a native binary, and QuickJS loads its .wasm from its package.
+const nodeExternal = ['vscode', 'binaryen', 'assemblyscript', 'assemblyscript/asc', 'playwright-core', 'esbuild', 'quickjs-emscripten-core', '@jitl/quickjs-wasmfile-release-sync'];
 
 /** @type {Array<{ in: string, out: string, platform: 'node' | 'browser' }>} */
 const entries = [
@@ -24,6 +25,7 @@ const entries = [
   { in: 'runtime/shard/shardWorker.ts', out: 'shardWorker', platform: 'node' },
   { in: 'runtime/sandbox/prepareWorker.ts', out: 'prepareWorker', platform: 'node' },
   { in: 'runtime/host/main.ts', out: 'runtimeHost', platform: 'node' },
+  { in: 'runtime/debug/adapter/main.ts', out: 'debugAdapter', platform: 'node' },
   { in: 'client/webview/main.ts', out: 'webview', platform: 'browser' },
 ].filter((e) => existsSync(e.in) && (!only || only.includes(e.out)));
 

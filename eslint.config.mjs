@@ -27,11 +27,11 @@ export default tseslint.config(
   { files: ['platform/**/*.ts'], rules: restrict([vscodeAll, { group: ['../runtime/*', '../server/*', '../client/*'], message: 'platform/ sits below the runtime, the server and the client.' }]) },
   {
     files: ['runtime/**/*.ts'],
-    ignores: ['runtime/node/**', 'runtime/transport/nats/**', 'runtime/cli/**', 'runtime/host/**', 'runtime/sandbox/worker*/**', 'runtime/sandbox/agentWorker.ts', 'runtime/sandbox/workerPool.ts', 'runtime/shard/shardGroup.ts', 'runtime/shard/shardWorker.ts', 'runtime/build/**'],
+    ignores: ['runtime/node/**', 'runtime/transport/nats/**', 'runtime/cli/**', 'runtime/host/**', 'runtime/debug/adapter/**', 'runtime/sandbox/worker*/**', 'runtime/sandbox/agentWorker.ts', 'runtime/sandbox/workerPool.ts', 'runtime/shard/shardGroup.ts', 'runtime/shard/shardWorker.ts', 'runtime/build/**'],
     rules: restrict([vscodeAll, { group: ['../../server/*', '../../client/*', '../../platform/*'], message: 'The runtime core knows nothing of the server or client, and does no I/O (platform/ is for runtime/node, cli, host).' }, { group: ['fs', 'node:fs', 'fs/*', 'node:fs/*', 'child_process', 'node:child_process', 'net', 'node:net', 'http', 'node:http'], message: 'Node I/O lives only in runtime/node, runtime/transport/nats, runtime/cli, runtime/host or the worker.' }]),
   },
   {
-    files: ['runtime/node/**/*.ts', 'runtime/transport/nats/**/*.ts', 'runtime/cli/**/*.ts', 'runtime/build/**/*.ts'],
+    files: ['runtime/node/**/*.ts', 'runtime/transport/nats/**/*.ts', 'runtime/cli/**/*.ts', 'runtime/build/**/*.ts', 'runtime/debug/adapter/**/*.ts'],
     rules: restrict([{ group: ['vscode', 'vscode-languageclient', 'vscode-languageclient/*'], message: 'The runtime knows nothing of VS Code.' }, { group: ['../../client/*'], message: 'The runtime knows nothing of the client.' }]),
   },
   {

@@ -12,6 +12,9 @@ import { prepareWasmAgent } from '../runtime/sandbox';
 import { startSession, type Session } from '../runtime/node/session';
 import { runScenario } from '../runtime/node/scenario';
 import { buildExampleAgent, watFixture } from '../test/support/fixtures';
+import { ShardGroup } from '../runtime/shard/shardGroup';
+import { normaliseLimits } from '../runtime/router/limits';
+import { absoluteNow } from '../runtime/core/clock';
 import { examplesDir } from '../test/support/paths';
 
 const fmt = (n: number, d = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
@@ -49,7 +52,7 @@ function echoWorkspace(colocate: boolean): string {
 }
 
 /** Ping-pong between two echo agents for `ms` of real time: deliveries per second and the round-trip latency. */
-async function pingPong(colocate: boolean, ms = 1500): Promise<{ perSec: number; p50us: number; p99us: number; shards: string }> {
+async function pingPong(colocate: boolean, ms = 1500, inFlight = 1): Promise<{ perSec: number; p50us: number; p99us: number; shards: string }> {
   const dir = echoWorkspace(colocate);
   let delivered = 0;
   const sentAt = new Map<string, number>();
@@ -57,7 +60,8 @@ async function pingPong(colocate: boolean, ms = 1500): Promise<{ perSec: number;
   let session: Session | undefined;
   try {
     session = await startSession({
-      folder: dir, workers: 2,
+      // An endless ping-pong is exactly what the hop limit cuts: lift it for the measurement.
+      folder: dir, workers: 2, limits: { maxHops: Number.MAX_SAFE_INTEGER, maxSendsPerTick: Number.MAX_SAFE_INTEGER },
       onTrace: (e: TraceEvent) => {
         if (e.type === 'message_delivered') {
           delivered++;
@@ -66,7 +70,7 @@ async function pingPong(colocate: boolean, ms = 1500): Promise<{ perSec: number;
       },
     });
     const shards = session.runtime.shards!;
-    session.send(MSG);
+    for (let i = 0; i < inFlight; i++) session.send({ ...MSG, conversation_id: `pp-${i}` });
     await new Promise((r) => setTimeout(r, 300));
     const d0 = delivered;
     const t0 = performance.now();
@@ -104,6 +108,9 @@ async function loadScenario(n: number): Promise<{ wallMs: number; delivered: num
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'caxton-bench-load-'));
   try {
     fs.cpSync(path.join(examplesDir, 'calculator', 'agents'), path.join(dir, 'agents'), { recursive: true, filter: (f) => !f.includes(`${path.sep}build`) });
+    // Every request arrives at the same instant: the calculator's mailbox must hold them all (the default is 256).
+    const manifest = path.join(dir, 'agents', 'calculator.agent.yaml');
+    fs.writeFileSync(manifest, fs.readFileSync(manifest, 'utf8').replace(/^limits:\n/m, `limits:\n  mailbox: ${n}\n`));
     const messages = Array.from({ length: n }, (_, i) => ({
       performative: 'request', sender: 'user', receiver: 'calculator', protocol: 'fipa-request', conversation_id: `c${i}`, reply_with: `q${i}`,
       content: { action: 'calculate', x: i, y: 2, op: 'mul' },
@@ -117,6 +124,32 @@ async function loadScenario(n: number): Promise<{ wallMs: number; delivered: num
   }
 }
 
+/** Start `n` agents (the echo module, prepared once) on two worker shards: wall time and heap+RSS growth per agent. */
+export async function manyAgents(n: number): Promise<{ ms: number; perAgentKiB: number }> {
+  const echo = await buildExampleAgent('calculator', 'echo');
+  const prepared = await prepareWasmAgent({ manifest: { ...echo.manifest, name: 'echo' }, wasm: echo.wasm });
+  const group = new ShardGroup({
+    workers: 2,
+    init: {
+      stepped: false, limits: normaliseLimits({}), requestTimeoutMs: 30_000, attempts: 1, dedupe: true, protocolChecks: true,
+      validate: false, epochMs: absoluteNow(), epochWallMs: Date.now(),
+    },
+  });
+  const rss0 = process.memoryUsage().rss;
+  const t = performance.now();
+  const specs = Array.from({ length: n }, (_, i) => ({
+    spec: { name: `a${i}`, kind: 'wasm' as const, module: prepared.module, grants: [], limits: prepared.limits, restart: prepared.restart, seed: i, metered: true },
+    shard: 1 + (i % 2),
+  }));
+  const loaded = await group.load(specs);
+  const ms = performance.now() - t;
+  const failed = loaded.results.filter((r) => r.error).length;
+  if (failed) throw new Error(`${failed} agents failed to start: ${loaded.results.find((r) => r.error)?.error?.message}`);
+  const perAgentKiB = (process.memoryUsage().rss - rss0) / n / 1024;
+  await group.stop('done', 0);
+  return { ms, perAgentKiB };
+}
+
 export async function run(): Promise<void> {
   const bare = await bareLoop();
   console.log(`machine limit (same run): AssemblyScript echo called in a loop in one thread: ${fmt(bare.callsPerSec)} calls/s; bare JSON work (stringify + parse) ${fmt(bare.jsonPerSec)} msg/s`);
@@ -124,8 +157,14 @@ export async function run(): Promise<void> {
   console.log(`wasm <-> wasm in one shard (real time): ${fmt(one.perSec)} msg/s = ${fmt(one.perSec / bare.callsPerSec, 3)}x the bare loop; round trip p50 ${fmt(one.p50us)} us, p99 ${fmt(one.p99us)} us`);
   const two = await pingPong(false);
   console.log(`wasm <-> wasm across two shards (real time): ${fmt(two.perSec)} msg/s = ${fmt(two.perSec / bare.callsPerSec, 3)}x; round trip p50 ${fmt(two.p50us)} us, p99 ${fmt(two.p99us)} us`);
+  const twoMany = await pingPong(false, 1500, 64);
+  console.log(`wasm <-> wasm across two shards, 64 exchanges in flight: ${fmt(twoMany.perSec)} msg/s = ${fmt(twoMany.perSec / bare.callsPerSec, 3)}x; round trip p50 ${fmt(twoMany.p50us)} us, p99 ${fmt(twoMany.p99us)} us`);
+  const oneMany = await pingPong(true, 1500, 64);
+  console.log(`wasm <-> wasm in one shard, 64 exchanges in flight: ${fmt(oneMany.perSec)} msg/s = ${fmt(oneMany.perSec / bare.callsPerSec, 3)}x`);
   const into = await intoAgent();
   console.log(`into a wasm agent from outside and back (real time): ${fmt(into)} msg/s = ${fmt(into / bare.callsPerSec, 3)}x`);
+  const many = await manyAgents(10_000);
+  console.log(`10,000 agents started on two worker shards in ${fmt(many.ms)} ms (${fmt(many.ms / 10, 2)} us per agent), ${fmt(many.perAgentKiB, 1)} KiB RSS per idle agent`);
   for (const n of [5_000, 20_000]) {
     const load = await loadScenario(n);
     const bareMs = (2 * n) / bare.jsonPerSec * 1000;

@@ -1,6 +1,6 @@
 /** CodeLenses: "Send" above each message of a *.fipa.json, "Run pipeline" / "Run scenario" on top of those YAML files. */
 import * as vscode from 'vscode';
-import { findMessages } from './messageLocations';
+import { findMessages } from '../schemas/load/messageLocations';
 import { COMMANDS } from './commandIds';
 
 export class CaxtonCodeLenses implements vscode.CodeLensProvider {

@@ -3,6 +3,7 @@ export const COMMANDS = {
   runAgent: 'caxton.runAgent',
   runPipeline: 'caxton.runPipeline',
   runScenario: 'caxton.runScenario',
+  debugScenario: 'caxton.debugScenario',
   sendMessage: 'caxton.sendMessage',
   stopAll: 'caxton.stopAll',
   buildAgents: 'caxton.buildAgents',

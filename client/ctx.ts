@@ -72,6 +72,7 @@ export class Ctx implements vscode.Disposable {
     return {
       requestTimeoutMs: num(RUNTIME_SETTING_IDS.requestTimeoutMs, d.requestTimeoutMs), seed: num(RUNTIME_SETTING_IDS.seed, d.seed),
       traceDir: c.get<string>(RUNTIME_SETTING_IDS.traceDir) ?? d.traceDir, traceBatchSize: Math.max(1, num(RUNTIME_SETTING_IDS.traceBatchSize, d.traceBatchSize)),
+      workers: Math.floor(num(RUNTIME_SETTING_IDS.workers, d.workers)),
       nats: (c.get<string>(RUNTIME_SETTING_IDS.nats) ?? '').trim(),
     };
   }
@@ -133,7 +134,8 @@ export class Ctx implements vscode.Disposable {
     this.inspector.post({ kind: 'reset', events: [], live: true, title });
   }
 
-  private addEvents(events: TraceEvent[]): void {
+  /** Add events of the current run (the runtime host's, or a debugged run's) to the inspector. */
+  addEvents(events: TraceEvent[]): void {
     this.liveEvents.push(...events);
     if (this.liveEvents.length > MAX_LIVE_EVENTS) this.liveEvents = this.liveEvents.slice(-MAX_LIVE_EVENTS);
     this.inspector.post({ kind: 'append', events });

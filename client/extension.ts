@@ -7,6 +7,7 @@ import { Ctx } from './ctx';
 import { commandFactories } from './commands';
 import { AGENTS_VIEW, COMMANDS, type CommandName } from './commandIds';
 import { CaxtonCodeLenses, CODELENS_SELECTOR } from './codeLens';
+import { registerDebugger } from './debugger';
 
 let ctx: Ctx | undefined;
 
@@ -19,6 +20,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ ctx:
   }
   ctx.subscriptions.push(vscode.window.createTreeView(AGENTS_VIEW, { treeDataProvider: ctx.agents, showCollapseAll: false }));
   ctx.subscriptions.push(vscode.languages.registerCodeLensProvider(CODELENS_SELECTOR, new CaxtonCodeLenses()));
+  registerDebugger(ctx);
   await ctx.startLanguageClient();
   // The returned API lets extension tests reach the context.
   return { ctx };

@@ -6,12 +6,13 @@ import * as path from 'node:path';
 import type { AgentReloadResult } from '../schemas/protocol/runtimeHost';
 
 /**
- * Whether a saved/changed file should trigger a hot reload: a *.agent.yaml, a .wasm, or a .ts file under a folder
+ * Whether a saved/changed file should trigger a hot reload: a *.agent.yaml, a .wasm, or a .ts/.js/.mjs file under a folder
  * that (or an ancestor of which, up to `root`) holds an agent manifest. `listDir` returns a folder's file names.
  */
 export function isReloadTrigger(file: string, root: string, listDir: (dir: string) => string[]): boolean {
   if (file.endsWith('.agent.yaml') || file.endsWith('.wasm')) return inside(root, file);
-  if (!file.endsWith('.ts') || file.endsWith('.d.ts') || !inside(root, file)) return false;
+  // Agent sources: AssemblyScript/TypeScript .ts, JavaScript .js/.mjs (not declarations, not build outputs).
+  if (!/\.(ts|js|mjs)$/.test(file) || file.endsWith('.d.ts') || path.basename(path.dirname(file)) === 'build' || !inside(root, file)) return false;
   for (let dir = path.dirname(file); inside(root, dir); dir = path.dirname(dir)) {
     let names: string[];
     try { names = listDir(dir); } catch { names = []; }

@@ -14,6 +14,10 @@ export class InspectorPanel implements vscode.Disposable {
   private queue: HostToView[] = [];
   /** What the view last reported on screen (for the status and for tests). */
   lastRendered?: Extract<ViewToHost, { kind: 'rendered' }>;
+  /** The trace file shown, when it came from one (Restart from here re-runs it). */
+  traceFile?: string;
+  /** What "Restart from here" does (the debugger sets it: client/debugger.ts). */
+  onFork?: (seq: number, traceFile: string | undefined) => void;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -47,15 +51,20 @@ export class InspectorPanel implements vscode.Disposable {
       copy: (m) => { void vscode.env.clipboard.writeText(m.text).then(() => this.post({ kind: 'revealed', ok: true, text: `copied ${m.what}` })); },
       export: (m) => { void this.save(m.text, m.name); },
       pickCompare: () => { void this.pickCompare(); },
+      fork: (m) => {
+        if (this.onFork) this.onFork(m.seq, this.traceFile);
+        else this.post({ kind: 'revealed', ok: false, text: 'Restart from here needs the Caxton debugger' });
+      },
     });
     panel.webview.onDidReceiveMessage(handle);
     panel.onDidDispose(() => { this.panel = undefined; this.ready = false; this.queue = []; this.lastRendered = undefined; });
     this.panel = panel;
   }
 
-  /** Open a saved trace (replay). */
-  showTrace(events: TraceEvent[], title: string): void {
+  /** Open a saved trace (replay); `file` lets Restart from here re-run it. */
+  showTrace(events: TraceEvent[], title: string, file?: string): void {
     this.show(title);
+    this.traceFile = file;
     for (const m of traceMessages(events, false, title)) this.post(m);
   }
 

@@ -1,11 +1,11 @@
 /**
  * "Reveal source" for a message selected in the inspector: open the *.fipa.json or scenario entry that holds it, or,
  * for a message an agent sent, that agent's manifest and module source. Searches the workspace (node_modules and
- * .caxton excluded); the matching is pure (messageSource.ts).
+ * .caxton excluded); the matching is pure (schemas/load/messageSource.ts, shared with the debugger's line breakpoints).
  */
 import * as vscode from 'vscode';
 import type { FipaMessage } from '../schemas';
-import { findInFipaJson, findInScenario, manifestInfo, type SourceSpan } from './messageSource';
+import { findInFipaJson, findInScenario, manifestInfo, type SourceSpan } from '../schemas/load/messageSource';
 
 const EXCLUDE = '{**/node_modules/**,**/.caxton/**,**/out/**,**/dist/**}';
 const MAX_FILES = 2000;

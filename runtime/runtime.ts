@@ -66,6 +66,9 @@ export interface RuntimeOptions {
   scheduling?: 'immediate' | 'steps';
 }
 
+/** The inputs of a run recorded in its `run_started` header (scenario, seed, workers, modules, clock, fork), for replay. */
+export type RunInputs = Omit<Extract<TraceEventInput, { type: 'run_started' }>, 'type' | 'name' | 'agents'>;
+
 export interface RuntimeStats { delivered: number; dropped: number; timeouts: number; violations: number; events: number }
 
 /** An agent platform instance; see the file comment. */
@@ -130,11 +133,14 @@ export class Runtime implements MessageBus, CoordinationContext {
 
   private get router() { return this.shard.router; }
 
-  /** Emit run_started (once), naming `agents` (default: those added so far); call it before loading sandboxed agents so the trace opens with it. */
-  start(agents: readonly string[] = this.agentNames()): void {
+  /**
+   * Emit run_started (once), naming `agents` (default: those added so far) and the run's `inputs` (for replay); call it
+   * before loading sandboxed agents so the trace opens with it.
+   */
+  start(agents: readonly string[] = this.agentNames(), inputs: RunInputs = {}): void {
     if (this.phase !== 'created') return;
     this.phase = 'started';
-    this.recorder.emit({ type: 'run_started', name: this.name, agents: [...agents] });
+    this.recorder.emit({ type: 'run_started', name: this.name, agents: [...agents], ...inputs });
   }
 
   /** Let worker shards host agents of this run (runtime/shard/shardGroup.ts); their trace joins this one. */
@@ -475,7 +481,8 @@ export class Runtime implements MessageBus, CoordinationContext {
     this.publishStep(mergeStep(lists), now, k);
     for (const r of results) {
       for (const [shard, list] of r.outbound) {
-        if (shard === 0) this.router.receive(list);
+        // With boundary hooks, the host's share waits in the outbox too, so the hooks see every delivery.
+        if (shard === 0 && !this.boundaryHooks.size) this.router.receive(list);
         else for (const e of list) this.toShard(shard, e);
       }
     }

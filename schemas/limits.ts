@@ -28,6 +28,10 @@ export const LIMITS = Object.freeze({
   maxReplicas: 1_000_000,
   /** Receivers one message may name in a list (a longer list is refused whole; topics and broadcast reach more). */
   maxReceivers: 1000,
+  /** Hops a chain of messages may take (each message an agent sends while handling one is one hop further): a loop ends. */
+  maxHops: 1000,
+  /** Sends one agent may make in one step (simulated) or one millisecond (real time) beyond one per message it handled: a storm is cut, others keep their share. */
+  maxSendsPerTick: 10_000,
   /** Steps one simulated instant may take before time moves on to the next timer anyway (a storm cannot stop time). */
   maxStepsPerInstant: 10_000,
   /** Message ids remembered per agent for duplicate suppression. */
@@ -45,6 +49,13 @@ export const LIMITS = Object.freeze({
   /** How long a request waits for its reply by default, ms. */
   requestTimeoutMs: 30_000,
 });
+
+/**
+ * Names no agent may take: the runtime's own (`caxton`, which signs notices) and the outside parties people speak as
+ * (`user` in scenarios and Send, `cli`, `vscode`). An agent named `user` would otherwise receive every reply meant
+ * for the person running the scenario.
+ */
+export const RESERVED_AGENT_NAMES: readonly string[] = Object.freeze(['caxton', 'user', 'cli', 'vscode']);
 
 /** Sizes of the files Caxton reads, checked from stat before reading and again on the text. */
 export const FILE_LIMITS = Object.freeze({

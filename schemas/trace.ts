@@ -17,7 +17,11 @@ interface Base {
 }
 
 export type TraceEvent = Base & (
-  | { type: 'run_started'; name: string; agents: string[] }
+  /**
+   * The optional fields are the run's inputs, for `caxton replay`: the scenario (relative to the trace file's folder when the trace is kept inside the scenario's folder, else absolute),
+   * seed, worker count, each wasm agent's module hash and the clock; `fork` names the trace a fork re-ran to `tick`.
+   */
+  | { type: 'run_started'; name: string; agents: string[]; scenario?: string; seed?: number; workers?: number; modules?: Array<{ agent: string; sha256: string }>; clock?: 'simulated' | 'real'; fork?: { from: string; tick: number } }
   /** `transport`: a node of a NATS cluster adds what crossed NATS and what may have been lost (docs/nats.md). */
   | { type: 'run_ended'; reason: string; delivered: number; dropped: number; timeouts: number;
       transport?: { node: string; envelopes_out: number; envelopes_in: number; node_lost: number; may_be_lost: number; published_while_disconnected: number; unsent: number; rejected: number; reconnects: number; slow_consumers: number } }
@@ -49,6 +53,8 @@ export type TraceEvent = Base & (
   | { type: 'pipeline_result'; pipeline: string; ok: boolean; failed_stage?: string; error?: string; output?: unknown }
   | { type: 'saga_step'; saga: string; step: string; action: 'run' | 'compensate'; ok: boolean; error?: string }
   | { type: 'scatter_gather_result'; pipeline: string; stage: string; policy: string; answered: string[]; missing: string[] }
+  /** A debugger changed a pending delivery (message `id` for `to`) before it was delivered; replay applies it again at the same tick. */
+  | { type: 'debug_change'; change: 'edit' | 'drop'; id: string; to: string; fields?: Array<{ path: string; value: unknown }> }
 );
 
 export type TraceEventType = TraceEvent['type'];

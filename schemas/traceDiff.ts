@@ -6,6 +6,9 @@
  * - `duration_ms` (agent_usage): the wall-clock time of one call;
  * - in real-time runs (`caxton run --real-time`, recognised by a fractional `t` anywhere), `t` and the timeout
  *   `deadline` derived from it. Simulated-clock runs compare `t` (it is deterministic there).
+ * - in the `run_started` header, where the run's files were (`scenario`), which trace it forked from (`fork`) and how
+ *   many worker shards it used (`workers`: the trace does not depend on it, docs/shards.md): runs are compared on
+ *   what happened.
  * `memory_bytes`, `fuel`, retry `delay_ms` (seeded jitter) and everything else are deterministic and compared.
  */
 import type { TraceEvent } from './trace';
@@ -30,6 +33,8 @@ export interface TraceDiff {
 
 /** Fields that are never compared (wall-clock measurements). */
 export const WALL_CLOCK_FIELDS: readonly string[] = ['duration_ms'];
+/** Header fields that say where a run's files were, not what it did: never compared. */
+export const HEADER_PLACE_FIELDS: readonly string[] = ['scenario', 'fork', 'workers'];
 /** Fields compared only on a simulated clock. */
 export const REAL_TIME_FIELDS: readonly string[] = ['t', 'deadline'];
 
@@ -68,11 +73,12 @@ export function diffTraces(a: readonly TraceEvent[], b: readonly TraceEvent[], o
   const ignoreTime = mode === 'ignore' || (mode === 'auto' && (isRealTimeTrace(a) || isRealTimeTrace(b)));
   const ignored = [...WALL_CLOCK_FIELDS, ...(ignoreTime ? REAL_TIME_FIELDS : [])];
   const skip = new Set(ignored);
+  const headerSkip = new Set([...ignored, ...HEADER_PLACE_FIELDS]);
   let differences = Math.abs(a.length - b.length);
   let first: TraceDifference | undefined;
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {
-    const fields = eventDifferences(a[i], b[i], skip, first ? 1 : 8);
+    const fields = eventDifferences(a[i], b[i], a[i]?.type === 'run_started' ? headerSkip : skip, first ? 1 : 8);
     if (fields.length === 0) continue;
     differences++;
     first ??= { index: i, left: a[i], right: b[i], fields };

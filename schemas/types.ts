@@ -51,6 +51,8 @@ export type HostGrant = 'blackboard_read' | 'blackboard_write' | 'subscribe';
 export interface AgentManifest {
   name: string;
   description?: string;
+  /** How `module` runs: `.ts` without it is AssemblyScript; typescript/javascript agents run in QuickJS. */
+  language?: 'typescript' | 'javascript' | 'assemblyscript';
   module: string;
   capabilities?: string[];
   host_functions?: HostGrant[];

@@ -1,5 +1,5 @@
 // Packages the extension as a .vsix holding exactly what the installed extension needs, staged in out/vsix/:
-//   package.json, README.md (+ LICENSE if present), dist/{extension,server,runtimeHost,agentWorker,prepareWorker,shardWorker,webview}.js
+//   package.json, README.md (+ LICENSE if present), dist/{extension,server,runtimeHost,debugAdapter,agentWorker,prepareWorker,shardWorker,webview}.js
 //   (production bundles), schemas/*.json (jsonValidation/yamlValidation), runtime/sdk/assembly/ (the AssemblyScript
 //   SDK `caxton build` compiles agents against; found by locateSdk walking up from dist/), and dist/node_modules/
 //   with the packages the bundles load at run time (binaryen, assemblyscript and their dependencies: esbuild
@@ -15,9 +15,11 @@ const arg = (name) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slic
 const out = path.resolve(arg('out') ?? path.join(root, 'caxton-agent-lab.vsix'));
 const stage = path.join(root, 'out', 'vsix');
 /** Bundles the installed extension runs (the CLI is not shipped: users get it from npm). */
-const BUNDLES = ['extension', 'server', 'runtimeHost', 'agentWorker', 'prepareWorker', 'shardWorker', 'webview'];
+const BUNDLES = ['extension', 'server', 'runtimeHost', 'debugAdapter', 'agentWorker', 'prepareWorker', 'shardWorker', 'webview'];
 /** Packages the bundles import at run time (esbuild externals in esbuild.mjs, minus vscode and test-only ones). */
-const RUNTIME_PACKAGES = ['binaryen', 'assemblyscript'];
+// TypeScript/JavaScript agents: esbuild bundles them (with its native binary for this platform), QuickJS runs them.
+const ESBUILD_BINARY = `@esbuild/${process.platform}-${process.arch}`;
+const RUNTIME_PACKAGES = ['binaryen', 'assemblyscript', 'esbuild', ESBUILD_BINARY, 'quickjs-emscripten-core', '@jitl/quickjs-wasmfile-release-sync'];
 /** Inside those packages, what the runtime never reads: native CLIs, typings, maps, docs. */
 const PRUNE = /(^|\/)(bin|README[^/]*|CHANGELOG[^/]*|[^/]+\.d\.ts|[^/]+\.map)$/;
 /** Per package, top-level folders the bundled entry points do not read (asc embeds its std library). */
@@ -47,7 +49,8 @@ function copyPackageTree(name, fromDir, seen) {
     recursive: true,
     filter: (f) => {
       const rel = path.relative(dir, f).replace(/\\/g, '/');
-      return rel === '' || (!rel.startsWith('node_modules') && !PRUNE.test(rel) && !(PRUNE_TOP[name] ?? []).includes(rel));
+      // esbuild's platform package keeps its bin/: that is the bundler itself.
+      return rel === '' || (!rel.startsWith('node_modules') && (!PRUNE.test(rel) || (name === ESBUILD_BINARY && rel.startsWith('bin'))) && !(PRUNE_TOP[name] ?? []).includes(rel));
     },
   });
   const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
@@ -79,6 +82,7 @@ for (const f of ['LICENSE', 'LICENSE.md', 'LICENSE.txt']) {
 }
 fs.cpSync(path.join(root, 'schemas'), path.join(stage, 'schemas'), { recursive: true, filter: (f) => fs.statSync(f).isDirectory() || f.endsWith('.json') });
 fs.cpSync(path.join(root, 'runtime', 'sdk', 'assembly'), path.join(stage, 'runtime', 'sdk', 'assembly'), { recursive: true });
+fs.cpSync(path.join(root, 'runtime', 'sdk', 'js'), path.join(stage, 'runtime', 'sdk', 'js'), { recursive: true });
 // The stage holds only what ships; this keeps vsce from adding anything else.
 fs.writeFileSync(path.join(stage, '.vscodeignore'), '**/*.map\n');
 

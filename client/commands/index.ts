@@ -4,6 +4,7 @@ import type { CommandName } from '../commandIds';
 import { runAgent } from './runAgent';
 import { runPipeline } from './runPipeline';
 import { runScenario } from './runScenario';
+import { debugScenario } from './debugScenario';
 import { sendMessage } from './sendMessage';
 import { stopAll } from './stopAll';
 import { buildAgents } from './buildAgents';
@@ -11,5 +12,5 @@ import { openInspector } from './openInspector';
 import { openTrace } from './openTrace';
 
 export const commandFactories: Record<CommandName, (ctx: Ctx) => (...args: unknown[]) => unknown> = {
-  runAgent, runPipeline, runScenario, sendMessage, stopAll, buildAgents, openInspector, openTrace,
+  runAgent, runPipeline, runScenario, debugScenario, sendMessage, stopAll, buildAgents, openInspector, openTrace,
 };

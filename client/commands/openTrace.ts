@@ -13,5 +13,5 @@ export const openTrace = (ctx: Ctx) => async (uri?: unknown): Promise<void> => {
   for (const e of errors.slice(0, 20)) ctx.output.warn(`${file.fsPath}:${e.line}: ${e.message} (line skipped)`);
   if (truncated) ctx.output.warn(`${file.fsPath}: the last line was cut short (the run was interrupted); it is left out`);
   if (events.length === 0) { void vscode.window.showWarningMessage(`Caxton: ${vscode.workspace.asRelativePath(file)} holds no trace events.`); return; }
-  ctx.inspector.showTrace(events, vscode.workspace.asRelativePath(file));
+  ctx.inspector.showTrace(events, vscode.workspace.asRelativePath(file), file.fsPath);
 };

@@ -1,7 +1,7 @@
 /** Caxton: Send Message — send a message of a *.fipa.json (the "Send" CodeLens); the reply shows inline and in the inspector. */
 import * as vscode from 'vscode';
 import type { Ctx } from '../ctx';
-import { findMessages } from '../messageLocations';
+import { findMessages } from '../../schemas/load/messageLocations';
 import { withRuntime } from './runHelpers';
 
 export const sendMessage = (ctx: Ctx) => async (uri?: unknown, index?: unknown): Promise<void> => {
@@ -18,7 +18,8 @@ export const sendMessage = (ctx: Ctx) => async (uri?: unknown, index?: unknown):
   if (!result) return;
   ctx.setAgents(result.agents);
   ctx.inspector.post({ kind: 'reply', request: message, reply: result.reply, error: result.error });
-  const text = result.reply ? `→ ${result.reply.performative} ${JSON.stringify(result.reply.content ?? '')}`.slice(0, 200) : `→ ${result.error ?? 'sent (no reply expected)'}`;
+  // Who answered is part of the answer: only an agent that was asked (or the runtime) can reply (SECURITY.md).
+  const text = result.reply ? `→ ${result.reply.sender}: ${result.reply.performative} ${JSON.stringify(result.reply.content ?? '')}`.slice(0, 200) : `→ ${result.error ?? 'sent (no reply expected)'}`;
   ctx.output.info(`send ${message.performative} to ${[message.receiver].flat().join(', ')}: ${text}`);
   const editor = vscode.window.visibleTextEditors.find((e) => e.document === doc);
   if (editor) {

@@ -73,6 +73,8 @@ export class Inspector {
   private readonly strip: SummaryStrip;
   private readonly announcer = new Announcer();
   private selected?: DiagramRow;
+  /** Where a debugger stopped, until that event is loaded. */
+  private pendingFollow?: { seq: number; text: string };
   private returnFocus?: () => void;
   private active: TabId = 'conversations';
   private live = false;
@@ -149,7 +151,35 @@ export class Inspector {
       button('reveal-source', 'Reveal source', () => this.revealSource()),
       button('copy-fipa', 'Copy as .fipa.json', () => { if (this.selected?.kind === 'message') this.copy(fipaJson(this.selected.message), '.fipa.json'); }),
       button('show-conversation', 'Show this conversation', () => { if (this.selected?.conversationId) this.sequence.showConversation(this.selected.conversationId); }),
+      button('fork-here', 'Restart from here', () => this.forkHere()),
     ];
+  }
+
+  /** A debugger stopped (the host says where): show event `seq`, once it is loaded, and why in the status line. */
+  followSeq(seq: number, text: string): void {
+    this.pendingFollow = { seq, text };
+    this.applyFollow();
+  }
+
+  private applyFollow(): void {
+    const f = this.pendingFollow;
+    if (!f) return;
+    const events = this.store.events;
+    // Events are numbered from 0 without gaps, so seq is usually the index; look around it otherwise.
+    const i = events[f.seq]?.seq === f.seq ? f.seq : events.findIndex((e) => e.seq === f.seq);
+    if (i < 0) return; // not loaded yet: load() comes back here
+    this.pendingFollow = undefined;
+    this.revealEvent(i);
+    this.status.textContent = `paused: ${f.text}`;
+    document.body.dataset.followSeq = String(f.seq);
+  }
+
+  /** "Restart from here": the host re-runs the trace to the selected message and stops there (VS Code only). */
+  private forkHere(): void {
+    const row = this.selected;
+    if (!row) return;
+    if (this.host.hosted) { this.host.post({ kind: 'fork', seq: row.seq }); return; }
+    this.revealed(false, `Restart from here runs in VS Code's debugger: open this trace there (Caxton: Open Trace…) and choose it again`);
   }
 
   /** Replace the trace. In live mode the slider follows new events while it is at the end. */
@@ -161,6 +191,7 @@ export class Inspector {
     this.follow = true;
     this.queue = [];
     this.selected = undefined;
+    this.pendingFollow = undefined;
     this.drawn.clear();
     this.marked = { rows: false, loaded: 0 };
     this.showRow(undefined);
@@ -189,6 +220,7 @@ export class Inspector {
     this.status.textContent = this.queue.length ? `loading… ${this.store.length.toLocaleString('en')} events` : this.live ? 'live' : `replay · ${this.store.length.toLocaleString('en')} events`;
     document.body.dataset.loading = String(this.queue.length > 0);
     this.redraw();
+    this.applyFollow();
     if (this.queue.length) this.loading = window.setTimeout(() => this.load(), 0);
   }
 

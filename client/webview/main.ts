@@ -61,6 +61,7 @@ function start(): void {
     reply: (m) => inspector.showReply(m.request, m.reply, m.error),
     compare: (m) => inspector.compareWith(m.title, m.events),
     revealed: (m) => inspector.revealed(m.ok, m.text),
+    follow: (m) => inspector.followSeq(m.seq, m.text),
   });
   window.addEventListener('message', (ev: MessageEvent) => {
     // In a standalone page only the page itself may feed events (tests and embedders use window.postMessage).

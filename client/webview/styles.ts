@@ -115,7 +115,7 @@ body { margin: 0; font: 13px/1.4 var(--font); color: var(--fg); background: var(
 .marker-timeout, .marker-effect_refused { fill: var(--warn); }
 .marker-violation, .marker-agent_failed, .marker-dropped, .marker.bad { fill: var(--err); }
 .marker-text.bad { fill: var(--err); }
-.marker-subscription, .marker-blackboard_write, .marker-saga_step, .marker-scatter_gather { fill: var(--info); }
+.marker-subscription, .marker-blackboard_write, .marker-saga_step, .marker-scatter_gather, .marker-debug_change { fill: var(--info); }
 .marker-text { fill: var(--fg); }
 .marker-conversation_ended { fill: var(--muted); }
 .marker-agent_restarted, .marker-agent_reloaded { fill: var(--info); }

@@ -96,8 +96,11 @@ export function computeKey(parts: { asc: string; args: readonly string[]; sdk: s
 /** Why an output is (not) up to date: `reason` says what changed, for logs. */
 export interface CacheCheck { upToDate: boolean; reason: string; keyFile?: BuildKeyFile }
 
-/** Whether `outWasm` is up to date for this source folder, SDK and arguments (reads and hashes, never writes). */
-export function checkBuildCache(outWasm: string, baseDir: string, sdkDir: string, args: readonly string[]): CacheCheck {
+/**
+ * Whether `outWasm` is up to date for this source folder, SDK, arguments and compiler (reads and hashes, never
+ * writes). `compiler` is the version recorded in the key (asc's by default; `esbuild x.y.z` for JS bundles).
+ */
+export function checkBuildCache(outWasm: string, baseDir: string, sdkDir: string, args: readonly string[], compiler: string = ascVersion()): CacheCheck {
   let keyFile: BuildKeyFile;
   try {
     keyFile = JSON.parse(fs.readFileSync(keyFilePath(outWasm), 'utf8')) as BuildKeyFile;
@@ -108,7 +111,7 @@ export function checkBuildCache(outWasm: string, baseDir: string, sdkDir: string
   let wasm: Buffer;
   try { wasm = fs.readFileSync(outWasm); } catch { return { upToDate: false, reason: 'no output' }; }
   if (wasm.byteLength !== keyFile.bytes || sha256(wasm) !== keyFile.wasmSha256) return { upToDate: false, reason: 'output changed or corrupted' };
-  const key = computeKey({ asc: ascVersion(), args, sdk: sdkDigest(sdkDir), inputs: currentInputs(keyFile.inputs, baseDir, sdkDir) });
+  const key = computeKey({ asc: compiler, args, sdk: sdkDigest(sdkDir), inputs: currentInputs(keyFile.inputs, baseDir, sdkDir) });
   if (key !== keyFile.key) return { upToDate: false, reason: 'sources, SDK, compiler or options changed' };
   return { upToDate: true, reason: 'up to date', keyFile };
 }

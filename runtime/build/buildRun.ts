@@ -4,6 +4,8 @@
  */
 import * as path from 'node:path';
 import { buildAgentSource, type BuildOptions, type BuildResult } from './buildAgentSource';
+import { buildJsAgent } from './buildJsAgent';
+import { isJsBundlePath } from './agentLanguage';
 import { copyBuild, sameBuild } from './buildCache';
 
 /** A build result with where it came from: compiled now, up to date already, or copied from an agent sharing the source. */
@@ -14,17 +16,21 @@ export interface BuildRun {
   build(source: string, outWasm: string): Promise<RunBuildResult>;
 }
 
-/** Start a build run with these options (force, optimize, sdkDir). */
+/**
+ * Start a build run with these options (force, optimize, sdkDir). An output ending in `.js` (builtModulePath of a
+ * TypeScript/JavaScript agent) is bundled for QuickJS; any other is compiled with asc.
+ */
 export function createBuildRun(opts: BuildOptions = {}): BuildRun {
   const first = new Map<string, { outWasm: string; result: Promise<BuildResult> }>();
   return {
     async build(sourceFile, outWasm) {
       const source = path.resolve(sourceFile);
       const out = path.resolve(outWasm);
-      const earlier = first.get(source);
+      // One source may be built both ways (an AssemblyScript and a TypeScript agent naming one file): key by both.
+      const earlier = first.get(`${source}\0${isJsBundlePath(out)}`);
       if (!earlier || earlier.outWasm === out) {
-        const result = earlier?.result ?? buildAgentSource(source, out, opts);
-        if (!earlier) first.set(source, { outWasm: out, result });
+        const result = earlier?.result ?? (isJsBundlePath(out) ? buildJsAgent(source, out, { ...opts, sdkDir: undefined }) : buildAgentSource(source, out, opts));
+        if (!earlier) first.set(`${source}\0${isJsBundlePath(out)}`, { outWasm: out, result });
         const r = await result;
         return { ...r, status: statusOf(r) };
       }

@@ -1,4 +1,4 @@
-/** `caxton build`: compile every agent whose manifest names an AssemblyScript source (manifests read by the one loader). */
+/** `caxton build`: compile every AssemblyScript agent and bundle every TypeScript/JavaScript agent (manifests read by the one loader). */
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { LineIndex, loadText, manifestOf, toValue } from '../../schemas/load';
@@ -6,6 +6,7 @@ import { findCaxtonFiles } from '../../platform/findFiles';
 import { readWorkspaceFile, realFolder } from '../../platform/workspaceFile';
 import type { BuildDiagnostic, BuildOptions } from './buildAgentSource';
 import { createBuildRun } from './buildRun';
+import { isJsAgent, needsBuild } from './agentLanguage';
 
 export interface WorkspaceBuildEntry {
   manifestPath: string;
@@ -28,17 +29,18 @@ export function findManifests(folder: string): string[] {
 }
 
 /**
- * Where the module of a manifest is: a `.wasm` is used as written (relative to the manifest); a `.ts` source
- * is built to `<manifest folder>/build/<agent name>.wasm`.
+ * Where the module of a manifest is: a `.wasm` is used as written (relative to the manifest); an AssemblyScript
+ * `.ts` source is built to `<manifest folder>/build/<agent name>.wasm`; a TypeScript/JavaScript agent
+ * (`language: typescript | javascript`) is bundled to `<manifest folder>/build/<agent name>.js`.
  */
-export function builtModulePath(manifestPath: string, manifest: { name: string; module: string }): string {
+export function builtModulePath(manifestPath: string, manifest: { name: string; module: string; language?: string }): string {
   const dir = path.dirname(path.resolve(manifestPath));
   if (manifest.module.endsWith('.wasm')) return path.resolve(dir, manifest.module);
-  return path.join(dir, 'build', `${manifest.name}.wasm`);
+  return path.join(dir, 'build', `${manifest.name}.${isJsAgent(manifest) ? 'js' : 'wasm'}`);
 }
 
 /**
- * Build every AssemblyScript agent in `folder` (skipping up-to-date ones unless `force`; agents sharing a source
+ * Build every AssemblyScript agent and bundle every TypeScript/JavaScript agent in `folder` (skipping up-to-date ones unless `force`; agents sharing a source
  * compile once); manifests that name a `.wasm` are left alone.
  */
 export async function buildWorkspace(folder: string, opts: BuildOptions = {}): Promise<WorkspaceBuildResult> {
@@ -62,9 +64,10 @@ export async function buildWorkspace(folder: string, opts: BuildOptions = {}): P
       }));
       continue;
     }
-    if (!manifest.module.endsWith('.ts')) continue;
+    const language = typeof manifest.language === 'string' ? manifest.language : undefined;
+    if (!needsBuild({ module: manifest.module, language })) continue;
     const source = path.resolve(path.dirname(manifestPath), manifest.module);
-    const outWasm = builtModulePath(manifestPath, { name: manifest.name, module: manifest.module });
+    const outWasm = builtModulePath(manifestPath, { name: manifest.name, module: manifest.module, language });
     const result = await run.build(source, outWasm);
     agents.push({ manifestPath, name: manifest.name, source, outWasm, ok: result.ok, diagnostics: result.diagnostics, status: result.status, durationMs: result.durationMs });
   }

@@ -4,6 +4,7 @@ import { main } from './cli';
 import { terminalLine } from './terminalText';
 import { diskModuleCache } from '../node/moduleCache';
 import { setModuleCache } from '../sandbox';
+import { zombieThreads } from '../shard/shardGroup';
 
 const io: CliIo = {
   out: (line) => process.stdout.write(`${terminalLine(line)}\n`),
@@ -15,4 +16,11 @@ const io: CliIo = {
 // Instrumented modules are kept between runs: a cached `caxton run` never loads binaryen.
 setModuleCache(diskModuleCache());
 
-void main(process.argv.slice(2), io).then((code) => { process.exitCode = code; });
+void main(process.argv.slice(2), io).then((code) => {
+  process.exitCode = code;
+  // A worker thread that outlived terminate() would keep the process (and a core) busy forever: once the run is
+  // written, end the process (docs/shards.md, Failures).
+  if (zombieThreads() > 0) {
+    process.stderr.write(`caxton: ${zombieThreads()} agent thread(s) did not stop when terminated; exiting\n`, () => process.exit(code));
+  }
+});

@@ -89,6 +89,8 @@ export function formatEvent(event: TraceEvent, style: Style): string | undefined
       return `${time}  ${paint(style, 'magenta', 'saga')} ${e.saga} ${e.action} ${e.step}: ${e.ok ? 'ok' : `failed${e.error ? `: ${e.error}` : ''}`}`;
     case 'scatter_gather_result':
       return `${time}  ${paint(style, 'magenta', 'scatter-gather')} ${e.pipeline}/${e.stage} (${e.policy}): answered ${e.answered.join(', ') || 'none'}${e.missing.length ? `; missing ${e.missing.join(', ')}` : ''}`;
+    case 'debug_change':
+      return `${time}  ${paint(style, 'yellow', 'debugger')} ${e.change === 'drop' ? 'dropped' : `edited ${(e.fields ?? []).map((f) => f.path).join(', ')} of`} ${e.id} for ${e.to}`;
     case 'subscription':
       return style.verbose ? `${time}  ${paint(style, 'dim', `${e.agent} ${e.action}s ${e.topic}`)}` : undefined;
     case 'conversation_ended':

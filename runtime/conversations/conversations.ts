@@ -33,7 +33,7 @@ export class Conversations implements RoutingHooks {
   private readonly completedAfterObserve = new Set<string>();
 
   constructor(private readonly deps: ConversationDeps) {
-    this.waits = new ReplyWaits(deps.clock, (w) => this.timedOut(w));
+    this.waits = new ReplyWaits(deps.clock, (w) => this.timedOut(w), deps.systemName);
     this.monitor = new ProtocolMonitor(undefined, deps.stepped === true);
   }
 
@@ -59,6 +59,7 @@ export class Conversations implements RoutingHooks {
     if (id && this.completedAfterObserve.delete(id)) this.ended(id, 'completed');
     if (message.sender === this.deps.systemName) return;
     const token = message.reply_with;
+    if (token) this.waits.resolved(message.sender, token, to);
     const delay = replyByDelay(message, this.deps.clock);
     if (!token || (delay === undefined && !EXPECTS_REPLY.has(message.performative))) return;
     this.waits.open({ waiting: message.sender, token, conversationId: message.conversation_id, receivers: to, timeoutMs: delay ?? this.deps.requestTimeoutMs });

@@ -83,11 +83,11 @@ export class ProtocolMonitor {
   /** Stepped: apply a step's accepted moves (from every shard) in canonical order; returns the conversations they completed. */
   commit(headers: readonly CommitHeader[]): string[] {
     this.own.clear();
-    const completed: string[] = [];
+    const completed = new Set<string>();
     for (const h of [...headers].sort(compareOrder)) {
-      if (this.tracker.step(h).completed && !completed.includes(h.conversation_id)) completed.push(h.conversation_id);
+      if (this.tracker.step(h).completed) completed.add(h.conversation_id);
     }
-    return completed;
+    return [...completed];
   }
 
   /** Committed state plus the sender's own earlier moves of this step, checked without changing anything. */

@@ -15,6 +15,7 @@ export interface Wait {
   /** The reply_with the answer must name in in_reply_to. */
   token: string;
   conversationId?: string;
+  /** Who may answer: the agents asked (a topic or `broadcast` until routing resolves it). */
   receivers: readonly string[];
   /** Clock time of the deadline. */
   deadline: number;
@@ -31,7 +32,8 @@ export class ReplyWaits {
   /** Agent waits by (waiting party, conversation): a reply in the conversation finds them without a scan. */
   private readonly byConversation = new Map<string, Set<Wait>>();
 
-  constructor(private readonly clock: Clock, private readonly onTimeout: (wait: Wait) => void) {}
+  /** `systemName`: the runtime's own notices (a failure, a timeout) always answer. */
+  constructor(private readonly clock: Clock, private readonly onTimeout: (wait: Wait) => void, private readonly systemName = 'caxton') {}
 
   get size(): number { return this.waits.size; }
   has(waiting: string, token: string): boolean { return this.waits.has(key(waiting, token)); }
@@ -64,7 +66,10 @@ export class ReplyWaits {
    */
   answer(message: FipaMessage, receiver: string, takeRequests: boolean): Wait | undefined {
     if (message.in_reply_to) {
-      const w = this.waits.get(key(receiver, message.in_reply_to));
+      const found = this.waits.get(key(receiver, message.in_reply_to));
+      // Only who was asked (or the runtime, telling of a failure) may answer: anyone else naming the id is not
+      // a reply, so an agent cannot hijack another's request by guessing its reply_with.
+      const w = found && this.answersFrom(found, message.sender) ? found : undefined;
       if (w && !w.resolve) this.close(w);
       if (w && w.resolve && takeRequests) {
         this.close(w);
@@ -80,12 +85,22 @@ export class ReplyWaits {
     return undefined;
   }
 
+  /** The receivers a wait was opened for, once routing resolved them (a topic or broadcast request names no agent). */
+  resolved(waiting: string, token: string, receivers: readonly string[]): void {
+    const w = this.waits.get(key(waiting, token));
+    if (w && w.receivers.some(isPattern)) w.receivers = [...receivers];
+  }
+
   /** Cancel every wait (the runtime is stopping); request() promises are rejected with `error`. */
   cancelAll(error: Error): void {
     for (const w of [...this.waits.values()]) {
       this.close(w);
       w.reject?.(error);
     }
+  }
+
+  private answersFrom(w: Wait, sender: string): boolean {
+    return sender === this.systemName || w.receivers.includes(sender) || w.receivers.some(isPattern);
   }
 
   private close(w: Wait): void {
@@ -109,3 +124,6 @@ export function replyByDelay(message: FipaMessage, clock: Clock): number | undef
   if (at === undefined) return undefined;
   return Math.max(0, at - clock.wallTime());
 }
+
+/** A receiver that names no agent until routing resolves it. */
+function isPattern(receiver: string): boolean { return receiver === 'broadcast' || receiver.startsWith('topic://'); }

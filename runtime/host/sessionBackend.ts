@@ -67,6 +67,7 @@ export function createSessionBackend(events: HostEvents): HostBackend {
     session = await startSession({
       folder: needFolder(), agents: wanted.length ? wanted : undefined, traceFile, seed: settings.seed, logger,
       requestTimeoutMs: settings.requestTimeoutMs, onTrace, name: path.basename(needFolder()), workspace,
+      workers: settings.workers > 0 ? settings.workers : undefined,
       ...(settings.nats ? { nats: { url: settings.nats, log: (line: string) => logger.info(line) } } : {}),
     });
     events.agents(agents());
@@ -115,7 +116,7 @@ export function createSessionBackend(events: HostEvents): HostBackend {
     async runScenario(p: P<'runScenario'>): R<'runScenario'> {
       const file = path.resolve(needFolder(), p.file);
       const scenarioTrace = newTraceFile(path.basename(file).replace(/\.scenario\.ya?ml$/, ''));
-      const summary = await runScenario(file, { seed: settings.seed, logger, requestTimeoutMs: settings.requestTimeoutMs, traceFile: scenarioTrace, onTrace: (e) => events.trace(e) });
+      const summary = await runScenario(file, { seed: settings.seed, logger, requestTimeoutMs: settings.requestTimeoutMs, traceFile: scenarioTrace, onTrace: (e) => events.trace(e), workers: settings.workers > 0 ? settings.workers : undefined });
       const lines = [
         `${summary.ok ? 'PASS' : 'FAIL'} ${summary.name}: ${summary.delivered} delivered, ${summary.dropped} dropped, ${summary.timeouts} timeouts, ${summary.violations} violations (${summary.reason})`,
         ...summary.conversations.map((c) => `  ${c.id}: ${c.outcome} (${c.messages} messages)`),

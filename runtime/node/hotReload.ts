@@ -8,7 +8,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { AgentManifest } from '../../schemas';
 import type { Logger } from '../core/types';
-import { builtModulePath, createBuildRun, type BuildRun } from '../build';
+import { builtModulePath, createBuildRun, isJsAgent, type BuildRun } from '../build';
+import { errorPosition } from '../sandbox';
 import { readWorkspaceBytes } from '../../platform/workspaceFile';
 import type { StartedAgent } from './startAgents';
 import { formatProblem, readManifest, type WorkspaceProblem } from './workspace';
@@ -84,7 +85,11 @@ export function createReloader(root: string, agents: readonly StartedAgent[], lo
     try {
       await started.agent.reload(wasm, HOT_RELOAD_REASON);
     } catch (e) {
-      return failed([{ file: wasmPath, line: 1, column: 1, message: (e as Error).message }], build);
+      const message = (e as Error).message;
+      // A TypeScript/JavaScript agent's start error is source-mapped: put it on the agent's own line.
+      const at = isJsAgent(entry.manifest) ? errorPosition(message) : undefined;
+      const where = at ? { file: path.resolve(path.dirname(entry.source), at.source), line: at.line, column: at.column } : { file: wasmPath, line: 1, column: 1 };
+      return failed([{ ...where, message }], build);
     }
     started.moduleSha256 = hash;
     started.entry.manifest = entry.manifest;
@@ -113,14 +118,15 @@ export function createReloader(root: string, agents: readonly StartedAgent[], lo
 }
 
 /**
- * Whether a change to `files` may concern this agent: its manifest, its module or built output, or any .ts file
+ * Whether a change to `files` may concern this agent: its manifest, its module or built output, or any source file
  * (imports can reach across folders; the build cache makes checking an unaffected agent cost a few hashes).
  */
 export function affectedBy(started: StartedAgent, files: readonly string[] | undefined): boolean {
   if (!files?.length) return true;
   const { entry } = started;
   const mine = new Set([entry.file, entry.source, entry.wasmPath ?? '', builtModulePath(entry.file, entry.manifest)].map((f) => path.resolve(f)));
-  return files.some((f) => mine.has(real(f)) || (f.endsWith('.ts') && entry.source.endsWith('.ts')));
+  const source = /\.(ts|js|mjs)$/;
+  return files.some((f) => mine.has(real(f)) || (source.test(f) && source.test(entry.source)));
 }
 
 /** The path with symlinks resolved (the workspace's paths are), or as given when it does not exist. */

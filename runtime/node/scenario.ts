@@ -7,6 +7,7 @@ import type { FipaMessage, TraceEvent } from '../../schemas';
 import { RealClock, settle, SimulatedClock, type Clock } from '../core/clock';
 import { parseDuration } from '../../schemas/limits';
 import type { Logger } from '../core/types';
+import type { Runtime, RunInputs } from '../runtime';
 import type { TraceListener } from '../trace/traceRecorder';
 import { COORDINATION_EXPECT_KEYS, prepareCoordination } from './coordination';
 import { checkExpectations, type ExpectationResult } from './expectations';
@@ -29,6 +30,14 @@ export interface RunScenarioOptions {
   workers?: number;
   /** The scenario folder's workspace, already loaded: the scenario, its messages and agents are not loaded again. */
   workspace?: Workspace;
+  /** Stepped runs: every delivery passes the step boundary (a debugger's `onBoundary` hook sees them all). */
+  observeAll?: boolean;
+  /** Called once the agents are up, before the first message is sent (a debugger attaches its hooks here). */
+  onRuntime?: (runtime: Runtime) => void;
+  /** Stop the run early (a debugger's terminate); the summary's reason says so. */
+  signal?: AbortSignal;
+  /** More inputs for the trace header (a fork's origin); the scenario path is recorded by runScenario. */
+  inputs?: RunInputs;
   /**
    * Run as a node of a NATS cluster (real clock): the plan's agents found in the folder start here, the others are
    * looked up in the cluster's directory (waited for up to `clusterWaitMs`, default 10 s).
@@ -74,12 +83,24 @@ export async function runScenario(file: string, options: RunScenarioOptions = {}
   const entry = scope?.scenarios.find((s) => s.file === realFolder(scenarioFile)) ?? readScenario(scenarioFile, problems, scope);
   if (!entry) throw new WorkspaceError(problems);
   const { scenario } = entry;
+  const recorded = recordedPath(scenarioFile, options.traceFile);
   return runPlan({
     file: scenarioFile, name: scenario.name, folder: path.dirname(scenarioFile), agents: scenario.agents,
     messages: loadScenarioMessages(scenarioFile, scenario.messages ?? [], scope), expect: scenario.expect,
     pattern: scenario.pattern, pipeline: scenario.pipeline,
     runForMs: scenario.run_for === undefined ? undefined : parseDuration(scenario.run_for, `${scenarioFile}: run_for`),
-  }, options);
+  }, { ...options, inputs: { scenario: recorded, ...options.inputs } });
+}
+
+/**
+ * How a trace header names `file`: relative to the trace's folder when the trace is kept inside the file's folder
+ * (a workspace's .caxton/traces: the pair moves together), else absolute.
+ */
+export function recordedPath(file: string, traceFile: string | undefined): string {
+  if (!traceFile) return file;
+  const traceDir = path.dirname(path.resolve(traceFile));
+  if (path.relative(path.dirname(file), traceDir).startsWith('..')) return file;
+  return path.relative(traceDir, file).split(path.sep).join('/');
 }
 
 /** What to run: a folder's agents, messages at times, and what to expect (a scenario, or `caxton send`). */
@@ -112,7 +133,8 @@ export async function runPlan(plan: RunPlan, options: RunScenarioOptions = {}): 
   const session = await startSession({
     folder: plan.folder, agents: local, traceFile: options.traceFile, clock, seed: options.seed, logger: options.logger,
     requestTimeoutMs: options.requestTimeoutMs, onTrace: collect, name: plan.name, workers: options.workers,
-    blackboard: coordination?.blackboard, workspace, nats: options.nats, noAgents: options.nats !== undefined && local?.length === 0,
+    blackboard: coordination?.blackboard, workspace, inputs: options.inputs, observeAll: options.observeAll,
+    nats: options.nats, noAgents: options.nats !== undefined && local?.length === 0,
   });
   const { runtime, link } = session;
   if (link) {
@@ -130,6 +152,7 @@ export async function runPlan(plan: RunPlan, options: RunScenarioOptions = {}): 
       throw e;
     }
   }
+  options.onRuntime?.(runtime);
   try {
     coordination?.start(runtime);
   } catch (e) {
@@ -144,7 +167,7 @@ export async function runPlan(plan: RunPlan, options: RunScenarioOptions = {}): 
   try {
     const busy = () => scheduled > 0 || coordination?.pending === true;
     reason = runtime.stepped
-      ? await driveSteps(runtime, clock as SimulatedClock, busy, plan.runForMs, options.maxWallMs ?? 60_000)
+      ? await driveSteps(runtime, clock as SimulatedClock, busy, plan.runForMs, options.maxWallMs ?? 60_000, options.signal)
       : await drive(runtime, clock, busy, plan.runForMs, options.maxWallMs ?? 60_000);
     // Let a pattern or pipeline that just finished settle its promise.
     await new Promise((r) => setImmediate(r));
@@ -214,10 +237,11 @@ function loadScenarioMessages(scenarioFile: string, items: NonNullable<import('.
  * Stepped runs (docs/shards.md): run steps until every shard is quiet, then move simulated time to the earliest
  * timer of any shard, until nothing is left to happen (or run_for); returns why it stopped.
  */
-async function driveSteps(runtime: import('../runtime').Runtime, clock: SimulatedClock, busy: () => boolean, runForMs: number | undefined, maxWallMs: number): Promise<string> {
+async function driveSteps(runtime: Runtime, clock: SimulatedClock, busy: () => boolean, runForMs: number | undefined, maxWallMs: number, signal?: AbortSignal): Promise<string> {
   const wallDeadline = performance.now() + maxWallMs;
   let quietTurns = 0;
   for (;;) {
+    if (signal?.aborted) return 'stopped by the debugger';
     if (performance.now() > wallDeadline) return 'wall-clock limit';
     const state = await runtime.runSteps();
     if (runForMs !== undefined && clock.now() >= runForMs) return `run_for ${runForMs} ms elapsed`;
@@ -239,7 +263,7 @@ async function driveSteps(runtime: import('../runtime').Runtime, clock: Simulate
 }
 
 /** Advance until nothing is queued, no reply is awaited and no scheduled message is left; returns why it stopped. */
-async function drive(runtime: import('../runtime').Runtime, clock: Clock, busy: () => boolean, runForMs: number | undefined, maxWallMs: number): Promise<string> {
+async function drive(runtime: Runtime, clock: Clock, busy: () => boolean, runForMs: number | undefined, maxWallMs: number): Promise<string> {
   const wallDeadline = performance.now() + maxWallMs;
   const idleOrWall = async (): Promise<boolean> => {
     let timer: ReturnType<typeof setTimeout> | undefined;

@@ -2,13 +2,15 @@
  * The session API shared by the CLI and the VS Code runtime host: start a folder's agents in a Runtime, send
  * messages, watch the trace, stop.
  */
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { FipaMessage, TraceEvent } from '../../schemas';
 import { RealClock, SimulatedClock, absoluteNow, type Clock } from '../core/clock';
 import type { BlackboardService, Logger } from '../core/types';
 import type { RouterLimits } from '../router/limits';
-import { DEFAULT_REQUEST_TIMEOUT_MS, Runtime } from '../runtime';
+import { DEFAULT_REQUEST_TIMEOUT_MS, Runtime, type RunInputs } from '../runtime';
 import { ShardGroup } from '../shard/shardGroup';
 import type { TraceListener } from '../trace/traceRecorder';
 import { NatsRemoteLink, type NatsRemoteLinkOptions } from '../transport/nats/natsRemoteLink';
@@ -45,6 +47,10 @@ export interface SessionOptions {
   name?: string;
   /** The folder's workspace, already loaded (and built): not loaded again. */
   workspace?: Workspace;
+  /** Inputs to record in the trace header besides those the session knows (seed, workers, modules, clock): the scenario, a fork. */
+  inputs?: RunInputs;
+  /** Stepped runs: every delivery passes the step boundary, where `Runtime.onBoundary` hooks (a debugger) see it. */
+  observeAll?: boolean;
   /** Join a NATS cluster as a node (docs/nats.md): other nodes' agents become reachable, this node's agents reachable from them. */
   nats?: NatsSessionOptions;
   /** Start no agent of the folder (a client node: `caxton send --nats`); only with `nats`. */
@@ -101,15 +107,17 @@ export async function startSession(options: SessionOptions): Promise<Session> {
     name: options.name ?? path.basename(workspace.folder), clock, seed, logger: options.logger, trace: listeners, node,
     requestTimeoutMs: options.requestTimeoutMs, limits: options.limits, validateMessages: options.validateMessages,
     deliveryAttempts: options.deliveryAttempts, blackboard: options.blackboard, scheduling: stepped ? 'steps' : 'immediate',
+    observeAll: options.observeAll,
   });
-  runtime.start(entries.map((e) => e.manifest.name));
+  const workers = defaultWorkers(options.workers, entries.length);
+  runtime.start(entries.map((e) => e.manifest.name), { ...options.inputs, seed, workers, modules: moduleHashes(entries), clock: stepped ? 'simulated' : 'real' });
   // A client node holds no agents: no worker threads.
   const group = !entries.length ? undefined : new ShardGroup({
-    workers: defaultWorkers(options.workers, entries.length),
+    workers,
     logger: options.logger,
     onShardLost: (loss) => runtime.shardLost(loss),
     init: {
-      stepped, limits: runtime.limits, requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+      stepped, observeAll: stepped && options.observeAll === true, limits: runtime.limits, requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
       attempts: options.deliveryAttempts ?? 1, dedupe: true, protocolChecks: true, validate: options.validateMessages === true,
       epochMs: clock instanceof RealClock ? clock.epochMs : absoluteNow(), epochWallMs: clock.wallTime() - clock.now(),
     },
@@ -155,6 +163,22 @@ export async function startSession(options: SessionOptions): Promise<Session> {
     reloadChanged: (files) => (stopped ? Promise.resolve([]) : reloader.reloadChanged(files)),
     stop,
   };
+}
+
+/** The sha256 of each agent's built module, for the trace header (replay checks them). */
+function moduleHashes(entries: readonly AgentEntry[]): Array<{ agent: string; sha256: string }> {
+  const out: Array<{ agent: string; sha256: string }> = [];
+  // Replicas share a module: hashed once per file.
+  const byPath = new Map<string, string | undefined>();
+  for (const e of entries) {
+    if (!e.wasmPath) continue;
+    if (!byPath.has(e.wasmPath)) {
+      try { byPath.set(e.wasmPath, crypto.createHash('sha256').update(fs.readFileSync(e.wasmPath)).digest('hex')); } catch { byPath.set(e.wasmPath, undefined); /* startAgents reports a missing module */ }
+    }
+    const sha256 = byPath.get(e.wasmPath);
+    if (sha256) out.push({ agent: e.manifest.name, sha256 });
+  }
+  return out;
 }
 
 /** The workspace agents named by `wanted` (names or manifest paths, relative to the folder), or all. */

@@ -1,11 +1,15 @@
 /**
- * Load a workspace's agents into a run: check and meter each module, place the agents on worker shards
- * (runtime/shard/placement.ts), start them there (in-thread sandboxes) and register where they live.
+ * Load a workspace's agents into a run: check and meter each module (or bundle, for TypeScript/JavaScript agents),
+ * place the agents on worker shards (runtime/shard/placement.ts), start them there (in-thread sandboxes: wasm
+ * instances and QuickJS engines side by side) and register where they live.
  */
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { Runtime } from '../runtime';
-import { AgentLoadError, agentSeed, prepareWasmAgent, type PreparedAgent } from '../sandbox';
+import { isJsAgent } from '../build';
+import { AgentLoadError, errorPosition, prepareJsAgent, prepareWasmAgent, type PreparedAgent, type PreparedJsAgent } from '../sandbox';
+import { agentSeed } from '../sandbox/agentOptions';
 import type { ShardGroup } from '../shard/shardGroup';
 import type { AgentSpec } from '../shard/shardProtocol';
 import { WorkspaceError, type AgentEntry } from './workspace';
@@ -24,9 +28,9 @@ export interface StartedAgent { agent: ReloadableAgent; entry: AgentEntry; modul
 
 /** Load, place, start and register each agent (and its manifest subscriptions); throws WorkspaceError naming the manifest. */
 export async function startAgents(runtime: Runtime, entries: readonly AgentEntry[], options: StartAgentsOptions): Promise<StartedAgent[]> {
-  const prepared: Array<{ entry: AgentEntry; agent: PreparedAgent; sha: string }> = [];
+  const prepared: Array<{ entry: AgentEntry; agent: PreparedAgent | PreparedJsAgent; sha: string }> = [];
   // Replicas of one manifest share its checked, metered module: prepared once, then named and seeded each.
-  const byManifest = new Map<string, { agent: PreparedAgent; sha: string }>();
+  const byManifest = new Map<string, { agent: PreparedAgent | PreparedJsAgent; sha: string }>();
   for (const entry of entries) {
     const { manifest } = entry;
     if (!entry.wasmPath) throw new WorkspaceError([{ file: entry.file, line: 1, column: 1, message: `agent '${manifest.name}' has no built module; run \`caxton build\`` }]);
@@ -40,7 +44,10 @@ export async function startAgents(runtime: Runtime, entries: readonly AgentEntry
     }
     const wasm = fs.readFileSync(entry.wasmPath);
     try {
-      const agent = await prepareWasmAgent({ manifest, manifestPath: entry.file, wasm, wasmPath: entry.wasmPath, seed: options.seed });
+      // TypeScript/JavaScript agents (language: typescript | javascript) run their bundle in QuickJS.
+      const agent = isJsAgent(manifest)
+        ? prepareJsAgent({ manifest, manifestPath: entry.file, code: wasm.toString('utf8'), codePath: entry.wasmPath, seed: options.seed })
+        : await prepareWasmAgent({ manifest, manifestPath: entry.file, wasm, wasmPath: entry.wasmPath, seed: options.seed });
       const sha = crypto.createHash('sha256').update(wasm).digest('hex');
       prepared.push({ entry, agent, sha });
       if (entry.replicaOf !== undefined) byManifest.set(entry.file, { agent, sha });
@@ -57,7 +64,14 @@ export async function startAgents(runtime: Runtime, entries: readonly AgentEntry
   const failed = loaded.results.map((r, i) => ({ r, entry: prepared[i].entry })).find(({ r }) => r.error);
   if (failed) {
     const { error } = failed.r;
-    throw new WorkspaceError([{ file: failed.entry.file, line: 1, column: 1, message: `${failed.entry.wasmPath}: failed while starting (${error!.kind}: ${error!.message}); fix the module's start code (top-level statements)` }]);
+    const message = `${failed.entry.wasmPath}: failed while starting (${error!.kind}: ${error!.message}); fix the module's start code (top-level statements)`;
+    // A TypeScript/JavaScript agent's start error is source-mapped: put it on the agent's own line.
+    const at = isJsAgent(failed.entry.manifest) ? errorPosition(error!.message) : undefined;
+    if (at) {
+      const file = path.resolve(path.dirname(failed.entry.source), at.source);
+      throw new WorkspaceError([{ file, line: at.line, column: at.column, message }], `${file}:${at.line}:${at.column}: ${message}`);
+    }
+    throw new WorkspaceError([{ file: failed.entry.file, line: 1, column: 1, message }]);
   }
   const started: StartedAgent[] = [];
   for (const { entry, agent, sha } of prepared) {
@@ -73,10 +87,10 @@ export async function startAgents(runtime: Runtime, entries: readonly AgentEntry
   return started;
 }
 
-function toSpec(agent: PreparedAgent, entry: AgentEntry): AgentSpec {
+function toSpec(agent: PreparedAgent | PreparedJsAgent, entry: AgentEntry): AgentSpec {
   const limits = entry.manifest.limits;
   return {
-    name: agent.name, kind: 'wasm', module: agent.module, grants: agent.grants, limits: agent.limits, restart: agent.restart,
+    name: agent.name, kind: 'kind' in agent ? agent.kind : 'wasm', module: agent.module, grants: agent.grants, limits: agent.limits, restart: agent.restart,
     seed: agent.seed, metered: agent.metered, mailbox: limits?.mailbox, maxMessageBytes: limits?.max_message_bytes,
     tableElements: agent.tableElements,
   };

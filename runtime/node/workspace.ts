@@ -33,7 +33,7 @@ export interface AgentEntry {
   manifest: AgentManifest;
   /** The module as written, resolved (a .wasm, or the .ts source). */
   source: string;
-  /** The .wasm to load (the built output for a .ts source); set once built. */
+  /** The module to load: the .wasm (the built output of an AssemblyScript source), or a TypeScript/JavaScript agent's built .js bundle; set once built. */
   wasmPath?: string;
   /** A replica of the manifest's agent (`replicas: N`): the manifest's own name (this entry is `<it>-<i>`). */
   replicaOf?: string;

@@ -16,6 +16,10 @@ export interface RouterLimits {
   maxReceivers: number;
   /** Steps one simulated instant may take before time moves on to the next timer anyway (a storm cannot stop time). */
   maxStepsPerInstant: number;
+  /** Hops a chain of messages may take before it is cut (`hop_limit`). */
+  maxHops: number;
+  /** Sends one agent may make per step (simulated) or per millisecond (real time). */
+  maxSendsPerTick: number;
 }
 
 export const DEFAULT_ROUTER_LIMITS: Readonly<RouterLimits> = Object.freeze({
@@ -26,6 +30,8 @@ export const DEFAULT_ROUTER_LIMITS: Readonly<RouterLimits> = Object.freeze({
   dedupWindow: LIMITS.dedupWindow,
   maxReceivers: LIMITS.maxReceivers,
   maxStepsPerInstant: LIMITS.maxStepsPerInstant,
+  maxHops: LIMITS.maxHops,
+  maxSendsPerTick: LIMITS.maxSendsPerTick,
 });
 
 /** Fill defaults and refuse nonsense (zero or negative limits) with a sentence naming the option. */

@@ -12,7 +12,7 @@ import type { Clock } from '../core/clock';
 import type { AgentEndpoint, AgentResult, BlackboardService, TraceSink } from '../core/types';
 import { Activity, compareOrder, Phase, type OrderKey } from '../shard/activity';
 import { blackboardEffect, performEffects, type BlackboardEffect, type EffectHost } from './effects';
-import { DeadLetterRecord, type DeadLetter, type DropCode } from './deadLetters';
+import type { DropCode } from './deadLetters';
 import { jsonBytes, type RouterLimits } from './limits';
 import { Mailbox, RecentIds } from './mailbox';
 import { shapeProblem, resolveReceivers } from './resolve';
@@ -51,6 +51,8 @@ export interface Envelope extends OrderKey {
   to: string[];
   /** Its size as UTF-8 JSON. */
   bytes: number;
+  /** How many hops the chain that led to this message has taken (0: sent from outside any agent's handling). */
+  hops?: number;
   /** Not a delivery: a granted blackboard effect of agent `to[0]` for the shard that holds the blackboard; `message` is its cause. */
   effect?: BlackboardEffect;
 }
@@ -100,8 +102,8 @@ export interface SubscriptionChange { agent: string; topic: string; action: 'sub
 
 type SlotState = 'running' | 'draining' | 'stopped';
 
-/** A message in a mailbox, with its inbox order. */
-interface Queued extends OrderKey { message: FipaMessage }
+/** A message in a mailbox, with its inbox order and hop count. */
+interface Queued extends OrderKey { message: FipaMessage; hops: number }
 
 interface Slot {
   endpoint: AgentEndpoint;
@@ -124,7 +126,8 @@ export class Router {
   private readonly externals = new Set<string>();
   private readonly externalListeners = new Set<ExternalListener>();
   readonly subscriptions = new SubscriptionTable();
-  readonly deadLetters = new DeadLetterRecord();
+  /** Drops so far (the dead letters themselves are a fold over the trace: runtime/trace/runFold.ts). */
+  private dropped = 0;
   readonly activity: Activity;
   private pending = 0;
   private idleWaiters: Array<() => void> = [];
@@ -132,6 +135,12 @@ export class Router {
   private handledSinceYield = 0;
   /** Stepped: what was routed during this step, delivered at the next one. */
   private arrivals: Envelope[] = [];
+  /** Hops of the message being handled (what its handler sends is one hop further). */
+  private hops = 0;
+  /** Stepped: steps so far (the send budget's tick). */
+  private stepTick = 0;
+  /** Sends per agent in the current tick. */
+  private readonly sendBudget = new Map<string, { tick: number; sends: number; handled: number }>();
 
   /** What effect handling may do to the router (effects.ts); built once. */
   private readonly effectHost: EffectHost;
@@ -152,7 +161,7 @@ export class Router {
   }
 
   get deliveredCount(): number { return this.delivered; }
-  get droppedCount(): number { return this.deadLetters.count; }
+  get droppedCount(): number { return this.dropped; }
   /** Deliveries queued, arriving or being handled right now (an arriving envelope counts once per receiver). */
   get inFlight(): number {
     let n = this.pending;
@@ -264,6 +273,14 @@ export class Router {
     }
     const order = this.activity.nextOrder(input.sender);
     const message = input.message_id ? input : { ...input, message_id: messageId(order) };
+    const hops = this.hops;
+    if (hops > deps.limits.maxHops && message.sender !== deps.systemName) {
+      // Not bounced: a failure notice would be one more link of the loop being cut.
+      return this.drop(message, undefined, 'hop_limit', `hop limit: this message would be hop ${hops} of a chain of messages (limits.maxHops ${deps.limits.maxHops}); a loop between agents was cut`, false);
+    }
+    if (this.slots.has(message.sender) && this.overBudget(message.sender)) {
+      return this.drop(message, undefined, 'refused', `send budget: '${message.sender}' sent more than ${deps.limits.maxSendsPerTick} messages in one ${deps.stepped ? 'step' : 'millisecond'} (limits.maxSendsPerTick); this one was dropped`, false);
+    }
     const invalid = deps.validate?.(message);
     if (invalid) return this.drop(message, undefined, 'invalid', `invalid message: ${invalid}`, true);
     const json = JSON.stringify(message);
@@ -288,28 +305,53 @@ export class Router {
     }
     deps.trace.emit({ type: 'message_sent', id: message.message_id!, message, to });
     deps.hooks?.observe?.(message, to);
-    this.dispatch({ message, to, bytes, okey: order.okey, oseq: order.oseq });
+    this.dispatch({ message, to, bytes, okey: order.okey, oseq: order.oseq, ...(hops ? { hops } : {}) });
+  }
+
+  /**
+   * Count a send against its agent's budget for this tick; true when the budget is spent. The budget is
+   * limits.maxSendsPerTick plus one send per message the agent handled in the tick: an agent answering each of
+   * 20,000 requests is never cut, one amplifying a few messages into a storm is.
+   */
+  private overBudget(agent: string): boolean {
+    const b = this.budgetOf(agent);
+    return ++b.sends > this.deps.limits.maxSendsPerTick + b.handled;
+  }
+
+  private budgetOf(agent: string): { tick: number; sends: number; handled: number } {
+    const tick = this.deps.stepped ? this.stepTick : Math.floor(this.deps.clock.now());
+    let b = this.sendBudget.get(agent);
+    if (!b || b.tick !== tick) { b = { tick, sends: 0, handled: 0 }; this.sendBudget.set(agent, b); }
+    return b;
   }
 
   /** Split a routed message by where its receivers live: here (now or next step), another shard, or nowhere. */
   private dispatch(envelope: Envelope): void {
     const remote = new Map<number, string[]>();
     const local: string[] = [];
+    const unknown: string[] = [];
     for (const name of envelope.to) {
       if (this.slots.has(name) || this.externals.has(name)) { local.push(name); continue; }
       const shard = this.deps.remote?.lookup(name);
-      if (shard === undefined) {
-        this.drop(envelope.message, name, 'unknown_agent', `unknown agent '${name}'; running agents: ${this.allAgentNames().join(', ') || 'none'}`, true);
-        continue;
-      }
+      if (shard === undefined) { unknown.push(name); continue; }
       const list = remote.get(shard);
       if (list) list.push(name); else remote.set(shard, [name]);
     }
+    // One dead letter for all the unknown receivers of a message: a list of 1000 bad names is one event, not 1000.
+    if (unknown.length) this.dropUnknown(envelope.message, unknown);
     for (const [shard, to] of remote) this.deps.remote!.forward(shard, { ...envelope, to });
     if (!local.length) return;
     if (this.deps.stepped && this.deps.observeAll && this.deps.remote) { this.deps.remote.forward(this.deps.remote.self, { ...envelope, to: local }); return; }
     if (this.deps.stepped) { this.arrivals.push({ ...envelope, to: local }); return; }
     for (const name of local) this.deliver(envelope, name);
+  }
+
+  private dropUnknown(message: FipaMessage, names: readonly string[]): void {
+    const running = this.allAgentNames();
+    const known = running.length > 10 ? `${running.slice(0, 10).join(', ')} and ${running.length - 10} more` : running.join(', ') || 'none';
+    const listed = names.slice(0, 5).map((n) => `'${n}'`).join(', ') + (names.length > 5 ? ` and ${names.length - 5} more` : '');
+    const reason = names.length === 1 ? `unknown agent ${listed}; running agents: ${known}` : `${names.length} unknown agents ${listed}; running agents: ${known}`;
+    this.drop(message, names[0], 'unknown_agent', reason, true, names.length);
   }
 
   /** Envelopes from another shard: delivered now (immediate) or with the next step's arrivals (stepped). */
@@ -340,6 +382,7 @@ export class Router {
    * sorted by (sender key, sequence). Returns how many deliveries were attempted.
    */
   arrive(): number {
+    this.stepTick++;
     if (!this.arrivals.length) return 0;
     const byReceiver = new Map<string, Envelope[]>();
     for (const e of this.arrivals) {
@@ -375,7 +418,7 @@ export class Router {
           const q = slot.mailbox.take();
           if (!q) break;
           try {
-            await this.activity.run(Phase.handle, name, () => this.handleOne(slot, q.message));
+            await this.activity.run(Phase.handle, name, () => this.handleOne(slot, q));
           } finally {
             this.settleOne();
           }
@@ -405,9 +448,7 @@ export class Router {
     this.deps.hooks?.arrive?.(message, name);
     const slot = this.slots.get(name);
     if (!slot) {
-      if (!this.externals.has(name)) {
-        return this.drop(message, name, 'unknown_agent', `unknown agent '${name}'; running agents: ${this.allAgentNames().join(', ') || 'none'}`, true);
-      }
+      if (!this.externals.has(name)) return this.dropUnknown(message, [name]);
       this.markDelivered(message, name);
       for (const l of this.externalListeners) {
         try { l(message, name); } catch { /* a listener's bug must not break routing */ }
@@ -423,7 +464,7 @@ export class Router {
     if (this.deps.dedupe && slot.seen.has(dedupKey)) {
       return this.drop(message, name, 'duplicate', `duplicate: '${name}' already received message_id '${message.message_id}' from '${message.sender}'`, false);
     }
-    if (!slot.mailbox.offer({ message, okey: envelope.okey, oseq: envelope.oseq })) {
+    if (!slot.mailbox.offer({ message, okey: envelope.okey, oseq: envelope.oseq, hops: envelope.hops ?? 0 })) {
       return this.drop(message, name, 'mailbox_full', `mailbox full: '${name}' already has ${slot.mailbox.capacity} queued messages; slow down or raise limits.mailbox`, true);
     }
     if (this.deps.dedupe) slot.seen.add(dedupKey);
@@ -443,7 +484,7 @@ export class Router {
     try {
       for (let q = slot.endpoint.ready?.() === false ? undefined : slot.mailbox.take(); q; q = slot.endpoint.ready?.() === false ? undefined : slot.mailbox.take()) {
         try {
-          await this.activity.run(Phase.handle, name, () => this.handleOne(slot, q!.message));
+          await this.activity.run(Phase.handle, name, () => this.handleOne(slot, q!));
         } finally {
           this.settleOne();
         }
@@ -463,20 +504,29 @@ export class Router {
    * Handle one message: the synchronous part runs in the caller's activity (the agent's), so what a synchronous
    * (in-thread) agent does is traced and ordered as the agent's own work.
    */
-  private handleOne(slot: Slot, message: FipaMessage): Promise<void> | void {
+  private handleOne(slot: Slot, q: Queued): Promise<void> | void {
+    const { message } = q;
     const name = slot.endpoint.name;
     if (slot.state !== 'running') return this.drop(message, name, 'not_running', `agent '${name}' is ${slot.state}`, true);
     this.markDelivered(message, name);
+    this.budgetOf(name).handled++;
     const sync = slot.endpoint.handleSync;
-    if (sync) return this.finishHandling(slot, message, sync.call(slot.endpoint, message), 1);
-    return this.handleAsync(slot, message);
+    if (sync) return this.withHops(q.hops + 1, () => this.finishHandling(slot, message, sync.call(slot.endpoint, message), 1));
+    return this.handleAsync(slot, q);
   }
 
-  private async handleAsync(slot: Slot, message: FipaMessage): Promise<void> {
-    const result = await safeHandle(slot.endpoint, message);
+  private async handleAsync(slot: Slot, q: Queued): Promise<void> {
+    const result = await safeHandle(slot.endpoint, q.message);
     // Back in the agent's activity: what follows is traced and ordered as its own work.
-    const again = this.activity.run(Phase.handle, slot.endpoint.name, () => this.finishHandling(slot, message, result, 1));
+    const again = this.activity.run(Phase.handle, slot.endpoint.name, () => this.withHops(q.hops + 1, () => this.finishHandling(slot, q.message, result, 1)));
     if (again) await again;
+  }
+
+  /** Run `fn` with what it routes counted as hop `hops` of its chain. */
+  private withHops<T>(hops: number, fn: () => T): T {
+    const before = this.hops;
+    this.hops = hops;
+    try { return fn(); } finally { this.hops = before; }
   }
 
   /** Trace usage, retry fire-and-forget failures (at-least-once), answer failures, perform effects. */
@@ -508,13 +558,19 @@ export class Router {
     performEffects(this.effectHost, { name, grants: slot.grants }, result.effects, message);
   }
 
-  /** Record an undeliverable message; `bounce` tells its sender with a `failure` when the sender can hear it. */
-  private drop(message: FipaMessage, to: string | undefined, code: DropCode, reason: string, bounce: boolean): void {
-    const letter: DeadLetter = { t: this.deps.clock.now(), code, reason, message, ...(to ? { to } : {}) };
-    this.deadLetters.add(letter);
-    // An oversized message is recorded without its content so the trace stays readable.
-    const traced = code === 'too_large' ? { ...message, content: '[omitted: too large]' } : message;
-    this.deps.trace.emit({ type: 'message_dropped', ...(message.message_id ? { id: message.message_id } : {}), ...(to ? { to } : {}), reason, code, message: traced });
+  /**
+   * Record an undeliverable message; `bounce` tells its sender with a `failure` when the sender can hear it. A drop
+   * at delivery (the message was traced as sent) carries the message without its content: the trace already has it
+   * once, and a flood of copies of a 1 MB message must not become gigabytes. `count` > 1: one event for several.
+   */
+  private drop(message: FipaMessage, to: string | undefined, code: DropCode, reason: string, bounce: boolean, count = 1): void {
+    this.dropped += count;
+    const sent = code === 'mailbox_full' || code === 'not_running' || code === 'duplicate' || code === 'agent_failed' || code === 'unknown_agent' || (code === 'too_large' && to !== undefined);
+    const traced = code === 'too_large' ? { ...message, content: '[omitted: too large]' } : sent ? withoutContent(message) : message;
+    this.deps.trace.emit({
+      type: 'message_dropped', ...(message.message_id ? { id: message.message_id } : {}), ...(to ? { to } : {}), reason, code,
+      ...(count > 1 ? { count } : {}), message: traced,
+    });
     if (bounce) this.notice(message, 'failure', { error: code, reason, message_id: message.message_id, ...(to ? { receiver: to } : {}) });
   }
 
@@ -560,4 +616,11 @@ async function safeHandle(endpoint: AgentEndpoint, message: FipaMessage): Promis
     // The contract says handle never throws; an endpoint that does is treated as a crashed agent.
     return { ok: false, error: { kind: 'crashed', message: (e as Error)?.message ?? String(e) }, usage: { fuel: 0, memoryBytes: 0, durationMs: 0 } };
   }
+}
+
+/** A message as a drop event shows it once it was traced as sent: everything but its content (the message_sent event has that). */
+function withoutContent(message: FipaMessage): FipaMessage {
+  if (message.content === undefined) return message;
+  const { content: _content, ...rest } = message;
+  return rest;
 }

@@ -5,7 +5,8 @@
 import type { AgentManifest, HostGrant } from '../../schemas';
 import { RealClock, type Clock } from '../core/clock';
 import { AgentLoadError } from './errors';
-import { resolveLimits, resolveRestart, type RestartPolicy, type SandboxLimits } from './limits';
+import { resolveRestart, type RestartPolicy, type SandboxLimits } from './limits';
+import { agentSeed, nextPoolId, normaliseAgentOptions, type NormalisedAgentOptions } from './agentOptions';
 import { prepareModule } from './prepareModule';
 import { scanModule } from './moduleShape';
 import { releaseTables, reserveTables } from './tableBudget';
@@ -25,6 +26,14 @@ export type { WorkerPoolOptions } from './workerPool';
 export { DEFAULT_LIMITS, DEFAULT_RESTART, parseBytes, resolveLimits, resolveRestart } from './limits';
 export type { SandboxLimits, RestartPolicy } from './limits';
 export { canTransition, TRANSITIONS, IllegalTransitionError } from './lifecycle';
+export { loadJsAgent, JsAgentLoadError, prepareJsAgent } from './js/loadJsAgent';
+export type { LoadJsAgentOptions, PreparedJsAgent } from './js/loadJsAgent';
+export { JsAgentInstance, defaultMaxStackBytes } from './js/jsAgentInstance';
+export type { JsInstanceOptions } from './js/jsAgentInstance';
+export { createJsEngine, jsMemoryCap, ENGINE_BASE_BYTES } from './js/quickJsEngine';
+export type { JsEngine } from './js/quickJsEngine';
+export { errorPosition } from './js/jsSourceMap';
+export type { JsCode } from './workerProtocol';
 export type { StateChange } from './lifecycle';
 
 export interface LoadWasmAgentOptions {
@@ -52,39 +61,12 @@ export interface LoadWasmAgentOptions {
   unsafeDisableMetering?: boolean;
 }
 
-const GRANTS: readonly HostGrant[] = ['blackboard_read', 'blackboard_write', 'subscribe'];
-const NAME = /^[A-Za-z_][A-Za-z0-9_.@:-]*$/;
-let nextAgentId = 1;
-
 /** Check and normalise the options; throws AgentLoadError naming the manifest and the fix. */
-function normalise(options: LoadWasmAgentOptions): { manifest: AgentManifest; file: string; limits: SandboxLimits; grants: HostGrant[]; seed: number } {
-  const where = options?.manifestPath ?? 'agent options';
-  const bad = (problem: string, fix: string): never => { throw new AgentLoadError(where, problem, fix); };
-  if (!options || typeof options !== 'object') bad('is missing', 'pass { manifest, wasm }');
-  const { manifest, wasm } = options;
-  if (!manifest || typeof manifest !== 'object') bad('has no manifest', 'pass the parsed *.agent.yaml as `manifest`');
-  if (typeof manifest.name !== 'string' || !NAME.test(manifest.name)) bad(`has an invalid agent name ${JSON.stringify(manifest.name)}`, 'use letters, digits and _.@:- starting with a letter or _');
-  if (!(wasm instanceof Uint8Array)) bad('has no module bytes', 'pass the .wasm file contents as `wasm` (a Uint8Array)');
-  const grants = manifest.host_functions ?? [];
-  if (!Array.isArray(grants)) bad('has `host_functions` that is not a list', `list some of ${GRANTS.join(', ')}`);
-  for (const g of grants) if (!GRANTS.includes(g)) bad(`grants unknown host function ${JSON.stringify(g)}`, `grant only ${GRANTS.join(', ')}`);
-  const seed = options.seed ?? 0;
-  if (!Number.isFinite(seed)) bad(`has a non-numeric seed ${String(seed)}`, 'pass a number');
-  let limits: SandboxLimits;
-  try {
-    limits = resolveLimits(manifest, options.limits);
-    resolveRestart(manifest);
-  } catch (e) {
-    return bad(`has invalid limits: ${(e as Error).message}`, 'fix `limits` / `restart` in the manifest');
-  }
-  return { manifest, file: options.wasmPath ?? manifest.module ?? '(module)', limits: limits!, grants: [...grants], seed };
-}
-
-/** An agent's own seed, from the run's seed and its name (replicas of one manifest each get theirs). */
-export function agentSeed(seed: number, name: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193);
-  return (h ^ Math.floor(seed)) >>> 0;
+function normalise(options: LoadWasmAgentOptions): NormalisedAgentOptions & { file: string } {
+  const n = normaliseAgentOptions(options, (bad) => {
+    if (!(options.wasm instanceof Uint8Array)) bad('has no module bytes', 'pass the .wasm file contents as `wasm` (a Uint8Array)');
+  });
+  return { ...n, file: options.wasmPath ?? n.manifest.module ?? '(module)' };
 }
 
 /** A checked, metered module and everything needed to run it, before it is placed anywhere. */
@@ -128,7 +110,7 @@ export async function loadWasmAgent(options: LoadWasmAgentOptions): Promise<Wasm
   const check = { file, manifestPath: options.manifestPath, grants, memoryBytes: limits.memoryBytes, maxModuleBytes: limits.maxModuleBytes };
   const ownsPool = !options.pool;
   const pool = options.pool ?? new WorkerPool(options.worker);
-  const id = `${manifest.name}#${nextAgentId++}`;
+  const id = nextPoolId(manifest.name);
   const prepare = async (bytes: Uint8Array): Promise<WasmModule> => {
     const prepared = (await prepareModule(bytes, check, { fuel: limits.fuelPerMessage, metered })).module;
     // Tables are counted across the worker pool (the module was scanned and checked by prepareModule already).

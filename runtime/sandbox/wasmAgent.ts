@@ -6,35 +6,35 @@ import type { AgentState, FipaMessage } from '../../schemas';
 import type { AgentEndpoint, AgentError, AgentResult, AgentUsage } from '../core/types';
 import type { Clock } from '../core/clock';
 import { Lifecycle, type StateChange } from './lifecycle';
-import { restartDelay, type RestartPolicy, type SandboxLimits } from './limits';
+import type { SandboxLimits } from './limits';
+import { account, decideRestart, isCrash, newTotals, type AgentTotals as Totals, type SandboxedAgent } from './agentTotals';
 import type { PoolOutcome, WorkerPool } from './workerPool';
-import type { WorkerLimits, ToWorker } from './workerProtocol';
-import type { HostGrant } from '../../schemas';
+import type { JsCode, WorkerLimits, ToWorker } from './workerProtocol';
 import type { WasmModule } from './wasmApi';
 
 /** Totals since the agent was loaded. */
-export interface AgentTotals { messages: number; failures: number; restarts: number; fuel: number; durationMs: number; memoryBytes: number; queued: number }
+export interface AgentTotals extends Totals { queued: number }
 
-export interface WasmAgentInit {
+export interface WasmAgentInit extends SandboxedAgent {
   name: string;
   /** Unique id inside the pool (several runs may load agents with the same name). */
   id: string;
-  module: WasmModule;
-  grants: HostGrant[];
-  limits: SandboxLimits;
-  restart: RestartPolicy;
-  seed: number;
-  metered: boolean;
   clock: Clock;
   pool: WorkerPool;
   ownsPool: boolean;
   /** Validate and instrument new module bytes (hot reload); throws AgentLoadError. */
-  prepare(bytes: Uint8Array): Promise<WasmModule>;
+  prepare(bytes: Uint8Array): Promise<WasmModule | JsCode>;
   onStateChange?: (change: StateChange) => void;
 }
 
 interface Pending { text: string; resolve(result: AgentResult): void }
+/** A `load` request without its id (wasm or JS). */
+type LoadRequest = Extract<ToWorker, { type: 'load' }> extends infer T ? (T extends unknown ? Omit<T, 'id'> : never) : never;
 
+/** Extra wall-clock allowance for making a JS agent's engine, ms. */
+const JS_ENGINE_START_MS = 10_000;
+/** How long after a JS agent's own (in-thread) deadline the pool terminates its worker, ms. */
+const JS_IN_THREAD_GRACE_MS = 250;
 const NO_USAGE: AgentUsage = { fuel: 0, memoryBytes: 0, durationMs: 0 };
 const encoder = new TextEncoder();
 
@@ -42,11 +42,11 @@ export class WasmAgent implements AgentEndpoint {
   readonly name: string;
   private readonly lifecycle: Lifecycle;
   private readonly mailbox: Pending[] = [];
-  private module: WasmModule;
+  private module: WasmModule | JsCode;
   private busy = false;
   private needsLoad = true;
   private idle: Array<() => void> = [];
-  private readonly totals: AgentTotals = { messages: 0, failures: 0, restarts: 0, fuel: 0, durationMs: 0, memoryBytes: 0, queued: 0 };
+  private readonly totals: Totals = newTotals();
 
   constructor(private readonly init: WasmAgentInit) {
     this.name = init.name;
@@ -153,11 +153,14 @@ export class WasmAgent implements AgentEndpoint {
   /** Load a fresh instance; retried when the worker is lost under us (another agent's runaway). */
   private async instantiate(): Promise<AgentError | undefined> {
     for (let attempt = 0; attempt < 3; attempt++) {
-      const req: Omit<Extract<ToWorker, { type: 'load' }>, 'id'> = {
-        type: 'load', agent: this.init.id, name: this.name, module: this.module, grants: this.init.grants,
-        limits: this.workerLimits(), seed: this.init.seed, metered: this.init.metered,
-      };
-      const out = await this.init.pool.request(req, this.init.limits.timeoutMs);
+      const code = this.module;
+      const common = { type: 'load', agent: this.init.id, name: this.name, grants: this.init.grants, limits: this.workerLimits(), seed: this.init.seed } as const;
+      const req: LoadRequest = isJsCode(code)
+        ? { ...common, kind: 'js', js: code }
+        : { ...common, module: code, metered: this.init.metered };
+      // A JS agent's load also makes its QuickJS engine (tens of ms, more on a loaded machine): its start code keeps
+      // its own in-thread deadline, the pool's fence allows for the engine.
+      const out = await this.init.pool.request(req, this.init.limits.timeoutMs + (isJsCode(code) ? JS_ENGINE_START_MS : 0));
       if (out.type === 'loaded') { this.needsLoad = false; this.totals.memoryBytes = out.memoryBytes; return undefined; }
       if (out.type === 'load_failed') return out.error;
       if (out.type === 'timeout') return { kind: 'timeout', message: `start function ran past the ${this.init.limits.timeoutMs} ms deadline` };
@@ -176,11 +179,14 @@ export class WasmAgent implements AgentEndpoint {
           if (error) { this.onFailure(error); break; }
         }
         const next = this.mailbox[0];
-        const outcome = await this.init.pool.request({ type: 'handle', agent: this.init.id, message: next.text, now: this.init.clock.now() }, this.init.limits.timeoutMs);
+        // A JS agent checks the same deadline in its own thread (at QuickJS's polls) and stops gracefully; the pool's
+        // fence, a little later, is for native work between polls, so a loop does not cost its neighbours the worker.
+        const deadline = this.init.limits.timeoutMs + (isJsCode(this.module) ? JS_IN_THREAD_GRACE_MS : 0);
+        const outcome = await this.init.pool.request({ type: 'handle', agent: this.init.id, message: next.text, now: this.init.clock.now() }, deadline);
         if (outcome.type === 'lost') { this.needsLoad = true; continue; } // retried on a fresh instance
         this.mailbox.shift();
         const result = this.withLimits(this.toResult(outcome));
-        this.account(result);
+        account(this.totals, result);
         next.resolve(result);
         if (!result.ok && result.error.kind !== 'bad_input') this.onFailure(result.error);
       }
@@ -204,30 +210,25 @@ export class WasmAgent implements AgentEndpoint {
     }
   }
 
-  private account(result: AgentResult): void {
-    this.totals.messages++;
-    this.totals.fuel += result.usage.fuel;
-    this.totals.durationMs += result.usage.durationMs;
-    if (result.usage.memoryBytes) this.totals.memoryBytes = result.usage.memoryBytes;
-    if (!result.ok && result.error.kind !== 'bad_input') this.totals.failures++;
-  }
+
 
   /** After a failed message: the instance is gone; reset it (after backoff) or fail the agent, per policy. */
+  /**
+   * After a failed message: the instance is gone; a crash resets it (after backoff) or fails the agent, per policy;
+   * running out of fuel fails only that message (agentTotals.ts: isCrash).
+   */
   private onFailure(error: AgentError): void {
     this.needsLoad = true;
-    if (this.lifecycle.state !== 'running') return;
-    const policy = this.init.restart;
-    const canRestart = policy.policy === 'reset' && this.totals.restarts < policy.maxRestarts;
-    this.restartPending = canRestart;
+    if (this.lifecycle.state !== 'running' || !isCrash(error)) return;
+    const decision = decideRestart(this.totals, this.init.restart);
+    this.restartPending = decision.restart;
     this.lifecycle.to('failed', `${error.kind}: ${error.message}`);
-    if (!canRestart) {
+    if (!decision.restart) {
       this.rejectQueued();
       return;
     }
-    this.totals.restarts++;
-    const delay = restartDelay(policy, this.totals.restarts);
     const restart = (): void => { void this.restart(); };
-    if (delay > 0) this.init.clock.setTimer(delay, restart);
+    if (decision.delayMs > 0) this.init.clock.setTimer(decision.delayMs, restart);
     else queueMicrotask(restart);
   }
 
@@ -245,6 +246,10 @@ export class WasmAgent implements AgentEndpoint {
     this.lifecycle.to('running');
     void this.pump();
   }
+}
+
+function isJsCode(m: WasmModule | JsCode): m is JsCode {
+  return (m as JsCode).kind === 'js';
 }
 
 function fail(kind: AgentError['kind'], message: string): AgentResult {

@@ -11,8 +11,20 @@ export interface WorkerLimits {
   maxSendsPerMessage: number;
 }
 
+/** A TypeScript/JavaScript agent's code: its QuickJS bundle (runtime/build/buildJsAgent.ts) and how to run it. */
+export interface JsCode {
+  kind: 'js';
+  /** The bundle: one script with an inline source map. */
+  code: string;
+  /** Its file name as stack traces show it before mapping (the built bundle's base name). */
+  file: string;
+  /** In-thread wall-clock backstop per call, ms (the pool's deadline stays the outer fence). */
+  timeoutMs: number;
+}
+
 export type ToWorker =
-  | { type: 'load'; agent: string; id: number; name: string; module: WasmModule; grants: HostGrant[]; limits: WorkerLimits; seed: number; metered: boolean }
+  | { type: 'load'; kind?: 'wasm'; agent: string; id: number; name: string; module: WasmModule; grants: HostGrant[]; limits: WorkerLimits; seed: number; metered: boolean }
+  | { type: 'load'; kind: 'js'; agent: string; id: number; name: string; js: JsCode; grants: HostGrant[]; limits: WorkerLimits; seed: number }
   | { type: 'handle'; agent: string; id: number; message: string; now: number }
   | { type: 'unload'; agent: string; id: number };
 

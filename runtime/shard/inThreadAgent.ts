@@ -7,19 +7,21 @@ import type { AgentState, FipaMessage } from '../../schemas';
 import type { Clock } from '../core/clock';
 import type { AgentEndpoint, AgentError, AgentResult, AgentUsage } from '../core/types';
 import { Lifecycle, type StateChange } from '../sandbox/lifecycle';
-import { restartDelay, type RestartPolicy, type SandboxLimits } from '../sandbox/limits';
+import type { RestartPolicy, SandboxLimits } from '../sandbox/limits';
+import { account, decideRestart, isCrash, newTotals, type AgentTotals } from '../sandbox/agentTotals';
 
 /** What an instance looks like to the shard: a wasm AgentInstance, or a JS one, created and called synchronously. */
 export interface SyncInstance {
   handle(message: string, now: number): AgentResult;
   readonly memoryBytes: number;
+  /** Free what the instance holds outside the JS heap (a JS agent's QuickJS runtime); called when it is dropped. */
+  dispose?(): void;
 }
 
 /** Creates a fresh instance (the start function runs); an AgentError when it cannot. */
 export type InstanceFactory = () => SyncInstance | AgentError;
 
-/** Totals since the agent was loaded. */
-export interface AgentTotals { messages: number; failures: number; restarts: number; fuel: number; durationMs: number; memoryBytes: number }
+export type { AgentTotals };
 
 export interface InThreadAgentInit {
   name: string;
@@ -44,7 +46,7 @@ export class InThreadAgent implements AgentEndpoint {
   private instance: SyncInstance | undefined;
   private create: InstanceFactory;
   private restartPending = false;
-  readonly totals: AgentTotals = { messages: 0, failures: 0, restarts: 0, fuel: 0, durationMs: 0, memoryBytes: 0 };
+  readonly totals: AgentTotals = newTotals();
 
   constructor(private readonly init: InThreadAgentInit) {
     this.name = init.name;
@@ -91,7 +93,7 @@ export class InThreadAgent implements AgentEndpoint {
       watch?.end();
     }
     result = { ...result, usage: { ...result.usage, fuelLimit: this.init.limits.fuelPerMessage, memoryLimitBytes: this.init.limits.memoryBytes } };
-    this.account(result);
+    account(this.totals, result);
     if (!result.ok && result.error.kind !== 'bad_input') this.onFailure(result.error);
     return result;
   }
@@ -108,6 +110,7 @@ export class InThreadAgent implements AgentEndpoint {
     }
     this.lifecycle.to('draining', reason);
     this.create = create;
+    this.instance?.dispose?.();
     this.instance = fresh;
     this.totals.memoryBytes = fresh.memoryBytes;
     this.lifecycle.to('loaded', reason === 'reload' ? 'reloaded' : reason);
@@ -119,6 +122,7 @@ export class InThreadAgent implements AgentEndpoint {
   /** Stop for good (no restart); idempotent. */
   stop(reason: string): void {
     this.restartPending = false;
+    this.instance?.dispose?.();
     this.instance = undefined;
     const state = this.lifecycle.state;
     if (state === 'stopped') return;
@@ -133,30 +137,19 @@ export class InThreadAgent implements AgentEndpoint {
     return created;
   }
 
-  private account(result: AgentResult): void {
-    this.totals.messages++;
-    this.totals.fuel += result.usage.fuel;
-    this.totals.durationMs += result.usage.durationMs;
-    if (result.usage.memoryBytes) this.totals.memoryBytes = result.usage.memoryBytes;
-    if (!result.ok && result.error.kind !== 'bad_input') this.totals.failures++;
-  }
-
   /**
-   * After a failed message the instance is discarded (it may be half-way through an update). Running out of fuel
-   * fails only that message: the next one gets a fresh instance and no restart is counted, so senders cannot
-   * exhaust an agent's restart budget with expensive messages. Other failures follow the restart policy.
+   * After a failed message the instance is discarded (it may be half-way through an update). A crash follows the
+   * restart policy; running out of fuel fails only that message (agentTotals.ts: isCrash).
    */
   private onFailure(error: AgentError): void {
+    this.instance?.dispose?.();
     this.instance = undefined;
-    if (this.lifecycle.state !== 'running' || error.kind === 'fuel_exhausted' || error.kind === 'oversized_input' || error.kind === 'mailbox_full') return;
-    const policy = this.init.restart;
-    const canRestart = policy.policy === 'reset' && this.totals.restarts < policy.maxRestarts;
-    this.restartPending = canRestart;
+    if (this.lifecycle.state !== 'running' || !isCrash(error)) return;
+    const decision = decideRestart(this.totals, this.init.restart);
+    this.restartPending = decision.restart;
     this.lifecycle.to('failed', `${error.kind}: ${error.message}`);
-    if (!canRestart) return;
-    this.totals.restarts++;
-    const delay = restartDelay(policy, this.totals.restarts);
-    if (delay > 0) this.init.clock.setTimer(delay, () => this.restart());
+    if (!decision.restart) return;
+    if (decision.delayMs > 0) this.init.clock.setTimer(decision.delayMs, () => this.restart());
     else this.restart();
   }
 

@@ -68,6 +68,10 @@ const DEFAULT_RESOURCE_LIMITS: ResourceLimits = { maxOldGenerationSizeMb: 512, m
 /** How often the watchdog looks at the shards' deadline slots (ms of real time). */
 const WATCH_EVERY_MS = 5;
 
+let zombies = 0;
+/** Threads of this process that did not exit after terminate() (the CLI ends the process when its run is done). */
+export function zombieThreads(): number { return zombies; }
+
 /** Where the shard worker script is: next to the module that spawns it, unless overridden. */
 export function defaultShardScript(): string {
   return process.env.CAXTON_SHARD_WORKER ?? path.join(__dirname, 'shardWorker.js');
@@ -325,12 +329,12 @@ export class ShardGroup {
     const exited = new Promise<boolean>((r) => { old.once('exit', () => r(true)); setTimeout(() => r(false), 1000).unref(); });
     old.removeAllListeners('exit');
     void old.terminate();
-    void exited.then((ok) => { if (!ok) { this.zombies++; this.options.logger?.error(`shard ${shard.id}: the thread did not stop after terminate(); the process will exit when the run ends`); } });
+    void exited.then((ok) => { if (!ok) { this.zombies++; zombies++; this.options.logger?.error(`shard ${shard.id}: the thread did not stop after terminate(); the process will exit when the run ends`); } });
     // The culprit starts again too (a fresh instance, as after any failure) until it has cost its shard
     // `restart.maxRestarts` times: then it stays down and its messages are dead-lettered as for any failed agent.
     if (culprit) this.culpritLosses.set(culprit, (this.culpritLosses.get(culprit) ?? 0) + 1);
     const survivors = shard.agents.filter((a) => a.name !== culprit || (this.culpritLosses.get(culprit) ?? 0) <= a.restart.maxRestarts);
-    const loss: ShardLoss = { shard: shard.id, culprit, agents: shard.agents.map((a) => a.name), queued: shard.last?.inFlight ?? 0, reason, zombie: false };
+    const loss: ShardLoss = { shard: shard.id, culprit, agents: shard.agents.map((a) => a.name), queued: this.stepped ? shard.last?.inFlight ?? 0 : shard.realtimeInFlight + (shard.sent - shard.acked), reason, zombie: false };
     const fresh = this.spawn(shard.id);
     this.shards[this.shards.indexOf(shard)] = fresh;
     this.options.onShardLost?.(loss);

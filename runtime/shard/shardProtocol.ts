@@ -1,25 +1,16 @@
 /** Messages between the coordinator (main thread) and a worker shard (runtime/shard/shardWorker.ts). */
-import type { HostGrant } from '../../schemas';
 import type { AgentError } from '../core/types';
 import type { RouterLimits } from '../router/limits';
 import type { Envelope, SubscriptionChange } from '../router/router';
-import type { RestartPolicy, SandboxLimits } from '../sandbox/limits';
-import type { WasmModule } from '../sandbox/wasmApi';
 import type { DirectoryEntry } from './directory';
 import type { BoundaryOut } from './shard';
 import type { KeyedEvent } from './stepTrace';
+import type { SandboxedAgent } from '../sandbox/agentTotals';
 
 /** How to start one agent in a shard. */
-export interface AgentSpec {
+export interface AgentSpec extends SandboxedAgent {
   name: string;
-  kind: 'wasm';
-  module: WasmModule;
-  grants: HostGrant[];
-  limits: SandboxLimits;
-  restart: RestartPolicy;
-  /** The agent's own seed (derived from the run seed and its name). */
-  seed: number;
-  metered: boolean;
+  kind: 'wasm' | 'js';
   mailbox?: number;
   maxMessageBytes?: number;
   /** Table elements the module declares (the shard's table budget counts them). */
@@ -51,7 +42,7 @@ export type ToShard =
   | { type: 'load'; id: number; agents: AgentSpec[] }
   | { type: 'step'; step: number; now: number; inbound: Envelope[]; boundaries: BoundaryOut[]; directory: DirectoryEntry[] }
   | { type: 'deliver'; inbound: Envelope[]; directory: DirectoryEntry[]; boundary?: BoundaryOut }
-  | { type: 'reload'; id: number; agent: string; module: WasmModule }
+  | { type: 'reload'; id: number; agent: string; module: AgentSpec['module'] }
   | { type: 'unload'; id: number; agent: string; reason: string }
   | { type: 'stop'; id: number; reason: string; step: number };
 

@@ -12,7 +12,11 @@ import { compileMessageValidator } from '../router/messageValidator';
 import { AgentInstance } from '../sandbox/agentInstance';
 import { Activity, Phase } from './activity';
 import { Directory } from './directory';
-import { InThreadAgent } from './inThreadAgent';
+import { InThreadAgent, type InstanceFactory } from './inThreadAgent';
+import { JsEngineSlot } from '../sandbox/js/jsShardFactory';
+import { loadQuickJsWasm } from '../node/quickJsWasm';
+import type { JsCode } from '../sandbox/workerProtocol';
+import type { WasmModule } from '../sandbox/wasmApi';
 import { OwnedClock } from './ownedClock';
 import { Shard } from './shard';
 import type { AgentSpec, FromShard, ShardInit, StepOut, ToShard } from './shardProtocol';
@@ -62,7 +66,9 @@ class ShardHost {
     });
   }
 
-  load(id: number, specs: AgentSpec[]): void {
+  async load(id: number, specs: AgentSpec[]): Promise<void> {
+    // A TypeScript/JavaScript agent needs its QuickJS engine first (asynchronous to make); then all start in order.
+    for (const spec of specs) if (spec.kind === 'js') this.jsEngines.set(spec.name, await JsEngineSlot.open(loadQuickJsWasm(), spec.limits.memoryBytes));
     const results: Array<{ name: string; error?: import('../core/types').AgentError; memoryBytes?: number }> = [];
     for (const spec of specs) {
       const error = this.activity.run(Phase.timers, spec.name, () => this.startAgent(spec));
@@ -78,10 +84,11 @@ class ShardHost {
       begin: (timeoutMs: number) => { this.watch[1] = absoluteNow() + timeoutMs; this.watch[0] = idx; },
       end: () => { this.watch[0] = 0; },
     };
-    const factory = (module = spec.module) => () => {
-      const created = AgentInstance.create({ name: spec.name, module, grants: spec.grants, limits: spec.limits, seed: spec.seed, metered: spec.metered });
+    const js = this.jsEngines.get(spec.name);
+    const factory = (module = spec.module): InstanceFactory => (spec.kind === 'js' && js ? js.factory(spec, module as JsCode) : () => {
+      const created = AgentInstance.create({ name: spec.name, module: module as WasmModule, grants: spec.grants, limits: spec.limits, seed: spec.seed, metered: spec.metered });
       return created instanceof AgentInstance ? created : created;
-    };
+    });
     const agent = new InThreadAgent({
       name: spec.name, create: factory(), limits: spec.limits, restart: spec.restart, clock: this.clock, watch,
       onStateChange: (c) => this.activity.run(this.activity.phase, c.agent, () => this.sink.emit({ type: 'agent_state', agent: c.agent, from: c.from, to: c.to, ...(c.reason ? { reason: c.reason } : {}) })),
@@ -95,7 +102,9 @@ class ShardHost {
     return undefined;
   }
 
-  private readonly factories = new Map<string, (module?: AgentSpec['module']) => () => ReturnType<typeof AgentInstance.create>>();
+  private readonly factories = new Map<string, (module?: AgentSpec['module']) => InstanceFactory>();
+  /** TypeScript/JavaScript agents' engines, by agent. */
+  private readonly jsEngines = new Map<string, JsEngineSlot>();
 
   /** Events so far as keyed events (real time: in the order they happened). */
   private takeEvents(): import('./stepTrace').KeyedEvent[] {

@@ -18,7 +18,9 @@ export type HostToView =
   /** Another trace to compare the current one with (the compare view's right side). */
   | { kind: 'compare'; title: string; events: TraceEvent[] }
   /** What became of a `revealSource` request (shown in the status line). */
-  | { kind: 'revealed'; ok: boolean; text: string };
+  | { kind: 'revealed'; ok: boolean; text: string }
+  /** A debugger stopped: show event `seq` (the message about to be delivered) and say why in the status line. */
+  | { kind: 'follow'; seq: number; text: string };
 
 /** View -> host. */
 export type ViewToHost =
@@ -40,14 +42,16 @@ export type ViewToHost =
   /** Save an export: the diagram as SVG or Mermaid, a message as .fipa.json; `name` is the suggested file name. */
   | { kind: 'export'; format: 'svg' | 'mermaid' | 'fipa'; text: string; name: string }
   /** Ask the host for a trace to compare with (it answers with `compare`). */
-  | { kind: 'pickCompare' };
+  | { kind: 'pickCompare' }
+  /** "Restart from here": re-run this trace deterministically to event `seq` and stop there (the debugger's fork). */
+  | { kind: 'fork'; seq: number };
 
 export type HostToViewKind = HostToView['kind'];
 export type ViewToHostKind = ViewToHost['kind'];
 
 /** The kinds each side accepts: a message with any other kind is ignored, never dispatched. */
-export const HOST_TO_VIEW_KINDS: readonly HostToViewKind[] = ['reset', 'append', 'status', 'reply', 'compare', 'revealed'];
-export const VIEW_TO_HOST_KINDS: readonly ViewToHostKind[] = ['ready', 'selectMessage', 'rendered', 'error', 'revealSource', 'copy', 'export', 'pickCompare'];
+export const HOST_TO_VIEW_KINDS: readonly HostToViewKind[] = ['reset', 'append', 'status', 'reply', 'compare', 'revealed', 'follow'];
+export const VIEW_TO_HOST_KINDS: readonly ViewToHostKind[] = ['ready', 'selectMessage', 'rendered', 'error', 'revealSource', 'copy', 'export', 'pickCompare', 'fork'];
 
 /** Events per message when a host streams a large trace to the view (one reset, then appends). */
 export const TRACE_BATCH = 20_000;

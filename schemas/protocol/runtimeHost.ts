@@ -17,6 +17,8 @@ export interface RuntimeHostSettings {
   traceDir: string;
   /** Trace events per notification batch (the host coalesces events for the inspector). */
   traceBatchSize: number;
+  /** Worker shards agents are spread over (0: one per core; docs/shards.md). */
+  workers: number;
   /**
    * A NATS server URL (nats://host:4222, credentials as in docs/nats.md); '' = none. When set, the session joins
    * that cluster as a node: its agents are reachable from other nodes, and Send reaches agents of other nodes.
@@ -24,7 +26,7 @@ export interface RuntimeHostSettings {
   nats?: string;
 }
 
-export const DEFAULT_RUNTIME_HOST_SETTINGS: RuntimeHostSettings = { requestTimeoutMs: 10_000, seed: 1, traceDir: '.caxton/traces', traceBatchSize: 200 };
+export const DEFAULT_RUNTIME_HOST_SETTINGS: RuntimeHostSettings = { requestTimeoutMs: 10_000, seed: 1, traceDir: '.caxton/traces', traceBatchSize: 200, workers: 0 };
 
 /** Setting ids, for package.json contributes.configuration and the client. */
 export const RUNTIME_SETTING_IDS = {
@@ -32,6 +34,7 @@ export const RUNTIME_SETTING_IDS = {
   seed: 'caxton.runtime.seed',
   traceDir: 'caxton.runtime.traceDir',
   traceBatchSize: 'caxton.runtime.traceBatchSize',
+  workers: 'caxton.runtime.workers',
   nats: 'caxton.runtime.nats',
 } as const;
 

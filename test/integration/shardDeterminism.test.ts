@@ -10,8 +10,9 @@ import type { TraceEvent } from '../../schemas';
 import { runScenario } from '../../runtime/node/scenario';
 import { examplesDir } from '../support/paths';
 
-/** The event as compared: wall-clock fields removed. */
+/** The event as compared: wall-clock fields removed, and the header's worker count (an input the trace records). */
 function comparable(e: TraceEvent): string {
+  if (e.type === 'run_started') { const { workers: _workers, ...rest } = e; return JSON.stringify(rest); }
   if (e.type !== 'agent_usage') return JSON.stringify(e);
   const { duration_ms: _wall, ...rest } = e;
   return JSON.stringify(rest);

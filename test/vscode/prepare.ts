@@ -14,7 +14,7 @@ export function prepareExtension(): string {
   const ext = path.join(vscodeTestDir, 'extension');
   fs.rmSync(ext, { recursive: true, force: true });
   fs.mkdirSync(path.join(ext, 'dist'), { recursive: true });
-  for (const bundle of ['extension.js', 'server.js', 'runtimeHost.js', 'agentWorker.js', 'prepareWorker.js', 'shardWorker.js', 'webview.js']) {
+  for (const bundle of ['extension.js', 'server.js', 'runtimeHost.js', 'debugAdapter.js', 'agentWorker.js', 'prepareWorker.js', 'shardWorker.js', 'webview.js']) {
     const from = path.join(distDir, bundle);
     if (!fs.existsSync(from)) throw new Error(`${from} is missing: run \`node esbuild.mjs\` first (or set CAXTON_DIST)`);
     fs.copyFileSync(from, path.join(ext, 'dist', bundle));

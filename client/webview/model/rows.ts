@@ -59,6 +59,7 @@ export function markerText(e: TraceEvent): string {
     case 'blackboard_write': return `${e.author} wrote ${e.key} v${e.version}${e.accepted ? '' : ' (refused: stale version)'}`;
     case 'saga_step': return `saga ${e.saga}: ${e.action === 'compensate' ? 'compensate ' : ''}${e.step} ${e.ok ? '✓' : `✕ ${e.error ?? 'failed'}`}`;
     case 'scatter_gather_result': return `${e.stage}: ${e.policy}, ${e.answered.length} answered${e.missing.length ? `, missing ${e.missing.join(', ')}` : ''}`;
+    case 'debug_change': return `debugger ${e.change === 'drop' ? 'dropped' : `set ${(e.fields ?? []).map((f) => `${f.path} = ${JSON.stringify(f.value)}`).join(', ')} of`} ${e.id} for ${e.to}`;
     default: return e.type;
   }
 }

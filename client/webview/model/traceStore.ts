@@ -11,7 +11,7 @@ import { wellFormed } from './wellFormed';
 
 /** Marks on lifelines, in row-kind order (row kind 0 is a message). */
 export const MARKERS = ['timeout', 'violation', 'dropped', 'agent_failed', 'agent_restarted', 'agent_reloaded', 'conversation_ended', 'effect_refused',
-  'subscription', 'blackboard_write', 'saga_step', 'scatter_gather'] as const;
+  'subscription', 'blackboard_write', 'saga_step', 'scatter_gather', 'debug_change'] as const;
 export type MarkerKind = typeof MARKERS[number];
 const MARKER_CODE = new Map<MarkerKind, number>(MARKERS.map((m, i) => [m, i + 1]));
 
@@ -194,6 +194,7 @@ export class TraceStore {
       case 'blackboard_write': this.marker(n, 'blackboard_write', undefined, e.author); return;
       case 'saga_step': this.marker(n, 'saga_step', undefined, this.pipelineParty(e.saga)); return;
       case 'scatter_gather_result': this.marker(n, 'scatter_gather', undefined, this.pipelineParty(e.pipeline)); return;
+      case 'debug_change': this.marker(n, 'debug_change', undefined, e.to); return;
       default:
         if (!feed) this.counts.unknown.push(n);
     }

@@ -1,5 +1,5 @@
 /** Agent manifest checks a schema cannot say: module path, grants that go together, sane limits, unique names. */
-import { LIMITS, sizeToBytes } from '../../limits';
+import { LIMITS, RESERVED_AGENT_NAMES, sizeToBytes } from '../../limits';
 import { child, prop, type DocNode } from '../docTree';
 import type { Problem } from '../types';
 import { checkFileRef } from './fileRefs';
@@ -51,6 +51,9 @@ export function checkManifest(root: DocNode, ctx: RuleContext): Problem[] {
     out.push({ start: replicas.start, end: replicas.end, severity: 'information', code: 'replicas-over-process', message: `${replicas.value} replicas are more than one process holds (about ${LIMITS.wasmAgentsPerProcess.toLocaleString('en')} wasm agents: V8's limit on wasm memories per process): run them over several processes with \`caxton run --processes ${Math.ceil(replicas.value / LIMITS.wasmAgentsPerProcess)}\`.` });
   }
   const nameNode = child(root, 'name');
+  if (nameNode?.type === 'string' && RESERVED_AGENT_NAMES.includes(String(nameNode.value))) {
+    out.push({ start: nameNode.start, end: nameNode.end, severity: 'error', code: 'reserved-agent-name', message: `'${String(nameNode.value)}' is reserved (${RESERVED_AGENT_NAMES.join(', ')}: the runtime and the outside parties people speak as); an agent with it would receive replies meant for someone else: rename the agent.` });
+  }
   if (nameNode?.type === 'string' && ctx.agents) {
     const others = ctx.agents.findAgent(String(nameNode.value)).filter((d) => d.uri !== ctx.uri);
     if (others.length) {

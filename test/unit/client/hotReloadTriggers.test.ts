@@ -20,6 +20,8 @@ describe('hot reload triggers (client, pure)', () => {
     ['agents/build/calc.wasm', true],
     ['lib/shared.ts', false], // no manifest in lib/ or above it inside the workspace
     ['agents/types.d.ts', false],
+    ['agents/bidder.js', true], // a JavaScript agent's source
+    ['agents/build/calc.js', false], // a TypeScript agent's bundle: written by the builder, not a source
     ['agents/notes.md', false],
     ['../elsewhere/agents/x.agent.yaml', false], // outside the workspace
   ];

@@ -49,11 +49,13 @@ describe('inspector protocol', () => {
       reply: (m) => seen.push(`reply:${m.request.performative}`),
       compare: (m) => seen.push(`compare:${m.events.length}`),
       revealed: (m) => seen.push(`revealed:${m.ok}`),
+      follow: (m) => seen.push(`follow:${m.seq}`),
     });
     assert.equal(handle({ kind: 'reset', events: [], live: true }), true);
     assert.equal(handle({ kind: 'status', running: false, text: 'done' }), true);
+    assert.equal(handle({ kind: 'follow', seq: 7, text: 'breakpoint' }), true);
     for (const bad of [null, 'reset', 42, {}, { kind: 'toString' }, { kind: 'constructor' }, { command: 'reset' }]) assert.equal(handle(bad), false);
-    assert.deepEqual(seen, ['reset:0:true', 'status:done']);
+    assert.deepEqual(seen, ['reset:0:true', 'status:done', 'follow:7']);
   });
 });
 

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { findMessages } from '../../../client/messageLocations';
+import { findMessages } from '../../../schemas/load/messageLocations';
 import { parseTraceJsonl } from '../../../schemas/load/traceJsonl';
 import * as fs from 'node:fs';
 import * as path from 'node:path';

@@ -53,6 +53,8 @@ const CASES: Case[] = [
   { name: 'bad enum in YAML', file: 'p.pipeline.yaml', text: lines('pipeline:', '  name: p', '  on_failure: compensat', '  stages:', '    - agent: a'), code: 'bad-enum', span: [2, 14, 2, 23], severity: E, says: "did you mean 'compensate'" },
   // Manifests.
   { name: 'module path extension', file: 'a.agent.yaml', text: lines('name: a', 'module: a.wsm'), code: 'bad-module-path', span: [1, 8, 1, 13], severity: E, says: '.wasm' },
+  { name: 'TypeScript agent whose module is not .ts', file: 'a.agent.yaml', text: lines('name: a', 'language: typescript', 'module: a.js'), code: 'bad-module-path', span: [2, 8, 2, 12], severity: E, says: '.ts' },
+  { name: 'a .js module without language: javascript', file: 'a.agent.yaml', text: lines('name: a', 'module: a.js'), code: 'bad-module-path', span: [1, 8, 1, 12], severity: E, says: '.wasm' },
   { name: 'absolute module path', file: 'a.agent.yaml', text: lines('name: a', 'module: /abs/a.wasm'), code: 'absolute-module-path', span: [1, 8, 1, 19], severity: W },
   { name: 'subscriptions without the subscribe grant', file: 'a.agent.yaml', text: lines('name: a', 'module: a.wasm', 'subscriptions: [topic://x]'), code: 'missing-grant', span: [2, 0, 2, 13], severity: E, says: 'host_functions' },
   { name: 'misspelled grant', file: 'a.agent.yaml', text: lines('name: a', 'module: a.wasm', 'host_functions: [subscrib]'), code: 'bad-enum', span: [2, 17, 2, 25], severity: E, says: "did you mean 'subscribe'" },

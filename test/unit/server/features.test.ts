@@ -25,6 +25,7 @@ describe('language service features', () => {
       { name: 'pipeline stage agent in YAML', file: 'p.pipeline.yaml', text: lines('pipeline:', '  name: p', '  stages:', '    - agent: |'), has: ['alice', 'bob'] },
       { name: 'YAML enum values', file: 'p.pipeline.yaml', text: lines('pipeline:', '  name: p', '  on_failure: |', '  stages: []'), has: ['stop', 'compensate', 'continue'] },
       { name: 'manifest grants in a YAML list', file: 'a.agent.yaml', text: lines('name: a', 'host_functions:', '  - |'), has: ['blackboard_read', 'subscribe'] },
+      { name: 'manifest language values', file: 'a.agent.yaml', text: lines('name: a', 'language: |', 'module: a.ts'), has: ['typescript', 'javascript', 'assemblyscript'] },
       { name: 'manifest top-level keys', file: 'a.agent.yaml', text: lines('name: a', 'mod|'), has: ['module', 'limits', 'host_functions'], lacks: ['name'] },
       { name: 'manifest nested limits keys', file: 'a.agent.yaml', text: lines('name: a', 'limits:', '  memory: 16MiB', '  |'), has: ['fuel_per_message', 'mailbox'], lacks: ['memory', 'module'] },
       { name: 'nested retry keys in a stage', file: 'p.pipeline.yaml', text: lines('pipeline:', '  name: p', '  stages:', '    - agent: a', '      retry:', '        |'), has: ['max_attempts', 'jitter'], lacks: ['agent'] },
@@ -72,6 +73,10 @@ describe('language service features', () => {
     it('gives the FIPA meaning of a field', () => {
       const { d, at } = cursor('m.fipa.json', '{ "in_rep|ly_to": "x" }');
       assert.match(JSON.stringify(service().doHover(d, at)?.contents), /reply_with.*this one answers/);
+    });
+    it('explains the manifest\'s language key (TypeScript agents in QuickJS vs AssemblyScript)', () => {
+      const { d, at } = cursor('a.agent.yaml', lines('name: a', 'lang|uage: typescript', 'module: a.ts'));
+      assert.match(JSON.stringify(service().doHover(d, at)?.contents), /QuickJS sandbox.*caxton-agent.*assemblyscript/);
     });
     it("shows a manifest limit's default from the one limits module", () => {
       const { d, at } = cursor('a.agent.yaml', lines('name: a', 'module: a.wasm', 'limits:', '  mail|box: 10'));

@@ -1,6 +1,6 @@
 /**
  * Entry VS Code calls in the extension host (extensionTestsPath): runs one suite of this folder, chosen by
- * CAXTON_VSCODE_SUITE: `trusted` (default) runs extension.vscode.js then hotReload.vscode.js, `untrusted`
+ * CAXTON_VSCODE_SUITE: `trusted` (default) runs extension.vscode.js, debugger.vscode.js, then hotReload.vscode.js, `untrusted`
  * untrusted.vscode.js (a workspace in Restricted Mode), `vsix` vsix.vscode.js (the extension installed from the packaged .vsix). When
  * CAXTON_VSCODE_RESULTS names a file, the totals are written there as JSON for the driver (test/vscode/run.ts).
  */
@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Mocha from 'mocha';
 
-const SUITE_FILES: Record<string, string[]> = { trusted: ['extension.vscode.js', 'hotReload.vscode.js'], untrusted: ['untrusted.vscode.js'], vsix: ['vsix.vscode.js'] };
+const SUITE_FILES: Record<string, string[]> = { trusted: ['extension.vscode.js', 'debugger.vscode.js', 'hotReload.vscode.js'], untrusted: ['untrusted.vscode.js'], vsix: ['vsix.vscode.js'] };
 
 /** What the driver reads back: mocha's counts and the titles of failed tests. */
 export interface SuiteResults { suite: string; passes: number; failures: number; pending: number; failed: string[] }

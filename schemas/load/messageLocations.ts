@@ -3,7 +3,7 @@
  * Pure (jsonc-parser only): unit-tested in Node.
  */
 import { getNodeValue, parseTree, type Node } from 'jsonc-parser';
-import type { FipaMessage } from '../schemas';
+import type { FipaMessage } from '..';
 
 export interface MessageLocation {
   /** Position in the conversation (0 for a single message). */

@@ -1,0 +1,58 @@
+/**
+ * Source maps for JS agents: the builder (runtime/build/buildJsAgent.ts) bundles an agent with an inline source map;
+ * here QuickJS stack traces (`at handle (calculator-ts.js:40:12)`) are rewritten to the TypeScript lines they
+ * came from (`at handle (calculator.ts:31:5)`), for agent failures in the trace, the inspector and diagnostics.
+ */
+import { originalPositionFor, TraceMap } from '@jridgewell/trace-mapping';
+
+const INLINE_MAP = /\/\/# sourceMappingURL=data:application\/json;(?:charset=utf-8;)?base64,([A-Za-z0-9+/=]+)\s*$/;
+
+/** A position in an agent's source, as the author sees it (1-based line and column). */
+export interface SourcePosition { source: string; line: number; column: number }
+
+/** The source map embedded at the end of a bundle, or undefined when there is none (or it does not parse). */
+export function readInlineSourceMap(code: string): TraceMap | undefined {
+  const m = INLINE_MAP.exec(code.slice(-Math.min(code.length, 4 * 1024 * 1024)));
+  if (!m) return undefined;
+  try {
+    return new TraceMap(Buffer.from(m[1], 'base64').toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Where a bundle position (1-based line and column, as QuickJS prints them) came from, if the map knows. */
+export function originalPosition(map: TraceMap | undefined, line: number, column: number): SourcePosition | undefined {
+  if (!map) return undefined;
+  const p = originalPositionFor(map, { line, column: Math.max(0, column - 1) });
+  return p.source ? { source: p.source, line: p.line, column: p.column + 1 } : undefined;
+}
+
+/** Rewrite every `bundleFile:line:col` in a stack trace or message to its source position (others are kept). */
+export function mapStackTrace(text: string, map: TraceMap | undefined, bundleFile: string): string {
+  if (!map) return text;
+  const escaped = bundleFile.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return text.replace(new RegExp(`${escaped}:(\\d+):(\\d+)`, 'g'), (whole, line: string, col: string) => {
+    const p = originalPosition(map, Number(line), Number(col));
+    return p ? `${p.source}:${p.line}:${p.column}` : whole;
+  });
+}
+
+/** The first mapped source position in a stack trace (where an error was thrown), for diagnostics. */
+export function firstSourcePosition(stack: string, map: TraceMap | undefined, bundleFile: string): SourcePosition | undefined {
+  const escaped = bundleFile.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  for (const m of stack.matchAll(new RegExp(`${escaped}:(\\d+):(\\d+)`, 'g'))) {
+    const p = originalPosition(map, Number(m[1]), Number(m[2]));
+    if (p && !p.source.startsWith('caxton-agent:')) return p;
+  }
+  return undefined;
+}
+
+/** The first agent-source position (`name.ts:line:col`, not the SDK's) in an already mapped error text. */
+export function errorPosition(text: string): SourcePosition | undefined {
+  for (const m of text.matchAll(/\(([^()\s]+?\.(?:ts|tsx|mts|js|mjs)):(\d+):(\d+)\)/g)) {
+    if (m[1].startsWith('caxton-agent:') || m[1] === 'caxton-prelude.js') continue;
+    return { source: m[1], line: Number(m[2]), column: Number(m[3]) };
+  }
+  return undefined;
+}
