@@ -13,12 +13,13 @@ import type { Envelope, SubscriptionChange } from '../../router/router';
 import type { DirectoryEntry } from '../../shard/directory';
 import { REMOTE_BASE, type RemoteLink, type Undeliverable } from '../../shard/transport';
 import { Batcher } from './batcher';
-import { nodeNameProblem, type AnnouncedSubscription, type DirectoryEvent } from './directoryState';
+import { nodeNameProblem, type DirectoryEvent } from './directoryState';
 import { NatsInbox, type AcceptedEnvelope, type InboxRejections } from './inbox';
 import { NatsDirectory } from './natsDirectory';
 import { ClusterWaitError, LinkClosedError, MessageTooLargeError } from './natsErrors';
 import { NatsLink, type LinkCounters, type NatsLinkOptions } from './natsLink';
 import { OpenRequests } from './openRequests';
+import { OwnNames } from './ownNames';
 import { PeerTable, type PeerState } from './peerTable';
 import { SendWindow } from './sendWindow';
 import { ClusterSubjects } from './subjects';
@@ -70,8 +71,7 @@ export class NatsRemoteLink implements RemoteLink {
   private readonly open: OpenRequests;
   private readonly window = new SendWindow();
   private readonly batcher: Batcher;
-  private readonly ownNames = new Map<string, DirectoryEntry['kind']>();
-  private readonly ownSubscriptions = new Map<string, AnnouncedSubscription>();
+  private readonly own = new OwnNames();
   private envelopeHandler: (envelopes: Envelope[]) => void = () => undefined;
   private directoryHandler: (changes: DirectoryEntry[]) => void = () => undefined;
   private subscriptionHandler: (changes: SubscriptionChange[]) => void = () => undefined;
@@ -87,7 +87,7 @@ export class NatsRemoteLink implements RemoteLink {
   private readonly counts = { envelopesOut: 0, envelopesIn: 0, nodeLost: 0, mayBeLost: 0, unsent: 0, invalid: 0, nodesJoined: 0, nodesLost: 0, nodesLeft: 0 };
 
   private constructor(readonly link: NatsLink, readonly subjects: ClusterSubjects, readonly node: string, private readonly options: NatsRemoteLinkOptions) {
-    this.peers = new PeerTable((name) => this.ownNames.has(name));
+    this.peers = new PeerTable((name) => this.own.has(name));
     this.open = new OpenRequests(options.requestTimeoutMs ?? LIMITS.requestTimeoutMs);
     this.batcher = new Batcher((subject, payload, count) => {
       try { link.publish(subject, payload); } catch (e) {
@@ -161,20 +161,14 @@ export class NatsRemoteLink implements RemoteLink {
   onUndeliverable(handler: (report: Undeliverable) => void): void { this.undeliverableHandler = handler; }
 
   announce(entries: DirectoryEntry[]): void {
-    for (const e of entries) {
-      if (e.shard >= REMOTE_BASE) continue;
-      if (e.shard < 0) { this.ownNames.delete(e.name); this.inbox.unhost(e.name); continue; }
-      this.ownNames.set(e.name, e.kind);
-      this.inbox.host(e.name);
-    }
+    const { added, removed } = this.own.apply(entries.filter((e) => e.shard < REMOTE_BASE));
+    for (const name of removed) this.inbox.unhost(name);
+    for (const name of added) this.inbox.host(name);
     this.scheduleAnnouncement();
   }
 
   subscriptions(changes: SubscriptionChange[]): void {
-    for (const c of changes) {
-      for (const [k, s] of this.ownSubscriptions) if (s.agent === c.agent && s.topic === c.topic) this.ownSubscriptions.delete(k);
-      if (c.action === 'subscribe') this.ownSubscriptions.set(`${c.agent}\u0000${c.topic}`, { agent: c.agent, topic: c.topic, ...(c.filter ? { filter: c.filter } : {}) });
-    }
+    this.own.subscribe(changes);
     this.scheduleAnnouncement();
   }
 
@@ -182,14 +176,12 @@ export class NatsRemoteLink implements RemoteLink {
   flushAnnouncement(): void {
     this.announcePending = false;
     if (this.closed) return;
-    const agents: string[] = [];
-    const externals: string[] = [];
-    for (const [name, kind] of this.ownNames) (kind === 'agent' ? agents : externals).push(name);
+    const { agents, externals, subscriptions } = this.own.lists();
     try {
-      this.directory.announce(agents, { externals, subscriptions: [...this.ownSubscriptions.values()] });
+      this.directory.announce(agents, { externals, subscriptions });
     } catch (e) {
       if (e instanceof MessageTooLargeError) {
-        throw new MessageTooLargeError(e.bytes, e.limit, e.ourLimit, e.maxPayload, `node ${this.node}'s list of ${agents.length} agents, ${externals.length} outside parties and ${this.ownSubscriptions.size} subscriptions`);
+        throw new MessageTooLargeError(e.bytes, e.limit, e.ourLimit, e.maxPayload, `node ${this.node}'s list of ${agents.length} agents, ${externals.length} outside parties and ${subscriptions.length} subscriptions`);
       }
       throw e;
     }
@@ -197,7 +189,7 @@ export class NatsRemoteLink implements RemoteLink {
 
   /** Resolves once every name is hosted by a live node (or this one); rejects after `timeoutMs` naming the missing ones. */
   waitFor(names: readonly string[], timeoutMs: number): Promise<void> {
-    const missing = (): string[] => names.filter((n) => !this.ownNames.has(n) && !this.isLive(n));
+    const missing = (): string[] => names.filter((n) => !this.own.has(n) && !this.isLive(n));
     if (!missing().length) return Promise.resolve();
     return new Promise((resolve, reject) => {
       const check = (): void => {

@@ -1,5 +1,6 @@
 /** The peer table (pure): peer ids, directory entries and subscription changes as differences; lost nodes as tombstones. */
 import * as assert from 'node:assert/strict';
+import { OwnNames } from '../../../runtime/transport/nats/ownNames';
 import { PeerTable } from '../../../runtime/transport/nats/peerTable';
 import type { NodeView } from '../../../runtime/transport/nats/directoryState';
 import { REMOTE_BASE } from '../../../runtime/shard/transport';
@@ -65,5 +66,17 @@ describe('peer table', () => {
       { agent: 'a', topic: 'topic://x/*', action: 'unsubscribe' }, { ...s2, action: 'subscribe' },
     ]);
     assert.deepEqual(t.snapshot(), { entries: [{ name: 'a', shard: REMOTE_BASE, kind: 'agent' }], subscriptions: [{ ...s2, action: 'subscribe' }] });
+  });
+});
+
+describe('own names', () => {
+  it('keeps what this node announces: names added and removed, one subscription per agent and pattern', () => {
+    const own = new OwnNames();
+    assert.deepEqual(own.apply([{ name: 'a', shard: 1, kind: 'agent' }, { name: 'user', shard: 0, kind: 'external' }, { name: 'far', shard: REMOTE_BASE, kind: 'agent' }].filter((e) => e.shard < REMOTE_BASE)), { added: ['a', 'user'], removed: [] });
+    assert.deepEqual(own.apply([{ name: 'a', shard: 2, kind: 'agent' }, { name: 'user', shard: -1, kind: 'external' }]), { added: [], removed: ['user'] });
+    own.subscribe([{ agent: 'a', topic: 'topic://x/#', action: 'subscribe' }, { agent: 'a', topic: 'topic://x/#', action: 'subscribe', filter: { n: 1 } }, { agent: 'a', topic: 'topic://y', action: 'subscribe' }]);
+    own.subscribe([{ agent: 'a', topic: 'topic://y', action: 'unsubscribe' }]);
+    assert.deepEqual(own.lists(), { agents: ['a'], externals: [], subscriptions: [{ agent: 'a', topic: 'topic://x/#', filter: { n: 1 } }] });
+    assert.ok(own.has('a') && !own.has('user'));
   });
 });
