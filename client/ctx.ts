@@ -73,6 +73,7 @@ export class Ctx implements vscode.Disposable {
       requestTimeoutMs: num(RUNTIME_SETTING_IDS.requestTimeoutMs, d.requestTimeoutMs), seed: num(RUNTIME_SETTING_IDS.seed, d.seed),
       traceDir: c.get<string>(RUNTIME_SETTING_IDS.traceDir) ?? d.traceDir, traceBatchSize: Math.max(1, num(RUNTIME_SETTING_IDS.traceBatchSize, d.traceBatchSize)),
       workers: Math.floor(num(RUNTIME_SETTING_IDS.workers, d.workers)),
+      nats: (c.get<string>(RUNTIME_SETTING_IDS.nats) ?? '').trim(),
     };
   }
 

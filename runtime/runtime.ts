@@ -15,14 +15,14 @@ import { replyByDelay } from './conversations/replyWaits';
 import type { DeadLetter } from './router/deadLetters';
 import { normaliseLimits, type RouterLimits } from './router/limits';
 import { compileMessageValidator } from './router/messageValidator';
-import type { AgentOptions, Envelope, ExternalListener } from './router/router';
+import type { AgentOptions, Envelope, ExternalListener, SubscriptionChange } from './router/router';
 import { Activity, HOST_GROUP, Phase } from './shard/activity';
 import { Directory } from './shard/directory';
 import { OwnedClock } from './shard/ownedClock';
 import { Shard, SYSTEM_AGENT, type BoundaryOut } from './shard/shard';
 import { mergeStep, StepBuffer, type KeyedEvent } from './shard/stepTrace';
 import type { ShardGroup, ShardLoss, StepResult } from './shard/shardGroup';
-import { REMOTE_BASE, type BoundaryView, type RemoteLink } from './shard/transport';
+import { REMOTE_BASE, type BoundaryView, type RemoteLink, type Undeliverable } from './shard/transport';
 import { RunFold } from './trace/runFold';
 import { TraceRecorder, type TraceListener } from './trace/traceRecorder';
 
@@ -32,6 +32,8 @@ export const DEFAULT_REQUEST_TIMEOUT_MS = LIMITS.requestTimeoutMs;
 export interface RuntimeOptions {
   /** A name for the run (trace `run_started`). */
   name?: string;
+  /** The node (process) of a cluster this runtime is: stamped on every trace event (docs/nats.md). */
+  node?: string;
   /** RealClock by default; SimulatedClock in tests. */
   clock?: Clock;
   /** Seed for the runtime's randomness (default 1). */
@@ -116,7 +118,7 @@ export class Runtime implements MessageBus, CoordinationContext {
     this.requestTimeoutMs = positive(options.requestTimeoutMs, DEFAULT_REQUEST_TIMEOUT_MS, 'requestTimeoutMs');
     const attempts = positive(options.deliveryAttempts, 1, 'deliveryAttempts');
     this.limits = normaliseLimits(options.limits);
-    this.recorder = new TraceRecorder(this.baseClock, options.trace ?? [], (e) => this.fold.apply(e));
+    this.recorder = new TraceRecorder(this.baseClock, options.trace ?? [], (e) => this.fold.apply(e), options.node);
     this.buffer = this.stepped ? new StepBuffer(this.activity) : undefined;
     this.trace = this.buffer ?? this.recorder;
     this.directory = new Directory(0, (shard, envelope) => this.toShard(shard, envelope));
@@ -125,6 +127,7 @@ export class Runtime implements MessageBus, CoordinationContext {
       attempts, dedupe: options.dedupe ?? true, protocolChecks: options.protocolChecks, blackboard: options.blackboard,
       validate: options.validateMessages ? compileMessageValidator() : undefined, stepped: this.stepped, directory: this.directory,
       observeAll: this.stepped && options.observeAll === true,
+      onSubscription: (c) => this.subscriptionChanged([c], 0),
     });
   }
 
@@ -147,6 +150,8 @@ export class Runtime implements MessageBus, CoordinationContext {
     group.onRealtime({
       events: (events, t) => { for (const e of events) this.recorder.publish(e.e, t); },
       envelopes: (list) => this.router.receive(list),
+      remote: (peer, list) => { for (const e of list) this.toShard(peer, e); },
+      subscriptions: (changes, shard) => this.subscriptionChanged(changes, shard),
     });
   }
 
@@ -162,7 +167,27 @@ export class Runtime implements MessageBus, CoordinationContext {
       this.group?.directoryChanged(changes);
     });
     link.onEnvelopes((list) => this.receiveRemote(list));
+    link.onSubscriptions?.((changes) => {
+      for (const c of changes) this.router.applySubscription(c, false);
+      this.group?.subscriptionsChanged(changes, -1);
+    });
+    link.onUndeliverable?.((report) => this.undeliverable(report));
     link.announce(this.directory.entries().filter((e) => e.shard < REMOTE_BASE));
+    const own = this.router.subscriptions.list();
+    if (own.length) link.subscriptions?.(own.map((s) => ({ agent: s.agent, topic: s.topic, action: 'subscribe', ...(s.filter ? { filter: s.filter as Record<string, unknown> } : {}) })));
+  }
+
+  /** Real time: a subscription change applied on shard `from` reaches the host's table, the other shards and other nodes. */
+  private subscriptionChanged(changes: SubscriptionChange[], from: number): void {
+    if (from !== 0) for (const c of changes) this.router.applySubscription(c, false);
+    this.group?.subscriptionsChanged(changes, from);
+    this.remote?.subscriptions?.(changes);
+  }
+
+  /** What a remote link gave up on: dead letters (traced, counted) whose senders are told, naming the node. */
+  private undeliverable(report: Undeliverable): void {
+    for (const e of report.envelopes) this.router.undeliverable(e, report.code, report.reason);
+    if (report.unknown) this.trace.emit({ type: 'message_dropped', code: report.code, count: report.unknown, reason: report.reason });
   }
 
   /** Envelopes from another node: each receiver's share goes to the shard of this node that hosts it. */
@@ -176,6 +201,8 @@ export class Runtime implements MessageBus, CoordinationContext {
         const list = split.get(shard);
         if (list) list.push(name); else split.set(shard, [name]);
       }
+      // Its message_sent is in the sender node's trace: this node's conversation log sees the message here.
+      if (split.size && !e.effect) this.fold.log.observe(e.message, [...split.values()].flat(), SYSTEM_AGENT);
       for (const [shard, to] of split) {
         const list = byShard.get(shard);
         if (list) list.push({ ...e, to }); else byShard.set(shard, [{ ...e, to }]);
@@ -222,6 +249,7 @@ export class Runtime implements MessageBus, CoordinationContext {
     if (!endpoint) return;
     this.directory.delete(name);
     this.group?.directoryChanged([{ name, shard: -1, kind: 'agent' }]);
+    this.remote?.announce([{ name, shard: -1, kind: 'agent' }]);
     this.setState(name, 'stopped', 'removed');
     this.ownLifecycle.delete(name);
     this.track(endpoint.dispose());
@@ -377,7 +405,8 @@ export class Runtime implements MessageBus, CoordinationContext {
     this.flushStep();
     for (const e of this.fold.log.endOpen()) this.recorder.emit(e);
     const s = this.stats();
-    this.recorder.emit({ type: 'run_ended', reason, delivered: s.delivered, dropped: s.dropped, timeouts: s.timeouts });
+    const transport = this.remote?.summary?.();
+    this.recorder.emit({ type: 'run_ended', reason, delivered: s.delivered, dropped: s.dropped, timeouts: s.timeouts, ...(transport ? { transport } : {}) });
     this.phase = 'stopped';
   }
 

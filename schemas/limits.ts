@@ -19,6 +19,13 @@ export const LIMITS = Object.freeze({
   maxEffectsPerMessage: 1000,
   /** Agents one shard holds (a run spreads its agents over worker shards; docs/shards.md). */
   maxAgents: 100_000,
+  /**
+   * Wasm agents one process should hold: V8 refuses more than about 12,700 wasm memories per process (address-space
+   * reservations, whatever the RAM); beyond this, spread the agents over processes (`caxton run --processes N`).
+   */
+  wasmAgentsPerProcess: 12_000,
+  /** Replicas one manifest may declare (`replicas: N` starts name-0 .. name-(N-1)). */
+  maxReplicas: 1_000_000,
   /** Receivers one message may name in a list (a longer list is refused whole; topics and broadcast reach more). */
   maxReceivers: 1000,
   /** Hops a chain of messages may take (each message an agent sends while handling one is one hop further): a loop ends. */

@@ -12,7 +12,7 @@ interface Base {
   t: number;
   /** The superstep of a simulated run (docs/shards.md): events of one tick happen at the same simulated time; absent on the real clock. */
   tick?: number;
-  /** The node (process) that recorded the event, in a trace merged from several nodes. */
+  /** The node (process) that recorded the event: stamped by a node of a NATS cluster, set when traces are merged. */
   node?: string;
 }
 
@@ -22,7 +22,9 @@ export type TraceEvent = Base & (
    * seed, worker count, each wasm agent's module hash and the clock; `fork` names the trace a fork re-ran to `tick`.
    */
   | { type: 'run_started'; name: string; agents: string[]; scenario?: string; seed?: number; workers?: number; modules?: Array<{ agent: string; sha256: string }>; clock?: 'simulated' | 'real'; fork?: { from: string; tick: number } }
-  | { type: 'run_ended'; reason: string; delivered: number; dropped: number; timeouts: number }
+  /** `transport`: a node of a NATS cluster adds what crossed NATS and what may have been lost (docs/nats.md). */
+  | { type: 'run_ended'; reason: string; delivered: number; dropped: number; timeouts: number;
+      transport?: { node: string; envelopes_out: number; envelopes_in: number; node_lost: number; may_be_lost: number; published_while_disconnected: number; unsent: number; rejected: number; reconnects: number; slow_consumers: number } }
   | { type: 'agent_state'; agent: string; from: AgentState; to: AgentState; reason?: string }
   /** One invocation's use; `fuel_limit` / `memory_limit_bytes` (optional) are the agent's granted limits, for the inspector's bars. */
   | { type: 'agent_usage'; agent: string; fuel: number; memory_bytes: number; duration_ms: number; fuel_limit?: number; memory_limit_bytes?: number }
@@ -56,5 +58,11 @@ export type TraceEvent = Base & (
 );
 
 export type TraceEventType = TraceEvent['type'];
+/**
+ * What one node of a NATS cluster sent and received, and what may have been lost (core NATS is at-most-once):
+ * node_lost = dead-lettered because the node was lost; may_be_lost = sent to a node during its silence before it was
+ * declared lost; published_while_disconnected = buffered while the connection was down; unsent = never published.
+ */
+export type TransportSummary = NonNullable<Extract<TraceEvent, { type: 'run_ended' }>['transport']>;
 /** A trace event before the trace writer numbers and timestamps it. */
 export type TraceEventInput = TraceEvent extends infer E ? (E extends TraceEvent ? Omit<E, 'seq' | 't'> : never) : never;

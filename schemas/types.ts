@@ -58,6 +58,8 @@ export interface AgentManifest {
   host_functions?: HostGrant[];
   subscriptions?: string[];
   limits?: { memory?: number | string; fuel_per_message?: number; timeout?: Duration; mailbox?: number; max_message_bytes?: number };
+  /** Copies of the agent to start, named `<name>-0` .. `<name>-(N-1)` (default 1: just `<name>`). */
+  replicas?: number;
   /** Where the agent runs: agents of one `group` share a worker shard (docs/shards.md). */
   placement?: { group?: string };
   restart?: { policy?: 'reset' | 'fail'; max_restarts?: number; backoff?: Duration };

@@ -41,6 +41,9 @@ function reportError(e: unknown, io: CliIo): number {
   }
   const err = e as Error;
   if (err?.name === 'AgentLoadError' || err?.name === 'DurationError' || err?.name === 'RangeError') { io.err(err.message); return 2; }
+  // NATS: a bad URL or credentials is bad input; a cluster that lacks the agents a run needs is a failed run.
+  if (err?.name === 'NatsConfigError' || err?.name === 'NatsServerMissingError') { io.err(err.message); return 2; }
+  if (err?.name === 'ClusterWaitError' || err?.name === 'MessageTooLargeError') { io.err(err.message); return 1; }
   io.err(`caxton: internal error: ${err?.message ?? String(e)}`);
   if (process.env.CAXTON_DEBUG) io.err(err?.stack ?? '');
   return 1;

@@ -1,6 +1,7 @@
 /** The readable transcript `caxton run` prints as a run happens: pure formatting of trace events and summaries. */
 import type { TraceEvent } from '../../schemas';
 import type { ConversationSummary, ScenarioSummary } from '../node/scenario';
+import type { RemoteLinkStats } from '../transport/nats/natsRemoteLink';
 import { printable, printableDeep } from './terminalText';
 
 /** Message contents can be large: they are shown only through shortJson, which makes its own output printable. */
@@ -139,6 +140,7 @@ export function formatSummary(summary: ScenarioSummary, style: Style): string[] 
     `  ran ${(s.durationMs / 1000).toFixed(3)} s on the run clock (${s.wallMs} ms real); stopped: ${s.reason}`,
   ];
   if (s.outcome) lines.push(`  ${s.outcome}`);
+  if (summary.transport) lines.push(`  ${natsLine(summary.transport)}`);
   if (s.conversations.length) lines.push(...conversationLines(s.conversations, style));
   const checks = s.expectations.filter((x) => !x.name.startsWith('no '));
   if (checks.length) {
@@ -149,4 +151,12 @@ export function formatSummary(summary: ScenarioSummary, style: Style): string[] 
   }
   for (const x of s.expectations.filter((y) => !y.ok && y.name.startsWith('no '))) lines.push(`  ${paint(style, 'red', '✗')} ${x.name}: ${x.detail}`);
   return lines;
+}
+
+/** One line of what crossed NATS and what may have been lost (the run summary's `nats:` line). */
+export function natsLine(s: RemoteLinkStats): string {
+  const rejected = Object.values(s.rejected).reduce((n, x) => n + x, 0);
+  return `nats (node ${s.node}): ${s.envelopesOut} envelope(s) out in ${s.batchesOut} batch(es), ${s.envelopesIn} in; ` +
+    `node_lost ${s.nodeLost}, may be lost ${s.mayBeLost}, sent while disconnected ${s.publishedWhileDisconnected}, unsent ${s.unsent}, refused ${rejected}; ` +
+    `reconnects ${s.reconnects}, slow consumer ${s.slowConsumers}; nodes joined ${s.nodesJoined}, lost ${s.nodesLost}, left ${s.nodesLeft}`;
 }

@@ -68,6 +68,7 @@ export function createSessionBackend(events: HostEvents): HostBackend {
       folder: needFolder(), agents: wanted.length ? wanted : undefined, traceFile, seed: settings.seed, logger,
       requestTimeoutMs: settings.requestTimeoutMs, onTrace, name: path.basename(needFolder()), workspace,
       workers: settings.workers > 0 ? settings.workers : undefined,
+      ...(settings.nats ? { nats: { url: settings.nats, log: (line: string) => logger.info(line) } } : {}),
     });
     events.agents(agents());
     return session;
@@ -132,6 +133,11 @@ export function createSessionBackend(events: HostEvents): HostBackend {
       // FIPA's hyphenated spellings are a hint in the editor, so they are accepted (in snake_case) here too.
       const message = normaliseMessage(raw);
       const s = await ensureSession();
+      // In a cluster, a receiver on another node may not have been announced yet right after the session joined.
+      const named = typeof message.receiver === 'string' && message.receiver !== 'broadcast' && !message.receiver.startsWith('topic://') ? [message.receiver] : [];
+      if (s.link && named.length) {
+        try { await s.link.waitFor(named, Math.min(5000, p.timeoutMs ?? settings.requestTimeoutMs)); } catch (e) { return { error: (e as Error).message, agents: agents() }; }
+      }
       if (!EXPECTS_REPLY.has(message.performative) && !message.reply_with) {
         s.send(message);
         return { agents: agents() };

@@ -11,8 +11,10 @@ import type { Runtime, RunInputs } from '../runtime';
 import type { TraceListener } from '../trace/traceRecorder';
 import { COORDINATION_EXPECT_KEYS, prepareCoordination } from './coordination';
 import { checkExpectations, type ExpectationResult } from './expectations';
-import { startSession } from './session';
-import { readMessageFile, readScenario, realFolder, workspaceFor, WorkspaceError, type LoadScope, type Workspace, type WorkspaceProblem } from './workspace';
+import { REMOTE_BASE } from '../shard/transport';
+import type { RemoteLinkStats } from '../transport/nats/natsRemoteLink';
+import { startSession, type NatsSessionOptions } from './session';
+import { loadWorkspace, readMessageFile, readScenario, realFolder, workspaceFor, WorkspaceError, type LoadScope, type Workspace, type WorkspaceProblem } from './workspace';
 
 export interface RunScenarioOptions {
   /** `simulated` (default: deterministic, timeouts take no real time) or `real`, or a clock of your own. */
@@ -36,6 +38,16 @@ export interface RunScenarioOptions {
   signal?: AbortSignal;
   /** More inputs for the trace header (a fork's origin); the scenario path is recorded by runScenario. */
   inputs?: RunInputs;
+  /**
+   * Run as a node of a NATS cluster (real clock): the plan's agents found in the folder start here, the others are
+   * looked up in the cluster's directory (waited for up to `clusterWaitMs`, default 10 s).
+   */
+  nats?: NatsSessionOptions;
+  /** With `nats`: a message that arrived from another node (its message_sent is in that node's trace), at run time `t`. */
+  onRemote?: (message: FipaMessage, to: readonly string[], t: number, node: string | undefined) => void;
+  /** With `nats`: start no agent here (a client node, `caxton send --nats`). */
+  noAgents?: boolean;
+  clusterWaitMs?: number;
 }
 
 export interface ConversationSummary { id: string; outcome: string; messages: number; participants: string[]; protocol?: string; detail?: string }
@@ -59,6 +71,8 @@ export interface ScenarioSummary {
   reason: string;
   /** The pattern's or pipeline's outcome, in one line. */
   outcome?: string;
+  /** A node of a NATS cluster: what crossed NATS and what may have been lost. */
+  transport?: RemoteLinkStats;
 }
 
 /** Run one *.scenario.yaml; throws WorkspaceError when the scenario, its agents or its messages are malformed. */
@@ -107,20 +121,45 @@ export interface RunPlan {
 
 /** Start the plan's agents, send its messages at their times, run until quiet (or run_for) and summarise. */
 export async function runPlan(plan: RunPlan, options: RunScenarioOptions = {}): Promise<ScenarioSummary> {
-  const clock = options.clock === 'real' ? new RealClock() : options.clock && typeof options.clock === 'object' ? options.clock : new SimulatedClock();
+  // Across nodes there is no shared simulated clock (docs/nats.md): a run over NATS is real-time.
+  const clock = options.clock === 'real' || options.nats ? new RealClock() : options.clock && typeof options.clock === 'object' ? options.clock : new SimulatedClock();
   const sent: FipaMessage[] = [];
   const collect: TraceListener = (e: TraceEvent) => { if (e.type === 'message_sent') sent.push(e.message); options.onTrace?.(e); };
   const started = performance.now();
-  const workspace = workspaceFor(options.workspace, plan.folder);
+  let workspace = workspaceFor(options.workspace, plan.folder);
+  if (options.nats && !options.noAgents) workspace ??= await loadWorkspace(plan.folder);
   const coordination = prepareCoordination(plan.file ?? plan.folder, plan.folder, plan.pattern, plan.pipeline, workspace);
+  const local = options.nats ? localAgents(plan, workspace, options.noAgents === true) : plan.agents;
   const session = await startSession({
-    folder: plan.folder, agents: plan.agents, traceFile: options.traceFile, clock, seed: options.seed, logger: options.logger,
+    folder: plan.folder, agents: local, traceFile: options.traceFile, clock, seed: options.seed, logger: options.logger,
     requestTimeoutMs: options.requestTimeoutMs, onTrace: collect, name: plan.name, workers: options.workers,
     blackboard: coordination?.blackboard, workspace, inputs: options.inputs, observeAll: options.observeAll,
+    nats: options.nats, noAgents: options.nats !== undefined && local?.length === 0,
   });
-  const { runtime } = session;
+  const { runtime, link } = session;
+  if (link) {
+    // What other nodes' agents send here counts as seen (their own traces hold their message_sent).
+    link.onArrivals((list) => {
+      for (const e of list) {
+        sent.push(e.message);
+        options.onRemote?.(e.message, e.to, clock.now(), link.nodeOfName(e.message.sender));
+      }
+    });
+    try {
+      await link.waitFor(remoteNames(plan, runtime), options.clusterWaitMs ?? 10_000);
+    } catch (e) {
+      await session.stop('the cluster lacks agents of the run');
+      throw e;
+    }
+  }
   options.onRuntime?.(runtime);
-  coordination?.start(runtime);
+  try {
+    coordination?.start(runtime);
+  } catch (e) {
+    // A pattern that cannot start (a participant nobody runs) must not leave agents, workers or a NATS link behind.
+    await session.stop('the pattern could not start');
+    throw e;
+  }
   let scheduled = plan.messages.length;
   // Every message goes through the clock, so `at: 0` ones keep file order with the rest.
   for (const m of plan.messages) clock.setTimer(m.at, () => { scheduled--; session.send(m.message); });
@@ -146,7 +185,35 @@ export async function runPlan(plan: RunPlan, options: RunScenarioOptions = {}): 
     name: plan.name, file: plan.file ?? plan.folder, ok: reason !== 'wall-clock limit' && expectations.every((x) => x.ok),
     delivered: stats.delivered, dropped: stats.dropped, timeouts: stats.timeouts, violations: stats.violations,
     durationMs: Math.round(clock.now()), wallMs: Math.round(performance.now() - started), conversations, expectations, reason,
+    ...(link ? { transport: link.stats() } : {}),
   };
+}
+
+/** With NATS: the plan's agents that this folder has manifests for start here (none for a client node); [] = none. */
+function localAgents(plan: RunPlan, workspace: Workspace | undefined, none: boolean): string[] | undefined {
+  if (none) return [];
+  const here = new Set(workspace?.agents.map((a) => a.manifest.name) ?? []);
+  if (!plan.agents) return here.size ? undefined : [];
+  return plan.agents.filter((a) => here.has(a));
+}
+
+/** The agents a plan needs that are not here: its agents, the plain receivers of its messages, a pattern's parties. */
+function remoteNames(plan: RunPlan, runtime: import('../runtime').Runtime): string[] {
+  const names = new Set<string>(plan.agents ?? []);
+  for (const { message } of plan.messages) {
+    for (const r of Array.isArray(message.receiver) ? message.receiver : [message.receiver]) {
+      if (typeof r === 'string' && r !== 'broadcast' && !r.startsWith('topic://')) names.add(r);
+    }
+  }
+  const p = plan.pattern ?? {};
+  for (const key of ['participants', 'bidders']) if (Array.isArray(p[key])) for (const n of p[key] as unknown[]) if (typeof n === 'string') names.add(n);
+  for (const key of ['counterpart', 'decider']) if (typeof p[key] === 'string') names.add(p[key] as string);
+  const senders = new Set(plan.messages.map((m) => m.message.sender));
+  // Senders are outside parties of this node; names already hosted here need no other node.
+  return [...names].filter((n) => {
+    const shard = runtime.directory.get(n)?.shard;
+    return !senders.has(n) && (shard === undefined || shard >= REMOTE_BASE);
+  });
 }
 
 /** A message to send at a time (ms on the run's clock). */

@@ -13,6 +13,7 @@ import type { RouterLimits } from '../router/limits';
 import { DEFAULT_REQUEST_TIMEOUT_MS, Runtime, type RunInputs } from '../runtime';
 import { ShardGroup } from '../shard/shardGroup';
 import type { TraceListener } from '../trace/traceRecorder';
+import { NatsRemoteLink, type NatsRemoteLinkOptions } from '../transport/nats/natsRemoteLink';
 import { createReloader, type ReloadResult } from './hotReload';
 import { startAgents } from './startAgents';
 import { createTraceWriter, type TraceFileWriter } from './traceFile';
@@ -50,11 +51,20 @@ export interface SessionOptions {
   inputs?: RunInputs;
   /** Stepped runs: every delivery passes the step boundary, where `Runtime.onBoundary` hooks (a debugger) see it. */
   observeAll?: boolean;
+  /** Join a NATS cluster as a node (docs/nats.md): other nodes' agents become reachable, this node's agents reachable from them. */
+  nats?: NatsSessionOptions;
+  /** Start no agent of the folder (a client node: `caxton send --nats`); only with `nats`. */
+  noAgents?: boolean;
 }
+
+/** How a session joins a NATS cluster; `node` defaults to `<host>-<pid>`. */
+export type NatsSessionOptions = Omit<NatsRemoteLinkOptions, 'node'> & { node?: string };
 
 export interface Session {
   runtime: Runtime;
   workspace: Workspace;
+  /** The NATS link, when the session joined a cluster. */
+  link?: NatsRemoteLink;
   /** Send a message (its sender becomes an outside party that receives replies). */
   send(message: FipaMessage): void;
   /** Send and wait for the correlated reply. */
@@ -77,10 +87,11 @@ export interface Session {
 /** Start the agents of a folder; throws WorkspaceError (naming the file, place and fix) when it cannot. */
 export async function startSession(options: SessionOptions): Promise<Session> {
   const workspace = options.workspace ?? await loadWorkspace(options.folder);
-  const entries = selectAgents(workspace, options.agents);
+  if (options.noAgents && !options.nats) throw new RangeError('noAgents needs nats: a session without agents only makes sense as a client of a cluster');
+  const entries = options.noAgents ? [] : selectAgents(workspace, options.agents);
   const manifestProblems = workspace.problems.filter((p) => p.file.endsWith('.agent.yaml') || entries.some((e) => p.message.includes(`'${e.manifest.name}'`)));
   if (manifestProblems.length) throw new WorkspaceError(manifestProblems);
-  if (!entries.length) {
+  if (!entries.length && !options.nats) {
     throw new WorkspaceError([{ file: workspace.folder, line: 1, column: 1, message: 'no agents found; add a *.agent.yaml manifest (see examples/calculator)' }]);
   }
   const clock = options.clock ?? new RealClock();
@@ -90,15 +101,18 @@ export async function startSession(options: SessionOptions): Promise<Session> {
   if (options.traceFile) { writer = createTraceWriter(options.traceFile); listeners.push((e) => writer!.write(e)); }
   if (options.onTrace) listeners.push(options.onTrace);
   const stepped = clock instanceof SimulatedClock;
+  if (options.nats && stepped) throw new RangeError('a run across NATS nodes runs on the real clock (docs/nats.md); drop the simulated clock');
+  const node = options.nats ? options.nats.node ?? defaultNodeName() : undefined;
   const runtime = new Runtime({
-    name: options.name ?? path.basename(workspace.folder), clock, seed, logger: options.logger, trace: listeners,
+    name: options.name ?? path.basename(workspace.folder), clock, seed, logger: options.logger, trace: listeners, node,
     requestTimeoutMs: options.requestTimeoutMs, limits: options.limits, validateMessages: options.validateMessages,
     deliveryAttempts: options.deliveryAttempts, blackboard: options.blackboard, scheduling: stepped ? 'steps' : 'immediate',
     observeAll: options.observeAll,
   });
   const workers = defaultWorkers(options.workers, entries.length);
   runtime.start(entries.map((e) => e.manifest.name), { ...options.inputs, seed, workers, modules: moduleHashes(entries), clock: stepped ? 'simulated' : 'real' });
-  const group = new ShardGroup({
+  // A client node holds no agents: no worker threads.
+  const group = !entries.length ? undefined : new ShardGroup({
     workers,
     logger: options.logger,
     onShardLost: (loss) => runtime.shardLost(loss),
@@ -108,21 +122,29 @@ export async function startSession(options: SessionOptions): Promise<Session> {
       epochMs: clock instanceof RealClock ? clock.epochMs : absoluteNow(), epochWallMs: clock.wallTime() - clock.now(),
     },
   });
-  runtime.attachShards(group);
+  if (group) runtime.attachShards(group);
   let stopped = false;
+  let link: NatsRemoteLink | undefined;
   const stop = async (reason = 'stopped'): Promise<void> => {
     if (stopped) return;
     stopped = true;
     try {
       await runtime.stop(reason);
     } finally {
-      await group.stop(reason, 0);
+      await link?.close().catch(() => undefined);
+      await group?.stop(reason, 0);
       writer?.close();
     }
   };
-  let started;
+  let started: Awaited<ReturnType<typeof startAgents>> = [];
   try {
-    started = await startAgents(runtime, entries, { seed, group });
+    if (group) started = await startAgents(runtime, entries, { seed, group });
+    if (options.nats) {
+      link = await NatsRemoteLink.connect({ ...options.nats, node: node!, requestTimeoutMs: options.nats.requestTimeoutMs ?? options.requestTimeoutMs });
+      runtime.attachRemote(link);
+      // This node's names go out now: a list too large for one NATS message fails the start with the fix.
+      link.flushAnnouncement();
+    }
   } catch (e) {
     await stop('failed to start');
     throw e;
@@ -132,6 +154,7 @@ export async function startSession(options: SessionOptions): Promise<Session> {
   return {
     runtime,
     workspace,
+    link,
     send: (m) => runtime.send(m),
     request: (m, o) => runtime.request(m, o),
     onTrace: (l) => runtime.onTrace(l),
@@ -145,9 +168,15 @@ export async function startSession(options: SessionOptions): Promise<Session> {
 /** The sha256 of each agent's built module, for the trace header (replay checks them). */
 function moduleHashes(entries: readonly AgentEntry[]): Array<{ agent: string; sha256: string }> {
   const out: Array<{ agent: string; sha256: string }> = [];
+  // Replicas share a module: hashed once per file.
+  const byPath = new Map<string, string | undefined>();
   for (const e of entries) {
     if (!e.wasmPath) continue;
-    try { out.push({ agent: e.manifest.name, sha256: crypto.createHash('sha256').update(fs.readFileSync(e.wasmPath)).digest('hex') }); } catch { /* startAgents reports a missing module */ }
+    if (!byPath.has(e.wasmPath)) {
+      try { byPath.set(e.wasmPath, crypto.createHash('sha256').update(fs.readFileSync(e.wasmPath)).digest('hex')); } catch { byPath.set(e.wasmPath, undefined); /* startAgents reports a missing module */ }
+    }
+    const sha256 = byPath.get(e.wasmPath);
+    if (sha256) out.push({ agent: e.manifest.name, sha256 });
   }
   return out;
 }
@@ -155,18 +184,34 @@ function moduleHashes(entries: readonly AgentEntry[]): Array<{ agent: string; sh
 /** The workspace agents named by `wanted` (names or manifest paths, relative to the folder), or all. */
 export function selectAgents(workspace: Workspace, wanted: readonly string[] | undefined, base = workspace.folder): AgentEntry[] {
   if (!wanted?.length) return workspace.agents;
-  return wanted.map((w) => {
-    const byName = workspace.agents.find((a) => a.manifest.name === w);
-    const byPath = workspace.agents.find((a) => a.file === path.resolve(base, w));
-    const found = byName ?? byPath;
+  // Indexed once: a node of a large run selects thousands of replicas by name.
+  const byName = new Map(workspace.agents.map((a) => [a.manifest.name, a] as const));
+  const byFile = new Map<string, AgentEntry[]>();
+  const byBase = new Map<string, AgentEntry[]>();
+  const add = (map: Map<string, AgentEntry[]>, key: string, a: AgentEntry): void => { const l = map.get(key); if (l) l.push(a); else map.set(key, [a]); };
+  for (const a of workspace.agents) {
+    add(byFile, a.file, a);
+    if (a.replicaOf !== undefined) add(byBase, a.replicaOf, a);
+  }
+  return wanted.flatMap((w) => {
+    const one = byName.get(w);
+    if (one) return [one];
+    // A replicated manifest's own name (or its path) stands for all its replicas.
+    const found = byBase.get(w) ?? byFile.get(path.resolve(base, w));
     if (!found) {
-      const known = workspace.agents.map((a) => a.manifest.name).join(', ') || 'none';
+      const names = workspace.agents.map((a) => a.manifest.name);
+      const known = names.length > 20 ? `${names.slice(0, 20).join(', ')}, … (${names.length} in all)` : names.join(', ') || 'none';
       throw new WorkspaceError([{ file: workspace.folder, line: 1, column: 1, message: `no agent '${w}' in this workspace (agents: ${known}); name an agent or a *.agent.yaml path` }]);
     }
     return found;
   });
 }
 
+/** A node name for this process when none is given: `<host>-<pid>`, in the characters node names allow. */
+export function defaultNodeName(): string {
+  const host = os.hostname().replace(/[^A-Za-z0-9_.@:-]/g, '-').slice(0, 100) || 'node';
+  return `${/^[A-Za-z_]/.test(host) ? '' : 'n-'}${host}-${process.pid}`;
+}
 
 /** Worker shards for a run: as asked, else one per core, never more than one per agent. */
 export function defaultWorkers(asked: number | undefined, agents: number): number {

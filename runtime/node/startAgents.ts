@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import type { Runtime } from '../runtime';
 import { isJsAgent } from '../build';
 import { AgentLoadError, errorPosition, prepareJsAgent, prepareWasmAgent, type PreparedAgent, type PreparedJsAgent } from '../sandbox';
+import { agentSeed } from '../sandbox/agentOptions';
 import type { ShardGroup } from '../shard/shardGroup';
 import type { AgentSpec } from '../shard/shardProtocol';
 import { WorkspaceError, type AgentEntry } from './workspace';
@@ -28,11 +29,18 @@ export interface StartedAgent { agent: ReloadableAgent; entry: AgentEntry; modul
 /** Load, place, start and register each agent (and its manifest subscriptions); throws WorkspaceError naming the manifest. */
 export async function startAgents(runtime: Runtime, entries: readonly AgentEntry[], options: StartAgentsOptions): Promise<StartedAgent[]> {
   const prepared: Array<{ entry: AgentEntry; agent: PreparedAgent | PreparedJsAgent; sha: string }> = [];
+  // Replicas of one manifest share its checked, metered module: prepared once, then named and seeded each.
+  const byManifest = new Map<string, { agent: PreparedAgent | PreparedJsAgent; sha: string }>();
   for (const entry of entries) {
     const { manifest } = entry;
     if (!entry.wasmPath) throw new WorkspaceError([{ file: entry.file, line: 1, column: 1, message: `agent '${manifest.name}' has no built module; run \`caxton build\`` }]);
     if (manifest.subscriptions?.length && !manifest.host_functions?.includes('subscribe')) {
       throw new WorkspaceError([{ file: entry.file, line: 1, column: 1, message: `agent '${manifest.name}' lists subscriptions but is not granted 'subscribe'; add it to host_functions` }]);
+    }
+    const shared = entry.replicaOf !== undefined ? byManifest.get(entry.file) : undefined;
+    if (shared) {
+      prepared.push({ entry, agent: { ...shared.agent, name: manifest.name, seed: agentSeed(options.seed, manifest.name) }, sha: shared.sha });
+      continue;
     }
     const wasm = fs.readFileSync(entry.wasmPath);
     try {
@@ -40,7 +48,9 @@ export async function startAgents(runtime: Runtime, entries: readonly AgentEntry
       const agent = isJsAgent(manifest)
         ? prepareJsAgent({ manifest, manifestPath: entry.file, code: wasm.toString('utf8'), codePath: entry.wasmPath, seed: options.seed })
         : await prepareWasmAgent({ manifest, manifestPath: entry.file, wasm, wasmPath: entry.wasmPath, seed: options.seed });
-      prepared.push({ entry, agent, sha: crypto.createHash('sha256').update(wasm).digest('hex') });
+      const sha = crypto.createHash('sha256').update(wasm).digest('hex');
+      prepared.push({ entry, agent, sha });
+      if (entry.replicaOf !== undefined) byManifest.set(entry.file, { agent, sha });
     } catch (e) {
       if (e instanceof AgentLoadError) throw new WorkspaceError([{ file: entry.file, line: 1, column: 1, message: e.message }], `${entry.file}: ${e.message}`);
       throw e;

@@ -17,6 +17,7 @@ import { findCaxtonFiles } from '../../platform/findFiles';
 import { createFileLookup } from '../../platform/fileLookup';
 import { checkWorkspaceFile, escapes, readWorkspaceFile, realFolder } from '../../platform/workspaceFile';
 import { builtModulePath, createBuildRun, type BuildRun } from '../build';
+import { expandReplicas } from './replicas';
 
 /** One problem in a workspace file (1-based line and column, UTF-16 columns as the editor counts them). */
 export interface WorkspaceProblem { file: string; line: number; column: number; message: string; severity?: Severity; code?: string }
@@ -34,6 +35,8 @@ export interface AgentEntry {
   source: string;
   /** The module to load: the .wasm (the built output of an AssemblyScript source), or a TypeScript/JavaScript agent's built .js bundle; set once built. */
   wasmPath?: string;
+  /** A replica of the manifest's agent (`replicas: N`): the manifest's own name (this entry is `<it>-<i>`). */
+  replicaOf?: string;
 }
 
 export interface ScenarioEntry { file: string; scenario: ScenarioFile['scenario'] }
@@ -87,6 +90,7 @@ export async function loadWorkspace(folder: string, options: LoadWorkspaceOption
     const entry = readManifest(ws.folder, file, ws.problems, ws, ws.notes);
     if (entry) ws.agents.push(entry);
   }
+  ws.agents = expandReplicas(ws.agents, ws.problems);
   for (const file of byKind('scenario')) {
     const s = readScenario(file, ws.problems, ws, ws.notes);
     if (s) ws.scenarios.push(s);
@@ -237,7 +241,13 @@ export function workspaceFor(ws: Workspace | undefined, folder: string): Workspa
 /** Build the workspace's AssemblyScript agents that are not built yet (for a workspace loaded with `build: false`). */
 export async function buildAgents(ws: Workspace): Promise<Workspace> {
   const run = createBuildRun();
-  for (const a of ws.agents) await ensureBuilt(a, ws.problems, run);
+  // Replicas share their manifest's module: built once.
+  const built = new Map<string, string | undefined>();
+  for (const a of ws.agents) {
+    if (built.has(a.file)) { a.wasmPath = built.get(a.file); continue; }
+    await ensureBuilt(a, ws.problems, run);
+    built.set(a.file, a.wasmPath);
+  }
   return ws;
 }
 

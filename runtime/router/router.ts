@@ -366,6 +366,12 @@ export class Router {
     }
   }
 
+  /** Dead-letter an envelope the transport could not deliver (its node was lost...): traced, counted, its sender told. */
+  undeliverable(envelope: Envelope, code: DropCode, reason: string): void {
+    if (envelope.effect) return;
+    for (const to of envelope.to) this.drop(envelope.message, to, code, reason, true);
+  }
+
   /** A blackboard effect another shard handed over (its grant was checked there). */
   private performRemoteEffect(e: Envelope): void {
     const agent = e.to[0];

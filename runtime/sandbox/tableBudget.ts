@@ -4,29 +4,31 @@
  */
 import { MODULE_LIMITS } from './limits';
 
-const byPool = new WeakMap<object, Map<string, number>>();
+/** Reservations per pool, with their running total (a shard of thousands of agents must not sum them per agent). */
+const byPool = new WeakMap<object, { held: Map<string, number>; total: number }>();
 
 /** Reserve `elements` for `agent` in `pool` (replacing its earlier reservation); returns a problem sentence when over. */
 export function reserveTables(pool: object, agent: string, elements: number, limit = MODULE_LIMITS.maxTableElementsPerWorker): string | undefined {
-  let held = byPool.get(pool);
-  if (!held) { held = new Map(); byPool.set(pool, held); }
-  let others = 0;
-  for (const [id, n] of held) if (id !== agent) others += n;
+  let budget = byPool.get(pool);
+  if (!budget) { budget = { held: new Map(), total: 0 }; byPool.set(pool, budget); }
+  const others = budget.total - (budget.held.get(agent) ?? 0);
   if (others + elements > limit) {
     return `declares tables of ${elements} elements, but the agents of its worker already hold ${others} of the ${limit} table elements a worker may hold`;
   }
-  held.set(agent, elements);
+  budget.total = others + elements;
+  budget.held.set(agent, elements);
   return undefined;
 }
 
 /** Give back an agent's reservation (when it stops). */
 export function releaseTables(pool: object, agent: string): void {
-  byPool.get(pool)?.delete(agent);
+  const budget = byPool.get(pool);
+  if (!budget) return;
+  budget.total -= budget.held.get(agent) ?? 0;
+  budget.held.delete(agent);
 }
 
 /** Table elements reserved in a pool (tests). */
 export function tablesHeld(pool: object): number {
-  let sum = 0;
-  for (const n of byPool.get(pool)?.values() ?? []) sum += n;
-  return sum;
+  return byPool.get(pool)?.total ?? 0;
 }

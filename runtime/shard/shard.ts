@@ -33,6 +33,8 @@ export interface ShardOptions {
   directory: Directory;
   /** Stepped: hand even this shard's own deliveries to the coordinator at the boundary (a debugger sees them all). */
   observeAll?: boolean;
+  /** Real time: a subscription change applied here, for the other shards' (and nodes') routing tables. */
+  onSubscription?: (change: SubscriptionChange) => void;
 }
 
 /** What a shard hands to the step boundary. */
@@ -53,11 +55,19 @@ export class Shard {
     this.router = new Router({
       clock, trace, limits: options.limits, systemName: SYSTEM_AGENT, attempts: options.attempts, dedupe: options.dedupe,
       hooks: this.conv, blackboard: options.blackboard, validate: options.validate, stepped, activity: options.activity,
-      remote: options.directory, observeAll: options.observeAll, blackboardElsewhere: options.directory.self !== 0, deferSubscription: stepped ? (c) => this.subscriptions.push(c) : undefined,
+      remote: options.directory, observeAll: options.observeAll, blackboardElsewhere: options.directory.self !== 0, deferSubscription: this.subscriptionHook(),
     });
   }
 
   get directory(): Directory { return this.options.directory; }
+
+  /** Stepped: changes wait for the boundary. Real time: applied here at once and handed on (every shard routes topics). */
+  private subscriptionHook(): ((change: SubscriptionChange) => void) | undefined {
+    const { stepped, onSubscription } = this.options;
+    if (stepped) return (c) => this.subscriptions.push(c);
+    if (!onSubscription) return undefined;
+    return (c) => { this.router.applySubscription(c); onSubscription(c); };
+  }
 
   /** Stepped: deliver the last step's messages, then let agents handle their mail. */
   async runStep(): Promise<void> {

@@ -9,12 +9,13 @@ import { Worker, type ResourceLimits } from 'node:worker_threads';
 import type { TraceEventInput } from '../../schemas';
 import { absoluteNow } from '../core/clock';
 import type { AgentError, Logger } from '../core/types';
-import type { Envelope } from '../router/router';
+import type { Envelope, SubscriptionChange } from '../router/router';
 import type { DirectoryEntry } from './directory';
 import type { BoundaryOut } from './shard';
 import type { AgentSpec, FromShard, ShardInit, StepOut, ToShard } from './shardProtocol';
 import type { KeyedEvent } from './stepTrace';
 import { placeAgents, type PlacementRequest } from './placement';
+import { REMOTE_BASE } from './transport';
 import { reserveTables } from '../sandbox/tableBudget';
 
 /** What one worker shard's step produced. */
@@ -36,6 +37,17 @@ export interface ShardGroupOptions {
 export interface ShardLoss { shard: number; culprit?: string; agents: string[]; queued: number; reason: string; zombie: boolean }
 
 interface Pending<T> { resolve(v: T): void }
+
+/** Real time: where a worker shard's output goes on the coordinator. */
+export interface RealtimeSink {
+  events(events: KeyedEvent[], t: number): void;
+  /** Envelopes for the host shard. */
+  envelopes(list: Envelope[]): void;
+  /** Envelopes for another node (peer >= REMOTE_BASE). */
+  remote?(peer: number, list: Envelope[]): void;
+  /** Subscription changes a worker shard applied (for the host's table and other nodes). */
+  subscriptions?(changes: SubscriptionChange[], shard: number): void;
+}
 
 interface WorkerShard {
   id: number;
@@ -69,13 +81,16 @@ export function defaultShardScript(): string {
 export class ShardGroup {
   private readonly shards: WorkerShard[] = [];
   private readonly script: string;
-  private directory: DirectoryEntry[] = [];
+  /** The directory a fresh worker starts with (by name: placing many agents stays linear). */
+  private readonly directory = new Map<string, DirectoryEntry>();
   private pendingDirectory: DirectoryEntry[] = [];
   private readonly realtimeOut = new Map<number, Envelope[]>();
   private flushScheduled = false;
   private nextRequest = 1;
   private watchdog: ReturnType<typeof setInterval> | undefined;
-  private realtime?: { events(events: KeyedEvent[], t: number): void; envelopes(list: Envelope[]): void };
+  private realtime?: RealtimeSink;
+  /** Real time: subscription changes for the workers' tables, with the shard they came from (it has them already). */
+  private pendingSubscriptions: Array<{ change: SubscriptionChange; from: number }> = [];
   private idleWaiters: Array<() => void> = [];
   private stopped = false;
   private readonly culpritLosses = new Map<string, number>();
@@ -97,7 +112,14 @@ export class ShardGroup {
   get stepped(): boolean { return this.options.init.stepped; }
 
   /** Real time: where streamed events and envelopes for the host go. */
-  onRealtime(sink: { events(events: KeyedEvent[], t: number): void; envelopes(list: Envelope[]): void }): void { this.realtime = sink; }
+  onRealtime(sink: RealtimeSink): void { this.realtime = sink; }
+
+  /** Real time: subscription changes for every worker's table but `from`'s (0 or -1: all of them). */
+  subscriptionsChanged(changes: readonly SubscriptionChange[], from: number): void {
+    if (this.stepped || !changes.length) return;
+    for (const change of changes) this.pendingSubscriptions.push({ change, from });
+    this.scheduleFlush();
+  }
 
   /** Which shard each agent goes to (placement.ts); shards are numbered from 1. */
   place(requests: readonly PlacementRequest[]): Map<string, number> {
@@ -118,7 +140,8 @@ export class ShardGroup {
     const answers = await Promise.all([...byShard].map(async ([id, list]) => {
       const shard = this.shard(id);
       const answer = await this.request(shard, { type: 'load', agents: list }) as Extract<FromShard, { type: 'loaded' }>;
-      for (const r of answer.results) if (!r.error) shard.agents.push(list.find((s) => s.name === r.name)!);
+      const byName = new Map(list.map((s) => [s.name, s] as const));
+      for (const r of answer.results) if (!r.error) shard.agents.push(byName.get(r.name)!);
       return answer;
     }));
     const byName = new Map<string, { name: string; error?: AgentError; memoryBytes?: number }>([...refused, ...answers.flatMap((a) => a.results).map((r) => [r.name, r] as const)]);
@@ -128,8 +151,7 @@ export class ShardGroup {
   /** Directory changes (agents placed or removed, outside parties) for every replica. */
   directoryChanged(entries: readonly DirectoryEntry[]): void {
     for (const e of entries) {
-      this.directory = this.directory.filter((d) => d.name !== e.name);
-      if (e.shard >= 0) this.directory.push(e);
+      if (e.shard >= 0) this.directory.set(e.name, e); else this.directory.delete(e.name);
       this.pendingDirectory.push(e);
     }
     if (!this.stepped) this.scheduleFlush();
@@ -212,7 +234,7 @@ export class ShardGroup {
     });
     worker.on('error', (err) => this.lose(shard, undefined, `shard ${id} failed: ${err.message}`));
     worker.on('exit', (code) => { if (!this.stopped) this.lose(shard, undefined, `shard ${id} exited (code ${code})`); });
-    const init: ShardInit = { ...this.options.init, shard: id, directory: this.directory, watch: sab };
+    const init: ShardInit = { ...this.options.init, shard: id, directory: [...this.directory.values()], watch: sab };
     worker.postMessage({ type: 'init', init } satisfies ToShard);
     this.watchdog ??= setInterval(() => this.checkDeadlines(), WATCH_EVERY_MS);
     this.watchdog.unref?.();
@@ -242,8 +264,13 @@ export class ShardGroup {
         shard.acked = msg.acked;
         // Events first: a message is traced as sent before the host traces its delivery.
         for (const { t, e } of msg.events) this.realtime?.events([{ p: 0, g: '', i: 0, e: e as TraceEventInput }], t);
+        if (msg.subscriptions?.length) {
+          this.subscriptionsChanged(msg.subscriptions, shard.id);
+          this.realtime?.subscriptions?.(msg.subscriptions, shard.id);
+        }
         for (const [dest, list] of msg.outbound) {
           if (dest === 0) this.realtime?.envelopes(list);
+          else if (dest >= REMOTE_BASE) this.realtime?.remote?.(dest, list);
           else for (const e of list) this.forward(dest, e);
         }
         if (this.inFlight() === 0) for (const w of this.idleWaiters.splice(0)) w();
@@ -269,11 +296,14 @@ export class ShardGroup {
       this.flushScheduled = false;
       const directory = this.pendingDirectory;
       this.pendingDirectory = [];
+      const subscriptions = this.pendingSubscriptions;
+      this.pendingSubscriptions = [];
       for (const s of this.shards) {
         const inbound = this.realtimeOut.get(s.id) ?? [];
-        if (!inbound.length && !directory.length) continue;
+        const mine = subscriptions.filter((x) => x.from !== s.id).map((x) => x.change);
+        if (!inbound.length && !directory.length && !mine.length) continue;
         s.sent++;
-        s.worker.postMessage({ type: 'deliver', inbound, directory } satisfies ToShard);
+        s.worker.postMessage({ type: 'deliver', inbound, directory, ...(mine.length ? { boundary: { commits: [], subscriptions: mine } } : {}) } satisfies ToShard);
       }
       this.realtimeOut.clear();
     });

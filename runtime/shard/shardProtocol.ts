@@ -1,7 +1,7 @@
 /** Messages between the coordinator (main thread) and a worker shard (runtime/shard/shardWorker.ts). */
 import type { AgentError } from '../core/types';
 import type { RouterLimits } from '../router/limits';
-import type { Envelope } from '../router/router';
+import type { Envelope, SubscriptionChange } from '../router/router';
 import type { DirectoryEntry } from './directory';
 import type { BoundaryOut } from './shard';
 import type { KeyedEvent } from './stepTrace';
@@ -64,7 +64,7 @@ export type FromShard =
   | { type: 'loaded'; id: number; results: Array<{ name: string; error?: AgentError; memoryBytes?: number }>; events: KeyedEvent[] }
   | ({ type: 'stepped'; step: number } & StepOut)
   /** Real time: what a shard produced since its last `out`; `acked` counts the `deliver` batches it has taken so far. */
-  | { type: 'out'; outbound: Array<[number, Envelope[]]>; events: Array<{ t: number; e: KeyedEvent['e'] }>; inFlight: number; acked: number }
+  | { type: 'out'; outbound: Array<[number, Envelope[]]>; events: Array<{ t: number; e: KeyedEvent['e'] }>; inFlight: number; acked: number; subscriptions?: SubscriptionChange[] }
   | { type: 'reloaded'; id: number; error?: string }
   | { type: 'unloaded'; id: number }
   | { type: 'stopped'; id: number; events: KeyedEvent[] }

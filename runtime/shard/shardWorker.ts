@@ -7,7 +7,7 @@ import { parentPort } from 'node:worker_threads';
 import type { TraceEventInput } from '../../schemas';
 import { RealClock, SimulatedClock, absoluteNow, type Clock } from '../core/clock';
 import type { TraceSink } from '../core/types';
-import type { Envelope } from '../router/router';
+import type { Envelope, SubscriptionChange } from '../router/router';
 import { compileMessageValidator } from '../router/messageValidator';
 import { AgentInstance } from '../sandbox/agentInstance';
 import { Activity, Phase } from './activity';
@@ -43,6 +43,8 @@ class ShardHost {
   private readonly index = new Map<string, number>();
   private readonly watch: Float64Array;
   private outbox = new Map<number, Envelope[]>();
+  /** Real time: subscription changes of this shard's agents, for the coordinator to hand to every other shard. */
+  private subscriptionsOut: SubscriptionChange[] = [];
   private flushScheduled = false;
   private acked = 0;
   private ackedSent = 0;
@@ -60,7 +62,7 @@ class ShardHost {
       clock: this.clock, activity: this.activity, trace: (this.buffer ?? this.stream)!, limits: init.limits,
       requestTimeoutMs: init.requestTimeoutMs, attempts: init.attempts, dedupe: init.dedupe, protocolChecks: init.protocolChecks,
       validate: init.validate ? compileMessageValidator() : undefined, stepped: init.stepped, directory: this.directory,
-      observeAll: init.observeAll,
+      observeAll: init.observeAll, onSubscription: (c) => { this.subscriptionsOut.push(c); this.scheduleFlush(); },
     });
   }
 
@@ -185,14 +187,16 @@ class ShardHost {
   private flush(): void {
     if (!this.stream) return;
     const inFlight = this.shard.router.inFlight;
-    if (!this.outbox.size && !this.stream.events.length && this.ackedSent === this.acked && inFlight === this.lastInFlight) return;
+    if (!this.outbox.size && !this.stream.events.length && !this.subscriptionsOut.length && this.ackedSent === this.acked && inFlight === this.lastInFlight) return;
     // Still busy (agents handling in turns): report again once they are done, so the coordinator sees idle.
     if (inFlight > 0) this.scheduleFlush();
     const events = this.stream.events;
     this.stream.events = [];
     this.ackedSent = this.acked;
     this.lastInFlight = inFlight;
-    this.post({ type: 'out', outbound: this.takeOutbox(), events, inFlight, acked: this.acked });
+    const subscriptions = this.subscriptionsOut;
+    this.subscriptionsOut = [];
+    this.post({ type: 'out', outbound: this.takeOutbox(), events, inFlight, acked: this.acked, ...(subscriptions.length ? { subscriptions } : {}) });
   }
 
   /** Real time: what the shard traced goes out before the answer to a request, so the coordinator sees it first. */

@@ -4,7 +4,8 @@
  * machines are reached through a RemoteLink (NATS: runtime/transport/nats), whose peers get ids from REMOTE_BASE up
  * in this run's directory. The router never knows which: it looks a name up and forwards an envelope.
  */
-import type { Envelope } from '../router/router';
+import type { DropCode, TransportSummary } from '../../schemas';
+import type { Envelope, SubscriptionChange } from '../router/router';
 import type { DirectoryEntry } from './directory';
 
 /** Directory ids from here up are other nodes (processes, machines); below are this process's shards (0 = host). */
@@ -20,7 +21,21 @@ export interface RemoteLink {
   onDirectory(handler: (changes: DirectoryEntry[]) => void): void;
   /** Announce this node's own names (agents and outside parties) to the cluster. */
   announce(entries: DirectoryEntry[]): void;
+  /** Topic subscription changes of this node's agents, to announce (a link without topics may leave this out). */
+  subscriptions?(changes: SubscriptionChange[]): void;
+  /** Topic subscriptions of other nodes' agents: the runtime applies them to its routing tables. */
+  onSubscriptions?(handler: (changes: SubscriptionChange[]) => void): void;
+  /** What the link could not deliver (its node was lost, too large): the runtime dead-letters it and tells the senders. */
+  onUndeliverable?(handler: (report: Undeliverable) => void): void;
+  /** What crossed the link and what may have been lost, for the trace's run_ended. */
+  summary?(): TransportSummary;
 }
+
+/**
+ * Envelopes the link gave up on, with the drop code and a reason naming the node; `unknown` counts messages that
+ * may have been lost with no record of each (sent to a node in its silence before it was declared lost).
+ */
+export interface Undeliverable { envelopes: Envelope[]; code: DropCode; reason: string; unknown?: number }
 
 /** A step boundary as a debugger sees it: what is about to be delivered, which it may change or drop before it is. */
 export interface BoundaryView {

@@ -13,7 +13,8 @@ export class TraceRecorder implements TraceSink {
   private seq = 0;
   private readonly listeners = new Set<TraceListener>();
 
-  constructor(private readonly clock: Clock, listeners: readonly TraceListener[] = [], private readonly fold?: TraceFold) {
+  /** `node`: stamped on every event (a node of a cluster writes its own trace; `caxton inspect a b` merges them). */
+  constructor(private readonly clock: Clock, listeners: readonly TraceListener[] = [], private readonly fold?: TraceFold, private readonly node?: string) {
     for (const l of listeners) this.listeners.add(l);
   }
 
@@ -29,6 +30,7 @@ export class TraceRecorder implements TraceSink {
     // Microsecond precision is plenty and keeps JSONL lines short on the real clock.
     const time = Math.max(0, Math.round(t * 1000) / 1000);
     const event = (tick === undefined ? { seq: this.seq++, t: time, ...input } : { seq: this.seq++, t: time, tick, ...input }) as TraceEvent;
+    if (this.node !== undefined) event.node = this.node;
     for (const listener of this.listeners) {
       try { listener(event); } catch { /* a broken listener (e.g. a closed file) must not stop the runtime */ }
     }

@@ -19,6 +19,11 @@ export interface RuntimeHostSettings {
   traceBatchSize: number;
   /** Worker shards agents are spread over (0: one per core; docs/shards.md). */
   workers: number;
+  /**
+   * A NATS server URL (nats://host:4222, credentials as in docs/nats.md); '' = none. When set, the session joins
+   * that cluster as a node: its agents are reachable from other nodes, and Send reaches agents of other nodes.
+   */
+  nats?: string;
 }
 
 export const DEFAULT_RUNTIME_HOST_SETTINGS: RuntimeHostSettings = { requestTimeoutMs: 10_000, seed: 1, traceDir: '.caxton/traces', traceBatchSize: 200, workers: 0 };
@@ -30,6 +35,7 @@ export const RUNTIME_SETTING_IDS = {
   traceDir: 'caxton.runtime.traceDir',
   traceBatchSize: 'caxton.runtime.traceBatchSize',
   workers: 'caxton.runtime.workers',
+  nats: 'caxton.runtime.nats',
 } as const;
 
 export interface AgentStatus { name: string; state: string }

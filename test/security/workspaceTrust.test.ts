@@ -45,6 +45,8 @@ describe('security: nothing runs in an untrusted workspace', () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));
     assert.equal(pkg.capabilities.untrustedWorkspaces.supported, 'limited');
     assert.ok(pkg.capabilities.untrustedWorkspaces.restrictedConfigurations.includes('caxton.runtime.traceDir'));
+    // A workspace must not point the runtime at a NATS server of its choosing (its agents would be exposed there).
+    assert.ok(pkg.capabilities.untrustedWorkspaces.restrictedConfigurations.includes('caxton.runtime.nats'));
     // Every menu entry that runs something (editor title buttons, explorer context menu, ...) shows only when trusted.
     const menus = pkg.contributes.menus as Record<string, Array<{ command: string; when?: string }>>;
     const runEntries = Object.entries(menus).flatMap(([where, items]) => items.map((m) => ({ where, ...m }))).filter((m) => /run|send|build/i.test(m.command));

@@ -3,11 +3,11 @@
  * password or a token, per-user permissions, JetStream), waited for until it accepts clients, stopped, killed and
  * restarted on the same port (to test reconnects). Debian: `apt-get install -y nats-server` (CI's .ci/run does it).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { freePort, natsServerBinary, waitForNatsInfo } from '../../runtime/node/localNats';
 
 /** What a NATS user may publish and subscribe to (nats-server `permissions`). */
 export interface NatsPermissions { publish?: string[]; subscribe?: string[] }
@@ -28,27 +28,8 @@ export interface NatsServerOptions {
   jetstream?: boolean;
 }
 
-/** The nats-server binary: CAXTON_NATS_SERVER, or `nats-server` on PATH. */
-export function natsServerBinary(): string {
-  const bin = process.env.CAXTON_NATS_SERVER ?? 'nats-server';
-  const probe = spawnSync(bin, ['--version'], { encoding: 'utf8' });
-  if (probe.error || probe.status !== 0) {
-    throw new Error(`nats-server is not installed (tried '${bin}'); install it with \`apt-get install -y nats-server\` or set CAXTON_NATS_SERVER to its path`);
-  }
-  return bin;
-}
-
-/** A free TCP port on 127.0.0.1 (the OS picks it; the listener is closed before returning). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+/** The nats-server binary (runtime/node/localNats.ts: CAXTON_NATS_SERVER, or `nats-server` on PATH). */
+export { natsServerBinary, freePort };
 
 const q = (s: string): string => JSON.stringify(s);
 
@@ -102,7 +83,7 @@ export class NatsServer {
     const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`nats-server exited with ${code} before it was ready:\n${this.log}`))));
     exited.catch(() => undefined);
     child.once('exit', () => { if (this.child === child) this.child = undefined; });
-    await Promise.race([waitForInfo(this.port), exited]);
+    await Promise.race([waitForNatsInfo(this.port), exited]);
   }
 
   /** Stop gracefully (SIGTERM) and wait for the exit. */
@@ -124,20 +105,5 @@ export class NatsServer {
       child.once('exit', () => resolve());
       child.kill(sig);
     });
-  }
-}
-
-/** Poll until a TCP connection to the port receives the server's INFO greeting. */
-async function waitForInfo(port: number): Promise<void> {
-  for (let attempt = 0; ; attempt++) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const socket = net.connect(port, '127.0.0.1');
-      socket.setTimeout(2000);
-      socket.once('data', (d) => { socket.destroy(); resolve(d.toString().startsWith('INFO')); });
-      socket.once('error', () => resolve(false));
-      socket.once('timeout', () => { socket.destroy(); resolve(false); });
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, Math.min(20 * (attempt + 1), 200)));
   }
 }

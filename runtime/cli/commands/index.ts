@@ -3,9 +3,10 @@ import type { Command } from '../command';
 import { buildCommand } from './build';
 import { diffCommand } from './diff';
 import { inspectCommand } from './inspect';
+import { nodeCommand } from './node';
 import { replayCommand } from './replay';
 import { runCommand } from './run';
 import { sendCommand } from './send';
 import { validateCommand } from './validate';
 
-export const COMMANDS: readonly Command[] = [runCommand, sendCommand, buildCommand, validateCommand, inspectCommand, diffCommand, replayCommand];
+export const COMMANDS: readonly Command[] = [runCommand, sendCommand, nodeCommand, buildCommand, validateCommand, inspectCommand, diffCommand, replayCommand];

@@ -4,10 +4,13 @@ import * as path from 'node:path';
 import { parseDuration } from '../../../schemas/limits';
 import { runPlan, runScenario, type RunScenarioOptions, type ScenarioSummary } from '../../node/scenario';
 import { buildAgents, loadWorkspace, workspaceFor, type Workspace } from '../../node/workspace';
-import { parseArgs } from '../args';
+import { flag, parseArgs, type ParsedArgs } from '../args';
+import { NATS_HELP, NATS_VALUE_FLAGS, natsOptions } from '../natsFlags';
 import { UsageError, type CliIo, type Command } from '../command';
+import { printable } from '../terminalText';
 import { formatEvent, formatSummary } from '../transcript';
 import { watchAndRun } from '../watch';
+import { runOverProcesses } from './runProcesses';
 
 export const runCommand: Command = {
   name: 'run',
@@ -31,16 +34,33 @@ Options:
                          changes (only what changed is rebuilt); Ctrl-C stops
   -h, --help             this help
 
+Across processes and machines (docs/nats.md; real clock: there is no simulated time shared by nodes):
+${NATS_HELP}
+  --processes <n>        spread the folder's agents over n local \`caxton node\` processes on a nats-server
+                         started for the run (needs nats-server: apt-get install nats-server; or give --nats);
+                         about 12,000 wasm agents fit one process. The scenarios run as a client of them; each
+                         node's trace (with --trace) is merged into the trace file at the end
+  --wait <duration>      with --nats or --processes: how long to wait for nodes hosting the agents the scenario
+                         names but this folder does not have (default 10s)
+  With --nats the scenario's agents that this folder has start here; the others must be served by
+  \`caxton node\` processes of the same cluster. The checks see this node's trace plus what arrives from others.
+
 Exit code: 0 when every scenario passes, 1 when one fails, 2 for bad input.`,
   async run(argv, io) {
-    const args = parseArgs(argv, { values: ['trace', 'seed', 'timeout', 'workers'], booleans: ['real-time', 'verbose', 'watch', 'quiet'] }, 'run');
+    const args = parseArgs(argv, { values: ['trace', 'seed', 'timeout', 'workers', 'wait', 'processes', ...NATS_VALUE_FLAGS], booleans: ['real-time', 'verbose', 'watch', 'quiet'] }, 'run');
     if (args.flags.help) { io.out(this.help); return 0; }
     if (args.positionals.length !== 1) throw new UsageError('caxton run: give one folder or *.scenario.yaml, e.g. caxton run examples/calculator');
     const target = path.resolve(io.cwd, args.positionals[0]);
     if (!fs.existsSync(target)) throw new UsageError(`caxton run: ${args.positionals[0]} does not exist; give a folder with *.agent.yaml manifests or a *.scenario.yaml`);
-    const options = runOptions(args.flags, io);
+    const nats = natsOptions(args, 'run', (line) => io.err(line));
+    const options = { ...runOptions(args.flags, io), clusterWaitMs: clusterWait(args), ...(nats ? { nats } : {}) };
     if (!fs.statSync(target).isDirectory() && !target.endsWith('.scenario.yaml')) {
       throw new UsageError(`caxton run: ${args.positionals[0]} is not a *.scenario.yaml; give a scenario or a folder`);
+    }
+    const processes = processCount(args);
+    if (processes !== undefined) {
+      if (args.flags.watch) throw new UsageError('caxton run: --processes and --watch exclude each other');
+      return runOverProcesses(target, processes, options, io, (t, o) => runOnce(t, o, io));
     }
     if (!args.flags.watch) return runOnce(target, options, io);
     const folder = fs.statSync(target).isDirectory() ? target : path.dirname(target);
@@ -58,7 +78,9 @@ async function runOnce(target: string, options: RunScenarioOptions, io: CliIo): 
   let built: Promise<Workspace> | undefined;
   const workspaceOf = async (file: string): Promise<Workspace | undefined> => (workspaceFor(loaded, path.dirname(file)) ? (built ??= buildAgents(loaded)) : undefined);
   if (!scenarios.length) {
-    summaries.push(await runPlan({ name: path.basename(target), folder: target, messages: [] }, { ...options, workspace: await (built ??= buildAgents(loaded)) }));
+    // A client node (--processes) waits for every agent of the folder to be served, then stops: a smoke test of the cluster.
+    const agents = options.noAgents ? loaded.agents.map((a) => a.manifest.name) : undefined;
+    summaries.push(await runPlan({ name: path.basename(target), folder: target, messages: [], agents }, { ...options, workspace: options.noAgents ? loaded : await (built ??= buildAgents(loaded)) }));
   }
   for (const file of scenarios) {
     if (summaries.length) io.out('');
@@ -70,6 +92,25 @@ async function runOnce(target: string, options: RunScenarioOptions, io: CliIo): 
   if (!scenarios.length) for (const line of formatSummary(summaries[0], io)) io.out(line);
   if (options.traceFile) io.out(`trace written to ${path.relative(io.cwd, options.traceFile) || options.traceFile}`);
   return summaries.every((s) => s.ok) ? 0 : 1;
+}
+
+/** `--processes <n>`: how many local node processes to spread the run over. */
+function processCount(args: ParsedArgs): number | undefined {
+  const text = flag(args, 'processes');
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > 256) throw new UsageError(`--processes ${text} is not a whole number from 1 to 256; pass e.g. --processes 4`);
+  return n;
+}
+
+/** `--wait <duration>`: how long a run over NATS waits for the nodes it needs (ms). */
+export function clusterWait(args: ParsedArgs): number | undefined {
+  const text = flag(args, 'wait');
+  if (text === undefined) return undefined;
+  let ms: number;
+  try { ms = parseDuration(text, '--wait'); } catch (e) { throw new UsageError((e as Error).message); }
+  if (ms <= 0) throw new UsageError('--wait must be more than 0, e.g. --wait 10s');
+  return ms;
 }
 
 /** Options shared by run and send: clock, seed, timeout, trace, transcript printer. */
@@ -92,6 +133,10 @@ export function runOptions(flags: Record<string, string | true>, io: CliIo): Run
   return {
     clock: flags['real-time'] ? 'real' : 'simulated', seed, requestTimeoutMs, traceFile: trace, workers,
     onTrace: flags.quiet ? undefined : (e) => { const line = formatEvent(e, style); if (line !== undefined) io.out(line); },
+    onRemote: flags.quiet ? undefined : (message, to, t, node) => {
+      const line = formatEvent({ seq: 0, t, type: 'message_sent', id: message.message_id ?? '', message, to: [...to] }, style);
+      if (line !== undefined) io.out(`${line}${node ? `  (from node ${printable(node)})` : ''}`);
+    },
   };
 }
 

@@ -21,6 +21,8 @@ export interface DirectoryOptions {
   lostAfterMs?: number;
   /** The clock (default Date.now). */
   now?: () => number;
+  /** A listener registered before the node joins, so no event of the join itself is missed. */
+  onEvent?: (event: DirectoryEvent) => void;
 }
 
 type Listener<E> = (event: E) => void;
@@ -36,7 +38,7 @@ export class NatsDirectory {
   /** Control messages that were not valid (ignored). */
   invalid = 0;
 
-  private constructor(private readonly link: NatsLink, private readonly subjects: ClusterSubjects, private readonly options: Required<Omit<DirectoryOptions, 'agents'>>, agents: string[]) {
+  private constructor(private readonly link: NatsLink, private readonly subjects: ClusterSubjects, private readonly options: Required<Omit<DirectoryOptions, 'agents' | 'onEvent'>>, agents: string[]) {
     this.own = { node: options.node, epoch: randomBytes(8).toString('hex'), version: 0, agents };
     this.state = new DirectoryState(this.own, options.lostAfterMs, options.now());
   }
@@ -46,6 +48,7 @@ export class NatsDirectory {
     const heartbeatMs = options.heartbeatMs ?? 1000;
     const full = { node: options.node, heartbeatMs, lostAfterMs: options.lostAfterMs ?? 3 * heartbeatMs + 500, now: options.now ?? Date.now };
     const dir = new NatsDirectory(link, subjects, full, [...(options.agents ?? [])]);
+    if (options.onEvent) dir.onEvent(options.onEvent);
     dir.listen();
     await link.flush();
     dir.send(subjects.hello, { node: dir.own.node, epoch: dir.own.epoch });
@@ -60,13 +63,21 @@ export class NatsDirectory {
   get node(): string { return this.own.node; }
   get epoch(): string { return this.own.epoch; }
 
-  /** Replace the list of agents hosted here and tell the cluster. */
-  announce(agents: string[]): void {
-    const { announcement, events } = this.state.setOwn(agents);
+  /**
+   * Replace the list of agents hosted here (and, optionally, its outside parties and topic subscriptions) and tell
+   * the cluster. Throws MessageTooLargeError when the list does not fit in one NATS message (split the agents over
+   * more nodes, or raise the server's max_payload).
+   */
+  announce(agents: string[], more: Pick<Announcement, 'externals' | 'subscriptions'> = {}): void {
+    const { announcement, events } = this.state.setOwn(agents, more);
     this.own = announcement;
-    this.send(this.subjects.announce(this.own.node), this.own);
     this.emit(events);
+    if (!this.link.connected) return; // heartbeats carry the version: others query the list once we are back
+    this.link.publish(this.subjects.announce(this.own.node), JSON.stringify(this.own));
   }
+
+  /** A live node as known now (read only). */
+  view(node: string): Readonly<NodeView> | undefined { return this.state.view(node); }
 
   /** The node hosting an agent, or undefined when no live node announced it. */
   lookup(agent: string): string | undefined { return this.state.lookup(agent); }

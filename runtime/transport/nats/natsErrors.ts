@@ -31,3 +31,8 @@ export class LinkClosedError extends Error {
     super(`the NATS connection to ${display} is closed`);
   }
 }
+
+/** The names a run needs are not hosted by any node of the cluster (yet): says which, and which nodes were seen. */
+export class ClusterWaitError extends Error {
+  override readonly name = 'ClusterWaitError';
+}

@@ -1,5 +1,5 @@
 /** Agent manifest checks a schema cannot say: module path, grants that go together, sane limits, unique names. */
-import { RESERVED_AGENT_NAMES, sizeToBytes } from '../../limits';
+import { LIMITS, RESERVED_AGENT_NAMES, sizeToBytes } from '../../limits';
 import { child, prop, type DocNode } from '../docTree';
 import type { Problem } from '../types';
 import { checkFileRef } from './fileRefs';
@@ -45,6 +45,10 @@ export function checkManifest(root: DocNode, ctx: RuleContext): Problem[] {
   const maxMsg = child(limits, 'max_message_bytes');
   if (memory !== undefined && typeof maxMsg?.value === 'number' && maxMsg.value > memory) {
     out.push({ start: maxMsg.start, end: maxMsg.end, severity: 'warning', code: 'message-exceeds-memory', message: `max_message_bytes (${maxMsg.value}) is larger than the agent's memory (${memory}): such a message could never be copied in; lower it.` });
+  }
+  const replicas = child(root, 'replicas');
+  if (typeof replicas?.value === 'number' && replicas.value > LIMITS.wasmAgentsPerProcess) {
+    out.push({ start: replicas.start, end: replicas.end, severity: 'information', code: 'replicas-over-process', message: `${replicas.value} replicas are more than one process holds (about ${LIMITS.wasmAgentsPerProcess.toLocaleString('en')} wasm agents: V8's limit on wasm memories per process): run them over several processes with \`caxton run --processes ${Math.ceil(replicas.value / LIMITS.wasmAgentsPerProcess)}\`.` });
   }
   const nameNode = child(root, 'name');
   if (nameNode?.type === 'string' && RESERVED_AGENT_NAMES.includes(String(nameNode.value))) {

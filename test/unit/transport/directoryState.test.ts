@@ -1,6 +1,6 @@
 /** The directory's pure state on simulated time: joins, lookups, lists changing, silence -> lost, restarts, bye, conflicts, bad payloads. */
 import * as assert from 'node:assert/strict';
-import { DirectoryState, readControl, type DirectoryEvent } from '../../../runtime/transport/nats/directoryState';
+import { DirectoryState, nodeNameProblem, readControl, type DirectoryEvent } from '../../../runtime/transport/nats/directoryState';
 
 const self = { node: 'n0', epoch: 'e0', version: 0, agents: ['me'] };
 const types = (events: DirectoryEvent[]): string[] => events.map((e) => `${e.type}:${e.node}${'agent' in e && e.agent ? `/${e.agent}` : ''}`);
@@ -101,5 +101,41 @@ describe('directory state', () => {
     }
     assert.ok(readControl('heartbeat', { node: 'n1', epoch: 'e', version: 3 }));
     assert.equal(readControl('heartbeat', { node: 'n1', epoch: 'e' }), undefined);
+  });
+});
+
+describe('directory state: outside parties, subscriptions, changes', () => {
+  it('carries outside parties and subscriptions, and reports a newer list of a known node as changed', () => {
+    const d = new DirectoryState(self, 1000, 0);
+    const subs = [{ agent: 'alice', topic: 'topic://orders/#', filter: { total: { $gt: 10 } } }];
+    d.announce({ node: 'n1', epoch: 'a', version: 0, agents: ['alice'] }, 0);
+    assert.deepEqual(d.announce({ node: 'n1', epoch: 'a', version: 1, agents: ['alice'], externals: ['user'], subscriptions: subs }, 1), [{ type: 'changed', node: 'n1' }]);
+    assert.deepEqual(d.view('n1')?.externals, ['user']);
+    assert.deepEqual(d.view('n1')?.subscriptions, subs);
+    assert.equal(d.lookup('user'), undefined, 'outside parties are not agents');
+    assert.deepEqual(d.setOwn(['me']).events, [], "this node's own list is not a change of another node");
+  });
+
+  it('reads externals and subscriptions only when well-formed', () => {
+    const base = { node: 'n1', epoch: 'e', version: 0, agents: [] };
+    assert.ok(readControl('announce', { ...base, externals: ['user'], subscriptions: [{ agent: 'a', topic: 'topic://x/*' }] }));
+    for (const bad of [{ externals: ['a b'] }, { subscriptions: [{ agent: 'a', topic: 'x/*' }] }, { subscriptions: [{ agent: 'a', topic: 'topic://x', filter: [] }] }, { subscriptions: 'topic://x' }]) {
+      assert.equal(readControl('announce', { ...base, ...bad }), undefined, JSON.stringify(bad));
+    }
+    assert.equal(nodeNameProblem('worker-1'), undefined);
+    assert.match(nodeNameProblem('1 bad') ?? '', /node name "1 bad" is invalid/);
+  });
+
+  it('losing a node of many agents stays linear (only contested names look for another claimant)', () => {
+    const d = new DirectoryState(self, 1000, 0);
+    const agents = Array.from({ length: 50_000 }, (_, i) => `a-${i}`);
+    d.announce({ node: 'n1', epoch: 'a', version: 0, agents }, 0);
+    d.announce({ node: 'n2', epoch: 'b', version: 0, agents: ['a-7', 'b-1'] }, 0);
+    d.heartbeat({ node: 'n2', epoch: 'b', version: 0 }, 4500);
+    const t = performance.now();
+    const [lost] = d.tick(5000).filter((e) => e.type === 'lost' && e.node === 'n1');
+    assert.ok(lost && performance.now() - t < 5000);
+    assert.equal(d.lookup('a-7'), 'n2', 'the other claimant takes a contested agent over');
+    assert.equal(d.lookup('a-8'), undefined);
   });
 });
