@@ -15,7 +15,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { FipaMessage } from '../schemas';
 import { RealClock } from '../runtime/core/clock';
-import { startSession, type Session } from '../runtime/node/session';
+import { startSession, type Session } from '../runtime/node/session/session';
 import { Runtime } from '../runtime/runtime';
 import { jsEcho } from './jsEcho';
 import { startNode } from '../test/support/caxtonNode';

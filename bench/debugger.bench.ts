@@ -13,8 +13,8 @@ import type { TraceEvent } from '../schemas';
 import { Breakpoints } from '../runtime/debug/breakpoints';
 import { parseCondition } from '../runtime/debug/condition';
 import { DebugController } from '../runtime/debug/controller';
-import { readRecordedRun, replayRun, verifyReplay } from '../runtime/node/replay';
-import { runScenario } from '../runtime/node/scenario';
+import { readRecordedRun, replayRun, verifyReplay } from '../runtime/node/scenario/replay';
+import { runScenario } from '../runtime/node/scenario/scenario';
 import { examplesDir } from '../test/support/paths';
 
 const fmt = (n: number, d = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });

@@ -17,7 +17,7 @@ import { instrumentFuel } from '../runtime/sandbox/meter';
 import { Wasm } from '../runtime/sandbox/wasmApi';
 import type { WorkerLimits } from '../runtime/sandbox/workerProtocol';
 import { seededRandom } from '../runtime/core/random';
-import { loadQuickJsWasm } from '../runtime/node/quickJsWasm';
+import { loadQuickJsWasm } from '../runtime/node/files/quickJsWasm';
 import { buildExampleAgent } from '../test/support/fixtures';
 import { examplesDir } from '../test/support/paths';
 

@@ -1,6 +1,6 @@
 /** The `caxton` command line as a function (the entry point main.ts runs it on process.argv). */
 import * as path from 'node:path';
-import { WorkspaceError, formatProblem } from '../node/workspace';
+import { WorkspaceError, formatProblem } from '../node/files/workspace';
 import { UsageError, type CliIo } from './command';
 import { COMMANDS } from './commands';
 

@@ -2,7 +2,7 @@
 import type { CliIo } from './command';
 import { main } from './cli';
 import { terminalLine } from './terminalText';
-import { diskModuleCache } from '../node/moduleCache';
+import { diskModuleCache } from '../node/files/moduleCache';
 import { setModuleCache } from '../sandbox';
 import { zombieThreads } from '../shard/shardGroup';
 

@@ -1,6 +1,6 @@
 /** The NATS options shared by `caxton node`, `send --nats` and `run --nats`: parsed, checked, and the help lines. */
 import { parseDuration } from '../../schemas/limits';
-import type { NatsSessionOptions } from '../node/session';
+import type { NatsSessionOptions } from '../node/session/session';
 import { nodeNameProblem } from '../transport/nats/directoryState';
 import { checkPrefix } from '../transport/nats/subjects';
 import { flag, type ParsedArgs } from './args';

@@ -1,6 +1,6 @@
 /** The readable transcript `caxton run` prints as a run happens: pure formatting of trace events and summaries. */
 import type { TraceEvent } from '../../schemas';
-import type { ConversationSummary, ScenarioSummary } from '../node/scenario';
+import type { ConversationSummary, ScenarioSummary } from '../node/scenario/scenario';
 import type { RemoteLinkStats } from '../transport/nats/natsRemoteLink';
 import { printable, printableDeep } from './terminalText';
 

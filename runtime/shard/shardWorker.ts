@@ -14,7 +14,7 @@ import { Activity, Phase } from './activity';
 import { Directory } from './directory';
 import { InThreadAgent, type InstanceFactory } from './inThreadAgent';
 import { JsEngineSlot } from '../sandbox/js/jsShardFactory';
-import { loadQuickJsWasm } from '../node/quickJsWasm';
+import { loadQuickJsWasm } from '../node/files/quickJsWasm';
 import type { JsCode } from '../sandbox/workerProtocol';
 import type { WasmModule } from '../sandbox/wasmApi';
 import { OwnedClock } from './ownedClock';

@@ -6,7 +6,7 @@
 import * as assert from 'node:assert/strict';
 import type { FipaMessage, TraceEvent } from '../../schemas';
 import { SimulatedClock } from '../../runtime/core/clock';
-import { startSession, type Session } from '../../runtime/node/session';
+import { startSession, type Session } from '../../runtime/node/session/session';
 import { removeTemp } from '../security/securityFixtures';
 import { calcRequest, faultWorkspace } from './faultWorkspace';
 

@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { readTraceFile } from '../../runtime/node/traceFile';
+import { readTraceFile } from '../../runtime/node/files/traceFile';
 import { buildExampleAgent } from '../support/fixtures';
 import { distDir, examplesDir, repoRoot } from '../support/paths';
 

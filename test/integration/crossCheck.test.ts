@@ -21,7 +21,7 @@ import { createFileLookup } from '../../platform/fileLookup';
 import { findCaxtonFiles } from '../../platform/findFiles';
 import { readWorkspaceFile } from '../../platform/workspaceFile';
 import { getLanguageService } from '../../server/service/languageService';
-import { checkFile, loadScope, readManifest, readMessageFile, readPipeline, readScenario, type WorkspaceProblem } from '../../runtime/node/workspace';
+import { checkFile, loadScope, readManifest, readMessageFile, readPipeline, readScenario, type WorkspaceProblem } from '../../runtime/node/files/workspace';
 import { generatedCorpus } from '../support/crossCheckCorpus';
 import { examplesDir, fixturesDir } from '../support/paths';
 

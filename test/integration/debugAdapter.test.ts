@@ -12,9 +12,9 @@ import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { TraceEvent } from '../../schemas';
 import { diffTraces } from '../../schemas/traceDiff';
-import { readRecordedRun, replayRun, verifyReplay } from '../../runtime/node/replay';
-import { runScenario } from '../../runtime/node/scenario';
-import { readTraceFile } from '../../runtime/node/traceFile';
+import { readRecordedRun, replayRun, verifyReplay } from '../../runtime/node/scenario/replay';
+import { runScenario } from '../../runtime/node/scenario/scenario';
+import { readTraceFile } from '../../runtime/node/files/traceFile';
 import { distDir, examplesDir } from '../support/paths';
 
 const calculator = path.join(examplesDir, 'calculator', 'calculator.scenario.yaml');

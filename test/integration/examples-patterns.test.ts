@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import YAML from 'yaml';
 import type { FipaMessage, TraceEvent } from '../../schemas';
-import { runScenario, type ScenarioSummary } from '../../runtime/node/scenario';
+import { runScenario, type ScenarioSummary } from '../../runtime/node/scenario/scenario';
 import { buildAgentSource, builtModulePath, findManifests } from '../../runtime/build';
 import { examplesDir } from '../support/paths';
 

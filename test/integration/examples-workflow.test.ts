@@ -13,7 +13,7 @@ import { Runtime } from '../../runtime/runtime';
 import { buildAgentSource } from '../../runtime/build';
 import { loadWasmAgent, WorkerPool } from '../../runtime/sandbox';
 import { loadPipeline, runPipeline, type PipelineReport } from '../../runtime/workflow';
-import { runScenario } from '../../runtime/node/scenario';
+import { runScenario } from '../../runtime/node/scenario/scenario';
 import { builtModulePath } from '../../runtime/build';
 import { PolicyRegistry } from '../../runtime/resilience';
 import { examplesDir, repoRoot } from '../support/paths';

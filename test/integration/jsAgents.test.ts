@@ -12,8 +12,8 @@ import * as path from 'node:path';
 import type { FipaMessage, TraceEvent } from '../../schemas';
 import { startSession, type Session } from '../../runtime';
 import { buildJsAgent } from '../../runtime/build';
-import { runScenario } from '../../runtime/node/scenario';
-import { WorkspaceError } from '../../runtime/node/workspace';
+import { runScenario } from '../../runtime/node/scenario/scenario';
+import { WorkspaceError } from '../../runtime/node/files/workspace';
 import { loadJsAgent, WorkerPool, type WasmAgent } from '../../runtime/sandbox';
 import { distDir, examplesDir, repoRoot } from '../support/paths';
 

@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { diskModuleCache, moduleCacheDir } from '../../runtime/node/moduleCache';
+import { diskModuleCache, moduleCacheDir } from '../../runtime/node/files/moduleCache';
 import { preparedKey } from '../../runtime/sandbox/prepareModule';
 import { examplesDir, repoRoot } from '../support/paths';
 

@@ -5,7 +5,7 @@
  */
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { runScenario } from '../../runtime/node/scenario';
+import { runScenario } from '../../runtime/node/scenario/scenario';
 import { examplesDir } from '../support/paths';
 
 describe('topics on the real clock across worker shards', function () {

@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { readTraceFile } from '../../runtime/node/traceFile';
+import { readTraceFile } from '../../runtime/node/files/traceFile';
 import { distDir } from '../support/paths';
 import { copyCalculatorWorkspace, editCalculator } from './hotReloadWorkspace';
 

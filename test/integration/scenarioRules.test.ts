@@ -11,8 +11,8 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CodeAction, TextEdit } from 'vscode-languageserver-types';
 import { WorkspaceIndex } from '../../schemas/load';
 import { createFileLookup } from '../../platform/fileLookup';
-import { runScenario } from '../../runtime/node/scenario';
-import { WorkspaceError } from '../../runtime/node/workspace';
+import { runScenario } from '../../runtime/node/scenario/scenario';
+import { WorkspaceError } from '../../runtime/node/files/workspace';
 import { getLanguageService, type LanguageService } from '../../server/service/languageService';
 import { removeTemp, tempDir, writeFiles } from '../security/securityFixtures';
 

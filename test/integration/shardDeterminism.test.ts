@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { TraceEvent } from '../../schemas';
-import { runScenario } from '../../runtime/node/scenario';
+import { runScenario } from '../../runtime/node/scenario/scenario';
 import { examplesDir } from '../support/paths';
 
 /** The event as compared: wall-clock fields removed, and the header's worker count (an input the trace records). */

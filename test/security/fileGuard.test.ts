@@ -14,9 +14,9 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { WorkspaceIndex } from '../../schemas/load';
 import { createFileLookup } from '../../platform/fileLookup';
 import { checkWorkspaceFile, readWorkspaceFile } from '../../platform/workspaceFile';
-import { loadWorkspace, WorkspaceError } from '../../runtime/node/workspace';
-import { startSession } from '../../runtime/node/session';
-import { validateFiles } from '../../runtime/node/validateFiles';
+import { loadWorkspace, WorkspaceError } from '../../runtime/node/files/workspace';
+import { startSession } from '../../runtime/node/session/session';
+import { validateFiles } from '../../runtime/node/files/validateFiles';
 import { getLanguageService } from '../../server/service/languageService';
 import { removeTemp, tempDir, writeFiles } from './securityFixtures';
 

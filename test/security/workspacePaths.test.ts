@@ -1,14 +1,14 @@
 /**
  * Manifest and module paths cannot escape the workspace: `../`, absolute paths and symlinks pointing outside are
- * refused by the loader (runtime/node/workspace.ts) with a problem naming the manifest, the line and the fix, and
+ * refused by the loader (runtime/node/files/workspace.ts) with a problem naming the manifest, the line and the fix, and
  * the session (what the CLI and the VS Code runtime host run) refuses to start such an agent.
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { loadWorkspace, WorkspaceError } from '../../runtime/node/workspace';
-import { startSession } from '../../runtime/node/session';
-import { runScenario } from '../../runtime/node/scenario';
+import { loadWorkspace, WorkspaceError } from '../../runtime/node/files/workspace';
+import { startSession } from '../../runtime/node/session/session';
+import { runScenario } from '../../runtime/node/scenario/scenario';
 import { removeTemp, securityWasm, tempDir, writeFiles } from './securityFixtures';
 
 describe('security: workspace paths stay inside the workspace', function () {
@@ -90,7 +90,7 @@ describe('security: workspace paths stay inside the workspace', function () {
     });
   });
 
-  it('a *.agent.yaml symlinked from outside the workspace is not read [runtime/node/workspace.ts walk]', async () => {
+  it('a *.agent.yaml symlinked from outside the workspace is not read [runtime/node/files/workspace.ts walk]', async () => {
     const { names, problems } = await problemsWith({ 'agents/secret.wasm': wasm }, { 'agents/evil.agent.yaml': path.join(outside, 'evil.agent.yaml') });
     // walk() lists symlinked files and readManifest reads them, so a manifest from anywhere on disk joins the run.
     // Fix: in readManifest, `if (escapes(root, fs.realpathSync(file)))` push a problem like the module check does.
@@ -98,7 +98,7 @@ describe('security: workspace paths stay inside the workspace', function () {
     assert.ok(problems.some((p) => /outside the workspace/.test(p.message)));
   });
 
-  it("a scenario's message file outside its workspace is refused [runtime/node/scenario.ts loadScenarioMessages]", async () => {
+  it("a scenario's message file outside its workspace is refused [runtime/node/scenario/scenario.ts loadScenarioMessages]", async () => {
     const dir = tempDir('ws');
     try {
       writeFiles(dir, { 'agents/ok.wasm': wasm, 'agents/ok.agent.yaml': manifest('ok', 'ok.wasm'), 's.scenario.yaml': `scenario:\n  name: s\n  messages:\n    - file: ${path.join(outside, 'secret.fipa.json')}\n` });
@@ -110,7 +110,7 @@ describe('security: workspace paths stay inside the workspace', function () {
     }
   });
 
-  it("a scenario's pipeline outside its workspace is refused [runtime/node/coordination.ts prepareCoordination]", async () => {
+  it("a scenario's pipeline outside its workspace is refused [runtime/node/scenario/coordination.ts prepareCoordination]", async () => {
     const dir = tempDir('ws');
     try {
       writeFiles(dir, { 'agents/ok.wasm': wasm, 'agents/ok.agent.yaml': manifest('ok', 'ok.wasm'), 's.scenario.yaml': `scenario:\n  name: s\n  pipeline: ${path.join(outside, 'evil.pipeline.yaml')}\n` });

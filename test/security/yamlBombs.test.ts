@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { getLanguageService } from '../../server/service/languageService';
-import { loadWorkspace } from '../../runtime/node/workspace';
+import { loadWorkspace } from '../../runtime/node/files/workspace';
 import { parsePipeline } from '../../runtime/workflow/loadPipeline';
 import { removeTemp, tempDir, writeFiles } from './securityFixtures';
 

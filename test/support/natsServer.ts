@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { freePort, natsServerBinary, waitForNatsInfo } from '../../runtime/node/localNats';
+import { freePort, natsServerBinary, waitForNatsInfo } from '../../runtime/node/cluster/localNats';
 
 /** What a NATS user may publish and subscribe to (nats-server `permissions`). */
 export interface NatsPermissions { publish?: string[]; subscribe?: string[] }
@@ -28,7 +28,7 @@ export interface NatsServerOptions {
   jetstream?: boolean;
 }
 
-/** The nats-server binary (runtime/node/localNats.ts: CAXTON_NATS_SERVER, or `nats-server` on PATH). */
+/** The nats-server binary (runtime/node/cluster/localNats.ts: CAXTON_NATS_SERVER, or `nats-server` on PATH). */
 export { natsServerBinary, freePort };
 
 const q = (s: string): string => JSON.stringify(s);

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Ajv, { type ErrorObject } from 'ajv';
 import { allSchemas, traceEventSchema, type TraceEvent } from '../../schemas';
-import { runScenario } from '../../runtime/node/scenario';
+import { runScenario } from '../../runtime/node/scenario/scenario';
 import { examplesDir, fixturesDir, repoRoot } from '../support/paths';
 
 type Json = Record<string, unknown>;

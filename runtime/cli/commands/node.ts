@@ -1,9 +1,9 @@
 /** `caxton node <folder> --nats <url>`: serve a folder's agents as one node of a NATS cluster until stopped. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { selectAgents, startSession, type Session } from '../../node/session';
-import { parseSlice, sliceAgents } from '../../node/slice';
-import { buildAgents, loadWorkspace } from '../../node/workspace';
+import { selectAgents, startSession, type Session } from '../../node/session/session';
+import { parseSlice, sliceAgents } from '../../node/session/slice';
+import { buildAgents, loadWorkspace } from '../../node/files/workspace';
 import { flag, parseArgs } from '../args';
 import { UsageError, type CliIo, type Command } from '../command';
 import { NATS_HELP, NATS_VALUE_FLAGS, natsOptions } from '../natsFlags';

@@ -6,7 +6,7 @@
  */
 import * as path from 'node:path';
 import type { TraceEvent } from '../../../schemas';
-import { readRecordedRun, ReplayError, replayRun, verifyReplay } from '../../node/replay';
+import { readRecordedRun, ReplayError, replayRun, verifyReplay } from '../../node/scenario/replay';
 import { parseArgs } from '../args';
 import { UsageError, type Command } from '../command';
 import { formatSummary } from '../transcript';

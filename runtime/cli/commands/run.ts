@@ -2,8 +2,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseDuration } from '../../../schemas/limits';
-import { runPlan, runScenario, type RunScenarioOptions, type ScenarioSummary } from '../../node/scenario';
-import { buildAgents, loadWorkspace, workspaceFor, type Workspace } from '../../node/workspace';
+import { runPlan, runScenario, type RunScenarioOptions, type ScenarioSummary } from '../../node/scenario/scenario';
+import { buildAgents, loadWorkspace, workspaceFor, type Workspace } from '../../node/files/workspace';
 import { flag, parseArgs, type ParsedArgs } from '../args';
 import { NATS_HELP, NATS_VALUE_FLAGS, natsOptions } from '../natsFlags';
 import { UsageError, type CliIo, type Command } from '../command';

@@ -7,9 +7,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { TraceEvent } from '../../../schemas';
 import { parseTraceJsonl, traceLine } from '../../../schemas/load/traceJsonl';
-import { startProcessCluster } from '../../node/processCluster';
-import type { RunScenarioOptions } from '../../node/scenario';
-import { buildAgents, loadWorkspace, WorkspaceError } from '../../node/workspace';
+import { startProcessCluster } from '../../node/cluster/processCluster';
+import type { RunScenarioOptions } from '../../node/scenario/scenario';
+import { buildAgents, loadWorkspace, WorkspaceError } from '../../node/files/workspace';
 import { mergeTraces } from '../../trace/mergeTraces';
 import type { CliIo } from '../command';
 

@@ -2,8 +2,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FipaMessage } from '../../../schemas';
-import { runPlan } from '../../node/scenario';
-import { loadWorkspace, readMessageFile, WorkspaceError, type WorkspaceProblem } from '../../node/workspace';
+import { runPlan } from '../../node/scenario/scenario';
+import { loadWorkspace, readMessageFile, WorkspaceError, type WorkspaceProblem } from '../../node/files/workspace';
 import { flag, parseArgs } from '../args';
 import { UsageError, type Command } from '../command';
 import { printable } from '../terminalText';

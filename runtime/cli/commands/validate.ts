@@ -1,5 +1,5 @@
 /** `caxton validate <files|folders>`: the language server's checks, from the command line. */
-import { validateFiles } from '../../node/validateFiles';
+import { validateFiles } from '../../node/files/validateFiles';
 import { parseArgs } from '../args';
 import { UsageError, type Command } from '../command';
 

@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { TraceEvent } from '../../../schemas';
-import { ReplayError } from '../../node/replay';
+import { ReplayError } from '../../node/scenario/replay';
 
 /** The default trace of a debug run: `.caxton/traces/<scenario>.debug.trace.jsonl` beside the scenario. */
 export function defaultTrace(scenario: string): string {

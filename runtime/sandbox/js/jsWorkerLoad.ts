@@ -1,7 +1,7 @@
 /** Today's worker hosting of a JS agent: a fresh engine capped at the agent's memory, then a JsAgentInstance in it. */
 import type { AgentError } from '../../core/types';
 import type { ToWorker } from '../workerProtocol';
-import { loadQuickJsWasm } from '../../node/quickJsWasm';
+import { loadQuickJsWasm } from '../../node/files/quickJsWasm';
 import { createJsEngine } from './quickJsEngine';
 import { JsAgentInstance } from './jsAgentInstance';
 

@@ -11,7 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { FipaMessage, TraceEvent } from '../../../schemas';
 import { parseTraceJsonl } from '../../../schemas/load/traceJsonl';
-import { startSession, type Session } from '../../../runtime/node/session';
+import { startSession, type Session } from '../../../runtime/node/session/session';
 import { encodeBatch } from '../../../runtime/transport/nats/batchCodec';
 import { NatsLink } from '../../../runtime/transport/nats/natsLink';
 import { ClusterSubjects } from '../../../runtime/transport/nats/subjects';

@@ -172,7 +172,7 @@ describe('inspector model: agents, outside parties, lifecycle', () => {
       ['agent_reloaded: calc hot reloaded', 'agent_failed: calc failed: trap: unreachable', 'agent_restarted: calc restarted (restart 1 of 20)']);
   });
 
-  it('counts a hot reload the way runtime/node/hotReload.ts reports it (reason `hot reload`), but not a refused one', () => {
+  it('counts a hot reload the way runtime/node/session/hotReload.ts reports it (reason `hot reload`), but not a refused one', () => {
     const reload = (reason: string, loaded: string): TraceEventInput[] => [
       { type: 'agent_state', agent: 'calc', from: 'running', to: 'draining', reason },
       { type: 'agent_state', agent: 'calc', from: 'draining', to: 'loaded', reason: loaded },

@@ -1,9 +1,9 @@
 /** `replicas: N` (schema, loader note, expansion) and `--slice i/N` (which agents a process of a run hosts). */
 import * as assert from 'node:assert/strict';
 import { loadText } from '../../../schemas/load';
-import { expandReplicas } from '../../../runtime/node/replicas';
-import { parseSlice, sliceAgents } from '../../../runtime/node/slice';
-import type { AgentEntry, WorkspaceProblem } from '../../../runtime/node/workspace';
+import { expandReplicas } from '../../../runtime/node/session/replicas';
+import { parseSlice, sliceAgents } from '../../../runtime/node/session/slice';
+import type { AgentEntry, WorkspaceProblem } from '../../../runtime/node/files/workspace';
 
 const entry = (name: string, more: Partial<AgentEntry['manifest']> = {}): AgentEntry => ({ file: `/w/${name}.agent.yaml`, source: '/w/a.ts', manifest: { name, module: 'a.ts', ...more } });
 

@@ -2,7 +2,7 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { examplesDir, fixturesDir } from '../../support/paths';
-import { validateFiles } from '../../../runtime/node/validateFiles';
+import { validateFiles } from '../../../runtime/node/files/validateFiles';
 
 const ws = path.join(fixturesDir, 'server', 'workspace');
 

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import Ajv from 'ajv';
 import { allSchemas, traceEventSchema, type TraceEvent } from '../../../schemas';
 import { SimulatedClock } from '../../../runtime/core/clock';
-import { createTraceWriter, readTraceFile } from '../../../runtime/node/traceFile';
+import { createTraceWriter, readTraceFile } from '../../../runtime/node/files/traceFile';
 import { Runtime } from '../../../runtime/runtime';
 import { parseTraceJsonl, traceLine } from '../../../schemas/load';
 import { TraceRecorder } from '../../../runtime/trace/traceRecorder';

@@ -10,7 +10,7 @@ import { agentLanguage, buildJsAgent, buildWorkspace, builtModulePath, isJsAgent
 import * as ts from 'typescript';
 import { examplesDir, repoRoot } from '../../../support/paths';
 import { createJsEngine, JsAgentInstance } from '../../../../runtime/sandbox';
-import { loadQuickJsWasm } from '../../../../runtime/node/quickJsWasm';
+import { loadQuickJsWasm } from '../../../../runtime/node/files/quickJsWasm';
 import { answer, failure, js, LIMITS, request } from './jsHarness';
 
 const tmp = (): string => fs.mkdtempSync(path.join(os.tmpdir(), 'caxton-jsbuild-'));

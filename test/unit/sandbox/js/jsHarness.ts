@@ -7,7 +7,7 @@ import type { FipaMessage, HostGrant } from '../../../../schemas';
 import type { AgentError, AgentResult } from '../../../../runtime/core/types';
 import { buildJsAgent } from '../../../../runtime/build';
 import { createJsEngine, JsAgentInstance, jsMemoryCap, type JsInstanceOptions } from '../../../../runtime/sandbox';
-import { loadQuickJsWasm } from '../../../../runtime/node/quickJsWasm';
+import { loadQuickJsWasm } from '../../../../runtime/node/files/quickJsWasm';
 import type { WorkerLimits } from '../../../../runtime/sandbox/workerProtocol';
 import { examplesDir } from '../../../support/paths';
 

@@ -8,16 +8,16 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { AgentManifest, FipaMessage, PipelineFile, ScenarioFile } from '../../schemas';
+import type { AgentManifest, FipaMessage, PipelineFile, ScenarioFile } from '../../../schemas';
 import {
   indexFile, LineIndex, loadText, manifestOf, messagesOf, pipelineOf, scenarioOf, toValue, WorkspaceIndex,
   type FileKind, type FileLookup, type LoadedFile, type LoadSettings, type Severity,
-} from '../../schemas/load';
-import { findCaxtonFiles } from '../../platform/findFiles';
-import { createFileLookup } from '../../platform/fileLookup';
-import { checkWorkspaceFile, escapes, readWorkspaceFile, realFolder } from '../../platform/workspaceFile';
-import { builtModulePath, createBuildRun, type BuildRun } from '../build';
-import { expandReplicas } from './replicas';
+} from '../../../schemas/load';
+import { findCaxtonFiles } from '../../../platform/findFiles';
+import { createFileLookup } from '../../../platform/fileLookup';
+import { checkWorkspaceFile, escapes, readWorkspaceFile, realFolder } from '../../../platform/workspaceFile';
+import { builtModulePath, createBuildRun, type BuildRun } from '../../build';
+import { expandReplicas } from '../session/replicas';
 
 /** One problem in a workspace file (1-based line and column, UTF-16 columns as the editor counts them). */
 export interface WorkspaceProblem { file: string; line: number; column: number; message: string; severity?: Severity; code?: string }

@@ -3,9 +3,9 @@
  * of partial messages, each of which some sent message must match); outcomes ({ conversation_id: outcome }).
  * What `expect` does not mention is held to the default: no timeouts, no protocol violations, no failed deliveries.
  */
-import type { FipaMessage } from '../../schemas';
-import type { DeadLetter } from '../router/deadLetters';
-import type { RuntimeStats } from '../runtime';
+import type { FipaMessage } from '../../../schemas';
+import type { DeadLetter } from '../../router/deadLetters';
+import type { RuntimeStats } from '../../runtime';
 
 export interface ExpectationResult { name: string; ok: boolean; detail: string }
 

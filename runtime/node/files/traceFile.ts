@@ -5,8 +5,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { TraceEvent } from '../../schemas';
-import { parseTraceJsonl, traceLine, type ParsedTrace } from '../../schemas/load';
+import type { TraceEvent } from '../../../schemas';
+import { parseTraceJsonl, traceLine, type ParsedTrace } from '../../../schemas/load';
 
 export interface TraceFileWriter {
   /** The trace listener: append one event. */

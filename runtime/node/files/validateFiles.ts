@@ -5,9 +5,9 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { detectFileKind } from '../../schemas/load';
-import { findCaxtonFiles } from '../../platform/findFiles';
-import { readWorkspaceFile } from '../../platform/workspaceFile';
+import { detectFileKind } from '../../../schemas/load';
+import { findCaxtonFiles } from '../../../platform/findFiles';
+import { readWorkspaceFile } from '../../../platform/workspaceFile';
 import { checkFile, formatProblem, loadScope, type WorkspaceProblem } from './workspace';
 
 export interface ValidateFilesOptions {

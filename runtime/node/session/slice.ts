@@ -3,7 +3,7 @@
  * agents are taken in placement groups (a manifest's `placement.group` keeps agents together, else each agent is
  * its own group), groups in name order, dealt round-robin. Pure.
  */
-import type { AgentEntry } from './workspace';
+import type { AgentEntry } from '../files/workspace';
 
 /** Parse `i/N` (0 <= i < N); a sentence saying what is wrong otherwise. */
 export function parseSlice(text: string): { index: number; count: number } | string {

@@ -3,18 +3,18 @@
  * (or run_for), and summarise: delivered, dropped, timeouts, per-conversation outcome, expectations, duration.
  */
 import * as path from 'node:path';
-import type { FipaMessage, TraceEvent } from '../../schemas';
-import { RealClock, settle, SimulatedClock, type Clock } from '../core/clock';
-import { parseDuration } from '../../schemas/limits';
-import type { Logger } from '../core/types';
-import type { Runtime, RunInputs } from '../runtime';
-import type { TraceListener } from '../trace/traceRecorder';
+import type { FipaMessage, TraceEvent } from '../../../schemas';
+import { RealClock, settle, SimulatedClock, type Clock } from '../../core/clock';
+import { parseDuration } from '../../../schemas/limits';
+import type { Logger } from '../../core/types';
+import type { Runtime, RunInputs } from '../../runtime';
+import type { TraceListener } from '../../trace/traceRecorder';
 import { COORDINATION_EXPECT_KEYS, prepareCoordination } from './coordination';
 import { checkExpectations, type ExpectationResult } from './expectations';
-import { REMOTE_BASE } from '../shard/transport';
-import type { RemoteLinkStats } from '../transport/nats/natsRemoteLink';
-import { startSession, type NatsSessionOptions } from './session';
-import { loadWorkspace, readMessageFile, readScenario, realFolder, workspaceFor, WorkspaceError, type LoadScope, type Workspace, type WorkspaceProblem } from './workspace';
+import { REMOTE_BASE } from '../../shard/transport';
+import type { RemoteLinkStats } from '../../transport/nats/natsRemoteLink';
+import { startSession, type NatsSessionOptions } from '../session/session';
+import { loadWorkspace, readMessageFile, readScenario, realFolder, workspaceFor, WorkspaceError, type LoadScope, type Workspace, type WorkspaceProblem } from '../files/workspace';
 
 export interface RunScenarioOptions {
   /** `simulated` (default: deterministic, timeouts take no real time) or `real`, or a clock of your own. */
@@ -198,7 +198,7 @@ function localAgents(plan: RunPlan, workspace: Workspace | undefined, none: bool
 }
 
 /** The agents a plan needs that are not here: its agents, the plain receivers of its messages, a pattern's parties. */
-function remoteNames(plan: RunPlan, runtime: import('../runtime').Runtime): string[] {
+function remoteNames(plan: RunPlan, runtime: import('../../runtime').Runtime): string[] {
   const names = new Set<string>(plan.agents ?? []);
   for (const { message } of plan.messages) {
     for (const r of Array.isArray(message.receiver) ? message.receiver : [message.receiver]) {
@@ -219,7 +219,7 @@ function remoteNames(plan: RunPlan, runtime: import('../runtime').Runtime): stri
 /** A message to send at a time (ms on the run's clock). */
 export interface TimedMessage { at: number; message: FipaMessage }
 
-function loadScenarioMessages(scenarioFile: string, items: NonNullable<import('../../schemas').ScenarioFile['scenario']['messages']>, scope?: LoadScope): TimedMessage[] {
+function loadScenarioMessages(scenarioFile: string, items: NonNullable<import('../../../schemas').ScenarioFile['scenario']['messages']>, scope?: LoadScope): TimedMessage[] {
   const problems: WorkspaceProblem[] = [];
   const out: TimedMessage[] = [];
   items.forEach((item, i) => {

@@ -6,13 +6,13 @@
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { AgentManifest } from '../../schemas';
-import type { Logger } from '../core/types';
-import { builtModulePath, createBuildRun, isJsAgent, type BuildRun } from '../build';
-import { errorPosition } from '../sandbox';
-import { readWorkspaceBytes } from '../../platform/workspaceFile';
+import type { AgentManifest } from '../../../schemas';
+import type { Logger } from '../../core/types';
+import { builtModulePath, createBuildRun, isJsAgent, type BuildRun } from '../../build';
+import { errorPosition } from '../../sandbox';
+import { readWorkspaceBytes } from '../../../platform/workspaceFile';
 import type { StartedAgent } from './startAgents';
-import { formatProblem, readManifest, type WorkspaceProblem } from './workspace';
+import { formatProblem, readManifest, type WorkspaceProblem } from '../files/workspace';
 
 /** What happened to one agent: `reloaded` (new module runs), `unchanged` (same module) or `failed` (old one runs). */
 export interface ReloadResult {

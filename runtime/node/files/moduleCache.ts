@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { ModuleCache } from '../sandbox/prepareModule';
+import type { ModuleCache } from '../../sandbox/prepareModule';
 
 const MAX_ENTRIES = 256;
 const KEY = /^[0-9a-f]{64}-m\d+-f\d+-p\d+$/;

@@ -3,13 +3,13 @@
  * (runtime/workflow), run by `caxton run` once the agents are up; its outcome becomes the scenario's verdict.
  */
 import * as path from 'node:path';
-import type { BlackboardService } from '../core/types';
-import { checkPatternExpectation, preparePattern } from '../protocols/scenarioPattern';
-import type { PatternOutcome } from '../protocols/machine';
-import type { Runtime } from '../runtime';
-import { runPipeline, type PipelineReport } from '../workflow';
+import type { BlackboardService } from '../../core/types';
+import { checkPatternExpectation, preparePattern } from '../../protocols/scenarioPattern';
+import type { PatternOutcome } from '../../protocols/machine';
+import type { Runtime } from '../../runtime';
+import { runPipeline, type PipelineReport } from '../../workflow';
 import type { ExpectationResult } from './expectations';
-import { loadScope, readPipeline, realFolder, WorkspaceError, type LoadScope, type Workspace, type WorkspaceProblem } from './workspace';
+import { loadScope, readPipeline, realFolder, WorkspaceError, type LoadScope, type Workspace, type WorkspaceProblem } from '../files/workspace';
 
 export interface Coordination {
   kind: 'pattern' | 'pipeline';

@@ -6,18 +6,18 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { FipaMessage, TraceEvent } from '../../schemas';
-import { RealClock, SimulatedClock, absoluteNow, type Clock } from '../core/clock';
-import type { BlackboardService, Logger } from '../core/types';
-import type { RouterLimits } from '../router/limits';
-import { DEFAULT_REQUEST_TIMEOUT_MS, Runtime, type RunInputs } from '../runtime';
-import { ShardGroup } from '../shard/shardGroup';
-import type { TraceListener } from '../trace/traceRecorder';
-import { NatsRemoteLink, type NatsRemoteLinkOptions } from '../transport/nats/natsRemoteLink';
+import type { FipaMessage, TraceEvent } from '../../../schemas';
+import { RealClock, SimulatedClock, absoluteNow, type Clock } from '../../core/clock';
+import type { BlackboardService, Logger } from '../../core/types';
+import type { RouterLimits } from '../../router/limits';
+import { DEFAULT_REQUEST_TIMEOUT_MS, Runtime, type RunInputs } from '../../runtime';
+import { ShardGroup } from '../../shard/shardGroup';
+import type { TraceListener } from '../../trace/traceRecorder';
+import { NatsRemoteLink, type NatsRemoteLinkOptions } from '../../transport/nats/natsRemoteLink';
 import { createReloader, type ReloadResult } from './hotReload';
 import { startAgents } from './startAgents';
-import { createTraceWriter, type TraceFileWriter } from './traceFile';
-import { loadWorkspace, WorkspaceError, type AgentEntry, type Workspace } from './workspace';
+import { createTraceWriter, type TraceFileWriter } from '../files/traceFile';
+import { loadWorkspace, WorkspaceError, type AgentEntry, type Workspace } from '../files/workspace';
 
 export type { ReloadResult } from './hotReload';
 

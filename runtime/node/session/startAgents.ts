@@ -6,13 +6,13 @@
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Runtime } from '../runtime';
-import { isJsAgent } from '../build';
-import { AgentLoadError, errorPosition, prepareJsAgent, prepareWasmAgent, type PreparedAgent, type PreparedJsAgent } from '../sandbox';
-import { agentSeed } from '../sandbox/agentOptions';
-import type { ShardGroup } from '../shard/shardGroup';
-import type { AgentSpec } from '../shard/shardProtocol';
-import { WorkspaceError, type AgentEntry } from './workspace';
+import type { Runtime } from '../../runtime';
+import { isJsAgent } from '../../build';
+import { AgentLoadError, errorPosition, prepareJsAgent, prepareWasmAgent, type PreparedAgent, type PreparedJsAgent } from '../../sandbox';
+import { agentSeed } from '../../sandbox/agentOptions';
+import type { ShardGroup } from '../../shard/shardGroup';
+import type { AgentSpec } from '../../shard/shardProtocol';
+import { WorkspaceError, type AgentEntry } from '../files/workspace';
 
 export interface StartAgentsOptions {
   seed: number;

@@ -6,13 +6,13 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { TraceEvent } from '../../schemas';
-import { diffTraces, type TraceDiff } from '../../schemas/traceDiff';
-import { DebugController } from '../debug/controller';
-import type { DebugChange } from '../debug/deliveries';
-import type { Runtime } from '../runtime';
+import type { TraceEvent } from '../../../schemas';
+import { diffTraces, type TraceDiff } from '../../../schemas/traceDiff';
+import { DebugController } from '../../debug/controller';
+import type { DebugChange } from '../../debug/deliveries';
+import type { Runtime } from '../../runtime';
 import { recordedPath, runScenario, type RunScenarioOptions, type ScenarioSummary } from './scenario';
-import { readTraceFile } from './traceFile';
+import { readTraceFile } from '../files/traceFile';
 
 export type RunStarted = Extract<TraceEvent, { type: 'run_started' }>;
 

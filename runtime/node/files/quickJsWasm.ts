@@ -1,8 +1,8 @@
 /** The QuickJS WebAssembly module, read from its npm package and compiled once per thread (JS agents' engine). */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { QUICKJS_PACKAGE } from '../sandbox/js/quickJsEngine';
-import { Wasm, type WasmModule } from '../sandbox/wasmApi';
+import { QUICKJS_PACKAGE } from '../../sandbox/js/quickJsEngine';
+import { Wasm, type WasmModule } from '../../sandbox/wasmApi';
 
 let compiled: WasmModule | undefined;
 

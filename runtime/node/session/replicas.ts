@@ -3,7 +3,7 @@
  * module (built and prepared once), each with its own name, memory and seed. A replica name that another manifest
  * also declares is refused, naming both.
  */
-import type { AgentManifest } from '../../schemas';
+import type { AgentManifest } from '../../../schemas';
 
 /** What expansion needs of a workspace entry (workspace.ts's AgentEntry; kept structural: workspace.ts imports this). */
 interface Entry { file: string; manifest: AgentManifest; replicaOf?: string }
