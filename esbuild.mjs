@@ -14,7 +14,16 @@ const only = arg('only')?.split(',');
 
 // binaryen and assemblyscript are ESM packages with large wasm payloads: load them from node_modules at run time.
 // esbuild (bundling TypeScript agents) runs a native binary, and QuickJS loads its .wasm from its package.
-const nodeExternal = ['vscode', 'binaryen', 'assemblyscript', 'assemblyscript/asc', 'playwright-core', 'esbuild', 'quickjs-emscripten-core', '@jitl/quickjs-wasmfile-release-sync'];
+const nodeExternal = [
+  'vscode',
+  'binaryen',
+  'assemblyscript',
+  'assemblyscript/asc',
+  'playwright-core',
+  'esbuild',
+  'quickjs-emscripten-core',
+  '@jitl/quickjs-wasmfile-release-sync',
+];
 
 /** @type {Array<{ in: string, out: string, platform: 'node' | 'browser' }>} */
 const entries = [
@@ -31,22 +40,26 @@ const entries = [
 
 mkdirSync(outdir, { recursive: true });
 
-const contexts = await Promise.all(entries.map((e) => esbuild.context({
-  entryPoints: [{ in: e.in, out: e.out }],
-  outdir,
-  bundle: true,
-  platform: e.platform,
-  format: e.platform === 'node' ? 'cjs' : 'iife',
-  target: e.platform === 'node' ? 'node20' : 'es2022',
-  external: e.platform === 'node' ? nodeExternal : [],
-  // jsonc-parser's UMD `main` does dynamic requires esbuild cannot follow; its ESM `module` bundles cleanly.
-  mainFields: e.platform === 'node' ? ['module', 'main'] : undefined,
-  sourcemap: !production,
-  minify: production,
-  logLevel: 'warning',
-  // Keep `import()` of ESM-only packages as a real dynamic import in the CJS bundle.
-  supported: { 'dynamic-import': true },
-})));
+const contexts = await Promise.all(
+  entries.map((e) =>
+    esbuild.context({
+      entryPoints: [{ in: e.in, out: e.out }],
+      outdir,
+      bundle: true,
+      platform: e.platform,
+      format: e.platform === 'node' ? 'cjs' : 'iife',
+      target: e.platform === 'node' ? 'node20' : 'es2022',
+      external: e.platform === 'node' ? nodeExternal : [],
+      // jsonc-parser's UMD `main` does dynamic requires esbuild cannot follow; its ESM `module` bundles cleanly.
+      mainFields: e.platform === 'node' ? ['module', 'main'] : undefined,
+      sourcemap: !production,
+      minify: production,
+      logLevel: 'warning',
+      // Keep `import()` of ESM-only packages as a real dynamic import in the CJS bundle.
+      supported: { 'dynamic-import': true },
+    }),
+  ),
+);
 
 if (watch) {
   await Promise.all(contexts.map((c) => c.watch()));
@@ -59,7 +72,14 @@ if (watch) {
 // client/): the view's own styles module, bundled and loaded once here.
 if (!only || only.includes('webview')) {
   const tmp = path.join(outdir, 'webviewStyles.cjs');
-  await esbuild.build({ entryPoints: ['client/webview/styles.ts'], outfile: tmp, bundle: true, platform: 'node', format: 'cjs', logLevel: 'warning' });
+  await esbuild.build({
+    entryPoints: ['client/webview/styles.ts'],
+    outfile: tmp,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    logLevel: 'warning',
+  });
   const { inspectorCss } = createRequire(import.meta.url)(path.resolve(tmp));
   writeFileSync(path.join(outdir, 'webview.css'), inspectorCss);
   rmSync(tmp);

@@ -15,7 +15,15 @@ async function main(): Promise<void> {
   runtime.attachRemote(link);
   link.flushAnnouncement();
   process.stdout.write('ready\n');
-  process.once('SIGTERM', () => { void runtime.stop().then(() => link.close()).then(() => process.exit(0)); });
+  process.once('SIGTERM', () => {
+    void runtime
+      .stop()
+      .then(() => link.close())
+      .then(() => process.exit(0));
+  });
 }
 
-main().catch((e) => { process.stderr.write(`${(e as Error).message}\n`); process.exit(1); });
+main().catch((e) => {
+  process.stderr.write(`${(e as Error).message}\n`);
+  process.exit(1);
+});

@@ -26,7 +26,10 @@ function workspace(): string {
   fs.cpSync(path.join(examplesDir, 'calculator'), dir, { recursive: true });
   const lines = ['scenario:', '  name: bench-debug', '  agents: [calculator]', '  messages:'];
   for (let i = 0; i < REQUESTS; i++) {
-    lines.push(`    - at: ${Math.floor(i / 10)}ms`, `      message: { performative: request, sender: user, receiver: calculator, conversation_id: c${i}, reply_with: q${i}, content: { action: calculate, x: ${i}, y: 1 } }`);
+    lines.push(
+      `    - at: ${Math.floor(i / 10)}ms`,
+      `      message: { performative: request, sender: user, receiver: calculator, conversation_id: c${i}, reply_with: q${i}, content: { action: calculate, x: ${i}, y: 1 } }`,
+    );
   }
   fs.writeFileSync(path.join(dir, 'bench.scenario.yaml'), `${lines.join('\n')}\n`);
   return dir;
@@ -34,7 +37,8 @@ function workspace(): string {
 
 /** Best of three (the machine is shared: the best run is the least disturbed one). */
 async function timed(label: string, run: () => Promise<number>): Promise<number> {
-  let ms = Number.POSITIVE_INFINITY, delivered = 0;
+  let ms = Number.POSITIVE_INFINITY,
+    delivered = 0;
   for (let i = 0; i < 3; i++) {
     const t = performance.now();
     delivered = await run();
@@ -50,14 +54,21 @@ export async function run(): Promise<void> {
   const trace = path.join(dir, '.caxton', 'traces', 'bench.trace.jsonl');
   try {
     await runScenario(scenario, { workers: 1, traceFile: trace }); // build, warm the caches, record the trace to replay
-    const plain = await timed(`plain run (${REQUESTS} requests, 1 worker)`, async () => (await runScenario(scenario, { workers: 1 })).delivered);
+    const plain = await timed(
+      `plain run (${REQUESTS} requests, 1 worker)`,
+      async () => (await runScenario(scenario, { workers: 1 })).delivered,
+    );
     const observed = await timed('under the debugger, no breakpoints (observeAll)', async () => {
       const c = new DebugController();
       return (await runScenario(scenario, { workers: 1, observeAll: true, onRuntime: (r) => c.attach(r) })).delivered;
     });
     const withBps = await timed('under the debugger, 3 breakpoints checked per delivery', async () => {
       const bps = new Breakpoints();
-      bps.setMessageBreakpoints([{ name: 'performative == "propose"' }, { name: 'content.x > 1000000' }, { name: 'receiver in ["nobody", "none"] && content.y == 7' }]);
+      bps.setMessageBreakpoints([
+        { name: 'performative == "propose"' },
+        { name: 'content.x > 1000000' },
+        { name: 'receiver in ["nobody", "none"] && content.y == 7' },
+      ]);
       const c = new DebugController({ breakpoints: bps });
       return (await runScenario(scenario, { workers: 1, observeAll: true, onRuntime: (r) => c.attach(r) })).delivered;
     });
@@ -70,7 +81,9 @@ export async function run(): Promise<void> {
       verdict = v.diff.identical ? `identical, ${fmt(events.length)} events` : `DIFFERENT at ${v.diff.first?.index}`;
       return s.delivered;
     });
-    console.log(`  ratios vs the plain run: debugger ${fmt(observed / plain, 2)}x, with breakpoints ${fmt(withBps / plain, 2)}x, replay --verify ${fmt(replay / plain, 2)}x (${verdict})`);
+    console.log(
+      `  ratios vs the plain run: debugger ${fmt(observed / plain, 2)}x, with breakpoints ${fmt(withBps / plain, 2)}x, replay --verify ${fmt(replay / plain, 2)}x (${verdict})`,
+    );
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -83,12 +96,14 @@ export async function run(): Promise<void> {
   let hits = 0;
   let t = performance.now();
   for (let i = 0; i < n; i++) if (condition.test(ctx)) hits++;
-  const ours = (performance.now() - t) / n * 1e6;
+  const ours = ((performance.now() - t) / n) * 1e6;
   t = performance.now();
   for (let i = 0; i < n; i++) if (native(ctx)) hits++;
-  const js = (performance.now() - t) / n * 1e6;
+  const js = ((performance.now() - t) / n) * 1e6;
   t = performance.now();
   for (let i = 0; i < 10_000; i++) parseCondition(`content.x > ${i} && performative == "request"`);
-  const parse = (performance.now() - t) / 10_000 * 1e3;
-  console.log(`condition: ${fmt(ours, 0)} ns per test vs ${fmt(js, 0)} ns hand-written JS (${fmt(ours / js, 1)}x); parse ${fmt(parse, 1)} µs (${hits === 2 * n ? 'all matched' : 'MISMATCH'})`);
+  const parse = ((performance.now() - t) / 10_000) * 1e3;
+  console.log(
+    `condition: ${fmt(ours, 0)} ns per test vs ${fmt(js, 0)} ns hand-written JS (${fmt(ours / js, 1)}x); parse ${fmt(parse, 1)} µs (${hits === 2 * n ? 'all matched' : 'MISMATCH'})`,
+  );
 }

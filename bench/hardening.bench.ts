@@ -16,14 +16,21 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floo
 
 function cliMs(args: string[], env: Record<string, string>): number {
   const t = performance.now();
-  const r = spawnSync(process.execPath, [path.join(repoRoot, 'bin', 'caxton.js'), ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env } });
+  const r = spawnSync(process.execPath, [path.join(repoRoot, 'bin', 'caxton.js'), ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1', ...env },
+  });
   if (r.status !== 0) throw new Error(`caxton ${args.join(' ')} failed: ${r.stderr}`);
   return performance.now() - t;
 }
 
 function backtracking(p: readonly string[], i: number, t: readonly string[], j: number): boolean {
   for (; i < p.length; i++, j++) {
-    if (p[i] === '#') { if (i === p.length - 1) return true; for (let k = j; k <= t.length; k++) if (backtracking(p, i + 1, t, k)) return true; return false; }
+    if (p[i] === '#') {
+      if (i === p.length - 1) return true;
+      for (let k = j; k <= t.length; k++) if (backtracking(p, i + 1, t, k)) return true;
+      return false;
+    }
     if (j >= t.length || (p[i] !== '*' && p[i] !== '+' && p[i] !== t[j])) return false;
   }
   return j === t.length;
@@ -35,7 +42,9 @@ export async function run(): Promise<void> {
   const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'caxton-bench-cache-'));
   const target = ['run', path.join(examplesDir, 'calculator')];
   cliMs(target, { CAXTON_CACHE_DIR: cache }); // fills the cache (and builds the agents if needed)
-  const cached: number[] = [], uncached: number[] = [], help: number[] = [];
+  const cached: number[] = [],
+    uncached: number[] = [],
+    help: number[] = [];
   for (let i = 0; i < runs; i++) {
     cached.push(cliMs(target, { CAXTON_CACHE_DIR: cache }));
     const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'caxton-bench-empty-'));
@@ -45,7 +54,9 @@ export async function run(): Promise<void> {
   }
   fs.rmSync(cache, { recursive: true, force: true });
   const [c, u, h] = [median(cached), median(uncached), median(help)];
-  console.log(`caxton run examples/calculator, median of ${runs}: cached ${c.toFixed(0)} ms, uncached (instruments with binaryen) ${u.toFixed(0)} ms (${(u / c).toFixed(1)}x), caxton --help ${h.toFixed(0)} ms; cached run = help + ${(c - h).toFixed(0)} ms`);
+  console.log(
+    `caxton run examples/calculator, median of ${runs}: cached ${c.toFixed(0)} ms, uncached (instruments with binaryen) ${u.toFixed(0)} ms (${(u / c).toFixed(1)}x), caxton --help ${h.toFixed(0)} ms; cached run = help + ${(c - h).toFixed(0)} ms`,
+  );
 
   // 2. The SDK's JSON reader, in fuel (deterministic): a string of n characters informed to the calculator.
   const built = await buildExampleAgent('calculator', 'calculator');
@@ -56,12 +67,20 @@ export async function run(): Promise<void> {
     return r.usage.fuel;
   };
   const base = await fuel('');
-  for (const [what, unit] of [['ASCII', 'x'], ['escapes (\\n)', '\n'], ['non-ASCII (é)', 'é']] as const) {
+  for (const [what, unit] of [
+    ['ASCII', 'x'],
+    ['escapes (\\n)', '\n'],
+    ['non-ASCII (é)', 'é'],
+  ] as const) {
     const f = [await fuel(unit.repeat(1024)), await fuel(unit.repeat(10_240)), await fuel(unit.repeat(102_400))];
-    console.log(`JSON reader, ${what}: 1 KB ${f[0]}, 10 KB ${f[1]}, 100 KB ${f[2]} fuel; ${((f[2] - base) / 102_400).toFixed(1)} fuel per character over an empty inform (${base})`);
+    console.log(
+      `JSON reader, ${what}: 1 KB ${f[0]}, 10 KB ${f[1]}, 100 KB ${f[2]} fuel; ${((f[2] - base) / 102_400).toFixed(1)} fuel per character over an empty inform (${base})`,
+    );
   }
   const twoKb = await fuel('x'.repeat(2048));
-  console.log(`2 KB inform: ${twoKb} fuel = ${(twoKb / 1e6 * 100).toFixed(1)}% of the calculator's 1M per message (the old reader: about 1.5M, over budget)`);
+  console.log(
+    `2 KB inform: ${twoKb} fuel = ${((twoKb / 1e6) * 100).toFixed(1)}% of the calculator's 1M per message (the old reader: about 1.5M, over budget)`,
+  );
   await calc.dispose();
 
   // 3. Topic matching on adversarial patterns: steps and time, linear matcher against the old backtracking one.
@@ -75,6 +94,8 @@ export async function run(): Promise<void> {
     t = performance.now();
     backtracking(pattern, 0, topic, 0);
     const oldMs = performance.now() - t;
-    console.log(`topic match, ${hashes} '#' then a miss, 40-level topic: ${meter.steps / 1000} steps, ${linearUs.toFixed(1)} µs; backtracking ${oldMs.toFixed(1)} ms (${(oldMs * 1000 / linearUs).toFixed(0)}x)`);
+    console.log(
+      `topic match, ${hashes} '#' then a miss, 40-level topic: ${meter.steps / 1000} steps, ${linearUs.toFixed(1)} µs; backtracking ${oldMs.toFixed(1)} ms (${((oldMs * 1000) / linearUs).toFixed(0)}x)`,
+    );
   }
 }

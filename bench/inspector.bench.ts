@@ -23,9 +23,22 @@ const SIZES = (process.env.BENCH_INSPECTOR_EVENTS ?? '100000,1000000').split(','
 const BASELINE = process.env.BENCH_INSPECTOR_BASELINE ?? '054c435';
 const SEEKS = 40;
 
-interface Figures { page: number; dom: number; firstRender: number; loaded: number; seekWork: number[]; seekE2e: number[]; heap: number; tabs: Record<string, number>; nodes: number }
+interface Figures {
+  page: number;
+  dom: number;
+  firstRender: number;
+  loaded: number;
+  seekWork: number[];
+  seekE2e: number[];
+  heap: number;
+  tabs: Record<string, number>;
+  nodes: number;
+}
 
-const pct = (xs: number[], p: number) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]; };
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+};
 const mb = (n: number) => `${(n / (1 << 20)).toFixed(1)} MB`;
 const ms = (n: number) => (Number.isFinite(n) ? `${n.toFixed(n < 10 ? 2 : 0)} ms` : 'n/a');
 
@@ -53,20 +66,26 @@ async function measure(html: string, events: number): Promise<Figures> {
     await page.waitForSelector(`body[data-events="${events}"]:not([data-loading="true"])`, { timeout: 600_000 });
     const loaded = Date.now() - t0;
     // Page-side marks (from navigation start) when the inspector has them; the previous one has none.
-    const marks = await page.evaluate(`(() => { const m = (n) => performance.getEntriesByName(n).slice(-1)[0]?.startTime ?? NaN;
-      const nav = performance.getEntriesByType('navigation')[0]; return { rows: m('caxton:first-rows'), loaded: m('caxton:loaded'), dom: nav ? nav.domContentLoadedEventEnd : NaN }; })()`) as { rows: number; loaded: number; dom: number };
-    const seekWork: number[] = [], seekE2e: number[] = [];
+    const marks = (await page.evaluate(`(() => { const m = (n) => performance.getEntriesByName(n).slice(-1)[0]?.startTime ?? NaN;
+      const nav = performance.getEntriesByType('navigation')[0]; return { rows: m('caxton:first-rows'), loaded: m('caxton:loaded'), dom: nav ? nav.domContentLoadedEventEnd : NaN }; })()`)) as {
+      rows: number;
+      loaded: number;
+      dom: number;
+    };
+    const seekWork: number[] = [],
+      seekE2e: number[] = [];
     let x = 12345;
     for (let i = 0; i < SEEKS; i++) {
       x = (x * 1103515245 + 12345) % 2 ** 31;
       const r = await seek(page, Math.floor((x / 2 ** 31) * events));
-      seekWork.push(r.work); seekE2e.push(r.e2e);
+      seekWork.push(r.work);
+      seekE2e.push(r.e2e);
     }
     // Each other tab, shown at the end of the trace: the redraw that showing it costs.
     await seek(page, events);
     const tabs: Record<string, number> = {};
     for (const tab of ['protocols', 'auctions', 'patterns', 'breakers', 'agents', 'conversations']) {
-      tabs[tab] = await page.evaluate(`(async () => {
+      tabs[tab] = (await page.evaluate(`(async () => {
         const tab = document.getElementById('tab-${tab}');
         if (!tab) return NaN;
         performance.clearMeasures('caxton:redraw');
@@ -74,13 +93,23 @@ async function measure(html: string, events: number): Promise<Figures> {
         await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
         const entries = performance.getEntriesByName('caxton:redraw');
         return entries.length ? entries.reduce((s, e) => s + e.duration, 0) : NaN;
-      })()`) as number;
+      })()`)) as number;
     }
-    const nodes = await page.evaluate('document.getElementsByTagName("*").length') as number;
+    const nodes = (await page.evaluate('document.getElementsByTagName("*").length')) as number;
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('HeapProfiler.collectGarbage');
-    const { usedSize } = await cdp.send('Runtime.getHeapUsage') as { usedSize: number };
-    return { page: fs.statSync(html).size, firstRender: Number.isFinite(marks.rows) ? marks.rows : firstRender, loaded: Number.isFinite(marks.loaded) ? marks.loaded : loaded, dom: marks.dom, seekWork, seekE2e, heap: usedSize, tabs, nodes };
+    const { usedSize } = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number };
+    return {
+      page: fs.statSync(html).size,
+      firstRender: Number.isFinite(marks.rows) ? marks.rows : firstRender,
+      loaded: Number.isFinite(marks.loaded) ? marks.loaded : loaded,
+      dom: marks.dom,
+      seekWork,
+      seekE2e,
+      heap: usedSize,
+      tabs,
+      nodes,
+    };
   } finally {
     await browser.close();
   }
@@ -93,7 +122,15 @@ async function baselineBundle(dir: string): Promise<string | undefined> {
     execFileSync('git', ['-C', repoRoot, 'archive', '-o', tar, BASELINE, 'client/webview', 'client/traceFile.ts', 'schemas']);
     execFileSync('tar', ['-xf', tar, '-C', dir]);
     const esbuild = await import('esbuild');
-    const out = await esbuild.build({ entryPoints: [path.join(dir, 'client', 'webview', 'main.ts')], bundle: true, format: 'iife', platform: 'browser', target: 'es2022', write: false, logLevel: 'silent' });
+    const out = await esbuild.build({
+      entryPoints: [path.join(dir, 'client', 'webview', 'main.ts')],
+      bundle: true,
+      format: 'iife',
+      platform: 'browser',
+      target: 'es2022',
+      write: false,
+      logLevel: 'silent',
+    });
     return out.outputFiles[0].text;
   } catch (e) {
     console.log(`(no baseline: ${(e as Error).message.split('\n')[0]})`);
@@ -102,9 +139,15 @@ async function baselineBundle(dir: string): Promise<string | undefined> {
 }
 
 function report(name: string, n: number, f: Figures, traceBytes: number): void {
-  console.log(`${name} · ${n.toLocaleString('en')} events: page ${mb(f.page)} (trace ${mb(traceBytes)}) · page parsed ${ms(f.dom)} · first rows ${ms(f.firstRender)} · all loaded ${ms(f.loaded)} · `
-    + `seek p50/p95: redraw ${ms(pct(f.seekWork, 50))} / ${ms(pct(f.seekWork, 95))}, to the next frame ${ms(pct(f.seekE2e, 50))} / ${ms(pct(f.seekE2e, 95))} · JS heap ${mb(f.heap)}`);
-  console.log(`  showing a tab at the end: ${Object.entries(f.tabs).map(([t, v]) => `${t} ${ms(v)}`).join(', ')} · ${f.nodes.toLocaleString('en')} DOM nodes`);
+  console.log(
+    `${name} · ${n.toLocaleString('en')} events: page ${mb(f.page)} (trace ${mb(traceBytes)}) · page parsed ${ms(f.dom)} · first rows ${ms(f.firstRender)} · all loaded ${ms(f.loaded)} · ` +
+      `seek p50/p95: redraw ${ms(pct(f.seekWork, 50))} / ${ms(pct(f.seekWork, 95))}, to the next frame ${ms(pct(f.seekE2e, 50))} / ${ms(pct(f.seekE2e, 95))} · JS heap ${mb(f.heap)}`,
+  );
+  console.log(
+    `  showing a tab at the end: ${Object.entries(f.tabs)
+      .map(([t, v]) => `${t} ${ms(v)}`)
+      .join(', ')} · ${f.nodes.toLocaleString('en')} DOM nodes`,
+  );
 }
 
 export async function run(): Promise<void> {
@@ -123,13 +166,18 @@ export async function run(): Promise<void> {
       const parseMs = Number(process.hrtime.bigint() - parse0) / 1e6;
       const html = path.join(dir, `bench-${n}.html`);
       writeInspectorPage(trace, html, { err: (l) => console.log(l) }, `bench ${n}`);
-      console.log(`trace of ${n.toLocaleString('en')} events made in ${Date.now() - t} ms; JSON.parse of every line in Node (the floor for reading it all): ${ms(parseMs)}`);
+      console.log(
+        `trace of ${n.toLocaleString('en')} events made in ${Date.now() - t} ms; JSON.parse of every line in Node (the floor for reading it all): ${ms(parseMs)}`,
+      );
       report('inspector v2', n, await measure(html, n), traceBytes);
       if (n <= 100_000) {
         const old = await baselineBundle(dir);
         if (old) {
           const oldHtml = path.join(dir, `baseline-${n}.html`);
-          fs.writeFileSync(oldHtml, inspectorHtml({ script: { inline: old }, nonce: randomBytes(18).toString('base64'), events, title: `baseline ${n}` }));
+          fs.writeFileSync(
+            oldHtml,
+            inspectorHtml({ script: { inline: old }, nonce: randomBytes(18).toString('base64'), events, title: `baseline ${n}` }),
+          );
           report(`previous inspector (${BASELINE})`, n, await measure(oldHtml, n), traceBytes);
         }
       }

@@ -8,8 +8,21 @@ export function jsEcho(name: string): AgentEndpoint {
   return {
     name,
     handle: async (m) => ({
-      ok: true, usage: NO_USAGE,
-      effects: [{ kind: 'send', message: { performative: 'inform', sender: name, receiver: m.sender, content: m.content, ...(m.reply_with ? { in_reply_to: m.reply_with } : {}), ...(m.conversation_id ? { conversation_id: m.conversation_id } : {}) } }],
+      ok: true,
+      usage: NO_USAGE,
+      effects: [
+        {
+          kind: 'send',
+          message: {
+            performative: 'inform',
+            sender: name,
+            receiver: m.sender,
+            content: m.content,
+            ...(m.reply_with ? { in_reply_to: m.reply_with } : {}),
+            ...(m.conversation_id ? { conversation_id: m.conversation_id } : {}),
+          },
+        },
+      ],
     }),
     dispose: async () => {},
   };

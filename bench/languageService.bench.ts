@@ -18,9 +18,32 @@ function conversation(n: number): string {
   for (let i = 0; out.length < n; i++) {
     const c = `conv-${Math.floor(i / 20)}`;
     const worker = `worker-${i % 20}`;
-    out.push({ performative: 'request', sender: 'manager', receiver: worker, conversation_id: c, protocol: 'fipa-request', reply_with: `r${i}`, content: { action: 'sum', args: [i, i + 1] } });
-    out.push({ performative: 'agree', sender: worker, receiver: 'manager', conversation_id: c, protocol: 'fipa-request', in_reply_to: `r${i}` });
-    out.push({ performative: 'inform', sender: worker, receiver: 'manager', conversation_id: c, protocol: 'fipa-request', in_reply_to: `r${i}`, content: { result: 2 * i + 1 } });
+    out.push({
+      performative: 'request',
+      sender: 'manager',
+      receiver: worker,
+      conversation_id: c,
+      protocol: 'fipa-request',
+      reply_with: `r${i}`,
+      content: { action: 'sum', args: [i, i + 1] },
+    });
+    out.push({
+      performative: 'agree',
+      sender: worker,
+      receiver: 'manager',
+      conversation_id: c,
+      protocol: 'fipa-request',
+      in_reply_to: `r${i}`,
+    });
+    out.push({
+      performative: 'inform',
+      sender: worker,
+      receiver: 'manager',
+      conversation_id: c,
+      protocol: 'fipa-request',
+      in_reply_to: `r${i}`,
+      content: { result: 2 * i + 1 },
+    });
   }
   return JSON.stringify(out.slice(0, n), null, 2);
 }
@@ -28,7 +51,12 @@ function conversation(n: number): string {
 /** One message of about 1 MiB, almost all of it content (JSON records). */
 function bigMessage(): string {
   const rows: object[] = [];
-  const render = () => JSON.stringify({ performative: 'inform', sender: 'warehouse', receiver: 'planner', conversation_id: 'stock-1', content: { rows } }, null, 2);
+  const render = () =>
+    JSON.stringify(
+      { performative: 'inform', sender: 'warehouse', receiver: 'planner', conversation_id: 'stock-1', content: { rows } },
+      null,
+      2,
+    );
   for (let i = 0; ; i++) {
     rows.push({ id: i, sku: `SKU-${i}`, qty: i % 7, price: (i * 1.37).toFixed(2), tags: ['a', 'b'] });
     if (i % 500 === 0 && render().length >= 1024 * 1024) return render();
@@ -55,23 +83,35 @@ async function time(f: (i: number) => unknown): Promise<number> {
 export async function run(): Promise<void> {
   const caxton = getLanguageService({ settings: { maxContentBytes: 16 * 1024 * 1024 } });
   const json = getJsonService({});
-  json.configure({ validate: true, allowComments: false, schemas: [{ uri: messageSchema.$id, fileMatch: ['*.fipa.json'], schema: messageSchema as never }] });
+  json.configure({
+    validate: true,
+    allowComments: false,
+    schemas: [{ uri: messageSchema.$id, fileMatch: ['*.fipa.json'], schema: messageSchema as never }],
+  });
   const convo = conversation(1000);
   // Every 10th request misspelled: both services must report and place 34 enum errors.
   let n = 0;
   const broken = convo.replace(/"performative": "request"/g, (m) => (n++ % 10 === 0 ? '"performative": "requets"' : m));
-  const inputs: Array<[string, string]> = [['1,000-message conversation', convo], ['same, 34 misspelled requests', broken], ['1 MB message', bigMessage()]];
+  const inputs: Array<[string, string]> = [
+    ['1,000-message conversation', convo],
+    ['same, 34 misspelled requests', broken],
+    ['1 MB message', bigMessage()],
+  ];
   console.log(`median of ${RUNS} runs after ${WARMUP} warm-ups; time from text to diagnostics (parse + validate)`);
   console.log('input                          size      caxton     json-ls    caxton/json-ls  diagnostics (caxton / json-ls)');
   for (const [name, text] of inputs) {
     const uri = 'file:///bench/input.fipa.json';
-    let ours = 0, theirs = 0;
-    const tc = await time((i) => { ours = caxton.doValidation(TextDocument.create(uri, 'json', i + 1, text)).length; });
+    let ours = 0,
+      theirs = 0;
+    const tc = await time((i) => {
+      ours = caxton.doValidation(TextDocument.create(uri, 'json', i + 1, text)).length;
+    });
     const tj = await time(async (i) => {
       const d = TextDocument.create(uri, 'json', i + 1, text);
       theirs = (await json.doValidation(d, json.parseJSONDocument(d))).length;
     });
-    console.log(`${name.padEnd(30)} ${`${(text.length / 1024).toFixed(0)} KB`.padEnd(9)} ${`${tc.toFixed(1)} ms`.padEnd(10)} ${`${tj.toFixed(1)} ms`.padEnd(10)} ${(tc / tj).toFixed(2).padEnd(15)} ${ours} / ${theirs}`);
+    console.log(
+      `${name.padEnd(30)} ${`${(text.length / 1024).toFixed(0)} KB`.padEnd(9)} ${`${tc.toFixed(1)} ms`.padEnd(10)} ${`${tj.toFixed(1)} ms`.padEnd(10)} ${(tc / tj).toFixed(2).padEnd(15)} ${ours} / ${theirs}`,
+    );
   }
 }
-

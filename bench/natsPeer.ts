@@ -11,13 +11,28 @@ async function main(): Promise<void> {
   let single = 0;
   let items = 0;
   link.subscribe('bench.echo', (m) => m.respond(m.data));
-  link.subscribe('bench.sink', (m) => { JSON.parse(Buffer.from(m.data).toString('utf8')); single++; });
-  link.subscribe('bench.batch', (m) => { const d = decodeBatch(m.data); if ('items' in d) items += d.items.length; });
+  link.subscribe('bench.sink', (m) => {
+    JSON.parse(Buffer.from(m.data).toString('utf8'));
+    single++;
+  });
+  link.subscribe('bench.batch', (m) => {
+    const d = decodeBatch(m.data);
+    if ('items' in d) items += d.items.length;
+  });
   link.subscribe('bench.count', (m) => m.respond(JSON.stringify({ single, items, slow: link.stats().slowConsumers })));
-  link.subscribe('bench.reset', (m) => { single = 0; items = 0; m.respond('{}'); });
+  link.subscribe('bench.reset', (m) => {
+    single = 0;
+    items = 0;
+    m.respond('{}');
+  });
   await link.flush();
   process.stdout.write('ready\n');
-  process.once('SIGTERM', () => { void link.close().then(() => process.exit(0)); });
+  process.once('SIGTERM', () => {
+    void link.close().then(() => process.exit(0));
+  });
 }
 
-main().catch((e) => { process.stderr.write(`${(e as Error).message}\n`); process.exit(1); });
+main().catch((e) => {
+  process.stderr.write(`${(e as Error).message}\n`);
+  process.exit(1);
+});

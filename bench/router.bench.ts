@@ -59,7 +59,17 @@ async function inProcess(): Promise<void> {
     const n = 200_000;
     for (let round = 0; round < 3; round++) {
       events = 0;
-      const rt = new Runtime({ clock: new RealClock(), limits: { mailbox: 100_000 }, trace: withTrace ? [() => { events++; }] : [] });
+      const rt = new Runtime({
+        clock: new RealClock(),
+        limits: { mailbox: 100_000 },
+        trace: withTrace
+          ? [
+              () => {
+                events++;
+              },
+            ]
+          : [],
+      });
       rt.addAgent(sink('sink'));
       const t0 = performance.now();
       for (let i = 0; i < n; i += 1000) {
@@ -69,22 +79,29 @@ async function inProcess(): Promise<void> {
       bestMs = Math.min(bestMs, performance.now() - t0);
       await rt.stop();
     }
-    console.log(`in-process fan-in (${withTrace ? 'trace listener on' : 'no trace listener'}): ${rate(n, bestMs)} (${n} messages in ${bestMs.toFixed(0)} ms, best of 3${withTrace ? `, ${events} events` : ''})`);
+    console.log(
+      `in-process fan-in (${withTrace ? 'trace listener on' : 'no trace listener'}): ${rate(n, bestMs)} (${n} messages in ${bestMs.toFixed(0)} ms, best of 3${withTrace ? `, ${events} events` : ''})`,
+    );
   }
   // A ping-pong chain: every message is handled before the next exists (latency-bound).
   const rt = new Runtime({ clock: new RealClock() });
   const n = 50_000;
-  const bounce = (me: string, other: string) => sink(me, (m) => ({
-    ok: true, usage: NO_USAGE,
-    effects: (m.content as number) < n ? [{ kind: 'send', message: { performative: 'inform', sender: me, receiver: other, content: (m.content as number) + 1 } }] : [],
-  }));
+  const bounce = (me: string, other: string) =>
+    sink(me, (m) => ({
+      ok: true,
+      usage: NO_USAGE,
+      effects:
+        (m.content as number) < n
+          ? [{ kind: 'send', message: { performative: 'inform', sender: me, receiver: other, content: (m.content as number) + 1 } }]
+          : [],
+    }));
   rt.addAgent(bounce('ping', 'pong'));
   rt.addAgent(bounce('pong', 'ping'));
   const t0 = performance.now();
   rt.send({ performative: 'inform', sender: 'user', receiver: 'ping', content: 0 });
   await rt.idle();
   const ms = performance.now() - t0;
-  console.log(`in-process ping-pong chain: ${rate(n, ms)} (${(ms * 1000 / n).toFixed(2)} µs per hop)`);
+  console.log(`in-process ping-pong chain: ${rate(n, ms)} (${((ms * 1000) / n).toFixed(2)} µs per hop)`);
   await rt.stop();
 }
 
@@ -103,7 +120,8 @@ async function intoWasm(): Promise<void> {
     await rt.idle();
     const t0 = performance.now();
     for (let i = 0; i < n; i += 500) {
-      for (let j = 0; j < 500; j++) rt.send({ performative: 'inform', sender: 'user', receiver: 'logger', content: { sensor: 't1', value: i + j } });
+      for (let j = 0; j < 500; j++)
+        rt.send({ performative: 'inform', sender: 'user', receiver: 'logger', content: { sensor: 't1', value: i + j } });
       await rt.idle();
     }
     const perMs = n / (performance.now() - t0);
@@ -139,14 +157,19 @@ async function requestResponse(): Promise<void> {
     const clock = new RealClock();
     const pool = new WorkerPool({ size: workers });
     const rt = new Runtime({ clock });
-    rt.addAgent(await loadWasmAgent({ manifest: { name: 'relay', module: 'relay.wasm' }, wasm: relay, clock, pool }), { ownLifecycle: true });
+    rt.addAgent(await loadWasmAgent({ manifest: { name: 'relay', module: 'relay.wasm' }, wasm: relay, clock, pool }), {
+      ownLifecycle: true,
+    });
     rt.addAgent(await loadWasmAgent({ manifest: calc.manifest, wasm: calc.wasm, clock, pool }), { ownLifecycle: true });
     let answered: (() => void) | undefined;
-    rt.onExternalMessage((_m, to) => { if (to === 'user') answered?.(); });
-    const once = () => new Promise<void>((resolve) => {
-      answered = resolve;
-      rt.send({ performative: 'request', sender: 'user', receiver: 'relay', content: { x: 10, y: 20 } });
+    rt.onExternalMessage((_m, to) => {
+      if (to === 'user') answered?.();
     });
+    const once = () =>
+      new Promise<void>((resolve) => {
+        answered = resolve;
+        rt.send({ performative: 'request', sender: 'user', receiver: 'relay', content: { x: 10, y: 20 } });
+      });
     for (let i = 0; i < 100; i++) await once();
     const samples: number[] = [];
     for (let i = 0; i < 1000; i++) {
@@ -155,7 +178,9 @@ async function requestResponse(): Promise<void> {
       samples.push(performance.now() - t0);
     }
     samples.sort((a, b) => a - b);
-    console.log(`request-response relay <-> calculator (wasm, ${workers === 1 ? 'one worker ' : 'two workers'}): p50 ${percentile(samples, 50).toFixed(3)} ms, p99 ${percentile(samples, 99).toFixed(3)} ms (4 hops per round trip)`);
+    console.log(
+      `request-response relay <-> calculator (wasm, ${workers === 1 ? 'one worker ' : 'two workers'}): p50 ${percentile(samples, 50).toFixed(3)} ms, p99 ${percentile(samples, 99).toFixed(3)} ms (4 hops per round trip)`,
+    );
     await rt.stop();
     await pool.dispose();
   }

@@ -19,7 +19,9 @@ async function time<T>(fn: () => Promise<T>): Promise<[T, number]> {
   return [r, performance.now() - t];
 }
 
-function percentile(sorted: number[], p: number): number { return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]; }
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
+}
 
 async function sequentialCalls(agent: WasmAgent, n: number): Promise<number[]> {
   const lat: number[] = [];
@@ -61,7 +63,9 @@ export async function run(): Promise<void> {
   const med = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   console.log(`agent start (calculator, ${calc.wasm.byteLength} B):`);
   console.log(`  instrument with binaryen: first ${fmt(coldMs)} ms (imports binaryen), then median ${fmt(med(instr))} ms`);
-  console.log(`  loadWasmAgent, first ever: ${fmt(firstMs)} ms; own worker (cached instrumentation): median ${fmt(med(dedicated))} ms; into a running shared worker: median ${fmt(med(shared))} ms`);
+  console.log(
+    `  loadWasmAgent, first ever: ${fmt(firstMs)} ms; own worker (cached instrumentation): median ${fmt(med(dedicated))} ms; into a running shared worker: median ${fmt(med(shared))} ms`,
+  );
 
   // 2. Per-call overhead and 3. messages/s.
   const raw = await loadWasmAgent({ manifest: { name: 'raw', module: 'raw.wasm' }, wasm: rawEcho });
@@ -72,7 +76,9 @@ export async function run(): Promise<void> {
   const echoLat = await sequentialCalls(echo, 3000);
   console.log('per-message round trip into a wasm agent in a worker (sequential):');
   console.log(`  raw-echo (WAT): p50 ${fmt(percentile(rawLat, 0.5) * 1000, 0)} us, p99 ${fmt(percentile(rawLat, 0.99) * 1000, 0)} us`);
-  console.log(`  echo (AssemblyScript, JSON parse + write): p50 ${fmt(percentile(echoLat, 0.5) * 1000, 0)} us, p99 ${fmt(percentile(echoLat, 0.99) * 1000, 0)} us`);
+  console.log(
+    `  echo (AssemblyScript, JSON parse + write): p50 ${fmt(percentile(echoLat, 0.5) * 1000, 0)} us, p99 ${fmt(percentile(echoLat, 0.99) * 1000, 0)} us`,
+  );
   const N = 20_000;
   // The default mailbox holds 1000 messages: send in waves of 900 per agent so none is refused.
   const wave = async (agents: WasmAgent[], total: number): Promise<number> => {
@@ -88,27 +94,48 @@ export async function run(): Promise<void> {
   const [okTwo, twoMs] = await time(() => wave([raw, raw2], N));
   const [okEcho, echoMs] = await time(() => wave([echo], N / 2));
   console.log(`messages/s handled (pipelined in waves of 900 per agent):`);
-  console.log(`  one raw-echo agent: ${fmt((okOne / oneMs) * 1000, 0)}; two raw-echo agents in two workers: ${fmt((okTwo / twoMs) * 1000, 0)}; one AssemblyScript echo: ${fmt((okEcho / echoMs) * 1000, 0)}`);
+  console.log(
+    `  one raw-echo agent: ${fmt((okOne / oneMs) * 1000, 0)}; two raw-echo agents in two workers: ${fmt((okTwo / twoMs) * 1000, 0)}; one AssemblyScript echo: ${fmt((okEcho / echoMs) * 1000, 0)}`,
+  );
 
   // In-process baseline: the same instance without the worker hop (what the worker itself spends).
-  const inst = AgentInstance.create({ name: 'raw', module: new Wasm.Module(await instrumentFuel(rawEcho, 1e7)), grants: [], limits: { memoryBytes: 16 << 20, fuelPerMessage: 1e7, maxMessageBytes: 1e6, maxOutputBytes: 4 << 20, maxSendsPerMessage: 100 }, seed: 1, metered: true });
+  const inst = AgentInstance.create({
+    name: 'raw',
+    module: new Wasm.Module(await instrumentFuel(rawEcho, 1e7)),
+    grants: [],
+    limits: { memoryBytes: 16 << 20, fuelPerMessage: 1e7, maxMessageBytes: 1e6, maxOutputBytes: 4 << 20, maxSendsPerMessage: 100 },
+    seed: 1,
+    metered: true,
+  });
   if (!(inst instanceof AgentInstance)) throw new Error(inst.message);
   const text = JSON.stringify(MSG);
-  const [, inProcMs] = await time(async () => { for (let i = 0; i < 20_000; i++) inst.handle(text, 0); });
+  const [, inProcMs] = await time(async () => {
+    for (let i = 0; i < 20_000; i++) inst.handle(text, 0);
+  });
   console.log(`  in-process (no worker hop) raw-echo call incl. host JSON checks: ${fmt((inProcMs / 20_000) * 1000, 1)} us`);
 
   // 4. Deadline to stopped.
   const stops: number[] = [];
-  const runaway = await loadWasmAgent({ manifest: { name: 'runaway', module: 'loop.wasm' }, wasm: await watFixture('hostile/infinite-loop'), unsafeDisableMetering: true, limits: { timeoutMs: 100 } });
+  const runaway = await loadWasmAgent({
+    manifest: { name: 'runaway', module: 'loop.wasm' },
+    wasm: await watFixture('hostile/infinite-loop'),
+    unsafeDisableMetering: true,
+    limits: { timeoutMs: 100 },
+  });
   for (let i = 0; i < 5; i++) {
     while (runaway.state !== 'running') await new Promise((r) => setTimeout(r, 5));
     const [r, ms] = await time(() => runaway.handle(MSG));
     if (r.ok || r.error.kind !== 'timeout') throw new Error('expected a timeout');
     stops.push(ms - 100);
   }
-  const metered = await loadWasmAgent({ manifest: { name: 'metered', module: 'loop.wasm' }, wasm: await watFixture('hostile/infinite-loop') });
+  const metered = await loadWasmAgent({
+    manifest: { name: 'metered', module: 'loop.wasm' },
+    wasm: await watFixture('hostile/infinite-loop'),
+  });
   const [, fuelMs] = await time(() => metered.handle(MSG));
-  console.log(`runaway agent: deadline (100 ms) to stopped: median ${fmt(med(stops))} ms over 5 (worker terminate + answer); with metering, 10M fuel is exhausted after ${fmt(fuelMs)} ms`);
+  console.log(
+    `runaway agent: deadline (100 ms) to stopped: median ${fmt(med(stops))} ms over 5 (worker terminate + answer); with metering, 10M fuel is exhausted after ${fmt(fuelMs)} ms`,
+  );
 
   // 5. Memory per idle agent.
   const gc = (globalThis as { gc?: () => void }).gc;
@@ -117,7 +144,8 @@ export async function run(): Promise<void> {
   const idlePool = new WorkerPool({ size: 1 });
   const idle: WasmAgent[] = [];
   const IDLE = 300;
-  for (let i = 0; i < IDLE; i++) idle.push(await loadWasmAgent({ manifest: { ...echoAs.manifest, name: `idle${i}` }, wasm: echoAs.wasm, pool: idlePool }));
+  for (let i = 0; i < IDLE; i++)
+    idle.push(await loadWasmAgent({ manifest: { ...echoAs.manifest, name: `idle${i}` }, wasm: echoAs.wasm, pool: idlePool }));
   await Promise.all(idle.map((a) => a.handle(MSG)));
   gc?.();
   const perShared = (process.memoryUsage().rss - before) / IDLE;
@@ -127,8 +155,12 @@ export async function run(): Promise<void> {
   for (let i = 0; i < OWN; i++) own.push(await loadWasmAgent({ manifest: { ...echoAs.manifest, name: `own${i}` }, wasm: echoAs.wasm }));
   await Promise.all(own.map((a) => a.handle(MSG)));
   const perOwn = (process.memoryUsage().rss - beforeOwn) / OWN;
-  console.log(`memory per idle agent (RSS delta): shared worker ${fmt(perShared / 1024, 0)} KiB (${IDLE} AssemblyScript echo agents in one worker); own worker ${fmt(perOwn / 1024 / 1024, 1)} MiB (${OWN} agents)`);
-  console.log(`  -> by RAM alone, 2 GiB would hold ~${fmt((2 * 1024 ** 3) / perShared, 0)} idle agents in shared workers (extrapolated from ${IDLE}), ~${fmt((2 * 1024 ** 3) / perOwn, 0)} with a worker each`);
+  console.log(
+    `memory per idle agent (RSS delta): shared worker ${fmt(perShared / 1024, 0)} KiB (${IDLE} AssemblyScript echo agents in one worker); own worker ${fmt(perOwn / 1024 / 1024, 1)} MiB (${OWN} agents)`,
+  );
+  console.log(
+    `  -> by RAM alone, 2 GiB would hold ~${fmt((2 * 1024 ** 3) / perShared, 0)} idle agents in shared workers (extrapolated from ${IDLE}), ~${fmt((2 * 1024 ** 3) / perOwn, 0)} with a worker each`,
+  );
   await Promise.all([...idle, ...own].map((a) => a.dispose()));
   await idlePool.dispose();
   // The real ceiling is address space, not RAM: V8 reserves a large guard region per wasm memory.
@@ -136,11 +168,16 @@ export async function run(): Promise<void> {
   let held = 0;
   const [, capMs] = await time(async () => {
     try {
-      for (; held < 30_000; held++) await loadWasmAgent({ manifest: { name: `cap${held}`, module: 'raw.wasm' }, wasm: rawEcho, pool: capPool });
-    } catch { /* the first refusal is the figure */ }
+      for (; held < 30_000; held++)
+        await loadWasmAgent({ manifest: { name: `cap${held}`, module: 'raw.wasm' }, wasm: rawEcho, pool: capPool });
+    } catch {
+      /* the first refusal is the figure */
+    }
   });
   await capPool.dispose();
-  console.log(`  measured ceiling: one worker held ${held} raw-echo agents before the engine refused another wasm memory (${fmt(capMs / 1000)} s); memories reserve address space, so this bounds agents per process whatever the RAM`);
+  console.log(
+    `  measured ceiling: one worker held ${held} raw-echo agents before the engine refused another wasm memory (${fmt(capMs / 1000)} s); memories reserve address space, so this bounds agents per process whatever the RAM`,
+  );
 
   // 6. Side by side with Extism.
   await extismSideBySide(rawLat);
@@ -163,9 +200,15 @@ async function extismSideBySide(caxtonLat: number[]): Promise<void> {
       lat.push(performance.now() - t);
     }
     lat.sort((a, b) => a - b);
-    console.log(`  @extism/extism ${runInWorker ? 'runInWorker' : 'in-process'}: p50 ${fmt(percentile(lat, 0.5) * 1000, 0)} us, p99 ${fmt(percentile(lat, 0.99) * 1000, 0)} us`);
-    if (runInWorker) console.log(`  ratio Caxton worker / Extism worker (p50): ${fmt(percentile(caxtonLat, 0.5) / percentile(lat, 0.5), 2)}`);
-    else console.log(`  ratio Caxton worker / Extism in-process (p50): ${fmt(percentile(caxtonLat, 0.5) / percentile(lat, 0.5), 2)} (Caxton pays a thread hop; Extism in-process runs on the caller's thread)`);
+    console.log(
+      `  @extism/extism ${runInWorker ? 'runInWorker' : 'in-process'}: p50 ${fmt(percentile(lat, 0.5) * 1000, 0)} us, p99 ${fmt(percentile(lat, 0.99) * 1000, 0)} us`,
+    );
+    if (runInWorker)
+      console.log(`  ratio Caxton worker / Extism worker (p50): ${fmt(percentile(caxtonLat, 0.5) / percentile(lat, 0.5), 2)}`);
+    else
+      console.log(
+        `  ratio Caxton worker / Extism in-process (p50): ${fmt(percentile(caxtonLat, 0.5) / percentile(lat, 0.5), 2)} (Caxton pays a thread hop; Extism in-process runs on the caller's thread)`,
+      );
     await p.close();
   }
 }

@@ -2,7 +2,14 @@
 import * as vscode from 'vscode';
 import type { AgentStatus } from '../schemas/protocol/runtimeHost';
 
-const ICONS: Record<string, string> = { running: 'pass', loaded: 'circle-outline', draining: 'sync', stopped: 'circle-slash', failed: 'error', unloaded: 'circle-outline' };
+const ICONS: Record<string, string> = {
+  running: 'pass',
+  loaded: 'circle-outline',
+  draining: 'sync',
+  stopped: 'circle-slash',
+  failed: 'error',
+  unloaded: 'circle-outline',
+};
 
 export class AgentsTree implements vscode.TreeDataProvider<AgentStatus>, vscode.Disposable {
   private agents: AgentStatus[] = [];
@@ -24,7 +31,11 @@ export class AgentsTree implements vscode.TreeDataProvider<AgentStatus>, vscode.
     return item;
   }
 
-  getChildren(parent?: AgentStatus): AgentStatus[] { return parent ? [] : this.agents; }
+  getChildren(parent?: AgentStatus): AgentStatus[] {
+    return parent ? [] : this.agents;
+  }
 
-  dispose(): void { this.changed.dispose(); }
+  dispose(): void {
+    this.changed.dispose();
+  }
 }

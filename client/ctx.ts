@@ -7,7 +7,10 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import type { TraceEvent } from '../schemas/trace';
 import {
-  DEFAULT_RUNTIME_HOST_SETTINGS, RUNTIME_SETTING_IDS, type AgentStatus, type RuntimeHostSettings,
+  DEFAULT_RUNTIME_HOST_SETTINGS,
+  RUNTIME_SETTING_IDS,
+  type AgentStatus,
+  type RuntimeHostSettings,
 } from '../schemas/protocol/runtimeHost';
 import { RuntimeHostClient } from './runtimeHostClient';
 import { AgentsTree } from './agentsTree';
@@ -25,7 +28,9 @@ export class Ctx implements vscode.Disposable {
   readonly agents = new AgentsTree();
   readonly status = new StatusBar();
   readonly inspector: InspectorPanel;
-  readonly replies = vscode.window.createTextEditorDecorationType({ after: { margin: '0 0 0 2em', color: new vscode.ThemeColor('editorCodeLens.foreground') } });
+  readonly replies = vscode.window.createTextEditorDecorationType({
+    after: { margin: '0 0 0 2em', color: new vscode.ThemeColor('editorCodeLens.foreground') },
+  });
   /** Events of the current run, for an inspector opened mid-run. */
   liveEvents: TraceEvent[] = [];
   languageClient?: LanguageClient;
@@ -33,14 +38,20 @@ export class Ctx implements vscode.Disposable {
   private session?: Promise<void>;
 
   constructor(readonly extension: vscode.ExtensionContext) {
-    this.inspector = new InspectorPanel(extension.extensionUri, () => ({ events: this.liveEvents, live: this.host?.running ?? false }), (t) => this.output.warn(t));
+    this.inspector = new InspectorPanel(
+      extension.extensionUri,
+      () => ({ events: this.liveEvents, live: this.host?.running ?? false }),
+      (t) => this.output.warn(t),
+    );
     this.subscriptions.push(this.output, this.agents, this.status, this.inspector, this.replies);
     this.status.setTrusted(vscode.workspace.isTrusted);
     this.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => this.status.setTrusted(true)));
     this.subscriptions.push(new HotReload(this));
-    this.subscriptions.push(vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('caxton.runtime') && this.host?.running) void this.restartSession();
-    }));
+    this.subscriptions.push(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('caxton.runtime') && this.host?.running) void this.restartSession();
+      }),
+    );
   }
 
   /** Start the language client (diagnostics work in untrusted workspaces too: validation runs no agent code). */
@@ -59,19 +70,28 @@ export class Ctx implements vscode.Disposable {
   }
 
   /** Whether the runtime host was ever spawned (never in an untrusted workspace). */
-  get hostStarted(): boolean { return this.host !== undefined; }
+  get hostStarted(): boolean {
+    return this.host !== undefined;
+  }
 
   /** The folder runs happen in: the first workspace folder. */
-  folder(): string | undefined { return vscode.workspace.workspaceFolders?.[0]?.uri.fsPath; }
+  folder(): string | undefined {
+    return vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+  }
 
   /** `caxton.runtime.*` settings, normalised. */
   settings(): RuntimeHostSettings {
     const c = vscode.workspace.getConfiguration();
     const d = DEFAULT_RUNTIME_HOST_SETTINGS;
-    const num = (id: string, def: number) => { const v = c.get<number>(id); return typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : def; };
+    const num = (id: string, def: number) => {
+      const v = c.get<number>(id);
+      return typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : def;
+    };
     return {
-      requestTimeoutMs: num(RUNTIME_SETTING_IDS.requestTimeoutMs, d.requestTimeoutMs), seed: num(RUNTIME_SETTING_IDS.seed, d.seed),
-      traceDir: c.get<string>(RUNTIME_SETTING_IDS.traceDir) ?? d.traceDir, traceBatchSize: Math.max(1, num(RUNTIME_SETTING_IDS.traceBatchSize, d.traceBatchSize)),
+      requestTimeoutMs: num(RUNTIME_SETTING_IDS.requestTimeoutMs, d.requestTimeoutMs),
+      seed: num(RUNTIME_SETTING_IDS.seed, d.seed),
+      traceDir: c.get<string>(RUNTIME_SETTING_IDS.traceDir) ?? d.traceDir,
+      traceBatchSize: Math.max(1, num(RUNTIME_SETTING_IDS.traceBatchSize, d.traceBatchSize)),
       workers: Math.floor(num(RUNTIME_SETTING_IDS.workers, d.workers)),
       nats: (c.get<string>(RUNTIME_SETTING_IDS.nats) ?? '').trim(),
     };
@@ -80,10 +100,14 @@ export class Ctx implements vscode.Disposable {
   /** False (after telling the user why, naming Workspace Trust) when agents may not run here. */
   requireTrust(action: string): boolean {
     if (vscode.workspace.isTrusted) return true;
-    void vscode.window.showWarningMessage(
-      `Caxton: cannot ${action} in an untrusted workspace (Workspace Trust). Agents are code; trust this folder to run them. Diagnostics keep working.`,
-      'Manage Workspace Trust',
-    ).then((choice) => { if (choice) void vscode.commands.executeCommand('workbench.trust.manage'); });
+    void vscode.window
+      .showWarningMessage(
+        `Caxton: cannot ${action} in an untrusted workspace (Workspace Trust). Agents are code; trust this folder to run them. Diagnostics keep working.`,
+        'Manage Workspace Trust',
+      )
+      .then((choice) => {
+        if (choice) void vscode.commands.executeCommand('workbench.trust.manage');
+      });
     return false;
   }
 
@@ -92,10 +116,16 @@ export class Ctx implements vscode.Disposable {
     const folder = this.folder();
     if (!folder) throw new Error('open a folder first: runs happen in the workspace folder');
     const host = this.host ?? this.createHost();
-    this.session ??= host.start({ folder, settings: this.settings() }).then((r) => {
-      this.output.info(`runtime host ${r.version} ready (pid ${host.pid}) on ${folder}`);
-      this.setAgents(r.agents);
-    }, (e: Error) => { this.session = undefined; throw e; });
+    this.session ??= host.start({ folder, settings: this.settings() }).then(
+      (r) => {
+        this.output.info(`runtime host ${r.version} ready (pid ${host.pid}) on ${folder}`);
+        this.setAgents(r.agents);
+      },
+      (e: Error) => {
+        this.session = undefined;
+        throw e;
+      },
+    );
     await this.session;
     return host;
   }
@@ -116,7 +146,9 @@ export class Ctx implements vscode.Disposable {
       this.status.setHostDown(willRestart);
       this.setAgents([]);
       this.inspector.post({ kind: 'status', running: false, text: `runtime host ${why}${willRestart ? '; restarting' : ''}` });
-      void vscode.window.showErrorMessage(`Caxton: the runtime host ${why}. ${willRestart ? 'Restarting it.' : 'It crashed too often; reload the window to try again.'}`);
+      void vscode.window.showErrorMessage(
+        `Caxton: the runtime host ${why}. ${willRestart ? 'Restarting it.' : 'It crashed too often; reload the window to try again.'}`,
+      );
     });
     host.onRestart((pid) => {
       this.output.info(`runtime host restarted (pid ${pid})`);
@@ -148,7 +180,11 @@ export class Ctx implements vscode.Disposable {
 
   dispose(): void {
     for (const d of this.subscriptions.splice(0).reverse()) {
-      try { d.dispose(); } catch { /* keep disposing the rest */ }
+      try {
+        d.dispose();
+      } catch {
+        /* keep disposing the rest */
+      }
     }
   }
 }

@@ -19,9 +19,14 @@ export function defaultConfiguration(scenario = '${file}'): vscode.DebugConfigur
 }
 
 /** Fill a configuration in: the open scenario when none is named, the trace in caxton.runtime.traceDir, the seed. */
-export function resolveConfiguration(ctx: Ctx, config: vscode.DebugConfiguration, activeFile: string | undefined): vscode.DebugConfiguration | undefined {
+export function resolveConfiguration(
+  ctx: Ctx,
+  config: vscode.DebugConfiguration,
+  activeFile: string | undefined,
+): vscode.DebugConfiguration | undefined {
   const c = { ...config } as vscode.DebugConfiguration & CaxtonLaunchArguments;
-  if (!c.type && !c.request && !c.name) Object.assign(c, defaultConfiguration(activeFile && SCENARIO.test(activeFile) ? activeFile : undefined));
+  if (!c.type && !c.request && !c.name)
+    Object.assign(c, defaultConfiguration(activeFile && SCENARIO.test(activeFile) ? activeFile : undefined));
   if (!c.scenario && !c.replay) {
     void vscode.window.showErrorMessage('Caxton: open a *.scenario.yaml to debug it, or set "scenario" in launch.json.');
     return undefined;
@@ -49,21 +54,27 @@ export function registerDebugger(ctx: Ctx): void {
     }),
     // The extension host's own Node (Electron as Node in desktop VS Code) runs the adapter over stdio.
     vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, {
-      createDebugAdapterDescriptor: () => new vscode.DebugAdapterExecutable(process.execPath, [adapter], { env: { ELECTRON_RUN_AS_NODE: '1' } }),
+      createDebugAdapterDescriptor: () =>
+        new vscode.DebugAdapterExecutable(process.execPath, [adapter], { env: { ELECTRON_RUN_AS_NODE: '1' } }),
     }),
     vscode.debug.onDidReceiveDebugSessionCustomEvent((e) => {
       if (e.session.type !== DEBUG_TYPE || !(CUSTOM_EVENTS as readonly string[]).includes(e.event)) return;
       void onCustomEvent(ctx, e.event as keyof CustomEvents, e.body);
     }),
   );
-  ctx.inspector.onFork = (seq, traceFile) => { void forkAt(ctx, seq, traceFile); };
+  ctx.inspector.onFork = (seq, traceFile) => {
+    void forkAt(ctx, seq, traceFile);
+  };
 }
 
 async function onCustomEvent(ctx: Ctx, name: keyof CustomEvents, body: CustomEvents[keyof CustomEvents]): Promise<void> {
   switch (name) {
     case 'caxton/trace': {
       const b = body as CustomEvents['caxton/trace'];
-      if (b.reset) { ctx.newRun(`debug ${b.title ?? ''}`.trim()); ctx.inspector.traceFile = undefined; }
+      if (b.reset) {
+        ctx.newRun(`debug ${b.title ?? ''}`.trim());
+        ctx.inspector.traceFile = undefined;
+      }
       if (b.events.length) ctx.addEvents(b.events);
       return;
     }
@@ -81,7 +92,11 @@ async function onCustomEvent(ctx: Ctx, name: keyof CustomEvents, body: CustomEve
     case 'caxton/runEnded': {
       const b = body as CustomEvents['caxton/runEnded'];
       ctx.inspector.traceFile = b.trace;
-      ctx.inspector.post({ kind: 'status', running: false, text: `${b.ok ? 'passed' : 'failed'} (${b.reason}); trace ${vscode.workspace.asRelativePath(b.trace)}` });
+      ctx.inspector.post({
+        kind: 'status',
+        running: false,
+        text: `${b.ok ? 'passed' : 'failed'} (${b.reason}); trace ${vscode.workspace.asRelativePath(b.trace)}`,
+      });
       if (b.original) await compareWithOriginal(ctx, b.original);
       return;
     }
@@ -103,15 +118,27 @@ async function compareWithOriginal(ctx: Ctx, original: string): Promise<void> {
 async function forkAt(ctx: Ctx, seq: number, traceFile: string | undefined): Promise<void> {
   const session = vscode.debug.activeDebugSession;
   if (session?.type === DEBUG_TYPE) {
-    await session.customRequest('caxton/fork', { seq }).then(undefined, (e: Error) => vscode.window.showErrorMessage(`Caxton: ${e.message}`));
+    await session
+      .customRequest('caxton/fork', { seq })
+      .then(undefined, (e: Error) => vscode.window.showErrorMessage(`Caxton: ${e.message}`));
     return;
   }
   if (!traceFile) {
-    ctx.inspector.post({ kind: 'revealed', ok: false, text: 'Restart from here needs a trace file (Open Trace…) or a running debug session' });
+    ctx.inspector.post({
+      kind: 'revealed',
+      ok: false,
+      text: 'Restart from here needs a trace file (Open Trace…) or a running debug session',
+    });
     return;
   }
   if (!ctx.requireTrust('re-run a trace')) return;
   const folder = vscode.workspace.workspaceFolders?.[0];
-  const config: vscode.DebugConfiguration & CaxtonLaunchArguments = { type: DEBUG_TYPE, request: 'launch', name: `Restart from event ${seq}`, replay: traceFile, stopAt: { seq } };
+  const config: vscode.DebugConfiguration & CaxtonLaunchArguments = {
+    type: DEBUG_TYPE,
+    request: 'launch',
+    name: `Restart from event ${seq}`,
+    replay: traceFile,
+    stopAt: { seq },
+  };
   await vscode.debug.startDebugging(folder, config);
 }

@@ -23,7 +23,9 @@ const DEBOUNCE_MS = 300;
 export class HotReload implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private readonly diagnostics = vscode.languages.createDiagnosticCollection('caxton-hot-reload');
-  private readonly debouncer = new Debouncer(DEBOUNCE_MS, (files) => { this.chain = this.chain.then(() => this.reload(files)); });
+  private readonly debouncer = new Debouncer(DEBOUNCE_MS, (files) => {
+    this.chain = this.chain.then(() => this.reload(files));
+  });
   private chain: Promise<void> = Promise.resolve();
   private statusMessage?: vscode.Disposable;
   private readonly problems = new Map<string, NonNullable<AgentReloadResult['problems']>>();
@@ -33,7 +35,11 @@ export class HotReload implements vscode.Disposable {
     this.disposables.push(vscode.workspace.onDidSaveTextDocument((d) => this.changed(d.uri)));
     // .wasm files are written by tools, not saved in the editor.
     const wasm = vscode.workspace.createFileSystemWatcher('**/*.wasm', false, false, true);
-    this.disposables.push(wasm, wasm.onDidChange((u) => this.changed(u)), wasm.onDidCreate((u) => this.changed(u)));
+    this.disposables.push(
+      wasm,
+      wasm.onDidChange((u) => this.changed(u)),
+      wasm.onDidCreate((u) => this.changed(u)),
+    );
   }
 
   private changed(uri: vscode.Uri): void {
@@ -51,13 +57,21 @@ export class HotReload implements vscode.Disposable {
     try {
       const r = await host.request('reloadAgents', { files });
       // No session any more: earlier refusals are moot.
-      if (!r.running) { this.problems.clear(); this.showProblems(); return; }
+      if (!r.running) {
+        this.problems.clear();
+        this.showProblems();
+        return;
+      }
       results = r.results;
     } catch (e) {
       this.ctx.output.error(`hot reload: ${(e as Error).message}`);
       return;
     }
-    for (const r of results) if (r.status !== 'unchanged') this.ctx.output[r.status === 'failed' ? 'error' : 'info'](`hot reload ${r.agent}: ${r.status}${r.build ? ` (${r.build})` : ''}${r.error ? `\n${r.error}` : ''}`);
+    for (const r of results)
+      if (r.status !== 'unchanged')
+        this.ctx.output[r.status === 'failed' ? 'error' : 'info'](
+          `hot reload ${r.agent}: ${r.status}${r.build ? ` (${r.build})` : ''}${r.error ? `\n${r.error}` : ''}`,
+        );
     for (const r of results) {
       if (r.status === 'failed') this.problems.set(r.agent, r.problems ?? []);
       else this.problems.delete(r.agent);
@@ -71,7 +85,8 @@ export class HotReload implements vscode.Disposable {
       const problem = outcome.problem;
       void vscode.window.showErrorMessage(`Caxton: ${outcome.text}`, ...(problem ? ['Go to Error'] : []), 'Show Log').then((choice) => {
         if (choice === 'Show Log') this.ctx.output.show(true);
-        else if (choice === 'Go to Error' && problem) void vscode.window.showTextDocument(vscode.Uri.file(problem.file), { selection: rangeOf(problem) });
+        else if (choice === 'Go to Error' && problem)
+          void vscode.window.showTextDocument(vscode.Uri.file(problem.file), { selection: rangeOf(problem) });
       });
     }
   }
@@ -81,7 +96,11 @@ export class HotReload implements vscode.Disposable {
     this.diagnostics.clear();
     const byFile = new Map<string, vscode.Diagnostic[]>();
     for (const p of [...this.problems.values()].flat()) {
-      const d = new vscode.Diagnostic(rangeOf(p), `${p.message} (hot reload refused; the previous version keeps running)`, vscode.DiagnosticSeverity.Error);
+      const d = new vscode.Diagnostic(
+        rangeOf(p),
+        `${p.message} (hot reload refused; the previous version keeps running)`,
+        vscode.DiagnosticSeverity.Error,
+      );
       d.source = 'caxton build';
       byFile.set(p.file, [...(byFile.get(p.file) ?? []), d]);
     }

@@ -12,10 +12,15 @@ import type { AgentReloadResult } from '../schemas/protocol/runtimeHost';
 export function isReloadTrigger(file: string, root: string, listDir: (dir: string) => string[]): boolean {
   if (file.endsWith('.agent.yaml') || file.endsWith('.wasm')) return inside(root, file);
   // Agent sources: AssemblyScript/TypeScript .ts, JavaScript .js/.mjs (not declarations, not build outputs).
-  if (!/\.(ts|js|mjs)$/.test(file) || file.endsWith('.d.ts') || path.basename(path.dirname(file)) === 'build' || !inside(root, file)) return false;
+  if (!/\.(ts|js|mjs)$/.test(file) || file.endsWith('.d.ts') || path.basename(path.dirname(file)) === 'build' || !inside(root, file))
+    return false;
   for (let dir = path.dirname(file); inside(root, dir); dir = path.dirname(dir)) {
     let names: string[];
-    try { names = listDir(dir); } catch { names = []; }
+    try {
+      names = listDir(dir);
+    } catch {
+      names = [];
+    }
     if (names.some((n) => n.endsWith('.agent.yaml'))) return true;
     if (dir === path.resolve(root) || path.dirname(dir) === dir) break;
   }
@@ -59,7 +64,10 @@ export class Debouncer {
   private readonly files = new Set<string>();
   private timer?: ReturnType<typeof setTimeout>;
 
-  constructor(private readonly delayMs: number, private readonly flush: (files: string[]) => void) {}
+  constructor(
+    private readonly delayMs: number,
+    private readonly flush: (files: string[]) => void,
+  ) {}
 
   add(file: string): void {
     this.files.add(file);

@@ -2,7 +2,14 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { TraceEvent } from '../schemas/trace';
-import { createHandler, postTyped, traceMessages, VIEW_TO_HOST_KINDS, type HostToView, type ViewToHost } from '../schemas/protocol/inspector';
+import {
+  createHandler,
+  postTyped,
+  traceMessages,
+  VIEW_TO_HOST_KINDS,
+  type HostToView,
+  type ViewToHost,
+} from '../schemas/protocol/inspector';
 import { inspectorHtml } from './inspectorHtml';
 import { INSPECTOR_VIEW_TYPE } from './commandIds';
 import { revealMessageSource } from './revealSource';
@@ -27,13 +34,28 @@ export class InspectorPanel implements vscode.Disposable {
 
   /** Show the panel (creating it); it then asks for the current trace. */
   show(title = 'Caxton inspector'): void {
-    if (this.panel) { this.panel.title = title; this.panel.reveal(undefined, true); return; }
+    if (this.panel) {
+      this.panel.title = title;
+      this.panel.reveal(undefined, true);
+      return;
+    }
     const dist = vscode.Uri.joinPath(this.extensionUri, 'dist');
-    const panel = vscode.window.createWebviewPanel(INSPECTOR_VIEW_TYPE, title, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
-      enableScripts: true, retainContextWhenHidden: true, localResourceRoots: [dist],
-    });
+    const panel = vscode.window.createWebviewPanel(
+      INSPECTOR_VIEW_TYPE,
+      title,
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+      {
+        enableScripts: true,
+        retainContextWhenHidden: true,
+        localResourceRoots: [dist],
+      },
+    );
     const nonce = randomBytes(18).toString('base64');
-    panel.webview.html = inspectorHtml({ script: { src: panel.webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js')).toString() }, nonce, cspSource: panel.webview.cspSource });
+    panel.webview.html = inspectorHtml({
+      script: { src: panel.webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js')).toString() },
+      nonce,
+      cspSource: panel.webview.cspSource,
+    });
     const handle = createHandler<ViewToHost>(VIEW_TO_HOST_KINDS, {
       ready: () => {
         this.ready = true;
@@ -42,22 +64,40 @@ export class InspectorPanel implements vscode.Disposable {
         // The reset above carries every event so far; only replies and status changes still need sending.
         for (const m of this.queue.splice(0)) if (m.kind === 'status' || m.kind === 'reply') postTyped(panel.webview, m);
       },
-      selectMessage: () => { /* the view shows it; reveal is an explicit button (revealSource) */ },
-      rendered: (m) => { this.lastRendered = m; },
+      selectMessage: () => {
+        /* the view shows it; reveal is an explicit button (revealSource) */
+      },
+      rendered: (m) => {
+        this.lastRendered = m;
+      },
       error: (m) => this.warn(`inspector: ${m.text}`),
       revealSource: (m) => {
-        void revealMessageSource(m.message).then((r) => this.post({ kind: 'revealed', ...r }), (e: Error) => this.post({ kind: 'revealed', ok: false, text: e.message }));
+        void revealMessageSource(m.message).then(
+          (r) => this.post({ kind: 'revealed', ...r }),
+          (e: Error) => this.post({ kind: 'revealed', ok: false, text: e.message }),
+        );
       },
-      copy: (m) => { void vscode.env.clipboard.writeText(m.text).then(() => this.post({ kind: 'revealed', ok: true, text: `copied ${m.what}` })); },
-      export: (m) => { void this.save(m.text, m.name); },
-      pickCompare: () => { void this.pickCompare(); },
+      copy: (m) => {
+        void vscode.env.clipboard.writeText(m.text).then(() => this.post({ kind: 'revealed', ok: true, text: `copied ${m.what}` }));
+      },
+      export: (m) => {
+        void this.save(m.text, m.name);
+      },
+      pickCompare: () => {
+        void this.pickCompare();
+      },
       fork: (m) => {
         if (this.onFork) this.onFork(m.seq, this.traceFile);
         else this.post({ kind: 'revealed', ok: false, text: 'Restart from here needs the Caxton debugger' });
       },
     });
     panel.webview.onDidReceiveMessage(handle);
-    panel.onDidDispose(() => { this.panel = undefined; this.ready = false; this.queue = []; this.lastRendered = undefined; });
+    panel.onDidDispose(() => {
+      this.panel = undefined;
+      this.ready = false;
+      this.queue = [];
+      this.lastRendered = undefined;
+    });
     this.panel = panel;
   }
 
@@ -70,14 +110,18 @@ export class InspectorPanel implements vscode.Disposable {
 
   private async save(text: string, name: string): Promise<void> {
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-    const target = await vscode.window.showSaveDialog({ defaultUri: folder ? vscode.Uri.joinPath(folder, name) : undefined, saveLabel: 'Export' });
+    const target = await vscode.window.showSaveDialog({
+      defaultUri: folder ? vscode.Uri.joinPath(folder, name) : undefined,
+      saveLabel: 'Export',
+    });
     if (!target) return;
     await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(text));
     this.post({ kind: 'revealed', ok: true, text: `exported ${vscode.workspace.asRelativePath(target)}` });
   }
 
   private async pickCompare(): Promise<void> {
-    const [file] = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'Caxton traces': ['jsonl'] }, openLabel: 'Compare' }) ?? [];
+    const [file] =
+      (await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'Caxton traces': ['jsonl'] }, openLabel: 'Compare' })) ?? [];
     if (!file) return;
     const { events, problems } = parseTraceText(new TextDecoder().decode(await vscode.workspace.fs.readFile(file)));
     for (const p of problems.slice(0, 5)) this.warn(`${vscode.workspace.asRelativePath(file)}: ${p}`);
@@ -87,11 +131,18 @@ export class InspectorPanel implements vscode.Disposable {
   /** Post to the view if it is open (messages wait until it is ready; appends are covered by the ready reset). */
   post(message: HostToView): void {
     if (!this.panel) return;
-    if (!this.ready) { this.queue.push(message); return; }
+    if (!this.ready) {
+      this.queue.push(message);
+      return;
+    }
     postTyped(this.panel.webview, message);
   }
 
-  get visible(): boolean { return !!this.panel; }
+  get visible(): boolean {
+    return !!this.panel;
+  }
 
-  dispose(): void { this.panel?.dispose(); }
+  dispose(): void {
+    this.panel?.dispose();
+  }
 }

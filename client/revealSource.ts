@@ -17,18 +17,28 @@ async function read(uri: vscode.Uri): Promise<string> {
 async function open(uri: vscode.Uri, span?: SourceSpan, beside = false): Promise<void> {
   const doc = await vscode.workspace.openTextDocument(uri);
   const selection = span ? new vscode.Range(doc.positionAt(span.offset), doc.positionAt(span.offset + span.length)) : undefined;
-  await vscode.window.showTextDocument(doc, { selection, viewColumn: beside ? vscode.ViewColumn.Beside : vscode.ViewColumn.One, preview: false });
+  await vscode.window.showTextDocument(doc, {
+    selection,
+    viewColumn: beside ? vscode.ViewColumn.Beside : vscode.ViewColumn.One,
+    preview: false,
+  });
 }
 
 /** Open the message's source; returns a sentence for the inspector's status line. */
 export async function revealMessageSource(message: FipaMessage): Promise<{ ok: boolean; text: string }> {
   for (const uri of await vscode.workspace.findFiles('**/*.fipa.json', EXCLUDE, MAX_FILES)) {
     const span = findInFipaJson(await read(uri), message);
-    if (span) { await open(uri, span); return { ok: true, text: `opened ${vscode.workspace.asRelativePath(uri)}` }; }
+    if (span) {
+      await open(uri, span);
+      return { ok: true, text: `opened ${vscode.workspace.asRelativePath(uri)}` };
+    }
   }
   for (const uri of await vscode.workspace.findFiles('**/*.scenario.{yaml,yml}', EXCLUDE, MAX_FILES)) {
     const span = findInScenario(await read(uri), message);
-    if (span) { await open(uri, span); return { ok: true, text: `opened ${vscode.workspace.asRelativePath(uri)}` }; }
+    if (span) {
+      await open(uri, span);
+      return { ok: true, text: `opened ${vscode.workspace.asRelativePath(uri)}` };
+    }
   }
   for (const uri of await vscode.workspace.findFiles('**/*.agent.yaml', EXCLUDE, MAX_FILES)) {
     const info = manifestInfo(await read(uri));
@@ -36,7 +46,12 @@ export async function revealMessageSource(message: FipaMessage): Promise<{ ok: b
     await open(uri);
     if (info.module) {
       const source = vscode.Uri.joinPath(uri, '..', info.module);
-      try { await vscode.workspace.fs.stat(source); await open(source, undefined, true); } catch { /* a manifest naming a missing module: the manifest is enough */ }
+      try {
+        await vscode.workspace.fs.stat(source);
+        await open(source, undefined, true);
+      } catch {
+        /* a manifest naming a missing module: the manifest is enough */
+      }
     }
     return { ok: true, text: `${message.sender} sent it: opened its manifest ${vscode.workspace.asRelativePath(uri)}` };
   }

@@ -5,13 +5,21 @@
  */
 import * as cp from 'node:child_process';
 import {
-  createMessageConnection, IPCMessageReader, IPCMessageWriter, StreamMessageReader, StreamMessageWriter,
+  createMessageConnection,
+  IPCMessageReader,
+  IPCMessageWriter,
+  StreamMessageReader,
+  StreamMessageWriter,
   type MessageConnection,
 } from 'vscode-jsonrpc/node';
 import {
-  asRpc, onHostNotification, requestHost, type RuntimeHostNotifications, type RuntimeHostRequest, type RuntimeHostRequests,
+  asRpc,
+  onHostNotification,
+  requestHost,
+  type RuntimeHostNotifications,
+  type RuntimeHostRequest,
+  type RuntimeHostRequests,
 } from '../schemas/protocol/runtimeHost';
-
 
 export interface RuntimeHostClientOptions {
   /** Path of the bundled host (dist/runtimeHost.js). */
@@ -24,13 +32,21 @@ export interface RuntimeHostClientOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-export interface HostExit { code: number | null; signal: NodeJS.Signals | null; willRestart: boolean; stderrTail: string }
+export interface HostExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  willRestart: boolean;
+  stderrTail: string;
+}
 
 type Listener<T> = (value: T) => void;
 
 /** Why a request failed because there is no host (as opposed to the runtime saying no). */
 export class RuntimeHostUnavailableError extends Error {
-  constructor(message: string) { super(message); this.name = 'RuntimeHostUnavailableError'; }
+  constructor(message: string) {
+    super(message);
+    this.name = 'RuntimeHostUnavailableError';
+  }
 }
 
 export class RuntimeHostClient {
@@ -42,23 +58,40 @@ export class RuntimeHostClient {
   private stderrTail = '';
   private starting?: Promise<MessageConnection>;
   private readonly listeners = {
-    trace: new Set<Listener<RuntimeHostNotifications['trace']>>(), log: new Set<Listener<RuntimeHostNotifications['log']>>(),
-    agents: new Set<Listener<RuntimeHostNotifications['agents']>>(), exit: new Set<Listener<HostExit>>(), restart: new Set<Listener<number>>(),
+    trace: new Set<Listener<RuntimeHostNotifications['trace']>>(),
+    log: new Set<Listener<RuntimeHostNotifications['log']>>(),
+    agents: new Set<Listener<RuntimeHostNotifications['agents']>>(),
+    exit: new Set<Listener<HostExit>>(),
+    restart: new Set<Listener<number>>(),
   };
 
   constructor(private readonly options: RuntimeHostClientOptions) {}
 
-  onTrace(l: Listener<RuntimeHostNotifications['trace']>): () => void { return this.add(this.listeners.trace, l); }
-  onLog(l: Listener<RuntimeHostNotifications['log']>): () => void { return this.add(this.listeners.log, l); }
-  onAgents(l: Listener<RuntimeHostNotifications['agents']>): () => void { return this.add(this.listeners.agents, l); }
+  onTrace(l: Listener<RuntimeHostNotifications['trace']>): () => void {
+    return this.add(this.listeners.trace, l);
+  }
+  onLog(l: Listener<RuntimeHostNotifications['log']>): () => void {
+    return this.add(this.listeners.log, l);
+  }
+  onAgents(l: Listener<RuntimeHostNotifications['agents']>): () => void {
+    return this.add(this.listeners.agents, l);
+  }
   /** The host process exited (crashed or was killed); `willRestart` says whether it comes back. */
-  onExit(l: Listener<HostExit>): () => void { return this.add(this.listeners.exit, l); }
+  onExit(l: Listener<HostExit>): () => void {
+    return this.add(this.listeners.exit, l);
+  }
   /** The host was restarted (and its session re-opened); gives the new pid. */
-  onRestart(l: Listener<number>): () => void { return this.add(this.listeners.restart, l); }
+  onRestart(l: Listener<number>): () => void {
+    return this.add(this.listeners.restart, l);
+  }
 
   /** The host's process id, when it runs. */
-  get pid(): number | undefined { return this.child?.pid; }
-  get running(): boolean { return !!this.connection; }
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+  get running(): boolean {
+    return !!this.connection;
+  }
 
   /** Open (or re-open) a session; the host is spawned on first use. */
   async start(params: RuntimeHostRequests['start']['params']): Promise<RuntimeHostRequests['start']['result']> {
@@ -67,7 +100,10 @@ export class RuntimeHostClient {
   }
 
   /** A typed request to the host (spawning it, and opening the last session, if needed). */
-  async request<K extends Exclude<RuntimeHostRequest, 'start'>>(method: K, params: RuntimeHostRequests[K]['params']): Promise<RuntimeHostRequests[K]['result']> {
+  async request<K extends Exclude<RuntimeHostRequest, 'start'>>(
+    method: K,
+    params: RuntimeHostRequests[K]['params'],
+  ): Promise<RuntimeHostRequests[K]['result']> {
     const connection = await this.ensure();
     return requestHost(asRpc(connection), method, params);
   }
@@ -75,7 +111,9 @@ export class RuntimeHostClient {
   private ensure(): Promise<MessageConnection> {
     if (this.disposed) return Promise.reject(new RuntimeHostUnavailableError('the runtime host was shut down'));
     if (this.connection) return Promise.resolve(this.connection);
-    this.starting ??= this.spawn().finally(() => { this.starting = undefined; });
+    this.starting ??= this.spawn().finally(() => {
+      this.starting = undefined;
+    });
     return this.starting;
   }
 
@@ -89,17 +127,26 @@ export class RuntimeHostClient {
     });
     this.child = child;
     this.stderrTail = '';
-    child.stderr?.on('data', (d: Buffer) => { this.stderrTail = (this.stderrTail + d.toString()).slice(-4000); });
-    if (!stdio) child.stdout?.on('data', () => { /* the host logs through notifications; drain stray output */ });
+    child.stderr?.on('data', (d: Buffer) => {
+      this.stderrTail = (this.stderrTail + d.toString()).slice(-4000);
+    });
+    if (!stdio)
+      child.stdout?.on('data', () => {
+        /* the host logs through notifications; drain stray output */
+      });
     const connection = stdio
       ? createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!))
       : createMessageConnection(new IPCMessageReader(child), new IPCMessageWriter(child));
     onHostNotification(asRpc(connection), 'trace', (p) => this.listeners.trace.forEach((l) => l(p)));
     onHostNotification(asRpc(connection), 'log', (p) => this.listeners.log.forEach((l) => l(p)));
     onHostNotification(asRpc(connection), 'agents', (p) => this.listeners.agents.forEach((l) => l(p)));
-    connection.onError(() => { /* the exit handler below reports and restarts */ });
+    connection.onError(() => {
+      /* the exit handler below reports and restarts */
+    });
     child.on('exit', (code, signal) => this.onChildExit(child, connection, code, signal));
-    child.on('error', (e) => { this.stderrTail += `\n${e.message}`; });
+    child.on('error', (e) => {
+      this.stderrTail += `\n${e.message}`;
+    });
     connection.listen();
     this.connection = connection;
     return connection;

@@ -17,12 +17,26 @@ export class StatusBar implements vscode.Disposable {
   }
 
   /** What the item shows (for tests and the accessibility label). */
-  get text(): string { return this.item.text; }
-  get tooltip(): string { return typeof this.item.tooltip === 'string' ? this.item.tooltip : this.item.tooltip?.value ?? ''; }
+  get text(): string {
+    return this.item.text;
+  }
+  get tooltip(): string {
+    return typeof this.item.tooltip === 'string' ? this.item.tooltip : (this.item.tooltip?.value ?? '');
+  }
 
-  setTrusted(trusted: boolean): void { this.trusted = trusted; this.render(); }
-  setHostDown(restarting: boolean | false): void { this.hostDown = restarting === false ? undefined : { restarting }; this.render(); }
-  setAgents(agents: AgentStatus[]): void { this.running = agents.filter((a) => a.state === 'running').length; this.hostDown = undefined; this.render(); }
+  setTrusted(trusted: boolean): void {
+    this.trusted = trusted;
+    this.render();
+  }
+  setHostDown(restarting: boolean | false): void {
+    this.hostDown = restarting === false ? undefined : { restarting };
+    this.render();
+  }
+  setAgents(agents: AgentStatus[]): void {
+    this.running = agents.filter((a) => a.state === 'running').length;
+    this.hostDown = undefined;
+    this.render();
+  }
 
   private render(): void {
     if (!this.trusted) {
@@ -41,5 +55,7 @@ export class StatusBar implements vscode.Disposable {
     this.item.accessibilityInformation = { label: this.item.text.replace(/\$\([^)]*\)\s*/g, '') };
   }
 
-  dispose(): void { this.item.dispose(); }
+  dispose(): void {
+    this.item.dispose();
+  }
 }

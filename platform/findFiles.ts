@@ -7,10 +7,25 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { kindFromName, type FileKind } from '../schemas/load';
 
-export interface ScanOptions { maxFiles?: number; maxDepth?: number; kinds?: readonly FileKind[]; accept?: (name: string) => boolean }
+export interface ScanOptions {
+  maxFiles?: number;
+  maxDepth?: number;
+  kinds?: readonly FileKind[];
+  accept?: (name: string) => boolean;
+}
 
 /** Dependency, build, output and VCS folders: never part of a workspace's files. */
-export const SKIP_DIRS: ReadonlySet<string> = new Set(['node_modules', 'build', '.git', '.hg', '.svn', 'dist', 'out', '.vscode-test', 'test-artifacts']);
+export const SKIP_DIRS: ReadonlySet<string> = new Set([
+  'node_modules',
+  'build',
+  '.git',
+  '.hg',
+  '.svn',
+  'dist',
+  'out',
+  '.vscode-test',
+  'test-artifacts',
+]);
 
 /** Whether a folder name is skipped by the walk (SKIP_DIRS, hidden folders, `out-*` / `dist-*` build copies). */
 export function skipsFolder(name: string): boolean {
@@ -21,10 +36,12 @@ export function skipsFolder(name: string): boolean {
 export function findCaxtonFiles(roots: readonly string[], opts: ScanOptions = {}): string[] {
   const maxFiles = opts.maxFiles ?? 5000;
   const maxDepth = opts.maxDepth ?? 12;
-  const accept = opts.accept ?? ((name: string) => {
-    const kind = kindFromName(name);
-    return !!kind && (!opts.kinds || opts.kinds.includes(kind));
-  });
+  const accept =
+    opts.accept ??
+    ((name: string) => {
+      const kind = kindFromName(name);
+      return !!kind && (!opts.kinds || opts.kinds.includes(kind));
+    });
   const found: string[] = [];
   const seen = new Set<string>();
   const stack: Array<[string, number]> = roots.map((r) => [path.resolve(r), 0]);

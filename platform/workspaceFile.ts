@@ -10,9 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FILE_LIMITS, formatBytes, formatCount, LIMITS } from '../schemas/limits';
 
-export type FileCheck =
-  | { ok: true; real: string; size: number }
-  | { ok: false; missing: boolean; reason: string };
+export type FileCheck = { ok: true; real: string; size: number } | { ok: false; missing: boolean; reason: string };
 
 export interface GuardOptions {
   /** Refuse files above this many bytes (default: by extension, see maxBytesFor). */
@@ -54,23 +52,41 @@ export function checkWorkspaceFile(root: string, file: string, opts: GuardOption
     return { ok: false, missing: false, reason: `${file} cannot be read (${code ?? (e as Error).message})` };
   }
   if (stat.isDirectory()) return { ok: false, missing: false, reason: `${file} is a folder, not a file; name a file` };
-  if (!stat.isFile()) return { ok: false, missing: false, reason: `${file} is not a regular file (a FIFO, socket or device); Caxton reads only regular files` };
+  if (!stat.isFile())
+    return {
+      ok: false,
+      missing: false,
+      reason: `${file} is not a regular file (a FIFO, socket or device); Caxton reads only regular files`,
+    };
   const real = fs.realpathSync(file);
   const base = realFolder(root);
-  if (escapes(base, real)) return { ok: false, missing: false, reason: `${file} resolves to ${real}, outside the workspace ${base}; keep it inside the workspace` };
+  if (escapes(base, real))
+    return {
+      ok: false,
+      missing: false,
+      reason: `${file} resolves to ${real}, outside the workspace ${base}; keep it inside the workspace`,
+    };
   const cap = opts.maxBytes !== undefined ? { bytes: opts.maxBytes, what: 'this file' } : maxBytesFor(file);
   if (stat.size > cap.bytes) return { ok: false, missing: false, reason: tooLarge(file, stat.size, cap) };
   return { ok: true, real, size: stat.size };
 }
 
 /** Read a workspace file as UTF-8 after checkWorkspaceFile; the descriptor is opened non-blocking and re-checked. */
-export function readWorkspaceFile(root: string, file: string, opts: GuardOptions = {}): { ok: true; text: string; real: string } | { ok: false; missing: boolean; reason: string } {
+export function readWorkspaceFile(
+  root: string,
+  file: string,
+  opts: GuardOptions = {},
+): { ok: true; text: string; real: string } | { ok: false; missing: boolean; reason: string } {
   const read = readWorkspaceBytes(root, file, opts);
   return read.ok ? { ok: true, text: read.bytes.toString('utf8'), real: read.real } : read;
 }
 
 /** Read a workspace file's bytes (a module) after checkWorkspaceFile; the descriptor is opened non-blocking and re-checked. */
-export function readWorkspaceBytes(root: string, file: string, opts: GuardOptions = {}): { ok: true; bytes: Buffer; real: string } | { ok: false; missing: boolean; reason: string } {
+export function readWorkspaceBytes(
+  root: string,
+  file: string,
+  opts: GuardOptions = {},
+): { ok: true; bytes: Buffer; real: string } | { ok: false; missing: boolean; reason: string } {
   const check = checkWorkspaceFile(root, file, opts);
   if (!check.ok) return check;
   const cap = opts.maxBytes !== undefined ? { bytes: opts.maxBytes, what: 'this file' } : maxBytesFor(file);
@@ -78,7 +94,12 @@ export function readWorkspaceBytes(root: string, file: string, opts: GuardOption
   try {
     fd = fs.openSync(check.real, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
     const stat = fs.fstatSync(fd);
-    if (!stat.isFile()) return { ok: false, missing: false, reason: `${file} is not a regular file (a FIFO, socket or device); Caxton reads only regular files` };
+    if (!stat.isFile())
+      return {
+        ok: false,
+        missing: false,
+        reason: `${file} is not a regular file (a FIFO, socket or device); Caxton reads only regular files`,
+      };
     if (stat.size > cap.bytes) return { ok: false, missing: false, reason: tooLarge(file, stat.size, cap) };
     const buffer = Buffer.alloc(stat.size);
     let read = 0;

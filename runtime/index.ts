@@ -12,9 +12,27 @@ export { seededRandom } from './core/random';
 export type { Random } from './core/random';
 export { RequestTimeoutError, silentLogger } from './core/types';
 export type {
-  AgentEffect, AgentEndpoint, AgentError, AgentResult, AgentUsage, BlackboardService, CoordinationContext, Logger, MessageBus, TraceSink,
+  AgentEffect,
+  AgentEndpoint,
+  AgentError,
+  AgentResult,
+  AgentUsage,
+  BlackboardService,
+  CoordinationContext,
+  Logger,
+  MessageBus,
+  TraceSink,
 } from './core/types';
-export type { FipaMessage, Performative, AgentManifest, ScenarioFile, TraceEvent, TraceEventInput, TraceEventType, AgentState } from '../schemas';
+export type {
+  FipaMessage,
+  Performative,
+  AgentManifest,
+  ScenarioFile,
+  TraceEvent,
+  TraceEventInput,
+  TraceEventType,
+  AgentState,
+} from '../schemas';
 export { TraceRecorder, collectTrace } from './trace/traceRecorder';
 export type { TraceListener } from './trace/traceRecorder';
 export { parseTraceJsonl, traceLine } from '../schemas/load/traceJsonl';
@@ -23,8 +41,25 @@ export type { DeadLetter, DropCode } from './router/deadLetters';
 export type { ConversationRecord, ConversationOutcome } from './conversations/conversationLog';
 export { readTraceFile, createTraceWriter } from './node/files/traceFile';
 export type { TraceFileWriter } from './node/files/traceFile';
-export { loadWorkspace, loadScope, readPipeline, readMessageFile, readScenario, WorkspaceError, formatProblem } from './node/files/workspace';
-export type { Workspace, WorkspaceProblem, AgentEntry, ScenarioEntry, MessageFileEntry, PipelineEntry, LoadScope, LoadWorkspaceOptions } from './node/files/workspace';
+export {
+  loadWorkspace,
+  loadScope,
+  readPipeline,
+  readMessageFile,
+  readScenario,
+  WorkspaceError,
+  formatProblem,
+} from './node/files/workspace';
+export type {
+  Workspace,
+  WorkspaceProblem,
+  AgentEntry,
+  ScenarioEntry,
+  MessageFileEntry,
+  PipelineEntry,
+  LoadScope,
+  LoadWorkspaceOptions,
+} from './node/files/workspace';
 export { validateFiles } from './node/files/validateFiles';
 export type { ValidateFilesOptions, ValidateFilesResult } from './node/files/validateFiles';
 export { buildWorkspace } from './build';

@@ -8,7 +8,13 @@ import { LIMITS, type AgentState, type FipaMessage, type TraceEvent, type TraceE
 import { RealClock, SimulatedClock, type Clock } from './core/clock';
 import { seededRandom, type Random } from './core/random';
 import {
-  silentLogger, type AgentEndpoint, type BlackboardService, type CoordinationContext, type Logger, type MessageBus, type TraceSink,
+  silentLogger,
+  type AgentEndpoint,
+  type BlackboardService,
+  type CoordinationContext,
+  type Logger,
+  type MessageBus,
+  type TraceSink,
 } from './core/types';
 import type { ConversationRecord } from './conversations/conversationLog';
 import { replyByDelay } from './conversations/replyWaits';
@@ -69,7 +75,13 @@ export interface RuntimeOptions {
 /** The inputs of a run recorded in its `run_started` header (scenario, seed, workers, modules, clock, fork), for replay. */
 export type RunInputs = Omit<Extract<TraceEventInput, { type: 'run_started' }>, 'type' | 'name' | 'agents'>;
 
-export interface RuntimeStats { delivered: number; dropped: number; timeouts: number; violations: number; events: number }
+export interface RuntimeStats {
+  delivered: number;
+  dropped: number;
+  timeouts: number;
+  violations: number;
+  events: number;
+}
 
 /** An agent platform instance; see the file comment. */
 export class Runtime implements MessageBus, CoordinationContext {
@@ -111,7 +123,8 @@ export class Runtime implements MessageBus, CoordinationContext {
     this.name = options.name ?? 'caxton-run';
     this.baseClock = options.clock ?? new RealClock();
     this.stepped = options.scheduling === 'steps';
-    if (this.stepped && !(this.baseClock instanceof SimulatedClock)) throw new RangeError('scheduling: \'steps\' needs a SimulatedClock (deterministic runs); use \'immediate\' on the real clock');
+    if (this.stepped && !(this.baseClock instanceof SimulatedClock))
+      throw new RangeError("scheduling: 'steps' needs a SimulatedClock (deterministic runs); use 'immediate' on the real clock");
     this.clock = new OwnedClock(this.baseClock, this.activity);
     this.random = seededRandom(options.seed ?? 1);
     this.logger = options.logger ?? silentLogger;
@@ -123,15 +136,26 @@ export class Runtime implements MessageBus, CoordinationContext {
     this.trace = this.buffer ?? this.recorder;
     this.directory = new Directory(0, (shard, envelope) => this.toShard(shard, envelope));
     this.shard = new Shard({
-      clock: this.clock, activity: this.activity, trace: this.trace, limits: this.limits, requestTimeoutMs: this.requestTimeoutMs,
-      attempts, dedupe: options.dedupe ?? true, protocolChecks: options.protocolChecks, blackboard: options.blackboard,
-      validate: options.validateMessages ? compileMessageValidator() : undefined, stepped: this.stepped, directory: this.directory,
+      clock: this.clock,
+      activity: this.activity,
+      trace: this.trace,
+      limits: this.limits,
+      requestTimeoutMs: this.requestTimeoutMs,
+      attempts,
+      dedupe: options.dedupe ?? true,
+      protocolChecks: options.protocolChecks,
+      blackboard: options.blackboard,
+      validate: options.validateMessages ? compileMessageValidator() : undefined,
+      stepped: this.stepped,
+      directory: this.directory,
       observeAll: this.stepped && options.observeAll === true,
       onSubscription: (c) => this.subscriptionChanged([c], 0),
     });
   }
 
-  private get router() { return this.shard.router; }
+  private get router() {
+    return this.shard.router;
+  }
 
   /**
    * Emit run_started (once), naming `agents` (default: those added so far) and the run's `inputs` (for replay); call it
@@ -148,9 +172,13 @@ export class Runtime implements MessageBus, CoordinationContext {
     if (this.group) throw new Error('worker shards are already attached');
     this.group = group;
     group.onRealtime({
-      events: (events, t) => { for (const e of events) this.recorder.publish(e.e, t); },
+      events: (events, t) => {
+        for (const e of events) this.recorder.publish(e.e, t);
+      },
       envelopes: (list) => this.router.receive(list),
-      remote: (peer, list) => { for (const e of list) this.toShard(peer, e); },
+      remote: (peer, list) => {
+        for (const e of list) this.toShard(peer, e);
+      },
       subscriptions: (changes, shard) => this.subscriptionChanged(changes, shard),
     });
   }
@@ -174,7 +202,15 @@ export class Runtime implements MessageBus, CoordinationContext {
     link.onUndeliverable?.((report) => this.undeliverable(report));
     link.announce(this.directory.entries().filter((e) => e.shard < REMOTE_BASE));
     const own = this.router.subscriptions.list();
-    if (own.length) link.subscriptions?.(own.map((s) => ({ agent: s.agent, topic: s.topic, action: 'subscribe', ...(s.filter ? { filter: s.filter as Record<string, unknown> } : {}) })));
+    if (own.length)
+      link.subscriptions?.(
+        own.map((s) => ({
+          agent: s.agent,
+          topic: s.topic,
+          action: 'subscribe',
+          ...(s.filter ? { filter: s.filter as Record<string, unknown> } : {}),
+        })),
+      );
   }
 
   /** Real time: a subscription change applied on shard `from` reaches the host's table, the other shards and other nodes. */
@@ -199,13 +235,15 @@ export class Runtime implements MessageBus, CoordinationContext {
         const shard = this.router.has(name) || this.router.isExternal(name) ? 0 : this.directory.get(name)?.shard;
         if (shard === undefined || shard >= REMOTE_BASE) continue; // not ours: a node only accepts its own agents
         const list = split.get(shard);
-        if (list) list.push(name); else split.set(shard, [name]);
+        if (list) list.push(name);
+        else split.set(shard, [name]);
       }
       // Its message_sent is in the sender node's trace: this node's conversation log sees the message here.
       if (split.size && !e.effect) this.fold.log.observe(e.message, [...split.values()].flat(), SYSTEM_AGENT);
       for (const [shard, to] of split) {
         const list = byShard.get(shard);
-        if (list) list.push({ ...e, to }); else byShard.set(shard, [{ ...e, to }]);
+        if (list) list.push({ ...e, to });
+        else byShard.set(shard, [{ ...e, to }]);
       }
     }
     for (const [shard, list] of byShard) {
@@ -220,7 +258,9 @@ export class Runtime implements MessageBus, CoordinationContext {
    */
   onBoundary(hook: (view: BoundaryView) => void | Promise<void>): () => void {
     this.boundaryHooks.add(hook);
-    return () => { this.boundaryHooks.delete(hook); };
+    return () => {
+      this.boundaryHooks.delete(hook);
+    };
   }
 
   /** Record where an agent of a worker shard lives (the group calls this as it places agents). */
@@ -232,13 +272,17 @@ export class Runtime implements MessageBus, CoordinationContext {
 
   /** Register an agent (in-process or sandboxed); `options` carry its grants and limits. Throws RangeError when full. */
   addAgent(endpoint: AgentEndpoint, options?: AgentOptions): void {
-    if (this.phase === 'stopping' || this.phase === 'stopped') throw new Error(`cannot add '${endpoint.name}': the runtime is ${this.phase}`);
+    if (this.phase === 'stopping' || this.phase === 'stopped')
+      throw new Error(`cannot add '${endpoint.name}': the runtime is ${this.phase}`);
     if (this.directory.get(endpoint.name)?.kind === 'agent' && !this.router.has(endpoint.name)) {
       throw new RangeError(`an agent named '${endpoint.name}' is already running; agent names must be unique`);
     }
     this.router.add(endpoint, options);
     this.placed(endpoint.name, 0);
-    if (options?.ownLifecycle) { this.ownLifecycle.add(endpoint.name); return; }
+    if (options?.ownLifecycle) {
+      this.ownLifecycle.add(endpoint.name);
+      return;
+    }
     this.setState(endpoint.name, 'loaded', 'added');
     this.setState(endpoint.name, 'running');
   }
@@ -256,7 +300,9 @@ export class Runtime implements MessageBus, CoordinationContext {
   }
 
   /** Every agent of the run (all shards), sorted. */
-  agentNames(): string[] { return this.directory.agentNames().slice(); }
+  agentNames(): string[] {
+    return this.directory.agentNames().slice();
+  }
 
   /** Subscribe an agent (or an outside party) to a topic pattern, e.g. from its manifest. Throws on a bad pattern. */
   subscribe(agent: string, topic: string, filter?: Record<string, unknown>): void {
@@ -265,11 +311,14 @@ export class Runtime implements MessageBus, CoordinationContext {
     if (problem) throw new Error(problem);
   }
 
-  unsubscribe(agent: string, topic: string): void { this.router.unsubscribe(agent, topic); }
+  unsubscribe(agent: string, topic: string): void {
+    this.router.unsubscribe(agent, topic);
+  }
 
   /** Route a message; a sender that is not an agent becomes an outside party that can receive replies. */
   send(message: FipaMessage): void {
-    if (message && typeof message.sender === 'string' && !this.router.has(message.sender) && !this.directory.get(message.sender)) this.addExternal(message.sender);
+    if (message && typeof message.sender === 'string' && !this.router.has(message.sender) && !this.directory.get(message.sender))
+      this.addExternal(message.sender);
     this.router.route(message);
     this.kick();
   }
@@ -289,20 +338,29 @@ export class Runtime implements MessageBus, CoordinationContext {
   }
 
   /** Listen to trace events; returns the function that stops listening. */
-  onTrace(listener: TraceListener): () => void { return this.recorder.onEvent(listener); }
+  onTrace(listener: TraceListener): () => void {
+    return this.recorder.onEvent(listener);
+  }
 
   /** Stepped: listen to the end of every step (its trace published, its messages on their way); returns the function that stops listening. */
   onStep(listener: (tick: number) => void): () => void {
     this.stepListeners.add(listener);
-    return () => { this.stepListeners.delete(listener); };
+    return () => {
+      this.stepListeners.delete(listener);
+    };
   }
 
   /** Listen to messages delivered to outside parties (users, the CLI). */
-  onExternalMessage(listener: ExternalListener): () => void { return this.router.onExternal(listener); }
+  onExternalMessage(listener: ExternalListener): () => void {
+    return this.router.onExternal(listener);
+  }
 
   /** Resolves when no message is queued or being handled (timers may still be pending). Stepped runs step until then. */
   async idle(): Promise<void> {
-    if (this.stepped) { await this.runSteps(); return; }
+    if (this.stepped) {
+      await this.runSteps();
+      return;
+    }
     // Real time with worker shards: idle when the host and every worker are idle at the same moment.
     for (;;) {
       await this.router.idle();
@@ -320,22 +378,35 @@ export class Runtime implements MessageBus, CoordinationContext {
     // One step loop at a time: a caller arriving while steps run waits for them, then looks again.
     while (this.stepping) await this.stepping;
     const run = this.stepLoop();
-    this.stepping = run.then(() => undefined, () => undefined);
-    try { return await run; } finally { this.stepping = undefined; }
+    this.stepping = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    try {
+      return await run;
+    } finally {
+      this.stepping = undefined;
+    }
   }
 
   /** Stepped: something was sent from outside any step (a caller, a test): run steps at this instant soon. */
   private kick(): void {
     if (!this.stepped || this.kicked || this.phase === 'stopped') return;
     this.kicked = true;
-    setImmediate(() => { this.kicked = false; if (!this.stepping) void this.runSteps(); });
+    setImmediate(() => {
+      this.kicked = false;
+      if (!this.stepping) void this.runSteps();
+    });
   }
 
   private async stepLoop(): Promise<'quiet' | 'busy'> {
     const clock = this.baseClock as SimulatedClock;
     for (;;) {
       const now = clock.now();
-      if (now !== this.instantAt) { this.instantAt = now; this.instantSteps = 0; }
+      if (now !== this.instantAt) {
+        this.instantAt = now;
+        this.instantSteps = 0;
+      }
       const due = clock.nextDeadline();
       const timersDue = due !== undefined && due <= now;
       const workersDue = this.group?.hasDueTimers(now) ?? false;
@@ -360,7 +431,10 @@ export class Runtime implements MessageBus, CoordinationContext {
   async advance(ms: number): Promise<void> {
     const clock = this.baseClock;
     if (!(clock instanceof SimulatedClock)) throw new RangeError('advance needs a SimulatedClock');
-    if (!this.stepped) { await clock.advance(ms); return; }
+    if (!this.stepped) {
+      await clock.advance(ms);
+      return;
+    }
     const end = clock.now() + ms;
     await this.runSteps();
     for (let next = this.nextDeadline(); next !== undefined && next <= end; next = this.nextDeadline()) {
@@ -386,10 +460,13 @@ export class Runtime implements MessageBus, CoordinationContext {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const drained = await Promise.race([
       this.idle().then(() => true),
-      new Promise<boolean>((r) => { timer = setTimeout(() => r(false), options.drainMs ?? 10_000); }),
+      new Promise<boolean>((r) => {
+        timer = setTimeout(() => r(false), options.drainMs ?? 10_000);
+      }),
     ]);
     clearTimeout(timer);
-    if (!drained) this.logger.warn(`stopping with ${this.inFlight()} messages still in flight after ${options.drainMs ?? 10_000} ms of draining`);
+    if (!drained)
+      this.logger.warn(`stopping with ${this.inFlight()} messages still in flight after ${options.drainMs ?? 10_000} ms of draining`);
     const names = this.router.names();
     for (const n of names) this.setState(n, 'draining', reason);
     for (const n of names) {
@@ -406,7 +483,14 @@ export class Runtime implements MessageBus, CoordinationContext {
     for (const e of this.fold.log.endOpen()) this.recorder.emit(e);
     const s = this.stats();
     const transport = this.remote?.summary?.();
-    this.recorder.emit({ type: 'run_ended', reason, delivered: s.delivered, dropped: s.dropped, timeouts: s.timeouts, ...(transport ? { transport } : {}) });
+    this.recorder.emit({
+      type: 'run_ended',
+      reason,
+      delivered: s.delivered,
+      dropped: s.dropped,
+      timeouts: s.timeouts,
+      ...(transport ? { transport } : {}),
+    });
     this.phase = 'stopped';
   }
 
@@ -415,21 +499,35 @@ export class Runtime implements MessageBus, CoordinationContext {
     return { delivered: f.delivered, dropped: f.dropped, timeouts: f.timeouts, violations: f.violations, events: this.recorder.count };
   }
 
-  deadLetters(): DeadLetter[] { return this.fold.deadLetters.list(); }
-  conversations(): ConversationRecord[] { return this.fold.log.list(); }
+  deadLetters(): DeadLetter[] {
+    return this.fold.deadLetters.list();
+  }
+  conversations(): ConversationRecord[] {
+    return this.fold.log.list();
+  }
   /** Messages queued for an agent of the host shard (0 for unknown names). */
-  queued(agent: string): number { return this.router.queued(agent); }
-  agentState(agent: string): AgentState | undefined { return this.fold.states.get(agent); }
+  queued(agent: string): number {
+    return this.router.queued(agent);
+  }
+  agentState(agent: string): AgentState | undefined {
+    return this.fold.states.get(agent);
+  }
 
   /** Record an agent's lifecycle change and trace it (a sandboxed agent reports its own through this). */
   reportState(agent: string, from: AgentState, to: AgentState, reason?: string): void {
-    this.activity.run(this.activity.phase, agent, () => this.trace.emit({ type: 'agent_state', agent, from, to, ...(reason ? { reason } : {}) }));
+    this.activity.run(this.activity.phase, agent, () =>
+      this.trace.emit({ type: 'agent_state', agent, from, to, ...(reason ? { reason } : {}) }),
+    );
   }
 
   /** Replies still awaited by the host shard (agents' waits in worker shards time out there). */
-  pendingReplies(): number { return this.shard.conv.openWaits; }
+  pendingReplies(): number {
+    return this.shard.conv.openWaits;
+  }
   /** Messages queued or being handled right now (0 when idle). */
-  inFlight(): number { return this.router.inFlight + this.outboxSize() + (this.group?.inFlight() ?? 0); }
+  inFlight(): number {
+    return this.router.inFlight + this.outboxSize() + (this.group?.inFlight() ?? 0);
+  }
 
   /** Publish events that shards produced outside a step (agents starting), merged by key. */
   publishKeyed(events: readonly KeyedEvent[]): void {
@@ -440,14 +538,28 @@ export class Runtime implements MessageBus, CoordinationContext {
   /** A worker shard was terminated by the watchdog: its culprit failed, what it held was lost (counted, one event). */
   shardLost(loss: ShardLoss): void {
     const emit = (e: TraceEventInput) => this.recorder.emit(e);
-    if (loss.culprit) emit({ type: 'agent_state', agent: loss.culprit, from: 'running', to: 'failed', reason: `timeout: ${loss.reason}; its shard (${loss.shard}) was terminated` });
+    if (loss.culprit)
+      emit({
+        type: 'agent_state',
+        agent: loss.culprit,
+        from: 'running',
+        to: 'failed',
+        reason: `timeout: ${loss.reason}; its shard (${loss.shard}) was terminated`,
+      });
     if (loss.queued > 0) {
-      emit({ type: 'message_dropped', code: 'shard_lost', count: loss.queued, reason: `${loss.queued} message(s) queued in shard ${loss.shard} (${loss.agents.join(', ')}) were lost when it was terminated: ${loss.reason}` });
+      emit({
+        type: 'message_dropped',
+        code: 'shard_lost',
+        count: loss.queued,
+        reason: `${loss.queued} message(s) queued in shard ${loss.shard} (${loss.agents.join(', ')}) were lost when it was terminated: ${loss.reason}`,
+      });
     }
   }
 
   /** The worker shards, when attached. */
-  get shards(): ShardGroup | undefined { return this.group; }
+  get shards(): ShardGroup | undefined {
+    return this.group;
+  }
 
   /** Stepped: one superstep over every shard (timers, arrive, handle, commit), then the merged trace. */
   private async step(): Promise<void> {
@@ -487,7 +599,11 @@ export class Runtime implements MessageBus, CoordinationContext {
       }
     }
     for (const l of this.stepListeners) {
-      try { l(k); } catch { /* a listener's bug must not stop the run */ }
+      try {
+        l(k);
+      } catch {
+        /* a listener's bug must not stop the run */
+      }
     }
   }
 
@@ -495,16 +611,27 @@ export class Runtime implements MessageBus, CoordinationContext {
   private async boundary(tick: number, time: number, outbox: Map<number, Envelope[]>): Promise<Map<number, Envelope[]>> {
     if (!this.boundaryHooks.size) {
       const own = outbox.get(0);
-      if (own) { outbox.delete(0); this.router.receive(own); }
+      if (own) {
+        outbox.delete(0);
+        this.router.receive(own);
+      }
       return outbox;
     }
-    const view: BoundaryView = { tick, time, pending: [...outbox].flatMap(([shard, list]) => list.map((envelope) => ({ shard, envelope }))) };
+    const view: BoundaryView = {
+      tick,
+      time,
+      pending: [...outbox].flatMap(([shard, list]) => list.map((envelope) => ({ shard, envelope }))),
+    };
     for (const hook of this.boundaryHooks) await hook(view);
     const out = new Map<number, Envelope[]>();
     for (const { shard, envelope } of view.pending) {
-      if (shard === 0) { this.router.receive([envelope]); continue; }
+      if (shard === 0) {
+        this.router.receive([envelope]);
+        continue;
+      }
       const list = out.get(shard);
-      if (list) list.push(envelope); else out.set(shard, [envelope]);
+      if (list) list.push(envelope);
+      else out.set(shard, [envelope]);
     }
     return out;
   }
@@ -536,9 +663,13 @@ export class Runtime implements MessageBus, CoordinationContext {
       if (this.remote) this.remote.forward(shard, envelope);
       return;
     }
-    if (!this.stepped && this.group) { this.group.forward(shard, envelope); return; }
+    if (!this.stepped && this.group) {
+      this.group.forward(shard, envelope);
+      return;
+    }
     const list = this.outbox.get(shard);
-    if (list) list.push(envelope); else this.outbox.set(shard, [envelope]);
+    if (list) list.push(envelope);
+    else this.outbox.set(shard, [envelope]);
   }
 
   private takeOutbox(): Map<number, Envelope[]> {
@@ -576,12 +707,17 @@ export class Runtime implements MessageBus, CoordinationContext {
   }
 
   /** A fresh id for request() (reply_with, conversation_id), namespaced by the sender so no agent can predict or forge another's. */
-  private nextId(prefix: string, sender: string): string { return `${prefix}-${sender}-${++this.ids}`; }
+  private nextId(prefix: string, sender: string): string {
+    return `${prefix}-${sender}-${++this.ids}`;
+  }
 }
 
 /** Subscription changes in canonical order: by agent (each agent's own changes keep their order). */
 function stableByAgent<T extends { agent: string }>(list: T[]): T[] {
-  return list.map((c, i) => ({ c, i })).sort((a, b) => (a.c.agent < b.c.agent ? -1 : a.c.agent > b.c.agent ? 1 : a.i - b.i)).map((x) => x.c);
+  return list
+    .map((c, i) => ({ c, i }))
+    .sort((a, b) => (a.c.agent < b.c.agent ? -1 : a.c.agent > b.c.agent ? 1 : a.i - b.i))
+    .map((x) => x.c);
 }
 
 function positive(value: number | undefined, fallback: number, name: string): number {

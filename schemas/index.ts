@@ -14,9 +14,7 @@ import type { Performative, ProtocolDefinition } from './types';
 export { messageSchema, pipelineSchema, agentSchema, scenarioSchema, durationSchema, traceEventSchema };
 
 /** Every schema, for registering with one ajv instance (they `$ref` each other by `$id`). */
-export const allSchemas: readonly object[] = [
-  durationSchema, messageSchema, pipelineSchema, agentSchema, scenarioSchema, traceEventSchema,
-];
+export const allSchemas: readonly object[] = [durationSchema, messageSchema, pipelineSchema, agentSchema, scenarioSchema, traceEventSchema];
 
 /** The 22 FIPA communicative acts in snake_case, plus the seed's `query`. */
 export const PERFORMATIVES = messageSchema.definitions.performative.enum as readonly Performative[];

@@ -85,8 +85,14 @@ const DURATION = /^\s*([0-9]+(?:\.[0-9]+)?)\s*(ms|s|m|h)\s*$/;
 
 /** Raised for a duration that is malformed, negative, or longer than a timer can wait. */
 export class DurationError extends Error {
-  constructor(readonly value: unknown, readonly where?: string, reason?: string) {
-    super(`${where ? `${where}: ` : ''}${reason ?? `invalid duration ${JSON.stringify(value)}; write a number of milliseconds or a string such as '250ms', '5s', '2m', '1h'`}`);
+  constructor(
+    readonly value: unknown,
+    readonly where?: string,
+    reason?: string,
+  ) {
+    super(
+      `${where ? `${where}: ` : ''}${reason ?? `invalid duration ${JSON.stringify(value)}; write a number of milliseconds or a string such as '250ms', '5s', '2m', '1h'`}`,
+    );
     this.name = 'DurationError';
   }
 }
@@ -102,8 +108,10 @@ export function durationToMs(value: unknown): number | undefined {
 /** Why a duration cannot be used (malformed, or over MAX_TIMER_MS), or undefined when it can. */
 export function durationProblem(value: unknown): string | undefined {
   const ms = durationToMs(value);
-  if (ms === undefined) return `${JSON.stringify(value)} is not a duration; write a number of milliseconds or a string such as '250ms', '5s', '2m', '1h'`;
-  if (ms > MAX_TIMER_MS) return `${JSON.stringify(value)} is ${formatCount(ms)} ms, longer than the longest timer (${formatCount(MAX_TIMER_MS)} ms, about 24.8 days); use at most 596h`;
+  if (ms === undefined)
+    return `${JSON.stringify(value)} is not a duration; write a number of milliseconds or a string such as '250ms', '5s', '2m', '1h'`;
+  if (ms > MAX_TIMER_MS)
+    return `${JSON.stringify(value)} is ${formatCount(ms)} ms, longer than the longest timer (${formatCount(MAX_TIMER_MS)} ms, about 24.8 days); use at most 596h`;
   return undefined;
 }
 
@@ -132,7 +140,8 @@ export function sizeToBytes(value: unknown): number | undefined {
 /** Parse a size; throws naming `where` and the accepted forms. */
 export function parseBytes(value: number | string, where: string): number {
   const n = sizeToBytes(value);
-  if (n === undefined) throw new Error(`${where}: invalid size ${JSON.stringify(value)}; write bytes or a string such as '16MiB', '512KiB'`);
+  if (n === undefined)
+    throw new Error(`${where}: invalid size ${JSON.stringify(value)}; write bytes or a string such as '16MiB', '512KiB'`);
   return n;
 }
 

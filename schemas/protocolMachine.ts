@@ -5,7 +5,11 @@
 import { PROTOCOLS, PROTOCOL_ALIASES, type Performative, type ProtocolDefinition } from './index';
 
 /** What the checker needs of a message. */
-export interface ProtocolStep { performative: Performative; sender: string; receivers: readonly string[] }
+export interface ProtocolStep {
+  performative: Performative;
+  sender: string;
+  receivers: readonly string[];
+}
 
 export interface ProtocolState {
   readonly protocol: string;
@@ -48,7 +52,11 @@ export function stepProtocol(state: ProtocolState, step: ProtocolStep): { state:
 }
 
 /** The pair moves a message makes, and the out-of-sequence ones (pure; the caller decides what to apply). */
-function movesOf(def: ProtocolDefinition, state: ProtocolState, step: ProtocolStep): { moves: Array<[string, string]>; violations: ProtocolViolation[] } {
+function movesOf(
+  def: ProtocolDefinition,
+  state: ProtocolState,
+  step: ProtocolStep,
+): { moves: Array<[string, string]>; violations: ProtocolViolation[] } {
   const moves: Array<[string, string]> = [];
   const violations: ProtocolViolation[] = [];
   const fromInitiator = step.sender === state.initiator;
@@ -101,9 +109,15 @@ export function initiatingPerformatives(def: ProtocolDefinition): Performative[]
  * Performatives whose sender expects an answer, derived from protocols.json: those that open a protocol instance
  * and leave the next move to the other party (request, query_*, cfp, subscribe, propose, request_when, proxy, ...).
  */
-export const EXPECTS_REPLY: ReadonlySet<Performative> = new Set(Object.values(PROTOCOLS).flatMap((def) => def.transitions
-  .filter((t) => t.from === def.initial && t.by === 'initiator' && def.transitions.some((n) => n.from === t.to && n.by === 'participant'))
-  .map((t) => t.performative)));
+export const EXPECTS_REPLY: ReadonlySet<Performative> = new Set(
+  Object.values(PROTOCOLS).flatMap((def) =>
+    def.transitions
+      .filter(
+        (t) => t.from === def.initial && t.by === 'initiator' && def.transitions.some((n) => n.from === t.to && n.by === 'participant'),
+      )
+      .map((t) => t.performative),
+  ),
+);
 
 /** A message as the tracker sees it. */
 export interface TrackedMessage {
@@ -127,8 +141,14 @@ export interface TrackResult {
   completed?: boolean;
 }
 
-interface Instance { state: ProtocolState; replyWiths: Set<string> }
-interface ConversationTrack { protocol: string; instances: Instance[] }
+interface Instance {
+  state: ProtocolState;
+  replyWiths: Set<string>;
+}
+interface ConversationTrack {
+  protocol: string;
+  instances: Instance[];
+}
 
 /**
  * Protocol order per instance, shared by the editor (conversation files) and the runtime (live traffic). A
@@ -183,7 +203,10 @@ export class ProtocolTracker {
     if (track) {
       copy.conversations.set(conversationId, {
         protocol: track.protocol,
-        instances: track.instances.map((i) => ({ state: { ...i.state, pairs: new Map(i.state.pairs) }, replyWiths: new Set(i.replyWiths) })),
+        instances: track.instances.map((i) => ({
+          state: { ...i.state, pairs: new Map(i.state.pairs) },
+          replyWiths: new Set(i.replyWiths),
+        })),
       });
     }
     return copy;
@@ -195,10 +218,12 @@ export class ProtocolTracker {
       for (let k = track.instances.length - 1; k >= 0; k--) if (f(track.instances[k])) return track.instances[k];
       return undefined;
     };
-    return (m.in_reply_to ? latest((i) => i.replyWiths.has(m.in_reply_to!)) : undefined)
-      ?? latest((i) => i.state.initiator === m.sender)
-      ?? latest((i) => i.state.pairs.has(m.sender) && m.receivers.includes(i.state.initiator))
-      ?? (isInitiating(PROTOCOLS[track.protocol], m.performative) ? undefined : latest((i) => m.receivers.includes(i.state.initiator)));
+    return (
+      (m.in_reply_to ? latest((i) => i.replyWiths.has(m.in_reply_to!)) : undefined) ??
+      latest((i) => i.state.initiator === m.sender) ??
+      latest((i) => i.state.pairs.has(m.sender) && m.receivers.includes(i.state.initiator)) ??
+      (isInitiating(PROTOCOLS[track.protocol], m.performative) ? undefined : latest((i) => m.receivers.includes(i.state.initiator)))
+    );
   }
 
   private remember(key: string, track: ConversationTrack): void {

@@ -2,6 +2,8 @@
 import type { FipaMessage } from './types';
 
 /** Why a message was not delivered. */
+// Kept as written: test/unit/traceSchema.test.ts reads these types as text (one variant a line).
+// prettier-ignore
 export type DropCode = 'unknown_agent' | 'mailbox_full' | 'agent_failed' | 'too_large' | 'invalid' | 'protocol_violation' | 'no_subscribers' | 'duplicate' | 'not_running' | 'refused' | 'node_lost' | 'shard_lost' | 'hop_limit';
 
 export type AgentState = 'unloaded' | 'loaded' | 'running' | 'draining' | 'stopped' | 'failed';
@@ -16,6 +18,7 @@ interface Base {
   node?: string;
 }
 
+// prettier-ignore
 export type TraceEvent = Base & (
   /**
    * The optional fields are the run's inputs, for `caxton replay`: the scenario (relative to the trace file's folder when the trace is kept inside the scenario's folder, else absolute),

@@ -19,7 +19,12 @@ export interface TraceDiffOptions {
 }
 
 /** One position where the traces differ: the event on each side (absent past the end of the shorter one). */
-export interface TraceDifference { index: number; left?: TraceEvent; right?: TraceEvent; fields: string[] }
+export interface TraceDifference {
+  index: number;
+  left?: TraceEvent;
+  right?: TraceEvent;
+  fields: string[];
+}
 
 export interface TraceDiff {
   identical: boolean;
@@ -46,13 +51,20 @@ export function isRealTimeTrace(events: readonly TraceEvent[]): boolean {
 /** The paths (a.b.c) where two values differ, at most `max` of them. */
 function differingPaths(a: unknown, b: unknown, path: string, ignored: ReadonlySet<string>, out: string[], max: number): void {
   if (out.length >= max || Object.is(a, b)) return;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) { out.push(path || '(value)'); return; }
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) {
+    out.push(path || '(value)');
+    return;
+  }
   if (Array.isArray(a) && Array.isArray(b)) {
-    if (a.length !== b.length) { out.push(`${path}.length`); return; }
+    if (a.length !== b.length) {
+      out.push(`${path}.length`);
+      return;
+    }
     for (let i = 0; i < a.length; i++) differingPaths(a[i], b[i], `${path}[${i}]`, ignored, out, max);
     return;
   }
-  const ra = a as Record<string, unknown>, rb = b as Record<string, unknown>;
+  const ra = a as Record<string, unknown>,
+    rb = b as Record<string, unknown>;
   const keys = new Set([...Object.keys(ra), ...Object.keys(rb)]);
   for (const k of keys) {
     if (path === '' && ignored.has(k)) continue;
@@ -83,6 +95,7 @@ export function diffTraces(a: readonly TraceEvent[], b: readonly TraceEvent[], o
     differences++;
     first ??= { index: i, left: a[i], right: b[i], fields };
   }
-  if (!first && a.length !== b.length) first = { index: n, left: a[n], right: b[n], fields: [a.length > b.length ? 'only in the first trace' : 'only in the second trace'] };
+  if (!first && a.length !== b.length)
+    first = { index: n, left: a[n], right: b[n], fields: [a.length > b.length ? 'only in the first trace' : 'only in the second trace'] };
   return { identical: differences === 0, differences, first, ignored, lengths: [a.length, b.length] };
 }

@@ -1,9 +1,28 @@
 /** The TypeScript types that mirror the JSON Schemas and protocols.json (types only: no values, no imports). */
 export type Performative =
-  | 'accept_proposal' | 'agree' | 'cancel' | 'cfp' | 'confirm' | 'disconfirm' | 'failure' | 'inform'
-  | 'inform_if' | 'inform_ref' | 'not_understood' | 'propagate' | 'propose' | 'proxy' | 'query_if'
-  | 'query_ref' | 'refuse' | 'reject_proposal' | 'request' | 'request_when' | 'request_whenever'
-  | 'subscribe' | 'query';
+  | 'accept_proposal'
+  | 'agree'
+  | 'cancel'
+  | 'cfp'
+  | 'confirm'
+  | 'disconfirm'
+  | 'failure'
+  | 'inform'
+  | 'inform_if'
+  | 'inform_ref'
+  | 'not_understood'
+  | 'propagate'
+  | 'propose'
+  | 'proxy'
+  | 'query_if'
+  | 'query_ref'
+  | 'refuse'
+  | 'reject_proposal'
+  | 'request'
+  | 'request_when'
+  | 'request_whenever'
+  | 'subscribe'
+  | 'query';
 
 /** One FIPA ACL message, as in message.schema.json. */
 export interface FipaMessage {
@@ -28,22 +47,63 @@ export interface FipaMessage {
 /** A duration: milliseconds, or `250ms`, `5s`, `2m`, `1h`. */
 export type Duration = number | string;
 
-export interface RetrySpec { max_attempts?: number; initial_delay?: Duration; max_delay?: Duration; multiplier?: number; jitter?: 'none' | 'full' | 'equal' | 'decorrelated' }
-export interface BreakerSpec { consecutive_failures?: number; failure_rate?: number; window?: Duration; min_calls?: number; reset_timeout?: Duration; half_open_max_calls?: number }
-export interface BulkheadSpec { max_concurrent?: number; max_queue?: number }
-export interface PolicySpec { timeout?: Duration; retry?: RetrySpec; circuit_breaker?: BreakerSpec; bulkhead?: BulkheadSpec }
+export interface RetrySpec {
+  max_attempts?: number;
+  initial_delay?: Duration;
+  max_delay?: Duration;
+  multiplier?: number;
+  jitter?: 'none' | 'full' | 'equal' | 'decorrelated';
+}
+export interface BreakerSpec {
+  consecutive_failures?: number;
+  failure_rate?: number;
+  window?: Duration;
+  min_calls?: number;
+  reset_timeout?: Duration;
+  half_open_max_calls?: number;
+}
+export interface BulkheadSpec {
+  max_concurrent?: number;
+  max_queue?: number;
+}
+export interface PolicySpec {
+  timeout?: Duration;
+  retry?: RetrySpec;
+  circuit_breaker?: BreakerSpec;
+  bulkhead?: BulkheadSpec;
+}
 export interface StepSpec {
   /** An agent name, or `@contract-net:<capability>` to choose the agent per call by contract net. */
-  agent: string; action?: string; performative?: Performative; timeout?: Duration;
+  agent: string;
+  action?: string;
+  performative?: Performative;
+  timeout?: Duration;
 }
 /** Scatter-gather; the next stage gets the answer itself for `first`, else `[{ agent, output }]` in branch order. */
-export interface ParallelSpec { branches: StepSpec[]; aggregate?: 'all' | 'quorum' | 'first' | 'first_n' | 'deadline'; count?: number; deadline?: Duration }
+export interface ParallelSpec {
+  branches: StepSpec[];
+  aggregate?: 'all' | 'quorum' | 'first' | 'first_n' | 'deadline';
+  count?: number;
+  deadline?: Duration;
+}
 export interface StageSpec extends PolicySpec {
-  name?: string; agent?: string; action?: string; performative?: Performative; parallel?: ParallelSpec; compensation?: StepSpec;
+  name?: string;
+  agent?: string;
+  action?: string;
+  performative?: Performative;
+  parallel?: ParallelSpec;
+  compensation?: StepSpec;
 }
 /** A *.pipeline.yaml file, as in pipeline.schema.json. */
 export interface PipelineFile {
-  pipeline: { name: string; description?: string; input?: unknown; defaults?: PolicySpec; on_failure?: 'stop' | 'compensate' | 'continue'; stages: StageSpec[] };
+  pipeline: {
+    name: string;
+    description?: string;
+    input?: unknown;
+    defaults?: PolicySpec;
+    on_failure?: 'stop' | 'compensate' | 'continue';
+    stages: StageSpec[];
+  };
 }
 
 export type HostGrant = 'blackboard_read' | 'blackboard_write' | 'subscribe';
@@ -69,9 +129,14 @@ export interface AgentManifest {
 /** A *.scenario.yaml file, as in scenario.schema.json. */
 export interface ScenarioFile {
   scenario: {
-    name: string; description?: string; agents?: string[];
+    name: string;
+    description?: string;
+    agents?: string[];
     messages?: Array<{ file: string; at?: Duration } | { message: FipaMessage; at?: Duration }>;
-    pipeline?: string; pattern?: Record<string, unknown>; run_for?: Duration; expect?: Record<string, unknown>;
+    pipeline?: string;
+    pattern?: Record<string, unknown>;
+    run_for?: Duration;
+    expect?: Record<string, unknown>;
   };
 }
 

@@ -19,7 +19,14 @@ const BUNDLES = ['extension', 'server', 'runtimeHost', 'debugAdapter', 'agentWor
 /** Packages the bundles import at run time (esbuild externals in esbuild.mjs, minus vscode and test-only ones). */
 // TypeScript/JavaScript agents: esbuild bundles them (with its native binary for this platform), QuickJS runs them.
 const ESBUILD_BINARY = `@esbuild/${process.platform}-${process.arch}`;
-const RUNTIME_PACKAGES = ['binaryen', 'assemblyscript', 'esbuild', ESBUILD_BINARY, 'quickjs-emscripten-core', '@jitl/quickjs-wasmfile-release-sync'];
+const RUNTIME_PACKAGES = [
+  'binaryen',
+  'assemblyscript',
+  'esbuild',
+  ESBUILD_BINARY,
+  'quickjs-emscripten-core',
+  '@jitl/quickjs-wasmfile-release-sync',
+];
 /** Inside those packages, what the runtime never reads: native CLIs, typings, maps, docs. */
 const PRUNE = /(^|\/)(bin|README[^/]*|CHANGELOG[^/]*|[^/]+\.d\.ts|[^/]+\.map)$/;
 /** Per package, top-level folders the bundled entry points do not read (asc embeds its std library). */
@@ -50,7 +57,12 @@ function copyPackageTree(name, fromDir, seen) {
     filter: (f) => {
       const rel = path.relative(dir, f).replace(/\\/g, '/');
       // esbuild's platform package keeps its bin/: that is the bundler itself.
-      return rel === '' || (!rel.startsWith('node_modules') && (!PRUNE.test(rel) || (name === ESBUILD_BINARY && rel.startsWith('bin'))) && !(PRUNE_TOP[name] ?? []).includes(rel));
+      return (
+        rel === '' ||
+        (!rel.startsWith('node_modules') &&
+          (!PRUNE.test(rel) || (name === ESBUILD_BINARY && rel.startsWith('bin'))) &&
+          !(PRUNE_TOP[name] ?? []).includes(rel))
+      );
     },
   });
   const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
@@ -59,7 +71,11 @@ function copyPackageTree(name, fromDir, seen) {
 
 fs.rmSync(stage, { recursive: true, force: true });
 fs.mkdirSync(stage, { recursive: true });
-run(process.execPath, [path.join(root, 'esbuild.mjs'), '--production', `--outdir=${path.join(stage, 'dist')}`, `--only=${BUNDLES.join(',')}`], root);
+run(
+  process.execPath,
+  [path.join(root, 'esbuild.mjs'), '--production', `--outdir=${path.join(stage, 'dist')}`, `--only=${BUNDLES.join(',')}`],
+  root,
+);
 for (const b of BUNDLES) {
   if (!fs.existsSync(path.join(stage, 'dist', `${b}.js`))) throw new Error(`esbuild did not produce dist/${b}.js`);
 }
@@ -74,13 +90,17 @@ delete manifest.bin;
 fs.writeFileSync(path.join(stage, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
 // Relative links point at repository files the .vsix does not hold (and vsce refuses them without a repository URL):
 // keep their text, drop the link.
-const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8')
+const readme = fs
+  .readFileSync(path.join(root, 'README.md'), 'utf8')
   .replace(/(!?)\[([^\]]*)\]\((?![a-z][a-z0-9+.-]*:|#)[^)]*\)/gi, (_m, image, text) => (image ? '' : text));
 fs.writeFileSync(path.join(stage, 'README.md'), readme);
 for (const f of ['LICENSE', 'LICENSE.md', 'LICENSE.txt']) {
   if (fs.existsSync(path.join(root, f))) fs.copyFileSync(path.join(root, f), path.join(stage, f));
 }
-fs.cpSync(path.join(root, 'schemas'), path.join(stage, 'schemas'), { recursive: true, filter: (f) => fs.statSync(f).isDirectory() || f.endsWith('.json') });
+fs.cpSync(path.join(root, 'schemas'), path.join(stage, 'schemas'), {
+  recursive: true,
+  filter: (f) => fs.statSync(f).isDirectory() || f.endsWith('.json'),
+});
 fs.cpSync(path.join(root, 'runtime', 'sdk', 'assembly'), path.join(stage, 'runtime', 'sdk', 'assembly'), { recursive: true });
 fs.cpSync(path.join(root, 'runtime', 'sdk', 'js'), path.join(stage, 'runtime', 'sdk', 'js'), { recursive: true });
 // The stage holds only what ships; this keeps vsce from adding anything else.
@@ -88,5 +108,9 @@ fs.writeFileSync(path.join(stage, '.vscodeignore'), '**/*.map\n');
 
 const vsce = path.join(packageDir('@vscode/vsce', root), 'vsce');
 const hasLicense = ['LICENSE', 'LICENSE.md', 'LICENSE.txt'].some((f) => fs.existsSync(path.join(stage, f)));
-run(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', ...(hasLicense ? [] : ['--skip-license']), '-o', out], stage);
+run(
+  process.execPath,
+  [vsce, 'package', '--no-dependencies', '--allow-missing-repository', ...(hasLicense ? [] : ['--skip-license']), '-o', out],
+  stage,
+);
 console.log(`${path.relative(process.cwd(), out) || out}: ${(fs.statSync(out).size / 1e6).toFixed(1)} MB`);

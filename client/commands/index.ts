@@ -12,5 +12,13 @@ import { openInspector } from './openInspector';
 import { openTrace } from './openTrace';
 
 export const commandFactories: Record<CommandName, (ctx: Ctx) => (...args: unknown[]) => unknown> = {
-  runAgent, runPipeline, runScenario, debugScenario, sendMessage, stopAll, buildAgents, openInspector, openTrace,
+  runAgent,
+  runPipeline,
+  runScenario,
+  debugScenario,
+  sendMessage,
+  stopAll,
+  buildAgents,
+  openInspector,
+  openTrace,
 };

@@ -9,8 +9,14 @@ export async function pickFile(uri: unknown, pattern: RegExp, glob: string, what
   const active = vscode.window.activeTextEditor?.document.uri;
   if (active && pattern.test(active.path)) return active;
   const files = await vscode.workspace.findFiles(glob, '**/node_modules/**', 200);
-  if (files.length === 0) { void vscode.window.showInformationMessage(`Caxton: no ${what} in this workspace (${glob}).`); return undefined; }
-  const pick = await vscode.window.showQuickPick(files.map((f) => ({ label: vscode.workspace.asRelativePath(f), uri: f })), { placeHolder: `Which ${what}?` });
+  if (files.length === 0) {
+    void vscode.window.showInformationMessage(`Caxton: no ${what} in this workspace (${glob}).`);
+    return undefined;
+  }
+  const pick = await vscode.window.showQuickPick(
+    files.map((f) => ({ label: vscode.workspace.asRelativePath(f), uri: f })),
+    { placeHolder: `Which ${what}?` },
+  );
   return pick?.uri;
 }
 
@@ -20,14 +26,19 @@ export async function pickFile(uri: unknown, pattern: RegExp, glob: string, what
  */
 export async function withRuntime<T>(ctx: Ctx, action: string, work: (host: RuntimeHostClient) => Promise<T>): Promise<T | undefined> {
   if (!ctx.requireTrust(action)) return undefined;
-  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Caxton: ${action}…`, cancellable: false }, async () => {
-    try {
-      return await work(await ctx.runtime());
-    } catch (e) {
-      const message = (e as Error).message;
-      ctx.output.error(`${action}: ${message}`);
-      void vscode.window.showErrorMessage(`Caxton: could not ${action}: ${message}`, 'Show log').then((c) => { if (c) ctx.output.show(true); });
-      return undefined;
-    }
-  });
+  return vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `Caxton: ${action}…`, cancellable: false },
+    async () => {
+      try {
+        return await work(await ctx.runtime());
+      } catch (e) {
+        const message = (e as Error).message;
+        ctx.output.error(`${action}: ${message}`);
+        void vscode.window.showErrorMessage(`Caxton: could not ${action}: ${message}`, 'Show log').then((c) => {
+          if (c) ctx.output.show(true);
+        });
+        return undefined;
+      }
+    },
+  );
 }

@@ -8,5 +8,7 @@ export const stopAll = (ctx: Ctx) => async (): Promise<void> => {
   if (!result) return;
   ctx.setAgents([]);
   ctx.inspector.post({ kind: 'status', running: false, text: `stopped ${result.stopped.length} agent(s)` });
-  void vscode.window.showInformationMessage(`Caxton: stopped ${result.stopped.length} agent(s).${result.traceFile ? ` Trace: ${vscode.workspace.asRelativePath(result.traceFile)}` : ''}`);
+  void vscode.window.showInformationMessage(
+    `Caxton: stopped ${result.stopped.length} agent(s).${result.traceFile ? ` Trace: ${vscode.workspace.asRelativePath(result.traceFile)}` : ''}`,
+  );
 };

@@ -21,22 +21,37 @@ export class CompareView {
   private at = 0;
 
   /** `pick` asks for the other trace (the host's file dialog, or a file input on a standalone page). */
-  constructor(pick: (() => void) | undefined, private readonly reveal: (index: number) => void) {
+  constructor(
+    pick: (() => void) | undefined,
+    private readonly reveal: (index: number) => void,
+  ) {
     const choose = pick
-      ? (() => { const b = h('button', { class: 'button', id: 'compare-pick' }, 'Compare with a trace…'); b.addEventListener('click', pick); return b; })()
+      ? (() => {
+          const b = h('button', { class: 'button', id: 'compare-pick' }, 'Compare with a trace…');
+          b.addEventListener('click', pick);
+          return b;
+        })()
       : (() => {
-        const input = h('input', { type: 'file', id: 'compare-file', accept: '.jsonl,.json', 'aria-label': 'A trace to compare with' });
-        input.addEventListener('change', () => { const f = input.files?.[0]; if (f) void f.text().then((text) => this.fromText(f.name, text)); });
-        return h('label', { class: 'button' }, 'Compare with a trace… ', input);
-      })();
+          const input = h('input', { type: 'file', id: 'compare-file', accept: '.jsonl,.json', 'aria-label': 'A trace to compare with' });
+          input.addEventListener('change', () => {
+            const f = input.files?.[0];
+            if (f) void f.text().then((text) => this.fromText(f.name, text));
+          });
+          return h('label', { class: 'button' }, 'Compare with a trace… ', input);
+        })();
     const prev = h('button', { class: 'button', id: 'compare-prev' }, '◀ Previous difference');
     const next = h('button', { class: 'button', id: 'compare-next' }, 'Next difference ▶');
     prev.addEventListener('click', () => this.step(-1));
     next.addEventListener('click', () => this.step(1));
     this.status = h('p', { id: 'compare-status', role: 'status' }, 'Choose a second trace to compare this run with.');
     this.body = h('div', { class: 'compare-body' });
-    this.element = h('section', { class: 'view compare', id: 'view-compare', role: 'tabpanel', 'aria-labelledby': 'tab-compare', hidden: true },
-      h('div', { class: 'toolbar' }, choose, prev, next), this.status, this.body);
+    this.element = h(
+      'section',
+      { class: 'view compare', id: 'view-compare', role: 'tabpanel', 'aria-labelledby': 'tab-compare', hidden: true },
+      h('div', { class: 'toolbar' }, choose, prev, next),
+      this.status,
+      this.body,
+    );
   }
 
   /** The current trace (left side); keeps the right side. */
@@ -56,7 +71,13 @@ export class CompareView {
     let bad = 0;
     for (const line of text.split('\n')) {
       if (!line.trim()) continue;
-      try { const e = JSON.parse(line) as TraceEvent; if (typeof e === 'object' && e !== null && typeof e.type === 'string') events.push(e); else bad++; } catch { bad++; }
+      try {
+        const e = JSON.parse(line) as TraceEvent;
+        if (typeof e === 'object' && e !== null && typeof e.type === 'string') events.push(e);
+        else bad++;
+      } catch {
+        bad++;
+      }
     }
     this.setRight(name, events);
     if (bad) this.status.textContent += ` (${bad} lines of ${name} were not trace events and were skipped)`;
@@ -71,16 +92,23 @@ export class CompareView {
 
   private step(direction: 1 | -1): void {
     if (!this.diff || !this.right || this.diff.identical) return;
-    const a = this.left.events, b = this.right.events;
+    const a = this.left.events,
+      b = this.right.events;
     const ignored = new Set(this.diff.ignored);
     for (let i = this.at + direction; i >= 0 && i < Math.max(a.length, b.length); i += direction) {
-      if (!a[i] || !b[i] || eventDifferences(a[i], b[i], ignored, 1).length) { this.at = i; this.draw(); return; }
+      if (!a[i] || !b[i] || eventDifferences(a[i], b[i], ignored, 1).length) {
+        this.at = i;
+        this.draw();
+        return;
+      }
     }
   }
 
   private draw(): void {
-    const d = this.diff!, right = this.right!;
-    const a = this.left.events, b = right.events;
+    const d = this.diff!,
+      right = this.right!;
+    const a = this.left.events,
+      b = right.events;
     this.element.dataset.identical = String(d.identical);
     this.element.dataset.differences = String(d.differences);
     this.element.dataset.first = d.first ? String(d.first.index) : '';
@@ -88,7 +116,8 @@ export class CompareView {
       ? `identical: ${a.length} events (ignored: ${d.ignored.join(', ')})`
       : `${d.differences} of ${Math.max(a.length, b.length)} events differ; first at event ${d.first!.index} (${d.first!.fields.join(', ')}); ignored: ${d.ignored.join(', ')}`;
     const ignored = new Set(d.ignored);
-    const from = Math.max(0, this.at - AROUND), to = Math.min(Math.max(a.length, b.length), this.at + AROUND + 1);
+    const from = Math.max(0, this.at - AROUND),
+      to = Math.min(Math.max(a.length, b.length), this.at + AROUND + 1);
     const cell = (e: TraceEvent | undefined, i: number) => {
       const td = h('td', { class: 'compare-event', title: e ? JSON.stringify(e) : 'no event' }, e ? eventSummary(e) : '—');
       td.addEventListener('click', () => this.reveal(i));
@@ -97,14 +126,46 @@ export class CompareView {
     const rows: HTMLElement[] = [];
     for (let i = from; i < to; i++) {
       const differs = !a[i] || !b[i] || eventDifferences(a[i], b[i], ignored, 1).length > 0;
-      rows.push(h('tr', { class: `compare-row${differs ? ' differs' : ''}${i === this.at ? ' current' : ''}${i === d.first?.index ? ' first-divergence' : ''}`, 'data-index': i },
-        h('th', { scope: 'row' }, i), cell(a[i], i), cell(b[i], i)));
+      rows.push(
+        h(
+          'tr',
+          {
+            class: `compare-row${differs ? ' differs' : ''}${i === this.at ? ' current' : ''}${i === d.first?.index ? ' first-divergence' : ''}`,
+            'data-index': i,
+          },
+          h('th', { scope: 'row' }, i),
+          cell(a[i], i),
+          cell(b[i], i),
+        ),
+      );
     }
     const fields = this.at < Math.min(a.length, b.length) ? eventDifferences(a[this.at], b[this.at], ignored) : [];
-    setChildren(this.body,
-      d.identical ? null : h('p', { class: 'compare-fields' }, `Event ${this.at}: `, fields.length ? `differs in ${fields.join(', ')}` : 'only in one trace'),
-      h('table', { class: 'compare-table' },
-        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'event'), h('th', { scope: 'col' }, this.left.title), h('th', { scope: 'col' }, right.title))),
-        h('tbody', {}, ...rows)));
+    setChildren(
+      this.body,
+      d.identical
+        ? null
+        : h(
+            'p',
+            { class: 'compare-fields' },
+            `Event ${this.at}: `,
+            fields.length ? `differs in ${fields.join(', ')}` : 'only in one trace',
+          ),
+      h(
+        'table',
+        { class: 'compare-table' },
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            h('th', { scope: 'col' }, 'event'),
+            h('th', { scope: 'col' }, this.left.title),
+            h('th', { scope: 'col' }, right.title),
+          ),
+        ),
+        h('tbody', {}, ...rows),
+      ),
+    );
   }
 }

@@ -31,15 +31,23 @@ import { exportSvg, EXPORT_ROWS } from './svgExport';
 
 type TabId = 'conversations' | 'protocols' | 'auctions' | 'patterns' | 'breakers' | 'agents' | 'compare';
 const TABS: Array<{ id: TabId; label: string }> = [
-  { id: 'conversations', label: 'Conversations' }, { id: 'protocols', label: 'Protocols' }, { id: 'auctions', label: 'Auctions & contract nets' },
-  { id: 'patterns', label: 'Patterns' }, { id: 'breakers', label: 'Breakers' }, { id: 'agents', label: 'Agents' }, { id: 'compare', label: 'Compare' },
+  { id: 'conversations', label: 'Conversations' },
+  { id: 'protocols', label: 'Protocols' },
+  { id: 'auctions', label: 'Auctions & contract nets' },
+  { id: 'patterns', label: 'Patterns' },
+  { id: 'breakers', label: 'Breakers' },
+  { id: 'agents', label: 'Agents' },
+  { id: 'compare', label: 'Compare' },
 ];
 /** Events indexed per slice while loading, and the time a slice may take before the page draws. */
 const SLICE_EVENTS = 25_000;
 const SLICE_MS = 40;
 
 /** What the page can do beyond drawing: post to a host (VS Code), or nothing (a standalone page). */
-export interface InspectorHost { post(message: ViewToHost): void; hosted: boolean }
+export interface InspectorHost {
+  post(message: ViewToHost): void;
+  hosted: boolean;
+}
 
 export class Inspector {
   private store = new TraceStore();
@@ -83,18 +91,33 @@ export class Inspector {
   private playing = 0;
   private marked = { rows: false, loaded: 0 };
 
-  constructor(root: HTMLElement, private readonly host: InspectorHost) {
+  constructor(
+    root: HTMLElement,
+    private readonly host: InspectorHost,
+  ) {
     this.sequence = new SequenceView({
       select: (row) => this.showRow(row),
-      open: (row) => { this.showRow(row); this.returnFocus = () => this.sequence.focus(); this.details.focus(); },
+      open: (row) => {
+        this.showRow(row);
+        this.returnFocus = () => this.sequence.focus();
+        this.details.focus();
+      },
       problem: (kind) => this.strip.setActive(kind),
     });
     this.strip = new SummaryStrip((kind) => this.filterProblem(kind));
-    this.protocols = new ProtocolsView((id) => { this.sequence.showConversation(id); this.show('conversations'); });
+    this.protocols = new ProtocolsView((id) => {
+      this.sequence.showConversation(id);
+      this.show('conversations');
+    });
     this.compare = new CompareView(host.hosted ? () => host.post({ kind: 'pickCompare' }) : undefined, (i) => this.revealEvent(i));
     this.views = {
-      conversations: this.sequence.element, protocols: this.protocols.element, auctions: this.auctionsView.element, patterns: this.patternsView.element,
-      breakers: this.breakersView.element, agents: this.agentsView.element, compare: this.compare.element,
+      conversations: this.sequence.element,
+      protocols: this.protocols.element,
+      auctions: this.auctionsView.element,
+      patterns: this.patternsView.element,
+      breakers: this.breakersView.element,
+      agents: this.agentsView.element,
+      compare: this.compare.element,
     };
     this.tabs = TABS.map((t) => {
       const b = h('button', { class: 'tab', role: 'tab', id: `tab-${t.id}`, 'aria-controls': `view-${t.id}`, 'data-tab': t.id }, t.label);
@@ -102,8 +125,19 @@ export class Inspector {
       b.addEventListener('keydown', (ev) => this.onTabKey(ev, t.id));
       return b;
     });
-    this.slider = h('input', { type: 'range', id: 'time-slider', min: 0, max: 0, value: 0, step: 1, 'aria-label': 'Time: events replayed' });
-    this.slider.addEventListener('input', () => { this.stopPlay(); this.seek(Number(this.slider.value)); });
+    this.slider = h('input', {
+      type: 'range',
+      id: 'time-slider',
+      min: 0,
+      max: 0,
+      value: 0,
+      step: 1,
+      'aria-label': 'Time: events replayed',
+    });
+    this.slider.addEventListener('input', () => {
+      this.stopPlay();
+      this.seek(Number(this.slider.value));
+    });
     this.play = h('button', { id: 'play', class: 'button', 'aria-label': 'Replay from the start' }, '▶ Replay');
     this.play.addEventListener('click', () => this.togglePlay());
     this.position = h('span', { id: 'position', 'aria-live': 'off' });
@@ -117,7 +151,12 @@ export class Inspector {
     for (const [id, pane] of Object.entries(this.views) as Array<[TabId, HTMLElement]>) {
       // Panels without their own focus target take the focus themselves (WAI-ARIA tabs); Escape goes back to the tab.
       if (id !== 'conversations') pane.tabIndex = 0;
-      pane.addEventListener('keydown', (ev) => { if (ev.key === 'Escape' && !ev.defaultPrevented) { ev.preventDefault(); this.focusTab(); } });
+      pane.addEventListener('keydown', (ev) => {
+        if (ev.key === 'Escape' && !ev.defaultPrevented) {
+          ev.preventDefault();
+          this.focusTab();
+        }
+      });
     }
     this.details.addEventListener('keydown', (ev) => {
       if (ev.key !== 'Escape') return;
@@ -129,28 +168,63 @@ export class Inspector {
     // "/" jumps to the search box from anywhere but a text field.
     document.addEventListener('keydown', (ev) => {
       const t = ev.target as HTMLElement | null;
-      if (ev.key === '/' && !(t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT'))) { ev.preventDefault(); this.show('conversations', false); this.sequence.filters.search.focus(); }
+      if (ev.key === '/' && !(t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT'))) {
+        ev.preventDefault();
+        this.show('conversations', false);
+        this.sequence.filters.search.focus();
+      }
     });
-    const exportSvgButton = h('button', { class: 'button', id: 'export-svg', title: `The diagram as it is filtered, up to ${EXPORT_ROWS} rows` }, 'Export SVG');
+    const exportSvgButton = h(
+      'button',
+      { class: 'button', id: 'export-svg', title: `The diagram as it is filtered, up to ${EXPORT_ROWS} rows` },
+      'Export SVG',
+    );
     exportSvgButton.addEventListener('click', () => this.exportDiagram('svg'));
-    const exportMermaid = h('button', { class: 'button', id: 'export-mermaid', title: `A Mermaid sequenceDiagram of the shown rows, up to ${EXPORT_ROWS}` }, 'Export Mermaid');
+    const exportMermaid = h(
+      'button',
+      { class: 'button', id: 'export-mermaid', title: `A Mermaid sequenceDiagram of the shown rows, up to ${EXPORT_ROWS}` },
+      'Export Mermaid',
+    );
     exportMermaid.addEventListener('click', () => this.exportDiagram('mermaid'));
-    setChildren(root,
+    setChildren(
+      root,
       h('header', { class: 'top' }, this.title, this.status, h('span', { class: 'spacer' }), exportSvgButton, exportMermaid),
-      this.strip.element, this.announcer.element,
+      this.strip.element,
+      this.announcer.element,
       h('div', { class: 'timebar' }, this.play, h('label', { for: 'time-slider', class: 'sr-only' }, 'Time'), this.slider, this.position),
       h('nav', { class: 'tabs', role: 'tablist', 'aria-label': 'Inspector views' }, ...this.tabs),
-      h('main', { class: 'main' }, h('div', { class: 'views' }, ...Object.values(this.views)),
-        h('aside', { class: 'details', 'aria-label': 'Selected item' }, this.detailsTitle, this.detailsProtocol, this.detailsActions, this.copyBuffer, this.details)));
+      h(
+        'main',
+        { class: 'main' },
+        h('div', { class: 'views' }, ...Object.values(this.views)),
+        h(
+          'aside',
+          { class: 'details', 'aria-label': 'Selected item' },
+          this.detailsTitle,
+          this.detailsProtocol,
+          this.detailsActions,
+          this.copyBuffer,
+          this.details,
+        ),
+      ),
+    );
     this.show('conversations', false);
   }
 
   private detailButtons(): HTMLButtonElement[] {
-    const button = (id: string, label: string, run: () => void) => { const b = h('button', { class: 'button', id }, label); b.addEventListener('click', run); return b; };
+    const button = (id: string, label: string, run: () => void) => {
+      const b = h('button', { class: 'button', id }, label);
+      b.addEventListener('click', run);
+      return b;
+    };
     return [
       button('reveal-source', 'Reveal source', () => this.revealSource()),
-      button('copy-fipa', 'Copy as .fipa.json', () => { if (this.selected?.kind === 'message') this.copy(fipaJson(this.selected.message), '.fipa.json'); }),
-      button('show-conversation', 'Show this conversation', () => { if (this.selected?.conversationId) this.sequence.showConversation(this.selected.conversationId); }),
+      button('copy-fipa', 'Copy as .fipa.json', () => {
+        if (this.selected?.kind === 'message') this.copy(fipaJson(this.selected.message), '.fipa.json');
+      }),
+      button('show-conversation', 'Show this conversation', () => {
+        if (this.selected?.conversationId) this.sequence.showConversation(this.selected.conversationId);
+      }),
       button('fork-here', 'Restart from here', () => this.forkHere()),
     ];
   }
@@ -178,14 +252,20 @@ export class Inspector {
   private forkHere(): void {
     const row = this.selected;
     if (!row) return;
-    if (this.host.hosted) { this.host.post({ kind: 'fork', seq: row.seq }); return; }
+    if (this.host.hosted) {
+      this.host.post({ kind: 'fork', seq: row.seq });
+      return;
+    }
     this.revealed(false, `Restart from here runs in VS Code's debugger: open this trace there (Caxton: Open Trace…) and choose it again`);
   }
 
   /** Replace the trace. In live mode the slider follows new events while it is at the end. */
   reset(events: readonly TraceEvent[], live: boolean, title?: string): void {
     this.live = live;
-    if (title) { this.title.textContent = title; this.name = title; }
+    if (title) {
+      this.title.textContent = title;
+      this.name = title;
+    }
     this.store = new TraceStore();
     this.cursor = 0;
     this.follow = true;
@@ -206,18 +286,29 @@ export class Inspector {
   }
 
   /** True while events wait to be indexed. */
-  get busy(): boolean { return this.queue.length > 0; }
+  get busy(): boolean {
+    return this.queue.length > 0;
+  }
 
   private load(): void {
     this.loading = 0;
     const start = performance.now();
     while (this.queue.length && performance.now() - start < SLICE_MS) {
       const batch = this.queue[0];
-      if (batch.length <= SLICE_EVENTS) { this.store.append(batch); this.queue.shift(); }
-      else { this.store.append(batch.slice(0, SLICE_EVENTS)); this.queue[0] = batch.slice(SLICE_EVENTS); }
+      if (batch.length <= SLICE_EVENTS) {
+        this.store.append(batch);
+        this.queue.shift();
+      } else {
+        this.store.append(batch.slice(0, SLICE_EVENTS));
+        this.queue[0] = batch.slice(SLICE_EVENTS);
+      }
     }
     if (this.follow) this.cursor = this.store.length;
-    this.status.textContent = this.queue.length ? `loading… ${this.store.length.toLocaleString('en')} events` : this.live ? 'live' : `replay · ${this.store.length.toLocaleString('en')} events`;
+    this.status.textContent = this.queue.length
+      ? `loading… ${this.store.length.toLocaleString('en')} events`
+      : this.live
+        ? 'live'
+        : `replay · ${this.store.length.toLocaleString('en')} events`;
     document.body.dataset.loading = String(this.queue.length > 0);
     this.redraw();
     this.applyFollow();
@@ -254,7 +345,11 @@ export class Inspector {
     this.detailsActions.hidden = row?.kind !== 'message';
     this.copyBuffer.hidden = true;
     this.detailsProtocol.textContent = '';
-    if (!row) { this.detailsTitle.textContent = 'Details'; this.details.textContent = 'Select a message to see its JSON.'; return; }
+    if (!row) {
+      this.detailsTitle.textContent = 'Details';
+      this.details.textContent = 'Select a message to see its JSON.';
+      return;
+    }
     if (row.kind === 'message') {
       const reply = this.store.rowReplyTo.get(row.row);
       const request = reply >= 0 ? rowAt(this.store, reply, this.cursor) : undefined;
@@ -278,18 +373,31 @@ export class Inspector {
   private revealSource(): void {
     const row = this.selected;
     if (row?.kind !== 'message') return;
-    if (this.host.hosted) { this.host.post({ kind: 'revealSource', id: row.id, message: row.message }); return; }
-    this.revealed(false, `Reveal source opens files in VS Code; on this page: sent by ${row.from}${row.message.message_id ? `, message_id ${row.message.message_id}` : ''}`);
+    if (this.host.hosted) {
+      this.host.post({ kind: 'revealSource', id: row.id, message: row.message });
+      return;
+    }
+    this.revealed(
+      false,
+      `Reveal source opens files in VS Code; on this page: sent by ${row.from}${row.message.message_id ? `, message_id ${row.message.message_id}` : ''}`,
+    );
   }
 
   private copy(text: string, what: string): void {
     this.copyBuffer.value = text;
     this.copyBuffer.hidden = false;
-    if (this.host.hosted) { this.host.post({ kind: 'copy', text, what }); return; }
+    if (this.host.hosted) {
+      this.host.post({ kind: 'copy', text, what });
+      return;
+    }
     this.copyBuffer.select();
-    const done = () => { this.status.textContent = `copied ${what}`; };
+    const done = () => {
+      this.status.textContent = `copied ${what}`;
+    };
     // A standalone page may have no clipboard permission: the text stays selected in the box for Ctrl+C.
-    void navigator.clipboard?.writeText(text).then(done, () => { this.status.textContent = `${what} is selected below: press Ctrl+C to copy`; });
+    void navigator.clipboard?.writeText(text).then(done, () => {
+      this.status.textContent = `${what} is selected below: press Ctrl+C to copy`;
+    });
   }
 
   private exportDiagram(format: 'svg' | 'mermaid'): void {
@@ -300,11 +408,18 @@ export class Inspector {
     else {
       const rows: DiagramRow[] = [];
       for (let i = 0; i < Math.min(count, EXPORT_ROWS); i++) rows.push(rowAt(store, filtered.get(i), cursor));
-      text = mermaidSequence(rows, lanes.map((l) => l.name), this.name);
+      text = mermaidSequence(
+        rows,
+        lanes.map((l) => l.name),
+        this.name,
+      );
     }
     const name = `${this.name.replace(/(\.trace)?\.jsonl$/, '').replace(/[^\w.-]+/g, '_') || 'diagram'}.${format === 'svg' ? 'svg' : 'mmd'}`;
     document.body.dataset.lastExport = format;
-    if (this.host.hosted) { this.host.post({ kind: 'export', format, text, name }); return; }
+    if (this.host.hosted) {
+      this.host.post({ kind: 'export', format, text, name });
+      return;
+    }
     const url = URL.createObjectURL(new Blob([text], { type: format === 'svg' ? 'image/svg+xml' : 'text/plain' }));
     const a = h('a', { href: url, download: name, hidden: true });
     document.body.append(a);
@@ -330,10 +445,13 @@ export class Inspector {
     if (this.active !== 'conversations') this.show('conversations', false);
   }
 
-  private focusTab(): void { this.tabs.find((b) => b.dataset.tab === this.active)?.focus(); }
+  private focusTab(): void {
+    this.tabs.find((b) => b.dataset.tab === this.active)?.focus();
+  }
 
   private focusView(tab: TabId): void {
-    if (tab === 'conversations') this.sequence.focus(); else this.views[tab].focus();
+    if (tab === 'conversations') this.sequence.focus();
+    else this.views[tab].focus();
   }
 
   private show(tab: TabId, focus = true): void {
@@ -351,11 +469,26 @@ export class Inspector {
 
   private onTabKey(ev: KeyboardEvent, tab: TabId): void {
     const i = TABS.findIndex((t) => t.id === tab);
-    const next = ev.key === 'ArrowRight' ? (i + 1) % TABS.length : ev.key === 'ArrowLeft' ? (i + TABS.length - 1) % TABS.length
-      : ev.key === 'Home' ? 0 : ev.key === 'End' ? TABS.length - 1 : -1;
-    if (next >= 0) { ev.preventDefault(); this.show(TABS[next].id); }
+    const next =
+      ev.key === 'ArrowRight'
+        ? (i + 1) % TABS.length
+        : ev.key === 'ArrowLeft'
+          ? (i + TABS.length - 1) % TABS.length
+          : ev.key === 'Home'
+            ? 0
+            : ev.key === 'End'
+              ? TABS.length - 1
+              : -1;
+    if (next >= 0) {
+      ev.preventDefault();
+      this.show(TABS[next].id);
+    }
     // Enter / Space activate a tab (it is a button); ArrowDown goes into its panel.
-    else if (ev.key === 'ArrowDown') { ev.preventDefault(); this.show(tab, false); this.focusView(tab); }
+    else if (ev.key === 'ArrowDown') {
+      ev.preventDefault();
+      this.show(tab, false);
+      this.focusView(tab);
+    }
   }
 
   /** Move the time cursor to just after the first `n` events (the slider; the play button). */
@@ -367,19 +500,25 @@ export class Inspector {
 
   private redrawSoon(): void {
     if (this.frame) return;
-    this.frame = requestAnimationFrame(() => { this.frame = 0; this.redraw(); });
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      this.redraw();
+    });
   }
 
   private redraw(): void {
     const started = performance.now();
-    try { this.draw(); } finally {
+    try {
+      this.draw();
+    } finally {
       // A user-timing entry per redraw: bench/inspector.bench.ts reads them to time seeks without the frame wait.
       performance.measure('caxton:redraw', { start: started });
     }
   }
 
   private draw(): void {
-    const store = this.store, cursor = this.cursor;
+    const store = this.store,
+      cursor = this.cursor;
     this.slider.max = String(store.length);
     this.slider.value = String(cursor);
     this.slider.setAttribute('aria-valuetext', `${cursor} of ${store.length} events`);
@@ -393,34 +532,63 @@ export class Inspector {
     this.drawn.set(this.active, key);
     const auctions = () => this.auctions.at(store, cursor);
     switch (this.active) {
-      case 'conversations': this.sequence.update(store, cursor); break;
+      case 'conversations':
+        this.sequence.update(store, cursor);
+        break;
       case 'protocols': {
         const a = auctions();
-        this.protocols.update(store, cursor, patternOutcomes(a.auctions, a.contractNets, this.patterns.at(store, cursor).state.bargaining.values()));
+        this.protocols.update(
+          store,
+          cursor,
+          patternOutcomes(a.auctions, a.contractNets, this.patterns.at(store, cursor).state.bargaining.values()),
+        );
         break;
       }
-      case 'auctions': { const a = auctions(); this.auctionsView.update(a.auctions, a.contractNets); break; }
-      case 'patterns': this.patternsView.update(this.patterns.at(store, cursor).state, store.timeSpan(cursor).end); break;
-      case 'breakers': { const r = this.routes.at(store, cursor); this.breakersView.update(r.routes, r.pipelines, store.timeSpan(cursor)); break; }
-      case 'agents': this.agentsView.update(agentsAt(store, cursor)); break;
-      case 'compare': break;
+      case 'auctions': {
+        const a = auctions();
+        this.auctionsView.update(a.auctions, a.contractNets);
+        break;
+      }
+      case 'patterns':
+        this.patternsView.update(this.patterns.at(store, cursor).state, store.timeSpan(cursor).end);
+        break;
+      case 'breakers': {
+        const r = this.routes.at(store, cursor);
+        this.breakersView.update(r.routes, r.pipelines, store.timeSpan(cursor));
+        break;
+      }
+      case 'agents':
+        this.agentsView.update(agentsAt(store, cursor));
+        break;
+      case 'compare':
+        break;
     }
     // Marks for bench/inspector.bench.ts: when the first rows and the whole trace were on screen.
-    if (store.rows > 0 && !this.marked.rows) { this.marked.rows = true; performance.mark('caxton:first-rows'); }
-    if (!this.queue.length && store.length > 0 && this.marked.loaded !== store.length) { this.marked.loaded = store.length; performance.mark('caxton:loaded'); }
+    if (store.rows > 0 && !this.marked.rows) {
+      this.marked.rows = true;
+      performance.mark('caxton:first-rows');
+    }
+    if (!this.queue.length && store.length > 0 && this.marked.loaded !== store.length) {
+      this.marked.loaded = store.length;
+      performance.mark('caxton:loaded');
+    }
     const lanes = store.agents.filter((a) => a.firstEvent < cursor).map((a) => a.name);
     this.host.post({ kind: 'rendered', cursor, events: store.length, lanes, rows: store.rowsAt(cursor) });
   }
 
   private togglePlay(): void {
-    if (this.playing) { this.stopPlay(); return; }
+    if (this.playing) {
+      this.stopPlay();
+      return;
+    }
     if (this.cursor >= this.store.length) this.cursor = 0;
     const step = Math.max(1, Math.ceil(this.store.length / 150));
     this.play.textContent = '⏸ Pause';
     const tick = () => {
       this.seek(this.cursor + step);
       this.redraw();
-      if (this.cursor >= this.store.length) this.stopPlay(); else this.playing = window.setTimeout(tick, 40);
+      if (this.cursor >= this.store.length) this.stopPlay();
+      else this.playing = window.setTimeout(tick, 40);
     };
     this.playing = window.setTimeout(tick, 0);
   }

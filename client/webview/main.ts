@@ -8,18 +8,26 @@ import type { TraceEvent } from '../../schemas/trace';
 import { parseTraceText } from '../traceFile';
 import { Inspector } from './inspector';
 
-interface VsCodeApi { postMessage(message: ViewToHost): void }
+interface VsCodeApi {
+  postMessage(message: ViewToHost): void;
+}
 declare const acquireVsCodeApi: undefined | (() => VsCodeApi);
 
 /** The embedded trace of a standalone page, as written by client/inspectorHtml.ts. */
-interface EmbeddedTrace { title?: string; events: TraceEvent[] }
+interface EmbeddedTrace {
+  title?: string;
+  events: TraceEvent[];
+}
 
 /** Base64 decoded a slice at a time, as a byte stream (the first events inflate before the rest is even decoded). */
 function base64Stream(base64: string, slice = 1 << 18): ReadableStream<BufferSource> {
   let at = 0;
   return new ReadableStream<BufferSource>({
     pull(controller) {
-      if (at >= base64.length) { controller.close(); return; }
+      if (at >= base64.length) {
+        controller.close();
+        return;
+      }
       const raw = atob(base64.slice(at, at + slice));
       at += slice;
       const bytes = new Uint8Array(raw.length);
@@ -44,7 +52,11 @@ async function streamCompressed(base64: string, batch: (events: TraceEvent[]) =>
     const parsed = parseTraceText(text.slice(0, cut));
     problems += parsed.problems.length;
     pending = pending.concat(parsed.events);
-    if ((first && pending.length > 0) || pending.length >= TRACE_BATCH || done) { batch(pending); pending = []; first = false; }
+    if ((first && pending.length > 0) || pending.length >= TRACE_BATCH || done) {
+      batch(pending);
+      pending = [];
+      first = false;
+    }
     if (done) return problems;
   }
 }
@@ -73,7 +85,9 @@ function start(): void {
   if (compressed?.textContent) {
     inspector.reset([], false, compressed.dataset.title);
     streamCompressed(compressed.textContent.trim(), (events) => inspector.append(events))
-      .then((problems) => { if (problems) inspector.fail(`${problems} lines of the embedded trace were not trace events and were skipped`); })
+      .then((problems) => {
+        if (problems) inspector.fail(`${problems} lines of the embedded trace were not trace events and were skipped`);
+      })
       .catch((e: Error) => inspector.fail(`could not read the embedded trace: ${e.message}`));
   } else if (embedded?.textContent) {
     try {

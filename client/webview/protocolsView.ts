@@ -17,11 +17,23 @@ export class ProtocolsView {
   private last?: { store: TraceStore; cursor: number; outcomes: ReadonlyMap<string, string> };
 
   constructor(private readonly open: (conversationId: string) => void) {
-    this.query = h('input', { type: 'search', id: 'protocols-filter', placeholder: 'conversation id or protocol', 'aria-label': 'Filter conversations', autocomplete: 'off' });
-    this.query.addEventListener('input', () => { if (this.last) this.update(this.last.store, this.last.cursor, this.last.outcomes); });
+    this.query = h('input', {
+      type: 'search',
+      id: 'protocols-filter',
+      placeholder: 'conversation id or protocol',
+      'aria-label': 'Filter conversations',
+      autocomplete: 'off',
+    });
+    this.query.addEventListener('input', () => {
+      if (this.last) this.update(this.last.store, this.last.cursor, this.last.outcomes);
+    });
     this.list = h('div', { class: 'protocol-list' });
-    this.element = h('section', { class: 'view protocols', id: 'view-protocols', role: 'tabpanel', 'aria-labelledby': 'tab-protocols', hidden: true },
-      h('div', { class: 'toolbar' }, h('label', { for: 'protocols-filter' }, 'Conversations '), this.query), this.list);
+    this.element = h(
+      'section',
+      { class: 'view protocols', id: 'view-protocols', role: 'tabpanel', 'aria-labelledby': 'tab-protocols', hidden: true },
+      h('div', { class: 'toolbar' }, h('label', { for: 'protocols-filter' }, 'Conversations '), this.query),
+      this.list,
+    );
   }
 
   update(store: TraceStore, cursor: number, outcomes: ReadonlyMap<string, string>): void {
@@ -37,24 +49,84 @@ export class ProtocolsView {
       if (rows.length >= SHOWN) continue;
       const view = conversationAt(store, c, cursor, outcomes);
       const proto = protocolAt(store, c, cursor);
-      const state = !proto.known ? (view.protocol ? `${view.protocol}: not a protocol the platform checks` : 'no protocol')
-        : proto.complete ? 'complete' : 'in progress';
-      const open = h('button', { class: 'link conversation-open', 'data-conversation': info.id, title: 'Show this conversation in the diagram' }, info.id);
+      const state = !proto.known
+        ? view.protocol
+          ? `${view.protocol}: not a protocol the platform checks`
+          : 'no protocol'
+        : proto.complete
+          ? 'complete'
+          : 'in progress';
+      const open = h(
+        'button',
+        { class: 'link conversation-open', 'data-conversation': info.id, title: 'Show this conversation in the diagram' },
+        info.id,
+      );
       open.addEventListener('click', () => this.open(info.id));
-      rows.push(h('tr', { class: `conversation${proto.complete ? ' complete' : ''}${view.violations ? ' has-violations' : ''}`, 'data-conversation': info.id, 'data-state': proto.known ? (proto.complete ? 'complete' : 'open') : 'unknown' },
-        h('th', { scope: 'row' }, open),
-        h('td', { class: 'protocol' }, view.protocol ?? '–'),
-        h('td', { class: 'state' }, state),
-        h('td', { class: 'pairs' }, ...proto.pairs.map((p) => h('span', { class: `pair${p.final ? ' final' : ''}`, 'data-participant': p.participant, 'data-state': p.state, title: p.description ? `${p.participant}, who ${p.description}` : p.state }, `${p.participant}: ${p.state}`))),
-        h('td', { class: 'messages' }, view.messages),
-        h('td', { class: 'outcome' }, view.outcome ?? ''),
-        h('td', { class: 'problems' }, [view.timeouts ? `${view.timeouts} timeouts` : '', view.violations ? `${view.violations} violations` : ''].filter(Boolean).join(', '))));
+      rows.push(
+        h(
+          'tr',
+          {
+            class: `conversation${proto.complete ? ' complete' : ''}${view.violations ? ' has-violations' : ''}`,
+            'data-conversation': info.id,
+            'data-state': proto.known ? (proto.complete ? 'complete' : 'open') : 'unknown',
+          },
+          h('th', { scope: 'row' }, open),
+          h('td', { class: 'protocol' }, view.protocol ?? '–'),
+          h('td', { class: 'state' }, state),
+          h(
+            'td',
+            { class: 'pairs' },
+            ...proto.pairs.map((p) =>
+              h(
+                'span',
+                {
+                  class: `pair${p.final ? ' final' : ''}`,
+                  'data-participant': p.participant,
+                  'data-state': p.state,
+                  title: p.description ? `${p.participant}, who ${p.description}` : p.state,
+                },
+                `${p.participant}: ${p.state}`,
+              ),
+            ),
+          ),
+          h('td', { class: 'messages' }, view.messages),
+          h('td', { class: 'outcome' }, view.outcome ?? ''),
+          h(
+            'td',
+            { class: 'problems' },
+            [view.timeouts ? `${view.timeouts} timeouts` : '', view.violations ? `${view.violations} violations` : '']
+              .filter(Boolean)
+              .join(', '),
+          ),
+        ),
+      );
     }
-    setChildren(this.list,
-      h('p', { class: 'summary' }, matched > SHOWN ? `${SHOWN} of ${matched} conversations (narrow with the filter)` : `${matched} conversations`),
-      rows.length ? h('table', { class: 'protocols-table' },
-        h('caption', { class: 'sr-only' }, 'Conversations and their protocol state'),
-        h('thead', {}, h('tr', {}, ...['conversation', 'protocol', 'state', 'participants', 'messages', 'outcome', 'problems'].map((c) => h('th', { scope: 'col' }, c)))),
-        h('tbody', {}, ...rows)) : h('p', { class: 'empty' }, 'No conversations yet.'));
+    setChildren(
+      this.list,
+      h(
+        'p',
+        { class: 'summary' },
+        matched > SHOWN ? `${SHOWN} of ${matched} conversations (narrow with the filter)` : `${matched} conversations`,
+      ),
+      rows.length
+        ? h(
+            'table',
+            { class: 'protocols-table' },
+            h('caption', { class: 'sr-only' }, 'Conversations and their protocol state'),
+            h(
+              'thead',
+              {},
+              h(
+                'tr',
+                {},
+                ...['conversation', 'protocol', 'state', 'participants', 'messages', 'outcome', 'problems'].map((c) =>
+                  h('th', { scope: 'col' }, c),
+                ),
+              ),
+            ),
+            h('tbody', {}, ...rows),
+          )
+        : h('p', { class: 'empty' }, 'No conversations yet.'),
+    );
   }
 }

@@ -60,15 +60,27 @@ export class SequenceView {
   constructor(private readonly on: SequenceCallbacks) {
     this.filters = new FilterBar((patch) => this.setFilter({ ...this.filter, ...patch }));
     this.chip = h('button', { id: 'problem-chip', class: 'chip', hidden: true });
-    this.chip.addEventListener('click', () => { this.setProblem(undefined); this.on.problem(undefined); this.focus(); });
+    this.chip.addEventListener('click', () => {
+      this.setProblem(undefined);
+      this.on.problem(undefined);
+      this.focus();
+    });
     this.summary = h('span', { class: 'summary', id: 'rows-summary', 'aria-live': 'polite' });
     this.header = h('div', { class: 'seq-header', 'aria-hidden': 'true' });
     this.svg = s('svg', { class: 'seq-svg', role: 'presentation' });
     this.timeSvg = s('svg', { class: 'seq-time-svg', role: 'presentation', width: TIME_W });
     this.spacer = h('div', { class: 'seq-spacer' }, h('div', { class: 'seq-timecol' }, this.timeSvg), this.svg);
-    this.scroller = h('div', {
-      class: 'seq-scroll', tabindex: 0, role: 'listbox', 'aria-label': 'Messages in time order; arrow keys move, Enter opens the details',
-    }, this.header, this.spacer);
+    this.scroller = h(
+      'div',
+      {
+        class: 'seq-scroll',
+        tabindex: 0,
+        role: 'listbox',
+        'aria-label': 'Messages in time order; arrow keys move, Enter opens the details',
+      },
+      this.header,
+      this.spacer,
+    );
     this.scroller.addEventListener('scroll', () => this.schedule());
     this.scroller.addEventListener('keydown', (ev) => this.onKey(ev));
     // One delegated listener for all rows: rows come and go with scrolling.
@@ -78,15 +90,25 @@ export class SequenceView {
     });
     this.svg.addEventListener('mouseover', (ev) => this.hover(ev.target, true));
     this.svg.addEventListener('mouseout', (ev) => this.hover(ev.target, false));
-    this.element = h('section', { class: 'view seq', id: 'view-conversations', role: 'tabpanel', 'aria-labelledby': 'tab-conversations' },
-      h('div', { class: 'toolbar' }, this.filters.element, this.chip, this.summary), this.filters.lanePanel, this.scroller);
+    this.element = h(
+      'section',
+      { class: 'view seq', id: 'view-conversations', role: 'tabpanel', 'aria-labelledby': 'tab-conversations' },
+      h('div', { class: 'toolbar' }, this.filters.element, this.chip, this.summary),
+      this.filters.lanePanel,
+      this.scroller,
+    );
     // Lifelines follow the panel's width (next frame: re-laying out inside the observer could resize the box again).
     if (typeof ResizeObserver === 'function') new ResizeObserver(() => requestAnimationFrame(() => this.refresh())).observe(this.scroller);
   }
 
   /** Show the trace after the first `cursor` events (keeps the filters and the selection). */
   update(store: TraceStore, cursor: number): void {
-    if (store !== this.store) { this.store = store; this.filtered = new FilteredRows(this.filter); this.selectedRow = -1; this.scroller.scrollTop = 0; }
+    if (store !== this.store) {
+      this.store = store;
+      this.filtered = new FilteredRows(this.filter);
+      this.selectedRow = -1;
+      this.scroller.scrollTop = 0;
+    }
     this.cursor = cursor;
     this.filters.update(store);
     this.refresh();
@@ -107,18 +129,25 @@ export class SequenceView {
   }
 
   /** Show one conversation (from outside: the details pane, the protocols view). */
-  showConversation(id: string | undefined): void { this.filters.showConversation(id); }
+  showConversation(id: string | undefined): void {
+    this.filters.showConversation(id);
+  }
 
   private setFilter(filter: RowFilter): void {
     if (sameFilter(filter, this.filter)) return;
     this.filter = filter;
     this.filtered = new FilteredRows(filter);
-    this.element.dataset.filtered = String(!!(filter.text || filter.conversation || filter.agent || filter.performatives?.size || filter.hidden?.size || filter.problem));
+    this.element.dataset.filtered = String(
+      !!(filter.text || filter.conversation || filter.agent || filter.performatives?.size || filter.hidden?.size || filter.problem),
+    );
     this.layoutKey = '';
     this.scroller.scrollTop = 0;
     this.refresh();
     // Keep the selection when the selected row is still shown.
-    if (this.selectedRow >= 0 && this.filtered.indexOf(this.selectedRow) < 0 && !this.filtered.pending(this.store!)) { this.selectedRow = -1; this.on.select(undefined); }
+    if (this.selectedRow >= 0 && this.filtered.indexOf(this.selectedRow) < 0 && !this.filtered.pending(this.store!)) {
+      this.selectedRow = -1;
+      this.on.select(undefined);
+    }
   }
 
   /** Examine rows for the filter in slices of SLICE_MS, then draw. */
@@ -127,7 +156,11 @@ export class SequenceView {
     if (!store) return;
     const start = performance.now();
     while (this.filtered.pending(store) && performance.now() - start < SLICE_MS) this.filtered.advance(store, 20_000);
-    if (this.filtered.pending(store) && !this.work) this.work = requestAnimationFrame(() => { this.work = 0; this.refresh(); });
+    if (this.filtered.pending(store) && !this.work)
+      this.work = requestAnimationFrame(() => {
+        this.work = 0;
+        this.refresh();
+      });
     this.count = this.filtered.countAt(store, this.cursor);
     this.relayout(store);
     this.spacer.style.height = `${Math.min(MAX_SCROLL, this.count * ROW_H)}px`;
@@ -154,15 +187,25 @@ export class SequenceView {
     const hiddenX = hidden.length ? TIME_W + lanes.length * laneW + laneW / 2 : undefined;
     this.layout = { laneW, width: TIME_W + n * laneW, x, hiddenX };
     const names = lanes.map((l) => {
-      const el = h('div', {
-        class: `lane-name${l.external ? ' external' : ''}`, 'data-agent': l.name, 'data-external': l.external ? 'true' : undefined,
-        title: `${l.name}${l.external ? ': an outside party, not an agent of this run' : ''}${l.node ? ` (node ${l.node})` : ''}`,
-      }, l.name);
+      const el = h(
+        'div',
+        {
+          class: `lane-name${l.external ? ' external' : ''}`,
+          'data-agent': l.name,
+          'data-external': l.external ? 'true' : undefined,
+          title: `${l.name}${l.external ? ': an outside party, not an agent of this run' : ''}${l.node ? ` (node ${l.node})` : ''}`,
+        },
+        l.name,
+      );
       el.style.width = `${laneW}px`;
       return el;
     });
     if (hidden.length) {
-      const el = h('div', { class: 'lane-name collapsed', 'data-agent': HIDDEN_LANE, title: `hidden: ${hidden.join(', ')}` }, `⋯ ${hidden.length} hidden`);
+      const el = h(
+        'div',
+        { class: 'lane-name collapsed', 'data-agent': HIDDEN_LANE, title: `hidden: ${hidden.join(', ')}` },
+        `⋯ ${hidden.length} hidden`,
+      );
       el.style.width = `${laneW}px`;
       names.push(el);
     }
@@ -174,7 +217,10 @@ export class SequenceView {
 
   private schedule(): void {
     if (this.frame) return;
-    this.frame = requestAnimationFrame(() => { this.frame = 0; this.render(); });
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      this.render();
+    });
   }
 
   /** The first row in the scrolled window (proportional past MAX_SCROLL). */
@@ -217,12 +263,24 @@ export class SequenceView {
     this.timeSvg.setAttribute('viewBox', `0 0 ${TIME_W} ${height}`);
     const rows: DiagramRow[] = [];
     for (let i = first; i < last; i++) rows.push(rowAt(store, this.filtered.get(i), this.cursor));
-    const external = (n: string) => { const i = store.agentByName.get(n); const a = i === undefined ? undefined : store.agents[i]; return !a || a.ownSince < 0 || a.ownSince >= this.cursor; };
+    const external = (n: string) => {
+      const i = store.agentByName.get(n);
+      const a = i === undefined ? undefined : store.agents[i];
+      return !a || a.ownSince < 0 || a.ownSince >= this.cursor;
+    };
     const xs = [...this.layout.x.values(), ...(this.layout.hiddenX !== undefined ? [this.layout.hiddenX] : [])];
-    const parts: SVGElement[] = this.lanes.map((l) => s('line', {
-      class: `lifeline${l.external ? ' external' : ''}`, 'data-agent': l.name, x1: this.layout.x.get(l.name), x2: this.layout.x.get(l.name), y1: 0, y2: height,
-    }));
-    if (this.layout.hiddenX !== undefined) parts.push(s('line', { class: 'lifeline collapsed', x1: xs[xs.length - 1], x2: xs[xs.length - 1], y1: 0, y2: height }));
+    const parts: SVGElement[] = this.lanes.map((l) =>
+      s('line', {
+        class: `lifeline${l.external ? ' external' : ''}`,
+        'data-agent': l.name,
+        x1: this.layout.x.get(l.name),
+        x2: this.layout.x.get(l.name),
+        y1: 0,
+        y2: height,
+      }),
+    );
+    if (this.layout.hiddenX !== undefined)
+      parts.push(s('line', { class: 'lifeline collapsed', x1: xs[xs.length - 1], x2: xs[xs.length - 1], y1: 0, y2: height }));
     const cells: SVGElement[] = [];
     const selectedRow = selected >= 0 ? rowAt(store, this.filtered.get(selected), this.cursor) : undefined;
     const related = this.related(selectedRow, rows);
@@ -268,7 +326,8 @@ export class SequenceView {
     const request = this.requestOf(row, store);
     const at = request ? this.filtered.indexOf(request.row) : -1;
     if (at < 0) return undefined;
-    const y1 = (at - first) * ROW_H + ROW_H / 2, y2 = (selected - first) * ROW_H + ROW_H / 2;
+    const y1 = (at - first) * ROW_H + ROW_H / 2,
+      y2 = (selected - first) * ROW_H + ROW_H / 2;
     return s('path', { class: 'reply-link', d: `M${TIME_W - 2},${y1} h-5 V${y2} h5` });
   }
 
@@ -276,7 +335,8 @@ export class SequenceView {
   private hover(target: EventTarget | null, on: boolean): void {
     const g = (target as Element | null)?.closest?.('g.row.message');
     if (!g) return;
-    const id = g.getAttribute('data-id') ?? '', replyTo = g.getAttribute('data-reply-to');
+    const id = g.getAttribute('data-id') ?? '',
+      replyTo = g.getAttribute('data-reply-to');
     for (const other of this.svg.querySelectorAll('g.row.message')) {
       const match = (replyTo !== null && other.getAttribute('data-id') === replyTo) || other.getAttribute('data-reply-to') === id;
       if (match) other.classList.toggle('hover-correlated', on);
@@ -293,7 +353,8 @@ export class SequenceView {
     const viewRows = Math.max(1, Math.floor((viewH - HEADER_H) / ROW_H));
     const first = this.firstVisible(viewRows);
     if (i < first) this.scroller.scrollTop = this.scrollTopFor(i, viewRows);
-    else if (i >= first + viewRows) this.scroller.scrollTop = this.scrollTopFor(i - viewRows + 1, viewRows) + (this.count * ROW_H <= MAX_SCROLL ? HEADER_H : 0);
+    else if (i >= first + viewRows)
+      this.scroller.scrollTop = this.scrollTopFor(i - viewRows + 1, viewRows) + (this.count * ROW_H <= MAX_SCROLL ? HEADER_H : 0);
     this.drawnKey = '';
     this.render();
     this.on.select(rowAt(store, this.selectedRow, this.cursor));
@@ -308,7 +369,9 @@ export class SequenceView {
   }
 
   /** Focus the diagram (for keyboard users arriving from the tabs or returning from the details). */
-  focus(): void { this.scroller.focus(); }
+  focus(): void {
+    this.scroller.focus();
+  }
 
   private onKey(ev: KeyboardEvent): void {
     const page = Math.max(1, Math.floor((this.scroller.clientHeight || 600) / ROW_H) - 2);

@@ -8,7 +8,10 @@ import { PROBLEM_KINDS, type ProblemKind } from './model/rows';
 import type { Summary } from './model/summary';
 
 const LABEL: Record<ProblemKind, [string, string]> = {
-  dropped: ['dropped', 'dropped'], timeout: ['timeout', 'timeouts'], violation: ['violation', 'violations'], failure: ['failure', 'failures'],
+  dropped: ['dropped', 'dropped'],
+  timeout: ['timeout', 'timeouts'],
+  violation: ['violation', 'violations'],
+  failure: ['failure', 'failures'],
 };
 
 export class SummaryStrip {
@@ -35,11 +38,13 @@ export class SummaryStrip {
     this.drawnFor = key;
     const stat = (name: string, value: string | number, title?: string) =>
       h('span', { class: 'stat', 'data-stat': name, title }, h('b', {}, value), ` ${name}`);
-    setChildren(this.stats,
+    setChildren(
+      this.stats,
       stat('agents', m.agents, m.outside ? `${m.agents} agents and ${m.outside} outside parties` : undefined),
       stat('messages', m.messages),
       stat('run clock', formatClock(m.duration), 'Duration on the run clock'),
-      m.malformed > 0 ? stat('skipped', m.malformed, 'Events with missing or mistyped fields, left out of every view') : null);
+      m.malformed > 0 ? stat('skipped', m.malformed, 'Events with missing or mistyped fields, left out of every view') : null,
+    );
     for (const [kind, b] of this.buttons) {
       const n = m.problems[kind];
       setChildren(b, h('b', {}, n), ` ${LABEL[kind][n === 1 ? 0 : 1]}`);

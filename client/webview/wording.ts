@@ -14,7 +14,11 @@ export function contentPreview(content: unknown, max: number): string {
   // Fewer than 8 characters show nothing useful (`{"op"…`): leave the room to the performative.
   if (content === undefined || max < 8) return '';
   let text: string;
-  try { text = typeof content === 'string' ? content : JSON.stringify(content) ?? ''; } catch { text = String(content); }
+  try {
+    text = typeof content === 'string' ? content : (JSON.stringify(content) ?? '');
+  } catch {
+    text = String(content);
+  }
   text = text.replace(/\s+/g, ' ');
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
@@ -30,7 +34,8 @@ export function friendlyReason(reason: string): string {
  */
 export function transitionLabel(t: { from: string; to: string; reason?: string }): string | undefined {
   const why = t.reason === undefined ? '' : friendlyReason(t.reason);
-  if (t.to === 'draining' || (t.from === 'loaded' && t.to === 'running') || (t.to === 'loaded' && t.from === 'unloaded' && !why)) return undefined;
+  if (t.to === 'draining' || (t.from === 'loaded' && t.to === 'running') || (t.to === 'loaded' && t.from === 'unloaded' && !why))
+    return undefined;
   if (t.from === 'draining' && t.to === 'loaded') return /refused/.test(why) ? `⚠ ${why}` : `↻ ${why || 'hot reload'}`;
   if (t.from === 'failed' && t.to !== 'stopped') return `↻ ${why || 'restart'}`;
   if (t.to === 'failed') return `✕ failed${why ? `: ${why}` : ''}`;
@@ -39,8 +44,11 @@ export function transitionLabel(t: { from: string; to: string; reason?: string }
 }
 
 const NOTEWORTHY: Partial<Record<TraceEvent['type'], [string, string]>> = {
-  message_sent: ['message', 'messages'], message_dropped: ['drop', 'drops'], timeout: ['timeout', 'timeouts'],
-  protocol_violation: ['violation', 'violations'], breaker_state: ['breaker change', 'breaker changes'],
+  message_sent: ['message', 'messages'],
+  message_dropped: ['drop', 'drops'],
+  timeout: ['timeout', 'timeouts'],
+  protocol_violation: ['violation', 'violations'],
+  breaker_state: ['breaker change', 'breaker changes'],
 };
 
 /** The sentence announced for a batch of live events: `3 new events: 2 messages, 1 timeout`. */
@@ -59,9 +67,14 @@ export function announcement(events: readonly TraceEvent[]): string {
 /** One event as a short line: `#12 message_sent request client → calculator {"op":"add"}`. */
 export function eventSummary(e: TraceEvent): string {
   const head = `#${e.seq} ${e.type}`;
-  if (e.type === 'message_sent') return `${head} ${e.message.performative} ${e.message.sender} → ${e.to.join(', ')} ${contentPreview(e.message.content, 60)}`;
+  if (e.type === 'message_sent')
+    return `${head} ${e.message.performative} ${e.message.sender} → ${e.to.join(', ')} ${contentPreview(e.message.content, 60)}`;
   const { seq: _s, t: _t, type: _type, ...rest } = e as unknown as Record<string, unknown>;
   let text = '';
-  try { text = JSON.stringify(rest); } catch { text = ''; }
+  try {
+    text = JSON.stringify(rest);
+  } catch {
+    text = '';
+  }
   return `${head} ${text.length > 100 ? `${text.slice(0, 99)}…` : text}`;
 }

@@ -20,12 +20,18 @@ export const NATS_HELP = `  --nats <url>           the NATS server: nats://host:
                          + 0.5 s is declared lost (its agents' messages are dead-lettered with node_lost)`;
 
 /** The session's NATS options from the flags, or undefined when neither --nats nor CAXTON_NATS_URL is given (unless `required`). */
-export function natsOptions(args: ParsedArgs, command: string, log: (line: string) => void, required = false): NatsSessionOptions | undefined {
+export function natsOptions(
+  args: ParsedArgs,
+  command: string,
+  log: (line: string) => void,
+  required = false,
+): NatsSessionOptions | undefined {
   const url = flag(args, 'nats');
   const fromEnv = process.env.CAXTON_NATS_URL;
   if (url === undefined && fromEnv === undefined) {
     if (required) throw new UsageError(`caxton ${command}: give the NATS server with --nats nats://host:4222 (or set CAXTON_NATS_URL)`);
-    for (const f of ['nats-creds', 'name', 'cluster', 'heartbeat']) if (flag(args, f) !== undefined) throw new UsageError(`caxton ${command}: --${f} needs --nats <url>`);
+    for (const f of ['nats-creds', 'name', 'cluster', 'heartbeat'])
+      if (flag(args, f) !== undefined) throw new UsageError(`caxton ${command}: --${f} needs --nats <url>`);
     return undefined;
   }
   const node = flag(args, 'name');
@@ -37,7 +43,11 @@ export function natsOptions(args: ParsedArgs, command: string, log: (line: strin
   let heartbeatMs: number | undefined;
   const beat = flag(args, 'heartbeat');
   if (beat !== undefined) {
-    try { heartbeatMs = parseDuration(beat, '--heartbeat'); } catch (e) { throw new UsageError((e as Error).message); }
+    try {
+      heartbeatMs = parseDuration(beat, '--heartbeat');
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
     if (heartbeatMs < 10) throw new UsageError('--heartbeat must be at least 10ms, e.g. --heartbeat 1s');
   }
   return { url, credsFile: flag(args, 'nats-creds'), node, prefix, log, heartbeatMs };

@@ -9,7 +9,8 @@
 const C0 = /[\u0000-\u001f\u007f]/g;
 // C1 controls (0x9b is a one-byte CSI), bidi embeddings/overrides/isolates and marks, zero-width and other format
 // characters that hide or reorder text, line/paragraph separators, BOM, and unpaired surrogates.
-const OTHER = /[\u0080-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const OTHER =
+  /[\u0080-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 // Our own colour codes (SGR: ESC [ digits ; m), the only escape sequence the CLI emits itself.
 const SGR = /\u001b\[[0-9;]*m/y;
 
@@ -50,11 +51,20 @@ export function terminalLine(line: string): string {
   while (i < line.length) {
     const esc = line.indexOf('\u001b', i);
     const end = esc < 0 ? line.length : esc;
-    out += line.slice(i, end).replace(C0, (c) => (c === '\n' || c === '\t' ? c : picture(c))).replace(OTHER, codePoint);
+    out += line
+      .slice(i, end)
+      .replace(C0, (c) => (c === '\n' || c === '\t' ? c : picture(c)))
+      .replace(OTHER, codePoint);
     if (esc < 0) break;
     SGR.lastIndex = esc;
     const m = SGR.exec(line);
-    if (m) { out += m[0]; i = esc + m[0].length; } else { out += picture('\u001b'); i = esc + 1; }
+    if (m) {
+      out += m[0];
+      i = esc + m[0].length;
+    } else {
+      out += picture('\u001b');
+      i = esc + 1;
+    }
   }
   return out;
 }

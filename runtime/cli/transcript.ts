@@ -7,7 +7,10 @@ import { printable, printableDeep } from './terminalText';
 /** Message contents can be large: they are shown only through shortJson, which makes its own output printable. */
 const SHOWN_BY_SHORT_JSON = new Set(['content']);
 
-export interface Style { color: boolean; verbose?: boolean }
+export interface Style {
+  color: boolean;
+  verbose?: boolean;
+}
 
 const CODES = { dim: 2, bold: 1, red: 31, green: 32, yellow: 33, blue: 34, magenta: 35, cyan: 36 } as const;
 type Colour = keyof typeof CODES;
@@ -17,9 +20,25 @@ function paint(style: Style, colour: Colour, text: string): string {
 }
 
 const PERFORMATIVE_COLOUR: Record<string, Colour> = {
-  inform: 'green', inform_if: 'green', inform_ref: 'green', agree: 'green', confirm: 'green', accept_proposal: 'green',
-  failure: 'red', refuse: 'red', not_understood: 'red', reject_proposal: 'red', disconfirm: 'red', cancel: 'red',
-  propose: 'yellow', cfp: 'cyan', request: 'cyan', query: 'cyan', query_if: 'cyan', query_ref: 'cyan', subscribe: 'magenta',
+  inform: 'green',
+  inform_if: 'green',
+  inform_ref: 'green',
+  agree: 'green',
+  confirm: 'green',
+  accept_proposal: 'green',
+  failure: 'red',
+  refuse: 'red',
+  not_understood: 'red',
+  reject_proposal: 'red',
+  disconfirm: 'red',
+  cancel: 'red',
+  propose: 'yellow',
+  cfp: 'cyan',
+  request: 'cyan',
+  query: 'cyan',
+  query_if: 'cyan',
+  query_ref: 'cyan',
+  subscribe: 'magenta',
 };
 
 /** `  1.250s` */
@@ -30,7 +49,7 @@ export function formatTime(ms: number): string {
 /** A value as short one-line JSON (at most `max` characters). */
 export function shortJson(value: unknown, max = 80): string {
   if (value === undefined) return '';
-  const text = typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
+  const text = typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
   return printable(text.length > max ? `${text.slice(0, max - 1)}…` : text);
 }
 
@@ -41,9 +60,10 @@ export function formatEvent(event: TraceEvent, style: Style): string | undefined
   switch (e.type) {
     case 'message_sent': {
       const m = e.message;
-      const to = Array.isArray(m.receiver) || m.receiver.startsWith('topic://') || m.receiver === 'broadcast'
-        ? `${Array.isArray(m.receiver) ? m.receiver.join(',') : m.receiver}${e.to.length ? ` (${e.to.join(', ')})` : ''}`
-        : m.receiver;
+      const to =
+        Array.isArray(m.receiver) || m.receiver.startsWith('topic://') || m.receiver === 'broadcast'
+          ? `${Array.isArray(m.receiver) ? m.receiver.join(',') : m.receiver}${e.to.length ? ` (${e.to.join(', ')})` : ''}`
+          : m.receiver;
       const perf = paint(style, PERFORMATIVE_COLOUR[m.performative] ?? 'bold', m.performative);
       const conv = m.conversation_id ? paint(style, 'dim', ` [${m.conversation_id}]`) : '';
       return `${time}  ${m.sender} -> ${to}  ${perf}  ${shortJson(m.content)}${conv}`;
@@ -108,7 +128,8 @@ const LIST_MAX = 20;
 
 /** The conversations part of a summary: each one, or for a big run the counts by outcome and the first problems. */
 function conversationLines(conversations: readonly ConversationSummary[], style: Style): string[] {
-  const colour = (outcome: string): Colour => (['answered', 'completed'].includes(outcome) ? 'green' : outcome === 'open' ? 'yellow' : 'red');
+  const colour = (outcome: string): Colour =>
+    ['answered', 'completed'].includes(outcome) ? 'green' : outcome === 'open' ? 'yellow' : 'red';
   const line = (c: ConversationSummary, width: number) =>
     `    ${c.id.padEnd(width)}  ${paint(style, colour(c.outcome), c.outcome.padEnd(14))} ${c.participants.join(', ')} (${c.messages} messages)${c.detail ? `: ${c.detail}` : ''}`;
   if (conversations.length <= LIST_MAX) {
@@ -117,7 +138,10 @@ function conversationLines(conversations: readonly ConversationSummary[], style:
   }
   const counts = new Map<string, number>();
   for (const c of conversations) counts.set(c.outcome, (counts.get(c.outcome) ?? 0) + 1);
-  const byOutcome = [...counts].sort((a, b) => b[1] - a[1]).map(([o, n]) => `${paint(style, colour(o), o)} ${n}`).join(', ');
+  const byOutcome = [...counts]
+    .sort((a, b) => b[1] - a[1])
+    .map(([o, n]) => `${paint(style, colour(o), o)} ${n}`)
+    .join(', ');
   const problems = conversations.filter((c) => colour(c.outcome) !== 'green');
   const out = [`  conversations: ${conversations.length} (${byOutcome})`];
   if (problems.length) {
@@ -128,7 +152,6 @@ function conversationLines(conversations: readonly ConversationSummary[], style:
   }
   return out;
 }
-
 
 export function formatSummary(summary: ScenarioSummary, style: Style): string[] {
   const s = printableDeep(summary);
@@ -147,16 +170,20 @@ export function formatSummary(summary: ScenarioSummary, style: Style): string[] 
     lines.push('  checks:');
     const shown = checks.length > LIST_MAX ? [...checks.filter((x) => !x.ok), ...checks.filter((x) => x.ok)].slice(0, LIST_MAX) : checks;
     for (const x of shown) lines.push(`    ${x.ok ? paint(style, 'green', '✓') : paint(style, 'red', '✗')} ${x.detail}`);
-    if (shown.length < checks.length) lines.push(`    … and ${checks.length - shown.length} more (${checks.filter((x) => !x.ok).length} failed in all)`);
+    if (shown.length < checks.length)
+      lines.push(`    … and ${checks.length - shown.length} more (${checks.filter((x) => !x.ok).length} failed in all)`);
   }
-  for (const x of s.expectations.filter((y) => !y.ok && y.name.startsWith('no '))) lines.push(`  ${paint(style, 'red', '✗')} ${x.name}: ${x.detail}`);
+  for (const x of s.expectations.filter((y) => !y.ok && y.name.startsWith('no ')))
+    lines.push(`  ${paint(style, 'red', '✗')} ${x.name}: ${x.detail}`);
   return lines;
 }
 
 /** One line of what crossed NATS and what may have been lost (the run summary's `nats:` line). */
 export function natsLine(s: RemoteLinkStats): string {
   const rejected = Object.values(s.rejected).reduce((n, x) => n + x, 0);
-  return `nats (node ${s.node}): ${s.envelopesOut} envelope(s) out in ${s.batchesOut} batch(es), ${s.envelopesIn} in; ` +
+  return (
+    `nats (node ${s.node}): ${s.envelopesOut} envelope(s) out in ${s.batchesOut} batch(es), ${s.envelopesIn} in; ` +
     `node_lost ${s.nodeLost}, may be lost ${s.mayBeLost}, sent while disconnected ${s.publishedWhileDisconnected}, unsent ${s.unsent}, refused ${rejected}; ` +
-    `reconnects ${s.reconnects}, slow consumer ${s.slowConsumers}; nodes joined ${s.nodesJoined}, lost ${s.nodesLost}, left ${s.nodesLeft}`;
+    `reconnects ${s.reconnects}, slow consumer ${s.slowConsumers}; nodes joined ${s.nodesJoined}, lost ${s.nodesLost}, left ${s.nodesLeft}`
+  );
 }

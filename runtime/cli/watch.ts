@@ -25,11 +25,17 @@ export interface WatchOptions {
 /** Run `once`, then again after each burst of relevant changes; returns the exit code of the last run. */
 export async function watchAndRun(folder: string, once: () => Promise<number>, io: CliIo, options: WatchOptions = {}): Promise<number> {
   let code = await once();
-  const until = options.until ?? new Promise<void>((resolve) => {
-    const stop = (): void => { process.off('SIGINT', stop); process.off('SIGTERM', stop); resolve(); };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+  const until =
+    options.until ??
+    new Promise<void>((resolve) => {
+      const stop = (): void => {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+        resolve();
+      };
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+    });
   const changed = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
@@ -39,7 +45,12 @@ export async function watchAndRun(folder: string, once: () => Promise<number>, i
     running = running.then(async () => {
       io.out('');
       io.out(`changed: ${files.join(', ')}; running again`);
-      try { code = await once(); } catch (e) { io.err((e as Error).message); code = 1; }
+      try {
+        code = await once();
+      } catch (e) {
+        io.err((e as Error).message);
+        code = 1;
+      }
       io.out(`watching ${path.relative(io.cwd, folder) || '.'} for changes (Ctrl-C to stop)`);
     });
   };

@@ -4,7 +4,8 @@
  */
 import type { FipaMessage, TraceEventInput } from '../../schemas';
 
-export type ConversationOutcome = 'open' | 'answered' | 'completed' | 'failed' | 'refused' | 'not_understood' | 'timed_out' | 'protocol_violation';
+export type ConversationOutcome =
+  'open' | 'answered' | 'completed' | 'failed' | 'refused' | 'not_understood' | 'timed_out' | 'protocol_violation';
 
 export interface ConversationRecord {
   id: string;
@@ -19,7 +20,17 @@ export interface ConversationRecord {
   ended: boolean;
 }
 
-const ANSWERS = new Set(['inform', 'inform_if', 'inform_ref', 'confirm', 'disconfirm', 'agree', 'propose', 'accept_proposal', 'reject_proposal']);
+const ANSWERS = new Set([
+  'inform',
+  'inform_if',
+  'inform_ref',
+  'confirm',
+  'disconfirm',
+  'agree',
+  'propose',
+  'accept_proposal',
+  'reject_proposal',
+]);
 
 /** Groups messages into conversations (by conversation_id, else by reply_with/in_reply_to) and tracks outcomes. */
 export class ConversationLog {
@@ -44,7 +55,15 @@ export class ConversationLog {
     if (this.byToken.size > this.capacity * 4) this.byToken.delete(this.byToken.keys().next().value as string);
     let r = this.records.get(id);
     if (!r) {
-      r = { id, initiator: message.sender, participants: [], messages: 0, lastPerformative: message.performative, outcome: 'open', ended: false };
+      r = {
+        id,
+        initiator: message.sender,
+        participants: [],
+        messages: 0,
+        lastPerformative: message.performative,
+        outcome: 'open',
+        ended: false,
+      };
       this.records.set(id, r);
       if (this.records.size > this.capacity) this.records.delete(this.records.keys().next().value as string);
     }
@@ -55,7 +74,15 @@ export class ConversationLog {
     const p = message.performative;
     // The runtime's own timeout notice keeps the conversation "timed out", not the notice's generic "failed".
     const c = message.content as { error?: unknown } | undefined;
-    if (p === 'failure' && message.sender === systemName && c && typeof c === 'object' && c.error === 'timeout' && r.outcome === 'timed_out') return r;
+    if (
+      p === 'failure' &&
+      message.sender === systemName &&
+      c &&
+      typeof c === 'object' &&
+      c.error === 'timeout' &&
+      r.outcome === 'timed_out'
+    )
+      return r;
     if (p === 'failure') this.set(r, 'failed', message);
     else if (p === 'refuse') this.set(r, 'refused', message);
     else if (p === 'not_understood') this.set(r, 'not_understood', message);
@@ -73,7 +100,9 @@ export class ConversationLog {
     return r;
   }
 
-  get(id: string): ConversationRecord | undefined { return this.records.get(id); }
+  get(id: string): ConversationRecord | undefined {
+    return this.records.get(id);
+  }
 
   /**
    * Fold one trace event into the log. Returns false for an event that repeats what is known (a second
@@ -89,7 +118,13 @@ export class ConversationLog {
         this.mark(e.conversation_id, 'protocol_violation', e.reason);
         return { keep: true };
       case 'timeout': {
-        const id = this.keyOf({ performative: 'failure', sender: systemName, receiver: e.waiting, conversation_id: e.conversation_id, in_reply_to: e.reply_with } as FipaMessage);
+        const id = this.keyOf({
+          performative: 'failure',
+          sender: systemName,
+          receiver: e.waiting,
+          conversation_id: e.conversation_id,
+          in_reply_to: e.reply_with,
+        } as FipaMessage);
         const r = this.mark(id, 'timed_out', e.reason);
         if (!r || r.ended) return { keep: true };
         r.ended = true;
@@ -118,12 +153,21 @@ export class ConversationLog {
     }
     return out;
   }
-  list(): ConversationRecord[] { return [...this.records.values()]; }
+  list(): ConversationRecord[] {
+    return [...this.records.values()];
+  }
 
   private set(r: ConversationRecord, outcome: ConversationOutcome, message: FipaMessage): void {
     r.outcome = outcome;
     const c = message.content as { reason?: unknown; error?: unknown } | undefined;
-    const reason = c && typeof c === 'object' ? (typeof c.reason === 'string' ? c.reason : typeof c.error === 'string' ? c.error : undefined) : undefined;
+    const reason =
+      c && typeof c === 'object'
+        ? typeof c.reason === 'string'
+          ? c.reason
+          : typeof c.error === 'string'
+            ? c.error
+            : undefined
+        : undefined;
     if (reason) r.detail = reason;
   }
 }

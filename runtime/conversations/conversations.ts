@@ -38,15 +38,21 @@ export class Conversations implements RoutingHooks {
   }
 
   /** Replies still awaited. */
-  get openWaits(): number { return this.waits.size; }
+  get openWaits(): number {
+    return this.waits.size;
+  }
 
   check(message: FipaMessage, to: readonly string[], order?: OrderKey): { reason: string; expected: string[] } | undefined {
     if (this.deps.protocolChecks === false) return undefined;
     const { violation, completed } = this.monitor.check(message, to, order);
     if (violation) {
       this.deps.trace.emit({
-        type: 'protocol_violation', ...(message.conversation_id ? { conversation_id: message.conversation_id } : {}), protocol: violation.protocol, message,
-        expected: violation.expected.join(', ') || 'nothing: the conversation is over', reason: violation.reason,
+        type: 'protocol_violation',
+        ...(message.conversation_id ? { conversation_id: message.conversation_id } : {}),
+        protocol: violation.protocol,
+        message,
+        expected: violation.expected.join(', ') || 'nothing: the conversation is over',
+        reason: violation.reason,
       });
       return violation;
     }
@@ -62,7 +68,13 @@ export class Conversations implements RoutingHooks {
     if (token) this.waits.resolved(message.sender, token, to);
     const delay = replyByDelay(message, this.deps.clock);
     if (!token || (delay === undefined && !EXPECTS_REPLY.has(message.performative))) return;
-    this.waits.open({ waiting: message.sender, token, conversationId: message.conversation_id, receivers: to, timeoutMs: delay ?? this.deps.requestTimeoutMs });
+    this.waits.open({
+      waiting: message.sender,
+      token,
+      conversationId: message.conversation_id,
+      receivers: to,
+      timeoutMs: delay ?? this.deps.requestTimeoutMs,
+    });
   }
 
   /** Real time: a message routed (and checked) on another shard arrived here, for `to`. */
@@ -86,13 +98,23 @@ export class Conversations implements RoutingHooks {
   awaitReply(message: FipaMessage & { reply_with: string }, timeoutMs: number): Promise<FipaMessage> {
     return new Promise<FipaMessage>((resolve, reject) => {
       const receivers = Array.isArray(message.receiver) ? message.receiver : [message.receiver];
-      const opened = this.waits.open({ waiting: message.sender, token: message.reply_with, conversationId: message.conversation_id, receivers, timeoutMs, resolve, reject });
+      const opened = this.waits.open({
+        waiting: message.sender,
+        token: message.reply_with,
+        conversationId: message.conversation_id,
+        receivers,
+        timeoutMs,
+        resolve,
+        reject,
+      });
       if (!opened) reject(new Error(`${message.sender} is already waiting for a reply to '${message.reply_with}'; use a fresh reply_with`));
     });
   }
 
   /** Stepped: the protocol moves accepted on this shard during the step. */
-  takeCommits(): CommitHeader[] { return this.monitor.takePending(); }
+  takeCommits(): CommitHeader[] {
+    return this.monitor.takePending();
+  }
 
   /** Stepped: apply a step's moves from every shard; `announce` emits conversation_ended for those completed (one shard does). */
   commit(headers: readonly CommitHeader[], announce: boolean): void {
@@ -111,7 +133,14 @@ export class Conversations implements RoutingHooks {
 
   private timedOut(w: Wait): void {
     const reason = `no reply from ${w.receivers.join(', ')} within ${w.timeoutMs} ms to '${w.token}'`;
-    this.deps.trace.emit({ type: 'timeout', ...(w.conversationId ? { conversation_id: w.conversationId } : {}), waiting: w.waiting, reply_with: w.token, deadline: w.deadline, reason });
+    this.deps.trace.emit({
+      type: 'timeout',
+      ...(w.conversationId ? { conversation_id: w.conversationId } : {}),
+      waiting: w.waiting,
+      reply_with: w.token,
+      deadline: w.deadline,
+      reason,
+    });
     if (w.reject) {
       w.reject(new RequestTimeoutError(w.receivers.join(', '), w.timeoutMs, w.conversationId));
       return;

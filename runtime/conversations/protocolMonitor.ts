@@ -19,7 +19,10 @@ export interface ProtocolCheck {
 }
 
 /** A message that passed its check, as committed at a step boundary. */
-export interface CommitHeader extends OrderKey, TrackedMessage { conversation_id: string; receivers: string[] }
+export interface CommitHeader extends OrderKey, TrackedMessage {
+  conversation_id: string;
+  receivers: string[];
+}
 
 /** Conversations a run may have open at once before the least recently active are forgotten. */
 const CAPACITY = 1_000_000;
@@ -31,7 +34,10 @@ export class ProtocolMonitor {
   private pending: CommitHeader[] = [];
   private readonly own = new Map<string, CommitHeader[]>();
 
-  constructor(capacity = CAPACITY, private readonly stepped = false) {
+  constructor(
+    capacity = CAPACITY,
+    private readonly stepped = false,
+  ) {
     this.tracker = new ProtocolTracker(capacity);
   }
 
@@ -61,7 +67,8 @@ export class ProtocolMonitor {
       this.pending.push(h);
       const k = `${order.okey}\u0000${h.conversation_id}`;
       const list = this.own.get(k);
-      if (list) list.push(h); else this.own.set(k, [h]);
+      if (list) list.push(h);
+      else this.own.set(k, [h]);
       return {};
     }
     return { completed: r.completed };
@@ -102,7 +109,12 @@ export class ProtocolMonitor {
 
 function tracked(message: FipaMessage, to: readonly string[]): TrackedMessage & { conversation_id: string } {
   return {
-    performative: message.performative, sender: message.sender, receivers: to, protocol: message.protocol,
-    conversation_id: message.conversation_id!, reply_with: message.reply_with, in_reply_to: message.in_reply_to,
+    performative: message.performative,
+    sender: message.sender,
+    receivers: to,
+    protocol: message.protocol,
+    conversation_id: message.conversation_id!,
+    reply_with: message.reply_with,
+    in_reply_to: message.in_reply_to,
   };
 }

@@ -33,10 +33,18 @@ export class ReplyWaits {
   private readonly byConversation = new Map<string, Set<Wait>>();
 
   /** `systemName`: the runtime's own notices (a failure, a timeout) always answer. */
-  constructor(private readonly clock: Clock, private readonly onTimeout: (wait: Wait) => void, private readonly systemName = 'caxton') {}
+  constructor(
+    private readonly clock: Clock,
+    private readonly onTimeout: (wait: Wait) => void,
+    private readonly systemName = 'caxton',
+  ) {}
 
-  get size(): number { return this.waits.size; }
-  has(waiting: string, token: string): boolean { return this.waits.has(key(waiting, token)); }
+  get size(): number {
+    return this.waits.size;
+  }
+  has(waiting: string, token: string): boolean {
+    return this.waits.has(key(waiting, token));
+  }
 
   /** Open a wait (replacing none: a second wait for the same key is ignored and the first kept). */
   open(w: Omit<Wait, 'timer' | 'deadline'>): Wait | undefined {
@@ -55,7 +63,8 @@ export class ReplyWaits {
     if (!wait.resolve && wait.conversationId !== undefined) {
       const ck = key(wait.waiting, wait.conversationId);
       const set = this.byConversation.get(ck);
-      if (set) set.add(wait); else this.byConversation.set(ck, new Set([wait]));
+      if (set) set.add(wait);
+      else this.byConversation.set(ck, new Set([wait]));
     }
     return wait;
   }
@@ -114,7 +123,9 @@ export class ReplyWaits {
   }
 }
 
-function key(waiting: string, token: string): string { return `${waiting}\u0000${token}`; }
+function key(waiting: string, token: string): string {
+  return `${waiting}\u0000${token}`;
+}
 
 /** The deadline `reply_by` sets, as a delay from now in ms (undefined when absent or unreadable). */
 export function replyByDelay(message: FipaMessage, clock: Clock): number | undefined {
@@ -126,4 +137,6 @@ export function replyByDelay(message: FipaMessage, clock: Clock): number | undef
 }
 
 /** A receiver that names no agent until routing resolves it. */
-function isPattern(receiver: string): boolean { return receiver === 'broadcast' || receiver.startsWith('topic://'); }
+function isPattern(receiver: string): boolean {
+  return receiver === 'broadcast' || receiver.startsWith('topic://');
+}

@@ -2,7 +2,9 @@
  * Clocks. Every timer in the runtime goes through one Clock, which keeps all pending timers in one min-heap
  * (one shared timer structure, not a host timer per call). SimulatedClock makes tests deterministic and fast.
  */
-export interface TimerHandle { readonly id: number }
+export interface TimerHandle {
+  readonly id: number;
+}
 
 export interface Clock {
   /** Milliseconds since the clock's epoch (the start of the run). */
@@ -13,7 +15,12 @@ export interface Clock {
   clearTimer(handle: TimerHandle): void;
 }
 
-interface Timer { id: number; at: number; seq: number; fn: () => void }
+interface Timer {
+  id: number;
+  at: number;
+  seq: number;
+  fn: () => void;
+}
 
 /** A binary min-heap of timers ordered by (at, seq), with lazy deletion. */
 class TimerHeap {
@@ -22,7 +29,9 @@ class TimerHeap {
   private pending = new Set<number>();
   private live = 0;
 
-  get size(): number { return this.live; }
+  get size(): number {
+    return this.live;
+  }
 
   push(t: Timer): void {
     this.heap.push(t);
@@ -39,7 +48,10 @@ class TimerHeap {
 
   cancel(id: number): void {
     // O(1): the id set says whether the timer is still pending (a scan of the heap made many timeouts quadratic).
-    if (this.pending.delete(id)) { this.cancelled.add(id); this.live--; }
+    if (this.pending.delete(id)) {
+      this.cancelled.add(id);
+      this.live--;
+    }
   }
 
   peek(): Timer | undefined {
@@ -70,7 +82,8 @@ class TimerHeap {
     this.heap[0] = last;
     let i = 0;
     for (;;) {
-      const l = 2 * i + 1, r = l + 1;
+      const l = 2 * i + 1,
+        r = l + 1;
       let m = i;
       if (l < this.heap.length && less(this.heap[l], this.heap[m])) m = l;
       if (r < this.heap.length && less(this.heap[r], this.heap[m])) m = r;
@@ -81,7 +94,9 @@ class TimerHeap {
   }
 }
 
-function less(a: Timer, b: Timer): boolean { return a.at < b.at || (a.at === b.at && a.seq < b.seq); }
+function less(a: Timer, b: Timer): boolean {
+  return a.at < b.at || (a.at === b.at && a.seq < b.seq);
+}
 
 /** A clock whose time moves only when the test says so. Timers fire in deadline order, ties in creation order. */
 export class SimulatedClock implements Clock {
@@ -91,11 +106,19 @@ export class SimulatedClock implements Clock {
 
   constructor(private readonly epochWallMs = Date.UTC(2026, 0, 1)) {}
 
-  now(): number { return this.t; }
-  wallTime(): number { return this.epochWallMs + this.t; }
-  get pendingTimers(): number { return this.heap.size; }
+  now(): number {
+    return this.t;
+  }
+  wallTime(): number {
+    return this.epochWallMs + this.t;
+  }
+  get pendingTimers(): number {
+    return this.heap.size;
+  }
   /** When the earliest pending timer is due (clock time), or undefined when none is pending. */
-  nextDeadline(): number | undefined { return this.heap.peek()?.at; }
+  nextDeadline(): number | undefined {
+    return this.heap.peek()?.at;
+  }
 
   setTimer(delayMs: number, fn: () => void): TimerHandle {
     const id = this.nextId++;
@@ -103,7 +126,9 @@ export class SimulatedClock implements Clock {
     return { id };
   }
 
-  clearTimer(handle: TimerHandle): void { this.heap.cancel(handle.id); }
+  clearTimer(handle: TimerHandle): void {
+    this.heap.cancel(handle.id);
+  }
 
   /** Advance time by `ms`, firing due timers in order; awaits microtasks between timers so promise chains settle. */
   async advance(ms: number): Promise<void> {
@@ -137,7 +162,9 @@ export class SimulatedClock implements Clock {
   }
 
   /** Move time forward to `t` without firing anything (a stepped runtime fires due timers in its next step). */
-  moveTo(t: number): void { this.t = Math.max(this.t, t); }
+  moveTo(t: number): void {
+    this.t = Math.max(this.t, t);
+  }
 
   /** Fire every pending timer (and timers they create) until none is left, up to `maxMs` of simulated time. */
   async runAll(maxMs = 24 * 3600_000): Promise<void> {
@@ -171,13 +198,21 @@ export class RealClock implements Clock {
     this.epochWall = epochMs;
   }
 
-  now(): number { return performance.now() - this.start; }
-  wallTime(): number { return this.epochWall + this.now(); }
+  now(): number {
+    return performance.now() - this.start;
+  }
+  wallTime(): number {
+    return this.epochWall + this.now();
+  }
   /** The Unix time (ms) of clock 0. */
-  get epochMs(): number { return this.epochWall; }
+  get epochMs(): number {
+    return this.epochWall;
+  }
 
   /** When the earliest pending timer is due (clock time), or undefined. */
-  nextDeadline(): number | undefined { return this.heap.peek()?.at; }
+  nextDeadline(): number | undefined {
+    return this.heap.peek()?.at;
+  }
 
   setTimer(delayMs: number, fn: () => void): TimerHandle {
     const id = this.nextId++;
@@ -207,11 +242,17 @@ export class RealClock implements Clock {
     const now = this.now();
     for (let next = this.heap.peek(); next && next.at <= now + 1; next = this.heap.peek()) {
       this.heap.pop();
-      try { next.fn(); } catch { /* a timer callback must not break the others */ }
+      try {
+        next.fn();
+      } catch {
+        /* a timer callback must not break the others */
+      }
     }
     this.arm();
   }
 }
 
 /** Unix time in ms with sub-millisecond resolution, comparable across threads. */
-export function absoluteNow(): number { return performance.timeOrigin + performance.now(); }
+export function absoluteNow(): number {
+  return performance.timeOrigin + performance.now();
+}

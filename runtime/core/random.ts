@@ -1,5 +1,7 @@
 /** Seeded randomness (mulberry32): the runtime and agents get reproducible "random" numbers from a run seed. */
-export interface Random { /** A float in [0, 1). */ next(): number }
+export interface Random {
+  /** A float in [0, 1). */ next(): number;
+}
 
 export function seededRandom(seed: number): Random {
   let a = seed >>> 0;

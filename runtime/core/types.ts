@@ -12,7 +12,14 @@ export type AgentEffect =
 
 /** Why handling a message failed. */
 export type AgentErrorKind =
-  | 'fuel_exhausted' | 'trap' | 'timeout' | 'memory_limit' | 'oversized_output' | 'bad_output' | 'crashed' | 'not_running'
+  | 'fuel_exhausted'
+  | 'trap'
+  | 'timeout'
+  | 'memory_limit'
+  | 'oversized_output'
+  | 'bad_output'
+  | 'crashed'
+  | 'not_running'
   /** The incoming message is above the agent's max_message_bytes. */
   | 'oversized_input'
   /** The agent could not make sense of the message (ABI: caxton_handle returned 1); the router answers the sender with not_understood. */
@@ -20,17 +27,21 @@ export type AgentErrorKind =
   /** The agent's bounded mailbox is full: backpressure, the sender should retry later. */
   | 'mailbox_full';
 
-export interface AgentError { kind: AgentErrorKind; message: string }
-
-export interface AgentUsage {
-  fuel: number; memoryBytes: number; durationMs: number;
-  /** The agent's granted limits, when it has them (sandboxed agents), so the inspector can draw usage against them. */
-  fuelLimit?: number; memoryLimitBytes?: number;
+export interface AgentError {
+  kind: AgentErrorKind;
+  message: string;
 }
 
-export type AgentResult =
-  | { ok: true; effects: AgentEffect[]; usage: AgentUsage }
-  | { ok: false; error: AgentError; usage: AgentUsage };
+export interface AgentUsage {
+  fuel: number;
+  memoryBytes: number;
+  durationMs: number;
+  /** The agent's granted limits, when it has them (sandboxed agents), so the inspector can draw usage against them. */
+  fuelLimit?: number;
+  memoryLimitBytes?: number;
+}
+
+export type AgentResult = { ok: true; effects: AgentEffect[]; usage: AgentUsage } | { ok: false; error: AgentError; usage: AgentUsage };
 
 /** Anything the router can deliver to: a sandboxed wasm agent, or a built-in (in-process) agent. */
 export interface AgentEndpoint {
@@ -46,7 +57,9 @@ export interface AgentEndpoint {
 }
 
 /** Where trace events go; the sink numbers and timestamps them. */
-export interface TraceSink { emit(event: TraceEventInput): void }
+export interface TraceSink {
+  emit(event: TraceEventInput): void;
+}
 
 export interface Logger {
   debug(text: string): void;
@@ -70,7 +83,11 @@ export interface MessageBus {
 
 /** Raised by MessageBus.request when no reply came in time. */
 export class RequestTimeoutError extends Error {
-  constructor(readonly receiver: string, readonly timeoutMs: number, readonly conversationId?: string) {
+  constructor(
+    readonly receiver: string,
+    readonly timeoutMs: number,
+    readonly conversationId?: string,
+  ) {
     super(`no reply from ${receiver} within ${timeoutMs} ms`);
     this.name = 'RequestTimeoutError';
   }
@@ -91,7 +108,13 @@ export interface CoordinationContext {
 }
 
 /** One blackboard entry: its value, version (1 on first write), author and time of the last write (clock ms). */
-export interface BlackboardEntry { key: string; value: unknown; version: number; author: string; updatedAt: number }
+export interface BlackboardEntry {
+  key: string;
+  value: unknown;
+  version: number;
+  author: string;
+  updatedAt: number;
+}
 
 /** The outcome of a blackboard write (optimistic concurrency: a given expected version must match; 0 = create only). */
 export type BlackboardWriteResult =

@@ -13,25 +13,75 @@ import { messagesInFile, sameMessage } from '../../schemas/load/messageSource';
 import { ConditionError, parseCondition, type Condition } from './condition';
 
 /** DAP exception filters: the run events a debugger can stop at. */
-export const EVENT_FILTERS: ReadonlyArray<{ filter: 'breaker_open' | 'timeout' | 'protocol_violation' | 'agent_trap' | 'dead_letter'; label: string; description: string; matches(e: TraceEvent): boolean }> = [
-  { filter: 'breaker_open', label: 'Breaker opens', description: 'a circuit breaker goes to open', matches: (e: TraceEvent) => e.type === 'breaker_state' && e.to === 'open' },
-  { filter: 'timeout', label: 'Timeout', description: 'a reply did not come by its deadline', matches: (e: TraceEvent) => e.type === 'timeout' },
-  { filter: 'protocol_violation', label: 'Protocol violation', description: 'a message out of its protocol\'s order', matches: (e: TraceEvent) => e.type === 'protocol_violation' },
-  { filter: 'agent_trap', label: 'Agent trap', description: 'an agent failed (trap, fuel, memory)', matches: (e: TraceEvent) => e.type === 'agent_state' && e.to === 'failed' },
-  { filter: 'dead_letter', label: 'Dead letter', description: 'a message was dropped', matches: (e: TraceEvent) => e.type === 'message_dropped' },
+export const EVENT_FILTERS: ReadonlyArray<{
+  filter: 'breaker_open' | 'timeout' | 'protocol_violation' | 'agent_trap' | 'dead_letter';
+  label: string;
+  description: string;
+  matches(e: TraceEvent): boolean;
+}> = [
+  {
+    filter: 'breaker_open',
+    label: 'Breaker opens',
+    description: 'a circuit breaker goes to open',
+    matches: (e: TraceEvent) => e.type === 'breaker_state' && e.to === 'open',
+  },
+  {
+    filter: 'timeout',
+    label: 'Timeout',
+    description: 'a reply did not come by its deadline',
+    matches: (e: TraceEvent) => e.type === 'timeout',
+  },
+  {
+    filter: 'protocol_violation',
+    label: 'Protocol violation',
+    description: "a message out of its protocol's order",
+    matches: (e: TraceEvent) => e.type === 'protocol_violation',
+  },
+  {
+    filter: 'agent_trap',
+    label: 'Agent trap',
+    description: 'an agent failed (trap, fuel, memory)',
+    matches: (e: TraceEvent) => e.type === 'agent_state' && e.to === 'failed',
+  },
+  {
+    filter: 'dead_letter',
+    label: 'Dead letter',
+    description: 'a message was dropped',
+    matches: (e: TraceEvent) => e.type === 'message_dropped',
+  },
 ];
 export type EventFilter = (typeof EVENT_FILTERS)[number]['filter'];
 
 /** What a person asked for, as DAP sends it. */
-export interface BreakpointSpec { condition?: string; hitCondition?: string; logMessage?: string }
+export interface BreakpointSpec {
+  condition?: string;
+  hitCondition?: string;
+  logMessage?: string;
+}
 /** What the debugger answers: verified, or why not; `line` is where a line breakpoint settled (1-based). */
-export interface BreakpointResult { id: number; verified: boolean; message?: string; line?: number }
+export interface BreakpointResult {
+  id: number;
+  verified: boolean;
+  message?: string;
+  line?: number;
+}
 
-interface Armed { id: number; condition?: Condition; hits: number; hitTest?: (n: number) => boolean; log?: string }
-interface LineArmed extends Armed { match: Partial<FipaMessage> }
+interface Armed {
+  id: number;
+  condition?: Condition;
+  hits: number;
+  hitTest?: (n: number) => boolean;
+  log?: string;
+}
+interface LineArmed extends Armed {
+  match: Partial<FipaMessage>;
+}
 
 /** A delivery or event matched: the breakpoints to stop at and the logpoint lines to print. */
-export interface Hit { ids: number[]; logs: string[] }
+export interface Hit {
+  ids: number[];
+  logs: string[];
+}
 
 /** DAP's hit condition: `3` or `== 3` (the 3rd hit), `>= 3`, `> 3`, `< 3`, `<= 3`, `% 3` (every 3rd). */
 export function parseHitCondition(text: string): (n: number) => boolean {
@@ -39,12 +89,18 @@ export function parseHitCondition(text: string): (n: number) => boolean {
   if (!m) throw new ConditionError(`hit count '${text}' is not a number or an operator and a number (3, >= 3, % 2)`, 1);
   const k = Number(m[2]);
   switch (m[1]) {
-    case '>=': return (n) => n >= k;
-    case '<=': return (n) => n <= k;
-    case '>': return (n) => n > k;
-    case '<': return (n) => n < k;
-    case '%': return (n) => k > 0 && n % k === 0;
-    default: return (n) => n === k;
+    case '>=':
+      return (n) => n >= k;
+    case '<=':
+      return (n) => n <= k;
+    case '>':
+      return (n) => n > k;
+    case '<':
+      return (n) => n < k;
+    case '%':
+      return (n) => k > 0 && n % k === 0;
+    default:
+      return (n) => n === k;
   }
 }
 
@@ -53,8 +109,10 @@ export function formatLog(template: string, context: Record<string, unknown>): s
   return template.replace(/\{([^{}]+)\}/g, (_, expr: string) => {
     try {
       const v = parseCondition(expr).evaluate(context);
-      return typeof v === 'string' ? v : JSON.stringify(v) ?? 'undefined';
-    } catch (e) { return `{${(e as Error).message}}`; }
+      return typeof v === 'string' ? v : (JSON.stringify(v) ?? 'undefined');
+    } catch (e) {
+      return `{${(e as Error).message}}`;
+    }
   });
 }
 
@@ -82,11 +140,21 @@ export class Breakpoints {
   setLineBreakpoints(file: string, text: string, specs: ReadonlyArray<BreakpointSpec & { line: number }>): BreakpointResult[] {
     const messages = messagesInFile(file, text);
     const lines = new LineIndex(text);
-    const spans = messages.map((m) => ({ ...m, first: lines.positionAt(m.offset).line + 1, last: lines.positionAt(m.offset + Math.max(0, m.length - 1)).line + 1 }));
+    const spans = messages.map((m) => ({
+      ...m,
+      first: lines.positionAt(m.offset).line + 1,
+      last: lines.positionAt(m.offset + Math.max(0, m.length - 1)).line + 1,
+    }));
     const armedList: LineArmed[] = [];
     const results = specs.map((s): BreakpointResult => {
       const id = this.nextId++;
-      if (!messages.length && !/\.(fipa\.json|scenario\.ya?ml)$/i.test(file)) return { id, verified: false, message: 'Caxton breakpoints go on a message in a *.fipa.json or *.scenario.yaml (or use a message breakpoint: Add Function Breakpoint)' };
+      if (!messages.length && !/\.(fipa\.json|scenario\.ya?ml)$/i.test(file))
+        return {
+          id,
+          verified: false,
+          message:
+            'Caxton breakpoints go on a message in a *.fipa.json or *.scenario.yaml (or use a message breakpoint: Add Function Breakpoint)',
+        };
       // The innermost message whose text covers the line (a conversation's array covers all of them).
       const span = spans.filter((m) => m.first <= s.line && s.line <= m.last).sort((a, b) => b.first - a.first)[0];
       if (!span) return { id, verified: false, message: `no message on line ${s.line}; put the breakpoint on a message object` };
@@ -100,12 +168,16 @@ export class Breakpoints {
   }
 
   /** Replace the event breakpoints (DAP setExceptionBreakpoints: filters, with optional conditions over the event). */
-  setEventBreakpoints(filters: readonly string[], options: ReadonlyArray<{ filterId: string; condition?: string }> = []): BreakpointResult[] {
+  setEventBreakpoints(
+    filters: readonly string[],
+    options: ReadonlyArray<{ filterId: string; condition?: string }> = [],
+  ): BreakpointResult[] {
     this.events.clear();
     const known = new Set<string>(EVENT_FILTERS.map((f) => f.filter));
     const all = [...filters.map((filterId) => ({ filterId, condition: undefined as string | undefined })), ...options];
     return all.map(({ filterId, condition }) => {
-      if (!known.has(filterId)) return { id: this.nextId++, verified: false, message: `unknown event filter '${filterId}'; known: ${[...known].join(', ')}` };
+      if (!known.has(filterId))
+        return { id: this.nextId++, verified: false, message: `unknown event filter '${filterId}'; known: ${[...known].join(', ')}` };
       const armed = this.arm({ condition });
       if (!isArmed(armed)) return armed;
       this.events.set(filterId, armed);
@@ -148,7 +220,13 @@ export class Breakpoints {
 
   private arm(s: BreakpointSpec, id = this.nextId++): Armed | BreakpointResult {
     try {
-      return { id, hits: 0, condition: s.condition ? parseCondition(s.condition) : undefined, hitTest: s.hitCondition ? parseHitCondition(s.hitCondition) : undefined, log: s.logMessage };
+      return {
+        id,
+        hits: 0,
+        condition: s.condition ? parseCondition(s.condition) : undefined,
+        hitTest: s.hitCondition ? parseHitCondition(s.hitCondition) : undefined,
+        log: s.logMessage,
+      };
     } catch (e) {
       return { id, verified: false, message: (e as Error).message };
     }

@@ -19,12 +19,24 @@ export const DEBUG_GROUP = '~debug';
 export type StopReason = 'entry' | 'pause' | 'step' | 'breakpoint' | 'exception' | 'goto';
 
 /** Why the run stopped: DAP's reason, the agent whose delivery it is about (a thread), and a sentence. */
-export interface Stop { reason: StopReason; agent?: string; hitBreakpointIds?: number[]; description: string; event?: TraceEvent }
+export interface Stop {
+  reason: StopReason;
+  agent?: string;
+  hitBreakpointIds?: number[];
+  description: string;
+  event?: TraceEvent;
+}
 
 /** A stopped boundary: the step about to run and its deliveries (edits show here at once). */
-export interface Paused { tick: number; time: number; stop: Stop; deliveries: Delivery[] }
+export interface Paused {
+  tick: number;
+  time: number;
+  stop: Stop;
+  deliveries: Delivery[];
+}
 
-type Mode = { kind: 'run' } | { kind: 'step' } | { kind: 'into'; conversation: string } | { kind: 'out'; conversation: string; ended: boolean };
+type Mode =
+  { kind: 'run' } | { kind: 'step' } | { kind: 'into'; conversation: string } | { kind: 'out'; conversation: string; ended: boolean };
 
 export interface ControllerOptions {
   breakpoints?: Breakpoints;
@@ -66,7 +78,8 @@ export class DebugController {
     for (const c of changes) {
       const { tick, ...change } = c;
       const list = this.replayAt.get(tick ?? 0);
-      if (list) list.push(change); else this.replayAt.set(tick ?? 0, [change]);
+      if (list) list.push(change);
+      else this.replayAt.set(tick ?? 0, [change]);
     }
   }
 
@@ -76,16 +89,31 @@ export class DebugController {
     this.runtime = runtime;
     const offBoundary = runtime.onBoundary((view) => this.boundary(view));
     const offTrace = runtime.onTrace((e) => this.event(e));
-    return () => { offBoundary(); offTrace(); };
+    return () => {
+      offBoundary();
+      offTrace();
+    };
   }
 
   /** Listen to stops (the adapter sends DAP `stopped`). */
-  onStop(listener: (stop: Stop) => void): () => void { this.stopListeners.add(listener); return () => { this.stopListeners.delete(listener); }; }
+  onStop(listener: (stop: Stop) => void): () => void {
+    this.stopListeners.add(listener);
+    return () => {
+      this.stopListeners.delete(listener);
+    };
+  }
   /** Listen to logpoint output and notes. */
-  onOutput(listener: (text: string) => void): () => void { this.outputListeners.add(listener); return () => { this.outputListeners.delete(listener); }; }
+  onOutput(listener: (text: string) => void): () => void {
+    this.outputListeners.add(listener);
+    return () => {
+      this.outputListeners.delete(listener);
+    };
+  }
 
   /** Every agent of the run (all shards), sorted. */
-  agentNames(): string[] { return this.runtime?.agentNames() ?? []; }
+  agentNames(): string[] {
+    return this.runtime?.agentNames() ?? [];
+  }
 
   /** The next timer of any shard (clock ms) and the replies outside parties still await. */
   timers(): { next?: number; replies: number } {
@@ -93,12 +121,18 @@ export class DebugController {
   }
 
   /** The stopped boundary, or undefined while running. */
-  get paused(): Paused | undefined { return this.state?.paused; }
+  get paused(): Paused | undefined {
+    return this.state?.paused;
+  }
 
   /** Run on until a breakpoint, an event or the end. */
-  continue(): void { this.resume({ kind: 'run' }); }
+  continue(): void {
+    this.resume({ kind: 'run' });
+  }
   /** Run one superstep: stop at the next boundary. */
-  next(): void { this.resume({ kind: 'step' }); }
+  next(): void {
+    this.resume({ kind: 'step' });
+  }
   /** Stop at the next delivery in the conversation of `agent`'s next delivery (else like next). */
   stepIn(agent?: string): void {
     const conversation = this.conversationOf(agent);
@@ -110,9 +144,14 @@ export class DebugController {
     this.resume(conversation ? { kind: 'out', conversation, ended: false } : { kind: 'step' });
   }
   /** Stop at the next boundary. */
-  pause(): void { if (!this.state) this.pauseAsked = true; }
+  pause(): void {
+    if (!this.state) this.pauseAsked = true;
+  }
   /** Stop at the first boundary at or after `tick` (run on from where it is). */
-  runToTick(tick: number): void { this.stopAtTick = tick; this.continue(); }
+  runToTick(tick: number): void {
+    this.stopAtTick = tick;
+    this.continue();
+  }
 
   /** Stop stopping: no breakpoint or step applies any more and a stopped run goes on (the client went away). */
   release(): void {
@@ -158,7 +197,11 @@ export class DebugController {
 
   private resume(mode: Mode): void {
     this.mode = this.released ? { kind: 'run' } : mode;
-    if (this.released) { this.pauseAsked = false; this.stopAtTick = undefined; this.exception = undefined; }
+    if (this.released) {
+      this.pauseAsked = false;
+      this.stopAtTick = undefined;
+      this.exception = undefined;
+    }
     const s = this.state;
     this.state = undefined;
     s?.resume();
@@ -173,14 +216,25 @@ export class DebugController {
     for (const line of found.hit.logs) this.output(line);
     if (found.hit.ids.length && !this.exception) {
       const label = EVENT_FILTERS.find((f) => f.filter === found.filter)?.label ?? found.filter;
-      this.exception = { reason: 'exception', agent: agentOf(e), hitBreakpointIds: found.hit.ids, description: `${label}: ${describeEvent(e)} (event ${e.seq})`, event: e };
+      this.exception = {
+        reason: 'exception',
+        agent: agentOf(e),
+        hitBreakpointIds: found.hit.ids,
+        description: `${label}: ${describeEvent(e)} (event ${e.seq})`,
+        event: e,
+      };
     }
   }
 
   private async boundary(view: BoundaryView): Promise<void> {
     for (const change of this.replayAt.get(view.tick) ?? []) {
       if (applyChange(view, change)) this.record(change);
-      else { this.missedChanges.push(change); this.output(`replay: the recorded ${change.change} of ${change.id} for ${change.to} at tick ${view.tick} found no such delivery (the run diverged before it)`); }
+      else {
+        this.missedChanges.push(change);
+        this.output(
+          `replay: the recorded ${change.change} of ${change.id} for ${change.to} at tick ${view.tick} found no such delivery (the run diverged before it)`,
+        );
+      }
     }
     if (this.released) return;
     const deliveries = deliveriesOf(view);
@@ -200,48 +254,79 @@ export class DebugController {
       this.pauseAsked = false;
       return { reason: 'goto', agent: first, description: `reached ${where}` };
     }
-    if (this.pauseAsked) { this.pauseAsked = false; return { reason: view.tick <= 1 ? 'entry' : 'pause', agent: first, description: `paused at ${where}` }; }
-    if (this.exception) { const s = this.exception; this.exception = undefined; return s; }
+    if (this.pauseAsked) {
+      this.pauseAsked = false;
+      return { reason: view.tick <= 1 ? 'entry' : 'pause', agent: first, description: `paused at ${where}` };
+    }
+    if (this.exception) {
+      const s = this.exception;
+      this.exception = undefined;
+      return s;
+    }
     const mode = this.mode;
     if (mode.kind === 'step') return { reason: 'step', agent: first, description: where };
-    if (mode.kind === 'out' && mode.ended) return { reason: 'step', agent: first, description: `conversation ${mode.conversation} ended; ${where}` };
+    if (mode.kind === 'out' && mode.ended)
+      return { reason: 'step', agent: first, description: `conversation ${mode.conversation} ended; ${where}` };
     if (mode.kind === 'into') {
       const d = deliveries.find((x) => x.message.conversation_id === mode.conversation);
-      if (d) return { reason: 'step', agent: d.receiver, description: `next in conversation ${mode.conversation}: ${d.message.performative} from ${d.message.sender} to ${d.receiver}` };
+      if (d)
+        return {
+          reason: 'step',
+          agent: d.receiver,
+          description: `next in conversation ${mode.conversation}: ${d.message.performative} from ${d.message.sender} to ${d.receiver}`,
+        };
     }
     if (this.breakpoints.empty) return undefined;
     for (const d of deliveries) {
       const hit = this.breakpoints.matchDelivery(d.message, deliveryContext(d, view.tick, view.time));
       for (const line of hit.logs) this.output(line);
       if (hit.ids.length) {
-        return { reason: 'breakpoint', agent: d.receiver, hitBreakpointIds: hit.ids, description: `${d.message.performative} from ${d.message.sender} to ${d.receiver} (step ${view.tick})` };
+        return {
+          reason: 'breakpoint',
+          agent: d.receiver,
+          hitBreakpointIds: hit.ids,
+          description: `${d.message.performative} from ${d.message.sender} to ${d.receiver} (step ${view.tick})`,
+        };
       }
     }
     return undefined;
   }
 
-  private output(text: string): void { for (const l of this.outputListeners) l(text); }
+  private output(text: string): void {
+    for (const l of this.outputListeners) l(text);
+  }
 }
 
 /** The agent an event is about, when it names one. */
 function agentOf(e: TraceEvent): string | undefined {
   switch (e.type) {
-    case 'agent_state': return e.agent;
-    case 'timeout': return e.waiting;
-    case 'protocol_violation': return e.message.sender;
-    case 'message_dropped': return e.to;
-    default: return undefined;
+    case 'agent_state':
+      return e.agent;
+    case 'timeout':
+      return e.waiting;
+    case 'protocol_violation':
+      return e.message.sender;
+    case 'message_dropped':
+      return e.to;
+    default:
+      return undefined;
   }
 }
 
 /** One line about an event, for a stop's description. */
 export function describeEvent(e: TraceEvent): string {
   switch (e.type) {
-    case 'breaker_state': return `breaker ${e.route} ${e.from} -> ${e.to} after ${e.failures} failures`;
-    case 'timeout': return `${e.waiting} waited${e.conversation_id ? ` in ${e.conversation_id}` : ''} past ${e.deadline} ms${e.reason ? `: ${e.reason}` : ''}`;
-    case 'protocol_violation': return `${e.message.performative} from ${e.message.sender} in ${e.protocol}: ${e.reason ?? `expected ${e.expected}`}`;
-    case 'agent_state': return `${e.agent} ${e.from} -> ${e.to}${e.reason ? ` (${e.reason})` : ''}`;
-    case 'message_dropped': return `${e.id ?? 'a message'}${e.to ? ` to ${e.to}` : ''} dropped: ${e.reason}`;
-    default: return e.type;
+    case 'breaker_state':
+      return `breaker ${e.route} ${e.from} -> ${e.to} after ${e.failures} failures`;
+    case 'timeout':
+      return `${e.waiting} waited${e.conversation_id ? ` in ${e.conversation_id}` : ''} past ${e.deadline} ms${e.reason ? `: ${e.reason}` : ''}`;
+    case 'protocol_violation':
+      return `${e.message.performative} from ${e.message.sender} in ${e.protocol}: ${e.reason ?? `expected ${e.expected}`}`;
+    case 'agent_state':
+      return `${e.agent} ${e.from} -> ${e.to}${e.reason ? ` (${e.reason})` : ''}`;
+    case 'message_dropped':
+      return `${e.id ?? 'a message'}${e.to ? ` to ${e.to}` : ''} dropped: ${e.reason}`;
+    default:
+      return e.type;
   }
 }

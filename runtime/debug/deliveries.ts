@@ -10,7 +10,11 @@ import type { BoundaryView } from '../shard/transport';
 import { ConditionError, parsePath } from './condition';
 
 /** One message about to reach one receiver at this boundary. */
-export interface Delivery { receiver: string; message: FipaMessage; shard: number }
+export interface Delivery {
+  receiver: string;
+  message: FipaMessage;
+  shard: number;
+}
 
 /** A change to a pending delivery, as the trace records it (`debug_change`). */
 export type DebugChange = Extract<TraceEventInput, { type: 'debug_change' }>;
@@ -32,12 +36,15 @@ export function deliveryContext(d: Delivery, tick: number, time: number): Record
 
 /** Apply `change` to the view; returns false when no pending delivery of message `id` to `to` is there. */
 export function applyChange(view: BoundaryView, change: DebugChange): boolean {
-  const at = view.pending.findIndex(({ envelope }) => !envelope.effect && envelope.message.message_id === change.id && envelope.to.includes(change.to));
+  const at = view.pending.findIndex(
+    ({ envelope }) => !envelope.effect && envelope.message.message_id === change.id && envelope.to.includes(change.to),
+  );
   if (at < 0) return false;
   const { shard, envelope } = view.pending[at];
   // Split by receiver, keeping their order: those before the changed copy, the changed copy, those after.
   const cut = envelope.to.indexOf(change.to);
-  const before = envelope.to.slice(0, cut), after = envelope.to.slice(cut + 1);
+  const before = envelope.to.slice(0, cut),
+    after = envelope.to.slice(cut + 1);
   const replaced: Array<{ shard: number; envelope: Envelope }> = [];
   if (before.length) replaced.push({ shard, envelope: { ...envelope, to: before } });
   if (change.change === 'edit') {
@@ -56,11 +63,15 @@ export const FIXED_FIELDS: readonly string[] = ['message_id', 'sender'];
 /** Set `value` at `keys` inside `target`, creating objects on the way; refuses the identifying fields and prototype keys. */
 export function setPath(target: Record<string, unknown>, keys: ReadonlyArray<string | number>, value: unknown): void {
   if (!keys.length) throw new ConditionError('give a field to set, e.g. content.x', 1);
-  if (keys.length === 1 && FIXED_FIELDS.includes(String(keys[0]))) throw new ConditionError(`${keys[0]} identifies the message and cannot be changed; drop it instead`, 1);
+  if (keys.length === 1 && FIXED_FIELDS.includes(String(keys[0])))
+    throw new ConditionError(`${keys[0]} identifies the message and cannot be changed; drop it instead`, 1);
   let node: Record<string | number, unknown> = target;
   keys.forEach((key, i) => {
     if (key === '__proto__' || key === 'constructor' || key === 'prototype') throw new ConditionError(`'${key}' cannot be set`, 1);
-    if (i === keys.length - 1) { node[key] = value; return; }
+    if (i === keys.length - 1) {
+      node[key] = value;
+      return;
+    }
     const next = Object.prototype.hasOwnProperty.call(node, key) ? node[key] : undefined;
     if (next === null || typeof next !== 'object') node[key] = typeof keys[i + 1] === 'number' ? [] : {};
     node = node[key] as Record<string | number, unknown>;
@@ -69,5 +80,9 @@ export function setPath(target: Record<string, unknown>, keys: ReadonlyArray<str
 
 /** A value typed by a person: JSON when it parses (10, "a", true, {"x":1}), else the text as a string. */
 export function parseValue(text: string): unknown {
-  try { return JSON.parse(text); } catch { return text; }
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
 }

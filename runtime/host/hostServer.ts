@@ -6,12 +6,19 @@
 import { ResponseError, type MessageConnection } from 'vscode-jsonrpc/node';
 import type { TraceEvent } from '../../schemas';
 import {
-  asRpc, DEFAULT_RUNTIME_HOST_SETTINGS, notifyClient, onHostRequest, type AgentStatus, type RuntimeHostRequest, type RuntimeHostRequests,
+  asRpc,
+  DEFAULT_RUNTIME_HOST_SETTINGS,
+  notifyClient,
+  onHostRequest,
+  type AgentStatus,
+  type RuntimeHostRequest,
+  type RuntimeHostRequests,
 } from '../../schemas/protocol/runtimeHost';
 
-
 /** What the host does for each request. */
-export type HostBackend = { [K in RuntimeHostRequest]: (params: RuntimeHostRequests[K]['params']) => Promise<RuntimeHostRequests[K]['result']> };
+export type HostBackend = {
+  [K in RuntimeHostRequest]: (params: RuntimeHostRequests[K]['params']) => Promise<RuntimeHostRequests[K]['result']>;
+};
 
 /** How a backend reports what happens, as it happens. */
 export interface HostEvents {
@@ -26,7 +33,17 @@ export const RUNTIME_ERROR = -32001;
 /** A request failed for a reason the user can fix; the message names the file and the fix. */
 export class HostRequestError extends Error {}
 
-const METHODS: RuntimeHostRequest[] = ['start', 'runAgent', 'runPipeline', 'runScenario', 'send', 'stop', 'build', 'status', 'reloadAgents'];
+const METHODS: RuntimeHostRequest[] = [
+  'start',
+  'runAgent',
+  'runPipeline',
+  'runScenario',
+  'send',
+  'stop',
+  'build',
+  'status',
+  'reloadAgents',
+];
 
 /** Serve the protocol on `connection` with the backend `create` makes; returns a flush for pending trace events. */
 export function serveRuntimeHost(connection: MessageConnection, create: (events: HostEvents) => HostBackend): { flush(): void } {
@@ -35,7 +52,10 @@ export function serveRuntimeHost(connection: MessageConnection, create: (events:
   let timer: NodeJS.Timeout | undefined;
   let batchSize = DEFAULT_RUNTIME_HOST_SETTINGS.traceBatchSize;
   const flush = () => {
-    if (timer) { clearTimeout(timer); timer = undefined; }
+    if (timer) {
+      clearTimeout(timer);
+      timer = undefined;
+    }
     if (pending.length === 0) return;
     const events = pending;
     pending = [];
@@ -47,13 +67,18 @@ export function serveRuntimeHost(connection: MessageConnection, create: (events:
       if (pending.length >= batchSize) flush();
       else timer ??= setTimeout(flush, 20);
     },
-    log(level, text) { notifyClient(rpc, 'log', { level, text }); },
-    agents(agents) { notifyClient(rpc, 'agents', { agents }); },
+    log(level, text) {
+      notifyClient(rpc, 'log', { level, text });
+    },
+    agents(agents) {
+      notifyClient(rpc, 'agents', { agents });
+    },
   });
   for (const method of METHODS) {
     // One generic wrapper for every method: the table type (HostBackend) keeps each handler's params and result paired.
     const handler = async (params: unknown): Promise<unknown> => {
-      if (method === 'start') batchSize = Math.max(1, (params as RuntimeHostRequests['start']['params']).settings?.traceBatchSize ?? batchSize);
+      if (method === 'start')
+        batchSize = Math.max(1, (params as RuntimeHostRequests['start']['params']).settings?.traceBatchSize ?? batchSize);
       try {
         const result = await (backend[method] as (p: unknown) => Promise<unknown>)(params ?? {});
         // Events caused by the request reach the client before its reply.
@@ -65,7 +90,11 @@ export function serveRuntimeHost(connection: MessageConnection, create: (events:
         throw new ResponseError(RUNTIME_ERROR, err instanceof HostRequestError ? err.message : `${method} failed: ${err.message}`);
       }
     };
-    onHostRequest(rpc, method, handler as unknown as (p: RuntimeHostRequests[typeof method]['params']) => Promise<RuntimeHostRequests[typeof method]['result']>);
+    onHostRequest(
+      rpc,
+      method,
+      handler as unknown as (p: RuntimeHostRequests[typeof method]['params']) => Promise<RuntimeHostRequests[typeof method]['result']>,
+    );
   }
   return { flush };
 }

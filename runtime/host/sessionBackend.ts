@@ -7,10 +7,26 @@ import * as path from 'node:path';
 import type { FipaMessage, TraceEvent } from '../../schemas';
 import { EXPECTS_REPLY } from '../../schemas/protocolMachine';
 import { normaliseMessage } from '../../schemas/load';
-import { DEFAULT_RUNTIME_HOST_SETTINGS, type AgentStatus, type RuntimeHostRequests, type RuntimeHostSettings } from '../../schemas/protocol/runtimeHost';
 import {
-  buildWorkspace, formatProblem, formatReport, loadScope, loadWorkspace, readPipeline, runPipeline, runScenario, startSession,
-  type Logger, type Session, type Workspace, type WorkspaceProblem,
+  DEFAULT_RUNTIME_HOST_SETTINGS,
+  type AgentStatus,
+  type RuntimeHostRequests,
+  type RuntimeHostSettings,
+} from '../../schemas/protocol/runtimeHost';
+import {
+  buildWorkspace,
+  formatProblem,
+  formatReport,
+  loadScope,
+  loadWorkspace,
+  readPipeline,
+  runPipeline,
+  runScenario,
+  startSession,
+  type Logger,
+  type Session,
+  type Workspace,
+  type WorkspaceProblem,
 } from '../index';
 import { HostRequestError, type HostBackend, type HostEvents } from './hostServer';
 import { printable } from '../index';
@@ -19,7 +35,6 @@ import { printable } from '../index';
 const printableLines = (text: string): string => text.split('\n').map(printable).join('\n');
 
 export const HOST_VERSION = '0.1.0';
-
 
 type P<K extends keyof RuntimeHostRequests> = RuntimeHostRequests[K]['params'];
 type R<K extends keyof RuntimeHostRequests> = Promise<RuntimeHostRequests[K]['result']>;
@@ -34,12 +49,18 @@ export function createSessionBackend(events: HostEvents): HostBackend {
   let wanted: string[] = [];
   const states = new Map<string, string>();
   const logger: Logger = {
-    debug: (t) => events.log('debug', t), info: (t) => events.log('info', t), warn: (t) => events.log('warn', t), error: (t) => events.log('error', t),
+    debug: (t) => events.log('debug', t),
+    info: (t) => events.log('info', t),
+    warn: (t) => events.log('warn', t),
+    error: (t) => events.log('error', t),
   };
   const agents = (): AgentStatus[] => [...states].map(([name, state]) => ({ name, state }));
   const onTrace = (e: TraceEvent) => {
     events.trace(e);
-    if (e.type === 'agent_state') { states.set(e.agent, e.to); events.agents(agents()); }
+    if (e.type === 'agent_state') {
+      states.set(e.agent, e.to);
+      events.agents(agents());
+    }
   };
   const needFolder = (): string => {
     if (!folder) throw new HostRequestError('no session: send `start` with the workspace folder first');
@@ -65,8 +86,15 @@ export function createSessionBackend(events: HostEvents): HostBackend {
     states.clear();
     traceFile = newTraceFile('session');
     session = await startSession({
-      folder: needFolder(), agents: wanted.length ? wanted : undefined, traceFile, seed: settings.seed, logger,
-      requestTimeoutMs: settings.requestTimeoutMs, onTrace, name: path.basename(needFolder()), workspace,
+      folder: needFolder(),
+      agents: wanted.length ? wanted : undefined,
+      traceFile,
+      seed: settings.seed,
+      logger,
+      requestTimeoutMs: settings.requestTimeoutMs,
+      onTrace,
+      name: path.basename(needFolder()),
+      workspace,
       workers: settings.workers > 0 ? settings.workers : undefined,
       ...(settings.nats ? { nats: { url: settings.nats, log: (line: string) => logger.info(line) } } : {}),
     });
@@ -76,7 +104,8 @@ export function createSessionBackend(events: HostEvents): HostBackend {
 
   return {
     async start(p: P<'start'>): R<'start'> {
-      if (!p?.folder || !fs.existsSync(p.folder)) throw new HostRequestError(`start: folder ${p?.folder ?? '(none)'} does not exist; open a workspace folder`);
+      if (!p?.folder || !fs.existsSync(p.folder))
+        throw new HostRequestError(`start: folder ${p?.folder ?? '(none)'} does not exist; open a workspace folder`);
       await stopSession('session restarted');
       folder = path.resolve(p.folder);
       settings = { ...DEFAULT_RUNTIME_HOST_SETTINGS, ...p.settings };
@@ -92,9 +121,13 @@ export function createSessionBackend(events: HostEvents): HostBackend {
         ? ws.agents.find((a) => a.wasmPath === file || a.source === file)
         : ws.agents.find((a) => a.file === file);
       if (!entry) {
-        const hint = file.endsWith('.wasm') ? 'a .wasm runs through a *.agent.yaml manifest whose `module` names it; add one' : 'pick a *.agent.yaml manifest of this workspace';
+        const hint = file.endsWith('.wasm')
+          ? 'a .wasm runs through a *.agent.yaml manifest whose `module` names it; add one'
+          : 'pick a *.agent.yaml manifest of this workspace';
         const problem = ws.problems.find((q) => q.file === file);
-        throw new HostRequestError(`${file}: ${problem ? `${problem.line}:${problem.column}: ${problem.message}` : `not an agent of ${needFolder()}; ${hint}`}`);
+        throw new HostRequestError(
+          `${file}: ${problem ? `${problem.line}:${problem.column}: ${problem.message}` : `not an agent of ${needFolder()}; ${hint}`}`,
+        );
       }
       // The session API starts its agent set at once: restart it with this agent added.
       if (!wanted.includes(entry.file)) wanted = [...wanted, entry.file];
@@ -116,7 +149,14 @@ export function createSessionBackend(events: HostEvents): HostBackend {
     async runScenario(p: P<'runScenario'>): R<'runScenario'> {
       const file = path.resolve(needFolder(), p.file);
       const scenarioTrace = newTraceFile(path.basename(file).replace(/\.scenario\.ya?ml$/, ''));
-      const summary = await runScenario(file, { seed: settings.seed, logger, requestTimeoutMs: settings.requestTimeoutMs, traceFile: scenarioTrace, onTrace: (e) => events.trace(e), workers: settings.workers > 0 ? settings.workers : undefined });
+      const summary = await runScenario(file, {
+        seed: settings.seed,
+        logger,
+        requestTimeoutMs: settings.requestTimeoutMs,
+        traceFile: scenarioTrace,
+        onTrace: (e) => events.trace(e),
+        workers: settings.workers > 0 ? settings.workers : undefined,
+      });
       const lines = [
         `${summary.ok ? 'PASS' : 'FAIL'} ${summary.name}: ${summary.delivered} delivered, ${summary.dropped} dropped, ${summary.timeouts} timeouts, ${summary.violations} violations (${summary.reason})`,
         ...summary.conversations.map((c) => `  ${c.id}: ${c.outcome} (${c.messages} messages)`),
@@ -134,9 +174,16 @@ export function createSessionBackend(events: HostEvents): HostBackend {
       const message = normaliseMessage(raw);
       const s = await ensureSession();
       // In a cluster, a receiver on another node may not have been announced yet right after the session joined.
-      const named = typeof message.receiver === 'string' && message.receiver !== 'broadcast' && !message.receiver.startsWith('topic://') ? [message.receiver] : [];
+      const named =
+        typeof message.receiver === 'string' && message.receiver !== 'broadcast' && !message.receiver.startsWith('topic://')
+          ? [message.receiver]
+          : [];
       if (s.link && named.length) {
-        try { await s.link.waitFor(named, Math.min(5000, p.timeoutMs ?? settings.requestTimeoutMs)); } catch (e) { return { error: (e as Error).message, agents: agents() }; }
+        try {
+          await s.link.waitFor(named, Math.min(5000, p.timeoutMs ?? settings.requestTimeoutMs));
+        } catch (e) {
+          return { error: (e as Error).message, agents: agents() };
+        }
       }
       if (!EXPECTS_REPLY.has(message.performative) && !message.reply_with) {
         s.send(message);
@@ -163,15 +210,25 @@ export function createSessionBackend(events: HostEvents): HostBackend {
       return {
         ok: result.ok,
         agents: result.agents.map((a) => ({
-          name: a.name, ok: a.ok, module: a.ok ? a.outWasm : undefined, status: a.status, durationMs: a.durationMs,
-          error: a.ok ? undefined : a.diagnostics.filter((d) => d.severity === 'error').map((d) => d.text).join('\n') || 'build failed',
+          name: a.name,
+          ok: a.ok,
+          module: a.ok ? a.outWasm : undefined,
+          status: a.status,
+          durationMs: a.durationMs,
+          error: a.ok
+            ? undefined
+            : a.diagnostics
+                .filter((d) => d.severity === 'error')
+                .map((d) => d.text)
+                .join('\n') || 'build failed',
         })),
       };
     },
 
     async reloadAgents(p: P<'reloadAgents'>): R<'reloadAgents'> {
       if (!session) return { running: false, results: [] };
-      if (!Array.isArray(p?.files) || p.files.some((f) => typeof f !== 'string')) throw new HostRequestError('reloadAgents: `files` must be a list of file paths');
+      if (!Array.isArray(p?.files) || p.files.some((f) => typeof f !== 'string'))
+        throw new HostRequestError('reloadAgents: `files` must be a list of file paths');
       const files = p.files.map((f) => path.resolve(needFolder(), f));
       const results = await session.reloadChanged(files);
       for (const r of results) if (r.status === 'reloaded') logger.info(`hot reloaded ${r.agent}${r.build ? ` (${r.build})` : ''}`);

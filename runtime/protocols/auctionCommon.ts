@@ -4,7 +4,12 @@ import { numberIn, violation, type ProtocolEffect } from './machine';
 
 export type AuctionKind = 'english' | 'dutch' | 'vickrey';
 
-export interface Bid { bidder: string; amount: number; at: number; replyWith?: string }
+export interface Bid {
+  bidder: string;
+  amount: number;
+  at: number;
+  replyWith?: string;
+}
 
 export interface AuctionBase {
   auctioneer: string;
@@ -14,7 +19,9 @@ export interface AuctionBase {
 }
 
 export const AUCTION_PROTOCOL: Record<AuctionKind, string> = {
-  english: 'fipa-english-auction', dutch: 'fipa-dutch-auction', vickrey: 'caxton-vickrey-auction',
+  english: 'fipa-english-auction',
+  dutch: 'fipa-dutch-auction',
+  vickrey: 'caxton-vickrey-auction',
 };
 
 /** The amount of a bid: the content itself or its amount/bid/price field. */
@@ -46,27 +53,77 @@ export function screen(o: AuctionBase, kind: AuctionKind, m: FipaMessage, seenId
 }
 
 /** A message to one bidder in this auction. */
-export function toBidder(o: AuctionBase, kind: AuctionKind, bidder: string, performative: FipaMessage['performative'], content: unknown, inReplyTo?: string): FipaMessage {
-  const m: FipaMessage = { performative, sender: o.auctioneer, receiver: bidder, protocol: AUCTION_PROTOCOL[kind], conversation_id: o.auctionId, content };
+export function toBidder(
+  o: AuctionBase,
+  kind: AuctionKind,
+  bidder: string,
+  performative: FipaMessage['performative'],
+  content: unknown,
+  inReplyTo?: string,
+): FipaMessage {
+  const m: FipaMessage = {
+    performative,
+    sender: o.auctioneer,
+    receiver: bidder,
+    protocol: AUCTION_PROTOCOL[kind],
+    conversation_id: o.auctionId,
+    content,
+  };
   if (inReplyTo) m.in_reply_to = inReplyTo;
   return m;
 }
 
 /** A bid (or other message) after the auction closed: a violation answered with failure. */
 export function afterClose(o: AuctionBase, kind: AuctionKind, m: FipaMessage): ProtocolEffect[] {
-  return violation(o.auctioneer, AUCTION_PROTOCOL[kind], m, 'nothing: the auction is closed', `${m.performative} after ${o.auctionId} closed`, 'failure');
+  return violation(
+    o.auctioneer,
+    AUCTION_PROTOCOL[kind],
+    m,
+    'nothing: the auction is closed',
+    `${m.performative} after ${o.auctionId} closed`,
+    'failure',
+  );
 }
 
 /** The effects that end an auction: the result event, an inform to every bidder, the conversation end and the outcome. */
-export function closeAuction(o: AuctionBase, kind: AuctionKind, rounds: number, result: { winner?: string; price?: number; reason: string }): ProtocolEffect[] {
+export function closeAuction(
+  o: AuctionBase,
+  kind: AuctionKind,
+  rounds: number,
+  result: { winner?: string; price?: number; reason: string },
+): ProtocolEffect[] {
   const ok = result.winner !== undefined;
   const effects: ProtocolEffect[] = [
     { kind: 'cancel_timer', timer: 'round' },
-    { kind: 'trace', event: { type: 'auction_result', auction_id: o.auctionId, kind, winner: result.winner, price: result.price, reason: result.reason } },
+    {
+      kind: 'trace',
+      event: { type: 'auction_result', auction_id: o.auctionId, kind, winner: result.winner, price: result.price, reason: result.reason },
+    },
   ];
   for (const b of o.bidders) {
-    effects.push({ kind: 'send', message: toBidder(o, kind, b, 'inform', { auction_closed: true, item: o.item, winner: result.winner ?? null, price: result.price ?? null, you_won: b === result.winner, reason: result.reason }) });
+    effects.push({
+      kind: 'send',
+      message: toBidder(o, kind, b, 'inform', {
+        auction_closed: true,
+        item: o.item,
+        winner: result.winner ?? null,
+        price: result.price ?? null,
+        you_won: b === result.winner,
+        reason: result.reason,
+      }),
+    });
   }
-  effects.push({ kind: 'done', outcome: { kind: `${kind}_auction`, ok, reason: result.reason, conversation_id: o.auctionId, winner: result.winner, price: result.price, rounds } });
+  effects.push({
+    kind: 'done',
+    outcome: {
+      kind: `${kind}_auction`,
+      ok,
+      reason: result.reason,
+      conversation_id: o.auctionId,
+      winner: result.winner,
+      price: result.price,
+      rounds,
+    },
+  });
   return effects;
 }

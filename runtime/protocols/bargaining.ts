@@ -45,7 +45,14 @@ export function bargainingMachine(o: BargainingOptions): ProtocolMachine<Bargain
   const cid = o.conversationId;
   const better = (a: number, b: number): boolean => (o.role === 'buyer' ? a <= b : a >= b);
   const msg = (performative: FipaMessage['performative'], content: unknown, inReplyTo?: string): FipaMessage => {
-    const m: FipaMessage = { performative, sender: o.negotiator, receiver: o.counterpart, protocol: BARGAINING_PROTOCOL, conversation_id: cid, content };
+    const m: FipaMessage = {
+      performative,
+      sender: o.negotiator,
+      receiver: o.counterpart,
+      protocol: BARGAINING_PROTOCOL,
+      conversation_id: cid,
+      content,
+    };
     if (inReplyTo) m.in_reply_to = inReplyTo;
     return m;
   };
@@ -57,13 +64,22 @@ export function bargainingMachine(o: BargainingOptions): ProtocolMachine<Bargain
       state: { ...s, phase: 'offered', round, lastOffer: price, lastReplyWith: replyWith },
       effects: [
         { kind: 'trace', event: { type: 'bargaining_round', conversation_id: cid, round, from: o.negotiator, offer: { price } } },
-        { kind: 'send', message: { ...msg('propose', { item: o.item, price, round, final: round >= o.maxRounds }, inReplyTo), reply_with: replyWith } },
+        {
+          kind: 'send',
+          message: { ...msg('propose', { item: o.item, price, round, final: round >= o.maxRounds }, inReplyTo), reply_with: replyWith },
+        },
         { kind: 'set_timer', timer: 'answer', delayMs: o.roundMs },
       ],
     };
   };
 
-  const end = (s: BargainingState, agreed: boolean, reason: string, price?: number, extra: ProtocolEffect[] = []): Step<BargainingState> => {
+  const end = (
+    s: BargainingState,
+    agreed: boolean,
+    reason: string,
+    price?: number,
+    extra: ProtocolEffect[] = [],
+  ): Step<BargainingState> => {
     const terms = agreed ? { item: o.item, price } : undefined;
     return {
       state: { ...s, phase: 'closed' },
@@ -79,7 +95,10 @@ export function bargainingMachine(o: BargainingOptions): ProtocolMachine<Bargain
 
   const onMessage = (s: BargainingState, m: FipaMessage): Step<BargainingState> => {
     if (m.message_id && s.seenIds.includes(m.message_id)) {
-      return { state: s, effects: violation(o.negotiator, BARGAINING_PROTOCOL, m, 'each message once', `duplicate message ${m.message_id}`) };
+      return {
+        state: s,
+        effects: violation(o.negotiator, BARGAINING_PROTOCOL, m, 'each message once', `duplicate message ${m.message_id}`),
+      };
     }
     const st = m.message_id ? { ...s, seenIds: [...s.seenIds, m.message_id] } : s;
     const notice = systemNotice(m, [o.counterpart]);
@@ -88,26 +107,76 @@ export function bargainingMachine(o: BargainingOptions): ProtocolMachine<Bargain
       return end(st, false, `${o.counterpart} failed (${notice.error})`);
     }
     if (m.sender !== o.counterpart) {
-      return { state: st, effects: violation(o.negotiator, BARGAINING_PROTOCOL, m, `messages only from ${o.counterpart}`, `${m.sender} is not part of ${cid}`) };
+      return {
+        state: st,
+        effects: violation(
+          o.negotiator,
+          BARGAINING_PROTOCOL,
+          m,
+          `messages only from ${o.counterpart}`,
+          `${m.sender} is not part of ${cid}`,
+        ),
+      };
     }
-    if (s.phase !== 'offered') return { state: st, effects: violation(o.negotiator, BARGAINING_PROTOCOL, m, 'nothing: the negotiation is over', `${m.performative} after ${cid} ended`, 'failure') };
+    if (s.phase !== 'offered')
+      return {
+        state: st,
+        effects: violation(
+          o.negotiator,
+          BARGAINING_PROTOCOL,
+          m,
+          'nothing: the negotiation is over',
+          `${m.performative} after ${cid} ended`,
+          'failure',
+        ),
+      };
     if (m.in_reply_to && m.in_reply_to.startsWith(`${cid}/offer/`) && m.in_reply_to !== s.lastReplyWith) {
-      return { state: st, effects: violation(o.negotiator, BARGAINING_PROTOCOL, m, `an answer to offer ${s.round}`, `late: that offer was superseded by offer ${s.round}`) };
+      return {
+        state: st,
+        effects: violation(
+          o.negotiator,
+          BARGAINING_PROTOCOL,
+          m,
+          `an answer to offer ${s.round}`,
+          `late: that offer was superseded by offer ${s.round}`,
+        ),
+      };
     }
     switch (m.performative) {
-      case 'accept_proposal': return end(st, true, `${o.counterpart} accepted offer ${s.round}`, s.lastOffer);
-      case 'reject_proposal': return end(st, false, `${o.counterpart} walked away`);
-      case 'failure': case 'not_understood': case 'refuse': return end(st, false, `${o.counterpart} answered ${m.performative}`);
+      case 'accept_proposal':
+        return end(st, true, `${o.counterpart} accepted offer ${s.round}`, s.lastOffer);
+      case 'reject_proposal':
+        return end(st, false, `${o.counterpart} walked away`);
+      case 'failure':
+      case 'not_understood':
+      case 'refuse':
+        return end(st, false, `${o.counterpart} answered ${m.performative}`);
       case 'propose': {
         const counter = numberIn(m.content, ['price', 'amount', 'offer']);
-        if (counter === undefined) return { state: st, effects: violation(o.negotiator, BARGAINING_PROTOCOL, m, 'propose with content { price: <number> }', 'the counter-offer has no price') };
+        if (counter === undefined)
+          return {
+            state: st,
+            effects: violation(
+              o.negotiator,
+              BARGAINING_PROTOCOL,
+              m,
+              'propose with content { price: <number> }',
+              'the counter-offer has no price',
+            ),
+          };
         const seen: ProtocolEffect[] = [
           { kind: 'cancel_timer', timer: 'answer' },
-          { kind: 'trace', event: { type: 'bargaining_round', conversation_id: cid, round: s.round, from: o.counterpart, offer: m.content } },
+          {
+            kind: 'trace',
+            event: { type: 'bargaining_round', conversation_id: cid, round: s.round, from: o.counterpart, offer: m.content },
+          },
         ];
         const nextOwn = s.round < o.maxRounds ? concession(o, s.round + 1) : o.limit;
         if (better(counter, nextOwn)) {
-          return end(st, true, `accepted ${o.counterpart}'s counter-offer in round ${s.round}`, counter, [...seen, { kind: 'send', message: msg('accept_proposal', { item: o.item, price: counter }, m.reply_with) }]);
+          return end(st, true, `accepted ${o.counterpart}'s counter-offer in round ${s.round}`, counter, [
+            ...seen,
+            { kind: 'send', message: msg('accept_proposal', { item: o.item, price: counter }, m.reply_with) },
+          ]);
         }
         if (s.round >= o.maxRounds) {
           const reason = `round limit ${o.maxRounds} reached without agreement`;
@@ -117,7 +186,16 @@ export function bargainingMachine(o: BargainingOptions): ProtocolMachine<Bargain
         return { state: r.state, effects: [...seen, ...r.effects] };
       }
       default:
-        return { state: st, effects: violation(o.negotiator, BARGAINING_PROTOCOL, m, `accept_proposal, reject_proposal or propose from ${o.counterpart}`, `${m.performative} is out of sequence`) };
+        return {
+          state: st,
+          effects: violation(
+            o.negotiator,
+            BARGAINING_PROTOCOL,
+            m,
+            `accept_proposal, reject_proposal or propose from ${o.counterpart}`,
+            `${m.performative} is out of sequence`,
+          ),
+        };
     }
   };
 
@@ -133,9 +211,13 @@ export function bargainingMachine(o: BargainingOptions): ProtocolMachine<Bargain
       }
       if (e.type === 'message') return onMessage(s, e.message);
       if (s.phase !== 'offered') return { state: s, effects: [] };
-      const cancel: ProtocolEffect = { kind: 'send', message: msg('cancel', { reason: e.timer === 'deadline' ? 'deadline' : 'no answer' }) };
+      const cancel: ProtocolEffect = {
+        kind: 'send',
+        message: msg('cancel', { reason: e.timer === 'deadline' ? 'deadline' : 'no answer' }),
+      };
       if (e.timer === 'deadline') return end(s, false, `deadline of ${o.deadlineMs} ms passed`, undefined, [cancel]);
-      if (e.timer === 'answer') return end(s, false, `${o.counterpart} did not answer offer ${s.round} within ${o.roundMs} ms`, undefined, [cancel]);
+      if (e.timer === 'answer')
+        return end(s, false, `${o.counterpart} did not answer offer ${s.round} within ${o.roundMs} ms`, undefined, [cancel]);
       return { state: s, effects: [] };
     },
   };

@@ -11,11 +11,21 @@ import type { Clock } from '../core/clock';
 export type BoardState = ReadonlyMap<string, BlackboardEntry>;
 
 /** Apply a write to a pure board: the next board and the result. `expectedVersion` 0 = only if the key is new. */
-export function writeEntry(board: BoardState, key: string, value: unknown, author: string, now: number, expectedVersion?: number): { board: BoardState; result: BlackboardWriteResult } {
+export function writeEntry(
+  board: BoardState,
+  key: string,
+  value: unknown,
+  author: string,
+  now: number,
+  expectedVersion?: number,
+): { board: BoardState; result: BlackboardWriteResult } {
   const current = board.get(key);
   const currentVersion = current?.version ?? 0;
   if (expectedVersion !== undefined && expectedVersion !== currentVersion) {
-    return { board, result: { ok: false, reason: 'conflict', key, expectedVersion, currentVersion, ...(current ? { entry: current } : {}) } };
+    return {
+      board,
+      result: { ok: false, reason: 'conflict', key, expectedVersion, currentVersion, ...(current ? { entry: current } : {}) },
+    };
   }
   const entry: BlackboardEntry = { key, value, version: currentVersion + 1, author, updatedAt: now };
   const next = new Map(board);
@@ -40,9 +50,13 @@ export class Blackboard implements BlackboardService {
   private subs: Array<{ prefix: string; agent: string }> = [];
   readonly name: string;
 
-  constructor(private readonly o: BlackboardOptions) { this.name = o.name ?? 'blackboard'; }
+  constructor(private readonly o: BlackboardOptions) {
+    this.name = o.name ?? 'blackboard';
+  }
 
-  read(key: string, _reader?: string): BlackboardEntry | undefined { return this.board.get(key); }
+  read(key: string, _reader?: string): BlackboardEntry | undefined {
+    return this.board.get(key);
+  }
 
   /** Every entry whose key starts with `prefix` (all by default), in key order. */
   entries(prefix = ''): BlackboardEntry[] {
@@ -68,7 +82,8 @@ export class Blackboard implements BlackboardService {
   unsubscribe(prefix: string, agent: string): void {
     const before = this.subs.length;
     this.subs = this.subs.filter((s) => !(s.prefix === prefix && s.agent === agent));
-    if (this.subs.length !== before) this.o.trace.emit({ type: 'subscription', agent, topic: `blackboard:${prefix}`, action: 'unsubscribe' });
+    if (this.subs.length !== before)
+      this.o.trace.emit({ type: 'subscription', agent, topic: `blackboard:${prefix}`, action: 'unsubscribe' });
   }
 
   /** Subscribers of a key (an agent once, however many of its prefixes match). */
@@ -84,8 +99,19 @@ export class Blackboard implements BlackboardService {
         continue;
       }
       this.o.notify({
-        performative: 'inform', sender: this.name, receiver: agent, ontology: 'caxton-blackboard', conversation_id: `blackboard:${entry.key}`,
-        content: { event: 'changed', key: entry.key, value: entry.value, version: entry.version, author: entry.author, updated_at: entry.updatedAt },
+        performative: 'inform',
+        sender: this.name,
+        receiver: agent,
+        ontology: 'caxton-blackboard',
+        conversation_id: `blackboard:${entry.key}`,
+        content: {
+          event: 'changed',
+          key: entry.key,
+          value: entry.value,
+          version: entry.version,
+          author: entry.author,
+          updated_at: entry.updatedAt,
+        },
       });
     }
   }

@@ -24,13 +24,20 @@ export function blackboardAgent(board: Blackboard, send: (m: FipaMessage) => voi
         const r = board.write(key, c.value, m.sender, expected);
         return [replyTo(m, board.name, r.ok ? 'inform' : 'failure', r, PROTOCOL)];
       }
-      case 'query_ref': case 'query': case 'query_if': {
+      case 'query_ref':
+      case 'query':
+      case 'query_if': {
         if (key !== undefined) return [replyTo(m, board.name, 'inform_ref', { key, entry: board.read(key, m.sender) ?? null }, PROTOCOL)];
         return [replyTo(m, board.name, 'inform_ref', { prefix: prefix ?? '', entries: board.entries(prefix ?? '') }, PROTOCOL)];
       }
-      case 'subscribe': board.subscribe(prefix ?? key ?? '', m.sender); return [replyTo(m, board.name, 'agree', { prefix: prefix ?? key ?? '' }, PROTOCOL)];
-      case 'cancel': board.unsubscribe(prefix ?? key ?? '', m.sender); return [replyTo(m, board.name, 'inform', { unsubscribed: prefix ?? key ?? '' }, PROTOCOL)];
-      default: break;
+      case 'subscribe':
+        board.subscribe(prefix ?? key ?? '', m.sender);
+        return [replyTo(m, board.name, 'agree', { prefix: prefix ?? key ?? '' }, PROTOCOL)];
+      case 'cancel':
+        board.unsubscribe(prefix ?? key ?? '', m.sender);
+        return [replyTo(m, board.name, 'inform', { unsubscribed: prefix ?? key ?? '' }, PROTOCOL)];
+      default:
+        break;
     }
     return [];
   };
@@ -39,10 +46,17 @@ export function blackboardAgent(board: Blackboard, send: (m: FipaMessage) => voi
     async handle(m: FipaMessage): Promise<AgentResult> {
       const replies = answer(m);
       if (replies.length) for (const r of replies) send(r);
-      else for (const e of violation(board.name, PROTOCOL, m, 'request {op: write, key, value}, query_ref {key|prefix}, subscribe {prefix} or cancel {prefix}', `cannot handle ${m.performative} with this content`)) {
-        if (e.kind === 'send') send(e.message);
-        else if (e.kind === 'trace') trace.emit(e.event);
-      }
+      else
+        for (const e of violation(
+          board.name,
+          PROTOCOL,
+          m,
+          'request {op: write, key, value}, query_ref {key|prefix}, subscribe {prefix} or cancel {prefix}',
+          `cannot handle ${m.performative} with this content`,
+        )) {
+          if (e.kind === 'send') send(e.message);
+          else if (e.kind === 'trace') trace.emit(e.event);
+        }
       return { ok: true, effects: [], usage: NO_USAGE };
     },
     async dispose(): Promise<void> {},

@@ -4,10 +4,27 @@
  * out-of-sequence messages are refused with a protocol_violation trace and a reply, never ignored.
  */
 import type { FipaMessage } from '../../schemas';
-import { numberIn, replyBy, systemNotice, violation, type Instant, type ProtocolEffect, type ProtocolEvent, type ProtocolMachine, type Step } from './machine';
+import {
+  numberIn,
+  replyBy,
+  systemNotice,
+  violation,
+  type Instant,
+  type ProtocolEffect,
+  type ProtocolEvent,
+  type ProtocolMachine,
+  type Step,
+} from './machine';
 
 /** A proposal as the selection policy sees it. `cost` / `quality` are read from the content when present. */
-export interface Proposal { agent: string; content: unknown; cost?: number; quality?: number; at: number; replyWith?: string }
+export interface Proposal {
+  agent: string;
+  content: unknown;
+  cost?: number;
+  quality?: number;
+  at: number;
+  replyWith?: string;
+}
 
 /**
  * lowest_cost, best_quality, custom (the manager's own function decides: return the winner's name or undefined),
@@ -77,12 +94,23 @@ export function contractNetMachine(o: ContractNetOptions): ProtocolMachine<Contr
     ],
   });
 
-  const callRound = (s: ContractNetState, round: number, agents: readonly string[], at: Instant, best?: Proposal): Step<ContractNetState> => {
+  const callRound = (
+    s: ContractNetState,
+    round: number,
+    agents: readonly string[],
+    at: Instant,
+    best?: Proposal,
+  ): Step<ContractNetState> => {
     const effects: ProtocolEffect[] = agents.map((agent) => ({
       kind: 'send',
       message: {
-        performative: 'cfp', sender: o.manager, receiver: agent, protocol, conversation_id: cid,
-        reply_with: cfpId(round, agent), reply_by: replyBy(at, o.deadlineMs),
+        performative: 'cfp',
+        sender: o.manager,
+        receiver: agent,
+        protocol,
+        conversation_id: cid,
+        reply_with: cfpId(round, agent),
+        reply_by: replyBy(at, o.deadlineMs),
         content: { ...o.cfpExtra, task: o.task, round, ...(best ? { best_offer: best.content } : {}) },
       },
     }));
@@ -111,33 +139,63 @@ export function contractNetMachine(o: ContractNetOptions): ProtocolMachine<Contr
   const closeRound = (s: ContractNetState, at: Instant): Step<ContractNetState> => {
     const effects: ProtocolEffect[] = [
       { kind: 'cancel_timer', timer: 'deadline' },
-      { kind: 'trace', event: { type: 'contract_net_proposals', conversation_id: cid, proposals: s.proposals.map((p) => ({ agent: p.agent, content: p.content })) } },
+      {
+        kind: 'trace',
+        event: {
+          type: 'contract_net_proposals',
+          conversation_id: cid,
+          proposals: s.proposals.map((p) => ({ agent: p.agent, content: p.content })),
+        },
+      },
     ];
     const best = choose(s.proposals, s.round);
     const bestScore = best ? score(best) : undefined;
-    const improved = s.previousBest === undefined || bestScore === undefined ||
+    const improved =
+      s.previousBest === undefined ||
+      bestScore === undefined ||
       (o.policy === 'best_quality' ? bestScore > s.previousBest : bestScore < s.previousBest);
     if (o.policy === 'agent' && s.proposals.length) {
       // The manager agent decides: ask it (fipa-request in a side conversation) and wait for inform {winner}.
       effects.push({
         kind: 'send',
         message: {
-          performative: 'request', sender: o.manager, receiver: o.decider!, protocol: 'fipa-request', conversation_id: `${cid}/decide`,
-          reply_with: decideId(s.round), content: { action: 'select', task: o.task, round: s.round, proposals: s.proposals.map((p) => ({ agent: p.agent, content: p.content })) },
+          performative: 'request',
+          sender: o.manager,
+          receiver: o.decider!,
+          protocol: 'fipa-request',
+          conversation_id: `${cid}/decide`,
+          reply_with: decideId(s.round),
+          content: {
+            action: 'select',
+            task: o.task,
+            round: s.round,
+            proposals: s.proposals.map((p) => ({ agent: p.agent, content: p.content })),
+          },
         },
       });
       effects.push({ kind: 'set_timer', timer: 'decide', delayMs: o.deadlineMs });
       return { state: { ...s, phase: 'deciding' }, effects };
     }
     if (best && s.round < o.maxRounds && !meetsTarget(best) && improved && o.policy !== 'custom') {
-      const next = callRound({ ...s, previousBest: bestScore }, s.round + 1, s.proposals.map((p) => p.agent), at, best);
+      const next = callRound(
+        { ...s, previousBest: bestScore },
+        s.round + 1,
+        s.proposals.map((p) => p.agent),
+        at,
+        best,
+      );
       return { state: next.state, effects: [...effects, ...next.effects] };
     }
     if (!best) {
-      const reason = s.proposals.length ? `no proposal acceptable to policy ${o.policy}` : s.round > 1 ? `no proposals in round ${s.round}` : 'no proposals';
+      const reason = s.proposals.length
+        ? `no proposal acceptable to policy ${o.policy}`
+        : s.round > 1
+          ? `no proposals in round ${s.round}`
+          : 'no proposals';
       return noAward(s, reason, effects);
     }
-    const why = o.policy === 'custom' ? 'chosen by the manager' : `${o.policy === 'best_quality' ? 'best quality' : 'lowest cost'} ${score(best)}`;
+    const why =
+      o.policy === 'custom' ? 'chosen by the manager' : `${o.policy === 'best_quality' ? 'best quality' : 'lowest cost'} ${score(best)}`;
     return awardTo(s, best, why, effects);
   };
 
@@ -149,13 +207,24 @@ export function contractNetMachine(o: ContractNetOptions): ProtocolMachine<Contr
   };
 
   const awardTo = (s: ContractNetState, best: Proposal, why: string, effects: ProtocolEffect[]): Step<ContractNetState> => {
-    effects.push({ kind: 'trace', event: { type: 'contract_net_award', conversation_id: cid, winner: best.agent, policy: o.policy, reason: why } });
+    effects.push({
+      kind: 'trace',
+      event: { type: 'contract_net_award', conversation_id: cid, winner: best.agent, policy: o.policy, reason: why },
+    });
     if (o.awardBy === 'caller') {
       for (const p of s.proposals) if (p !== best) effects.push(reject(p, `another proposal won (${why})`));
-      const end = done({ ...s, winner: best }, true, `awarded to ${best.agent} (${why})`, { winner: best.agent, accepted: best.content, cost: best.cost, quality: best.quality });
+      const end = done({ ...s, winner: best }, true, `awarded to ${best.agent} (${why})`, {
+        winner: best.agent,
+        accepted: best.content,
+        cost: best.cost,
+        quality: best.quality,
+      });
       return { state: end.state, effects: [...effects, ...end.effects] };
     }
-    effects.push({ kind: 'send', message: { ...award(best, 'accept_proposal', { task: o.task, accepted: best.content }), reply_with: awardId(best.agent) } });
+    effects.push({
+      kind: 'send',
+      message: { ...award(best, 'accept_proposal', { task: o.task, accepted: best.content }), reply_with: awardId(best.agent) },
+    });
     for (const p of s.proposals) if (p !== best) effects.push(reject(p, `another proposal won (${why})`));
     effects.push({ kind: 'set_timer', timer: 'result', delayMs: o.resultTimeoutMs });
     return { state: { ...s, phase: 'awarding', winner: best }, effects };
@@ -177,18 +246,29 @@ export function contractNetMachine(o: ContractNetOptions): ProtocolMachine<Contr
   const onDecision = (s: ContractNetState, m: FipaMessage): Step<ContractNetState> => {
     const effects: ProtocolEffect[] = [{ kind: 'cancel_timer', timer: 'decide' }];
     if (m.performative === 'agree') return { state: s, effects: [] };
-    const winner = m.performative === 'inform' && m.content && typeof m.content === 'object' ? (m.content as { winner?: unknown }).winner : undefined;
+    const winner =
+      m.performative === 'inform' && m.content && typeof m.content === 'object' ? (m.content as { winner?: unknown }).winner : undefined;
     const chosen = typeof winner === 'string' ? s.proposals.find((p) => p.agent === winner) : undefined;
     if (chosen) return awardTo(s, chosen, `chosen by ${o.decider}`, effects);
-    const reason = m.performative !== 'inform' ? `the decider ${o.decider} answered ${m.performative}`
-      : typeof winner === 'string' ? `the decider chose ${winner}, who did not propose` : `the decider ${o.decider} chose no proposal`;
+    const reason =
+      m.performative !== 'inform'
+        ? `the decider ${o.decider} answered ${m.performative}`
+        : typeof winner === 'string'
+          ? `the decider chose ${winner}, who did not propose`
+          : `the decider ${o.decider} chose no proposal`;
     return noAward(s, reason, effects);
   };
 
   /** The runtime says a participant failed (trapped) or did not answer in time: a refusal, or a failed winner. */
   const onNotice = (s: ContractNetState, agent: string, error: string, m: FipaMessage, at: Instant): Step<ContractNetState> => {
     const current = !m.in_reply_to || m.in_reply_to === cfpId(s.round, agent);
-    if (s.phase === 'calling' && current && s.called.includes(agent) && !s.proposals.some((p) => p.agent === agent) && !s.refused.includes(agent)) {
+    if (
+      s.phase === 'calling' &&
+      current &&
+      s.called.includes(agent) &&
+      !s.proposals.some((p) => p.agent === agent) &&
+      !s.refused.includes(agent)
+    ) {
       return closeIfAllAnswered({ ...s, refused: [...s.refused, agent] }, at);
     }
     if (s.phase === 'awarding' && agent === s.winner?.agent && (!m.in_reply_to || m.in_reply_to === awardId(agent))) {
@@ -208,42 +288,105 @@ export function contractNetMachine(o: ContractNetOptions): ProtocolMachine<Contr
     if (notice) return onNotice(st, notice.agent, notice.error, m, at);
     const from = m.sender;
     if (!o.participants.includes(from)) {
-      return { state: st, effects: violation(o.manager, protocol, m, `messages only from ${o.participants.join(', ')}`, `${from} is not a participant of ${cid}`) };
+      return {
+        state: st,
+        effects: violation(
+          o.manager,
+          protocol,
+          m,
+          `messages only from ${o.participants.join(', ')}`,
+          `${from} is not a participant of ${cid}`,
+        ),
+      };
     }
     const staleRound = m.in_reply_to?.startsWith(`${cid}/cfp/`) && m.in_reply_to !== cfpId(s.round, from);
     if (m.performative === 'propose' && (s.phase !== 'calling' || staleRound)) {
-      const reason = s.phase === 'done' && !s.winner ? 'the call for proposals is closed' : `late proposal: reply_by of round ${staleRound ? Number(m.in_reply_to!.split('/').at(-2)) : s.round} has passed`;
+      const reason =
+        s.phase === 'done' && !s.winner
+          ? 'the call for proposals is closed'
+          : `late proposal: reply_by of round ${staleRound ? Number(m.in_reply_to!.split('/').at(-2)) : s.round} has passed`;
       return {
         state: st,
         effects: [
-          { kind: 'trace', event: { type: 'contract_net_proposals', conversation_id: cid, proposals: [{ agent: from, content: m.content, late: true }] } },
+          {
+            kind: 'trace',
+            event: { type: 'contract_net_proposals', conversation_id: cid, proposals: [{ agent: from, content: m.content, late: true }] },
+          },
           ...violation(o.manager, protocol, m, `propose before the reply_by deadline`, reason, 'reject_proposal'),
         ],
       };
     }
     if (s.phase === 'calling') {
       if (!s.called.includes(from)) {
-        return { state: st, effects: violation(o.manager, protocol, m, `nothing from ${from}: it was not called in round ${s.round}`, `${from} was not sent a cfp in round ${s.round}`) };
+        return {
+          state: st,
+          effects: violation(
+            o.manager,
+            protocol,
+            m,
+            `nothing from ${from}: it was not called in round ${s.round}`,
+            `${from} was not sent a cfp in round ${s.round}`,
+          ),
+        };
       }
       const answered = s.proposals.some((p) => p.agent === from) || s.refused.includes(from);
       if (answered) {
-        return { state: st, effects: violation(o.manager, protocol, m, `one answer from ${from} per round`, `${from} already answered round ${s.round}`) };
+        return {
+          state: st,
+          effects: violation(o.manager, protocol, m, `one answer from ${from} per round`, `${from} already answered round ${s.round}`),
+        };
       }
       if (m.performative === 'propose') {
-        const p: Proposal = { agent: from, content: m.content, cost: numberIn(m.content, [o.costField, 'cost', 'price']), quality: numberIn(m.content, [o.qualityField, 'quality', 'score']), at: at.now, replyWith: m.reply_with };
+        const p: Proposal = {
+          agent: from,
+          content: m.content,
+          cost: numberIn(m.content, [o.costField, 'cost', 'price']),
+          quality: numberIn(m.content, [o.qualityField, 'quality', 'score']),
+          at: at.now,
+          replyWith: m.reply_with,
+        };
         return closeIfAllAnswered({ ...st, proposals: [...st.proposals, p] }, at);
       }
       if (m.performative === 'refuse' || m.performative === 'not_understood' || m.performative === 'failure') {
         return closeIfAllAnswered({ ...st, refused: [...st.refused, from] }, at);
       }
-      return { state: st, effects: violation(o.manager, protocol, m, `propose, refuse or not_understood from ${from}`, `${m.performative} is out of sequence while proposals are being collected`) };
+      return {
+        state: st,
+        effects: violation(
+          o.manager,
+          protocol,
+          m,
+          `propose, refuse or not_understood from ${from}`,
+          `${m.performative} is out of sequence while proposals are being collected`,
+        ),
+      };
     }
     if (s.phase === 'awarding' && from === s.winner?.agent && (m.performative === 'inform' || m.performative === 'failure')) {
       const ok = m.performative === 'inform';
-      return done(st, ok, ok ? 'completed' : 'the winner reported failure', { winner: from, result: m.content, cost: s.winner.cost, quality: s.winner.quality });
+      return done(st, ok, ok ? 'completed' : 'the winner reported failure', {
+        winner: from,
+        result: m.content,
+        cost: s.winner.cost,
+        quality: s.winner.quality,
+      });
     }
-    const expected = s.phase === 'awarding' ? `inform or failure from ${s.winner?.agent}` : s.phase === 'deciding' ? `a decision from ${o.decider}` : 'nothing: the conversation is over';
-    return { state: st, effects: violation(o.manager, protocol, m, expected, `${m.performative} from ${from} is out of sequence`, s.phase === 'done' ? 'failure' : 'not_understood') };
+    const expected =
+      s.phase === 'awarding'
+        ? `inform or failure from ${s.winner?.agent}`
+        : s.phase === 'deciding'
+          ? `a decision from ${o.decider}`
+          : 'nothing: the conversation is over';
+    return {
+      state: st,
+      effects: violation(
+        o.manager,
+        protocol,
+        m,
+        expected,
+        `${m.performative} from ${from} is out of sequence`,
+        s.phase === 'done' ? 'failure' : 'not_understood',
+      ),
+    };
   };
 
   return {
@@ -258,7 +401,8 @@ export function contractNetMachine(o: ContractNetOptions): ProtocolMachine<Contr
       }
       if (e.type === 'message') return onMessage(s, e.message, e.at);
       if (e.timer === 'deadline' && s.phase === 'calling') return closeRound(s, e.at);
-      if (e.timer === 'decide' && s.phase === 'deciding') return noAward(s, `the decider ${o.decider} did not answer within ${o.deadlineMs} ms`, []);
+      if (e.timer === 'decide' && s.phase === 'deciding')
+        return noAward(s, `the decider ${o.decider} did not answer within ${o.deadlineMs} ms`, []);
       if (e.timer === 'result' && s.phase === 'awarding') {
         return done(s, false, `the winner ${s.winner?.agent} did not report within ${o.resultTimeoutMs} ms`, { winner: s.winner?.agent });
       }

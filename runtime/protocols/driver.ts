@@ -17,7 +17,11 @@ export interface DriveOptions {
 const NO_USAGE = { fuel: 0, memoryBytes: 0, durationMs: 0 };
 
 /** Run a machine as a coordinator agent until it reports its outcome. */
-export function driveMachine<S>(machine: ProtocolMachine<S>, ctx: CoordinationContext, options: DriveOptions = {}): Promise<PatternOutcome> {
+export function driveMachine<S>(
+  machine: ProtocolMachine<S>,
+  ctx: CoordinationContext,
+  options: DriveOptions = {},
+): Promise<PatternOutcome> {
   return new Promise<PatternOutcome>((resolve) => {
     let state = machine.initial();
     let finished = false;
@@ -42,24 +46,36 @@ export function driveMachine<S>(machine: ProtocolMachine<S>, ctx: CoordinationCo
     const perform = (effects: ProtocolEffect[]): void => {
       for (const e of effects) {
         switch (e.kind) {
-          case 'send': ctx.bus.send(e.message); break;
-          case 'trace': ctx.trace.emit(e.event); break;
+          case 'send':
+            ctx.bus.send(e.message);
+            break;
+          case 'trace':
+            ctx.trace.emit(e.event);
+            break;
           case 'set_timer': {
             if (finished) break;
             const old = timers.get(e.timer);
             if (old) ctx.clock.clearTimer(old);
-            timers.set(e.timer, ctx.clock.setTimer(e.delayMs, () => {
-              timers.delete(e.timer);
-              feed({ type: 'timer', timer: e.timer, at: at() });
-            }));
+            timers.set(
+              e.timer,
+              ctx.clock.setTimer(e.delayMs, () => {
+                timers.delete(e.timer);
+                feed({ type: 'timer', timer: e.timer, at: at() });
+              }),
+            );
             break;
           }
           case 'cancel_timer': {
             const h = timers.get(e.timer);
-            if (h) { ctx.clock.clearTimer(h); timers.delete(e.timer); }
+            if (h) {
+              ctx.clock.clearTimer(h);
+              timers.delete(e.timer);
+            }
             break;
           }
-          case 'done': finish(e.outcome); break;
+          case 'done':
+            finish(e.outcome);
+            break;
         }
       }
     };

@@ -4,7 +4,16 @@
  * the floor. Takers who arrive after the item is sold are refused with a violation, never ignored.
  */
 import type { FipaMessage } from '../../schemas';
-import { replyBy, systemNotice, violation, type Instant, type ProtocolEffect, type ProtocolEvent, type ProtocolMachine, type Step } from './machine';
+import {
+  replyBy,
+  systemNotice,
+  violation,
+  type Instant,
+  type ProtocolEffect,
+  type ProtocolEvent,
+  type ProtocolMachine,
+  type Step,
+} from './machine';
 import { AUCTION_PROTOCOL, afterClose, closeAuction, screen, toBidder, type AuctionBase } from './auctionCommon';
 
 export interface DutchAuctionOptions extends AuctionBase {
@@ -34,7 +43,11 @@ export function dutchAuctionMachine(o: DutchAuctionOptions): ProtocolMachine<Dut
   const offer = (s: DutchAuctionState, round: number, price: number, at: Instant): Step<DutchAuctionState> => {
     const effects: ProtocolEffect[] = s.active.map((b) => ({
       kind: 'send',
-      message: { ...toBidder(o, KIND, b, 'cfp', { item: o.item, round, price }), reply_with: `${o.auctionId}/round/${round}/${b}`, reply_by: replyBy(at, o.roundMs) },
+      message: {
+        ...toBidder(o, KIND, b, 'cfp', { item: o.item, round, price }),
+        reply_with: `${o.auctionId}/round/${round}/${b}`,
+        reply_by: replyBy(at, o.roundMs),
+      },
     }));
     effects.push({ kind: 'set_timer', timer: 'round', delayMs: o.roundMs });
     return { state: { ...s, phase: 'open', round, price, passed: [] }, effects };
@@ -47,9 +60,16 @@ export function dutchAuctionMachine(o: DutchAuctionOptions): ProtocolMachine<Dut
       { kind: 'trace', event: { type: 'auction_round', auction_id: o.auctionId, kind: KIND, round: s.round, price: s.price, bids: [] } },
     ];
     const next = s.price - o.step;
-    if (!s.active.length) return { state: { ...s, phase: 'closed' }, effects: [...effects, ...closeAuction(o, KIND, s.round, { reason: 'every bidder withdrew' })] };
+    if (!s.active.length)
+      return {
+        state: { ...s, phase: 'closed' },
+        effects: [...effects, ...closeAuction(o, KIND, s.round, { reason: 'every bidder withdrew' })],
+      };
     if (next < o.floor) {
-      return { state: { ...s, phase: 'closed' }, effects: [...effects, ...closeAuction(o, KIND, s.round, { reason: `no taker down to the floor ${o.floor}` })] };
+      return {
+        state: { ...s, phase: 'closed' },
+        effects: [...effects, ...closeAuction(o, KIND, s.round, { reason: `no taker down to the floor ${o.floor}` })],
+      };
     }
     const r = offer(s, s.round + 1, next, at);
     return { state: r.state, effects: [...effects, ...r.effects] };
@@ -69,7 +89,17 @@ export function dutchAuctionMachine(o: DutchAuctionOptions): ProtocolMachine<Dut
     const from = m.sender;
     if (s.phase !== 'open') {
       if (m.performative === 'propose' && s.winner) {
-        return { state: st, effects: violation(o.auctioneer, protocol, m, 'nothing: the item is sold', `too late: sold to ${s.winner} at ${s.price}`, 'reject_proposal') };
+        return {
+          state: st,
+          effects: violation(
+            o.auctioneer,
+            protocol,
+            m,
+            'nothing: the item is sold',
+            `too late: sold to ${s.winner} at ${s.price}`,
+            'reject_proposal',
+          ),
+        };
       }
       return { state: st, effects: afterClose(o, KIND, m) };
     }
@@ -77,17 +107,40 @@ export function dutchAuctionMachine(o: DutchAuctionOptions): ProtocolMachine<Dut
       const next = { ...st, active: st.active.filter((b) => b !== from) };
       return next.active.every((b) => next.passed.includes(b)) ? lower(next, at) : { state: next, effects: [] };
     }
-    if (!st.active.includes(from)) return { state: st, effects: violation(o.auctioneer, protocol, m, 'nothing: the bidder was withdrawn', `${from} was withdrawn from ${o.auctionId}`) };
+    if (!st.active.includes(from))
+      return {
+        state: st,
+        effects: violation(o.auctioneer, protocol, m, 'nothing: the bidder was withdrawn', `${from} was withdrawn from ${o.auctionId}`),
+      };
     if (m.performative === 'refuse' || m.performative === 'not_understood') {
-      if (st.passed.includes(from)) return { state: st, effects: violation(o.auctioneer, protocol, m, `one answer from ${from} per round`, `${from} already passed round ${s.round}`) };
+      if (st.passed.includes(from))
+        return {
+          state: st,
+          effects: violation(o.auctioneer, protocol, m, `one answer from ${from} per round`, `${from} already passed round ${s.round}`),
+        };
       const next = { ...st, passed: [...st.passed, from] };
       return next.active.every((b) => next.passed.includes(b)) ? lower(next, at) : { state: next, effects: [] };
     }
-    if (m.performative !== 'propose') return { state: st, effects: violation(o.auctioneer, protocol, m, `propose (take the price) or refuse from ${from}`, `${m.performative} is not a bid`) };
+    if (m.performative !== 'propose')
+      return {
+        state: st,
+        effects: violation(o.auctioneer, protocol, m, `propose (take the price) or refuse from ${from}`, `${m.performative} is not a bid`),
+      };
     // First taker wins at the current price (the seller's price; a bidder cannot bid under it).
     const effects: ProtocolEffect[] = [
       { kind: 'cancel_timer', timer: 'round' },
-      { kind: 'trace', event: { type: 'auction_round', auction_id: o.auctionId, kind: KIND, round: s.round, price: s.price, bids: [{ bidder: from, amount: s.price }], leader: from } },
+      {
+        kind: 'trace',
+        event: {
+          type: 'auction_round',
+          auction_id: o.auctionId,
+          kind: KIND,
+          round: s.round,
+          price: s.price,
+          bids: [{ bidder: from, amount: s.price }],
+          leader: from,
+        },
+      },
       { kind: 'send', message: toBidder(o, KIND, from, 'accept_proposal', { price: s.price, item: o.item }, m.reply_with) },
       ...closeAuction(o, KIND, s.round, { winner: from, price: s.price, reason: `first taker at ${s.price}` }),
     ];
@@ -102,7 +155,11 @@ export function dutchAuctionMachine(o: DutchAuctionOptions): ProtocolMachine<Dut
       if (e.type === 'start') {
         if (s.phase !== 'idle') return { state: s, effects: [] };
         if (!o.bidders.length) return { state: { ...s, phase: 'closed' }, effects: closeAuction(o, KIND, 0, { reason: 'no bidders' }) };
-        if (o.startPrice < o.floor) return { state: { ...s, phase: 'closed' }, effects: closeAuction(o, KIND, 0, { reason: `start price ${o.startPrice} is below the floor ${o.floor}` }) };
+        if (o.startPrice < o.floor)
+          return {
+            state: { ...s, phase: 'closed' },
+            effects: closeAuction(o, KIND, 0, { reason: `start price ${o.startPrice} is below the floor ${o.floor}` }),
+          };
         return offer(s, 1, o.startPrice, e.at);
       }
       if (e.type === 'message') return onMessage(s, e.message, e.at);

@@ -5,13 +5,14 @@
 import type { FipaMessage, TraceEventInput } from '../../schemas';
 
 /** The time an event happened, on the runtime clock (ms since start) and as wall time (for reply_by). */
-export interface Instant { now: number; wall: number }
+export interface Instant {
+  now: number;
+  wall: number;
+}
 
 /** What drives a protocol machine. */
 export type ProtocolEvent =
-  | { type: 'start'; at: Instant }
-  | { type: 'message'; message: FipaMessage; at: Instant }
-  | { type: 'timer'; timer: string; at: Instant };
+  { type: 'start'; at: Instant } | { type: 'message'; message: FipaMessage; at: Instant } | { type: 'timer'; timer: string; at: Instant };
 
 /** How a pattern ended: `ok` false when it ended without an agreement/winner/result. */
 export interface PatternOutcome {
@@ -36,7 +37,10 @@ export type ProtocolEffect =
   | { kind: 'done'; outcome: PatternOutcome };
 
 /** One step's result. */
-export interface Step<S> { state: S; effects: ProtocolEffect[] }
+export interface Step<S> {
+  state: S;
+  effects: ProtocolEffect[];
+}
 
 /** A pure protocol machine. `step` must not mutate `state`. */
 export interface ProtocolMachine<S> {
@@ -65,7 +69,13 @@ export function replyBy(at: Instant, delayMs: number): string {
 }
 
 /** A reply to `m` from `sender`, correlated by conversation_id and in_reply_to. */
-export function replyTo(m: FipaMessage, sender: string, performative: FipaMessage['performative'], content: unknown, protocol = m.protocol): FipaMessage {
+export function replyTo(
+  m: FipaMessage,
+  sender: string,
+  performative: FipaMessage['performative'],
+  content: unknown,
+  protocol = m.protocol,
+): FipaMessage {
   const out: FipaMessage = { performative, sender, receiver: m.sender, content };
   if (protocol) out.protocol = protocol;
   if (m.conversation_id) out.conversation_id = m.conversation_id;
@@ -78,7 +88,11 @@ export function replyTo(m: FipaMessage, sender: string, performative: FipaMessag
  * (`not_understood` by default, `failure` or `reject_proposal` where the protocol has a better word). Never silent.
  */
 export function violation(
-  coordinator: string, protocol: string, m: FipaMessage, expected: string, reason: string,
+  coordinator: string,
+  protocol: string,
+  m: FipaMessage,
+  expected: string,
+  reason: string,
   reply: 'not_understood' | 'failure' | 'reject_proposal' = 'not_understood',
 ): ProtocolEffect[] {
   const effects: ProtocolEffect[] = [

@@ -34,14 +34,24 @@ export function preparePattern(pattern: Record<string, unknown>): PreparedPatter
     notify: (m: FipaMessage) => ctx?.bus.send(m),
     isAlive: (a) => !ctx || ctx.agentNames().includes(a),
   });
-  return { blackboard: board, start: (c) => { ctx = c; return runPattern({ ...spec, board }, c); } };
+  return {
+    blackboard: board,
+    start: (c) => {
+      ctx = c;
+      return runPattern({ ...spec, board }, c);
+    },
+  };
 }
 
 /** Check `expect.pattern` (a partial outcome) against the outcome; one line per field. */
-export function checkPatternExpectation(want: unknown, outcome: PatternOutcome | undefined): Array<{ name: string; ok: boolean; detail: string }> {
+export function checkPatternExpectation(
+  want: unknown,
+  outcome: PatternOutcome | undefined,
+): Array<{ name: string; ok: boolean; detail: string }> {
   if (want === undefined) return [];
   if (!outcome) return [{ name: 'pattern', ok: false, detail: 'the pattern did not finish' }];
-  if (!want || typeof want !== 'object') return [{ name: 'pattern', ok: false, detail: 'expect.pattern must be a map of outcome fields, e.g. { winner: bidder-2 }' }];
+  if (!want || typeof want !== 'object')
+    return [{ name: 'pattern', ok: false, detail: 'expect.pattern must be a map of outcome fields, e.g. { winner: bidder-2 }' }];
   return Object.entries(want as Record<string, unknown>).map(([k, v]) => {
     const got = outcome[k];
     const ok = partialEqual(got, v);
@@ -52,6 +62,7 @@ export function checkPatternExpectation(want: unknown, outcome: PatternOutcome |
 function partialEqual(actual: unknown, want: unknown): boolean {
   if (want === null || typeof want !== 'object') return actual === want;
   if (!actual || typeof actual !== 'object') return false;
-  if (Array.isArray(want)) return Array.isArray(actual) && actual.length === want.length && want.every((w, i) => partialEqual(actual[i], w));
+  if (Array.isArray(want))
+    return Array.isArray(actual) && actual.length === want.length && want.every((w, i) => partialEqual(actual[i], w));
   return Object.entries(want).every(([k, v]) => partialEqual((actual as Record<string, unknown>)[k], v));
 }

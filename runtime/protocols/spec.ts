@@ -4,7 +4,11 @@ import { parseDuration } from '../../schemas/limits';
 
 /** Raised for a pattern spec that cannot run; `field` is the path inside the spec (e.g. `pattern.increment`). */
 export class PatternSpecError extends Error {
-  constructor(readonly field: string, problem: string, fix: string) {
+  constructor(
+    readonly field: string,
+    problem: string,
+    fix: string,
+  ) {
     super(`pattern.${field}: ${problem}; ${fix}`);
     this.name = 'PatternSpecError';
   }
@@ -21,10 +25,17 @@ export function msOption(value: unknown, field: string, fallback: number): numbe
 }
 
 /** A finite number option (optionally positive / non-negative), or the fallback. */
-export function numberOption(value: unknown, field: string, fallback: number | undefined, rule: 'any' | 'positive' | 'non_negative' = 'any'): number | undefined {
+export function numberOption(
+  value: unknown,
+  field: string,
+  fallback: number | undefined,
+  rule: 'any' | 'positive' | 'non_negative' = 'any',
+): number | undefined {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw new PatternSpecError(field, `expected a number, got ${JSON.stringify(value)}`, 'write a number');
-  if (rule === 'positive' && value <= 0) throw new PatternSpecError(field, `must be greater than 0, got ${value}`, 'write a positive number');
+  if (typeof value !== 'number' || !Number.isFinite(value))
+    throw new PatternSpecError(field, `expected a number, got ${JSON.stringify(value)}`, 'write a number');
+  if (rule === 'positive' && value <= 0)
+    throw new PatternSpecError(field, `must be greater than 0, got ${value}`, 'write a positive number');
   if (rule === 'non_negative' && value < 0) throw new PatternSpecError(field, `must not be negative, got ${value}`, 'write 0 or more');
   return value;
 }
@@ -47,6 +58,7 @@ export function namesOption(value: unknown, field: string): string[] | undefined
 /** A non-empty string option, or the fallback. */
 export function stringOption(value: unknown, field: string, fallback: string): string {
   if (value === undefined) return fallback;
-  if (typeof value !== 'string' || value === '') throw new PatternSpecError(field, `expected a non-empty string, got ${JSON.stringify(value)}`, 'write a name');
+  if (typeof value !== 'string' || value === '')
+    throw new PatternSpecError(field, `expected a non-empty string, got ${JSON.stringify(value)}`, 'write a name');
   return value;
 }

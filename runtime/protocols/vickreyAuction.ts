@@ -5,8 +5,27 @@
  * earlier bid, then to the alphabetically smaller bidder name; the price is then the tied amount.
  */
 import type { FipaMessage } from '../../schemas';
-import { replyBy, systemNotice, violation, type Instant, type ProtocolEffect, type ProtocolEvent, type ProtocolMachine, type Step } from './machine';
-import { AUCTION_PROTOCOL, afterClose, bidAmount, closeAuction, rankBids, screen, toBidder, type AuctionBase, type Bid } from './auctionCommon';
+import {
+  replyBy,
+  systemNotice,
+  violation,
+  type Instant,
+  type ProtocolEffect,
+  type ProtocolEvent,
+  type ProtocolMachine,
+  type Step,
+} from './machine';
+import {
+  AUCTION_PROTOCOL,
+  afterClose,
+  bidAmount,
+  closeAuction,
+  rankBids,
+  screen,
+  toBidder,
+  type AuctionBase,
+  type Bid,
+} from './auctionCommon';
 
 export interface VickreyAuctionOptions extends AuctionBase {
   reserve?: number;
@@ -27,8 +46,9 @@ export function vickreyOutcome(bids: readonly Bid[], reserve?: number): { winner
   const ranked = rankBids(bids);
   const [top, second] = ranked;
   if (!top) return { reason: 'no bids' };
-  if (reserve !== undefined && top.amount < reserve) return { price: top.amount, reason: `reserve not met: highest bid ${top.amount} < reserve ${reserve}` };
-  const base = second ? second.amount : reserve ?? top.amount;
+  if (reserve !== undefined && top.amount < reserve)
+    return { price: top.amount, reason: `reserve not met: highest bid ${top.amount} < reserve ${reserve}` };
+  const base = second ? second.amount : (reserve ?? top.amount);
   const price = Math.max(base, reserve ?? base);
   const tie = second && second.amount === top.amount ? ` (tie at ${top.amount} broken by arrival, then name)` : '';
   return { winner: top.bidder, price, reason: second ? `highest sealed bid ${top.amount}; pays the second price${tie}` : 'single bid' };
@@ -41,14 +61,33 @@ export function vickreyAuctionMachine(o: VickreyAuctionOptions): ProtocolMachine
   const close = (s: VickreyAuctionState): Step<VickreyAuctionState> => {
     const result = vickreyOutcome(s.bids, o.reserve);
     const effects: ProtocolEffect[] = [
-      { kind: 'trace', event: { type: 'auction_round', auction_id: o.auctionId, kind: KIND, round: 1, price: result.price ?? 0, bids: s.bids.map((b) => ({ bidder: b.bidder, amount: b.amount })), leader: result.winner } },
+      {
+        kind: 'trace',
+        event: {
+          type: 'auction_round',
+          auction_id: o.auctionId,
+          kind: KIND,
+          round: 1,
+          price: result.price ?? 0,
+          bids: s.bids.map((b) => ({ bidder: b.bidder, amount: b.amount })),
+          leader: result.winner,
+        },
+      },
     ];
     for (const b of s.bids) {
       effects.push({
         kind: 'send',
-        message: b.bidder === result.winner
-          ? toBidder(o, KIND, b.bidder, 'accept_proposal', { price: result.price, your_bid: b.amount }, b.replyWith)
-          : toBidder(o, KIND, b.bidder, 'reject_proposal', { reason: result.winner ? 'outbid' : result.reason, your_bid: b.amount }, b.replyWith),
+        message:
+          b.bidder === result.winner
+            ? toBidder(o, KIND, b.bidder, 'accept_proposal', { price: result.price, your_bid: b.amount }, b.replyWith)
+            : toBidder(
+                o,
+                KIND,
+                b.bidder,
+                'reject_proposal',
+                { reason: result.winner ? 'outbid' : result.reason, your_bid: b.amount },
+                b.replyWith,
+              ),
       });
     }
     return { state: { ...s, phase: 'closed' }, effects: [...effects, ...closeAuction(o, KIND, 1, result)] };
@@ -63,17 +102,25 @@ export function vickreyAuctionMachine(o: VickreyAuctionOptions): ProtocolMachine
     const st = m.message_id ? { ...s, seenIds: [...s.seenIds, m.message_id] } : s;
     if (s.phase !== 'open') return { state: st, effects: afterClose(o, KIND, m) };
     const from = notice?.agent ?? m.sender;
-    if (st.answered.includes(from)) return { state: st, effects: violation(o.auctioneer, protocol, m, `one sealed bid from ${from}`, `${from} already bid`) };
+    if (st.answered.includes(from))
+      return { state: st, effects: violation(o.auctioneer, protocol, m, `one sealed bid from ${from}`, `${from} already bid`) };
     const answered = [...st.answered, from];
     let next: VickreyAuctionState;
     if (m.performative === 'propose') {
       const amount = bidAmount(m);
-      if (amount === undefined) return { state: st, effects: violation(o.auctioneer, protocol, m, 'propose with content { amount: <number> }', 'the bid has no amount') };
+      if (amount === undefined)
+        return {
+          state: st,
+          effects: violation(o.auctioneer, protocol, m, 'propose with content { amount: <number> }', 'the bid has no amount'),
+        };
       next = { ...st, answered, bids: [...st.bids, { bidder: from, amount, at: at.now, replyWith: m.reply_with }] };
     } else if (m.performative === 'refuse' || m.performative === 'not_understood' || m.performative === 'failure') {
       next = { ...st, answered };
     } else {
-      return { state: st, effects: violation(o.auctioneer, protocol, m, `propose or refuse from ${from}`, `${m.performative} is not a bid`) };
+      return {
+        state: st,
+        effects: violation(o.auctioneer, protocol, m, `propose or refuse from ${from}`, `${m.performative} is not a bid`),
+      };
     }
     if (o.bidders.every((b) => next.answered.includes(b))) {
       const r = close(next);
@@ -92,7 +139,11 @@ export function vickreyAuctionMachine(o: VickreyAuctionOptions): ProtocolMachine
         if (!o.bidders.length) return { state: { ...s, phase: 'closed' }, effects: closeAuction(o, KIND, 0, { reason: 'no bidders' }) };
         const effects: ProtocolEffect[] = o.bidders.map((b) => ({
           kind: 'send',
-          message: { ...toBidder(o, KIND, b, 'cfp', { item: o.item, sealed: true, reserve: o.reserve ?? null }), reply_with: `${o.auctionId}/bid/${b}`, reply_by: replyBy(e.at, o.deadlineMs) },
+          message: {
+            ...toBidder(o, KIND, b, 'cfp', { item: o.item, sealed: true, reserve: o.reserve ?? null }),
+            reply_with: `${o.auctionId}/bid/${b}`,
+            reply_by: replyBy(e.at, o.deadlineMs),
+          },
         }));
         effects.push({ kind: 'set_timer', timer: 'round', delayMs: o.deadlineMs });
         return { state: { ...s, phase: 'open' }, effects };

@@ -19,9 +19,15 @@ export function backoffDelay(retry: number, previousMs: number, c: BackoffConfig
   const exp = Math.min(c.maxDelayMs, c.initialDelayMs * Math.pow(c.multiplier, retry - 1));
   let d: number;
   switch (c.jitter) {
-    case 'none': d = exp; break;
-    case 'full': d = random.next() * exp; break;
-    case 'equal': d = exp / 2 + random.next() * (exp / 2); break;
+    case 'none':
+      d = exp;
+      break;
+    case 'full':
+      d = random.next() * exp;
+      break;
+    case 'equal':
+      d = exp / 2 + random.next() * (exp / 2);
+      break;
     case 'decorrelated': {
       const prev = retry === 1 ? c.initialDelayMs : previousMs;
       const hi = Math.max(c.initialDelayMs, prev * 3);
@@ -36,6 +42,9 @@ export function backoffDelay(retry: number, previousMs: number, c: BackoffConfig
 export function backoffSchedule(attempts: number, c: BackoffConfig, random: Random): number[] {
   const out: number[] = [];
   let prev = c.initialDelayMs;
-  for (let r = 1; r < attempts; r++) { prev = backoffDelay(r, prev, c, random); out.push(prev); }
+  for (let r = 1; r < attempts; r++) {
+    prev = backoffDelay(r, prev, c, random);
+    out.push(prev);
+  }
   return out;
 }

@@ -20,7 +20,11 @@ export interface BreakerConfig {
 /** The sliding window is kept as 10 buckets of windowMs/10 each (so it slides in tenths of the window). */
 export const WINDOW_BUCKETS = 10;
 
-export interface Bucket { readonly start: number; readonly calls: number; readonly failures: number }
+export interface Bucket {
+  readonly start: number;
+  readonly calls: number;
+  readonly failures: number;
+}
 
 export type BreakerMachineState =
   | { readonly name: 'closed'; readonly gen: number; readonly consecutive: number; readonly buckets: readonly Bucket[] }
@@ -39,7 +43,10 @@ export type BreakerEffect =
   | { readonly kind: 'reject'; readonly retryAfterMs: number }
   | { readonly kind: 'transition'; readonly from: BreakerState; readonly to: BreakerState; readonly failures: number };
 
-export interface BreakerStep { readonly state: BreakerMachineState; readonly effects: readonly BreakerEffect[] }
+export interface BreakerStep {
+  readonly state: BreakerMachineState;
+  readonly effects: readonly BreakerEffect[];
+}
 
 const NO_EFFECTS: readonly BreakerEffect[] = Object.freeze([]);
 
@@ -63,7 +70,9 @@ export function breakerStep(state: BreakerMachineState, event: BreakerEvent, con
   if (event.type === 'request') return onRequest(state, event.now, config);
   if (event.gen !== state.gen) return { state, effects: [] };
   if (event.type === 'cancelled') {
-    return state.name === 'half_open' ? { state: { ...state, admitted: state.admitted - 1 }, effects: NO_EFFECTS } : { state, effects: NO_EFFECTS };
+    return state.name === 'half_open'
+      ? { state: { ...state, admitted: state.admitted - 1 }, effects: NO_EFFECTS }
+      : { state, effects: NO_EFFECTS };
   }
   return event.type === 'success' ? onSuccess(state, event.now, config) : onFailure(state, event.now, config);
 }
@@ -76,7 +85,10 @@ function onRequest(state: BreakerMachineState, now: number, config: BreakerConfi
     const half: BreakerMachineState = { name: 'half_open', gen: state.gen + 1, admitted: 1, succeeded: 0 };
     return {
       state: half,
-      effects: [{ kind: 'transition', from: 'open', to: 'half_open', failures: state.failures }, { kind: 'admit', gen: half.gen }],
+      effects: [
+        { kind: 'transition', from: 'open', to: 'half_open', failures: state.failures },
+        { kind: 'admit', gen: half.gen },
+      ],
     };
   }
   if (state.admitted < config.halfOpenMaxCalls) {
@@ -113,8 +125,12 @@ function onFailure(state: BreakerMachineState, now: number, config: BreakerConfi
   }
   if (config.failureRate === undefined) return { state: { ...state, consecutive }, effects: [] };
   const buckets = record(state.buckets, now, true, config.windowMs);
-  let calls = 0, failures = 0;
-  for (const b of buckets) { calls += b.calls; failures += b.failures; }
+  let calls = 0,
+    failures = 0;
+  for (const b of buckets) {
+    calls += b.calls;
+    failures += b.failures;
+  }
   if (calls >= config.minCalls && failures / calls >= config.failureRate) return open(state, 'closed', now, failures);
   return { state: { ...state, consecutive, buckets }, effects: [] };
 }
@@ -144,9 +160,14 @@ function record(buckets: readonly Bucket[], now: number, failed: boolean, window
 
 /** Calls and failures currently in the window (for reports and tests). */
 export function windowCounts(state: BreakerMachineState, now: number, windowMs: number): { calls: number; failures: number } {
-  let calls = 0, failures = 0;
+  let calls = 0,
+    failures = 0;
   if (state.name === 'closed') {
-    for (const b of state.buckets) if (b.start > now - windowMs) { calls += b.calls; failures += b.failures; }
+    for (const b of state.buckets)
+      if (b.start > now - windowMs) {
+        calls += b.calls;
+        failures += b.failures;
+      }
   }
   return { calls, failures };
 }

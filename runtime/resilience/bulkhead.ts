@@ -4,7 +4,10 @@ import { bulkheadStep, emptyBulkhead, type BulkheadConfig, type BulkheadEvent, t
 import { BulkheadRejectedError } from './errors';
 import { onAbort, PolicyAbortedError, type Policy, type PolicyContext } from './policy';
 
-export interface BulkheadOptions extends BulkheadConfig { route: string; trace?: TraceSink }
+export interface BulkheadOptions extends BulkheadConfig {
+  route: string;
+  trace?: TraceSink;
+}
 
 const START = { kind: 'start' } as const;
 
@@ -19,16 +22,21 @@ export class Bulkhead implements Policy {
     if (!(opts.maxQueue >= 0)) throw new Error(`bulkhead for ${opts.route}: max_queue must be 0 or more`);
   }
 
-  get active(): number { return this.machine.active; }
-  get queued(): number { return this.machine.queue.length; }
+  get active(): number {
+    return this.machine.active;
+  }
+  get queued(): number {
+    return this.machine.queue.length;
+  }
 
   execute<T>(fn: (ctx: PolicyContext) => Promise<T>, ctx: PolicyContext = {}): Promise<T> {
     const id = this.nextId++;
     const m = this.machine;
     // Fast path, same answer as bulkheadStep: a free slot and nobody waiting starts the call.
-    const fx = m.active < this.opts.maxConcurrent && m.queue.length === 0
-      ? (this.machine = { active: m.active + 1, queue: m.queue }, START)
-      : this.step({ type: 'request', id })[0];
+    const fx =
+      m.active < this.opts.maxConcurrent && m.queue.length === 0
+        ? ((this.machine = { active: m.active + 1, queue: m.queue }), START)
+        : this.step({ type: 'request', id })[0];
     if (fx.kind === 'reject') {
       this.opts.trace?.emit({ type: 'bulkhead_rejected', route: this.opts.route, active: fx.active, queued: fx.queued });
       return Promise.reject(new BulkheadRejectedError(this.opts.route, fx.active, fx.queued, this.opts.maxConcurrent, this.opts.maxQueue));
@@ -36,8 +44,21 @@ export class Bulkhead implements Policy {
     // then() rather than async/await: fewer promise hops on the common, uncontended path.
     const run = (): Promise<T> => {
       let p: Promise<T>;
-      try { p = fn(ctx); } catch (e) { p = Promise.reject(e); }
-      return p.then((v) => { this.release(); return v; }, (e: unknown) => { this.release(); throw e; });
+      try {
+        p = fn(ctx);
+      } catch (e) {
+        p = Promise.reject(e);
+      }
+      return p.then(
+        (v) => {
+          this.release();
+          return v;
+        },
+        (e: unknown) => {
+          this.release();
+          throw e;
+        },
+      );
     };
     return fx.kind === 'enqueue' ? this.wait(id, ctx.signal).then(run) : run();
   }
@@ -49,14 +70,20 @@ export class Bulkhead implements Policy {
         this.step({ type: 'cancel', id });
         reject(new PolicyAbortedError(this.opts.route, signal?.reason));
       });
-      this.waiting.set(id, () => { off(); resolve(); });
+      this.waiting.set(id, () => {
+        off();
+        resolve();
+      });
     });
   }
 
   private release(): void {
     const m = this.machine;
     // Fast path, same answer as bulkheadStep: nobody waiting, one slot fewer in use.
-    if (m.queue.length === 0) { this.machine = { active: Math.max(0, m.active - 1), queue: m.queue }; return; }
+    if (m.queue.length === 0) {
+      this.machine = { active: Math.max(0, m.active - 1), queue: m.queue };
+      return;
+    }
     for (const fx of this.step({ type: 'release' })) {
       if (fx.kind !== 'start') continue;
       const go = this.waiting.get(fx.id);

@@ -1,8 +1,14 @@
 /** The bulkhead as a pure state machine: how many calls run, which wait, and who is turned away. */
 
-export interface BulkheadConfig { maxConcurrent: number; maxQueue: number }
+export interface BulkheadConfig {
+  maxConcurrent: number;
+  maxQueue: number;
+}
 
-export interface BulkheadMachineState { readonly active: number; readonly queue: readonly number[] }
+export interface BulkheadMachineState {
+  readonly active: number;
+  readonly queue: readonly number[];
+}
 
 export type BulkheadEvent =
   | { readonly type: 'request'; readonly id: number }
@@ -16,7 +22,10 @@ export type BulkheadEffect =
   | { readonly kind: 'enqueue'; readonly id: number; readonly position: number }
   | { readonly kind: 'reject'; readonly id: number; readonly active: number; readonly queued: number };
 
-export interface BulkheadStep { readonly state: BulkheadMachineState; readonly effects: readonly BulkheadEffect[] }
+export interface BulkheadStep {
+  readonly state: BulkheadMachineState;
+  readonly effects: readonly BulkheadEffect[];
+}
 
 export const emptyBulkhead: BulkheadMachineState = { active: 0, queue: [] };
 
@@ -28,7 +37,10 @@ export function bulkheadStep(s: BulkheadMachineState, e: BulkheadEvent, c: Bulkh
         return { state: { active: s.active + 1, queue: s.queue }, effects: [{ kind: 'start', id: e.id }] };
       }
       if (s.queue.length < c.maxQueue) {
-        return { state: { active: s.active, queue: [...s.queue, e.id] }, effects: [{ kind: 'enqueue', id: e.id, position: s.queue.length }] };
+        return {
+          state: { active: s.active, queue: [...s.queue, e.id] },
+          effects: [{ kind: 'enqueue', id: e.id, position: s.queue.length }],
+        };
       }
       return { state: s, effects: [{ kind: 'reject', id: e.id, active: s.active, queued: s.queue.length }] };
     case 'release': {

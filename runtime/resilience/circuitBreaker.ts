@@ -2,7 +2,14 @@
 import type { Clock } from '../core/clock';
 import type { TraceSink } from '../core/types';
 import type { BreakerState } from '../../schemas';
-import { breakerStep, checkBreakerConfig, initialBreakerState, type BreakerConfig, type BreakerEvent, type BreakerMachineState } from './breakerMachine';
+import {
+  breakerStep,
+  checkBreakerConfig,
+  initialBreakerState,
+  type BreakerConfig,
+  type BreakerEvent,
+  type BreakerMachineState,
+} from './breakerMachine';
 import { BrokenCircuitError } from './errors';
 import { PolicyAbortedError, type Policy, type PolicyContext } from './policy';
 
@@ -27,7 +34,9 @@ export class CircuitBreaker implements Policy {
   }
 
   /** The state as of now (an open breaker past its reset timeout still reads `open` until a call arrives). */
-  get state(): BreakerState { return this.machine.name; }
+  get state(): BreakerState {
+    return this.machine.name;
+  }
 
   /** Would a call be admitted right now? (No state change; used to skip open agents when choosing one.) */
   isCallable(): boolean {
@@ -46,7 +55,11 @@ export class CircuitBreaker implements Policy {
       gen = admitted.gen;
     }
     let p: Promise<T>;
-    try { p = fn(ctx); } catch (e) { p = Promise.reject(e); }
+    try {
+      p = fn(ctx);
+    } catch (e) {
+      p = Promise.reject(e);
+    }
     // then() rather than async/await: one promise hop less per call (this sits on every agent call).
     return p.then(
       (v) => {

@@ -18,7 +18,11 @@ export const POLICY_DEFAULTS = {
   bulkhead: { max_queue: 0 },
 };
 
-export interface ResilienceDeps { clock: Clock; random: Random; trace?: TraceSink }
+export interface ResilienceDeps {
+  clock: Clock;
+  random: Random;
+  trace?: TraceSink;
+}
 
 /** A circuit_breaker block as a BreakerConfig; `where` names the block in errors. */
 export function breakerConfig(spec: BreakerSpec, where = 'circuit_breaker'): BreakerConfig {
@@ -34,7 +38,10 @@ export function breakerConfig(spec: BreakerSpec, where = 'circuit_breaker'): Bre
 }
 
 /** A retry block as RetryPolicy options (without route and deps). */
-export function retryConfig(spec: RetrySpec, where = 'retry'): Pick<RetryOptions, 'maxAttempts' | 'initialDelayMs' | 'maxDelayMs' | 'multiplier' | 'jitter'> {
+export function retryConfig(
+  spec: RetrySpec,
+  where = 'retry',
+): Pick<RetryOptions, 'maxAttempts' | 'initialDelayMs' | 'maxDelayMs' | 'multiplier' | 'jitter'> {
   const d = POLICY_DEFAULTS.retry;
   return {
     maxAttempts: spec.max_attempts ?? d.max_attempts,
@@ -49,7 +56,8 @@ export function retryConfig(spec: RetrySpec, where = 'retry'): Pick<RetryOptions
 export function mergePolicies(defaults: PolicySpec | undefined, own: PolicySpec): PolicySpec {
   const d = defaults ?? {};
   const pick = <K extends keyof PolicySpec>(k: K): PolicySpec[K] => {
-    const a = d[k], b = own[k];
+    const a = d[k],
+      b = own[k];
     if (a === undefined) return b;
     if (b === undefined) return a;
     return (typeof a === 'object' && typeof b === 'object' ? { ...a, ...b } : b) as PolicySpec[K];
@@ -76,7 +84,12 @@ export class PolicyRegistry {
   breaker(route: string, spec?: BreakerSpec): CircuitBreaker | undefined {
     let b = this.breakers.get(route);
     if (!b && spec) {
-      b = new CircuitBreaker({ route, config: breakerConfig(spec, `${route}: circuit_breaker`), clock: this.deps.clock, trace: this.deps.trace });
+      b = new CircuitBreaker({
+        route,
+        config: breakerConfig(spec, `${route}: circuit_breaker`),
+        clock: this.deps.clock,
+        trace: this.deps.trace,
+      });
       this.breakers.set(route, b);
     }
     return b;
@@ -87,7 +100,8 @@ export class PolicyRegistry {
     let b = this.bulkheads.get(route);
     if (!b && spec) {
       b = new Bulkhead({
-        route, trace: this.deps.trace,
+        route,
+        trace: this.deps.trace,
         maxConcurrent: spec.max_concurrent ?? Number.MAX_SAFE_INTEGER,
         maxQueue: spec.max_queue ?? POLICY_DEFAULTS.bulkhead.max_queue,
       });
@@ -99,13 +113,24 @@ export class PolicyRegistry {
   /** A retry policy for `route` (noop without a spec). */
   retry(route: string, spec?: RetrySpec): Policy {
     if (!spec) return noopPolicy;
-    return new RetryPolicy({ route, ...retryConfig(spec, `${route}: retry`), clock: this.deps.clock, random: this.deps.random, trace: this.deps.trace });
+    return new RetryPolicy({
+      route,
+      ...retryConfig(spec, `${route}: retry`),
+      clock: this.deps.clock,
+      random: this.deps.random,
+      trace: this.deps.trace,
+    });
   }
 
   /** A timeout for `route` (noop without a duration). */
   timeout(route: string, timeout?: PolicySpec['timeout']): Policy {
     if (timeout === undefined) return noopPolicy;
-    return new TimeoutPolicy({ route, timeoutMs: parseDuration(timeout, `${route}: timeout`), clock: this.deps.clock, trace: this.deps.trace });
+    return new TimeoutPolicy({
+      route,
+      timeoutMs: parseDuration(timeout, `${route}: timeout`),
+      clock: this.deps.clock,
+      trace: this.deps.trace,
+    });
   }
 
   /** What guards one call to an agent: its breaker, then a timeout, then its bulkhead (queue time counts). */

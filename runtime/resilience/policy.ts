@@ -15,7 +15,9 @@ export interface Policy {
 
 /** A policy that just calls through. */
 export const noopPolicy: Policy = {
-  execute<T>(fn: (ctx: PolicyContext) => Promise<T>, ctx: PolicyContext = {}): Promise<T> { return fn(ctx); },
+  execute<T>(fn: (ctx: PolicyContext) => Promise<T>, ctx: PolicyContext = {}): Promise<T> {
+    return fn(ctx);
+  },
 };
 
 /** Compose policies, the first outermost: `wrap(retry, breaker, timeout)` retries calls that the breaker admits. */
@@ -34,7 +36,10 @@ export function wrap(...policies: Policy[]): Policy {
 
 /** Raised when the caller's signal is aborted while a policy waits (a backoff delay, a bulkhead queue). */
 export class PolicyAbortedError extends Error {
-  constructor(readonly route: string, reason?: unknown) {
+  constructor(
+    readonly route: string,
+    reason?: unknown,
+  ) {
     super(`${route}: call abandoned${reason instanceof Error ? ` (${reason.message})` : ''}`);
     this.name = 'PolicyAbortedError';
   }
@@ -43,7 +48,10 @@ export class PolicyAbortedError extends Error {
 /** Run `onAbort` if `signal` aborts; returns a function that removes the listener. */
 export function onAbort(signal: AbortSignal | undefined, onAbort: () => void): () => void {
   if (!signal) return () => {};
-  if (signal.aborted) { onAbort(); return () => {}; }
+  if (signal.aborted) {
+    onAbort();
+    return () => {};
+  }
   signal.addEventListener('abort', onAbort, { once: true });
   return () => signal.removeEventListener('abort', onAbort);
 }

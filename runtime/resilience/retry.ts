@@ -52,7 +52,13 @@ export class RetryPolicy implements Policy {
 /** Wait `ms` on the clock's shared timer heap; rejects early if `signal` aborts. */
 export function sleep(clock: Clock, ms: number, signal: AbortSignal | undefined, route: string): Promise<void> {
   return new Promise<void>((resolve, reject) => {
-    const timer = clock.setTimer(ms, () => { off(); resolve(); });
-    const off = onAbort(signal, () => { clock.clearTimer(timer); reject(new PolicyAbortedError(route, signal?.reason)); });
+    const timer = clock.setTimer(ms, () => {
+      off();
+      resolve();
+    });
+    const off = onAbort(signal, () => {
+      clock.clearTimer(timer);
+      reject(new PolicyAbortedError(route, signal?.reason));
+    });
   });
 }

@@ -4,7 +4,12 @@ import type { TraceSink } from '../core/types';
 import { TimeoutError } from './errors';
 import { onAbort, type Policy, type PolicyContext } from './policy';
 
-export interface TimeoutOptions { route: string; timeoutMs: number; clock: Clock; trace?: TraceSink }
+export interface TimeoutOptions {
+  route: string;
+  timeoutMs: number;
+  clock: Clock;
+  trace?: TraceSink;
+}
 
 /** Reject with TimeoutError when the call outlives `timeoutMs`; the call sees its signal aborted. */
 export class TimeoutPolicy implements Policy {
@@ -35,8 +40,16 @@ export class TimeoutPolicy implements Policy {
       // (the breaker) still learn the real outcome, e.g. a late trap from a branch scatter-gather no longer needs.
       const offOuter = onAbort(ctx.signal, () => inner.abort(ctx.signal?.reason));
       let p: Promise<T>;
-      try { p = fn(inner); } catch (e) { finish(() => reject(e)); return; }
-      p.then((v) => finish(() => resolve(v)), (e) => finish(() => reject(e)));
+      try {
+        p = fn(inner);
+      } catch (e) {
+        finish(() => reject(e));
+        return;
+      }
+      p.then(
+        (v) => finish(() => resolve(v)),
+        (e) => finish(() => reject(e)),
+      );
     });
   }
 }

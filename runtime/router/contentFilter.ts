@@ -53,16 +53,26 @@ function lookup(content: unknown, path: string): { exists: boolean; value?: unkn
 function applyOperator(op: string, found: { exists: boolean; value?: unknown }, arg: unknown): boolean {
   const v = found.value;
   switch (op) {
-    case '$exists': return found.exists === Boolean(arg);
-    case '$eq': return found.exists && deepEqual(v, arg);
-    case '$ne': return !found.exists || !deepEqual(v, arg);
-    case '$in': return found.exists && Array.isArray(arg) && arg.some((a) => deepEqual(v, a));
-    case '$nin': return !found.exists || (Array.isArray(arg) && !arg.some((a) => deepEqual(v, a)));
-    case '$gt': return compare(v, arg, (a, b) => a > b);
-    case '$gte': return compare(v, arg, (a, b) => a >= b);
-    case '$lt': return compare(v, arg, (a, b) => a < b);
-    case '$lte': return compare(v, arg, (a, b) => a <= b);
-    default: return false;
+    case '$exists':
+      return found.exists === Boolean(arg);
+    case '$eq':
+      return found.exists && deepEqual(v, arg);
+    case '$ne':
+      return !found.exists || !deepEqual(v, arg);
+    case '$in':
+      return found.exists && Array.isArray(arg) && arg.some((a) => deepEqual(v, a));
+    case '$nin':
+      return !found.exists || (Array.isArray(arg) && !arg.some((a) => deepEqual(v, a)));
+    case '$gt':
+      return compare(v, arg, (a, b) => a > b);
+    case '$gte':
+      return compare(v, arg, (a, b) => a >= b);
+    case '$lt':
+      return compare(v, arg, (a, b) => a < b);
+    case '$lte':
+      return compare(v, arg, (a, b) => a <= b);
+    default:
+      return false;
   }
 }
 
@@ -81,6 +91,7 @@ export function deepEqual(a: unknown, b: unknown): boolean {
     const bb = b as unknown[];
     return a.length === bb.length && a.every((x, i) => deepEqual(x, bb[i]));
   }
-  const ka = Object.keys(a as object), kb = Object.keys(b as object);
+  const ka = Object.keys(a as object),
+    kb = Object.keys(b as object);
   return ka.length === kb.length && ka.every((k) => deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
 }

@@ -28,7 +28,11 @@ export class DeadLetterRecord {
   }
 
   /** The most recent dead letters, oldest first. */
-  list(): DeadLetter[] { return [...this.items]; }
+  list(): DeadLetter[] {
+    return [...this.items];
+  }
   /** How many messages were ever dropped (including those no longer kept). */
-  get count(): number { return this.total; }
+  get count(): number {
+    return this.total;
+  }
 }

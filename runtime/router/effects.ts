@@ -24,7 +24,10 @@ export interface EffectHost {
 export type BlackboardEffect = Extract<AgentEffect, { kind: 'blackboard_read' | 'blackboard_write' }>;
 
 /** The agent whose effects these are. */
-export interface EffectAgent { name: string; grants: ReadonlySet<HostGrant> }
+export interface EffectAgent {
+  name: string;
+  grants: ReadonlySet<HostGrant>;
+}
 
 /** Perform an agent's effects in order, refusing (with an `effect_refused` event) those it was not granted. */
 export function performEffects(host: EffectHost, agent: EffectAgent, effects: readonly AgentEffect[], cause: FipaMessage): void {
@@ -37,7 +40,11 @@ export function performEffects(host: EffectHost, agent: EffectAgent, effects: re
     switch (effect.kind) {
       case 'send':
         if (++sends > limits.maxSendsPerMessage) {
-          if (sends === limits.maxSendsPerMessage + 1) refuse('send', `more than ${limits.maxSendsPerMessage} sends while handling one message (limits.maxSendsPerMessage); the rest were dropped`);
+          if (sends === limits.maxSendsPerMessage + 1)
+            refuse(
+              'send',
+              `more than ${limits.maxSendsPerMessage} sends while handling one message (limits.maxSendsPerMessage); the rest were dropped`,
+            );
           break;
         }
         sendAs(host, name, effect.message, cause, refuse);
@@ -46,19 +53,31 @@ export function performEffects(host: EffectHost, agent: EffectAgent, effects: re
         trace.emit({ type: 'agent_log', agent: name, level: effect.level, text: effect.text });
         break;
       case 'subscribe': {
-        if (!grants.has('subscribe')) { refuse('subscribe', notGranted('subscribe')); break; }
+        if (!grants.has('subscribe')) {
+          refuse('subscribe', notGranted('subscribe'));
+          break;
+        }
         const problem = host.subscribe(name, effect.topic, effect.filter);
         if (problem) refuse('subscribe', problem);
         break;
       }
       case 'unsubscribe':
-        if (!grants.has('subscribe')) { refuse('unsubscribe', notGranted('subscribe')); break; }
+        if (!grants.has('subscribe')) {
+          refuse('unsubscribe', notGranted('subscribe'));
+          break;
+        }
         host.unsubscribe(name, effect.topic);
         break;
       case 'blackboard_read':
       case 'blackboard_write':
-        if (!grants.has(effect.kind)) { refuse(effect.kind, notGranted(effect.kind)); break; }
-        if (!host.blackboard && host.forwardEffect) { host.forwardEffect(name, effect, cause); break; }
+        if (!grants.has(effect.kind)) {
+          refuse(effect.kind, notGranted(effect.kind));
+          break;
+        }
+        if (!host.blackboard && host.forwardEffect) {
+          host.forwardEffect(name, effect, cause);
+          break;
+        }
         blackboardEffect(host, name, effect, cause, refuse);
         break;
       default:
@@ -67,20 +86,33 @@ export function performEffects(host: EffectHost, agent: EffectAgent, effects: re
   }
 }
 
-function sendAs(host: EffectHost, name: string, input: FipaMessage, cause: FipaMessage, refuse: (effect: string, reason: string) => void): void {
+function sendAs(
+  host: EffectHost,
+  name: string,
+  input: FipaMessage,
+  cause: FipaMessage,
+  refuse: (effect: string, reason: string) => void,
+): void {
   if (!input || typeof input !== 'object') return refuse('send', 'a send effect must carry a message object');
   let message = input.sender ? input : { ...input, sender: name };
   if (message.sender !== name) return refuse('send', `an agent may only send as itself: '${name}' sent as '${message.sender}'`);
   // A reply that names what it answers joins that conversation (agents need not copy the ids by hand).
   if (message.in_reply_to && message.in_reply_to === cause.reply_with && !message.conversation_id && cause.conversation_id) {
-    message = { ...message, conversation_id: cause.conversation_id, ...(cause.protocol && !message.protocol ? { protocol: cause.protocol } : {}) };
+    message = {
+      ...message,
+      conversation_id: cause.conversation_id,
+      ...(cause.protocol && !message.protocol ? { protocol: cause.protocol } : {}),
+    };
   }
   host.route(message);
 }
 
 /** Perform a granted blackboard effect: results go back to the agent as runtime notices. */
 export function blackboardEffect(
-  host: EffectHost, name: string, effect: BlackboardEffect, cause: FipaMessage,
+  host: EffectHost,
+  name: string,
+  effect: BlackboardEffect,
+  cause: FipaMessage,
   refuse: (effect: string, reason: string) => void,
 ): void {
   const board = host.blackboard;
@@ -90,7 +122,9 @@ export function blackboardEffect(
   try {
     if (effect.kind === 'blackboard_read') {
       const entry = board.read(effect.key, name);
-      const content = entry ? { key: effect.key, found: true, value: entry.value, version: entry.version, author: entry.author } : { key: effect.key, found: false };
+      const content = entry
+        ? { key: effect.key, found: true, value: entry.value, version: entry.version, author: entry.author }
+        : { key: effect.key, found: false };
       host.notice(about, 'inform', content, 'caxton-blackboard');
     } else {
       const r = board.write(effect.key, effect.value, name, effect.expected_version);

@@ -38,7 +38,8 @@ export const DEFAULT_ROUTER_LIMITS: Readonly<RouterLimits> = Object.freeze({
 export function normaliseLimits(partial: Partial<RouterLimits> | undefined): RouterLimits {
   const limits = { ...DEFAULT_ROUTER_LIMITS, ...dropUndefined(partial ?? {}) };
   for (const [key, value] of Object.entries(limits)) {
-    if (!Number.isInteger(value) || value < 1) throw new RangeError(`limits.${key} must be a positive integer (got ${JSON.stringify(value)})`);
+    if (!Number.isInteger(value) || value < 1)
+      throw new RangeError(`limits.${key} must be a positive integer (got ${JSON.stringify(value)})`);
   }
   return limits;
 }

@@ -5,8 +5,12 @@ export class Mailbox<T> {
 
   constructor(readonly capacity: number) {}
 
-  get length(): number { return this.items.length - this.head; }
-  get full(): boolean { return this.length >= this.capacity; }
+  get length(): number {
+    return this.items.length - this.head;
+  }
+  get full(): boolean {
+    return this.length >= this.capacity;
+  }
 
   /** Append; returns false (and keeps nothing) when the mailbox is full. */
   offer(item: T): boolean {
@@ -20,7 +24,10 @@ export class Mailbox<T> {
     if (this.head >= this.items.length) return undefined;
     const item = this.items[this.head++];
     // Compact now and then so a long-lived mailbox does not keep every message it ever held.
-    if (this.head > 1024 && this.head * 2 > this.items.length) { this.items = this.items.slice(this.head); this.head = 0; }
+    if (this.head > 1024 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
     return item;
   }
 
@@ -38,7 +45,9 @@ export class RecentIds {
   private readonly set = new Set<string>();
   constructor(private readonly window: number) {}
 
-  has(id: string): boolean { return this.set.has(id); }
+  has(id: string): boolean {
+    return this.set.has(id);
+  }
 
   add(id: string): void {
     this.set.add(id);

@@ -9,7 +9,11 @@ export function shapeProblem(m: unknown): string | undefined {
   const { performative, sender, receiver } = m as Record<string, unknown>;
   if (typeof performative !== 'string' || !performative) return 'missing `performative`';
   if (typeof sender !== 'string' || !sender) return 'missing `sender`';
-  if (typeof receiver === 'string' ? !receiver : !Array.isArray(receiver) || !receiver.length || receiver.some((r) => typeof r !== 'string' || !r)) {
+  if (
+    typeof receiver === 'string'
+      ? !receiver
+      : !Array.isArray(receiver) || !receiver.length || receiver.some((r) => typeof r !== 'string' || !r)
+  ) {
     return '`receiver` must be an agent name, a non-empty list of names, `broadcast` or `topic://...`';
   }
   return undefined;
@@ -31,7 +35,10 @@ export function resolveReceivers(message: FipaMessage, ctx: ResolveContext): { t
   if (Array.isArray(receiver)) {
     const to = [...new Set(receiver)];
     if (to.length > ctx.maxReceivers) {
-      return { error: `too many receivers: ${to.length}, over the ${ctx.maxReceivers}-receiver limit (limits.maxReceivers); use a topic or broadcast to reach many agents`, code: 'invalid' };
+      return {
+        error: `too many receivers: ${to.length}, over the ${ctx.maxReceivers}-receiver limit (limits.maxReceivers); use a topic or broadcast to reach many agents`,
+        code: 'invalid',
+      };
     }
     return { to };
   }
@@ -42,7 +49,11 @@ export function resolveReceivers(message: FipaMessage, ctx: ResolveContext): { t
   if (isTopic(receiver)) {
     const parsed = parseTopic(receiver);
     if ('error' in parsed) return { error: parsed.error, code: 'invalid' };
-    if (hasWildcard(parsed.levels)) return { error: `cannot publish to '${receiver}': wildcards (* + #) are for subscriptions; publish to one concrete topic`, code: 'invalid' };
+    if (hasWildcard(parsed.levels))
+      return {
+        error: `cannot publish to '${receiver}': wildcards (* + #) are for subscriptions; publish to one concrete topic`,
+        code: 'invalid',
+      };
     // The publisher does not hear its own publication, as with broadcast.
     const to = ctx.subscribers(parsed.levels, message.content).filter((n) => n !== sender);
     return to.length ? { to } : { error: `no subscriber for ${receiver}`, code: 'no_subscribers' };

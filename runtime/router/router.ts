@@ -98,12 +98,20 @@ export interface RouterDeps {
 }
 
 /** A subscription change, applied everywhere at a step boundary in stepped runs. */
-export interface SubscriptionChange { agent: string; topic: string; action: 'subscribe' | 'unsubscribe'; filter?: Record<string, unknown> }
+export interface SubscriptionChange {
+  agent: string;
+  topic: string;
+  action: 'subscribe' | 'unsubscribe';
+  filter?: Record<string, unknown>;
+}
 
 type SlotState = 'running' | 'draining' | 'stopped';
 
 /** A message in a mailbox, with its inbox order and hop count. */
-interface Queued extends OrderKey { message: FipaMessage; hops: number }
+interface Queued extends OrderKey {
+  message: FipaMessage;
+  hops: number;
+}
 
 interface Slot {
   endpoint: AgentEndpoint;
@@ -149,19 +157,27 @@ export class Router {
     this.activity = deps.activity ?? new Activity();
     this.externals.add(deps.systemName);
     this.effectHost = {
-      trace: deps.trace, limits: deps.limits, blackboard: deps.blackboard,
+      trace: deps.trace,
+      limits: deps.limits,
+      blackboard: deps.blackboard,
       route: (m) => this.route(m),
       subscribe: (agent, topic, filter) => this.subscribe(agent, topic, filter),
       unsubscribe: (agent, topic) => this.unsubscribe(agent, topic),
       notice: (about, performative, content, ontology) => this.notice(about, performative, content, ontology),
-      forwardEffect: deps.remote && !deps.blackboard && deps.blackboardElsewhere
-        ? (agent, effect, cause) => deps.remote!.forward(0, { message: cause, to: [agent], bytes: 0, effect, ...this.activity.nextOrder(agent) })
-        : undefined,
+      forwardEffect:
+        deps.remote && !deps.blackboard && deps.blackboardElsewhere
+          ? (agent, effect, cause) =>
+              deps.remote!.forward(0, { message: cause, to: [agent], bytes: 0, effect, ...this.activity.nextOrder(agent) })
+          : undefined,
     };
   }
 
-  get deliveredCount(): number { return this.delivered; }
-  get droppedCount(): number { return this.dropped; }
+  get deliveredCount(): number {
+    return this.delivered;
+  }
+  get droppedCount(): number {
+    return this.dropped;
+  }
   /** Deliveries queued, arriving or being handled right now (an arriving envelope counts once per receiver). */
   get inFlight(): number {
     let n = this.pending;
@@ -186,8 +202,10 @@ export class Router {
   add(endpoint: AgentEndpoint, options: AgentOptions = {}): void {
     const { limits, systemName } = this.deps;
     if (endpoint.name === systemName) throw new RangeError(`the name '${systemName}' is reserved for the runtime; rename the agent`);
-    if (this.slots.has(endpoint.name)) throw new RangeError(`an agent named '${endpoint.name}' is already running; agent names must be unique`);
-    if (this.slots.size >= limits.maxAgents) throw new RangeError(`cannot add '${endpoint.name}': the runtime already holds ${limits.maxAgents} agents (limits.maxAgents)`);
+    if (this.slots.has(endpoint.name))
+      throw new RangeError(`an agent named '${endpoint.name}' is already running; agent names must be unique`);
+    if (this.slots.size >= limits.maxAgents)
+      throw new RangeError(`cannot add '${endpoint.name}': the runtime already holds ${limits.maxAgents} agents (limits.maxAgents)`);
     this.externals.delete(endpoint.name);
     this.slots.set(endpoint.name, {
       endpoint,
@@ -216,23 +234,41 @@ export class Router {
     return slot.endpoint;
   }
 
-  has(name: string): boolean { return this.slots.has(name); }
+  has(name: string): boolean {
+    return this.slots.has(name);
+  }
   /** Agents hosted by this router, in the order they were added. */
-  names(): string[] { return [...this.slots.keys()]; }
-  grantsOf(name: string): HostGrant[] { return [...(this.slots.get(name)?.grants ?? [])]; }
-  queued(name: string): number { return this.slots.get(name)?.mailbox.length ?? 0; }
+  names(): string[] {
+    return [...this.slots.keys()];
+  }
+  grantsOf(name: string): HostGrant[] {
+    return [...(this.slots.get(name)?.grants ?? [])];
+  }
+  queued(name: string): number {
+    return this.slots.get(name)?.mailbox.length ?? 0;
+  }
   /** The endpoint of a hosted agent. */
-  endpointOf(name: string): AgentEndpoint | undefined { return this.slots.get(name)?.endpoint; }
+  endpointOf(name: string): AgentEndpoint | undefined {
+    return this.slots.get(name)?.endpoint;
+  }
 
   /** Make a name reachable as an outside party (a user, the CLI): messages to it go to the external listeners. */
-  addExternal(name: string): void { if (!this.slots.has(name)) this.externals.add(name); }
-  isExternal(name: string): boolean { return this.externals.has(name); }
+  addExternal(name: string): void {
+    if (!this.slots.has(name)) this.externals.add(name);
+  }
+  isExternal(name: string): boolean {
+    return this.externals.has(name);
+  }
   /** Outside parties of this router (the runtime's own name excluded). */
-  externalNames(): string[] { return [...this.externals].filter((n) => n !== this.deps.systemName); }
+  externalNames(): string[] {
+    return [...this.externals].filter((n) => n !== this.deps.systemName);
+  }
   /** Listen to messages delivered to outside parties; returns the function that stops listening. */
   onExternal(listener: ExternalListener): () => void {
     this.externalListeners.add(listener);
-    return () => { this.externalListeners.delete(listener); };
+    return () => {
+      this.externalListeners.delete(listener);
+    };
   }
 
   /** Subscribe an agent (or an outside party) to a topic pattern; an error sentence when the pattern is bad. */
@@ -247,7 +283,10 @@ export class Router {
   }
 
   unsubscribe(agent: string, topic: string): void {
-    if (this.deps.deferSubscription) { this.deps.deferSubscription({ agent, topic, action: 'unsubscribe' }); return; }
+    if (this.deps.deferSubscription) {
+      this.deps.deferSubscription({ agent, topic, action: 'unsubscribe' });
+      return;
+    }
     this.applySubscription({ agent, topic, action: 'unsubscribe' });
   }
 
@@ -259,7 +298,8 @@ export class Router {
       if (!problem && traced) this.deps.trace.emit({ type: 'subscription', agent, topic, action: 'subscribe' });
       return problem;
     }
-    if (this.subscriptions.unsubscribe(agent, topic) && traced) this.deps.trace.emit({ type: 'subscription', agent, topic, action: 'unsubscribe' });
+    if (this.subscriptions.unsubscribe(agent, topic) && traced)
+      this.deps.trace.emit({ type: 'subscription', agent, topic, action: 'unsubscribe' });
     return undefined;
   }
 
@@ -276,17 +316,35 @@ export class Router {
     const hops = this.hops;
     if (hops > deps.limits.maxHops && message.sender !== deps.systemName) {
       // Not bounced: a failure notice would be one more link of the loop being cut.
-      return this.drop(message, undefined, 'hop_limit', `hop limit: this message would be hop ${hops} of a chain of messages (limits.maxHops ${deps.limits.maxHops}); a loop between agents was cut`, false);
+      return this.drop(
+        message,
+        undefined,
+        'hop_limit',
+        `hop limit: this message would be hop ${hops} of a chain of messages (limits.maxHops ${deps.limits.maxHops}); a loop between agents was cut`,
+        false,
+      );
     }
     if (this.slots.has(message.sender) && this.overBudget(message.sender)) {
-      return this.drop(message, undefined, 'refused', `send budget: '${message.sender}' sent more than ${deps.limits.maxSendsPerTick} messages in one ${deps.stepped ? 'step' : 'millisecond'} (limits.maxSendsPerTick); this one was dropped`, false);
+      return this.drop(
+        message,
+        undefined,
+        'refused',
+        `send budget: '${message.sender}' sent more than ${deps.limits.maxSendsPerTick} messages in one ${deps.stepped ? 'step' : 'millisecond'} (limits.maxSendsPerTick); this one was dropped`,
+        false,
+      );
     }
     const invalid = deps.validate?.(message);
     if (invalid) return this.drop(message, undefined, 'invalid', `invalid message: ${invalid}`, true);
     const json = JSON.stringify(message);
     const bytes = jsonBytes(json, deps.limits.maxMessageBytes);
     if (bytes > deps.limits.maxMessageBytes) {
-      return this.drop(message, undefined, 'too_large', `too large: ${bytes} bytes, over the ${deps.limits.maxMessageBytes}-byte message limit; send a reference instead of the data`, true);
+      return this.drop(
+        message,
+        undefined,
+        'too_large',
+        `too large: ${bytes} bytes, over the ${deps.limits.maxMessageBytes}-byte message limit; send a reference instead of the data`,
+        true,
+      );
     }
     const resolved = resolveReceivers(message, {
       agentNames: () => this.allAgentNames(),
@@ -299,7 +357,12 @@ export class Router {
       const violation = deps.hooks?.check?.(message, to, order);
       if (violation) {
         this.drop(message, undefined, 'protocol_violation', `protocol violation: ${violation.reason}`, false);
-        this.notice(message, 'not_understood', { error: 'protocol_violation', reason: violation.reason, expected: violation.expected, message_id: message.message_id });
+        this.notice(message, 'not_understood', {
+          error: 'protocol_violation',
+          reason: violation.reason,
+          expected: violation.expected,
+          message_id: message.message_id,
+        });
         return;
       }
     }
@@ -323,7 +386,10 @@ export class Router {
   private budgetOf(agent: string): { tick: number; sends: number; handled: number } {
     const tick = this.deps.stepped ? this.stepTick : Math.floor(this.deps.clock.now());
     let b = this.sendBudget.get(agent);
-    if (!b || b.tick !== tick) { b = { tick, sends: 0, handled: 0 }; this.sendBudget.set(agent, b); }
+    if (!b || b.tick !== tick) {
+      b = { tick, sends: 0, handled: 0 };
+      this.sendBudget.set(agent, b);
+    }
     return b;
   }
 
@@ -333,34 +399,60 @@ export class Router {
     const local: string[] = [];
     const unknown: string[] = [];
     for (const name of envelope.to) {
-      if (this.slots.has(name) || this.externals.has(name)) { local.push(name); continue; }
+      if (this.slots.has(name) || this.externals.has(name)) {
+        local.push(name);
+        continue;
+      }
       const shard = this.deps.remote?.lookup(name);
-      if (shard === undefined) { unknown.push(name); continue; }
+      if (shard === undefined) {
+        unknown.push(name);
+        continue;
+      }
       const list = remote.get(shard);
-      if (list) list.push(name); else remote.set(shard, [name]);
+      if (list) list.push(name);
+      else remote.set(shard, [name]);
     }
     // One dead letter for all the unknown receivers of a message: a list of 1000 bad names is one event, not 1000.
     if (unknown.length) this.dropUnknown(envelope.message, unknown);
     for (const [shard, to] of remote) this.deps.remote!.forward(shard, { ...envelope, to });
     if (!local.length) return;
-    if (this.deps.stepped && this.deps.observeAll && this.deps.remote) { this.deps.remote.forward(this.deps.remote.self, { ...envelope, to: local }); return; }
-    if (this.deps.stepped) { this.arrivals.push({ ...envelope, to: local }); return; }
+    if (this.deps.stepped && this.deps.observeAll && this.deps.remote) {
+      this.deps.remote.forward(this.deps.remote.self, { ...envelope, to: local });
+      return;
+    }
+    if (this.deps.stepped) {
+      this.arrivals.push({ ...envelope, to: local });
+      return;
+    }
     for (const name of local) this.deliver(envelope, name);
   }
 
   private dropUnknown(message: FipaMessage, names: readonly string[]): void {
     const running = this.allAgentNames();
     const known = running.length > 10 ? `${running.slice(0, 10).join(', ')} and ${running.length - 10} more` : running.join(', ') || 'none';
-    const listed = names.slice(0, 5).map((n) => `'${n}'`).join(', ') + (names.length > 5 ? ` and ${names.length - 5} more` : '');
-    const reason = names.length === 1 ? `unknown agent ${listed}; running agents: ${known}` : `${names.length} unknown agents ${listed}; running agents: ${known}`;
+    const listed =
+      names
+        .slice(0, 5)
+        .map((n) => `'${n}'`)
+        .join(', ') + (names.length > 5 ? ` and ${names.length - 5} more` : '');
+    const reason =
+      names.length === 1
+        ? `unknown agent ${listed}; running agents: ${known}`
+        : `${names.length} unknown agents ${listed}; running agents: ${known}`;
     this.drop(message, names[0], 'unknown_agent', reason, true, names.length);
   }
 
   /** Envelopes from another shard: delivered now (immediate) or with the next step's arrivals (stepped). */
   receive(envelopes: readonly Envelope[]): void {
-    if (this.deps.stepped) { for (const e of envelopes) this.arrivals.push(e); return; }
+    if (this.deps.stepped) {
+      for (const e of envelopes) this.arrivals.push(e);
+      return;
+    }
     for (const e of envelopes) {
-      if (e.effect) { this.performRemoteEffect(e); continue; }
+      if (e.effect) {
+        this.performRemoteEffect(e);
+        continue;
+      }
       this.deps.hooks?.note?.(e.message, e.to);
       for (const name of e.to) this.deliver(e, name);
     }
@@ -390,7 +482,8 @@ export class Router {
     for (const e of this.arrivals) {
       for (const name of e.to) {
         const list = byReceiver.get(name);
-        if (list) list.push(e); else byReceiver.set(name, [e]);
+        if (list) list.push(e);
+        else byReceiver.set(name, [e]);
       }
     }
     this.arrivals = [];
@@ -399,7 +492,8 @@ export class Router {
       const list = byReceiver.get(name)!.sort(compareOrder);
       this.activity.run(Phase.arrive, name, () => {
         for (const e of list) {
-          if (e.effect) this.performRemoteEffect(e); else this.deliver(e, name);
+          if (e.effect) this.performRemoteEffect(e);
+          else this.deliver(e, name);
           n++;
         }
       });
@@ -453,21 +547,43 @@ export class Router {
       if (!this.externals.has(name)) return this.dropUnknown(message, [name]);
       this.markDelivered(message, name);
       for (const l of this.externalListeners) {
-        try { l(message, name); } catch { /* a listener's bug must not break routing */ }
+        try {
+          l(message, name);
+        } catch {
+          /* a listener's bug must not break routing */
+        }
       }
       return;
     }
     if (slot.state !== 'running') return this.drop(message, name, 'not_running', `agent '${name}' is ${slot.state}`, true);
     if (bytes > slot.maxMessageBytes) {
-      return this.drop(message, name, 'too_large', `too large for '${name}': ${bytes} bytes, over its ${slot.maxMessageBytes}-byte limit`, true);
+      return this.drop(
+        message,
+        name,
+        'too_large',
+        `too large for '${name}': ${bytes} bytes, over its ${slot.maxMessageBytes}-byte limit`,
+        true,
+      );
     }
     // Duplicates are per sender: an agent can only ever collide with its own ids.
     const dedupKey = `${message.sender}\u0000${message.message_id}`;
     if (this.deps.dedupe && slot.seen.has(dedupKey)) {
-      return this.drop(message, name, 'duplicate', `duplicate: '${name}' already received message_id '${message.message_id}' from '${message.sender}'`, false);
+      return this.drop(
+        message,
+        name,
+        'duplicate',
+        `duplicate: '${name}' already received message_id '${message.message_id}' from '${message.sender}'`,
+        false,
+      );
     }
     if (!slot.mailbox.offer({ message, okey: envelope.okey, oseq: envelope.oseq, hops: envelope.hops ?? 0 })) {
-      return this.drop(message, name, 'mailbox_full', `mailbox full: '${name}' already has ${slot.mailbox.capacity} queued messages; slow down or raise limits.mailbox`, true);
+      return this.drop(
+        message,
+        name,
+        'mailbox_full',
+        `mailbox full: '${name}' already has ${slot.mailbox.capacity} queued messages; slow down or raise limits.mailbox`,
+        true,
+      );
     }
     if (this.deps.dedupe) slot.seen.add(dedupKey);
     this.pending++;
@@ -484,7 +600,11 @@ export class Router {
     slot.busy = true;
     const name = slot.endpoint.name;
     try {
-      for (let q = slot.endpoint.ready?.() === false ? undefined : slot.mailbox.take(); q; q = slot.endpoint.ready?.() === false ? undefined : slot.mailbox.take()) {
+      for (
+        let q = slot.endpoint.ready?.() === false ? undefined : slot.mailbox.take();
+        q;
+        q = slot.endpoint.ready?.() === false ? undefined : slot.mailbox.take()
+      ) {
         try {
           await this.activity.run(Phase.handle, name, () => this.handleOne(slot, q!));
         } finally {
@@ -520,7 +640,9 @@ export class Router {
   private async handleAsync(slot: Slot, q: Queued): Promise<void> {
     const result = await safeHandle(slot.endpoint, q.message);
     // Back in the agent's activity: what follows is traced and ordered as its own work.
-    const again = this.activity.run(Phase.handle, slot.endpoint.name, () => this.withHops(q.hops + 1, () => this.finishHandling(slot, q.message, result, 1)));
+    const again = this.activity.run(Phase.handle, slot.endpoint.name, () =>
+      this.withHops(q.hops + 1, () => this.finishHandling(slot, q.message, result, 1)),
+    );
     if (again) await again;
   }
 
@@ -528,7 +650,11 @@ export class Router {
   private withHops<T>(hops: number, fn: () => T): T {
     const before = this.hops;
     this.hops = hops;
-    try { return fn(); } finally { this.hops = before; }
+    try {
+      return fn();
+    } finally {
+      this.hops = before;
+    }
   }
 
   /** Trace usage, retry fire-and-forget failures (at-least-once), answer failures, perform effects. */
@@ -536,19 +662,36 @@ export class Router {
     const name = slot.endpoint.name;
     const u = result.usage;
     this.deps.trace.emit({
-      type: 'agent_usage', agent: name, fuel: u.fuel, memory_bytes: u.memoryBytes, duration_ms: u.durationMs,
-      ...(u.fuelLimit !== undefined ? { fuel_limit: u.fuelLimit } : {}), ...(u.memoryLimitBytes !== undefined ? { memory_limit_bytes: u.memoryLimitBytes } : {}),
+      type: 'agent_usage',
+      agent: name,
+      fuel: u.fuel,
+      memory_bytes: u.memoryBytes,
+      duration_ms: u.durationMs,
+      ...(u.fuelLimit !== undefined ? { fuel_limit: u.fuelLimit } : {}),
+      ...(u.memoryLimitBytes !== undefined ? { memory_limit_bytes: u.memoryLimitBytes } : {}),
     });
     // At-least-once applies to fire-and-forget only: a request's sender is told of the failure and decides.
     const maxAttempts = message.reply_with ? 1 : this.deps.attempts;
     if (!result.ok && attempt < maxAttempts && result.error.kind !== 'not_running' && slot.state === 'running') {
-      this.deps.trace.emit({ type: 'retry', route: `${message.sender} -> ${name}`, attempt: attempt + 1, delay_ms: 0, error: `${result.error.kind}: ${result.error.message}` });
+      this.deps.trace.emit({
+        type: 'retry',
+        route: `${message.sender} -> ${name}`,
+        attempt: attempt + 1,
+        delay_ms: 0,
+        error: `${result.error.kind}: ${result.error.message}`,
+      });
       if (slot.endpoint.handleSync) return this.finishHandling(slot, message, slot.endpoint.handleSync(message), attempt + 1);
-      return safeHandle(slot.endpoint, message).then((r) => this.activity.run(Phase.handle, name, () => this.finishHandling(slot, message, r, attempt + 1)));
+      return safeHandle(slot.endpoint, message).then((r) =>
+        this.activity.run(Phase.handle, name, () => this.finishHandling(slot, message, r, attempt + 1)),
+      );
     }
     if (!result.ok && result.error.kind === 'bad_input') {
       // Not a failure of the agent: it could not parse what it got, which FIPA answers with not_understood.
-      this.notice(message, 'not_understood', { error: 'bad_input', reason: `'${name}' could not understand the message: ${result.error.message}`, message_id: message.message_id });
+      this.notice(message, 'not_understood', {
+        error: 'bad_input',
+        reason: `'${name}' could not understand the message: ${result.error.message}`,
+        message_id: message.message_id,
+      });
       return;
     }
     if (!result.ok && result.error.kind === 'mailbox_full') {
@@ -567,11 +710,22 @@ export class Router {
    */
   private drop(message: FipaMessage, to: string | undefined, code: DropCode, reason: string, bounce: boolean, count = 1): void {
     this.dropped += count;
-    const sent = code === 'mailbox_full' || code === 'not_running' || code === 'duplicate' || code === 'agent_failed' || code === 'unknown_agent' || (code === 'too_large' && to !== undefined);
+    const sent =
+      code === 'mailbox_full' ||
+      code === 'not_running' ||
+      code === 'duplicate' ||
+      code === 'agent_failed' ||
+      code === 'unknown_agent' ||
+      (code === 'too_large' && to !== undefined);
     const traced = code === 'too_large' ? { ...message, content: '[omitted: too large]' } : sent ? withoutContent(message) : message;
     this.deps.trace.emit({
-      type: 'message_dropped', ...(message.message_id ? { id: message.message_id } : {}), ...(to ? { to } : {}), reason, code,
-      ...(count > 1 ? { count } : {}), message: traced,
+      type: 'message_dropped',
+      ...(message.message_id ? { id: message.message_id } : {}),
+      ...(to ? { to } : {}),
+      reason,
+      code,
+      ...(count > 1 ? { count } : {}),
+      message: traced,
     });
     if (bounce) this.notice(message, 'failure', { error: code, reason, message_id: message.message_id, ...(to ? { receiver: to } : {}) });
   }
@@ -616,7 +770,11 @@ async function safeHandle(endpoint: AgentEndpoint, message: FipaMessage): Promis
     return await endpoint.handle(message);
   } catch (e) {
     // The contract says handle never throws; an endpoint that does is treated as a crashed agent.
-    return { ok: false, error: { kind: 'crashed', message: (e as Error)?.message ?? String(e) }, usage: { fuel: 0, memoryBytes: 0, durationMs: 0 } };
+    return {
+      ok: false,
+      error: { kind: 'crashed', message: (e as Error)?.message ?? String(e) },
+      usage: { fuel: 0, memoryBytes: 0, durationMs: 0 },
+    };
   }
 }
 

@@ -2,7 +2,12 @@
 import { checkFilter, matchesFilter, type ContentFilter } from './contentFilter';
 import { parsePattern, TOPIC_LIMITS, topicMatches, type MatchMeter } from './topics';
 
-export interface Subscription { agent: string; topic: string; levels: string[]; filter?: ContentFilter }
+export interface Subscription {
+  agent: string;
+  topic: string;
+  levels: string[];
+  filter?: ContentFilter;
+}
 
 /** The topic routing table: subscribe/unsubscribe per agent, and match a published topic to subscribers. */
 export class SubscriptionTable {
@@ -30,12 +35,15 @@ export class SubscriptionTable {
     const list = this.byAgent.get(agent);
     if (!list) return false;
     const rest = list.filter((s) => s.topic !== topic);
-    if (rest.length) this.byAgent.set(agent, rest); else this.byAgent.delete(agent);
+    if (rest.length) this.byAgent.set(agent, rest);
+    else this.byAgent.delete(agent);
     return rest.length !== list.length;
   }
 
   /** Forget every subscription of an agent (when it is removed). */
-  removeAgent(agent: string): void { this.byAgent.delete(agent); }
+  removeAgent(agent: string): void {
+    this.byAgent.delete(agent);
+  }
 
   /** Agents (each once, in subscription order) with a pattern matching the topic and a filter passing the content. */
   match(topicLevels: readonly string[], content: unknown, meter?: MatchMeter): string[] {

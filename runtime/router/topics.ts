@@ -27,15 +27,21 @@ export function isTopic(receiver: string): boolean {
 export function parseTopic(topic: string): { levels: string[] } | { error: string } {
   if (!isTopic(topic)) return { error: `'${clip(topic)}' is not a topic; write it as topic://a/b/c` };
   if (topic.length > TOPIC_LIMITS.maxLength) {
-    return { error: `'${clip(topic)}' is ${topic.length} characters long, above the ${TOPIC_LIMITS.maxLength}-character topic limit; use a shorter topic` };
+    return {
+      error: `'${clip(topic)}' is ${topic.length} characters long, above the ${TOPIC_LIMITS.maxLength}-character topic limit; use a shorter topic`,
+    };
   }
   const levels = topic.slice(TOPIC_PREFIX.length).split('/');
   if (levels.length > TOPIC_LIMITS.maxLevels) {
-    return { error: `'${clip(topic)}' has ${levels.length} levels, above the ${TOPIC_LIMITS.maxLevels}-level topic limit; use fewer levels` };
+    return {
+      error: `'${clip(topic)}' has ${levels.length} levels, above the ${TOPIC_LIMITS.maxLevels}-level topic limit; use fewer levels`,
+    };
   }
   const bad = levels.find((l) => !LEVEL.test(l));
   if (bad !== undefined) {
-    return { error: `'${clip(topic)}' has an empty or invalid level '${clip(bad)}'; levels use letters, digits, _ . - and the wildcards * #` };
+    return {
+      error: `'${clip(topic)}' has an empty or invalid level '${clip(bad)}'; levels use letters, digits, _ . - and the wildcards * #`,
+    };
   }
   return { levels };
 }
@@ -46,7 +52,9 @@ export function parsePattern(pattern: string): { levels: string[] } | { error: s
   if ('error' in parsed) return parsed;
   const hashes = parsed.levels.filter((l) => l === '#').length;
   if (hashes > TOPIC_LIMITS.maxMultiLevelWildcards) {
-    return { error: `'${clip(pattern)}' has ${hashes} '#' wildcards, above the limit of ${TOPIC_LIMITS.maxMultiLevelWildcards} per pattern; one '#' at the end usually suffices` };
+    return {
+      error: `'${clip(pattern)}' has ${hashes} '#' wildcards, above the limit of ${TOPIC_LIMITS.maxMultiLevelWildcards} per pattern; one '#' at the end usually suffices`,
+    };
   }
   return parsed;
 }
@@ -57,7 +65,9 @@ export function hasWildcard(levels: readonly string[]): boolean {
 }
 
 /** Counts the inner steps of matching, so tests can show the cost stays linear without timing it. */
-export interface MatchMeter { steps: number }
+export interface MatchMeter {
+  steps: number;
+}
 
 /**
  * Whether a subscription pattern's levels match a concrete topic's levels. A set of pattern positions is carried
@@ -79,9 +89,18 @@ export function topicMatches(pattern: readonly string[], topic: readonly string[
       if (!live[i]) continue;
       const level = pattern[i];
       // `#` may swallow this level and stay; `*`/`+` or an equal level moves on by one.
-      if (level === '#') { next[i] = 1; any = true; } else if (level === '*' || level === '+' || level === topic[j]) { next[i + 1] = 1; any = true; }
+      if (level === '#') {
+        next[i] = 1;
+        any = true;
+      } else if (level === '*' || level === '+' || level === topic[j]) {
+        next[i + 1] = 1;
+        any = true;
+      }
     }
-    if (!any) { if (meter) meter.steps += steps; return false; }
+    if (!any) {
+      if (meter) meter.steps += steps;
+      return false;
+    }
     closeOverHashes(pattern, next);
     steps += m;
     [live, next] = [next, live];

@@ -43,15 +43,18 @@ export class AgentInstance {
   static create(opts: InstanceOptions): AgentInstance | AgentError {
     const inst = new AgentInstance(opts);
     const allowed = Wasm.Module.imports(opts.module).map((i) => i.name);
-    const caxton = hostImports({
-      name: opts.name,
-      limits: opts.limits,
-      random: inst.random,
-      memory: () => inst.exports?.memory,
-      call: () => inst.record,
-      // Coarse on purpose (real-time runs): a fine clock is a timer for side channels.
-      now: () => Math.floor(inst.clockNow / NOW_GRANULARITY_MS) * NOW_GRANULARITY_MS,
-    }, allowed);
+    const caxton = hostImports(
+      {
+        name: opts.name,
+        limits: opts.limits,
+        random: inst.random,
+        memory: () => inst.exports?.memory,
+        call: () => inst.record,
+        // Coarse on purpose (real-time runs): a fine clock is a timer for side channels.
+        now: () => Math.floor(inst.clockNow / NOW_GRANULARITY_MS) * NOW_GRANULARITY_MS,
+      },
+      allowed,
+    );
     inst.record = { effects: [], outputBytes: 0, sends: 0 };
     try {
       const instance = new Wasm.Instance(opts.module, { caxton });
@@ -66,7 +69,9 @@ export class AgentInstance {
     return inst;
   }
 
-  get memoryBytes(): number { return this.exports.memory.buffer.byteLength; }
+  get memoryBytes(): number {
+    return this.exports.memory.buffer.byteLength;
+  }
 
   /** Handle one message (JSON text) at simulated time `now`. */
   handle(message: string, now: number): AgentResult {
@@ -81,19 +86,38 @@ export class AgentInstance {
       const ptr = this.exports.caxton_alloc(bytes.length) >>> 0;
       const mem = this.exports.memory.buffer;
       if (ptr + bytes.length > mem.byteLength) {
-        return { ok: false, error: { kind: 'bad_output', message: `caxton_alloc returned ${ptr}, outside memory` }, usage: this.usage(budget, started) };
+        return {
+          ok: false,
+          error: { kind: 'bad_output', message: `caxton_alloc returned ${ptr}, outside memory` },
+          usage: this.usage(budget, started),
+        };
       }
       new Uint8Array(mem, ptr, bytes.length).set(bytes);
       const status = this.exports.caxton_handle(ptr, bytes.length);
       if (status === 1) {
-        return { ok: false, error: { kind: 'bad_input', message: 'caxton_handle returned 1: the agent could not understand the message' }, usage: this.usage(budget, started) };
+        return {
+          ok: false,
+          error: { kind: 'bad_input', message: 'caxton_handle returned 1: the agent could not understand the message' },
+          usage: this.usage(budget, started),
+        };
       }
       if (status !== 0) {
-        return { ok: false, error: { kind: 'trap', message: `caxton_handle returned status ${status} (2 = no handler registered)` }, usage: this.usage(budget, started) };
+        return {
+          ok: false,
+          error: { kind: 'trap', message: `caxton_handle returned status ${status} (2 = no handler registered)` },
+          usage: this.usage(budget, started),
+        };
       }
       // The memory maximum was capped at load; this re-check guards against an engine that ignored it.
       if (this.memoryBytes > this.opts.limits.memoryBytes) {
-        return { ok: false, error: { kind: 'memory_limit', message: `memory grew to ${this.memoryBytes} bytes, above the ${this.opts.limits.memoryBytes}-byte cap` }, usage: this.usage(budget, started) };
+        return {
+          ok: false,
+          error: {
+            kind: 'memory_limit',
+            message: `memory grew to ${this.memoryBytes} bytes, above the ${this.opts.limits.memoryBytes}-byte cap`,
+          },
+          usage: this.usage(budget, started),
+        };
       }
       return { ok: true, effects: this.record.effects, usage: this.usage(budget, started) };
     } catch (e) {

@@ -15,21 +15,37 @@ export interface CommonAgentOptions {
 }
 
 /** The checked options: the manifest, its limits and grants, and the run seed. */
-export interface NormalisedAgentOptions { manifest: AgentManifest; limits: SandboxLimits; grants: HostGrant[]; seed: number }
+export interface NormalisedAgentOptions {
+  manifest: AgentManifest;
+  limits: SandboxLimits;
+  grants: HostGrant[];
+  seed: number;
+}
 
 /** Check and normalise the options; throws AgentLoadError naming the manifest and the fix. `code` checks the code field. */
-export function normaliseAgentOptions(options: CommonAgentOptions, code: (bad: (problem: string, fix: string) => never) => void): NormalisedAgentOptions {
+export function normaliseAgentOptions(
+  options: CommonAgentOptions,
+  code: (bad: (problem: string, fix: string) => never) => void,
+): NormalisedAgentOptions {
   const where = options?.manifestPath ?? 'agent options';
-  const bad = (problem: string, fix: string): never => { throw new AgentLoadError(where, problem, fix); };
+  const bad = (problem: string, fix: string): never => {
+    throw new AgentLoadError(where, problem, fix);
+  };
   if (!options || typeof options !== 'object') bad('is missing', 'pass { manifest, wasm }');
   const { manifest } = options;
   if (!manifest || typeof manifest !== 'object') bad('has no manifest', 'pass the parsed *.agent.yaml as `manifest`');
-  if (typeof manifest.name !== 'string' || !NAME.test(manifest.name)) bad(`has an invalid agent name ${JSON.stringify(manifest.name)}`, 'use letters, digits and _.@:- starting with a letter or _');
-  if (RESERVED_AGENT_NAMES.includes(manifest.name)) bad(`names its agent '${manifest.name}', which is reserved (${RESERVED_AGENT_NAMES.join(', ')}): an agent with it would receive replies meant for someone else`, 'rename the agent');
+  if (typeof manifest.name !== 'string' || !NAME.test(manifest.name))
+    bad(`has an invalid agent name ${JSON.stringify(manifest.name)}`, 'use letters, digits and _.@:- starting with a letter or _');
+  if (RESERVED_AGENT_NAMES.includes(manifest.name))
+    bad(
+      `names its agent '${manifest.name}', which is reserved (${RESERVED_AGENT_NAMES.join(', ')}): an agent with it would receive replies meant for someone else`,
+      'rename the agent',
+    );
   code(bad);
   const grants = manifest.host_functions ?? [];
   if (!Array.isArray(grants)) bad('has `host_functions` that is not a list', `list some of ${GRANTS.join(', ')}`);
-  for (const g of grants) if (!GRANTS.includes(g)) bad(`grants unknown host function ${JSON.stringify(g)}`, `grant only ${GRANTS.join(', ')}`);
+  for (const g of grants)
+    if (!GRANTS.includes(g)) bad(`grants unknown host function ${JSON.stringify(g)}`, `grant only ${GRANTS.join(', ')}`);
   const seed = options.seed ?? 0;
   if (!Number.isFinite(seed)) bad(`has a non-numeric seed ${String(seed)}`, 'pass a number');
   let limits: SandboxLimits;

@@ -18,7 +18,14 @@ export interface SandboxedAgent {
 }
 
 /** Totals since the agent was loaded. */
-export interface AgentTotals { messages: number; failures: number; restarts: number; fuel: number; durationMs: number; memoryBytes: number }
+export interface AgentTotals {
+  messages: number;
+  failures: number;
+  restarts: number;
+  fuel: number;
+  durationMs: number;
+  memoryBytes: number;
+}
 
 /** Fresh totals. */
 export function newTotals(): AgentTotals {

@@ -10,7 +10,9 @@ import { loadJsInstance, type JsAgentInstance } from './js/jsWorkerLoad';
 const instances = new Map<string, AgentInstance | JsAgentInstance>();
 const port = parentPort;
 
-function reply(msg: FromWorker): void { port!.postMessage(msg); }
+function reply(msg: FromWorker): void {
+  port!.postMessage(msg);
+}
 
 /** Forget an agent's instance (a JS instance also frees its QuickJS runtime). */
 function drop(agent: string): void {
@@ -26,13 +28,23 @@ function onMessage(msg: ToWorker): void {
       if (msg.kind === 'js') {
         // A JS agent gets a fresh engine (asynchronous to make); the pool sends nothing else until this answers.
         void loadJsInstance(msg).then((created) => {
-          if ('kind' in created) { reply({ type: 'load_failed', id: msg.id, error: created }); return; }
+          if ('kind' in created) {
+            reply({ type: 'load_failed', id: msg.id, error: created });
+            return;
+          }
           instances.set(msg.agent, created);
           reply({ type: 'loaded', id: msg.id, memoryBytes: created.memoryBytes });
         });
         return;
       }
-      const created = AgentInstance.create({ name: msg.name, module: msg.module, grants: msg.grants, limits: msg.limits, seed: msg.seed, metered: msg.metered });
+      const created = AgentInstance.create({
+        name: msg.name,
+        module: msg.module,
+        grants: msg.grants,
+        limits: msg.limits,
+        seed: msg.seed,
+        metered: msg.metered,
+      });
       if (created instanceof AgentInstance) {
         instances.set(msg.agent, created);
         reply({ type: 'loaded', id: msg.id, memoryBytes: created.memoryBytes });
@@ -44,7 +56,13 @@ function onMessage(msg: ToWorker): void {
     case 'handle': {
       const inst = instances.get(msg.agent);
       if (!inst) {
-        reply({ type: 'result', id: msg.id, ok: false, error: { kind: 'not_running', message: 'no instance loaded' }, usage: { fuel: 0, memoryBytes: 0, durationMs: 0 } });
+        reply({
+          type: 'result',
+          id: msg.id,
+          ok: false,
+          error: { kind: 'not_running', message: 'no instance loaded' },
+          usage: { fuel: 0, memoryBytes: 0, durationMs: 0 },
+        });
         return;
       }
       const result = inst.handle(msg.message, msg.now);

@@ -10,11 +10,21 @@ import type { WasmMemory } from './wasmApi';
 
 /** Thrown from inside an import to stop the agent's call with a specific error. */
 export class HostAbort extends Error {
-  constructor(readonly kind: AgentErrorKind, message: string) { super(message); }
+  constructor(
+    readonly kind: AgentErrorKind,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 /** What one call collects. */
-export interface CallRecord { effects: AgentEffect[]; outputBytes: number; sends: number; lastError?: string }
+export interface CallRecord {
+  effects: AgentEffect[];
+  outputBytes: number;
+  sends: number;
+  lastError?: string;
+}
 
 const LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 /** Effects (sends, logs, ...) one message may produce: empty logs cost no output bytes, so count them too. */
@@ -36,7 +46,8 @@ export function hostImports(ctx: HostContext, allowed: readonly string[]): Recor
   const read = (ptr: number, len: number, what: string, cap: number): string => {
     const record = ctx.call();
     if (!record) throw new HostAbort('bad_output', `${what} called outside message handling (e.g. in the start function)`);
-    ptr >>>= 0; len >>>= 0;
+    ptr >>>= 0;
+    len >>>= 0;
     if (len > cap) throw new HostAbort('oversized_output', `${what} of ${len} bytes exceeds the ${cap}-byte limit`);
     record.outputBytes += len;
     if (record.outputBytes > ctx.limits.maxOutputBytes) {
@@ -44,7 +55,11 @@ export function hostImports(ctx: HostContext, allowed: readonly string[]): Recor
     }
     const mem = ctx.memory();
     // No memory yet means the start function is running (exports are bound after it): say so, not "outside".
-    if (!mem) throw new HostAbort('bad_output', `${what} called outside message handling (in the start function, before the module's memory exists)`);
+    if (!mem)
+      throw new HostAbort(
+        'bad_output',
+        `${what} called outside message handling (in the start function, before the module's memory exists)`,
+      );
     if (ptr + len > mem.buffer.byteLength) throw new HostAbort('bad_output', `${what} points outside the agent's memory (${ptr}+${len})`);
     try {
       return decoder.decode(new Uint8Array(mem.buffer, ptr, len));
@@ -55,7 +70,11 @@ export function hostImports(ctx: HostContext, allowed: readonly string[]): Recor
   const readJson = (ptr: number, len: number, what: string): Record<string, unknown> => {
     const text = read(ptr, len, what, ctx.limits.maxMessageBytes);
     let value: unknown;
-    try { value = JSON.parse(text); } catch { throw new HostAbort('bad_output', `${what} is not valid JSON: ${text.slice(0, 80)}`); }
+    try {
+      value = JSON.parse(text);
+    } catch {
+      throw new HostAbort('bad_output', `${what} is not valid JSON: ${text.slice(0, 80)}`);
+    }
     if (!value || typeof value !== 'object' || Array.isArray(value)) throw new HostAbort('bad_output', `${what} must be a JSON object`);
     return value as Record<string, unknown>;
   };
@@ -67,7 +86,8 @@ export function hostImports(ctx: HostContext, allowed: readonly string[]): Recor
     effects.push(effect);
   };
   const topicOf = (v: Record<string, unknown>, what: string): string => {
-    if (typeof v.topic !== 'string' || !v.topic.startsWith('topic://')) throw new HostAbort('bad_output', `${what} needs a "topic" like "topic://a/b"`);
+    if (typeof v.topic !== 'string' || !v.topic.startsWith('topic://'))
+      throw new HostAbort('bad_output', `${what} needs a "topic" like "topic://a/b"`);
     return v.topic;
   };
 
@@ -82,8 +102,11 @@ export function hostImports(ctx: HostContext, allowed: readonly string[]): Recor
         throw new HostAbort('bad_output', `send: unknown performative ${JSON.stringify(m.performative)}`);
       }
       const r = m.receiver;
-      const okReceiver = (typeof r === 'string' && r.length > 0) || (Array.isArray(r) && r.length > 0 && r.every((x) => typeof x === 'string' && x.length > 0));
-      if (!okReceiver) throw new HostAbort('bad_output', 'send: "receiver" must be an agent name, a list of names, "broadcast" or "topic://..."');
+      const okReceiver =
+        (typeof r === 'string' && r.length > 0) ||
+        (Array.isArray(r) && r.length > 0 && r.every((x) => typeof x === 'string' && x.length > 0));
+      if (!okReceiver)
+        throw new HostAbort('bad_output', 'send: "receiver" must be an agent name, a list of names, "broadcast" or "topic://..."');
       push({ kind: 'send', message: { ...m, sender: ctx.name } as unknown as FipaMessage });
     },
     log: (level, ptr, len) => {
@@ -107,7 +130,8 @@ export function hostImports(ctx: HostContext, allowed: readonly string[]): Recor
     },
     subscribe: (ptr, len) => {
       const v = readJson(ptr, len, 'subscribe');
-      const filter = v.filter && typeof v.filter === 'object' && !Array.isArray(v.filter) ? { filter: v.filter as Record<string, unknown> } : {};
+      const filter =
+        v.filter && typeof v.filter === 'object' && !Array.isArray(v.filter) ? { filter: v.filter as Record<string, unknown> } : {};
       push({ kind: 'subscribe', topic: topicOf(v, 'subscribe'), ...filter });
     },
     unsubscribe: (ptr, len) => {

@@ -89,12 +89,25 @@ export interface PreparedAgent {
 export async function prepareWasmAgent(options: LoadWasmAgentOptions): Promise<PreparedAgent> {
   const { manifest, file, limits, grants, seed } = normalise(options);
   const metered = !options.unsafeDisableMetering;
-  const check = { file, manifestPath: options.manifestPath, grants, memoryBytes: limits.memoryBytes, maxModuleBytes: limits.maxModuleBytes };
+  const check = {
+    file,
+    manifestPath: options.manifestPath,
+    grants,
+    memoryBytes: limits.memoryBytes,
+    maxModuleBytes: limits.maxModuleBytes,
+  };
   const prepare = async (bytes: Uint8Array): Promise<WasmModule> =>
     (await prepareModule(bytes, check, { fuel: limits.fuelPerMessage, metered })).module;
   const module = await prepare(options.wasm);
   return {
-    name: manifest.name, module, grants, limits, restart: resolveRestart(manifest), seed: agentSeed(seed, manifest.name), metered, prepare,
+    name: manifest.name,
+    module,
+    grants,
+    limits,
+    restart: resolveRestart(manifest),
+    seed: agentSeed(seed, manifest.name),
+    metered,
+    prepare,
     tableElements: tableElements(scanModule(options.wasm)),
   };
 }
@@ -107,7 +120,13 @@ export async function prepareWasmAgent(options: LoadWasmAgentOptions): Promise<P
 export async function loadWasmAgent(options: LoadWasmAgentOptions): Promise<WasmAgent> {
   const { manifest, file, limits, grants, seed } = normalise(options);
   const metered = !options.unsafeDisableMetering;
-  const check = { file, manifestPath: options.manifestPath, grants, memoryBytes: limits.memoryBytes, maxModuleBytes: limits.maxModuleBytes };
+  const check = {
+    file,
+    manifestPath: options.manifestPath,
+    grants,
+    memoryBytes: limits.memoryBytes,
+    maxModuleBytes: limits.maxModuleBytes,
+  };
   const ownsPool = !options.pool;
   const pool = options.pool ?? new WorkerPool(options.worker);
   const id = nextPoolId(manifest.name);
@@ -115,7 +134,8 @@ export async function loadWasmAgent(options: LoadWasmAgentOptions): Promise<Wasm
     const prepared = (await prepareModule(bytes, check, { fuel: limits.fuelPerMessage, metered })).module;
     // Tables are counted across the worker pool (the module was scanned and checked by prepareModule already).
     const over = reserveTables(pool, id, tableElements(scanModule(bytes)));
-    if (over) throw new AgentLoadError(file, over, 'declare a smaller table, or run this agent in another worker pool', options.manifestPath);
+    if (over)
+      throw new AgentLoadError(file, over, 'declare a smaller table, or run this agent in another worker pool', options.manifestPath);
     return prepared;
   };
   let module: WasmModule;
@@ -130,15 +150,30 @@ export async function loadWasmAgent(options: LoadWasmAgentOptions): Promise<Wasm
     options.onStateChange?.(change);
   };
   const agent = new WasmAgent({
-    name: manifest.name, id, module, grants, limits,
-    restart: resolveRestart(manifest), seed: agentSeed(seed, manifest.name), metered,
-    clock: options.clock ?? new RealClock(), pool, ownsPool, prepare, onStateChange,
+    name: manifest.name,
+    id,
+    module,
+    grants,
+    limits,
+    restart: resolveRestart(manifest),
+    seed: agentSeed(seed, manifest.name),
+    metered,
+    clock: options.clock ?? new RealClock(),
+    pool,
+    ownsPool,
+    prepare,
+    onStateChange,
   });
   const error = await agent.start();
   if (error) {
     await agent.dispose();
     const file = options.wasmPath ?? options.manifest.module ?? '(module)';
-    throw new AgentLoadError(file, `failed while starting (${error.kind}: ${error.message})`, 'fix the module\'s start code (top-level statements)', options.manifestPath);
+    throw new AgentLoadError(
+      file,
+      `failed while starting (${error.kind}: ${error.message})`,
+      "fix the module's start code (top-level statements)",
+      options.manifestPath,
+    );
   }
   return agent;
 }

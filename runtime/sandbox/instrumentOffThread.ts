@@ -8,7 +8,12 @@ import type { PrepareReply, PrepareRequest } from './prepareWorker';
 
 /** Why instrumentation failed: the module uses something the metering cannot bound, took too long, or broke it. */
 export class InstrumentError extends Error {
-  constructor(message: string, readonly reason: 'unsupported' | 'timeout' | 'failed') { super(message); }
+  constructor(
+    message: string,
+    readonly reason: 'unsupported' | 'timeout' | 'failed',
+  ) {
+    super(message);
+  }
 }
 
 /** Where the helper worker script is: next to this module (tsc output or the esbuild bundle), unless overridden. */
@@ -16,7 +21,12 @@ export function prepareWorkerScript(): string {
   return process.env.CAXTON_PREPARE_WORKER ?? path.join(__dirname, 'prepareWorker.js');
 }
 
-interface Job { req: PrepareRequest; deadlineMs: number; resolve(bytes: Uint8Array): void; reject(e: Error): void }
+interface Job {
+  req: PrepareRequest;
+  deadlineMs: number;
+  resolve(bytes: Uint8Array): void;
+  reject(e: Error): void;
+}
 
 let worker: Worker | undefined;
 let current: { job: Job; timer: ReturnType<typeof setTimeout> } | undefined;
@@ -35,7 +45,11 @@ export function instrumentOffThread(bytes: Uint8Array, fuel: number, capPages: n
 export async function stopInstrumentWorker(): Promise<void> {
   const w = worker;
   worker = undefined;
-  if (current) { clearTimeout(current.timer); current.job.reject(new InstrumentError('the instrumenting worker was stopped', 'failed')); current = undefined; }
+  if (current) {
+    clearTimeout(current.timer);
+    current.job.reject(new InstrumentError('the instrumenting worker was stopped', 'failed'));
+    current = undefined;
+  }
   await w?.terminate();
   pump();
 }
@@ -54,7 +68,11 @@ function spawn(): Worker {
   const die = (why: string): void => {
     if (worker !== w) return;
     worker = undefined;
-    if (current) { clearTimeout(current.timer); current.job.reject(new InstrumentError(why, 'failed')); current = undefined; }
+    if (current) {
+      clearTimeout(current.timer);
+      current.job.reject(new InstrumentError(why, 'failed'));
+      current = undefined;
+    }
     pump();
   };
   w.on('error', (e) => die(`the instrumenting worker failed: ${e.message}`));
@@ -65,7 +83,10 @@ function spawn(): Worker {
 function pump(): void {
   if (current) return;
   const job = queue.shift();
-  if (!job) { worker?.unref(); return; }
+  if (!job) {
+    worker?.unref();
+    return;
+  }
   worker ??= spawn();
   worker.ref();
   const timer = setTimeout(() => {

@@ -20,11 +20,20 @@ export function canTransition(from: AgentState, to: AgentState): boolean {
 }
 
 /** A state change, as reported to the router (which turns it into an `agent_state` trace event). */
-export interface StateChange { agent: string; from: AgentState; to: AgentState; reason?: string }
+export interface StateChange {
+  agent: string;
+  from: AgentState;
+  to: AgentState;
+  reason?: string;
+}
 
 /** Raised on an illegal transition: a bug in the runtime, never the agent's fault. */
 export class IllegalTransitionError extends Error {
-  constructor(readonly agent: string, readonly from: AgentState, readonly to: AgentState) {
+  constructor(
+    readonly agent: string,
+    readonly from: AgentState,
+    readonly to: AgentState,
+  ) {
     super(`agent ${agent}: illegal lifecycle transition ${from} -> ${to}`);
     this.name = 'IllegalTransitionError';
   }
@@ -34,15 +43,24 @@ export class IllegalTransitionError extends Error {
 export class Lifecycle {
   private current: AgentState = 'unloaded';
 
-  constructor(private readonly agent: string, private readonly onChange?: (change: StateChange) => void) {}
+  constructor(
+    private readonly agent: string,
+    private readonly onChange?: (change: StateChange) => void,
+  ) {}
 
-  get state(): AgentState { return this.current; }
+  get state(): AgentState {
+    return this.current;
+  }
 
   /** Move to `to`, reporting the change; throws IllegalTransitionError if the table forbids it. */
   to(to: AgentState, reason?: string): void {
     if (!canTransition(this.current, to)) throw new IllegalTransitionError(this.agent, this.current, to);
     const from = this.current;
     this.current = to;
-    try { this.onChange?.({ agent: this.agent, from, to, ...(reason ? { reason } : {}) }); } catch { /* a listener must not break the agent */ }
+    try {
+      this.onChange?.({ agent: this.agent, from, to, ...(reason ? { reason } : {}) });
+    } catch {
+      /* a listener must not break the agent */
+    }
   }
 }

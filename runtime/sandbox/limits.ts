@@ -23,7 +23,11 @@ export interface SandboxLimits {
   maxModuleBytes: number;
 }
 
-export interface RestartPolicy { policy: 'reset' | 'fail'; maxRestarts: number; backoffMs: number }
+export interface RestartPolicy {
+  policy: 'reset' | 'fail';
+  maxRestarts: number;
+  backoffMs: number;
+}
 
 export const DEFAULT_LIMITS: Readonly<SandboxLimits> = Object.freeze({
   memoryBytes: LIMITS.memoryBytes,
@@ -84,7 +88,9 @@ export function resolveLimits(manifest: AgentManifest, overrides: Partial<Sandbo
     if (!Number.isFinite(value) || value <= 0) throw new Error(`limit ${key} must be a positive number, got ${value}`);
   }
   if (resolved.memoryBytes > MAX_MANIFEST_MEMORY_BYTES) {
-    throw new Error(`limits.memory of ${resolved.memoryBytes} bytes is above the ${MAX_MANIFEST_MEMORY_BYTES / 1024 ** 2}MiB most an agent may have; ask for at most '256MiB'`);
+    throw new Error(
+      `limits.memory of ${resolved.memoryBytes} bytes is above the ${MAX_MANIFEST_MEMORY_BYTES / 1024 ** 2}MiB most an agent may have; ask for at most '256MiB'`,
+    );
   }
   resolved.memoryBytes = Math.max(WASM_PAGE, Math.floor(resolved.memoryBytes / WASM_PAGE) * WASM_PAGE);
   resolved.fuelPerMessage = Math.min(Math.floor(resolved.fuelPerMessage), Number.MAX_SAFE_INTEGER);

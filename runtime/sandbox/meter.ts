@@ -43,21 +43,43 @@ export function loadBinaryen(): Promise<Binaryen> {
 
 /** Raised when the module uses an instruction the metering does not understand (and so cannot bound). */
 export class UnsupportedInstructionError extends Error {
-  constructor(readonly functionName: string, readonly expressionId: number) {
+  constructor(
+    readonly functionName: string,
+    readonly expressionId: number,
+  ) {
     super(`function ${functionName} uses an instruction the fuel metering does not support (binaryen expression id ${expressionId})`);
   }
 }
 
 function childFields(b: Binaryen): Map<number, readonly string[]> {
   return new Map<number, readonly string[]>([
-    [b.BlockId, ['children']], [b.IfId, ['condition', 'ifTrue', 'ifFalse']], [b.LoopId, ['body']],
-    [b.BreakId, ['condition', 'value']], [b.SwitchId, ['condition', 'value']], [b.CallId, ['operands']],
-    [b.CallIndirectId, ['target', 'operands']], [b.LocalGetId, []], [b.LocalSetId, ['value']],
-    [b.GlobalGetId, []], [b.GlobalSetId, ['value']], [b.LoadId, ['ptr']], [b.StoreId, ['ptr', 'value']],
-    [b.ConstId, []], [b.UnaryId, ['value']], [b.BinaryId, ['left', 'right']], [b.SelectId, ['ifTrue', 'ifFalse', 'condition']],
-    [b.DropId, ['value']], [b.ReturnId, ['value']], [b.MemorySizeId, []], [b.MemoryGrowId, ['delta']],
-    [b.NopId, []], [b.UnreachableId, []], [b.MemoryInitId, ['dest', 'offset', 'size']], [b.DataDropId, []],
-    [b.MemoryCopyId, ['dest', 'source', 'size']], [b.MemoryFillId, ['dest', 'value', 'size']],
+    [b.BlockId, ['children']],
+    [b.IfId, ['condition', 'ifTrue', 'ifFalse']],
+    [b.LoopId, ['body']],
+    [b.BreakId, ['condition', 'value']],
+    [b.SwitchId, ['condition', 'value']],
+    [b.CallId, ['operands']],
+    [b.CallIndirectId, ['target', 'operands']],
+    [b.LocalGetId, []],
+    [b.LocalSetId, ['value']],
+    [b.GlobalGetId, []],
+    [b.GlobalSetId, ['value']],
+    [b.LoadId, ['ptr']],
+    [b.StoreId, ['ptr', 'value']],
+    [b.ConstId, []],
+    [b.UnaryId, ['value']],
+    [b.BinaryId, ['left', 'right']],
+    [b.SelectId, ['ifTrue', 'ifFalse', 'condition']],
+    [b.DropId, ['value']],
+    [b.ReturnId, ['value']],
+    [b.MemorySizeId, []],
+    [b.MemoryGrowId, ['delta']],
+    [b.NopId, []],
+    [b.UnreachableId, []],
+    [b.MemoryInitId, ['dest', 'offset', 'size']],
+    [b.DataDropId, []],
+    [b.MemoryCopyId, ['dest', 'source', 'size']],
+    [b.MemoryFillId, ['dest', 'value', 'size']],
   ]);
 }
 
@@ -69,7 +91,8 @@ export async function instrumentFuel(bytes: Uint8Array, initialFuel: number, cap
   const b = await loadBinaryen();
   // Exactly the features the metering understands: anything else fails the walk or the validation below.
   const F = b.Features;
-  const features = F.MutableGlobals | F.SignExt | F.NontrappingFPToInt | F.BulkMemory | F.BulkMemoryOpt | F.Multivalue | F.CallIndirectOverlong;
+  const features =
+    F.MutableGlobals | F.SignExt | F.NontrappingFPToInt | F.BulkMemory | F.BulkMemoryOpt | F.Multivalue | F.CallIndirectOverlong;
   const mod = b.readBinary(bytes);
   try {
     mod.setFeatures(features);
@@ -82,33 +105,62 @@ export async function instrumentFuel(bytes: Uint8Array, initialFuel: number, cap
     mod.addGlobal(FUEL_GLOBAL, i64, true, i64const(fuel));
     mod.addGlobalExport(FUEL_GLOBAL, FUEL_EXPORT);
 
-    const charge = (cost: number): number => mod.block(null, [
-      mod.global.set(FUEL_GLOBAL, mod.i64.sub(mod.global.get(FUEL_GLOBAL, i64), i64const(cost))),
-      mod.if(mod.i64.lt_s(mod.global.get(FUEL_GLOBAL, i64), i64const(0)), mod.unreachable()),
-    ], b.none);
+    const charge = (cost: number): number =>
+      mod.block(
+        null,
+        [
+          mod.global.set(FUEL_GLOBAL, mod.i64.sub(mod.global.get(FUEL_GLOBAL, i64), i64const(cost))),
+          mod.if(mod.i64.lt_s(mod.global.get(FUEL_GLOBAL, i64), i64const(0)), mod.unreachable()),
+        ],
+        b.none,
+      );
     const wrap = (body: number, cost: number): number => mod.block(null, [charge(Math.max(1, cost)), body], b.auto);
     // (size: i32) -> i32: charge size / BULK_BYTES_PER_FUEL, trap when fuel runs out, else give size back. It is
     // called on the size operand, after dest and value/source were evaluated, so the evaluation order is kept.
     const size = mod.local.get(0, b.i32);
     const lengthCost = mod.i64.shr_u(mod.i64.extend_u(size), i64const(Math.log2(BULK_BYTES_PER_FUEL)));
-    mod.addFunction(BULK_CHARGE, b.createType([b.i32]), b.i32, [], mod.block(null, [
-      mod.global.set(FUEL_GLOBAL, mod.i64.sub(mod.global.get(FUEL_GLOBAL, i64), lengthCost)),
-      mod.if(mod.i64.lt_s(mod.global.get(FUEL_GLOBAL, i64), i64const(0)), mod.unreachable()),
-      mod.local.get(0, b.i32),
-    ], b.i32));
+    mod.addFunction(
+      BULK_CHARGE,
+      b.createType([b.i32]),
+      b.i32,
+      [],
+      mod.block(
+        null,
+        [
+          mod.global.set(FUEL_GLOBAL, mod.i64.sub(mod.global.get(FUEL_GLOBAL, i64), lengthCost)),
+          mod.if(mod.i64.lt_s(mod.global.get(FUEL_GLOBAL, i64), i64const(0)), mod.unreachable()),
+          mod.local.get(0, b.i32),
+        ],
+        b.i32,
+      ),
+    );
     // (delta: i32) -> i32 on memory.grow's operand: notes when the grow would pass the cap (it then returns -1).
     if (capPages !== undefined) {
       mod.addGlobal(CAP_HIT_GLOBAL, b.i32, true, mod.i32.const(0));
       mod.addGlobalExport(CAP_HIT_GLOBAL, CAP_HIT_EXPORT);
       const delta = mod.local.get(0, b.i32);
-      mod.addFunction(GROW_CHECK, b.createType([b.i32]), b.i32, [], mod.block(null, [
-        mod.if(mod.i64.gt_u(mod.i64.add(mod.i64.extend_u(mod.memory.size()), mod.i64.extend_u(delta)), i64const(capPages)),
-          mod.global.set(CAP_HIT_GLOBAL, mod.i32.const(1))),
-        mod.local.get(0, b.i32),
-      ], b.i32));
+      mod.addFunction(
+        GROW_CHECK,
+        b.createType([b.i32]),
+        b.i32,
+        [],
+        mod.block(
+          null,
+          [
+            mod.if(
+              mod.i64.gt_u(mod.i64.add(mod.i64.extend_u(mod.memory.size()), mod.i64.extend_u(delta)), i64const(capPages)),
+              mod.global.set(CAP_HIT_GLOBAL, mod.i32.const(1)),
+            ),
+            mod.local.get(0, b.i32),
+          ],
+          b.i32,
+        ),
+      );
     }
     const bulk = new Map<number, (e: number, size: number) => void>([
-      [b.MemoryFillId, set.MemoryFill.setSize], [b.MemoryCopyId, set.MemoryCopy.setSize], [b.MemoryInitId, set.MemoryInit.setSize],
+      [b.MemoryFillId, set.MemoryFill.setSize],
+      [b.MemoryCopyId, set.MemoryCopy.setSize],
+      [b.MemoryInitId, set.MemoryInit.setSize],
     ]);
 
     // Cost of `expr` outside nested loops; nested loops get their own charge at their header.
@@ -128,10 +180,14 @@ export async function instrumentFuel(bytes: Uint8Array, initialFuel: number, cap
         // A large arm is charged when taken, so a loop whose rare branch is big (an escape in a string scan, a
         // multi-byte UTF-8 sequence) does not pay for it on every iteration.
         let cost = 1 + walk(fn, info.condition as number);
-        for (const [arm, setArm] of [[info.ifTrue, set.If.setIfTrue], [info.ifFalse, set.If.setIfFalse]] as const) {
+        for (const [arm, setArm] of [
+          [info.ifTrue, set.If.setIfTrue],
+          [info.ifFalse, set.If.setIfFalse],
+        ] as const) {
           if (!arm) continue;
           const armCost = walk(fn, arm as number);
-          if (armCost > ARM_CHARGE_ABOVE) setArm(expr, wrap(arm as number, armCost)); else cost += armCost;
+          if (armCost > ARM_CHARGE_ABOVE) setArm(expr, wrap(arm as number, armCost));
+          else cost += armCost;
         }
         return cost;
       }
@@ -143,7 +199,8 @@ export async function instrumentFuel(bytes: Uint8Array, initialFuel: number, cap
       }
       const setSize = bulk.get(id);
       if (setSize) setSize(expr, mod.call(BULK_CHARGE, [info.size as number], b.i32));
-      if (id === b.MemoryGrowId && capPages !== undefined) set.MemoryGrow.setDelta(expr, mod.call(GROW_CHECK, [info.delta as number], b.i32));
+      if (id === b.MemoryGrowId && capPages !== undefined)
+        set.MemoryGrow.setDelta(expr, mod.call(GROW_CHECK, [info.delta as number], b.i32));
       return cost;
     };
 

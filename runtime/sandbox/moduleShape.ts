@@ -43,7 +43,11 @@ function readTables(bytes: Uint8Array, at: number): ModuleShape['tables'] {
     const initial = readU32(bytes, pos + 2);
     pos = initial.next;
     let max: number | undefined;
-    if (flags & 1) { const m = readU32(bytes, pos); max = m.value; pos = m.next; }
+    if (flags & 1) {
+      const m = readU32(bytes, pos);
+      max = m.value;
+      pos = m.next;
+    }
     out.push({ initial: initial.value, max });
   }
   return out;
@@ -58,7 +62,8 @@ function scanBodies(bytes: Uint8Array, start: number, end: number, shape: Module
     if (bodyEnd > end) throw new Error(`function body ${i} runs past the end of the code section`);
     if (size.value > shape.largestBodyBytes) shape.largestBodyBytes = size.value;
     const groups = readU32(bytes, size.next);
-    let locals = 0, at = groups.next;
+    let locals = 0,
+      at = groups.next;
     for (let g = 0; g < groups.value && at < bodyEnd; g++) {
       const n = readU32(bytes, at);
       locals += n.value;

@@ -13,7 +13,10 @@ import { validateModule, type ModuleCheck } from './validateModule';
 import { capMemoryMax } from './wasmSections';
 import { Wasm, type WasmModule } from './wasmApi';
 
-export interface PreparedModule { module: WasmModule; imports: string[] }
+export interface PreparedModule {
+  module: WasmModule;
+  imports: string[];
+}
 
 /** A store of instrumented modules between runs (content-addressed: the key names everything that made them). */
 export interface ModuleCache {
@@ -27,7 +30,9 @@ const CACHE_MAX = 64;
 let store: ModuleCache | undefined;
 
 /** Use `next` to keep instrumented modules across runs (undefined: memory only). */
-export function setModuleCache(next: ModuleCache | undefined): void { store = next; }
+export function setModuleCache(next: ModuleCache | undefined): void {
+  store = next;
+}
 
 /** The cache key of an instrumented module. */
 export function preparedKey(bytes: Uint8Array, fuel: number, capPages: number): string {
@@ -35,7 +40,11 @@ export function preparedKey(bytes: Uint8Array, fuel: number, capPages: number): 
 }
 
 /** Validate (deny by default), instrument with fuel unless `metered` is false, and cap the memory maximum. */
-export async function prepareModule(bytes: Uint8Array, check: ModuleCheck, opts: { fuel: number; metered: boolean }): Promise<PreparedModule> {
+export async function prepareModule(
+  bytes: Uint8Array,
+  check: ModuleCheck,
+  opts: { fuel: number; metered: boolean },
+): Promise<PreparedModule> {
   const imports = validateModule(bytes, check);
   const capPages = Math.floor(check.memoryBytes / WASM_PAGE);
   const key = opts.metered ? preparedKey(bytes, opts.fuel, capPages) : `unmetered:${preparedKey(bytes, 0, capPages)}`;
@@ -49,7 +58,13 @@ export async function prepareModule(bytes: Uint8Array, check: ModuleCheck, opts:
   return { module: await prepared, imports };
 }
 
-async function transform(bytes: Uint8Array, check: ModuleCheck, opts: { fuel: number; metered: boolean }, key: string, capPages: number): Promise<Uint8Array> {
+async function transform(
+  bytes: Uint8Array,
+  check: ModuleCheck,
+  opts: { fuel: number; metered: boolean },
+  key: string,
+  capPages: number,
+): Promise<Uint8Array> {
   if (!opts.metered) return capMemoryMax(bytes, capPages);
   const stored = store?.get(key);
   if (stored) return stored;
@@ -58,10 +73,18 @@ async function transform(bytes: Uint8Array, check: ModuleCheck, opts: { fuel: nu
     out = await instrumentOffThread(bytes, opts.fuel, capPages, MODULE_LIMITS.prepareTimeoutMs);
   } catch (e) {
     const reason = e instanceof InstrumentError ? e.reason : 'failed';
-    const problem = reason === 'unsupported' ? (e as Error).message
-      : reason === 'timeout' ? `took longer than ${MODULE_LIMITS.prepareTimeoutMs / 1000} s to instrument for fuel metering`
-        : `could not be instrumented for fuel metering (${(e as Error).message})`;
-    throw new AgentLoadError(check.file, problem, 'use core WebAssembly with bulk memory only (no threads, SIMD, GC or exceptions), and keep the module small', check.manifestPath);
+    const problem =
+      reason === 'unsupported'
+        ? (e as Error).message
+        : reason === 'timeout'
+          ? `took longer than ${MODULE_LIMITS.prepareTimeoutMs / 1000} s to instrument for fuel metering`
+          : `could not be instrumented for fuel metering (${(e as Error).message})`;
+    throw new AgentLoadError(
+      check.file,
+      problem,
+      'use core WebAssembly with bulk memory only (no threads, SIMD, GC or exceptions), and keep the module small',
+      check.manifestPath,
+    );
   }
   out = capMemoryMax(out, capPages);
   store?.set(key, out);

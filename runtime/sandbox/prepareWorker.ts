@@ -5,10 +5,13 @@
 import { parentPort } from 'node:worker_threads';
 import { instrumentFuel, UnsupportedInstructionError } from './meter';
 
-export interface PrepareRequest { id: number; bytes: Uint8Array; fuel: number; capPages: number }
-export type PrepareReply =
-  | { id: number; ok: true; bytes: Uint8Array }
-  | { id: number; ok: false; unsupported: boolean; message: string };
+export interface PrepareRequest {
+  id: number;
+  bytes: Uint8Array;
+  fuel: number;
+  capPages: number;
+}
+export type PrepareReply = { id: number; ok: true; bytes: Uint8Array } | { id: number; ok: false; unsupported: boolean; message: string };
 
 const port = parentPort;
 
@@ -22,4 +25,7 @@ async function onMessage(req: PrepareRequest): Promise<void> {
   port!.postMessage(reply);
 }
 
-if (port) port.on('message', (req: PrepareRequest) => { void onMessage(req); });
+if (port)
+  port.on('message', (req: PrepareRequest) => {
+    void onMessage(req);
+  });

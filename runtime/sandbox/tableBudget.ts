@@ -8,9 +8,17 @@ import { MODULE_LIMITS } from './limits';
 const byPool = new WeakMap<object, { held: Map<string, number>; total: number }>();
 
 /** Reserve `elements` for `agent` in `pool` (replacing its earlier reservation); returns a problem sentence when over. */
-export function reserveTables(pool: object, agent: string, elements: number, limit = MODULE_LIMITS.maxTableElementsPerWorker): string | undefined {
+export function reserveTables(
+  pool: object,
+  agent: string,
+  elements: number,
+  limit = MODULE_LIMITS.maxTableElementsPerWorker,
+): string | undefined {
   let budget = byPool.get(pool);
-  if (!budget) { budget = { held: new Map(), total: 0 }; byPool.set(pool, budget); }
+  if (!budget) {
+    budget = { held: new Map(), total: 0 };
+    byPool.set(pool, budget);
+  }
   const others = budget.total - (budget.held.get(agent) ?? 0);
   if (others + elements > limit) {
     return `declares tables of ${elements} elements, but the agents of its worker already hold ${others} of the ${limit} table elements a worker may hold`;

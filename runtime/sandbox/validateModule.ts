@@ -34,13 +34,21 @@ export interface ModuleCheck {
 
 /** The caxton.* functions the module imports (all checked). Throws AgentLoadError at the first problem. */
 export function validateModule(bytes: Uint8Array, check: ModuleCheck): string[] {
-  const refuse = (problem: string, fix: string): never => { throw new AgentLoadError(check.file, problem, fix, check.manifestPath); };
+  const refuse = (problem: string, fix: string): never => {
+    throw new AgentLoadError(check.file, problem, fix, check.manifestPath);
+  };
   if (bytes.byteLength === 0) refuse('is empty', 'build the agent (caxton build) or point `module` at a real .wasm file');
   if (bytes.byteLength > check.maxModuleBytes) {
-    refuse(`is ${bytes.byteLength} bytes, above the ${check.maxModuleBytes}-byte module limit`, 'make the module smaller (build with optimisation)');
+    refuse(
+      `is ${bytes.byteLength} bytes, above the ${check.maxModuleBytes}-byte module limit`,
+      'make the module smaller (build with optimisation)',
+    );
   }
   if (bytes.byteLength < 8 || bytes[0] !== 0 || bytes[1] !== 0x61 || bytes[2] !== 0x73 || bytes[3] !== 0x6d) {
-    refuse('is not a WebAssembly module (it does not start with \\0asm)', 'point `module` at a .wasm file, or at an AssemblyScript .ts source and run caxton build');
+    refuse(
+      'is not a WebAssembly module (it does not start with \\0asm)',
+      'point `module` at a .wasm file, or at an AssemblyScript .ts source and run caxton build',
+    );
   }
   checkShape(bytes, refuse);
   let module: WasmModule | undefined;
@@ -55,29 +63,50 @@ export function validateModule(bytes: Uint8Array, check: ModuleCheck): string[] 
   for (const imp of imports) {
     const what = `${imp.module}.${imp.name}`;
     if (imp.kind !== 'function') {
-      refuse(`imports a ${imp.kind} (${what}); agents may not import memories, tables or globals`, 'let the module define and export its own memory (see docs/agent-abi.md)');
+      refuse(
+        `imports a ${imp.kind} (${what}); agents may not import memories, tables or globals`,
+        'let the module define and export its own memory (see docs/agent-abi.md)',
+      );
     }
     if (imp.module !== 'caxton') {
-      const hint = imp.module === 'env' && ['abort', 'trace', 'seed'].includes(imp.name)
-        ? ' (AssemblyScript: build with `caxton build`, which routes abort/trace/seed to the SDK)' : '';
+      const hint =
+        imp.module === 'env' && ['abort', 'trace', 'seed'].includes(imp.name)
+          ? ' (AssemblyScript: build with `caxton build`, which routes abort/trace/seed to the SDK)'
+          : '';
       refuse(`imports ${what}, which Caxton does not provide`, `agents may import only caxton.* (see docs/agent-abi.md)${hint}`);
     }
-    if ((BASE_HOST_FUNCTIONS as readonly string[]).includes(imp.name)) { used.push(imp.name); continue; }
+    if ((BASE_HOST_FUNCTIONS as readonly string[]).includes(imp.name)) {
+      used.push(imp.name);
+      continue;
+    }
     const grant = GATED_HOST_FUNCTIONS[imp.name];
-    if (!grant) refuse(`imports ${what}, which is not a Caxton host function`, `use one of ${[...BASE_HOST_FUNCTIONS, ...Object.keys(GATED_HOST_FUNCTIONS)].join(', ')} (see docs/agent-abi.md)`);
+    if (!grant)
+      refuse(
+        `imports ${what}, which is not a Caxton host function`,
+        `use one of ${[...BASE_HOST_FUNCTIONS, ...Object.keys(GATED_HOST_FUNCTIONS)].join(', ')} (see docs/agent-abi.md)`,
+      );
     if (!check.grants.includes(grant)) {
-      refuse(`imports ${what}, which its manifest does not grant`, `add \`host_functions: [${grant}]\` to the manifest, or stop calling it`);
+      refuse(
+        `imports ${what}, which its manifest does not grant`,
+        `add \`host_functions: [${grant}]\` to the manifest, or stop calling it`,
+      );
     }
     used.push(imp.name);
   }
   const exported = Wasm.Module.exports(module!);
   for (const want of REQUIRED_EXPORTS) {
     const found = exported.find((e) => e.name === want.name);
-    if (!found) refuse(`does not export \`${want.name}\` (${want.kind})`, 'agents must export memory, caxton_alloc and caxton_handle (see docs/agent-abi.md; AssemblyScript: `export { caxton_alloc, caxton_handle } from "caxton"`)');
-    if (found!.kind !== want.kind) refuse(`exports \`${want.name}\` as a ${found!.kind}, not a ${want.kind}`, 'see docs/agent-abi.md for the required exports');
+    if (!found)
+      refuse(
+        `does not export \`${want.name}\` (${want.kind})`,
+        'agents must export memory, caxton_alloc and caxton_handle (see docs/agent-abi.md; AssemblyScript: `export { caxton_alloc, caxton_handle } from "caxton"`)',
+      );
+    if (found!.kind !== want.kind)
+      refuse(`exports \`${want.name}\` as a ${found!.kind}, not a ${want.kind}`, 'see docs/agent-abi.md for the required exports');
   }
   for (const reserved of [FUEL_EXPORT, CAP_HIT_EXPORT]) {
-    if (exported.some((e) => e.name === reserved)) refuse(`exports \`${reserved}\`, a name Caxton reserves for its metering`, 'rename that export');
+    if (exported.some((e) => e.name === reserved))
+      refuse(`exports \`${reserved}\`, a name Caxton reserves for its metering`, 'rename that export');
   }
   let limits: ReturnType<typeof readMemoryLimits>;
   try {
@@ -89,7 +118,10 @@ export function validateModule(bytes: Uint8Array, check: ModuleCheck): string[] 
   if (limits!.shared || limits!.memory64) refuse('uses a shared or 64-bit memory', 'use one unshared 32-bit memory');
   const capPages = Math.floor(check.memoryBytes / WASM_PAGE);
   if (limits!.initialPages > capPages) {
-    refuse(`declares ${limits!.initialPages * 64} KiB of initial memory, above its ${capPages * 64} KiB memory cap`, 'raise `limits.memory` in the manifest or make the module start smaller');
+    refuse(
+      `declares ${limits!.initialPages * 64} KiB of initial memory, above its ${capPages * 64} KiB memory cap`,
+      'raise `limits.memory` in the manifest or make the module start smaller',
+    );
   }
   return used;
 }
@@ -106,17 +138,27 @@ function checkShape(bytes: Uint8Array, refuse: (problem: string, fix: string) =>
   try {
     shape = scanModule(bytes, L.maxLocalsPerFunction);
   } catch (e) {
-    return refuse(`is not a valid WebAssembly module (${(e as Error).message}); it may be truncated or corrupt`, 'rebuild it (caxton build)');
+    return refuse(
+      `is not a valid WebAssembly module (${(e as Error).message}); it may be truncated or corrupt`,
+      'rebuild it (caxton build)',
+    );
   }
   const smaller = 'split the agent or make it smaller (build with optimisation)';
   if (shape.functions > L.maxFunctions) refuse(`defines ${shape.functions} functions, above the limit of ${L.maxFunctions}`, smaller);
   if (shape.codeBytes > L.maxCodeBytes) refuse(`has ${shape.codeBytes} bytes of code, above the ${L.maxCodeBytes}-byte limit`, smaller);
-  if (shape.largestBodyBytes > L.maxFunctionBodyBytes) refuse(`has a function body of ${shape.largestBodyBytes} bytes, above the ${L.maxFunctionBodyBytes}-byte limit`, smaller);
+  if (shape.largestBodyBytes > L.maxFunctionBodyBytes)
+    refuse(`has a function body of ${shape.largestBodyBytes} bytes, above the ${L.maxFunctionBodyBytes}-byte limit`, smaller);
   if (shape.mostLocals.count > L.maxLocalsPerFunction) {
-    refuse(`declares ${shape.mostLocals.count} locals in function ${shape.mostLocals.index}, above the limit of ${L.maxLocalsPerFunction}`, 'use fewer locals (keep large data in linear memory)');
+    refuse(
+      `declares ${shape.mostLocals.count} locals in function ${shape.mostLocals.index}, above the limit of ${L.maxLocalsPerFunction}`,
+      'use fewer locals (keep large data in linear memory)',
+    );
   }
   const elements = tableElements(shape);
   if (elements > L.maxTableElements) {
-    refuse(`declares tables of ${elements} elements, above the limit of ${L.maxTableElements}`, 'declare a smaller table (tables are memory too; they hold the functions called indirectly)');
+    refuse(
+      `declares tables of ${elements} elements, above the limit of ${L.maxTableElements}`,
+      'declare a smaller table (tables are memory too; they hold the functions called indirectly)',
+    );
   }
 }

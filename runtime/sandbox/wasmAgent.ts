@@ -13,7 +13,9 @@ import type { JsCode, WorkerLimits, ToWorker } from './workerProtocol';
 import type { WasmModule } from './wasmApi';
 
 /** Totals since the agent was loaded. */
-export interface AgentTotals extends Totals { queued: number }
+export interface AgentTotals extends Totals {
+  queued: number;
+}
 
 export interface WasmAgentInit extends SandboxedAgent {
   name: string;
@@ -27,7 +29,10 @@ export interface WasmAgentInit extends SandboxedAgent {
   onStateChange?: (change: StateChange) => void;
 }
 
-interface Pending { text: string; resolve(result: AgentResult): void }
+interface Pending {
+  text: string;
+  resolve(result: AgentResult): void;
+}
 /** A `load` request without its id (wasm or JS). */
 type LoadRequest = Extract<ToWorker, { type: 'load' }> extends infer T ? (T extends unknown ? Omit<T, 'id'> : never) : never;
 
@@ -53,18 +58,29 @@ export class WasmAgent implements AgentEndpoint {
     this.module = init.module;
     this.lifecycle = new Lifecycle(init.name, init.onStateChange);
     // Another agent's runaway took our worker down: reload a fresh instance before the next message.
-    init.pool.assign(init.id, () => { this.needsLoad = true; });
+    init.pool.assign(init.id, () => {
+      this.needsLoad = true;
+    });
   }
 
-  get state(): AgentState { return this.lifecycle.state; }
+  get state(): AgentState {
+    return this.lifecycle.state;
+  }
   /** Totals since load (messages, failures, restarts, fuel, time) plus current memory and queue length. */
-  get usage(): AgentTotals { return { ...this.totals, queued: this.mailbox.length }; }
-  get limits(): SandboxLimits { return this.init.limits; }
+  get usage(): AgentTotals {
+    return { ...this.totals, queued: this.mailbox.length };
+  }
+  get limits(): SandboxLimits {
+    return this.init.limits;
+  }
 
   /** Instantiate in the worker and start (unloaded -> loaded -> running); an AgentError if the start function fails. */
   async start(): Promise<AgentError | undefined> {
     const error = await this.instantiate();
-    if (error) { this.lifecycle.to('failed', error.message); return error; }
+    if (error) {
+      this.lifecycle.to('failed', error.message);
+      return error;
+    }
     this.lifecycle.to('loaded');
     this.lifecycle.to('running');
     return undefined;
@@ -76,10 +92,16 @@ export class WasmAgent implements AgentEndpoint {
       return Promise.resolve(fail('not_running', `agent ${this.name} is ${state}`));
     }
     let text: string;
-    try { text = JSON.stringify(message); } catch (e) { return Promise.resolve(fail('oversized_input', `message cannot be serialized: ${(e as Error).message}`)); }
+    try {
+      text = JSON.stringify(message);
+    } catch (e) {
+      return Promise.resolve(fail('oversized_input', `message cannot be serialized: ${(e as Error).message}`));
+    }
     const bytes = encoder.encode(text).length;
     if (bytes > this.init.limits.maxMessageBytes) {
-      return Promise.resolve(fail('oversized_input', `message of ${bytes} bytes exceeds ${this.name}'s ${this.init.limits.maxMessageBytes}-byte limit`));
+      return Promise.resolve(
+        fail('oversized_input', `message of ${bytes} bytes exceeds ${this.name}'s ${this.init.limits.maxMessageBytes}-byte limit`),
+      );
     }
     if (this.mailbox.length >= this.init.limits.mailbox) {
       return Promise.resolve(fail('mailbox_full', `${this.name}'s mailbox is full (${this.init.limits.mailbox} messages)`));
@@ -97,9 +119,11 @@ export class WasmAgent implements AgentEndpoint {
    * `reason` goes on the agent_state events (e.g. "hot reload").
    */
   async reload(wasmBytes: Uint8Array, reason = 'reload'): Promise<void> {
-    if (this.lifecycle.state !== 'running') throw new Error(`agent ${this.name} is ${this.lifecycle.state}; only a running agent can be reloaded`);
+    if (this.lifecycle.state !== 'running')
+      throw new Error(`agent ${this.name} is ${this.lifecycle.state}; only a running agent can be reloaded`);
     const module = await this.init.prepare(wasmBytes);
-    if (this.lifecycle.state !== 'running') throw new Error(`agent ${this.name} is ${this.lifecycle.state}; only a running agent can be reloaded`);
+    if (this.lifecycle.state !== 'running')
+      throw new Error(`agent ${this.name} is ${this.lifecycle.state}; only a running agent can be reloaded`);
     this.lifecycle.to('draining', reason);
     await this.whenIdle();
     const previous = this.module;
@@ -116,7 +140,9 @@ export class WasmAgent implements AgentEndpoint {
       this.lifecycle.to('loaded', `${reason} refused; previous module restored`);
       this.lifecycle.to('running', reason);
       void this.pump();
-      throw new Error(`agent ${this.name}: the new module failed while starting (${error.kind}: ${error.message}); the previous module keeps running`);
+      throw new Error(
+        `agent ${this.name}: the new module failed while starting (${error.kind}: ${error.message}); the previous module keeps running`,
+      );
     }
     this.lifecycle.to('loaded', reason === 'reload' ? 'reloaded' : reason);
     this.lifecycle.to('running', reason === 'reload' ? undefined : reason);
@@ -147,23 +173,41 @@ export class WasmAgent implements AgentEndpoint {
 
   private workerLimits(): WorkerLimits {
     const l = this.init.limits;
-    return { memoryBytes: l.memoryBytes, fuelPerMessage: l.fuelPerMessage, maxMessageBytes: l.maxMessageBytes, maxOutputBytes: l.maxOutputBytes, maxSendsPerMessage: l.maxSendsPerMessage };
+    return {
+      memoryBytes: l.memoryBytes,
+      fuelPerMessage: l.fuelPerMessage,
+      maxMessageBytes: l.maxMessageBytes,
+      maxOutputBytes: l.maxOutputBytes,
+      maxSendsPerMessage: l.maxSendsPerMessage,
+    };
   }
 
   /** Load a fresh instance; retried when the worker is lost under us (another agent's runaway). */
   private async instantiate(): Promise<AgentError | undefined> {
     for (let attempt = 0; attempt < 3; attempt++) {
       const code = this.module;
-      const common = { type: 'load', agent: this.init.id, name: this.name, grants: this.init.grants, limits: this.workerLimits(), seed: this.init.seed } as const;
+      const common = {
+        type: 'load',
+        agent: this.init.id,
+        name: this.name,
+        grants: this.init.grants,
+        limits: this.workerLimits(),
+        seed: this.init.seed,
+      } as const;
       const req: LoadRequest = isJsCode(code)
         ? { ...common, kind: 'js', js: code }
         : { ...common, module: code, metered: this.init.metered };
       // A JS agent's load also makes its QuickJS engine (tens of ms, more on a loaded machine): its start code keeps
       // its own in-thread deadline, the pool's fence allows for the engine.
       const out = await this.init.pool.request(req, this.init.limits.timeoutMs + (isJsCode(code) ? JS_ENGINE_START_MS : 0));
-      if (out.type === 'loaded') { this.needsLoad = false; this.totals.memoryBytes = out.memoryBytes; return undefined; }
+      if (out.type === 'loaded') {
+        this.needsLoad = false;
+        this.totals.memoryBytes = out.memoryBytes;
+        return undefined;
+      }
       if (out.type === 'load_failed') return out.error;
-      if (out.type === 'timeout') return { kind: 'timeout', message: `start function ran past the ${this.init.limits.timeoutMs} ms deadline` };
+      if (out.type === 'timeout')
+        return { kind: 'timeout', message: `start function ran past the ${this.init.limits.timeoutMs} ms deadline` };
       if (out.type === 'crashed') return { kind: 'crashed', message: out.reason };
     }
     return { kind: 'crashed', message: 'the agent worker kept failing while loading' };
@@ -176,14 +220,23 @@ export class WasmAgent implements AgentEndpoint {
       while (this.lifecycle.state === 'running' && this.mailbox.length > 0) {
         if (this.needsLoad) {
           const error = await this.instantiate();
-          if (error) { this.onFailure(error); break; }
+          if (error) {
+            this.onFailure(error);
+            break;
+          }
         }
         const next = this.mailbox[0];
         // A JS agent checks the same deadline in its own thread (at QuickJS's polls) and stops gracefully; the pool's
         // fence, a little later, is for native work between polls, so a loop does not cost its neighbours the worker.
         const deadline = this.init.limits.timeoutMs + (isJsCode(this.module) ? JS_IN_THREAD_GRACE_MS : 0);
-        const outcome = await this.init.pool.request({ type: 'handle', agent: this.init.id, message: next.text, now: this.init.clock.now() }, deadline);
-        if (outcome.type === 'lost') { this.needsLoad = true; continue; } // retried on a fresh instance
+        const outcome = await this.init.pool.request(
+          { type: 'handle', agent: this.init.id, message: next.text, now: this.init.clock.now() },
+          deadline,
+        );
+        if (outcome.type === 'lost') {
+          this.needsLoad = true;
+          continue;
+        } // retried on a fresh instance
         this.mailbox.shift();
         const result = this.withLimits(this.toResult(outcome));
         account(this.totals, result);
@@ -198,19 +251,33 @@ export class WasmAgent implements AgentEndpoint {
 
   /** Usage reported with the granted limits, so traces can show usage against them. */
   private withLimits(result: AgentResult): AgentResult {
-    return { ...result, usage: { ...result.usage, fuelLimit: this.init.limits.fuelPerMessage, memoryLimitBytes: this.init.limits.memoryBytes } };
+    return {
+      ...result,
+      usage: { ...result.usage, fuelLimit: this.init.limits.fuelPerMessage, memoryLimitBytes: this.init.limits.memoryBytes },
+    };
   }
 
   private toResult(outcome: PoolOutcome): AgentResult {
     switch (outcome.type) {
-      case 'result': return outcome.ok ? { ok: true, effects: outcome.effects, usage: outcome.usage } : { ok: false, error: outcome.error, usage: outcome.usage };
-      case 'timeout': return { ok: false, error: { kind: 'timeout', message: `${this.name} ran past its ${this.init.limits.timeoutMs} ms deadline; its worker was terminated` }, usage: { ...NO_USAGE, durationMs: outcome.elapsedMs } };
-      case 'crashed': return fail('crashed', outcome.reason);
-      default: return fail('crashed', `unexpected worker answer ${outcome.type}`);
+      case 'result':
+        return outcome.ok
+          ? { ok: true, effects: outcome.effects, usage: outcome.usage }
+          : { ok: false, error: outcome.error, usage: outcome.usage };
+      case 'timeout':
+        return {
+          ok: false,
+          error: {
+            kind: 'timeout',
+            message: `${this.name} ran past its ${this.init.limits.timeoutMs} ms deadline; its worker was terminated`,
+          },
+          usage: { ...NO_USAGE, durationMs: outcome.elapsedMs },
+        };
+      case 'crashed':
+        return fail('crashed', outcome.reason);
+      default:
+        return fail('crashed', `unexpected worker answer ${outcome.type}`);
     }
   }
-
-
 
   /** After a failed message: the instance is gone; reset it (after backoff) or fail the agent, per policy. */
   /**
@@ -227,7 +294,9 @@ export class WasmAgent implements AgentEndpoint {
       this.rejectQueued();
       return;
     }
-    const restart = (): void => { void this.restart(); };
+    const restart = (): void => {
+      void this.restart();
+    };
     if (decision.delayMs > 0) this.init.clock.setTimer(decision.delayMs, restart);
     else queueMicrotask(restart);
   }

@@ -4,14 +4,26 @@
  * that caps the memory maximum so `memory.grow` beyond the agent's cap fails inside the engine.
  */
 
-export interface MemoryLimits { initialPages: number; maxPages?: number; shared: boolean; memory64: boolean }
+export interface MemoryLimits {
+  initialPages: number;
+  maxPages?: number;
+  shared: boolean;
+  memory64: boolean;
+}
 
 /** A section of the binary: its id and where its payload starts and ends. */
-export interface Section { id: number; start: number; end: number; headerStart: number }
+export interface Section {
+  id: number;
+  start: number;
+  end: number;
+  headerStart: number;
+}
 
 /** Read one unsigned LEB128 number at `at` (throws on a truncated one). */
 export function readU32(bytes: Uint8Array, at: number): { value: number; next: number } {
-  let value = 0, shift = 0, pos = at;
+  let value = 0,
+    shift = 0,
+    pos = at;
   for (;;) {
     if (pos >= bytes.length || shift > 35) throw new Error('truncated LEB128 number');
     const b = bytes[pos++];

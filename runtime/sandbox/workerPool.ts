@@ -19,14 +19,15 @@ export interface WorkerPoolOptions {
 
 /** What a request ends with: the worker's answer, or why there was none. */
 export type PoolOutcome =
-  | FromWorker
-  | { type: 'timeout'; elapsedMs: number }
-  | { type: 'lost'; reason: string }
-  | { type: 'crashed'; reason: string };
+  FromWorker | { type: 'timeout'; elapsedMs: number } | { type: 'lost'; reason: string } | { type: 'crashed'; reason: string };
 
 type Request = ToWorker extends infer T ? (T extends ToWorker ? Omit<T, 'id'> : never) : never;
 
-interface Job { msg: ToWorker; deadlineMs?: number; resolve(outcome: PoolOutcome): void }
+interface Job {
+  msg: ToWorker;
+  deadlineMs?: number;
+  resolve(outcome: PoolOutcome): void;
+}
 
 interface Slot {
   worker?: Worker;
@@ -59,9 +60,13 @@ export class WorkerPool {
     this.script = opts.workerScript ?? defaultWorkerScript();
   }
 
-  get size(): number { return this.slots.length; }
+  get size(): number {
+    return this.slots.length;
+  }
   /** Agents currently placed in the pool. */
-  get agentCount(): number { return this.assigned.size; }
+  get agentCount(): number {
+    return this.assigned.size;
+  }
 
   /** Place an agent on the least-loaded worker; `onLost` is called when that worker dies under it. */
   assign(agent: string, onLost: (reason: string) => void): void {
@@ -96,17 +101,30 @@ export class WorkerPool {
     const terminating: Array<Promise<number>> = [];
     for (const slot of this.slots) {
       for (const job of slot.queue.splice(0)) job.resolve({ type: 'lost', reason: 'pool disposed' });
-      if (slot.current) { clearTimeout(slot.current.timer); slot.current.job.resolve({ type: 'lost', reason: 'pool disposed' }); slot.current = undefined; }
-      if (slot.worker) { terminating.push(slot.worker.terminate()); slot.worker = undefined; }
+      if (slot.current) {
+        clearTimeout(slot.current.timer);
+        slot.current.job.resolve({ type: 'lost', reason: 'pool disposed' });
+        slot.current = undefined;
+      }
+      if (slot.worker) {
+        terminating.push(slot.worker.terminate());
+        slot.worker = undefined;
+      }
     }
     await Promise.all(terminating);
   }
 
   private spawn(slot: Slot): Worker {
     if (!fs.existsSync(this.script)) {
-      throw new Error(`agent worker script not found at ${this.script}; build it (node esbuild.mjs or tsc) or pass workerScript / set CAXTON_AGENT_WORKER`);
+      throw new Error(
+        `agent worker script not found at ${this.script}; build it (node esbuild.mjs or tsc) or pass workerScript / set CAXTON_AGENT_WORKER`,
+      );
     }
-    const worker = new Worker(this.script, { resourceLimits: this.opts.resourceLimits ?? DEFAULT_RESOURCE_LIMITS, stdout: false, stderr: false });
+    const worker = new Worker(this.script, {
+      resourceLimits: this.opts.resourceLimits ?? DEFAULT_RESOURCE_LIMITS,
+      stdout: false,
+      stderr: false,
+    });
     worker.unref();
     slot.online = false;
     worker.once('online', () => {
@@ -124,7 +142,10 @@ export class WorkerPool {
   private pump(slot: Slot): void {
     if (slot.current || this.disposed) return;
     const job = slot.queue.shift();
-    if (!job) { slot.worker?.unref(); return; }
+    if (!job) {
+      slot.worker?.unref();
+      return;
+    }
     let worker: Worker;
     try {
       worker = slot.worker ?? this.spawn(slot);

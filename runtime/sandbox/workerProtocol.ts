@@ -23,8 +23,29 @@ export interface JsCode {
 }
 
 export type ToWorker =
-  | { type: 'load'; kind?: 'wasm'; agent: string; id: number; name: string; module: WasmModule; grants: HostGrant[]; limits: WorkerLimits; seed: number; metered: boolean }
-  | { type: 'load'; kind: 'js'; agent: string; id: number; name: string; js: JsCode; grants: HostGrant[]; limits: WorkerLimits; seed: number }
+  | {
+      type: 'load';
+      kind?: 'wasm';
+      agent: string;
+      id: number;
+      name: string;
+      module: WasmModule;
+      grants: HostGrant[];
+      limits: WorkerLimits;
+      seed: number;
+      metered: boolean;
+    }
+  | {
+      type: 'load';
+      kind: 'js';
+      agent: string;
+      id: number;
+      name: string;
+      js: JsCode;
+      grants: HostGrant[];
+      limits: WorkerLimits;
+      seed: number;
+    }
   | { type: 'handle'; agent: string; id: number; message: string; now: number }
   | { type: 'unload'; agent: string; id: number };
 

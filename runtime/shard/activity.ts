@@ -11,7 +11,10 @@ export type PhaseValue = (typeof Phase)[keyof typeof Phase];
 export const HOST_GROUP = '~host';
 
 /** A message's place in its receiver's inbox: sorted by key (sender and producing group), then sequence. */
-export interface OrderKey { okey: string; oseq: number }
+export interface OrderKey {
+  okey: string;
+  oseq: number;
+}
 
 /** The current activity (phase, group) of one shard, plus the per-(sender, group) message counters. */
 export class Activity {
@@ -21,9 +24,16 @@ export class Activity {
 
   /** Run `fn` as (phase, group); restores the previous activity afterwards (also when fn throws). */
   run<T>(phase: PhaseValue, group: string, fn: () => T): T {
-    const p = this.phase, g = this.group;
-    this.phase = phase; this.group = group;
-    try { return fn(); } finally { this.phase = p; this.group = g; }
+    const p = this.phase,
+      g = this.group;
+    this.phase = phase;
+    this.group = group;
+    try {
+      return fn();
+    } finally {
+      this.phase = p;
+      this.group = g;
+    }
   }
 
   /** The next order key for a message `sender` sends from the current group. */

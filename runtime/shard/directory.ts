@@ -5,7 +5,11 @@
 import type { Envelope, RemoteRoutes } from '../router/router';
 
 /** A directory entry: the shard, and whether the name is an agent (broadcast reaches it) or an outside party. */
-export interface DirectoryEntry { name: string; shard: number; kind: 'agent' | 'external' }
+export interface DirectoryEntry {
+  name: string;
+  shard: number;
+  kind: 'agent' | 'external';
+}
 
 /** See the file comment. */
 export class Directory implements RemoteRoutes {
@@ -13,7 +17,10 @@ export class Directory implements RemoteRoutes {
   private sortedAgents: string[] | undefined;
 
   /** `forward` hands envelopes for other shards to the transport (an outbox, a worker port, NATS). */
-  constructor(readonly self: number, private readonly forwardFn: (shard: number, envelope: Envelope) => void = () => {}) {}
+  constructor(
+    readonly self: number,
+    private readonly forwardFn: (shard: number, envelope: Envelope) => void = () => {},
+  ) {}
 
   /** Add or move an entry. */
   set(entry: DirectoryEntry): void {
@@ -31,11 +38,17 @@ export class Directory implements RemoteRoutes {
 
   /** Apply entries (`shard` < 0 removes the name). */
   apply(changes: readonly DirectoryEntry[]): void {
-    for (const c of changes) if (c.shard < 0) this.delete(c.name); else this.set(c);
+    for (const c of changes)
+      if (c.shard < 0) this.delete(c.name);
+      else this.set(c);
   }
 
-  get(name: string): DirectoryEntry | undefined { return this.where.get(name); }
-  entries(): DirectoryEntry[] { return [...this.where.values()]; }
+  get(name: string): DirectoryEntry | undefined {
+    return this.where.get(name);
+  }
+  entries(): DirectoryEntry[] {
+    return [...this.where.values()];
+  }
 
   lookup(name: string): number | undefined {
     const e = this.where.get(name);
@@ -43,9 +56,14 @@ export class Directory implements RemoteRoutes {
   }
 
   agentNames(): string[] {
-    this.sortedAgents ??= [...this.where.values()].filter((e) => e.kind === 'agent').map((e) => e.name).sort();
+    this.sortedAgents ??= [...this.where.values()]
+      .filter((e) => e.kind === 'agent')
+      .map((e) => e.name)
+      .sort();
     return this.sortedAgents;
   }
 
-  forward(shard: number, envelope: Envelope): void { this.forwardFn(shard, envelope); }
+  forward(shard: number, envelope: Envelope): void {
+    this.forwardFn(shard, envelope);
+  }
 }

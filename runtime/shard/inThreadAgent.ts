@@ -54,35 +54,53 @@ export class InThreadAgent implements AgentEndpoint {
     this.lifecycle = new Lifecycle(init.name, init.onStateChange);
   }
 
-  get state(): AgentState { return this.lifecycle.state; }
-  get limits(): SandboxLimits { return this.init.limits; }
+  get state(): AgentState {
+    return this.lifecycle.state;
+  }
+  get limits(): SandboxLimits {
+    return this.init.limits;
+  }
 
   /** Instantiate and start (unloaded -> loaded -> running); the AgentError when the start function fails. */
   start(): AgentError | undefined {
     const error = this.instantiate();
-    if (error) { this.lifecycle.to('failed', error.message); return error; }
+    if (error) {
+      this.lifecycle.to('failed', error.message);
+      return error;
+    }
     this.lifecycle.to('loaded');
     this.lifecycle.to('running');
     return undefined;
   }
 
   /** Whether the agent takes messages now: false only while it waits for a restart (its mail waits too). */
-  ready(): boolean { return !this.restartPending || this.lifecycle.state === 'running'; }
+  ready(): boolean {
+    return !this.restartPending || this.lifecycle.state === 'running';
+  }
 
-  handle(message: FipaMessage): Promise<AgentResult> { return Promise.resolve(this.handleSync(message)); }
+  handle(message: FipaMessage): Promise<AgentResult> {
+    return Promise.resolve(this.handleSync(message));
+  }
 
   handleSync(message: FipaMessage): AgentResult {
     const state = this.lifecycle.state;
     if (state !== 'running') return fail('not_running', `agent ${this.name} is ${state}`);
     let text: string;
-    try { text = JSON.stringify(message); } catch (e) { return fail('oversized_input', `message cannot be serialized: ${(e as Error).message}`); }
+    try {
+      text = JSON.stringify(message);
+    } catch (e) {
+      return fail('oversized_input', `message cannot be serialized: ${(e as Error).message}`);
+    }
     const bytes = text.length * 3 <= this.init.limits.maxMessageBytes ? text.length : encoder.encode(text).length;
     if (bytes > this.init.limits.maxMessageBytes) {
       return fail('oversized_input', `message of ${bytes} bytes exceeds ${this.name}'s ${this.init.limits.maxMessageBytes}-byte limit`);
     }
     if (!this.instance) {
       const error = this.instantiate();
-      if (error) { this.onFailure(error); return { ok: false, error, usage: NO_USAGE }; }
+      if (error) {
+        this.onFailure(error);
+        return { ok: false, error, usage: NO_USAGE };
+      }
     }
     const watch = this.init.watch;
     watch?.begin(this.init.limits.timeoutMs);
@@ -92,7 +110,10 @@ export class InThreadAgent implements AgentEndpoint {
     } finally {
       watch?.end();
     }
-    result = { ...result, usage: { ...result.usage, fuelLimit: this.init.limits.fuelPerMessage, memoryLimitBytes: this.init.limits.memoryBytes } };
+    result = {
+      ...result,
+      usage: { ...result.usage, fuelLimit: this.init.limits.fuelPerMessage, memoryLimitBytes: this.init.limits.memoryBytes },
+    };
     account(this.totals, result);
     if (!result.ok && result.error.kind !== 'bad_input') this.onFailure(result.error);
     return result;
@@ -103,10 +124,13 @@ export class InThreadAgent implements AgentEndpoint {
    * running and the error is thrown. In-thread there is no message in flight to drain.
    */
   reload(create: InstanceFactory, reason = 'reload'): void {
-    if (this.lifecycle.state !== 'running') throw new Error(`agent ${this.name} is ${this.lifecycle.state}; only a running agent can be reloaded`);
+    if (this.lifecycle.state !== 'running')
+      throw new Error(`agent ${this.name} is ${this.lifecycle.state}; only a running agent can be reloaded`);
     const fresh = create();
     if (!('handle' in fresh)) {
-      throw new Error(`agent ${this.name}: the new module failed while starting (${fresh.kind}: ${fresh.message}); the previous module keeps running`);
+      throw new Error(
+        `agent ${this.name}: the new module failed while starting (${fresh.kind}: ${fresh.message}); the previous module keeps running`,
+      );
     }
     this.lifecycle.to('draining', reason);
     this.create = create;
@@ -117,7 +141,9 @@ export class InThreadAgent implements AgentEndpoint {
     this.lifecycle.to('running', reason === 'reload' ? undefined : reason);
   }
 
-  async dispose(): Promise<void> { this.stop('disposed'); }
+  async dispose(): Promise<void> {
+    this.stop('disposed');
+  }
 
   /** Stop for good (no restart); idempotent. */
   stop(reason: string): void {
@@ -132,7 +158,11 @@ export class InThreadAgent implements AgentEndpoint {
 
   private instantiate(): AgentError | undefined {
     const created = this.create();
-    if ('handle' in created) { this.instance = created; this.totals.memoryBytes = created.memoryBytes; return undefined; }
+    if ('handle' in created) {
+      this.instance = created;
+      this.totals.memoryBytes = created.memoryBytes;
+      return undefined;
+    }
     this.instance = undefined;
     return created;
   }

@@ -6,10 +6,16 @@
  */
 
 /** An agent to place: its name and, optionally, the group it must share a shard with. */
-export interface PlacementRequest { name: string; group?: string }
+export interface PlacementRequest {
+  name: string;
+  group?: string;
+}
 
 /** A shard and how many agents it already holds. */
-export interface ShardLoad { id: number; agents: number }
+export interface ShardLoad {
+  id: number;
+  agents: number;
+}
 
 /** See the file comment. */
 export function placeAgents(requests: readonly PlacementRequest[], shards: readonly ShardLoad[]): Map<string, number> {
@@ -19,7 +25,8 @@ export function placeAgents(requests: readonly PlacementRequest[], shards: reado
   for (const r of [...requests].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     const key = r.group ? `g:${r.group}` : `a:${r.name}`;
     const list = groups.get(key);
-    if (list) list.push(r.name); else groups.set(key, [r.name]);
+    if (list) list.push(r.name);
+    else groups.set(key, [r.name]);
   }
   const out = new Map<string, number>();
   for (const names of groups.values()) {

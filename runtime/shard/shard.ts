@@ -38,7 +38,10 @@ export interface ShardOptions {
 }
 
 /** What a shard hands to the step boundary. */
-export interface BoundaryOut { commits: CommitHeader[]; subscriptions: SubscriptionChange[] }
+export interface BoundaryOut {
+  commits: CommitHeader[];
+  subscriptions: SubscriptionChange[];
+}
 
 /** See the file comment. */
 export class Shard {
@@ -49,24 +52,46 @@ export class Shard {
   constructor(readonly options: ShardOptions) {
     const { clock, trace, stepped } = options;
     this.conv = new Conversations({
-      clock, trace, systemName: SYSTEM_AGENT, requestTimeoutMs: options.requestTimeoutMs,
-      send: (m) => this.router.route(m), protocolChecks: options.protocolChecks, stepped,
+      clock,
+      trace,
+      systemName: SYSTEM_AGENT,
+      requestTimeoutMs: options.requestTimeoutMs,
+      send: (m) => this.router.route(m),
+      protocolChecks: options.protocolChecks,
+      stepped,
     });
     this.router = new Router({
-      clock, trace, limits: options.limits, systemName: SYSTEM_AGENT, attempts: options.attempts, dedupe: options.dedupe,
-      hooks: this.conv, blackboard: options.blackboard, validate: options.validate, stepped, activity: options.activity,
-      remote: options.directory, observeAll: options.observeAll, blackboardElsewhere: options.directory.self !== 0, deferSubscription: this.subscriptionHook(),
+      clock,
+      trace,
+      limits: options.limits,
+      systemName: SYSTEM_AGENT,
+      attempts: options.attempts,
+      dedupe: options.dedupe,
+      hooks: this.conv,
+      blackboard: options.blackboard,
+      validate: options.validate,
+      stepped,
+      activity: options.activity,
+      remote: options.directory,
+      observeAll: options.observeAll,
+      blackboardElsewhere: options.directory.self !== 0,
+      deferSubscription: this.subscriptionHook(),
     });
   }
 
-  get directory(): Directory { return this.options.directory; }
+  get directory(): Directory {
+    return this.options.directory;
+  }
 
   /** Stepped: changes wait for the boundary. Real time: applied here at once and handed on (every shard routes topics). */
   private subscriptionHook(): ((change: SubscriptionChange) => void) | undefined {
     const { stepped, onSubscription } = this.options;
     if (stepped) return (c) => this.subscriptions.push(c);
     if (!onSubscription) return undefined;
-    return (c) => { this.router.applySubscription(c); onSubscription(c); };
+    return (c) => {
+      this.router.applySubscription(c);
+      onSubscription(c);
+    };
   }
 
   /** Stepped: deliver the last step's messages, then let agents handle their mail. */

@@ -34,9 +34,18 @@ export interface ShardGroupOptions {
 }
 
 /** What a terminated shard took with it. */
-export interface ShardLoss { shard: number; culprit?: string; agents: string[]; queued: number; reason: string; zombie: boolean }
+export interface ShardLoss {
+  shard: number;
+  culprit?: string;
+  agents: string[];
+  queued: number;
+  reason: string;
+  zombie: boolean;
+}
 
-interface Pending<T> { resolve(v: T): void }
+interface Pending<T> {
+  resolve(v: T): void;
+}
 
 /** Real time: where a worker shard's output goes on the coordinator. */
 export interface RealtimeSink {
@@ -70,7 +79,9 @@ const WATCH_EVERY_MS = 5;
 
 let zombies = 0;
 /** Threads of this process that did not exit after terminate() (the CLI ends the process when its run is done). */
-export function zombieThreads(): number { return zombies; }
+export function zombieThreads(): number {
+  return zombies;
+}
 
 /** Where the shard worker script is: next to the module that spawns it, unless overridden. */
 export function defaultShardScript(): string {
@@ -100,7 +111,8 @@ export class ShardGroup {
   losses = 0;
 
   constructor(private readonly options: ShardGroupOptions) {
-    if (!Number.isInteger(options.workers) || options.workers < 1) throw new RangeError(`workers must be a positive integer (got ${options.workers})`);
+    if (!Number.isInteger(options.workers) || options.workers < 1)
+      throw new RangeError(`workers must be a positive integer (got ${options.workers})`);
     this.script = options.workerScript ?? defaultShardScript();
     if (!fs.existsSync(this.script)) {
       throw new Error(`shard worker script not found at ${this.script}; build it (node esbuild.mjs or tsc) or set CAXTON_SHARD_WORKER`);
@@ -108,11 +120,17 @@ export class ShardGroup {
     for (let i = 1; i <= options.workers; i++) this.shards.push(this.spawn(i));
   }
 
-  get size(): number { return this.shards.length; }
-  get stepped(): boolean { return this.options.init.stepped; }
+  get size(): number {
+    return this.shards.length;
+  }
+  get stepped(): boolean {
+    return this.options.init.stepped;
+  }
 
   /** Real time: where streamed events and envelopes for the host go. */
-  onRealtime(sink: RealtimeSink): void { this.realtime = sink; }
+  onRealtime(sink: RealtimeSink): void {
+    this.realtime = sink;
+  }
 
   /** Real time: subscription changes for every worker's table but `from`'s (0 or -1: all of them). */
   subscriptionsChanged(changes: readonly SubscriptionChange[], from: number): void {
@@ -123,35 +141,50 @@ export class ShardGroup {
 
   /** Which shard each agent goes to (placement.ts); shards are numbered from 1. */
   place(requests: readonly PlacementRequest[]): Map<string, number> {
-    return placeAgents(requests, this.shards.map((s) => ({ id: s.id, agents: s.agents.length })));
+    return placeAgents(
+      requests,
+      this.shards.map((s) => ({ id: s.id, agents: s.agents.length })),
+    );
   }
 
   /** Start agents on their shards; results in the order given, with their load events (agent_state) merged by key. */
-  async load(specs: ReadonlyArray<{ spec: AgentSpec; shard: number }>): Promise<{ results: Array<{ name: string; error?: AgentError; memoryBytes?: number }>; events: KeyedEvent[] }> {
+  async load(
+    specs: ReadonlyArray<{ spec: AgentSpec; shard: number }>,
+  ): Promise<{ results: Array<{ name: string; error?: AgentError; memoryBytes?: number }>; events: KeyedEvent[] }> {
     const byShard = new Map<number, AgentSpec[]>();
     const refused = new Map<string, { name: string; error: AgentError }>();
     for (const { spec, shard } of specs) {
       // Tables are memory too: a shard's agents share one table budget (runtime/sandbox/tableBudget.ts).
       const over = reserveTables(this.shard(shard), spec.name, spec.tableElements ?? 0);
-      if (over) { refused.set(spec.name, { name: spec.name, error: { kind: 'memory_limit', message: over } }); continue; }
+      if (over) {
+        refused.set(spec.name, { name: spec.name, error: { kind: 'memory_limit', message: over } });
+        continue;
+      }
       const list = byShard.get(shard);
-      if (list) list.push(spec); else byShard.set(shard, [spec]);
+      if (list) list.push(spec);
+      else byShard.set(shard, [spec]);
     }
-    const answers = await Promise.all([...byShard].map(async ([id, list]) => {
-      const shard = this.shard(id);
-      const answer = await this.request(shard, { type: 'load', agents: list }) as Extract<FromShard, { type: 'loaded' }>;
-      const byName = new Map(list.map((s) => [s.name, s] as const));
-      for (const r of answer.results) if (!r.error) shard.agents.push(byName.get(r.name)!);
-      return answer;
-    }));
-    const byName = new Map<string, { name: string; error?: AgentError; memoryBytes?: number }>([...refused, ...answers.flatMap((a) => a.results).map((r) => [r.name, r] as const)]);
+    const answers = await Promise.all(
+      [...byShard].map(async ([id, list]) => {
+        const shard = this.shard(id);
+        const answer = (await this.request(shard, { type: 'load', agents: list })) as Extract<FromShard, { type: 'loaded' }>;
+        const byName = new Map(list.map((s) => [s.name, s] as const));
+        for (const r of answer.results) if (!r.error) shard.agents.push(byName.get(r.name)!);
+        return answer;
+      }),
+    );
+    const byName = new Map<string, { name: string; error?: AgentError; memoryBytes?: number }>([
+      ...refused,
+      ...answers.flatMap((a) => a.results).map((r) => [r.name, r] as const),
+    ]);
     return { results: specs.map(({ spec }) => byName.get(spec.name)!), events: answers.flatMap((a) => a.events) };
   }
 
   /** Directory changes (agents placed or removed, outside parties) for every replica. */
   directoryChanged(entries: readonly DirectoryEntry[]): void {
     for (const e of entries) {
-      if (e.shard >= 0) this.directory.set(e.name, e); else this.directory.delete(e.name);
+      if (e.shard >= 0) this.directory.set(e.name, e);
+      else this.directory.delete(e.name);
       this.pendingDirectory.push(e);
     }
     if (!this.stepped) this.scheduleFlush();
@@ -161,21 +194,29 @@ export class ShardGroup {
   step(k: number, now: number, inbound: ReadonlyMap<number, Envelope[]>, boundaries: BoundaryOut[]): Promise<StepResult[]> {
     const directory = this.pendingDirectory;
     this.pendingDirectory = [];
-    return Promise.all(this.shards.map((s) => new Promise<StepResult>((resolve) => {
-      s.step = { resolve };
-      s.worker.postMessage({ type: 'step', step: k, now, inbound: inbound.get(s.id) ?? [], boundaries, directory } satisfies ToShard);
-    })));
+    return Promise.all(
+      this.shards.map(
+        (s) =>
+          new Promise<StepResult>((resolve) => {
+            s.step = { resolve };
+            s.worker.postMessage({ type: 'step', step: k, now, inbound: inbound.get(s.id) ?? [], boundaries, directory } satisfies ToShard);
+          }),
+      ),
+    );
   }
 
   /** Real time: hand an envelope to a worker shard (sent with others at the end of this turn). */
   forward(shard: number, envelope: Envelope): void {
     const list = this.realtimeOut.get(shard);
-    if (list) list.push(envelope); else this.realtimeOut.set(shard, [envelope]);
+    if (list) list.push(envelope);
+    else this.realtimeOut.set(shard, [envelope]);
     this.scheduleFlush();
   }
 
   /** Whether a shard has messages that can move in the next step. */
-  hasWork(): boolean { return this.shards.some((s) => (s.last?.runnable ?? 0) > 0 || (s.last?.outbound.length ?? 0) > 0); }
+  hasWork(): boolean {
+    return this.shards.some((s) => (s.last?.runnable ?? 0) > 0 || (s.last?.outbound.length ?? 0) > 0);
+  }
   /** Messages queued in worker shards (last report). */
   inFlight(): number {
     let n = 0;
@@ -186,10 +227,16 @@ export class ShardGroup {
   /** The earliest timer of the worker shards (clock ms). */
   nextDeadline(): number | undefined {
     let min: number | undefined;
-    for (const s of this.shards) { const d = s.last?.nextDeadline; if (d !== undefined && (min === undefined || d < min)) min = d; }
+    for (const s of this.shards) {
+      const d = s.last?.nextDeadline;
+      if (d !== undefined && (min === undefined || d < min)) min = d;
+    }
     return min;
   }
-  hasDueTimers(now: number): boolean { const d = this.nextDeadline(); return d !== undefined && d <= now; }
+  hasDueTimers(now: number): boolean {
+    const d = this.nextDeadline();
+    return d !== undefined && d <= now;
+  }
 
   /** Real time: resolves when the worker shards report nothing in flight. */
   idle(): Promise<void> {
@@ -201,7 +248,7 @@ export class ShardGroup {
   async reload(agent: string, module: AgentSpec['module']): Promise<string | undefined> {
     const shard = this.shards.find((s) => s.agents.some((a) => a.name === agent));
     if (!shard) return `no agent '${agent}' in a worker shard`;
-    const answer = await this.request(shard, { type: 'reload', agent, module }) as Extract<FromShard, { type: 'reloaded' }>;
+    const answer = (await this.request(shard, { type: 'reload', agent, module })) as Extract<FromShard, { type: 'reloaded' }>;
     if (!answer.error) shard.agents = shard.agents.map((a) => (a.name === agent ? { ...a, module } : a));
     return answer.error;
   }
@@ -224,16 +271,36 @@ export class ShardGroup {
 
   private spawn(id: number, agents: AgentSpec[] = []): WorkerShard {
     const sab = new SharedArrayBuffer(16);
-    const worker = new Worker(this.script, { resourceLimits: this.options.resourceLimits ?? DEFAULT_RESOURCE_LIMITS, stdout: false, stderr: false });
-    const shard: WorkerShard = { id, worker, watch: new Float64Array(sab), agents, last: undefined, realtimeInFlight: 0, sent: 0, acked: 0, requests: new Map(), ready: Promise.resolve() };
+    const worker = new Worker(this.script, {
+      resourceLimits: this.options.resourceLimits ?? DEFAULT_RESOURCE_LIMITS,
+      stdout: false,
+      stderr: false,
+    });
+    const shard: WorkerShard = {
+      id,
+      worker,
+      watch: new Float64Array(sab),
+      agents,
+      last: undefined,
+      realtimeInFlight: 0,
+      sent: 0,
+      acked: 0,
+      requests: new Map(),
+      ready: Promise.resolve(),
+    };
     shard.ready = new Promise<void>((resolve) => {
       worker.on('message', (msg: FromShard) => {
-        if (msg.type === 'ready') { resolve(); return; }
+        if (msg.type === 'ready') {
+          resolve();
+          return;
+        }
         this.onMessage(shard, msg);
       });
     });
     worker.on('error', (err) => this.lose(shard, undefined, `shard ${id} failed: ${err.message}`));
-    worker.on('exit', (code) => { if (!this.stopped) this.lose(shard, undefined, `shard ${id} exited (code ${code})`); });
+    worker.on('exit', (code) => {
+      if (!this.stopped) this.lose(shard, undefined, `shard ${id} exited (code ${code})`);
+    });
     const init: ShardInit = { ...this.options.init, shard: id, directory: [...this.directory.values()], watch: sab };
     worker.postMessage({ type: 'init', init } satisfies ToShard);
     this.watchdog ??= setInterval(() => this.checkDeadlines(), WATCH_EVERY_MS);
@@ -241,7 +308,10 @@ export class ShardGroup {
     return shard;
   }
 
-  private request(shard: WorkerShard, msg: ToShard extends infer T ? (T extends { id: number } ? Omit<T, 'id'> : never) : never): Promise<FromShard> {
+  private request(
+    shard: WorkerShard,
+    msg: ToShard extends infer T ? (T extends { id: number } ? Omit<T, 'id'> : never) : never,
+  ): Promise<FromShard> {
     const id = this.nextRequest++;
     return new Promise((resolve) => {
       shard.requests.set(id, { resolve });
@@ -303,7 +373,12 @@ export class ShardGroup {
         const mine = subscriptions.filter((x) => x.from !== s.id).map((x) => x.change);
         if (!inbound.length && !directory.length && !mine.length) continue;
         s.sent++;
-        s.worker.postMessage({ type: 'deliver', inbound, directory, ...(mine.length ? { boundary: { commits: [], subscriptions: mine } } : {}) } satisfies ToShard);
+        s.worker.postMessage({
+          type: 'deliver',
+          inbound,
+          directory,
+          ...(mine.length ? { boundary: { commits: [], subscriptions: mine } } : {}),
+        } satisfies ToShard);
       }
       this.realtimeOut.clear();
     });
@@ -319,30 +394,56 @@ export class ShardGroup {
     }
   }
 
-  private agentAt(s: WorkerShard, index: number): string | undefined { return s.agents[index - 1]?.name; }
+  private agentAt(s: WorkerShard, index: number): string | undefined {
+    return s.agents[index - 1]?.name;
+  }
 
   /** Terminate a shard, report what it took with it, and restart its other agents on a fresh worker. */
   private lose(shard: WorkerShard, culprit: string | undefined, reason: string): void {
     if (this.stopped || !this.shards.includes(shard)) return;
     this.losses++;
     const old = shard.worker;
-    const exited = new Promise<boolean>((r) => { old.once('exit', () => r(true)); setTimeout(() => r(false), 1000).unref(); });
+    const exited = new Promise<boolean>((r) => {
+      old.once('exit', () => r(true));
+      setTimeout(() => r(false), 1000).unref();
+    });
     old.removeAllListeners('exit');
     void old.terminate();
-    void exited.then((ok) => { if (!ok) { this.zombies++; zombies++; this.options.logger?.error(`shard ${shard.id}: the thread did not stop after terminate(); the process will exit when the run ends`); } });
+    void exited.then((ok) => {
+      if (!ok) {
+        this.zombies++;
+        zombies++;
+        this.options.logger?.error(`shard ${shard.id}: the thread did not stop after terminate(); the process will exit when the run ends`);
+      }
+    });
     // The culprit starts again too (a fresh instance, as after any failure) until it has cost its shard
     // `restart.maxRestarts` times: then it stays down and its messages are dead-lettered as for any failed agent.
     if (culprit) this.culpritLosses.set(culprit, (this.culpritLosses.get(culprit) ?? 0) + 1);
     const survivors = shard.agents.filter((a) => a.name !== culprit || (this.culpritLosses.get(culprit) ?? 0) <= a.restart.maxRestarts);
-    const loss: ShardLoss = { shard: shard.id, culprit, agents: shard.agents.map((a) => a.name), queued: this.stepped ? shard.last?.inFlight ?? 0 : shard.realtimeInFlight + (shard.sent - shard.acked), reason, zombie: false };
+    const loss: ShardLoss = {
+      shard: shard.id,
+      culprit,
+      agents: shard.agents.map((a) => a.name),
+      queued: this.stepped ? (shard.last?.inFlight ?? 0) : shard.realtimeInFlight + (shard.sent - shard.acked),
+      reason,
+      zombie: false,
+    };
     const fresh = this.spawn(shard.id);
     this.shards[this.shards.indexOf(shard)] = fresh;
     this.options.onShardLost?.(loss);
     // The step in progress (if any) ends for the lost shard with nothing: its events and messages went with it.
-    shard.step?.resolve({ shard: shard.id, outbound: [], events: [], boundary: { commits: [], subscriptions: [] }, runnable: 0, inFlight: 0 });
-    for (const p of shard.requests.values()) p.resolve({ type: 'fatal', error: reason });
-    if (survivors.length) void this.request(fresh, { type: 'load', agents: survivors }).then((a) => {
-      if (a.type === 'loaded') for (const r of a.results) if (!r.error) fresh.agents.push(survivors.find((s) => s.name === r.name)!);
+    shard.step?.resolve({
+      shard: shard.id,
+      outbound: [],
+      events: [],
+      boundary: { commits: [], subscriptions: [] },
+      runnable: 0,
+      inFlight: 0,
     });
+    for (const p of shard.requests.values()) p.resolve({ type: 'fatal', error: reason });
+    if (survivors.length)
+      void this.request(fresh, { type: 'load', agents: survivors }).then((a) => {
+        if (a.type === 'loaded') for (const r of a.results) if (!r.error) fresh.agents.push(survivors.find((s) => s.name === r.name)!);
+      });
   }
 }

@@ -64,7 +64,14 @@ export type FromShard =
   | { type: 'loaded'; id: number; results: Array<{ name: string; error?: AgentError; memoryBytes?: number }>; events: KeyedEvent[] }
   | ({ type: 'stepped'; step: number } & StepOut)
   /** Real time: what a shard produced since its last `out`; `acked` counts the `deliver` batches it has taken so far. */
-  | { type: 'out'; outbound: Array<[number, Envelope[]]>; events: Array<{ t: number; e: KeyedEvent['e'] }>; inFlight: number; acked: number; subscriptions?: SubscriptionChange[] }
+  | {
+      type: 'out';
+      outbound: Array<[number, Envelope[]]>;
+      events: Array<{ t: number; e: KeyedEvent['e'] }>;
+      inFlight: number;
+      acked: number;
+      subscriptions?: SubscriptionChange[];
+    }
   | { type: 'reloaded'; id: number; error?: string }
   | { type: 'unloaded'; id: number }
   | { type: 'stopped'; id: number; events: KeyedEvent[] }

@@ -27,8 +27,14 @@ const port = parentPort;
 /** Streams events in real time, stamped with this thread's view of the shared clock. */
 class StreamSink implements TraceSink {
   events: Array<{ t: number; e: TraceEventInput }> = [];
-  constructor(private readonly clock: Clock, private readonly kick: () => void) {}
-  emit(e: TraceEventInput): void { this.events.push({ t: this.clock.now(), e }); this.kick(); }
+  constructor(
+    private readonly clock: Clock,
+    private readonly kick: () => void,
+  ) {}
+  emit(e: TraceEventInput): void {
+    this.events.push({ t: this.clock.now(), e });
+    this.kick();
+  }
 }
 
 class ShardHost {
@@ -59,16 +65,29 @@ class ShardHost {
     if (init.stepped) this.buffer = new StepBuffer(this.activity);
     else this.stream = new StreamSink(this.clock, () => this.scheduleFlush());
     this.shard = new Shard({
-      clock: this.clock, activity: this.activity, trace: (this.buffer ?? this.stream)!, limits: init.limits,
-      requestTimeoutMs: init.requestTimeoutMs, attempts: init.attempts, dedupe: init.dedupe, protocolChecks: init.protocolChecks,
-      validate: init.validate ? compileMessageValidator() : undefined, stepped: init.stepped, directory: this.directory,
-      observeAll: init.observeAll, onSubscription: (c) => { this.subscriptionsOut.push(c); this.scheduleFlush(); },
+      clock: this.clock,
+      activity: this.activity,
+      trace: (this.buffer ?? this.stream)!,
+      limits: init.limits,
+      requestTimeoutMs: init.requestTimeoutMs,
+      attempts: init.attempts,
+      dedupe: init.dedupe,
+      protocolChecks: init.protocolChecks,
+      validate: init.validate ? compileMessageValidator() : undefined,
+      stepped: init.stepped,
+      directory: this.directory,
+      observeAll: init.observeAll,
+      onSubscription: (c) => {
+        this.subscriptionsOut.push(c);
+        this.scheduleFlush();
+      },
     });
   }
 
   async load(id: number, specs: AgentSpec[]): Promise<void> {
     // A TypeScript/JavaScript agent needs its QuickJS engine first (asynchronous to make); then all start in order.
-    for (const spec of specs) if (spec.kind === 'js') this.jsEngines.set(spec.name, await JsEngineSlot.open(loadQuickJsWasm(), spec.limits.memoryBytes));
+    for (const spec of specs)
+      if (spec.kind === 'js') this.jsEngines.set(spec.name, await JsEngineSlot.open(loadQuickJsWasm(), spec.limits.memoryBytes));
     const results: Array<{ name: string; error?: import('../core/types').AgentError; memoryBytes?: number }> = [];
     for (const spec of specs) {
       const error = this.activity.run(Phase.timers, spec.name, () => this.startAgent(spec));
@@ -81,17 +100,40 @@ class ShardHost {
     const idx = this.index.size + 1;
     this.index.set(spec.name, idx);
     const watch = {
-      begin: (timeoutMs: number) => { this.watch[1] = absoluteNow() + timeoutMs; this.watch[0] = idx; },
-      end: () => { this.watch[0] = 0; },
+      begin: (timeoutMs: number) => {
+        this.watch[1] = absoluteNow() + timeoutMs;
+        this.watch[0] = idx;
+      },
+      end: () => {
+        this.watch[0] = 0;
+      },
     };
     const js = this.jsEngines.get(spec.name);
-    const factory = (module = spec.module): InstanceFactory => (spec.kind === 'js' && js ? js.factory(spec, module as JsCode) : () => {
-      const created = AgentInstance.create({ name: spec.name, module: module as WasmModule, grants: spec.grants, limits: spec.limits, seed: spec.seed, metered: spec.metered });
-      return created instanceof AgentInstance ? created : created;
-    });
+    const factory = (module = spec.module): InstanceFactory =>
+      spec.kind === 'js' && js
+        ? js.factory(spec, module as JsCode)
+        : () => {
+            const created = AgentInstance.create({
+              name: spec.name,
+              module: module as WasmModule,
+              grants: spec.grants,
+              limits: spec.limits,
+              seed: spec.seed,
+              metered: spec.metered,
+            });
+            return created instanceof AgentInstance ? created : created;
+          };
     const agent = new InThreadAgent({
-      name: spec.name, create: factory(), limits: spec.limits, restart: spec.restart, clock: this.clock, watch,
-      onStateChange: (c) => this.activity.run(this.activity.phase, c.agent, () => this.sink.emit({ type: 'agent_state', agent: c.agent, from: c.from, to: c.to, ...(c.reason ? { reason: c.reason } : {}) })),
+      name: spec.name,
+      create: factory(),
+      limits: spec.limits,
+      restart: spec.restart,
+      clock: this.clock,
+      watch,
+      onStateChange: (c) =>
+        this.activity.run(this.activity.phase, c.agent, () =>
+          this.sink.emit({ type: 'agent_state', agent: c.agent, from: c.from, to: c.to, ...(c.reason ? { reason: c.reason } : {}) }),
+        ),
       onReady: () => this.shard.router.wake(spec.name),
     });
     const error = agent.start();
@@ -114,7 +156,9 @@ class ShardHost {
     return events.map(({ e }, i) => ({ p: 0, g: '', i, e }));
   }
 
-  private get sink(): TraceSink { return (this.buffer ?? this.stream)!; }
+  private get sink(): TraceSink {
+    return (this.buffer ?? this.stream)!;
+  }
 
   async step(msg: Extract<ToShard, { type: 'step' }>): Promise<void> {
     this.directory.apply(msg.directory);
@@ -127,8 +171,12 @@ class ShardHost {
     if (msg.inbound.length) this.shard.router.receive(msg.inbound);
     await this.shard.runStep();
     const out: StepOut = {
-      outbound: this.takeOutbox(), events: this.buffer!.take(), boundary: this.shard.takeBoundary(),
-      runnable: this.shard.router.runnable(), inFlight: this.shard.router.inFlight, nextDeadline: clock.nextDeadline(),
+      outbound: this.takeOutbox(),
+      events: this.buffer!.take(),
+      boundary: this.shard.takeBoundary(),
+      runnable: this.shard.router.runnable(),
+      inFlight: this.shard.router.inFlight,
+      nextDeadline: clock.nextDeadline(),
     };
     this.post({ type: 'stepped', step: msg.step, ...out });
   }
@@ -144,7 +192,10 @@ class ShardHost {
   reload(id: number, agent: string, module: AgentSpec['module']): void {
     const a = this.agents.get(agent);
     const factory = this.factories.get(agent);
-    if (!a || !factory) { this.post({ type: 'reloaded', id, error: `no agent '${agent}' in this shard` }); return; }
+    if (!a || !factory) {
+      this.post({ type: 'reloaded', id, error: `no agent '${agent}' in this shard` });
+      return;
+    }
     try {
       this.activity.run(Phase.handle, agent, () => a.reload(factory(module), 'hot reload'));
       this.post({ type: 'reloaded', id });
@@ -167,7 +218,8 @@ class ShardHost {
 
   private toOutbox(shard: number, envelope: Envelope): void {
     const list = this.outbox.get(shard);
-    if (list) list.push(envelope); else this.outbox.set(shard, [envelope]);
+    if (list) list.push(envelope);
+    else this.outbox.set(shard, [envelope]);
     if (!this.init.stepped) this.scheduleFlush();
   }
 
@@ -180,14 +232,24 @@ class ShardHost {
   private scheduleFlush(): void {
     if (this.flushScheduled) return;
     this.flushScheduled = true;
-    setImmediate(() => { this.flushScheduled = false; this.flush(); });
+    setImmediate(() => {
+      this.flushScheduled = false;
+      this.flush();
+    });
   }
 
   /** Real time: send what was produced since the last flush, in one message. */
   private flush(): void {
     if (!this.stream) return;
     const inFlight = this.shard.router.inFlight;
-    if (!this.outbox.size && !this.stream.events.length && !this.subscriptionsOut.length && this.ackedSent === this.acked && inFlight === this.lastInFlight) return;
+    if (
+      !this.outbox.size &&
+      !this.stream.events.length &&
+      !this.subscriptionsOut.length &&
+      this.ackedSent === this.acked &&
+      inFlight === this.lastInFlight
+    )
+      return;
     // Still busy (agents handling in turns): report again once they are done, so the coordinator sees idle.
     if (inFlight > 0) this.scheduleFlush();
     const events = this.stream.events;
@@ -196,7 +258,14 @@ class ShardHost {
     this.lastInFlight = inFlight;
     const subscriptions = this.subscriptionsOut;
     this.subscriptionsOut = [];
-    this.post({ type: 'out', outbound: this.takeOutbox(), events, inFlight, acked: this.acked, ...(subscriptions.length ? { subscriptions } : {}) });
+    this.post({
+      type: 'out',
+      outbound: this.takeOutbox(),
+      events,
+      inFlight,
+      acked: this.acked,
+      ...(subscriptions.length ? { subscriptions } : {}),
+    });
   }
 
   /** Real time: what the shard traced goes out before the answer to a request, so the coordinator sees it first. */
@@ -211,19 +280,31 @@ let queue: Promise<void> = Promise.resolve();
 
 function onMessage(msg: ToShard): void {
   // Commands run one after another: a step finishes before the next command is looked at.
-  queue = queue.then(() => handle(msg)).catch((e: unknown) => port!.postMessage({ type: 'fatal', error: (e as Error)?.stack ?? String(e) } satisfies FromShard));
+  queue = queue
+    .then(() => handle(msg))
+    .catch((e: unknown) => port!.postMessage({ type: 'fatal', error: (e as Error)?.stack ?? String(e) } satisfies FromShard));
 }
 
 async function handle(msg: ToShard): Promise<void> {
-  if (msg.type === 'init') { host = new ShardHost(msg.init); port!.postMessage({ type: 'ready' } satisfies FromShard); return; }
+  if (msg.type === 'init') {
+    host = new ShardHost(msg.init);
+    port!.postMessage({ type: 'ready' } satisfies FromShard);
+    return;
+  }
   if (!host) throw new Error(`shard worker got '${msg.type}' before 'init'`);
   switch (msg.type) {
-    case 'load': return host.load(msg.id, msg.agents);
-    case 'step': return host.step(msg);
-    case 'deliver': return host.deliver(msg);
-    case 'reload': return host.reload(msg.id, msg.agent, msg.module);
-    case 'unload': return undefined;
-    case 'stop': return host.stop(msg.id, msg.reason);
+    case 'load':
+      return host.load(msg.id, msg.agents);
+    case 'step':
+      return host.step(msg);
+    case 'deliver':
+      return host.deliver(msg);
+    case 'reload':
+      return host.reload(msg.id, msg.agent, msg.module);
+    case 'unload':
+      return undefined;
+    case 'stop':
+      return host.stop(msg.id, msg.reason);
   }
 }
 

@@ -4,7 +4,12 @@ import type { TraceSink } from '../core/types';
 import type { Activity } from './activity';
 
 /** An event with its key: phase, group (the agent or owner), index in the producing shard. */
-export interface KeyedEvent { p: number; g: string; i: number; e: TraceEventInput }
+export interface KeyedEvent {
+  p: number;
+  g: string;
+  i: number;
+  e: TraceEventInput;
+}
 
 /** A TraceSink that buffers events with their key until the step ends. */
 export class StepBuffer implements TraceSink {
@@ -13,7 +18,9 @@ export class StepBuffer implements TraceSink {
 
   constructor(private readonly activity: Activity) {}
 
-  get length(): number { return this.events.length; }
+  get length(): number {
+    return this.events.length;
+  }
 
   emit(e: TraceEventInput): void {
     this.events.push({ p: this.activity.phase, g: this.activity.group, i: this.next++, e });

@@ -35,7 +35,12 @@ export interface RemoteLink {
  * Envelopes the link gave up on, with the drop code and a reason naming the node; `unknown` counts messages that
  * may have been lost with no record of each (sent to a node in its silence before it was declared lost).
  */
-export interface Undeliverable { envelopes: Envelope[]; code: DropCode; reason: string; unknown?: number }
+export interface Undeliverable {
+  envelopes: Envelope[];
+  code: DropCode;
+  reason: string;
+  unknown?: number;
+}
 
 /** A step boundary as a debugger sees it: what is about to be delivered, which it may change or drop before it is. */
 export interface BoundaryView {

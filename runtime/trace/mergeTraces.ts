@@ -11,7 +11,10 @@
 import type { TraceEvent } from '../../schemas';
 
 /** One node's trace: the name to give its events (when they carry none) and its events in any order. */
-export interface NodeTrace { node: string; events: TraceEvent[] }
+export interface NodeTrace {
+  node: string;
+  events: TraceEvent[];
+}
 
 export interface MergedTrace {
   events: TraceEvent[];
@@ -19,17 +22,25 @@ export interface MergedTrace {
   problems: string[];
 }
 
-interface Item { e: TraceEvent; node: string; nodeIndex: number; lamport: number }
+interface Item {
+  e: TraceEvent;
+  node: string;
+  nodeIndex: number;
+  lamport: number;
+}
 
 const RECEIVES = new Set(['message_delivered', 'message_dropped']);
 
 /** Merge traces of several nodes into one causally ordered trace with fresh seq and a `node` on every event. */
 export function mergeTraces(traces: readonly NodeTrace[]): MergedTrace {
   const problems: string[] = [];
-  const streams = traces.map((t, nodeIndex) => [...t.events].sort((a, b) => a.seq - b.seq).map((e): Item => ({ e, node: e.node ?? t.node, nodeIndex, lamport: 0 })));
+  const streams = traces.map((t, nodeIndex) =>
+    [...t.events].sort((a, b) => a.seq - b.seq).map((e): Item => ({ e, node: e.node ?? t.node, nodeIndex, lamport: 0 })),
+  );
   // The sends of each message id, over all nodes: a receive waits until one of them is placed.
   const sends = new Map<string, Item[]>();
-  for (const s of streams) for (const it of s) if (it.e.type === 'message_sent') (sends.get(it.e.id) ?? sends.set(it.e.id, []).get(it.e.id)!).push(it);
+  for (const s of streams)
+    for (const it of s) if (it.e.type === 'message_sent') (sends.get(it.e.id) ?? sends.set(it.e.id, []).get(it.e.id)!).push(it);
   const placedSend = new Map<string, number>();
   const heads = streams.map(() => 0);
   const clock = streams.map(() => 0);
@@ -58,7 +69,9 @@ export function mergeTraces(traces: readonly NodeTrace[]): MergedTrace {
       const n = heads.findIndex((h, i) => h < streams[i].length);
       const it = streams[n][heads[n]];
       const id = (it.e as { id?: string }).id;
-      problems.push(`${it.node} seq ${it.e.seq}: ${it.e.type} of message ${id} cannot come after its message_sent (the traces contradict each other: a cycle); placed without it`);
+      problems.push(
+        `${it.node} seq ${it.e.seq}: ${it.e.type} of message ${id} cannot come after its message_sent (the traces contradict each other: a cycle); placed without it`,
+      );
       sends.delete(id!);
     }
   }

@@ -23,17 +23,35 @@ export class RunFold {
   apply(e: TraceEventInput, t = this.t): { keep: boolean; then?: TraceEventInput[] } {
     this.t = t;
     switch (e.type) {
-      case 'message_delivered': this.delivered++; break;
+      case 'message_delivered':
+        this.delivered++;
+        break;
       case 'message_dropped': {
         this.dropped += e.count ?? 1;
         const code: DropCode = e.code ?? 'refused';
-        this.deadLetters.add({ t, code, reason: e.reason, ...(e.to ? { to: e.to } : {}), message: e.message ?? { performative: 'inform', sender: '?', receiver: e.to ?? '?' } }, e.count ?? 1);
+        this.deadLetters.add(
+          {
+            t,
+            code,
+            reason: e.reason,
+            ...(e.to ? { to: e.to } : {}),
+            message: e.message ?? { performative: 'inform', sender: '?', receiver: e.to ?? '?' },
+          },
+          e.count ?? 1,
+        );
         break;
       }
-      case 'timeout': this.timeouts++; break;
-      case 'protocol_violation': this.violations++; break;
-      case 'agent_state': this.states.set(e.agent, e.to); break;
-      default: break;
+      case 'timeout':
+        this.timeouts++;
+        break;
+      case 'protocol_violation':
+        this.violations++;
+        break;
+      case 'agent_state':
+        this.states.set(e.agent, e.to);
+        break;
+      default:
+        break;
     }
     return this.log.apply(e, this.systemName);
   }

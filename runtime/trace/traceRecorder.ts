@@ -14,14 +14,23 @@ export class TraceRecorder implements TraceSink {
   private readonly listeners = new Set<TraceListener>();
 
   /** `node`: stamped on every event (a node of a cluster writes its own trace; `caxton inspect a b` merges them). */
-  constructor(private readonly clock: Clock, listeners: readonly TraceListener[] = [], private readonly fold?: TraceFold, private readonly node?: string) {
+  constructor(
+    private readonly clock: Clock,
+    listeners: readonly TraceListener[] = [],
+    private readonly fold?: TraceFold,
+    private readonly node?: string,
+  ) {
     for (const l of listeners) this.listeners.add(l);
   }
 
   /** How many events have been emitted so far (the next event's seq). */
-  get count(): number { return this.seq; }
+  get count(): number {
+    return this.seq;
+  }
 
-  emit(input: TraceEventInput): void { this.publish(input, this.clock.now()); }
+  emit(input: TraceEventInput): void {
+    this.publish(input, this.clock.now());
+  }
 
   /** Number, stamp (`t` in clock ms, `tick` for stepped runs) and fan out one event, after the fold has seen it. */
   publish(input: TraceEventInput, t: number, tick?: number): void {
@@ -29,10 +38,16 @@ export class TraceRecorder implements TraceSink {
     if (folded && !folded.keep) return;
     // Microsecond precision is plenty and keeps JSONL lines short on the real clock.
     const time = Math.max(0, Math.round(t * 1000) / 1000);
-    const event = (tick === undefined ? { seq: this.seq++, t: time, ...input } : { seq: this.seq++, t: time, tick, ...input }) as TraceEvent;
+    const event = (
+      tick === undefined ? { seq: this.seq++, t: time, ...input } : { seq: this.seq++, t: time, tick, ...input }
+    ) as TraceEvent;
     if (this.node !== undefined) event.node = this.node;
     for (const listener of this.listeners) {
-      try { listener(event); } catch { /* a broken listener (e.g. a closed file) must not stop the runtime */ }
+      try {
+        listener(event);
+      } catch {
+        /* a broken listener (e.g. a closed file) must not stop the runtime */
+      }
     }
     if (folded?.then) for (const e of folded.then) this.publish(e, t, tick);
   }
@@ -40,12 +55,19 @@ export class TraceRecorder implements TraceSink {
   /** Listen to every event from now on; returns the function that stops listening. */
   onEvent(listener: TraceListener): () => void {
     this.listeners.add(listener);
-    return () => { this.listeners.delete(listener); };
+    return () => {
+      this.listeners.delete(listener);
+    };
   }
 }
 
 /** A listener that keeps every event in memory (tests, summaries, the inspector's live view). */
 export function collectTrace(): { events: TraceEvent[]; listener: TraceListener } {
   const events: TraceEvent[] = [];
-  return { events, listener: (e) => { events.push(e); } };
+  return {
+    events,
+    listener: (e) => {
+      events.push(e);
+    },
+  };
 }

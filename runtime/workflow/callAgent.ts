@@ -4,7 +4,11 @@ import type { MessageBus } from '../core/types';
 
 /** Raised when the agent answered, but with failure / refuse / not_understood (its content says why). */
 export class AgentReplyError extends Error {
-  constructor(readonly agent: string, readonly performative: Performative, readonly content: unknown) {
+  constructor(
+    readonly agent: string,
+    readonly performative: Performative,
+    readonly content: unknown,
+  ) {
     super(`${agent} replied ${performative}${content === undefined ? '' : `: ${reasonOf(content)}`}`);
     this.name = 'AgentReplyError';
   }
@@ -41,7 +45,10 @@ export async function callAgent(bus: MessageBus, o: CallOptions): Promise<unknow
   if (FAILED.has(reply.performative)) throw new AgentReplyError(o.agent, reply.performative, reply.content);
   if (reply.performative === 'agree') {
     // bus.request ends at the first reply, so a later inform would be lost: say so instead of passing `agree` on.
-    throw Object.assign(new Error(`${o.agent} replied agree; a pipeline stage takes its result from the first reply, so reply inform with the result`), { retryable: false });
+    throw Object.assign(
+      new Error(`${o.agent} replied agree; a pipeline stage takes its result from the first reply, so reply inform with the result`),
+      { retryable: false },
+    );
   }
   return reply.content;
 }
@@ -55,5 +62,9 @@ export function reasonOf(content: unknown): string {
     const parts = ['error', 'reason', 'message'].map((k) => c[k]).filter((v): v is string => typeof v === 'string' && v !== '');
     if (parts.length) return parts.join(': ');
   }
-  try { return JSON.stringify(content); } catch { return String(content); }
+  try {
+    return JSON.stringify(content);
+  } catch {
+    return String(content);
+  }
 }

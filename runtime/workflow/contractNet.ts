@@ -39,10 +39,19 @@ export interface Selection {
 
 /** Run the cfp round and award (emits `contract_net_proposals` and `contract_net_award`); the winner is not yet called. */
 export function selectByContractNet(ctx: CoordinationContext, o: SelectionOptions): Promise<Selection> {
-  const participants = (o.candidates ?? ctx.agentNames()).filter((a) => a !== o.sender && !(o.skip?.(a)));
+  const participants = (o.candidates ?? ctx.agentNames()).filter((a) => a !== o.sender && !o.skip?.(a));
   const machine = contractNetMachine({
-    manager: o.sender, conversationId: o.conversationId, participants, task: cfpContent(o).task, deadlineMs: o.bidWindowMs,
-    resultTimeoutMs: 0, policy: 'lowest_cost', costField: 'cost', qualityField: 'quality', maxRounds: 1, awardBy: 'caller',
+    manager: o.sender,
+    conversationId: o.conversationId,
+    participants,
+    task: cfpContent(o).task,
+    deadlineMs: o.bidWindowMs,
+    resultTimeoutMs: 0,
+    policy: 'lowest_cost',
+    costField: 'cost',
+    qualityField: 'quality',
+    maxRounds: 1,
+    awardBy: 'caller',
     cfpExtra: { capability: o.capability, input: o.input },
   });
   const selection: Selection = { proposals: [], declined: [] };
@@ -60,28 +69,57 @@ export function selectByContractNet(ctx: CoordinationContext, o: SelectionOption
     // A participant that fails or does not answer in time is a refusal, as the runtime's notice would say.
     const failed = (cfp: FipaMessage, agent: string, error: string): void => {
       selection.declined.push({ agent, reason: error });
-      feed({ type: 'message', at: at(), message: { performative: 'failure', sender: `${o.sender}/runtime`, receiver: o.sender, conversation_id: o.conversationId, in_reply_to: cfp.reply_with, content: { error, receiver: agent } } });
+      feed({
+        type: 'message',
+        at: at(),
+        message: {
+          performative: 'failure',
+          sender: `${o.sender}/runtime`,
+          receiver: o.sender,
+          conversation_id: o.conversationId,
+          in_reply_to: cfp.reply_with,
+          content: { error, receiver: agent },
+        },
+      });
     };
     const perform = (e: ProtocolEffect): void => {
       switch (e.kind) {
         case 'send': {
           const m = e.message;
           const to = String(m.receiver);
-          if (m.performative !== 'cfp') { ctx.bus.send(m); return; }
-          ctx.bus.request(m, { timeoutMs: o.bidWindowMs }).then((reply) => {
-            if (reply.performative === 'propose') selection.proposals.push({ agent: to, content: reply.content, cost: numberIn(reply.content, ['cost', 'price']) });
-            else selection.declined.push({ agent: to, reason: reply.performative });
-            feed({ type: 'message', message: reply, at: at() });
-          }, (err: unknown) => failed(m, to, describeError(err)));
+          if (m.performative !== 'cfp') {
+            ctx.bus.send(m);
+            return;
+          }
+          ctx.bus.request(m, { timeoutMs: o.bidWindowMs }).then(
+            (reply) => {
+              if (reply.performative === 'propose')
+                selection.proposals.push({ agent: to, content: reply.content, cost: numberIn(reply.content, ['cost', 'price']) });
+              else selection.declined.push({ agent: to, reason: reply.performative });
+              feed({ type: 'message', message: reply, at: at() });
+            },
+            (err: unknown) => failed(m, to, describeError(err)),
+          );
           return;
         }
-        case 'trace': ctx.trace.emit(e.event); return;
+        case 'trace':
+          ctx.trace.emit(e.event);
+          return;
         case 'set_timer':
-          timers.set(e.timer, ctx.clock.setTimer(e.delayMs, () => { timers.delete(e.timer); feed({ type: 'timer', timer: e.timer, at: at() }); }));
+          timers.set(
+            e.timer,
+            ctx.clock.setTimer(e.delayMs, () => {
+              timers.delete(e.timer);
+              feed({ type: 'timer', timer: e.timer, at: at() });
+            }),
+          );
           return;
         case 'cancel_timer': {
           const h = timers.get(e.timer);
-          if (h) { ctx.clock.clearTimer(h); timers.delete(e.timer); }
+          if (h) {
+            ctx.clock.clearTimer(h);
+            timers.delete(e.timer);
+          }
           return;
         }
         case 'done':
@@ -100,5 +138,10 @@ export function selectByContractNet(ctx: CoordinationContext, o: SelectionOption
  * contract net sends it, so an agent written for the `contract_net` pattern bids in pipelines unchanged.
  */
 export function cfpContent(o: Pick<SelectionOptions, 'capability' | 'action' | 'input'>): Record<string, unknown> {
-  return { capability: o.capability, input: o.input, task: { capability: o.capability, ...(o.action ? { action: o.action } : {}), input: o.input }, round: 1 };
+  return {
+    capability: o.capability,
+    input: o.input,
+    task: { capability: o.capability, ...(o.action ? { action: o.action } : {}), input: o.input },
+    round: 1,
+  };
 }

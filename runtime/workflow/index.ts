@@ -5,4 +5,11 @@ export { formatReport, type PipelineReport, type StageReport, type CompensationR
 export { gather, gatherOutput, type Branch, type GatherResult, type GatherOptions } from './scatterGather';
 export { decide, needed, type AggregatePolicy, type BranchOutcome, type GatherDecision } from './aggregate';
 export { callAgent, AgentReplyError, reasonOf, type CallOptions } from './callAgent';
-export { selectByContractNet, contractNetCapability, cfpContent, CONTRACT_NET_PREFIX, type Selection, type SelectionOptions } from './contractNet';
+export {
+  selectByContractNet,
+  contractNetCapability,
+  cfpContent,
+  CONTRACT_NET_PREFIX,
+  type Selection,
+  type SelectionOptions,
+} from './contractNet';

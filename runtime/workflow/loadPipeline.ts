@@ -6,19 +6,35 @@ import type { PipelineFile } from '../../schemas';
 import { hasErrors, LineIndex, loadText, pipelineOf, type LoadContext, type Severity } from '../../schemas/load';
 
 /** One problem (1-based line and column); `code` is the loader's stable id. */
-export interface PipelineProblem { line: number; col: number; message: string; code: string; severity: Severity }
+export interface PipelineProblem {
+  line: number;
+  col: number;
+  message: string;
+  code: string;
+  severity: Severity;
+}
 
 /** Raised by loadPipeline; `problems` holds every error, the message lists them as `file:line:col: text`. */
 export class PipelineLoadError extends Error {
-  constructor(readonly file: string, readonly problems: PipelineProblem[]) {
+  constructor(
+    readonly file: string,
+    readonly problems: PipelineProblem[],
+  ) {
     super(`${file}: invalid pipeline\n${problems.map((p) => `  ${file}:${p.line}:${p.col}: ${p.message}`).join('\n')}`);
     this.name = 'PipelineLoadError';
   }
 }
 
 /** Parse and check a pipeline; returns the file (when it has no error) and every problem found, errors first. */
-export function parsePipeline(text: string, file = 'pipeline.yaml', ctx: Omit<LoadContext, 'kind'> = {}): { pipeline?: PipelineFile; problems: PipelineProblem[] } {
-  const loaded = loadText(file.endsWith('.yaml') || file.endsWith('.yml') ? file : `${file}.pipeline.yaml`, text, { ...ctx, kind: 'pipeline' });
+export function parsePipeline(
+  text: string,
+  file = 'pipeline.yaml',
+  ctx: Omit<LoadContext, 'kind'> = {},
+): { pipeline?: PipelineFile; problems: PipelineProblem[] } {
+  const loaded = loadText(file.endsWith('.yaml') || file.endsWith('.yml') ? file : `${file}.pipeline.yaml`, text, {
+    ...ctx,
+    kind: 'pipeline',
+  });
   const lines = new LineIndex(text);
   const problems = loaded.problems.map((p) => {
     const at = lines.positionAt(p.start);

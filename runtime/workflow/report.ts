@@ -18,10 +18,21 @@ export interface StageReport {
   startedAt?: number;
   endedAt?: number;
   gather?: { policy: AggregatePolicy; answered: string[]; missing: string[]; errors: Array<{ agent: string; error: string }> };
-  selection?: { capability: string; winner?: string; proposals: Array<{ agent: string; cost?: number }>; declined: Array<{ agent: string; reason: string }> };
+  selection?: {
+    capability: string;
+    winner?: string;
+    proposals: Array<{ agent: string; cost?: number }>;
+    declined: Array<{ agent: string; reason: string }>;
+  };
 }
 
-export interface CompensationReport { stage: string; agent: string; action?: string; ok: boolean; error?: string }
+export interface CompensationReport {
+  stage: string;
+  agent: string;
+  action?: string;
+  ok: boolean;
+  error?: string;
+}
 
 export interface PipelineReport {
   pipeline: string;
@@ -44,7 +55,8 @@ export function formatReport(r: PipelineReport): string {
     const who = s.agents.length ? ` (${s.agents.join(', ')})` : '';
     const tries = s.attempts > 1 ? `, ${s.attempts} attempts` : '';
     lines.push(`  ${s.index + 1}. ${s.name}${who}: ${s.status}${tries}${s.error ? ` - ${s.error}` : ''}`);
-    if (s.gather) lines.push(`     ${s.gather.policy}: answered [${s.gather.answered.join(', ')}], missing [${s.gather.missing.join(', ')}]`);
+    if (s.gather)
+      lines.push(`     ${s.gather.policy}: answered [${s.gather.answered.join(', ')}], missing [${s.gather.missing.join(', ')}]`);
   }
   for (const c of r.compensations) lines.push(`  compensate ${c.stage} via ${c.agent}: ${c.ok ? 'ok' : `FAILED - ${c.error}`}`);
   if (r.error) lines.push(`  ${r.error}`);

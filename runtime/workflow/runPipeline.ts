@@ -42,7 +42,12 @@ class Executor {
   private readonly policies: PolicyRegistry;
   private calls = 0;
 
-  constructor(file: PipelineFile, private readonly ctx: CoordinationContext, private readonly opts: RunPipelineOptions, private readonly runId: string) {
+  constructor(
+    file: PipelineFile,
+    private readonly ctx: CoordinationContext,
+    private readonly opts: RunPipelineOptions,
+    private readonly runId: string,
+  ) {
     this.p = file.pipeline;
     this.sender = opts.sender ?? `pipeline-${this.p.name}`;
     this.policies = opts.policies ?? new PolicyRegistry({ clock: ctx.clock, random: ctx.random, trace: ctx.trace });
@@ -64,8 +69,19 @@ class Executor {
       }
       const sr = await this.runStage(stage, index, name, current);
       report.stages.push(sr);
-      if (saga) ctx.trace.emit({ type: 'saga_step', saga: p.name, step: name, action: 'run', ok: sr.status === 'completed', ...(sr.error ? { error: sr.error } : {}) });
-      if (sr.status === 'completed') { current = sr.output; continue; }
+      if (saga)
+        ctx.trace.emit({
+          type: 'saga_step',
+          saga: p.name,
+          step: name,
+          action: 'run',
+          ok: sr.status === 'completed',
+          ...(sr.error ? { error: sr.error } : {}),
+        });
+      if (sr.status === 'completed') {
+        current = sr.output;
+        continue;
+      }
       report.failedStage ??= { index, name, error: sr.error ?? 'failed' };
       if (onFailure === 'continue') continue;
       stopped = true;
@@ -76,7 +92,9 @@ class Executor {
     if (report.ok) report.output = current;
     report.endedAt = ctx.clock.now();
     ctx.trace.emit({
-      type: 'pipeline_result', pipeline: p.name, ok: report.ok,
+      type: 'pipeline_result',
+      pipeline: p.name,
+      ok: report.ok,
       ...(report.failedStage ? { failed_stage: report.failedStage.name } : {}),
       ...(report.error ? { error: report.error } : {}),
       ...(report.ok ? { output: report.output } : {}),
@@ -86,7 +104,16 @@ class Executor {
 
   private async runStage(stage: StageSpec, index: number, name: string, input: unknown): Promise<StageReport> {
     const { ctx, p } = this;
-    const sr: StageReport = { index, name, kind: stage.parallel ? 'parallel' : 'call', status: 'failed', agents: [], attempts: 0, input, startedAt: ctx.clock.now() };
+    const sr: StageReport = {
+      index,
+      name,
+      kind: stage.parallel ? 'parallel' : 'call',
+      status: 'failed',
+      agents: [],
+      attempts: 0,
+      input,
+      startedAt: ctx.clock.now(),
+    };
     ctx.trace.emit({ type: 'pipeline_stage', pipeline: p.name, stage: name, status: 'started' });
     const spec = mergePolicies(p.defaults, stage);
     try {
@@ -107,33 +134,54 @@ class Executor {
     const capability = contractNetCapability(step.agent);
     const timeoutMs = spec.timeout === undefined ? undefined : parseDuration(spec.timeout, `${sr.name}: timeout`);
     const retry = this.policies.retry(step.agent, spec.retry);
-    return retry.execute(async (pctx) => {
-      sr.attempts++;
-      let agent = step.agent;
-      let award: Record<string, unknown> | undefined;
-      const conversationId = this.conversationId(sr.name);
-      if (capability !== undefined) {
-        const sel = await selectByContractNet(this.ctx, {
-          sender: this.sender, capability, action: step.action, input, conversationId,
-          bidWindowMs: timeoutMs ?? this.opts.bidWindowMs ?? 1000,
-          skip: (a) => this.policies.breaker(a)?.isCallable() === false,
-        });
-        sr.selection = { capability, winner: sel.winner, proposals: sel.proposals.map(({ agent: a, cost }) => ({ agent: a, cost })), declined: sel.declined };
-        if (!sel.winner) throw new Error(`no agent proposed for '${capability}' (${sel.declined.length} declined or did not answer)`);
-        agent = sel.winner;
-        // Like runtime/protocols' contract net award: { task, accepted }, next to our { action, input }.
-        const accepted = sel.proposals.find((p) => p.agent === sel.winner)?.content;
-        award = { task: cfpContent({ capability, action: step.action, input }).task, accepted };
-      }
-      if (!sr.agents.includes(agent)) sr.agents.push(agent);
-      const guard = this.policies.forAgent(agent, spec);
-      return guard.execute(() => callAgent(this.ctx.bus, {
-        sender: this.sender, agent, action: step.action, input, timeoutMs,
-        performative: capability !== undefined ? 'accept_proposal' : step.performative,
-        protocol: capability !== undefined ? 'fipa-contract-net' : undefined,
-        conversationId, extra: award,
-      }), pctx);
-    }, signal ? { signal } : {});
+    return retry.execute(
+      async (pctx) => {
+        sr.attempts++;
+        let agent = step.agent;
+        let award: Record<string, unknown> | undefined;
+        const conversationId = this.conversationId(sr.name);
+        if (capability !== undefined) {
+          const sel = await selectByContractNet(this.ctx, {
+            sender: this.sender,
+            capability,
+            action: step.action,
+            input,
+            conversationId,
+            bidWindowMs: timeoutMs ?? this.opts.bidWindowMs ?? 1000,
+            skip: (a) => this.policies.breaker(a)?.isCallable() === false,
+          });
+          sr.selection = {
+            capability,
+            winner: sel.winner,
+            proposals: sel.proposals.map(({ agent: a, cost }) => ({ agent: a, cost })),
+            declined: sel.declined,
+          };
+          if (!sel.winner) throw new Error(`no agent proposed for '${capability}' (${sel.declined.length} declined or did not answer)`);
+          agent = sel.winner;
+          // Like runtime/protocols' contract net award: { task, accepted }, next to our { action, input }.
+          const accepted = sel.proposals.find((p) => p.agent === sel.winner)?.content;
+          award = { task: cfpContent({ capability, action: step.action, input }).task, accepted };
+        }
+        if (!sr.agents.includes(agent)) sr.agents.push(agent);
+        const guard = this.policies.forAgent(agent, spec);
+        return guard.execute(
+          () =>
+            callAgent(this.ctx.bus, {
+              sender: this.sender,
+              agent,
+              action: step.action,
+              input,
+              timeoutMs,
+              performative: capability !== undefined ? 'accept_proposal' : step.performative,
+              protocol: capability !== undefined ? 'fipa-contract-net' : undefined,
+              conversationId,
+              extra: award,
+            }),
+          pctx,
+        );
+      },
+      signal ? { signal } : {},
+    );
   }
 
   private runCall(stage: StageSpec, spec: PolicySpec, input: unknown, sr: StageReport): Promise<unknown> {
@@ -149,11 +197,20 @@ class Executor {
       run: (signal) => this.callStep(b, { ...spec, timeout: b.timeout ?? spec.timeout }, input, sr, signal),
     }));
     const g = await gather(branches, {
-      policy, count: par.count, clock: this.ctx.clock,
+      policy,
+      count: par.count,
+      clock: this.ctx.clock,
       deadlineMs: deadline === undefined ? undefined : parseDuration(deadline, `${name}: parallel.deadline`),
     });
     sr.gather = { policy, answered: g.answered, missing: g.missing, errors: g.errors };
-    this.ctx.trace.emit({ type: 'scatter_gather_result', pipeline: this.p.name, stage: name, policy, answered: g.answered, missing: g.missing });
+    this.ctx.trace.emit({
+      type: 'scatter_gather_result',
+      pipeline: this.p.name,
+      stage: name,
+      policy,
+      answered: g.answered,
+      missing: g.missing,
+    });
     if (!g.ok) throw new Error(`${g.reason}; ${g.errors.map((e) => `${e.agent}: ${e.error}`).join('; ')}`);
     return gatherOutput(g);
   }
@@ -170,13 +227,22 @@ class Executor {
       try {
         // A compensation skips breaker and bulkhead: undoing must not be refused because the agent misbehaved before.
         const timeoutMs = spec.timeout === undefined ? undefined : parseDuration(spec.timeout, `${s.name}: compensation.timeout`);
-        await this.policies.retry(comp.agent, spec.retry).execute(() => this.callCompensation(comp, s.output, `${s.name}.compensation`, timeoutMs));
+        await this.policies
+          .retry(comp.agent, spec.retry)
+          .execute(() => this.callCompensation(comp, s.output, `${s.name}.compensation`, timeoutMs));
       } catch (e) {
         cr.ok = false;
         cr.error = describeError(e);
       }
       report.compensations.push(cr);
-      this.ctx.trace.emit({ type: 'saga_step', saga: this.p.name, step: s.name, action: 'compensate', ok: cr.ok, ...(cr.error ? { error: cr.error } : {}) });
+      this.ctx.trace.emit({
+        type: 'saga_step',
+        saga: this.p.name,
+        step: s.name,
+        action: 'compensate',
+        ok: cr.ok,
+        ...(cr.error ? { error: cr.error } : {}),
+      });
     }
     const failed = report.compensations.filter((c) => !c.ok);
     if (report.compensations.length) {
@@ -188,10 +254,16 @@ class Executor {
 
   /** A compensation call: the timeout is both the router's request timeout and our policy's. */
   private callCompensation(comp: StepSpec, input: unknown, name: string, timeoutMs: number | undefined): Promise<unknown> {
-    const call = (): Promise<unknown> => callAgent(this.ctx.bus, {
-      sender: this.sender, agent: comp.agent, action: comp.action, input, timeoutMs,
-      performative: comp.performative, conversationId: this.conversationId(name),
-    });
+    const call = (): Promise<unknown> =>
+      callAgent(this.ctx.bus, {
+        sender: this.sender,
+        agent: comp.agent,
+        action: comp.action,
+        input,
+        timeoutMs,
+        performative: comp.performative,
+        conversationId: this.conversationId(name),
+      });
     return timeoutMs === undefined ? call() : this.policies.timeout(comp.agent, timeoutMs).execute(call);
   }
 

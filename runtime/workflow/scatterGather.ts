@@ -3,7 +3,10 @@ import type { Clock } from '../core/clock';
 import { describeError } from '../resilience/errors';
 import { decide, type AggregatePolicy, type BranchOutcome } from './aggregate';
 
-export interface Branch { name: string; run: (signal: AbortSignal) => Promise<unknown> }
+export interface Branch {
+  name: string;
+  run: (signal: AbortSignal) => Promise<unknown>;
+}
 
 export interface GatherResult {
   ok: boolean;
@@ -17,7 +20,13 @@ export interface GatherResult {
   reason?: string;
 }
 
-export interface GatherOptions { policy: AggregatePolicy; count?: number; deadlineMs?: number; clock: Clock; signal?: AbortSignal }
+export interface GatherOptions {
+  policy: AggregatePolicy;
+  count?: number;
+  deadlineMs?: number;
+  clock: Clock;
+  signal?: AbortSignal;
+}
 
 /** Fan out to every branch and resolve as soon as the policy is met or cannot be met; never rejects. */
 export function gather(branches: readonly Branch[], o: GatherOptions): Promise<GatherResult> {
@@ -26,11 +35,18 @@ export function gather(branches: readonly Branch[], o: GatherOptions): Promise<G
   return new Promise<GatherResult>((resolve) => {
     let settled = false;
     let deadlinePassed = false;
-    const timer = o.deadlineMs !== undefined && o.policy === 'deadline'
-      ? o.clock.setTimer(o.deadlineMs, () => { deadlinePassed = true; check(); })
-      : undefined;
+    const timer =
+      o.deadlineMs !== undefined && o.policy === 'deadline'
+        ? o.clock.setTimer(o.deadlineMs, () => {
+            deadlinePassed = true;
+            check();
+          })
+        : undefined;
     const offOuter = (): void => o.signal?.removeEventListener('abort', onOuterAbort);
-    const onOuterAbort = (): void => { deadlinePassed = true; check(); };
+    const onOuterAbort = (): void => {
+      deadlinePassed = true;
+      check();
+    };
     o.signal?.addEventListener('abort', onOuterAbort, { once: true });
 
     function check(): void {
@@ -46,22 +62,46 @@ export function gather(branches: readonly Branch[], o: GatherOptions): Promise<G
 
     branches.forEach((b, i) => {
       let p: Promise<unknown>;
-      try { p = b.run(controller.signal); } catch (e) { p = Promise.reject(e); }
+      try {
+        p = b.run(controller.signal);
+      } catch (e) {
+        p = Promise.reject(e);
+      }
       p.then(
-        (output) => { if (!settled) { outcomes[i] = { status: 'ok', output }; check(); } },
-        (e) => { if (!settled) { outcomes[i] = { status: 'failed', error: describeError(e) }; check(); } },
+        (output) => {
+          if (!settled) {
+            outcomes[i] = { status: 'ok', output };
+            check();
+          }
+        },
+        (e) => {
+          if (!settled) {
+            outcomes[i] = { status: 'failed', error: describeError(e) };
+            check();
+          }
+        },
       );
     });
     check();
   });
 }
 
-function summarise(branches: readonly Branch[], outcomes: readonly BranchOutcome[], policy: AggregatePolicy, ok: boolean, reason?: string): GatherResult {
+function summarise(
+  branches: readonly Branch[],
+  outcomes: readonly BranchOutcome[],
+  policy: AggregatePolicy,
+  ok: boolean,
+  reason?: string,
+): GatherResult {
   const r: GatherResult = { ok, policy, results: [], errors: [], answered: [], missing: [] };
   if (reason) r.reason = reason;
   outcomes.forEach((o, i) => {
     const agent = branches[i].name;
-    if (o.status === 'ok') { r.results.push({ agent, output: o.output }); r.answered.push(agent); return; }
+    if (o.status === 'ok') {
+      r.results.push({ agent, output: o.output });
+      r.answered.push(agent);
+      return;
+    }
     r.missing.push(agent);
     r.errors.push({ agent, error: o.status === 'failed' ? o.error : 'no answer before the stage settled' });
   });

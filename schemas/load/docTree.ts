@@ -10,7 +10,13 @@ import type { Problem } from './types';
 
 export type NodeType = 'object' | 'array' | 'string' | 'number' | 'boolean' | 'null';
 
-export interface DocProperty { key: string; keyStart: number; keyEnd: number; value?: DocNode; parent: DocNode }
+export interface DocProperty {
+  key: string;
+  keyStart: number;
+  keyEnd: number;
+  value?: DocNode;
+  parent: DocNode;
+}
 
 export interface DocNode {
   type: NodeType;
@@ -26,7 +32,13 @@ export interface DocNode {
   opaque?: boolean;
 }
 
-export interface ParsedDocument { text: string; yaml: boolean; root?: DocNode; syntax: Problem[]; tooDeep: boolean }
+export interface ParsedDocument {
+  text: string;
+  yaml: boolean;
+  root?: DocNode;
+  syntax: Problem[];
+  tooDeep: boolean;
+}
 
 /** Deeper than this, the tree is cut and a diagnostic says so (ajv and the rules recurse through it). */
 export const MAX_TREE_DEPTH = FILE_LIMITS.depth;
@@ -37,11 +49,23 @@ export const MAX_YAML_CHARS = FILE_LIMITS.yamlBytes;
 /** At most this many values are built into the tree; a larger file is refused (and the rest is not checked). */
 export const MAX_NODES = FILE_LIMITS.nodes;
 
-
 /** Parses JSON or YAML text into a DocNode tree plus syntax diagnostics; never throws. */
 export function parseText(text: string, yaml: boolean): ParsedDocument {
   if (yaml && text.length > MAX_YAML_CHARS) {
-    return { text, yaml, syntax: [{ start: 0, end: Math.min(1, text.length), severity: 'error', code: 'file-too-large', message: `This YAML file is ${(text.length / 1024 / 1024).toFixed(1)} MB; Caxton reads YAML files up to ${MAX_YAML_CHARS / 1024 / 1024} MB (pipelines and manifests are small): split it or move data out of it.` }], tooDeep: true };
+    return {
+      text,
+      yaml,
+      syntax: [
+        {
+          start: 0,
+          end: Math.min(1, text.length),
+          severity: 'error',
+          code: 'file-too-large',
+          message: `This YAML file is ${(text.length / 1024 / 1024).toFixed(1)} MB; Caxton reads YAML files up to ${MAX_YAML_CHARS / 1024 / 1024} MB (pipelines and manifests are small): split it or move data out of it.`,
+        },
+      ],
+      tooDeep: true,
+    };
   }
   const deep = yaml ? yamlFlowDepthOver(text, MAX_PARSE_DEPTH) : jsonDepthOver(text, MAX_PARSE_DEPTH);
   if (deep !== undefined) {
@@ -52,12 +76,31 @@ export function parseText(text: string, yaml: boolean): ParsedDocument {
   } catch (e) {
     // A parser blew its stack or hit something unforeseen: report it on the first character, keep serving.
     const reason = e instanceof RangeError ? 'the file is nested too deeply to check' : `the file could not be parsed (${String(e)})`;
-    return { text, yaml, syntax: [{ start: 0, end: Math.min(1, text.length), severity: 'error', code: 'nesting-too-deep', message: `Caxton stopped: ${reason}. Flatten the structure.` }], tooDeep: true };
+    return {
+      text,
+      yaml,
+      syntax: [
+        {
+          start: 0,
+          end: Math.min(1, text.length),
+          severity: 'error',
+          code: 'nesting-too-deep',
+          message: `Caxton stopped: ${reason}. Flatten the structure.`,
+        },
+      ],
+      tooDeep: true,
+    };
   }
 }
 
 function tooDeep(offset: number, limit: number): Problem {
-  return { start: offset, end: offset + 1, severity: 'error', code: 'nesting-too-deep', message: `Nesting too deep: more than ${limit} levels here; Caxton files never need this, flatten the structure.` };
+  return {
+    start: offset,
+    end: offset + 1,
+    severity: 'error',
+    code: 'nesting-too-deep',
+    message: `Nesting too deep: more than ${limit} levels here; Caxton files never need this, flatten the structure.`,
+  };
 }
 
 /** The offset of the bracket that first exceeds `limit` levels of JSON nesting, or undefined (one pass, no recursion). */
@@ -120,17 +163,26 @@ function parseJson(text: string): ParsedDocument {
   const attach = (node: DocNode): void => {
     if (++nodes === MAX_NODES) truncatedAt = node.start;
     const parent = stack[stack.length - 1];
-    if (!parent) { root ??= node; return; }
+    if (!parent) {
+      root ??= node;
+      return;
+    }
     node.parent = parent;
     if (parent.items) parent.items.push(node);
     else {
       const p = pending[pending.length - 1];
-      if (p && !p.value) { p.value = node; node.ownerProperty = p; }
+      if (p && !p.value) {
+        p.value = node;
+        node.ownerProperty = p;
+      }
       pending[pending.length - 1] = undefined;
     }
   };
   const open = (type: 'object' | 'array', offset: number): void => {
-    if (skipDepth > 0) { skipDepth++; return; }
+    if (skipDepth > 0) {
+      skipDepth++;
+      return;
+    }
     const node: DocNode = { type, start: offset, end: text.length };
     attach(node);
     const key = node.ownerProperty?.key;
@@ -140,7 +192,10 @@ function parseJson(text: string): ParsedDocument {
       if (tooDeepHere) {
         node.type = 'null';
         node.value = null;
-        if (!cutReported) { syntax.push(tooDeep(offset, MAX_TREE_DEPTH)); cutReported = true; }
+        if (!cutReported) {
+          syntax.push(tooDeep(offset, MAX_TREE_DEPTH));
+          cutReported = true;
+        }
       } else {
         if (type === 'object') node.properties = [];
         else node.items = [];
@@ -150,13 +205,22 @@ function parseJson(text: string): ParsedDocument {
       skipped = node;
       return;
     }
-    if (type === 'object') { node.properties = []; keys.push(new Set()); } else { node.items = []; keys.push(new Set()); }
+    if (type === 'object') {
+      node.properties = [];
+      keys.push(new Set());
+    } else {
+      node.items = [];
+      keys.push(new Set());
+    }
     pending.push(undefined);
     stack.push(node);
   };
   const close = (end: number): void => {
     if (skipDepth > 0) {
-      if (--skipDepth === 0 && skipped) { skipped.end = end; skipped = undefined; }
+      if (--skipDepth === 0 && skipped) {
+        skipped.end = end;
+        skipped = undefined;
+      }
       return;
     }
     const node = stack.pop();
@@ -164,44 +228,73 @@ function parseJson(text: string): ParsedDocument {
     keys.pop();
     if (node) node.end = end;
   };
-  visit(text, {
-    onObjectBegin: (offset) => open('object', offset),
-    onArrayBegin: (offset) => open('array', offset),
-    onObjectEnd: (offset, length) => close(offset + length),
-    onArrayEnd: (offset, length) => close(offset + length),
-    onObjectProperty: (key, offset, length) => {
-      if (skipDepth > 0) return;
-      const parent = stack[stack.length - 1];
-      if (!parent?.properties) return;
-      const seen = keys[keys.length - 1];
-      if (seen.has(key)) {
-        syntax.push(duplicateKey(key, offset, offset + length));
-      }
-      seen.add(key);
-      const prop: DocProperty = { key, keyStart: offset, keyEnd: offset + length, parent };
-      parent.properties.push(prop);
-      pending[pending.length - 1] = prop;
+  visit(
+    text,
+    {
+      onObjectBegin: (offset) => open('object', offset),
+      onArrayBegin: (offset) => open('array', offset),
+      onObjectEnd: (offset, length) => close(offset + length),
+      onArrayEnd: (offset, length) => close(offset + length),
+      onObjectProperty: (key, offset, length) => {
+        if (skipDepth > 0) return;
+        const parent = stack[stack.length - 1];
+        if (!parent?.properties) return;
+        const seen = keys[keys.length - 1];
+        if (seen.has(key)) {
+          syntax.push(duplicateKey(key, offset, offset + length));
+        }
+        seen.add(key);
+        const prop: DocProperty = { key, keyStart: offset, keyEnd: offset + length, parent };
+        parent.properties.push(prop);
+        pending[pending.length - 1] = prop;
+      },
+      onLiteralValue: (value: unknown, offset, length) => {
+        if (skipDepth > 0 || truncatedAt >= 0) return;
+        const type: NodeType =
+          value === null
+            ? 'null'
+            : typeof value === 'string'
+              ? 'string'
+              : typeof value === 'number'
+                ? 'number'
+                : typeof value === 'boolean'
+                  ? 'boolean'
+                  : 'null';
+        attach({ type, value: value as DocNode['value'], start: offset, end: offset + length });
+      },
+      onComment: (offset, length) => {
+        syntax.push({
+          start: offset,
+          end: offset + length,
+          severity: 'error',
+          code: 'json-comment',
+          message:
+            'Comments are not allowed in JSON (other tools and agents cannot read them): remove it, or put the note in a field such as "ontology".',
+          fixes: [{ title: 'Remove the comment', edits: [{ start: offset, end: offset + length, newText: '' }], preferred: true }],
+        });
+      },
+      onError: (error, offset, length) => {
+        if (offset === lastErrorOffset) return; // one message per place: recovery often reports several
+        lastErrorOffset = offset;
+        syntax.push({
+          start: offset,
+          end: offset + Math.max(1, length),
+          severity: 'error',
+          code: 'syntax-error',
+          message: `JSON syntax error: ${describeJsonError(printParseErrorCode(error))}`,
+        });
+      },
     },
-    onLiteralValue: (value: unknown, offset, length) => {
-      if (skipDepth > 0 || truncatedAt >= 0) return;
-      const type: NodeType = value === null ? 'null' : typeof value === 'string' ? 'string' : typeof value === 'number' ? 'number' : typeof value === 'boolean' ? 'boolean' : 'null';
-      attach({ type, value: value as DocNode['value'], start: offset, end: offset + length });
-    },
-    onComment: (offset, length) => {
-      syntax.push({
-        start: offset, end: offset + length, severity: 'error', code: 'json-comment',
-        message: 'Comments are not allowed in JSON (other tools and agents cannot read them): remove it, or put the note in a field such as "ontology".',
-        fixes: [{ title: 'Remove the comment', edits: [{ start: offset, end: offset + length, newText: '' }], preferred: true }],
-      });
-    },
-    onError: (error, offset, length) => {
-      if (offset === lastErrorOffset) return; // one message per place: recovery often reports several
-      lastErrorOffset = offset;
-      syntax.push({ start: offset, end: offset + Math.max(1, length), severity: 'error', code: 'syntax-error', message: `JSON syntax error: ${describeJsonError(printParseErrorCode(error))}` });
-    },
-  }, { allowTrailingComma: false, disallowComments: false });
+    { allowTrailingComma: false, disallowComments: false },
+  );
   if (truncatedAt >= 0) {
-    syntax.push({ start: truncatedAt, end: truncatedAt + 1, severity: 'error', code: 'file-too-large', message: `More than ${formatCount(MAX_NODES)} values: Caxton reads files up to that size and checked this one up to here. Split the conversation into smaller files.` });
+    syntax.push({
+      start: truncatedAt,
+      end: truncatedAt + 1,
+      severity: 'error',
+      code: 'file-too-large',
+      message: `More than ${formatCount(MAX_NODES)} values: Caxton reads files up to that size and checked this one up to here. Split the conversation into smaller files.`,
+    });
   }
   return { text, yaml: false, root, syntax, tooDeep: false };
 }
@@ -216,13 +309,19 @@ function describeJsonError(code: string): string {
     CloseBracketExpected: "']' is expected to close the array",
     EndOfFileExpected: 'unexpected text after the end of the JSON value',
     InvalidSymbol: 'unexpected character',
-    UnexpectedEndOfString: 'the string is not closed with \'"\'',
+    UnexpectedEndOfString: "the string is not closed with '\"'",
   };
   return words[code] ?? code.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
 }
 
 function duplicateKey(key: string, start: number, end: number): Problem {
-  return { start, end, severity: 'error', code: 'duplicate-key', message: `Duplicate key '${key}': a key may appear once in an object; remove one of them.` };
+  return {
+    start,
+    end,
+    severity: 'error',
+    code: 'duplicate-key',
+    message: `Duplicate key '${key}': a key may appear once in an object; remove one of them.`,
+  };
 }
 
 function parseYaml(text: string): ParsedDocument {
@@ -234,7 +333,13 @@ function parseYaml(text: string): ParsedDocument {
     const isError = doc.errors.includes(e as never);
     if (e.code === 'DUPLICATE_KEY') continue; // reported with the key's full span while the tree is built
     const first = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
-    syntax.push({ start: s, end: Math.max(t, s + 1), severity: isError ? 'error' : 'warning', code: 'syntax-error', message: `YAML ${isError ? 'syntax error' : 'warning'}: ${first}` });
+    syntax.push({
+      start: s,
+      end: Math.max(t, s + 1),
+      severity: isError ? 'error' : 'warning',
+      code: 'syntax-error',
+      message: `YAML ${isError ? 'syntax error' : 'warning'}: ${first}`,
+    });
   }
   const build: YamlBuild = { doc, syntax, text, aliasNodes: 0, expanding: new Set(), aliasReported: false };
   const root = doc.contents ? fromYaml(doc.contents as YamlNode, undefined, 0, build, false) : undefined;
@@ -263,7 +368,13 @@ function fromYaml(n: unknown, parent: DocNode | undefined, depth: number, b: Yam
   if (viaAlias && ++b.aliasNodes > FILE_LIMITS.aliasNodes) {
     if (!b.aliasReported) {
       b.aliasReported = true;
-      b.syntax.push({ start: node.start, end: Math.max(node.end, node.start + 1), severity: 'error', code: 'alias-too-large', message: `YAML aliases here expand to more than ${formatCount(FILE_LIMITS.aliasNodes)} values (an "alias bomb"?): Caxton does not expand them; write the values out or use fewer aliases.` });
+      b.syntax.push({
+        start: node.start,
+        end: Math.max(node.end, node.start + 1),
+        severity: 'error',
+        code: 'alias-too-large',
+        message: `YAML aliases here expand to more than ${formatCount(FILE_LIMITS.aliasNodes)} values (an "alias bomb"?): Caxton does not expand them; write the values out or use fewer aliases.`,
+      });
     }
     return node;
   }
@@ -275,7 +386,13 @@ function fromYaml(n: unknown, parent: DocNode | undefined, depth: number, b: Yam
     const target = n.resolve(b.doc);
     if (!target) return node; // the yaml parser already reported the unknown anchor
     if (b.expanding.has(target)) {
-      b.syntax.push({ start: range[0], end: Math.max(range[1], range[0] + 1), severity: 'error', code: 'alias-cycle', message: `The alias *${n.source} refers to a value that contains it: write the value out instead.` });
+      b.syntax.push({
+        start: range[0],
+        end: Math.max(range[1], range[0] + 1),
+        severity: 'error',
+        code: 'alias-cycle',
+        message: `The alias *${n.source} refers to a value that contains it: write the value out instead.`,
+      });
       return node;
     }
     b.expanding.add(target);
@@ -312,11 +429,22 @@ function fromYaml(n: unknown, parent: DocNode | undefined, depth: number, b: Yam
     node.items = n.items.map((c) => inner(c, depth + 1));
   } else if (isScalar(n)) {
     const v = n.value;
-    if (typeof v === 'string') { node.type = 'string'; node.value = v; }
-    else if (typeof v === 'number' || typeof v === 'bigint') { node.type = 'number'; node.value = Number(v); }
-    else if (typeof v === 'boolean') { node.type = 'boolean'; node.value = v; }
-    else if (v === null || v === undefined) { node.type = 'null'; node.value = null; }
-    else { node.type = 'string'; node.value = String(v); }
+    if (typeof v === 'string') {
+      node.type = 'string';
+      node.value = v;
+    } else if (typeof v === 'number' || typeof v === 'bigint') {
+      node.type = 'number';
+      node.value = Number(v);
+    } else if (typeof v === 'boolean') {
+      node.type = 'boolean';
+      node.value = v;
+    } else if (v === null || v === undefined) {
+      node.type = 'null';
+      node.value = null;
+    } else {
+      node.type = 'string';
+      node.value = String(v);
+    }
   }
   return node;
 }
@@ -385,7 +513,10 @@ export function nodeAtOffset(root: DocNode | undefined, offset: number): { node?
     if (node.properties) {
       for (const p of node.properties) {
         if (offset >= p.keyStart && offset <= p.keyEnd) return { node, keyOf: p };
-        if (p.value && offset >= p.value.start && offset <= p.value.end && (p.value.end > p.value.start || offset === p.value.start)) { next = p.value; break; }
+        if (p.value && offset >= p.value.start && offset <= p.value.end && (p.value.end > p.value.start || offset === p.value.start)) {
+          next = p.value;
+          break;
+        }
       }
     } else if (node.items) {
       next = node.items.find((c) => offset >= c.start && offset <= c.end);

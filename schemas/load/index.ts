@@ -13,5 +13,17 @@ export { schemaRegistry, validatorOf } from './schemaRegistry';
 export { parseTraceJsonl, traceLine, type ParsedTrace, type TraceLineError } from './traceJsonl';
 export type * from './types';
 // For editor features over the same tree and schemas (server/service): positions, paths, schema lookups.
-export { child, str, prop, toValue, nodeAtOffset, nodeAtPointer, pathOf, anchorOf, type DocNode, type DocProperty, type ParsedDocument } from './docTree';
+export {
+  child,
+  str,
+  prop,
+  toValue,
+  nodeAtOffset,
+  nodeAtPointer,
+  pathOf,
+  anchorOf,
+  type DocNode,
+  type DocProperty,
+  type ParsedDocument,
+} from './docTree';
 export { propertiesAt, enumAt, describeAt, schemasAt, rootSchema, type Schema } from './schemaRegistry';

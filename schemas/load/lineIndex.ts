@@ -4,7 +4,10 @@
  */
 import type { LineRange } from './types';
 
-export interface Position { line: number; character: number }
+export interface Position {
+  line: number;
+  character: number;
+}
 
 /** Line starts of a text, computed once; `positionAt` / `rangeOf` convert offsets. */
 export class LineIndex {
@@ -23,7 +26,8 @@ export class LineIndex {
   /** The position of an offset (clamped to the text). */
   positionAt(offset: number): Position {
     let at = Math.max(0, Math.min(offset, this.text.length));
-    let low = 0, high = this.starts.length;
+    let low = 0,
+      high = this.starts.length;
     while (low < high) {
       const mid = (low + high) >> 1;
       if (this.starts[mid] > at) high = mid;

@@ -70,7 +70,13 @@ export function loadText(uri: string, text: string, ctx: LoadContext = {}): Load
     try {
       problems.push(...mapSchemaErrors(schemaErrors(kind, root), root, text, quote));
       const rules: RuleContext = {
-        uri, text, quote, settings: { ...DEFAULT_LOAD_SETTINGS, ...ctx.settings }, agents: ctx.agents, files: ctx.files, newId: ctx.newId ?? sequentialId,
+        uri,
+        text,
+        quote,
+        settings: { ...DEFAULT_LOAD_SETTINGS, ...ctx.settings },
+        agents: ctx.agents,
+        files: ctx.files,
+        newId: ctx.newId ?? sequentialId,
       };
       if (kind === 'message') problems.push(...checkMessages(root, rules));
       else if (kind === 'pipeline') problems.push(...checkPipeline(root, rules));
@@ -79,12 +85,23 @@ export function loadText(uri: string, text: string, ctx: LoadContext = {}): Load
     } catch (e) {
       const tooDeep = e instanceof RangeError;
       problems.push({
-        start: 0, end: Math.min(1, text.length), severity: 'error', code: tooDeep ? 'nesting-too-deep' : 'internal-error',
-        message: tooDeep ? 'Nesting too deep to validate: flatten the structure.' : `Caxton could not finish checking this file (${String(e)}); please report it.`,
+        start: 0,
+        end: Math.min(1, text.length),
+        severity: 'error',
+        code: tooDeep ? 'nesting-too-deep' : 'internal-error',
+        message: tooDeep
+          ? 'Nesting too deep to validate: flatten the structure.'
+          : `Caxton could not finish checking this file (${String(e)}); please report it.`,
       });
     }
   } else if (!root && !problems.some((p) => p.severity === 'error')) {
-    problems.push({ start: 0, end: Math.min(1, text.length), severity: 'error', code: 'empty-file', message: `The file is empty: write ${kind === 'message' ? 'a message object (or a list of messages)' : `a ${kind === 'agent' ? 'manifest' : kind}`} here.` });
+    problems.push({
+      start: 0,
+      end: Math.min(1, text.length),
+      severity: 'error',
+      code: 'empty-file',
+      message: `The file is empty: write ${kind === 'message' ? 'a message object (or a list of messages)' : `a ${kind === 'agent' ? 'manifest' : kind}`} here.`,
+    });
   }
   return { uri, kind, parsed, problems: clamp(problems, text.length), quote };
 }
@@ -104,7 +121,8 @@ function schemaErrors(kind: FileKind, root: DocNode): ErrorObject[] {
     const errors: ErrorObject[] = [];
     const items = root.items ?? [];
     for (let i = 0; i < items.length && errors.length < MAX_SCHEMA_ERRORS; i++) {
-      if (!validateItem(toValue(items[i]))) for (const e of validateItem.errors ?? []) errors.push({ ...e, instancePath: `/${i}${e.instancePath}` });
+      if (!validateItem(toValue(items[i])))
+        for (const e of validateItem.errors ?? []) errors.push({ ...e, instancePath: `/${i}${e.instancePath}` });
     }
     return errors;
   }

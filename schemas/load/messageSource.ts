@@ -9,12 +9,19 @@ import type { FipaMessage } from '..';
 import { findMessages } from './messageLocations';
 
 /** A span of text: the message object in its file. */
-export interface SourceSpan { offset: number; length: number }
+export interface SourceSpan {
+  offset: number;
+  length: number;
+}
 
 /** JSON with object keys sorted, so equal contents compare equal whatever the key order. */
 function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value && typeof value === 'object') return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(',')}}`;
+  if (value && typeof value === 'object')
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
   return JSON.stringify(value) ?? 'undefined';
 }
 
@@ -24,9 +31,14 @@ const receivers = (r: unknown) => (Array.isArray(r) ? r.map(String).sort().join(
 export function sameMessage(candidate: Partial<FipaMessage>, sent: FipaMessage): boolean {
   if (candidate.message_id !== undefined && sent.message_id !== undefined) return candidate.message_id === sent.message_id;
   const perf = (p: unknown) => (typeof p === 'string' ? p.replace(/-/g, '_') : p);
-  return perf(candidate.performative) === perf(sent.performative) && candidate.sender === sent.sender && receivers(candidate.receiver) === receivers(sent.receiver)
-    && candidate.conversation_id === sent.conversation_id && candidate.reply_with === sent.reply_with
-    && canonical(candidate.content) === canonical(sent.content);
+  return (
+    perf(candidate.performative) === perf(sent.performative) &&
+    candidate.sender === sent.sender &&
+    receivers(candidate.receiver) === receivers(sent.receiver) &&
+    candidate.conversation_id === sent.conversation_id &&
+    candidate.reply_with === sent.reply_with &&
+    canonical(candidate.content) === canonical(sent.content)
+  );
 }
 
 /** The message's object in a *.fipa.json text (one message or an array = a conversation). */
@@ -36,12 +48,18 @@ export function findInFipaJson(text: string, sent: FipaMessage): SourceSpan | un
 }
 
 /** A message written in a file, with its span. */
-export interface SourceMessage extends SourceSpan { message: Partial<FipaMessage> }
+export interface SourceMessage extends SourceSpan {
+  message: Partial<FipaMessage>;
+}
 
 /** The inline messages of a *.scenario.yaml text (`scenario.messages[i].message`), in order. */
 export function scenarioMessages(text: string): SourceMessage[] {
   let doc;
-  try { doc = parseDocument(text, { uniqueKeys: false }); } catch { return []; }
+  try {
+    doc = parseDocument(text, { uniqueKeys: false });
+  } catch {
+    return [];
+  }
   const messages = doc.getIn(['scenario', 'messages'], true);
   if (!isSeq(messages)) return [];
   const out: SourceMessage[] = [];
@@ -58,7 +76,8 @@ export function scenarioMessages(text: string): SourceMessage[] {
 /** The messages of a *.fipa.json or *.scenario.yaml text (by its file name), in order, with their spans. */
 export function messagesInFile(fileName: string, text: string): SourceMessage[] {
   if (/\.scenario\.ya?ml$/i.test(fileName)) return scenarioMessages(text);
-  if (/\.fipa\.json$/i.test(fileName)) return findMessages(text).flatMap((m) => (m.message ? [{ offset: m.offset, length: m.length, message: m.message }] : []));
+  if (/\.fipa\.json$/i.test(fileName))
+    return findMessages(text).flatMap((m) => (m.message ? [{ offset: m.offset, length: m.length, message: m.message }] : []));
   return [];
 }
 

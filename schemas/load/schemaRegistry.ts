@@ -5,9 +5,20 @@ import { durationProblem, durationToMs } from '../limits';
 import type { FileKind } from './types';
 
 export type Schema = Record<string, unknown> & {
-  $ref?: string; $id?: string; properties?: Record<string, Schema>; items?: Schema; enum?: unknown[];
-  anyOf?: Schema[]; oneOf?: Schema[]; allOf?: Schema[]; then?: Schema; else?: Schema; description?: string; type?: string | string[];
-  required?: string[]; definitions?: Record<string, Schema>;
+  $ref?: string;
+  $id?: string;
+  properties?: Record<string, Schema>;
+  items?: Schema;
+  enum?: unknown[];
+  anyOf?: Schema[];
+  oneOf?: Schema[];
+  allOf?: Schema[];
+  then?: Schema;
+  else?: Schema;
+  description?: string;
+  type?: string | string[];
+  required?: string[];
+  definitions?: Record<string, Schema>;
 };
 
 const ROOTS: Record<FileKind, Schema> = {
@@ -28,11 +39,15 @@ export function schemaRegistry(): Ajv {
   if (!ajv) {
     ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
     ajv.addKeyword({
-      keyword: 'maxDurationMs', schemaType: 'number', errors: true,
+      keyword: 'maxDurationMs',
+      schemaType: 'number',
+      errors: true,
       validate: function check(max: number, data: unknown): boolean {
         const ms = durationToMs(data);
         if (ms === undefined || ms <= max) return true;
-        (check as unknown as { errors: unknown[] }).errors = [{ keyword: 'maxDurationMs', message: durationProblem(data) ?? 'is too long', params: { limit: max, ms } }];
+        (check as unknown as { errors: unknown[] }).errors = [
+          { keyword: 'maxDurationMs', message: durationProblem(data) ?? 'is too long', params: { limit: max, ms } },
+        ];
         return false;
       },
     });
@@ -70,7 +85,10 @@ export function rootSchema(kind: FileKind): Schema {
 const byFile = new Map<string, Schema>();
 for (const s of allSchemas as unknown as Schema[]) byFile.set(String(s.$id).split('/').pop() as string, s);
 
-interface Located { schema: Schema; root: Schema }
+interface Located {
+  schema: Schema;
+  root: Schema;
+}
 
 function resolveRef(ref: string, root: Schema): Located | undefined {
   const [file, pointer] = ref.split('#');
@@ -153,7 +171,7 @@ export function typesOf(schema: Schema, depth = 0): string[] | undefined {
     const candidates = file ? [byFile.get(file.split('/').pop() as string)] : [...byFile.values()];
     for (const c of candidates) {
       const r = c && resolveRef(`#${pointer ?? ''}`, c);
-      if (r && r.schema !== c || (r && file)) return typesOf(r.schema, depth + 1);
+      if ((r && r.schema !== c) || (r && file)) return typesOf(r.schema, depth + 1);
     }
     return undefined;
   }

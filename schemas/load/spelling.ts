@@ -25,7 +25,10 @@ export function didYouMean(word: string, candidates: readonly string[]): string 
   let bestD = Infinity;
   for (const c of candidates) {
     const dist = editDistance(w, c.toLowerCase());
-    if (dist < bestD) { best = c; bestD = dist; }
+    if (dist < bestD) {
+      best = c;
+      bestD = dist;
+    }
   }
   return bestD <= limit ? best : undefined;
 }

@@ -6,7 +6,10 @@ export function traceLine(event: TraceEvent): string {
   return `${JSON.stringify(event)}\n`;
 }
 
-export interface TraceLineError { line: number; message: string }
+export interface TraceLineError {
+  line: number;
+  message: string;
+}
 
 export interface ParsedTrace {
   events: TraceEvent[];
@@ -35,13 +38,19 @@ export function parseTraceJsonl(text: string): ParsedTrace {
       value = JSON.parse(raw);
     } catch (e) {
       // Only the final, unterminated line can be a write cut short by a crash; anywhere else it is corruption.
-      if (isLast) { truncated = true; continue; }
+      if (isLast) {
+        truncated = true;
+        continue;
+      }
       errors.push({ line: i + 1, message: `not JSON (${(e as Error).message}); each line must be one trace event object` });
       continue;
     }
     const problem = checkEvent(value);
     if (problem) {
-      if (isLast) { truncated = true; continue; }
+      if (isLast) {
+        truncated = true;
+        continue;
+      }
       errors.push({ line: i + 1, message: problem });
       continue;
     }

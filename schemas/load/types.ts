@@ -6,10 +6,18 @@ export type FileKind = 'message' | 'pipeline' | 'agent' | 'scenario';
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
 
 /** A text edit in offsets. */
-export interface OffsetEdit { start: number; end: number; newText: string }
+export interface OffsetEdit {
+  start: number;
+  end: number;
+  newText: string;
+}
 
 /** A quick fix attached to a problem. */
-export interface Fix { title: string; edits: OffsetEdit[]; preferred?: boolean }
+export interface Fix {
+  title: string;
+  edits: OffsetEdit[];
+  preferred?: boolean;
+}
 
 /** One problem in a file, in offsets: the editor shows it as a diagnostic, the runtime prints it as file:line:col. */
 export interface Problem {
@@ -29,16 +37,31 @@ export interface LoadSettings {
 }
 
 /** An LSP-style position/range (0-based line, UTF-16 character), used for declarations in other files. */
-export interface LineRange { start: { line: number; character: number }; end: { line: number; character: number } }
+export interface LineRange {
+  start: { line: number; character: number };
+  end: { line: number; character: number };
+}
 
 /** Where an agent is declared: the `name` value of its manifest. */
-export interface AgentDeclaration { name: string; uri: string; range: LineRange }
+export interface AgentDeclaration {
+  name: string;
+  uri: string;
+  range: LineRange;
+}
 
 /** A use of an agent name in some file. */
-export interface AgentReference { name: string; uri: string; range: LineRange }
+export interface AgentReference {
+  name: string;
+  uri: string;
+  range: LineRange;
+}
 
 /** What one file contributes to workspace knowledge. */
-export interface FileIndex { declarations: AgentDeclaration[]; references: AgentReference[]; topics: string[] }
+export interface FileIndex {
+  declarations: AgentDeclaration[];
+  references: AgentReference[];
+  topics: string[];
+}
 
 /** What the rules may ask of the workspace's agents (a WorkspaceIndex, or the runtime's loaded manifests). */
 export interface AgentDirectory {

@@ -18,7 +18,9 @@ export function valueOf(file: LoadedFile): unknown {
 /** A message with its performative in snake_case. */
 export function normaliseMessage(m: FipaMessage & { $schema?: string }): FipaMessage {
   const { $schema: _schema, ...rest } = m;
-  return typeof rest.performative === 'string' ? { ...rest, performative: rest.performative.replace(/-/g, '_') as FipaMessage['performative'] } : rest;
+  return typeof rest.performative === 'string'
+    ? { ...rest, performative: rest.performative.replace(/-/g, '_') as FipaMessage['performative'] }
+    : rest;
 }
 
 /** The messages of a message file (one message, or a conversation in order). */
@@ -43,5 +45,7 @@ export function scenarioOf(file: LoadedFile): ScenarioFile['scenario'] | undefin
   const value = file.kind === 'scenario' ? (valueOf(file) as ScenarioFile | undefined) : undefined;
   if (!value) return undefined;
   const s = value.scenario;
-  return s.messages ? { ...s, messages: s.messages.map((item) => ('message' in item ? { ...item, message: normaliseMessage(item.message) } : item)) } : s;
+  return s.messages
+    ? { ...s, messages: s.messages.map((item) => ('message' in item ? { ...item, message: normaliseMessage(item.message) } : item)) }
+    : s;
 }

@@ -51,7 +51,17 @@ export type ViewToHostKind = ViewToHost['kind'];
 
 /** The kinds each side accepts: a message with any other kind is ignored, never dispatched. */
 export const HOST_TO_VIEW_KINDS: readonly HostToViewKind[] = ['reset', 'append', 'status', 'reply', 'compare', 'revealed', 'follow'];
-export const VIEW_TO_HOST_KINDS: readonly ViewToHostKind[] = ['ready', 'selectMessage', 'rendered', 'error', 'revealSource', 'copy', 'export', 'pickCompare', 'fork'];
+export const VIEW_TO_HOST_KINDS: readonly ViewToHostKind[] = [
+  'ready',
+  'selectMessage',
+  'rendered',
+  'error',
+  'revealSource',
+  'copy',
+  'export',
+  'pickCompare',
+  'fork',
+];
 
 /** Events per message when a host streams a large trace to the view (one reset, then appends). */
 export const TRACE_BATCH = 20_000;
@@ -67,7 +77,9 @@ export function traceMessages(events: readonly TraceEvent[], live: boolean, titl
 export type Handlers<M extends { kind: string }> = { [K in M['kind']]: (message: Extract<M, { kind: K }>) => void };
 
 /** Anything with postMessage: the VS Code webview API, a Webview, a Window. */
-export interface MessageTarget<M> { postMessage(message: M): unknown }
+export interface MessageTarget<M> {
+  postMessage(message: M): unknown;
+}
 
 /** Post one typed message. */
 export function postTyped<M extends { kind: string }>(target: MessageTarget<M>, message: M): void {

@@ -26,16 +26,26 @@ export interface InspectorPageOptions {
 export function inspectorCsp(nonce: string, cspSource?: string): string {
   const src = cspSource ? `${cspSource} ` : '';
   return [
-    "default-src 'none'", `script-src 'nonce-${nonce}'`, `style-src ${src}'nonce-${nonce}'`,
-    `img-src ${src}data:`, `font-src ${src}`.trim(), "base-uri 'none'", "form-action 'none'",
-  ].filter((d) => d !== 'font-src').join('; ');
+    "default-src 'none'",
+    `script-src 'nonce-${nonce}'`,
+    `style-src ${src}'nonce-${nonce}'`,
+    `img-src ${src}data:`,
+    `font-src ${src}`.trim(),
+    "base-uri 'none'",
+    "form-action 'none'",
+  ]
+    .filter((d) => d !== 'font-src')
+    .join('; ');
 }
 
 /** JSON that is safe inside a <script> block: no `</script>`, `<!--` or line separators can end or bend it. */
 export function jsonForScriptBlock(value: unknown): string {
   return JSON.stringify(value)
-    .replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026')
-    .replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+    .replace(/</g, '\\u003c')
+    .replace(/>/g, '\\u003e')
+    .replace(/&/g, '\\u0026')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 /** Text for an inline <script>: a literal `</script` inside the bundle would close the element early. */
@@ -52,13 +62,18 @@ export function inspectorPage(o: InspectorPageOptions): string {
   if (!/^[A-Za-z0-9+/=_-]{16,}$/.test(o.nonce)) throw new Error('inspectorPage: the nonce must be at least 16 base64/hex characters');
   const nonce = escapeHtml(o.nonce);
   const title = escapeHtml(o.title ?? 'Caxton inspector');
-  if (o.compressedTrace !== undefined && !/^[A-Za-z0-9+/=]*$/.test(o.compressedTrace)) throw new Error('inspectorPage: compressedTrace must be base64');
-  const data = o.compressedTrace !== undefined
-    ? `\n<script type="application/gzip" id="caxton-trace-gz" data-title="${title}">${o.compressedTrace}</script>`
-    : o.events ? `\n<script type="application/json" id="caxton-trace">${jsonForScriptBlock({ title: o.title, events: o.events })}</script>` : '';
-  const script = 'src' in o.script
-    ? `<script nonce="${nonce}" src="${escapeHtml(o.script.src)}"></script>`
-    : `<script nonce="${nonce}">${scriptText(o.script.inline)}</script>`;
+  if (o.compressedTrace !== undefined && !/^[A-Za-z0-9+/=]*$/.test(o.compressedTrace))
+    throw new Error('inspectorPage: compressedTrace must be base64');
+  const data =
+    o.compressedTrace !== undefined
+      ? `\n<script type="application/gzip" id="caxton-trace-gz" data-title="${title}">${o.compressedTrace}</script>`
+      : o.events
+        ? `\n<script type="application/json" id="caxton-trace">${jsonForScriptBlock({ title: o.title, events: o.events })}</script>`
+        : '';
+  const script =
+    'src' in o.script
+      ? `<script nonce="${nonce}" src="${escapeHtml(o.script.src)}"></script>`
+      : `<script nonce="${nonce}">${scriptText(o.script.inline)}</script>`;
   return `<!DOCTYPE html>
 <html lang="en">
 <head>

@@ -36,7 +36,11 @@ export const LSP_METHODS = {
 } as const;
 
 /** Params of `caxton/workspaceIndexed`. */
-export interface WorkspaceIndexedParams { agents: string[]; files: number; topics: string[] }
+export interface WorkspaceIndexedParams {
+  agents: string[];
+  files: number;
+  topics: string[];
+}
 /** Result of `caxton/rescanWorkspace`. */
 export type RescanWorkspaceResult = WorkspaceIndexedParams;
 

@@ -26,7 +26,13 @@ export interface RuntimeHostSettings {
   nats?: string;
 }
 
-export const DEFAULT_RUNTIME_HOST_SETTINGS: RuntimeHostSettings = { requestTimeoutMs: 10_000, seed: 1, traceDir: '.caxton/traces', traceBatchSize: 200, workers: 0 };
+export const DEFAULT_RUNTIME_HOST_SETTINGS: RuntimeHostSettings = {
+  requestTimeoutMs: 10_000,
+  seed: 1,
+  traceDir: '.caxton/traces',
+  traceBatchSize: 200,
+  workers: 0,
+};
 
 /** Setting ids, for package.json contributes.configuration and the client. */
 export const RUNTIME_SETTING_IDS = {
@@ -38,7 +44,10 @@ export const RUNTIME_SETTING_IDS = {
   nats: 'caxton.runtime.nats',
 } as const;
 
-export interface AgentStatus { name: string; state: string }
+export interface AgentStatus {
+  name: string;
+  state: string;
+}
 
 /** One agent's outcome of a hot reload: `reloaded` (new module runs), `unchanged`, or `failed` (the old one runs). */
 export interface AgentReloadResult {
@@ -68,7 +77,20 @@ export interface RuntimeHostRequests {
   /** Stop every agent and end the session's run (the trace is closed). */
   stop: { params: Record<string, never>; result: { stopped: string[]; traceFile?: string } };
   /** Build every agent of the folder from source (AssemblyScript -> wasm). */
-  build: { params: { folder: string; force?: boolean }; result: { ok: boolean; agents: Array<{ name: string; ok: boolean; module?: string; error?: string; status?: 'built' | 'up to date' | 'failed'; durationMs?: number }> } };
+  build: {
+    params: { folder: string; force?: boolean };
+    result: {
+      ok: boolean;
+      agents: Array<{
+        name: string;
+        ok: boolean;
+        module?: string;
+        error?: string;
+        status?: 'built' | 'up to date' | 'failed';
+        durationMs?: number;
+      }>;
+    };
+  };
   /**
    * Hot reload after files changed (agent sources, .wasm modules, *.agent.yaml): rebuild what changed through the
    * build cache and swap the changed modules into the running session (drain, swap, keep queued messages).
@@ -94,9 +116,18 @@ export type RuntimeHostNotification = keyof RuntimeHostNotifications;
 
 /** Wire method names. */
 export const RUNTIME_HOST_METHODS: { [K in RuntimeHostRequest | RuntimeHostNotification]: string } = {
-  start: 'caxton/start', runAgent: 'caxton/runAgent', runPipeline: 'caxton/runPipeline', runScenario: 'caxton/runScenario',
-  send: 'caxton/send', stop: 'caxton/stop', build: 'caxton/build', status: 'caxton/status', reloadAgents: 'caxton/reloadAgents',
-  trace: 'caxton/trace', log: 'caxton/log', agents: 'caxton/agents',
+  start: 'caxton/start',
+  runAgent: 'caxton/runAgent',
+  runPipeline: 'caxton/runPipeline',
+  runScenario: 'caxton/runScenario',
+  send: 'caxton/send',
+  stop: 'caxton/stop',
+  build: 'caxton/build',
+  status: 'caxton/status',
+  reloadAgents: 'caxton/reloadAgents',
+  trace: 'caxton/trace',
+  log: 'caxton/log',
+  agents: 'caxton/agents',
 };
 
 /** The part of a vscode-jsonrpc MessageConnection the helpers need. */
@@ -125,18 +156,30 @@ export function asRpc(c: JsonRpcConnectionLike): RpcConnection {
   return {
     sendRequest: (m, p) => c.sendRequest(m, p),
     sendNotification: (m, p) => c.sendNotification(m, p),
-    onRequest: (m, h) => { c.onRequest(m, h as (params: unknown) => unknown); },
-    onNotification: (m, h) => { c.onNotification(m, h as (params: unknown) => void); },
+    onRequest: (m, h) => {
+      c.onRequest(m, h as (params: unknown) => unknown);
+    },
+    onNotification: (m, h) => {
+      c.onNotification(m, h as (params: unknown) => void);
+    },
   };
 }
 
 /** Send a typed request. */
-export function requestHost<K extends RuntimeHostRequest>(c: RpcConnection, method: K, params: RuntimeHostRequests[K]['params']): Promise<RuntimeHostRequests[K]['result']> {
+export function requestHost<K extends RuntimeHostRequest>(
+  c: RpcConnection,
+  method: K,
+  params: RuntimeHostRequests[K]['params'],
+): Promise<RuntimeHostRequests[K]['result']> {
   return c.sendRequest(RUNTIME_HOST_METHODS[method], params) as Promise<RuntimeHostRequests[K]['result']>;
 }
 
 /** Handle a typed request (host side). */
-export function onHostRequest<K extends RuntimeHostRequest>(c: RpcConnection, method: K, handler: (params: RuntimeHostRequests[K]['params']) => Promise<RuntimeHostRequests[K]['result']>): void {
+export function onHostRequest<K extends RuntimeHostRequest>(
+  c: RpcConnection,
+  method: K,
+  handler: (params: RuntimeHostRequests[K]['params']) => Promise<RuntimeHostRequests[K]['result']>,
+): void {
   c.onRequest(RUNTIME_HOST_METHODS[method], handler as (params: never) => unknown);
 }
 
@@ -146,6 +189,10 @@ export function notifyClient<K extends RuntimeHostNotification>(c: RpcConnection
 }
 
 /** Handle a typed notification (client side). */
-export function onHostNotification<K extends RuntimeHostNotification>(c: RpcConnection, method: K, handler: (params: RuntimeHostNotifications[K]) => void): void {
+export function onHostNotification<K extends RuntimeHostNotification>(
+  c: RpcConnection,
+  method: K,
+  handler: (params: RuntimeHostNotifications[K]) => void,
+): void {
   c.onNotification(RUNTIME_HOST_METHODS[method], handler as (params: never) => void);
 }

@@ -5,7 +5,8 @@ import { DEFAULT_SETTINGS, type CaxtonSettings } from '../../schemas/protocol/ls
 export function normalizeSettings(raw: unknown): CaxtonSettings {
   const r = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
   const v = (r.validation && typeof r.validation === 'object' ? r.validation : {}) as Record<string, unknown>;
-  const num = (x: unknown, min: number, max: number, dflt: number) => (typeof x === 'number' && Number.isFinite(x) && x >= min && x <= max ? x : dflt);
+  const num = (x: unknown, min: number, max: number, dflt: number) =>
+    typeof x === 'number' && Number.isFinite(x) && x >= min && x <= max ? x : dflt;
   return {
     validation: {
       enable: typeof v.enable === 'boolean' ? v.enable : DEFAULT_SETTINGS.validation.enable,

@@ -4,12 +4,26 @@
  */
 import * as path from 'node:path';
 import {
-  CodeActionKind, DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, FileChangeType, TextDocuments, TextDocumentSyncKind,
-  type Connection, type InitializeResult,
+  CodeActionKind,
+  DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
+  FileChangeType,
+  TextDocuments,
+  TextDocumentSyncKind,
+  type Connection,
+  type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { DEFAULT_SETTINGS, FILE_PATTERNS, LSP_METHODS, SERVER_COMMANDS, SETTINGS_SECTION, type CaxtonSettings, type WorkspaceIndexedParams } from '../../schemas/protocol/lsp';
+import {
+  DEFAULT_SETTINGS,
+  FILE_PATTERNS,
+  LSP_METHODS,
+  SERVER_COMMANDS,
+  SETTINGS_SECTION,
+  type CaxtonSettings,
+  type WorkspaceIndexedParams,
+} from '../../schemas/protocol/lsp';
 import { getLanguageService } from '../service/languageService';
 import { kindFromName, WorkspaceIndex } from '../../schemas/load';
 import { createFileLookup } from '../../platform/fileLookup';
@@ -34,7 +48,8 @@ export function startServer(connection: Connection): void {
   const workspace = new WorkspaceIndex();
   let roots: string[] = [];
   /** The workspace folder holding a file (the innermost), else the file's own folder: references must stay in it. */
-  const rootOf = (file: string): string => roots.filter((r) => !escapes(r, file)).sort((a, b) => b.length - a.length)[0] ?? path.dirname(file);
+  const rootOf = (file: string): string =>
+    roots.filter((r) => !escapes(r, file)).sort((a, b) => b.length - a.length)[0] ?? path.dirname(file);
   const service = getLanguageService({ workspace, files: createFileLookup(rootOf) });
   let settings: CaxtonSettings = DEFAULT_SETTINGS;
   let hasConfiguration = false;
@@ -45,7 +60,7 @@ export function startServer(connection: Connection): void {
     try {
       return f();
     } catch (e) {
-      connection.console.error(`caxton: ${what} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+      connection.console.error(`caxton: ${what} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
       return fallback;
     }
   };
@@ -63,11 +78,14 @@ export function startServer(connection: Connection): void {
 
   function schedule(doc: TextDocument): void {
     clearTimeout(timers.get(doc.uri));
-    timers.set(doc.uri, setTimeout(() => {
-      timers.delete(doc.uri);
-      const current = documents.get(doc.uri);
-      if (current) validateNow(current);
-    }, settings.validation.debounceMs));
+    timers.set(
+      doc.uri,
+      setTimeout(() => {
+        timers.delete(doc.uri);
+        const current = documents.get(doc.uri);
+        if (current) validateNow(current);
+      }, settings.validation.debounceMs),
+    );
   }
 
   function indexOpen(doc: TextDocument): void {
@@ -133,7 +151,8 @@ export function startServer(connection: Connection): void {
   });
 
   connection.onInitialized(async () => {
-    if (hasConfiguration) void connection.client.register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION }).catch(() => undefined);
+    if (hasConfiguration)
+      void connection.client.register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION }).catch(() => undefined);
     if (canWatchFiles) {
       // Manifests edited outside the editor (git checkout, a build) must reach the index too.
       const watchers = Object.values(FILE_PATTERNS).map((globPattern) => ({ globPattern }));
@@ -161,8 +180,14 @@ export function startServer(connection: Connection): void {
     for (const doc of documents.all()) schedule(doc);
   });
 
-  documents.onDidOpen(({ document }) => { indexOpen(document); schedule(document); });
-  documents.onDidChangeContent(({ document }) => { indexOpen(document); schedule(document); });
+  documents.onDidOpen(({ document }) => {
+    indexOpen(document);
+    schedule(document);
+  });
+  documents.onDidChangeContent(({ document }) => {
+    indexOpen(document);
+    schedule(document);
+  });
   documents.onDidClose(({ document }) => {
     clearTimeout(timers.get(document.uri));
     timers.delete(document.uri);
@@ -177,9 +202,13 @@ export function startServer(connection: Connection): void {
   };
   connection.onCompletion((p) => withDoc(p.textDocument.uri, null, 'completion', (d) => service.doComplete(d, p.position)));
   connection.onHover((p) => withDoc(p.textDocument.uri, null, 'hover', (d) => service.doHover(d, p.position)));
-  connection.onCodeAction((p) => withDoc(p.textDocument.uri, [], 'code actions', (d) => asProtocol(service.doCodeActions(d, p.range, p.context as never))));
+  connection.onCodeAction((p) =>
+    withDoc(p.textDocument.uri, [], 'code actions', (d) => asProtocol(service.doCodeActions(d, p.range, p.context as never))),
+  );
   connection.onDefinition((p) => withDoc(p.textDocument.uri, [], 'definition', (d) => service.findDefinition(d, p.position)));
-  connection.onReferences((p) => withDoc(p.textDocument.uri, [], 'references', (d) => service.findReferences(d, p.position, p.context.includeDeclaration)));
+  connection.onReferences((p) =>
+    withDoc(p.textDocument.uri, [], 'references', (d) => service.findReferences(d, p.position, p.context.includeDeclaration)),
+  );
   connection.onDocumentSymbol((p) => withDoc(p.textDocument.uri, [], 'symbols', (d) => service.findDocumentSymbols(d)));
   connection.onRequest(LSP_METHODS.rescanWorkspace, () => scanWorkspace());
   connection.onExecuteCommand(async (p) => {

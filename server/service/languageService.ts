@@ -3,16 +3,34 @@
  * Works in offsets internally; converts to LSP ranges here, once.
  */
 import {
-  CodeActionKind, CompletionItemKind, DiagnosticSeverity, MarkupKind, SymbolKind,
-  type CodeAction, type CodeActionContext, type CompletionList, type Diagnostic, type DocumentSymbol, type Hover,
-  type Location, type Position, type Range,
+  CodeActionKind,
+  CompletionItemKind,
+  DiagnosticSeverity,
+  MarkupKind,
+  SymbolKind,
+  type CodeAction,
+  type CodeActionContext,
+  type CompletionList,
+  type Diagnostic,
+  type DocumentSymbol,
+  type Hover,
+  type Location,
+  type Position,
+  type Range,
 } from 'vscode-languageserver-types';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { detectFileKind, indexFile, loadText, WorkspaceIndex, type LoadedFile as Analysis } from '../../schemas/load';
 import { complete } from './completion';
 import { agentNameAt, hover } from './navigation';
 import { documentSymbols, type OffsetSymbol } from './symbols';
-import { DEFAULT_SERVICE_SETTINGS, type FileIndex, type FileKind, type FileLookup, type ServiceDiagnostic, type ServiceSettings } from './types';
+import {
+  DEFAULT_SERVICE_SETTINGS,
+  type FileIndex,
+  type FileKind,
+  type FileLookup,
+  type ServiceDiagnostic,
+  type ServiceSettings,
+} from './types';
 
 export interface LanguageServiceOptions {
   /** Workspace knowledge (manifests, references, topics), kept up to date by the caller. */
@@ -42,11 +60,20 @@ export interface LanguageService {
 }
 
 const SEVERITY: Record<ServiceDiagnostic['severity'], DiagnosticSeverity> = {
-  error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, information: DiagnosticSeverity.Information, hint: DiagnosticSeverity.Hint,
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  information: DiagnosticSeverity.Information,
+  hint: DiagnosticSeverity.Hint,
 };
 const SYMBOL_KIND: Record<OffsetSymbol['kind'], SymbolKind> = {
-  conversation: SymbolKind.Namespace, message: SymbolKind.Event, pipeline: SymbolKind.Module, stage: SymbolKind.Function,
-  branch: SymbolKind.Function, agent: SymbolKind.Class, field: SymbolKind.Property, scenario: SymbolKind.Module,
+  conversation: SymbolKind.Namespace,
+  message: SymbolKind.Event,
+  pipeline: SymbolKind.Module,
+  stage: SymbolKind.Function,
+  branch: SymbolKind.Function,
+  agent: SymbolKind.Class,
+  field: SymbolKind.Property,
+  scenario: SymbolKind.Module,
 };
 
 function randomId(prefix: string): string {
@@ -81,7 +108,14 @@ export function getLanguageService(options: LanguageServiceOptions = {}): Langua
   function toSymbol(doc: TextDocument, s: OffsetSymbol): DocumentSymbol {
     const r = range(doc, s.start, Math.max(s.end, s.selEnd));
     const sel = range(doc, Math.max(s.selStart, s.start), Math.min(Math.max(s.selEnd, s.selStart), Math.max(s.end, s.selEnd)));
-    return { name: s.name || '?', detail: s.detail, kind: SYMBOL_KIND[s.kind], range: r, selectionRange: sel, children: s.children.map((c) => toSymbol(doc, c)) };
+    return {
+      name: s.name || '?',
+      detail: s.detail,
+      kind: SYMBOL_KIND[s.kind],
+      range: r,
+      selectionRange: sel,
+      children: s.children.map((c) => toSymbol(doc, c)),
+    };
   }
 
   return {
@@ -100,7 +134,13 @@ export function getLanguageService(options: LanguageServiceOptions = {}): Langua
     doComplete(doc, position) {
       const items = complete(analysisOf(doc), doc.offsetAt(position), workspace).map((c) => ({
         label: c.label,
-        kind: { key: CompletionItemKind.Property, value: CompletionItemKind.EnumMember, agent: CompletionItemKind.Reference, protocol: CompletionItemKind.Module, topic: CompletionItemKind.Event }[c.kind],
+        kind: {
+          key: CompletionItemKind.Property,
+          value: CompletionItemKind.EnumMember,
+          agent: CompletionItemKind.Reference,
+          protocol: CompletionItemKind.Module,
+          topic: CompletionItemKind.Event,
+        }[c.kind],
         detail: c.detail,
         documentation: c.documentation ? { kind: MarkupKind.Markdown, value: c.documentation } : undefined,
         textEdit: { range: range(doc, c.start, c.end), newText: c.newText },
@@ -125,7 +165,10 @@ export function getLanguageService(options: LanguageServiceOptions = {}): Langua
         if (context.diagnostics.length && !wanted.some((w) => String(w.code) === d.code && linesOverlap(w.range, lsp.range))) continue;
         for (const f of d.fixes) {
           actions.push({
-            title: f.title, kind: CodeActionKind.QuickFix, diagnostics: [lsp], isPreferred: f.preferred,
+            title: f.title,
+            kind: CodeActionKind.QuickFix,
+            diagnostics: [lsp],
+            isPreferred: f.preferred,
             edit: { changes: { [doc.uri]: f.edits.map((e) => ({ range: range(doc, e.start, e.end), newText: e.newText })) } },
           });
         }

@@ -1,9 +1,21 @@
 /** Hover, go-to-definition, references and the per-file index, all from the parsed tree. */
 import { formatBytes, formatCount, MANIFEST_LIMIT_DEFAULTS, PROTOCOLS, PROTOCOL_ALIASES } from '../../schemas';
-import { AGENT_FIELDS, describeAt, nodeAtOffset, pathOf, type DocNode, type LoadedFile as Analysis, type WorkspaceIndex } from '../../schemas/load';
+import {
+  AGENT_FIELDS,
+  describeAt,
+  nodeAtOffset,
+  pathOf,
+  type DocNode,
+  type LoadedFile as Analysis,
+  type WorkspaceIndex,
+} from '../../schemas/load';
 import { FIELD_DOCS, performativeMarkdown } from './fipaDocs';
 
-export interface HoverResult { markdown: string; start: number; end: number }
+export interface HoverResult {
+  markdown: string;
+  start: number;
+  end: number;
+}
 
 /** The field a value belongs to (for list items, the list's key). */
 function fieldOf(node: DocNode): string | undefined {
@@ -20,7 +32,11 @@ export function hover(a: Analysis, offset: number, ws: WorkspaceIndex | undefine
     const path = [...pathOf(node), keyOf.key];
     const fipa = a.kind === 'message' ? FIELD_DOCS[keyOf.key] : undefined;
     const schema = describeAt(a.kind, path) + limitDefault(a.kind, path);
-    const text = fipa ? `**${keyOf.key}** (FIPA ACL field): ${fipa}${schema && schema !== fipa ? `\n\n${schema}` : ''}` : schema ? `**${keyOf.key}**: ${schema}` : '';
+    const text = fipa
+      ? `**${keyOf.key}** (FIPA ACL field): ${fipa}${schema && schema !== fipa ? `\n\n${schema}` : ''}`
+      : schema
+        ? `**${keyOf.key}**: ${schema}`
+        : '';
     return text ? { markdown: text, start: keyOf.keyStart, end: keyOf.keyEnd } : undefined;
   }
   if (!node || node.type !== 'string') return undefined;
@@ -31,10 +47,14 @@ export function hover(a: Analysis, offset: number, ws: WorkspaceIndex | undefine
   else if (field === 'protocol') {
     const canonical = PROTOCOL_ALIASES[value] ?? value;
     const def = PROTOCOLS[canonical];
-    md = def ? `**${value}**: ${def.title}${canonical !== value ? ` (alias of ${canonical})` : ''}\n\nCaxton checks the order of messages against this protocol.` : undefined;
+    md = def
+      ? `**${value}**: ${def.title}${canonical !== value ? ` (alias of ${canonical})` : ''}\n\nCaxton checks the order of messages against this protocol.`
+      : undefined;
   } else if (field && AGENT_FIELDS.has(field) && ws) {
     const decls = ws.findAgent(value);
-    md = decls.length ? `**${value}**: agent declared in ${decls.map((d) => d.uri).join(', ')}` : `**${value}**: no agent manifest declares this name`;
+    md = decls.length
+      ? `**${value}**: agent declared in ${decls.map((d) => d.uri).join(', ')}`
+      : `**${value}**: no agent manifest declares this name`;
   }
   if (!md && field) {
     const d = describeAt(a.kind, pathOf(node));
@@ -60,6 +80,11 @@ export function agentNameAt(a: Analysis, offset: number): { name: string; node: 
 function limitDefault(kind: string, path: ReadonlyArray<string | number>): string {
   const d = kind === 'agent' && path.length === 2 && path[0] === 'limits' ? MANIFEST_LIMIT_DEFAULTS[String(path[1])] : undefined;
   if (!d) return '';
-  const shown = d.unit === 'bytes' ? `${formatBytes(d.default)} (${formatCount(d.default)} bytes)` : d.unit === 'ms' ? `${formatCount(d.default)} ms` : formatCount(d.default);
+  const shown =
+    d.unit === 'bytes'
+      ? `${formatBytes(d.default)} (${formatCount(d.default)} bytes)`
+      : d.unit === 'ms'
+        ? `${formatCount(d.default)} ms`
+        : formatCount(d.default);
   return ` Default: ${shown}.`;
 }

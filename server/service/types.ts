@@ -3,7 +3,16 @@ import { DEFAULT_LOAD_SETTINGS } from '../../schemas/load';
 import type { LoadSettings, Problem } from '../../schemas/load';
 
 export type {
-  FileKind, Severity, OffsetEdit, Fix, LineRange, AgentDeclaration, AgentReference, FileIndex, FileLookup, FileStatus,
+  FileKind,
+  Severity,
+  OffsetEdit,
+  Fix,
+  LineRange,
+  AgentDeclaration,
+  AgentReference,
+  FileIndex,
+  FileLookup,
+  FileStatus,
 } from '../../schemas/load';
 
 /** A diagnostic in offsets, before conversion to LSP: a loader problem. */

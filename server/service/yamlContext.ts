@@ -13,7 +13,13 @@ export interface YamlCursor {
   replaceEnd: number;
 }
 
-interface LineInfo { indent: number; dashLen: number; key?: string; restStart: number; blank: boolean }
+interface LineInfo {
+  indent: number;
+  dashLen: number;
+  key?: string;
+  restStart: number;
+  blank: boolean;
+}
 
 function lineInfo(line: string): LineInfo {
   // `[^]*`, not `.*`: a line may hold CR, NEL, LS or PS, which `.` does not match.
@@ -21,7 +27,13 @@ function lineInfo(line: string): LineInfo {
   const rest = m[3];
   const km = /^("[^"]*"|'[^']*'|[^\s:#'"][^:#]*?)\s*:(\s|$)/.exec(rest);
   const key = km ? km[1].replace(/^["']|["']$/g, '') : undefined;
-  return { indent: m[1].length, dashLen: m[2].length, key, restStart: m[1].length + m[2].length, blank: rest.trim() === '' || rest.trimStart().startsWith('#') };
+  return {
+    indent: m[1].length,
+    dashLen: m[2].length,
+    key,
+    restStart: m[1].length + m[2].length,
+    blank: rest.trim() === '' || rest.trimStart().startsWith('#'),
+  };
 }
 
 /** The YAML cursor context at an offset (scans at most a few thousand lines upward). */
@@ -35,7 +47,11 @@ export function yamlCursor(text: string, offset: number): YamlCursor {
   const path: Array<string | number> = [];
   let col = cur.indent + cur.dashLen;
   let pending = false;
-  if (cur.dashLen) { path.unshift(0); col = cur.indent; pending = true; }
+  if (cur.dashLen) {
+    path.unshift(0);
+    col = cur.indent;
+    pending = true;
+  }
   let pos = lineStart - 1;
   for (let scanned = 0; pos > 0 && scanned < 5000 && (col > 0 || pending); scanned++) {
     const start = text.lastIndexOf('\n', pos - 1) + 1;
@@ -48,15 +64,28 @@ export function yamlCursor(text: string, offset: number): YamlCursor {
         path.unshift(info.key);
         col = c;
         pending = false;
-        if (info.dashLen) { path.unshift(0); col = info.indent; pending = true; }
+        if (info.dashLen) {
+          path.unshift(0);
+          col = info.indent;
+          pending = true;
+        }
       }
       continue;
     }
-    if (info.dashLen && c === col) { path.unshift(0); col = info.indent; pending = true; continue; }
+    if (info.dashLen && c === col) {
+      path.unshift(0);
+      col = info.indent;
+      pending = true;
+      continue;
+    }
     if (c < col && info.key) {
       path.unshift(info.key);
       col = c;
-      if (info.dashLen) { path.unshift(0); col = info.indent; pending = true; }
+      if (info.dashLen) {
+        path.unshift(0);
+        col = info.indent;
+        pending = true;
+      }
     }
   }
   if (cur.key !== undefined) {

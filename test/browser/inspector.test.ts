@@ -11,9 +11,9 @@ import { syntheticTrace } from './syntheticTrace';
 const pagesDir = path.join(artifactsDir, 'inspector');
 const bundle = path.join(distDir, 'webview.js');
 
-
 const texts = (page: Page, selector: string) => page.$$eval(selector, (els) => els.map((e) => e.textContent ?? ''));
-const attrs = (page: Page, selector: string, name: string) => page.$$eval(selector, (els, n) => els.map((e) => e.getAttribute(n) ?? ''), name);
+const attrs = (page: Page, selector: string, name: string) =>
+  page.$$eval(selector, (els, n) => els.map((e) => e.getAttribute(n) ?? ''), name);
 
 describe('inspector in headless chromium', function () {
   let browser: Awaited<ReturnType<typeof launchChromium>>;
@@ -28,18 +28,41 @@ describe('inspector in headless chromium', function () {
     await pageFromTrace(path.join(fixturesDir, 'traces', 'demo.trace.jsonl'), demoHtml);
     browser = await launchChromium();
     page = await browser.context.newPage();
-    page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) violations.push(m.text()); });
+    page.on('console', (m) => {
+      if (/Content Security Policy/i.test(m.text())) violations.push(m.text());
+    });
     await open(page, demoHtml);
   });
-  after(async () => { await browser?.close(); });
+  after(async () => {
+    await browser?.close();
+  });
 
   it('draws a lifeline per agent and arrows labelled with performatives', async () => {
-    assert.deepEqual(await texts(page, '.lane-name'), ['client', 'calculator', 'auctioneer', 'alice', 'bob', 'carol', 'manager', 'fast', 'cheap', 'gateway', 'nobody']);
+    assert.deepEqual(await texts(page, '.lane-name'), [
+      'client',
+      'calculator',
+      'auctioneer',
+      'alice',
+      'bob',
+      'carol',
+      'manager',
+      'fast',
+      'cheap',
+      'gateway',
+      'nobody',
+    ]);
     assert.equal((await page.$$('line.lifeline')).length, 11);
-    assert.equal(await page.getAttribute('.lane-name[data-agent="nobody"]', 'data-external'), 'true', 'the unknown receiver of a drop is an outside party');
+    assert.equal(
+      await page.getAttribute('.lane-name[data-agent="nobody"]', 'data-external'),
+      'true',
+      'the unknown receiver of a drop is an outside party',
+    );
     const performatives = await attrs(page, 'g.row.message', 'data-performative');
     assert.deepEqual(performatives.slice(0, 5), ['request', 'agree', 'inform', 'request', 'failure']);
-    assert.equal(await page.getAttribute('g.row.message[data-performative="failure"] .arrow', 'class').then((c) => c?.includes('alarm')), true);
+    assert.equal(
+      await page.getAttribute('g.row.message[data-performative="failure"] .arrow', 'class').then((c) => c?.includes('alarm')),
+      true,
+    );
     await page.screenshot({ path: path.join(pagesDir, 'conversations.png') });
   });
 
@@ -54,13 +77,13 @@ describe('inspector in headless chromium', function () {
 
   it('shows a message as JSON on click and moves with the arrow keys', async () => {
     await page.click('g.row.message[data-performative="request"] >> nth=0 >> text.label');
-    assert.match(await page.textContent('#details') ?? '', /"op": "add"/);
+    assert.match((await page.textContent('#details')) ?? '', /"op": "add"/);
     await page.focus('.seq-scroll');
     await page.keyboard.press('ArrowDown');
     assert.equal(await page.getAttribute('.seq-scroll', 'aria-activedescendant'), 'row-1');
-    assert.match(await page.textContent('#details') ?? '', /"performative": "agree"/);
+    assert.match((await page.textContent('#details')) ?? '', /"performative": "agree"/);
     assert.equal(await page.getAttribute('#row-1', 'aria-selected'), 'true');
-    assert.match(await page.getAttribute('#row-1', 'aria-label') ?? '', /agree from calculator to client/);
+    assert.match((await page.getAttribute('#row-1', 'aria-label')) ?? '', /agree from calculator to client/);
   });
 
   it('shows auction rounds with the leader and the winner, and contract-net proposals with the chosen one', async () => {
@@ -89,9 +112,16 @@ describe('inspector in headless chromium', function () {
   });
 
   it('replays with the time slider', async () => {
-    const events = fs.readFileSync(path.join(fixturesDir, 'traces', 'demo.trace.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; to?: string });
+    const events = fs
+      .readFileSync(path.join(fixturesDir, 'traces', 'demo.trace.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; to?: string });
     const openedAt = events.findIndex((e) => e.type === 'breaker_state' && e.to === 'open') + 1;
-    const seek = (n: number) => page.evaluate(`(() => { const el = document.getElementById('time-slider'); el.value = '${n}'; el.dispatchEvent(new Event('input')); })()`);
+    const seek = (n: number) =>
+      page.evaluate(
+        `(() => { const el = document.getElementById('time-slider'); el.value = '${n}'; el.dispatchEvent(new Event('input')); })()`,
+      );
     await seek(openedAt);
     await page.waitForSelector(`body[data-cursor="${openedAt}"]`);
     await page.waitForSelector('.route[data-state="open"]');
@@ -117,7 +147,19 @@ describe('inspector in headless chromium', function () {
   it('appends live events posted to the page', async () => {
     await page.click('#tab-conversations');
     const before = Number(await page.getAttribute('body', 'data-events'));
-    const append = { kind: 'append', events: [{ seq: before, t: 999, type: 'message_sent', id: 'live-1', to: ['bob'], message: { performative: 'inform', sender: 'alice', receiver: 'bob', conversation_id: 'live' } }] };
+    const append = {
+      kind: 'append',
+      events: [
+        {
+          seq: before,
+          t: 999,
+          type: 'message_sent',
+          id: 'live-1',
+          to: ['bob'],
+          message: { performative: 'inform', sender: 'alice', receiver: 'bob', conversation_id: 'live' },
+        },
+      ],
+    };
     await page.evaluate(`window.postMessage(${JSON.stringify(append)}, '*')`);
     await page.waitForSelector(`body[data-events="${before + 1}"]`);
     await showConversation(page, 'live');
@@ -125,10 +167,14 @@ describe('inspector in headless chromium', function () {
   });
 
   it('shows a reply and a status the host posts', async () => {
-    const reply = { kind: 'reply', request: { performative: 'request', sender: 'user', receiver: 'calculator' }, reply: { performative: 'inform', sender: 'calculator', receiver: 'user', content: { result: 30 } } };
+    const reply = {
+      kind: 'reply',
+      request: { performative: 'request', sender: 'user', receiver: 'calculator' },
+      reply: { performative: 'inform', sender: 'calculator', receiver: 'user', content: { result: 30 } },
+    };
     await page.evaluate(`window.postMessage(${JSON.stringify(reply)}, '*')`);
     await page.waitForSelector('#details-title:text("Reply to request")');
-    assert.match(await page.textContent('#details') ?? '', /"result": 30/);
+    assert.match((await page.textContent('#details')) ?? '', /"result": 30/);
     await page.evaluate(`window.postMessage(${JSON.stringify({ kind: 'status', running: false, text: 'runtime host exited' })}, '*')`);
     await page.waitForSelector('#status:text("runtime host exited")');
     // Messages that are not in the protocol are ignored, never dispatched.
@@ -138,12 +184,12 @@ describe('inspector in headless chromium', function () {
 
   it('the CSP blocks an injected inline script without the nonce', async () => {
     // Browser-side code as a string: this file compiles without the DOM lib.
-    const result = await page.evaluate(`new Promise((resolve) => {
+    const result = (await page.evaluate(`new Promise((resolve) => {
       document.addEventListener('securitypolicyviolation', (e) => resolve({ ran: window.pwned === true, directive: e.violatedDirective }), { once: true });
       const s = document.createElement('script');
       s.textContent = 'window.pwned = true';
       document.body.append(s);
-    })`) as { ran: boolean; directive: string };
+    })`)) as { ran: boolean; directive: string };
     assert.equal(result.ran, false);
     assert.match(result.directive, /^script-src/);
   });
@@ -151,8 +197,18 @@ describe('inspector in headless chromium', function () {
   it('trace text cannot break out of the embedded JSON block', async () => {
     const hostile = '</script><script>window.pwned = true</script><!--';
     const html = inspectorHtml({
-      script: { inline: fs.readFileSync(bundle, 'utf8') }, nonce: 'dGVzdC1ub25jZS0xMjM0NTY=',
-      events: [{ seq: 0, t: 0, type: 'message_sent', id: 'x', to: ['b'], message: { performative: 'inform', sender: 'a', receiver: 'b', content: hostile } }],
+      script: { inline: fs.readFileSync(bundle, 'utf8') },
+      nonce: 'dGVzdC1ub25jZS0xMjM0NTY=',
+      events: [
+        {
+          seq: 0,
+          t: 0,
+          type: 'message_sent',
+          id: 'x',
+          to: ['b'],
+          message: { performative: 'inform', sender: 'a', receiver: 'b', content: hostile },
+        },
+      ],
     });
     const file = path.join(pagesDir, 'hostile.html');
     fs.writeFileSync(file, html);
@@ -176,7 +232,9 @@ describe('inspector in headless chromium', function () {
     assert.equal(await p.getAttribute('#view-conversations', 'data-rows'), String(expectedRows));
     const drawn = (await p.$$('g.row')).length;
     assert.ok(drawn > 10 && drawn < 150, `drew ${drawn} rows of ${expectedRows}`);
-    await p.$eval('.seq-scroll', (el) => { el.scrollTop = el.scrollHeight; });
+    await p.$eval('.seq-scroll', (el) => {
+      el.scrollTop = el.scrollHeight;
+    });
     await p.waitForSelector(`#row-${expectedRows - 1}`);
     await p.focus('.seq-scroll');
     await p.keyboard.press('Home');
@@ -204,11 +262,23 @@ describe('inspector on a recorded run of examples/calculator', function () {
     page = await browser.context.newPage();
     await open(page, html);
   });
-  after(async () => { await browser?.close(); });
+  after(async () => {
+    await browser?.close();
+  });
 
   it('draws the calculator, echo, logger and user lifelines with every message', async () => {
     assert.deepEqual(await texts(page, '.lane-name'), ['calculator', 'echo', 'logger', 'user']);
-    assert.deepEqual(await attrs(page, 'g.row.message', 'data-performative'), ['request', 'inform', 'request', 'inform', 'request', 'failure', 'request', 'inform', 'inform']);
+    assert.deepEqual(await attrs(page, 'g.row.message', 'data-performative'), [
+      'request',
+      'inform',
+      'request',
+      'inform',
+      'request',
+      'failure',
+      'request',
+      'inform',
+      'inform',
+    ]);
     assert.deepEqual(await attrs(page, 'g.row.message .arrow.status-delivered', 'class').then((c) => c.length > 0), true);
     await page.screenshot({ path: path.join(pagesDir, 'calculator.png') });
   });
@@ -218,7 +288,7 @@ describe('inspector on a recorded run of examples/calculator', function () {
     assert.deepEqual(await attrs(page, 'g.row', 'data-performative'), ['request', 'failure', '']);
     assert.deepEqual(await attrs(page, 'g.row.marker', 'data-marker'), ['conversation_ended']);
     await page.click('g.row.message[data-performative="failure"] text.label');
-    assert.match(await page.textContent('#details') ?? '', /division by zero/);
+    assert.match((await page.textContent('#details')) ?? '', /division by zero/);
   });
 
   it('lists the agents with their messages and fuel', async () => {
@@ -246,7 +316,9 @@ describe('inspector on recorded runs of the auction, contract-net and resilience
     browser = await launchChromium();
     page = await browser.context.newPage();
   });
-  after(async () => { await browser?.close(); });
+  after(async () => {
+    await browser?.close();
+  });
 
   it('english auction: every round with its price, the leaders and the winner', async () => {
     await show('english-auction', 'auctions');
@@ -255,7 +327,7 @@ describe('inspector on recorded runs of the auction, contract-net and resilience
     assert.equal(prices.length, 11);
     assert.deepEqual(prices.slice(0, 3), ['100', '120', '140']);
     assert.equal(await page.getAttribute('.auction .result', 'data-winner'), 'collector-ben');
-    assert.match(await page.textContent('.auction .result') ?? '', /at 280/);
+    assert.match((await page.textContent('.auction .result')) ?? '', /at 280/);
     assert.deepEqual(await attrs(page, '.auction thead th.winner', 'class').then((c) => c.length), 1);
     await page.screenshot({ path: path.join(pagesDir, 'english-auction.png') });
   });
@@ -275,7 +347,9 @@ describe('inspector on recorded runs of the auction, contract-net and resilience
     assert.equal(await page.getAttribute('.route[data-route="flaky"] .retries', 'data-count'), '2');
     await page.screenshot({ path: path.join(pagesDir, 'resilience.png') });
     await page.click('#tab-conversations');
-    await page.$eval('.seq-scroll', (el) => { el.scrollTop = el.scrollHeight; });
+    await page.$eval('.seq-scroll', (el) => {
+      el.scrollTop = el.scrollHeight;
+    });
     await page.waitForSelector('g.row.marker[data-marker="timeout"]');
     const markers = await attrs(page, 'g.row.marker', 'data-marker');
     assert.ok(markers.includes('timeout') && markers.includes('dropped'), markers.join(' '));

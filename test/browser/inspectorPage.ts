@@ -6,7 +6,12 @@ import { inspectCommand } from '../../runtime/cli/commands/inspect';
 /** Write a page with `caxton inspect` (the real command), as a user would. */
 export async function pageFromTrace(traceFile: string, html: string): Promise<string> {
   const errors: string[] = [];
-  const code = await inspectCommand.run([traceFile, '-o', html], { out: () => {}, err: (t) => errors.push(t), cwd: process.cwd(), color: false });
+  const code = await inspectCommand.run([traceFile, '-o', html], {
+    out: () => {},
+    err: (t) => errors.push(t),
+    cwd: process.cwd(),
+    color: false,
+  });
   assert.equal(code, 0, errors.join(''));
   return html;
 }

@@ -10,10 +10,12 @@ import { open, pageFromTrace, showConversation } from './inspectorPage';
 import { syntheticTrace } from './syntheticTrace';
 
 const pagesDir = path.join(artifactsDir, 'inspector');
-const attrs = (page: Page, selector: string, name: string) => page.$$eval(selector, (els, n) => els.map((e) => e.getAttribute(n) ?? ''), name);
+const attrs = (page: Page, selector: string, name: string) =>
+  page.$$eval(selector, (els, n) => els.map((e) => e.getAttribute(n) ?? ''), name);
 const texts = (page: Page, selector: string) => page.$$eval(selector, (els) => els.map((e) => e.textContent ?? ''));
 const rows = (page: Page) => page.getAttribute('#view-conversations', 'data-rows').then(Number);
-const activeId = (page: Page) => page.evaluate('document.activeElement && (document.activeElement.id || document.activeElement.className)') as Promise<string>;
+const activeId = (page: Page) =>
+  page.evaluate('document.activeElement && (document.activeElement.id || document.activeElement.className)') as Promise<string>;
 /** Poll a condition evaluated in the page until it holds (the page's CSP forbids waitForFunction's eval). */
 async function until(page: Page, expression: string, what = expression): Promise<void> {
   const deadline = Date.now() + 30_000;
@@ -23,7 +25,12 @@ async function until(page: Page, expression: string, what = expression): Promise
   }
 }
 /** Wait until the diagram's row count `n` passes `test` (filters apply after a short debounce, in slices). */
-const waitRows = (page: Page, test: string) => until(page, `(() => { const v = document.getElementById('view-conversations'); const n = Number(v.dataset.rows); return v.dataset.searching === 'false' && (${test}); })()`, `rows: ${test}`);
+const waitRows = (page: Page, test: string) =>
+  until(
+    page,
+    `(() => { const v = document.getElementById('view-conversations'); const n = Number(v.dataset.rows); return v.dataset.searching === 'false' && (${test}); })()`,
+    `rows: ${test}`,
+  );
 
 function writeTrace(name: string, events: TraceEvent[]): string {
   const file = path.join(pagesDir, `${name}.trace.jsonl`);
@@ -36,8 +43,11 @@ describe('inspector v2 in headless chromium: filters, lanes, patterns, protocols
   let page: Page;
   const violations: string[] = [];
   let testName = '';
-  beforeEach(function () { testName = this.currentTest?.title ?? ''; });
-  const pageOf = async (fixture: string) => pageFromTrace(path.join(fixturesDir, 'traces', `${fixture}.trace.jsonl`), path.join(pagesDir, `v2-${fixture}.html`));
+  beforeEach(function () {
+    testName = this.currentTest?.title ?? '';
+  });
+  const pageOf = async (fixture: string) =>
+    pageFromTrace(path.join(fixturesDir, 'traces', `${fixture}.trace.jsonl`), path.join(pagesDir, `v2-${fixture}.html`));
 
   before(async () => {
     assert.ok(fs.existsSync(path.join(distDir, 'webview.js')), 'dist/webview.js is missing: run `node esbuild.mjs`');
@@ -45,10 +55,14 @@ describe('inspector v2 in headless chromium: filters, lanes, patterns, protocols
     process.env.CAXTON_DIST = distDir;
     browser = await launchChromium({ width: 1400, height: 900 });
     page = await browser.context.newPage();
-    page.on('console', (m) => { if (/Content Security Policy|Refused to/i.test(m.text())) violations.push(`${testName}: ${m.text()}`); });
+    page.on('console', (m) => {
+      if (/Content Security Policy|Refused to/i.test(m.text())) violations.push(`${testName}: ${m.text()}`);
+    });
     page.on('pageerror', (e) => violations.push(`${testName}: page error: ${e.message}`));
   });
-  after(async () => { await browser?.close(); });
+  after(async () => {
+    await browser?.close();
+  });
 
   it('search, performative and agent filters narrow the diagram; clearing restores it', async () => {
     await open(page, await pageOf('demo'));
@@ -60,12 +74,15 @@ describe('inspector v2 in headless chromium: filters, lanes, patterns, protocols
     await page.selectOption('#performative-filter', '');
     await page.selectOption('#agent-filter', 'bob');
     await waitRows(page, `n < ${all}`);
-    for (const [from, to] of await page.$$eval('g.row.message', (els) => els.map((e) => [e.getAttribute('data-from'), e.getAttribute('data-to')]))) assert.ok(from === 'bob' || to?.split(',').includes('bob'), `${from} -> ${to}`);
+    for (const [from, to] of await page.$$eval('g.row.message', (els) =>
+      els.map((e) => [e.getAttribute('data-from'), e.getAttribute('data-to')]),
+    ))
+      assert.ok(from === 'bob' || to?.split(',').includes('bob'), `${from} -> ${to}`);
     await page.selectOption('#agent-filter', '');
     await page.fill('#search', 'division');
     await waitRows(page, `n < ${all} && n > 0`);
     for (const label of await attrs(page, 'g.row', 'aria-label')) assert.ok(label.length > 0);
-    assert.match(await page.textContent('#rows-summary') ?? '', /of \d+ rows/);
+    assert.match((await page.textContent('#rows-summary')) ?? '', /of \d+ rows/);
     await page.screenshot({ path: path.join(pagesDir, 'v2-search.png') });
     await page.fill('#search', '');
     await waitRows(page, `n === ${all}`);
@@ -75,7 +92,11 @@ describe('inspector v2 in headless chromium: filters, lanes, patterns, protocols
     const all = await rows(page);
     await page.click('#lanes-button');
     assert.equal(await page.getAttribute('#lanes-button', 'aria-expanded'), 'true');
-    assert.equal(await page.evaluate('document.activeElement.getAttribute("data-agent")'), 'client', 'focus moves into the chooser (first checkbox)');
+    assert.equal(
+      await page.evaluate('document.activeElement.getAttribute("data-agent")'),
+      'client',
+      'focus moves into the chooser (first checkbox)',
+    );
     await page.uncheck('#lane-chooser input[data-agent="client"]');
     await page.uncheck('#lane-chooser input[data-agent="calculator"]');
     await waitRows(page, `n < ${all}`);
@@ -96,11 +117,18 @@ describe('inspector v2 in headless chromium: filters, lanes, patterns, protocols
   it('the seq/time column stays put when the diagram scrolls sideways; "/" jumps to search', async () => {
     await page.setViewportSize({ width: 700, height: 800 });
     await until(page, `document.querySelector('.seq-scroll').scrollWidth > document.querySelector('.seq-scroll').clientWidth`);
-    await page.$eval('.seq-scroll', (el) => { el.scrollLeft = 400; });
+    await page.$eval('.seq-scroll', (el) => {
+      el.scrollLeft = 400;
+    });
     await until(page, `document.querySelector('.seq-scroll').scrollLeft > 0`);
-    const g = await page.evaluate(`(() => { const sc = document.querySelector('.seq-scroll').getBoundingClientRect();
+    const g = (await page.evaluate(`(() => { const sc = document.querySelector('.seq-scroll').getBoundingClientRect();
       return { scroller: sc.left, column: document.querySelector('.seq-timecol').getBoundingClientRect().left, header: document.querySelector('.lane-time').getBoundingClientRect().left,
-        seq: document.querySelector('.seq-time-svg text.seq-no').getBoundingClientRect().left }; })()`) as { scroller: number; column: number; header: number; seq: number };
+        seq: document.querySelector('.seq-time-svg text.seq-no').getBoundingClientRect().left }; })()`)) as {
+      scroller: number;
+      column: number;
+      header: number;
+      seq: number;
+    };
     assert.ok(Math.abs(g.column - g.scroller) < 1 && Math.abs(g.header - g.scroller) < 1, JSON.stringify(g));
     assert.ok(g.seq >= g.scroller && g.seq < g.scroller + 100, 'the seq numbers are on screen');
     await page.screenshot({ path: path.join(pagesDir, 'v2-sticky-time.png') });
@@ -110,12 +138,16 @@ describe('inspector v2 in headless chromium: filters, lanes, patterns, protocols
     assert.equal(await activeId(page), 'search');
   });
 
-  it('draws a saga\'s steps and its compensations in reverse, and marks them on the pipeline\'s lifeline', async () => {
+  it("draws a saga's steps and its compensations in reverse, and marks them on the pipeline's lifeline", async () => {
     await open(page, await pageOf('saga'));
     assert.ok((await attrs(page, 'g.row.marker', 'data-marker')).includes('saga_step'));
     await page.click('#tab-patterns');
-    assert.deepEqual(await page.$$eval('.saga .saga-step', (els) => els.map((e) => `${e.getAttribute('data-action')} ${e.getAttribute('data-step')} ${e.getAttribute('data-ok')}`)),
-      ['run book_flight true', 'run book_hotel true', 'run book_car false', 'compensate book_hotel true', 'compensate book_flight true']);
+    assert.deepEqual(
+      await page.$$eval('.saga .saga-step', (els) =>
+        els.map((e) => `${e.getAttribute('data-action')} ${e.getAttribute('data-step')} ${e.getAttribute('data-ok')}`),
+      ),
+      ['run book_flight true', 'run book_hotel true', 'run book_car false', 'compensate book_hotel true', 'compensate book_flight true'],
+    );
     assert.equal(await page.textContent('.saga .result'), 'failed at book_car; compensated book_hotel, book_flight');
     await page.screenshot({ path: path.join(pagesDir, 'v2-saga.png') });
   });
@@ -125,7 +157,7 @@ describe('inspector v2 in headless chromium: filters, lanes, patterns, protocols
     await page.click('#tab-patterns');
     assert.deepEqual(await attrs(page, '.scatter-gather .branch.answered', 'data-agent'), ['quoter-a', 'quoter-bb']);
     assert.deepEqual(await attrs(page, '.scatter-gather .branch.missing', 'data-agent'), ['quoter-broken']);
-    assert.match(await page.textContent('.scatter-gather') ?? '', /policy quorum: 2 of 3 answered/);
+    assert.match((await page.textContent('.scatter-gather')) ?? '', /policy quorum: 2 of 3 answered/);
   });
 
   it('draws bargaining rounds as a chart with axes (uPlot) and a table, and the agreement', async () => {
@@ -149,14 +181,18 @@ describe('inspector v2 in headless chromium: filters, lanes, patterns, protocols
     await page.screenshot({ path: path.join(pagesDir, 'v2-blackboard.png') });
     await open(page, await pageOf('pubsub'));
     await page.click('#tab-patterns');
-    assert.equal((await page.$$('tr.subscription')).length, 4, 'five subscription events: four subscribes, one of them ended by an unsubscribe');
+    assert.equal(
+      (await page.$$('tr.subscription')).length,
+      4,
+      'five subscription events: four subscribes, one of them ended by an unsubscribe',
+    );
     assert.equal((await page.$$('tr.subscription.open')).length, 3);
     assert.deepEqual((await attrs(page, 'tr.subscription', 'data-topic')).slice(0, 2), ['topic://orders/#', 'topic://orders/eu/*']);
     assert.equal((await page.$$('.patterns figure.chart .u-axis')).length, 2);
     await page.screenshot({ path: path.join(pagesDir, 'v2-subscriptions.png') });
   });
 
-  it('shows each conversation\'s protocol state; a won English auction reads won, and refusals are not failures', async () => {
+  it("shows each conversation's protocol state; a won English auction reads won, and refusals are not failures", async () => {
     await open(page, await pageOf('calculator'));
     await page.click('#tab-protocols');
     assert.equal(await page.getAttribute('tr.conversation[data-conversation="add-10-20"]', 'data-state'), 'complete');
@@ -166,7 +202,11 @@ describe('inspector v2 in headless chromium: filters, lanes, patterns, protocols
     assert.equal(await page.getAttribute('#tab-conversations', 'aria-selected'), 'true');
     await waitRows(page, 'n === 3');
     await open(page, await pageOf('english-auction'));
-    assert.equal(await page.getAttribute('button.problem[data-problem="failure"]', 'data-count'), '0', 'refuse is an answer, not a failure');
+    assert.equal(
+      await page.getAttribute('button.problem[data-problem="failure"]', 'data-count'),
+      '0',
+      'refuse is an answer, not a failure',
+    );
     await page.selectOption('#performative-filter', 'refuse');
     await waitRows(page, 'n > 0');
     assert.ok((await page.$$('g.row.message .arrow.answer')).length > 0, 'refusals are drawn as answers');
@@ -176,17 +216,38 @@ describe('inspector v2 in headless chromium: filters, lanes, patterns, protocols
   });
 
   it('auction tables list bidders who refused every round; iterated contract net ticks the winning round only', async () => {
-    const silent = writeTrace('silent-bidder', numbered([
-      { type: 'message_sent', id: 'c1', to: ['ann', 'dee'], message: { performative: 'cfp', sender: 'auctioneer', receiver: ['ann', 'dee'], conversation_id: 'lamp' } },
-      { type: 'message_sent', id: 'r1', to: ['auctioneer'], message: { performative: 'refuse', sender: 'dee', receiver: 'auctioneer', conversation_id: 'lamp' } },
-      { type: 'auction_round', auction_id: 'lamp', kind: 'english', round: 1, price: 10, bids: [{ bidder: 'ann', amount: 10 }], leader: 'ann' },
-      { type: 'auction_result', auction_id: 'lamp', kind: 'english', winner: 'ann', price: 10, reason: 'no higher bid' },
-    ]));
+    const silent = writeTrace(
+      'silent-bidder',
+      numbered([
+        {
+          type: 'message_sent',
+          id: 'c1',
+          to: ['ann', 'dee'],
+          message: { performative: 'cfp', sender: 'auctioneer', receiver: ['ann', 'dee'], conversation_id: 'lamp' },
+        },
+        {
+          type: 'message_sent',
+          id: 'r1',
+          to: ['auctioneer'],
+          message: { performative: 'refuse', sender: 'dee', receiver: 'auctioneer', conversation_id: 'lamp' },
+        },
+        {
+          type: 'auction_round',
+          auction_id: 'lamp',
+          kind: 'english',
+          round: 1,
+          price: 10,
+          bids: [{ bidder: 'ann', amount: 10 }],
+          leader: 'ann',
+        },
+        { type: 'auction_result', auction_id: 'lamp', kind: 'english', winner: 'ann', price: 10, reason: 'no higher bid' },
+      ]),
+    );
     await open(page, await pageFromTrace(silent, path.join(pagesDir, 'v2-silent.html')));
     await page.click('#tab-auctions');
     assert.deepEqual(await attrs(page, '.auction thead th[data-bidder]', 'data-bidder'), ['ann', 'dee']);
     assert.deepEqual(await attrs(page, '.auction th.never-bid', 'data-bidder'), ['dee']);
-    assert.match(await page.textContent('.auction .result') ?? '', /won by ann at 10/);
+    assert.match((await page.textContent('.auction .result')) ?? '', /won by ann at 10/);
     assert.equal((await page.$$('.auction figure.chart .u-axis')).length, 2, 'the price chart has axes');
     await open(page, await pageOf('iterated-contract-net'));
     await page.click('#tab-auctions');
@@ -197,13 +258,19 @@ describe('inspector v2 in headless chromium: filters, lanes, patterns, protocols
   });
 
   it('the breaker strip has a time axis, and a state entered at the very end of the run is visible', async () => {
-    const late = writeTrace('late-open', numbered([
-      { type: 'retry', route: 'pay', attempt: 1, delay_ms: 10, error: 'boom' },
-      { type: 'breaker_state', route: 'pay', from: 'closed', to: 'open', failures: 5 },
-    ]).map((e, i) => ({ ...e, t: i === 0 ? 0 : 10_000 })));
+    const late = writeTrace(
+      'late-open',
+      numbered([
+        { type: 'retry', route: 'pay', attempt: 1, delay_ms: 10, error: 'boom' },
+        { type: 'breaker_state', route: 'pay', from: 'closed', to: 'open', failures: 5 },
+      ]).map((e, i) => ({ ...e, t: i === 0 ? 0 : 10_000 })),
+    );
     await open(page, await pageFromTrace(late, path.join(pagesDir, 'v2-late.html')));
     await page.click('#tab-breakers');
-    const last = await page.$eval('.breaker-strip rect.seg.last', (el) => ({ state: el.getAttribute('data-state'), width: Number(el.getAttribute('width')) }));
+    const last = await page.$eval('.breaker-strip rect.seg.last', (el) => ({
+      state: el.getAttribute('data-state'),
+      width: Number(el.getAttribute('width')),
+    }));
     assert.equal(last.state, 'open');
     assert.ok(last.width >= 10, `the open state is ${last.width} px wide`);
     const ticks = await texts(page, '.breaker-strip text.axis-label');
@@ -222,22 +289,27 @@ describe('inspector v2 in headless chromium: filters, lanes, patterns, protocols
     assert.equal(await page.getAttribute('#view-compare', 'data-identical'), 'false');
     assert.equal(await page.getAttribute('#view-compare', 'data-first'), String(i));
     assert.equal(await page.getAttribute('tr.compare-row.first-divergence', 'data-index'), String(i));
-    assert.match(await page.textContent('#compare-status') ?? '', new RegExp(`1 of 44 events differ; first at event ${i} \\(message.content.result\\)`));
+    assert.match(
+      (await page.textContent('#compare-status')) ?? '',
+      new RegExp(`1 of 44 events differ; first at event ${i} \\(message.content.result\\)`),
+    );
     await page.screenshot({ path: path.join(pagesDir, 'v2-compare.png') });
     await page.click(`tr.compare-row[data-index="${i}"] td >> nth=1`);
     await page.waitForSelector(`body[data-cursor="${i + 1}"]`);
     assert.equal(await page.getAttribute('#tab-conversations', 'aria-selected'), 'true');
-    assert.match(await page.textContent('#details-title') ?? '', new RegExp(`^#${i} inform`));
+    assert.match((await page.textContent('#details-title')) ?? '', new RegExp(`^#${i} inform`));
     // The standalone page picks the other trace from disk.
     await page.click('#tab-compare');
     await page.setInputFiles('#compare-file', path.join(fixturesDir, 'traces', 'calculator.trace.jsonl'));
     await page.waitForSelector('#view-compare[data-identical="true"]');
-    assert.match(await page.textContent('#compare-status') ?? '', /^identical: 44 events/);
+    assert.match((await page.textContent('#compare-status')) ?? '', /^identical: 44 events/);
   });
 
   it('exports the diagram as SVG (parsed back) and as Mermaid, and copies a message as .fipa.json', async () => {
     await page.click('#tab-conversations');
-    await page.evaluate(`(() => { const el = document.getElementById('time-slider'); el.value = el.max; el.dispatchEvent(new Event('input')); })()`);
+    await page.evaluate(
+      `(() => { const el = document.getElementById('time-slider'); el.value = el.max; el.dispatchEvent(new Event('input')); })()`,
+    );
     await page.waitForSelector('body[data-cursor="44"]');
     const download = async (button: string) => {
       const [d] = await Promise.all([page.waitForEvent('download'), page.click(button)]);
@@ -248,9 +320,16 @@ describe('inspector v2 in headless chromium: filters, lanes, patterns, protocols
     assert.equal(svg.name, 'calculator.svg');
     // Parsed in a blank page: the file stands alone, outside the inspector (and its CSP).
     const blank = await browser.context.newPage();
-    const parsed = await blank.evaluate(`(() => { const doc = new DOMParser().parseFromString(${JSON.stringify(svg.text)}, 'image/svg+xml');
+    const parsed =
+      (await blank.evaluate(`(() => { const doc = new DOMParser().parseFromString(${JSON.stringify(svg.text)}, 'image/svg+xml');
       return { error: !!doc.querySelector('parsererror'), root: doc.documentElement.nodeName, rows: doc.querySelectorAll('g.row').length,
-        lanes: [...doc.querySelectorAll('text.lane-title')].map((t) => t.textContent), styled: !!doc.querySelector('style') }; })()`) as { error: boolean; root: string; rows: number; lanes: string[]; styled: boolean };
+        lanes: [...doc.querySelectorAll('text.lane-title')].map((t) => t.textContent), styled: !!doc.querySelector('style') }; })()`)) as {
+        error: boolean;
+        root: string;
+        rows: number;
+        lanes: string[];
+        styled: boolean;
+      };
     await blank.close();
     assert.deepEqual([parsed.error, parsed.root, parsed.rows, parsed.styled], [false, 'svg', shown, true]);
     assert.deepEqual(parsed.lanes, ['seq · time', 'calculator', 'echo', 'logger', 'user']);
@@ -259,19 +338,25 @@ describe('inspector v2 in headless chromium: filters, lanes, patterns, protocols
     assert.equal(mermaid.name, 'calculator.mmd');
     const lines = mermaid.text.trim().split('\n');
     assert.equal(lines[0], 'sequenceDiagram');
-    assert.deepEqual(lines.filter((l) => l.startsWith('  participant')), ['  participant P1 as calculator', '  participant P2 as echo', '  participant P3 as logger', '  participant P4 as user']);
+    assert.deepEqual(
+      lines.filter((l) => l.startsWith('  participant')),
+      ['  participant P1 as calculator', '  participant P2 as echo', '  participant P3 as logger', '  participant P4 as user'],
+    );
     assert.equal(lines.filter((l) => /^ {2}P\d+-{1,2}>>P\d+: /.test(l)).length, 9);
     assert.ok(lines.includes('  P4->>P1: request {"action"#58;"calculate","x"#58;10,"y"#58;20}'), lines.join('\n'));
     await page.click('g.row.message[data-performative="request"] >> nth=0 >> text.label');
     await page.click('#copy-fipa');
     const copied = JSON.parse(await page.inputValue('#copy-buffer')) as Record<string, unknown>;
-    assert.deepEqual([copied.performative, copied.sender, copied.receiver, copied.conversation_id, 'message_id' in copied], ['request', 'user', 'calculator', 'add-10-20', false]);
+    assert.deepEqual(
+      [copied.performative, copied.sender, copied.receiver, copied.conversation_id, 'message_id' in copied],
+      ['request', 'user', 'calculator', 'add-10-20', false],
+    );
     await page.click('#reveal-source');
-    assert.match(await page.textContent('#status') ?? '', /sent by user/);
+    assert.match((await page.textContent('#status')) ?? '', /sent by user/);
   });
 
   it('the CSP stays strict (no unsafe-inline / unsafe-eval) and nothing was refused on any page', async () => {
-    const csp = await page.getAttribute('meta[http-equiv="Content-Security-Policy"]', 'content') ?? '';
+    const csp = (await page.getAttribute('meta[http-equiv="Content-Security-Policy"]', 'content')) ?? '';
     assert.match(csp, /script-src 'nonce-[^']+'(;|$)/);
     assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval|\*/);
     assert.deepEqual(violations, []);
@@ -280,7 +365,7 @@ describe('inspector v2 in headless chromium: filters, lanes, patterns, protocols
   it('status colours reach WCAG AA (4.5:1) on the background in the light and the dark scheme', async () => {
     for (const scheme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme: scheme });
-      const ratios = await page.evaluate(`(() => {
+      const ratios = (await page.evaluate(`(() => {
         const rgb = (c) => c.match(/[\\d.]+/g).slice(0, 3).map(Number);
         const lum = (c) => { const [r, g, b] = rgb(c).map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; }); return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
         const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
@@ -293,8 +378,9 @@ describe('inspector v2 in headless chromium: filters, lanes, patterns, protocols
         for (const sel of ['.problem-timeout', '.stat b']) { const el = document.querySelector(sel); if (el) out[sel] = ratio(getComputedStyle(el).color, bg); }
         out.bg = bg;
         return out;
-      })()`) as Record<string, number | string>;
-      for (const [name, r] of Object.entries(ratios)) if (name !== 'bg') assert.ok((r as number) >= 4.5, `${scheme} ${name}: ${(r as number).toFixed(2)}:1 on ${ratios.bg}`);
+      })()`)) as Record<string, number | string>;
+      for (const [name, r] of Object.entries(ratios))
+        if (name !== 'bg') assert.ok((r as number) >= 4.5, `${scheme} ${name}: ${(r as number).toFixed(2)}:1 on ${ratios.bg}`);
       await page.screenshot({ path: path.join(pagesDir, `v2-${scheme}.png`) });
     }
     await page.emulateMedia({ colorScheme: 'light' });
@@ -318,9 +404,11 @@ describe('inspector v2 at scale: a 100,000-event trace (headless chromium)', fun
     await open(page, html);
     await page.waitForSelector('body[data-loading="false"][data-events="100000"]', { timeout: 120_000 });
   });
-  after(async () => { await browser?.close(); });
+  after(async () => {
+    await browser?.close();
+  });
 
-  it('the page embeds the trace compressed: a fraction of the trace\'s size', () => {
+  it("the page embeds the trace compressed: a fraction of the trace's size", () => {
     const size = fs.statSync(html).size;
     assert.ok(size < traceBytes / 4, `page ${size} bytes for a ${traceBytes}-byte trace`);
   });
@@ -329,16 +417,21 @@ describe('inspector v2 at scale: a 100,000-event trace (headless chromium)', fun
     const total = await rows(page);
     assert.ok(total > 40_000, `${total} rows`);
     const drawn = async () => (await page.$$('g.row')).length;
-    assert.ok(await drawn() <= 60, `${await drawn()} rows in the DOM`);
-    await page.$eval('.seq-scroll', (el) => { el.scrollTop = el.scrollHeight / 2; });
+    assert.ok((await drawn()) <= 60, `${await drawn()} rows in the DOM`);
+    await page.$eval('.seq-scroll', (el) => {
+      el.scrollTop = el.scrollHeight / 2;
+    });
     await until(page, `Number(document.querySelector('g.row')?.getAttribute('data-index')) > 10000`);
-    assert.ok(await drawn() <= 60);
-    const seek = (n: number) => page.evaluate(`(() => { const el = document.getElementById('time-slider'); el.value = '${n}'; el.dispatchEvent(new Event('input')); })()`);
+    assert.ok((await drawn()) <= 60);
+    const seek = (n: number) =>
+      page.evaluate(
+        `(() => { const el = document.getElementById('time-slider'); el.value = '${n}'; el.dispatchEvent(new Event('input')); })()`,
+      );
     await seek(50_000);
     await page.waitForSelector('body[data-cursor="50000"]');
-    assert.ok(await drawn() <= 60);
-    assert.ok(await rows(page) < total);
-    const nodes = await page.evaluate('document.getElementsByTagName("*").length') as number;
+    assert.ok((await drawn()) <= 60);
+    assert.ok((await rows(page)) < total);
+    const nodes = (await page.evaluate('document.getElementsByTagName("*").length')) as number;
     assert.ok(nodes < 3000, `${nodes} DOM nodes`);
     await page.screenshot({ path: path.join(pagesDir, 'v2-scale-100k.png') });
   });

@@ -17,15 +17,50 @@ const viewsTrace: TraceEventInput[] = [
   { type: 'run_started', name: 'views', agents: ['hub', 'a', 'b', 'c'] },
   { type: 'agent_state', agent: 'hub', from: 'unloaded', to: 'loaded' },
   { type: 'agent_state', agent: 'hub', from: 'loaded', to: 'running' },
-  { type: 'message_sent', id: 'p1', to: ['hub'], message: { performative: 'request', sender: 'orders-pipeline', receiver: 'hub', conversation_id: 'news-1', reply_with: 'n1', content: { headline: 'caxton ships an inspector that fits a narrow panel' } } },
+  {
+    type: 'message_sent',
+    id: 'p1',
+    to: ['hub'],
+    message: {
+      performative: 'request',
+      sender: 'orders-pipeline',
+      receiver: 'hub',
+      conversation_id: 'news-1',
+      reply_with: 'n1',
+      content: { headline: 'caxton ships an inspector that fits a narrow panel' },
+    },
+  },
   { type: 'message_delivered', id: 'p1', to: 'hub' },
-  { type: 'message_sent', id: 't1', to: ['a', 'b', 'c'], message: { performative: 'inform', sender: 'hub', receiver: 'topic://news', conversation_id: 'news-1', content: { headline: 'hello' } } },
+  {
+    type: 'message_sent',
+    id: 't1',
+    to: ['a', 'b', 'c'],
+    message: { performative: 'inform', sender: 'hub', receiver: 'topic://news', conversation_id: 'news-1', content: { headline: 'hello' } },
+  },
   { type: 'message_delivered', id: 't1', to: 'a' },
   { type: 'message_delivered', id: 't1', to: 'b' },
   { type: 'message_delivered', id: 't1', to: 'c' },
-  { type: 'message_sent', id: 's1', to: ['a'], message: { performative: 'inform', sender: 'a', receiver: 'a', conversation_id: 'self-1', content: { note: 'to myself' } } },
-  { type: 'message_sent', id: 'r1', to: ['orders-pipeline'], message: { performative: 'agree', sender: 'hub', receiver: 'orders-pipeline', conversation_id: 'news-1', in_reply_to: 'n1' } },
-  { type: 'agent_usage', agent: 'hub', fuel: 500_000, memory_bytes: 1 << 17, duration_ms: 1, fuel_limit: 1_000_000, memory_limit_bytes: 1 << 20 },
+  {
+    type: 'message_sent',
+    id: 's1',
+    to: ['a'],
+    message: { performative: 'inform', sender: 'a', receiver: 'a', conversation_id: 'self-1', content: { note: 'to myself' } },
+  },
+  {
+    type: 'message_sent',
+    id: 'r1',
+    to: ['orders-pipeline'],
+    message: { performative: 'agree', sender: 'hub', receiver: 'orders-pipeline', conversation_id: 'news-1', in_reply_to: 'n1' },
+  },
+  {
+    type: 'agent_usage',
+    agent: 'hub',
+    fuel: 500_000,
+    memory_bytes: 1 << 17,
+    duration_ms: 1,
+    fuel_limit: 1_000_000,
+    memory_limit_bytes: 1 << 20,
+  },
   { type: 'agent_state', agent: 'hub', from: 'running', to: 'draining', reason: 'reload' },
   { type: 'agent_state', agent: 'hub', from: 'draining', to: 'loaded', reason: 'reloaded' },
   { type: 'agent_state', agent: 'hub', from: 'loaded', to: 'running' },
@@ -35,23 +70,33 @@ const viewsTrace: TraceEventInput[] = [
   { type: 'timeout', waiting: 'orders-pipeline', conversation_id: 'news-1', reply_with: 'n1', deadline: 1000 },
 ];
 
-
-const attrs = (page: Page, selector: string, name: string) => page.$$eval(selector, (els, n) => els.map((e) => e.getAttribute(n) ?? ''), name);
-const activeId = (page: Page) => page.evaluate('document.activeElement && (document.activeElement.id || document.activeElement.className)') as Promise<string>;
+const attrs = (page: Page, selector: string, name: string) =>
+  page.$$eval(selector, (els, n) => els.map((e) => e.getAttribute(n) ?? ''), name);
+const activeId = (page: Page) =>
+  page.evaluate('document.activeElement && (document.activeElement.id || document.activeElement.className)') as Promise<string>;
 /** Geometry of the diagram's scroller and its header, read in the page (this file compiles without the DOM lib). */
-const geometry = (page: Page) => page.evaluate(`(() => {
+const geometry = (page: Page) =>
+  page.evaluate(`(() => {
   const sc = document.querySelector('.seq-scroll'), hd = document.querySelector('.seq-header');
   const names = [...document.querySelectorAll('.lane-name')].map((e) => e.getBoundingClientRect());
   return { scrollWidth: sc.scrollWidth, clientWidth: sc.clientWidth, scrollerTop: sc.getBoundingClientRect().top, scrollerRight: sc.getBoundingClientRect().right,
     headerTop: hd.getBoundingClientRect().top, lastLaneRight: names.length ? names[names.length - 1].right : 0 };
-})()`) as Promise<{ scrollWidth: number; clientWidth: number; scrollerTop: number; scrollerRight: number; headerTop: number; lastLaneRight: number }>;
+})()`) as Promise<{
+    scrollWidth: number;
+    clientWidth: number;
+    scrollerTop: number;
+    scrollerRight: number;
+    headerTop: number;
+    lastLaneRight: number;
+  }>;
 
 describe('inspector views: layout, rows, keyboard, summary and agents (headless chromium)', function () {
   let browser: Awaited<ReturnType<typeof launchChromium>>;
   let page: Page;
   const violations: string[] = [];
   let viewsHtml = '';
-  const page$ = (html: string) => pageFromTrace(path.join(fixturesDir, 'traces', `${html}.trace.jsonl`), path.join(pagesDir, `${html}.html`));
+  const page$ = (html: string) =>
+    pageFromTrace(path.join(fixturesDir, 'traces', `${html}.trace.jsonl`), path.join(pagesDir, `${html}.html`));
 
   before(async () => {
     assert.ok(fs.existsSync(bundle), `${bundle} is missing: run \`node esbuild.mjs\` (or set CAXTON_DIST)`);
@@ -62,16 +107,23 @@ describe('inspector views: layout, rows, keyboard, summary and agents (headless 
     viewsHtml = await pageFromTrace(traceFile, path.join(pagesDir, 'views.html'));
     browser = await launchChromium({ width: 520, height: 760 });
     page = await browser.context.newPage();
-    page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) violations.push(m.text()); });
+    page.on('console', (m) => {
+      if (/Content Security Policy/i.test(m.text())) violations.push(m.text());
+    });
     page.on('pageerror', (e) => violations.push(`page error: ${e.message}`));
   });
-  after(async () => { await browser?.close(); });
+  after(async () => {
+    await browser?.close();
+  });
 
   it('a narrow panel shows every lifeline of the calculator run, the outside party `user` marked', async () => {
     await open(page, await page$('calculator'));
     const g = await geometry(page);
     assert.ok(g.scrollWidth <= g.clientWidth, `no sideways scroll needed: ${g.scrollWidth} > ${g.clientWidth}`);
-    assert.ok(g.lastLaneRight <= g.scrollerRight + 0.5, `the last lifeline (user) is inside the panel: ${g.lastLaneRight} > ${g.scrollerRight}`);
+    assert.ok(
+      g.lastLaneRight <= g.scrollerRight + 0.5,
+      `the last lifeline (user) is inside the panel: ${g.lastLaneRight} > ${g.scrollerRight}`,
+    );
     assert.deepEqual(await attrs(page, '.lane-name.external', 'data-agent'), ['user']);
     assert.deepEqual(await attrs(page, 'line.lifeline.external', 'data-agent'), ['user']);
     assert.ok(Number(await page.getAttribute('#view-conversations', 'data-lane-width')) >= MIN_LANE);
@@ -83,7 +135,9 @@ describe('inspector views: layout, rows, keyboard, summary and agents (headless 
     assert.equal(await page.getAttribute('#view-conversations', 'data-lane-width'), String(MIN_LANE));
     const g = await geometry(page);
     assert.ok(g.scrollWidth > g.clientWidth, 'the diagram scrolls sideways');
-    await page.$eval('.seq-scroll', (el) => { el.scrollTop = 300; });
+    await page.$eval('.seq-scroll', (el) => {
+      el.scrollTop = 300;
+    });
     await page.waitForSelector('#row-12');
     const after = await geometry(page);
     assert.ok(Math.abs(after.headerTop - after.scrollerTop) < 1, `header stays at the top: ${after.headerTop} vs ${after.scrollerTop}`);
@@ -94,23 +148,32 @@ describe('inspector views: layout, rows, keyboard, summary and agents (headless 
     assert.ok(Number(await page.getAttribute('#view-conversations', 'data-lane-width')) > MIN_LANE);
     const wide = await geometry(page);
     assert.ok(wide.scrollWidth <= wide.clientWidth, 'ten lifelines fit a wide panel');
-    await page.$eval('.seq-scroll', (el) => { el.scrollTop = 0; });
+    await page.$eval('.seq-scroll', (el) => {
+      el.scrollTop = 0;
+    });
   });
 
   it('each row has its run-clock time, the performative with a content preview, and replies link to their request', async () => {
     await page.waitForSelector('.seq-time-svg g.time-cell[data-index="0"] text.time');
     assert.equal(await page.textContent('.seq-time-svg g.time-cell[data-index="0"] text.time'), '0.001s');
-    assert.equal(await page.textContent('.seq-time-svg g.time-cell[data-index="0"] text.seq-no'), await page.getAttribute('#row-0', 'data-seq'));
-    assert.match(await page.textContent('g.row[data-id="m1"] .label .preview') ?? '', /^\{"op":/);
+    assert.equal(
+      await page.textContent('.seq-time-svg g.time-cell[data-index="0"] text.seq-no'),
+      await page.getAttribute('#row-0', 'data-seq'),
+    );
+    assert.match((await page.textContent('g.row[data-id="m1"] .label .preview')) ?? '', /^\{"op":/);
     await page.click('g.row[data-id="m3"] text.label');
-    assert.match(await page.getAttribute('g.row[data-id="m1"]', 'class') ?? '', /\bcorrelated\b/, 'the request the reply answers is highlighted');
+    assert.match(
+      (await page.getAttribute('g.row[data-id="m1"]', 'class')) ?? '',
+      /\bcorrelated\b/,
+      'the request the reply answers is highlighted',
+    );
     assert.equal((await page.$$('path.reply-link')).length, 1);
-    assert.match(await page.textContent('#details-title') ?? '', /replies to request from client/);
-    assert.match(await page.getAttribute('g.row[data-id="m3"]', 'aria-label') ?? '', /replies to request from client/);
+    assert.match((await page.textContent('#details-title')) ?? '', /replies to request from client/);
+    assert.match((await page.getAttribute('g.row[data-id="m3"]', 'aria-label')) ?? '', /replies to request from client/);
     await page.hover('g.row[data-id="m2"] text.label');
-    assert.match(await page.getAttribute('g.row[data-id="m1"]', 'class') ?? '', /\bhover-correlated\b/);
+    assert.match((await page.getAttribute('g.row[data-id="m1"]', 'class')) ?? '', /\bhover-correlated\b/);
     await page.mouse.move(0, 0);
-    assert.doesNotMatch(await page.getAttribute('g.row[data-id="m1"]', 'class') ?? '', /hover-correlated/);
+    assert.doesNotMatch((await page.getAttribute('g.row[data-id="m1"]', 'class')) ?? '', /hover-correlated/);
   });
 
   it('draws a self-message as a loop and a topic fan-out as one group', async () => {
@@ -122,7 +185,7 @@ describe('inspector views: layout, rows, keyboard, summary and agents (headless 
     assert.equal(await page.getAttribute(fan, 'data-fanout'), '3');
     assert.equal((await page.$$(`${fan} path.head`)).length, 3, 'a head on each receiver');
     assert.equal((await page.$$(`${fan} circle.fan-origin`)).length, 1);
-    assert.match(await page.textContent(`${fan} .perf`) ?? '', /inform ⇉ topic:\/\/news ×3/);
+    assert.match((await page.textContent(`${fan} .perf`)) ?? '', /inform ⇉ topic:\/\/news ×3/);
     assert.deepEqual(await attrs(page, '.lane-name.external', 'data-agent'), ['orders-pipeline']);
     assert.deepEqual(await attrs(page, 'g.row.marker', 'data-marker'), ['agent_reloaded', 'agent_failed', 'agent_restarted', 'timeout']);
     await page.screenshot({ path: path.join(pagesDir, 'views.png') });
@@ -169,13 +232,15 @@ describe('inspector views: layout, rows, keyboard, summary and agents (headless 
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Enter');
     assert.equal(await activeId(page), 'details', 'Enter moves to the details');
-    assert.match(await page.textContent('#details') ?? '', /"performative": "agree"/);
+    assert.match((await page.textContent('#details')) ?? '', /"performative": "agree"/);
     await page.keyboard.press('Escape');
     assert.equal(await activeId(page), 'seq-scroll', 'Escape returns to the diagram');
     assert.equal(await page.getAttribute('.seq-scroll', 'aria-activedescendant'), 'row-1');
     await page.evaluate(`document.documentElement.style.setProperty('--vscode-focusBorder', 'rgb(255, 0, 0)')`);
     await page.keyboard.press('Shift+Tab');
-    const ring = await page.evaluate(`(() => { const s = getComputedStyle(document.activeElement); return s.outlineStyle + ' ' + s.outlineColor; })()`);
+    const ring = await page.evaluate(
+      `(() => { const s = getComputedStyle(document.activeElement); return s.outlineStyle + ' ' + s.outlineColor; })()`,
+    );
     assert.equal(ring, 'solid rgb(255, 0, 0)');
   });
 
@@ -184,7 +249,11 @@ describe('inspector views: layout, rows, keyboard, summary and agents (headless 
     await page.click('#tab-agents');
     const row = 'tr.agent[data-agent="hub"]';
     assert.deepEqual(await attrs(page, `${row} li.lc`, 'data-reason'), ['reloaded', 'fuel exhausted', 'restart 2 of 20']);
-    assert.deepEqual(await page.$$eval(`${row} li.lc`, (els) => els.map((e) => e.textContent)), ['↻ hot reload', '✕ failed: fuel exhausted', '↻ restart 2 of 20']);
+    assert.deepEqual(await page.$$eval(`${row} li.lc`, (els) => els.map((e) => e.textContent)), [
+      '↻ hot reload',
+      '✕ failed: fuel exhausted',
+      '↻ restart 2 of 20',
+    ]);
     assert.equal(await page.textContent(`${row} td.reloads`), '1');
     assert.equal(await page.textContent(`${row} td.restarts`), '1');
     assert.equal(await page.textContent(`${row} td.fuel`), '500,000');
@@ -196,7 +265,11 @@ describe('inspector views: layout, rows, keyboard, summary and agents (headless 
     await page.screenshot({ path: path.join(pagesDir, 'agents-lifecycle.png') });
     await open(page, await page$('calculator'));
     await page.click('#tab-agents');
-    assert.equal(await page.getAttribute('tr.agent[data-agent="calculator"] td.fuel', 'data-scale'), 'relative', 'no limits in the trace: bars relative to the busiest agent');
+    assert.equal(
+      await page.getAttribute('tr.agent[data-agent="calculator"] td.fuel', 'data-scale'),
+      'relative',
+      'no limits in the trace: bars relative to the busiest agent',
+    );
   });
 
   it('announces live events politely in a throttled live region', async () => {
@@ -211,7 +284,13 @@ describe('inspector views: layout, rows, keyboard, summary and agents (headless 
 
   it('a 10,000-event trace in a wide panel shows all eight lifelines and still draws only the visible window', async () => {
     const file = path.join(pagesDir, 'synthetic-10000.trace.jsonl');
-    if (!fs.existsSync(file)) fs.writeFileSync(file, syntheticTrace(10_000).map((e) => JSON.stringify(e)).join('\n') + '\n');
+    if (!fs.existsSync(file))
+      fs.writeFileSync(
+        file,
+        syntheticTrace(10_000)
+          .map((e) => JSON.stringify(e))
+          .join('\n') + '\n',
+      );
     await page.setViewportSize({ width: 1400, height: 1000 });
     await open(page, await pageFromTrace(file, path.join(pagesDir, 'synthetic-10000.html')));
     assert.equal((await page.$$('.lane-name')).length, 8);

@@ -4,7 +4,11 @@ import type { FipaMessage, TraceEvent } from '../../schemas';
 import { buildExampleAgent } from '../support/fixtures';
 import { securityWasm, tempDir, writeFiles } from '../security/securityFixtures';
 
-export interface FaultAgent { name: string; wat: string; manifest?: string }
+export interface FaultAgent {
+  name: string;
+  wat: string;
+  manifest?: string;
+}
 
 /** Write a workspace with the calculator and the given WAT agents (each with extra manifest lines); returns its folder. */
 export async function faultWorkspace(prefix: string, agents: readonly FaultAgent[], extra: Record<string, string> = {}): Promise<string> {
@@ -25,7 +29,15 @@ export async function faultWorkspace(prefix: string, agents: readonly FaultAgent
 
 /** The calculator request x + y from `sender`. */
 export function calcRequest(x: number, y: number, id: string): FipaMessage {
-  return { performative: 'request', sender: 'tester', receiver: 'calculator', protocol: 'fipa-request', conversation_id: id, reply_with: id, content: { action: 'calculate', x, y } };
+  return {
+    performative: 'request',
+    sender: 'tester',
+    receiver: 'calculator',
+    protocol: 'fipa-request',
+    conversation_id: id,
+    reply_with: id,
+    content: { action: 'calculate', x, y },
+  };
 }
 
 /** p50, p95 and max of a list of numbers (ms), formatted. */
@@ -41,11 +53,20 @@ export function percentiles(xs: readonly number[]): string {
  */
 export function openPairs(events: readonly TraceEvent[]): { sent: number; delivered: number; dropped: number; open: string[] } {
   const pending = new Set<string>();
-  let sent = 0, delivered = 0, dropped = 0;
+  let sent = 0,
+    delivered = 0,
+    dropped = 0;
   for (const e of events) {
-    if (e.type === 'message_sent') for (const to of e.to) { pending.add(`${e.id}->${to}`); sent++; }
-    else if (e.type === 'message_delivered') { if (pending.delete(`${e.id}->${e.to}`)) delivered++; }
-    else if (e.type === 'message_dropped' && e.id && e.to) { if (pending.delete(`${e.id}->${e.to}`)) dropped++; }
+    if (e.type === 'message_sent')
+      for (const to of e.to) {
+        pending.add(`${e.id}->${to}`);
+        sent++;
+      }
+    else if (e.type === 'message_delivered') {
+      if (pending.delete(`${e.id}->${e.to}`)) delivered++;
+    } else if (e.type === 'message_dropped' && e.id && e.to) {
+      if (pending.delete(`${e.id}->${e.to}`)) dropped++;
+    }
   }
   return { sent, delivered, dropped, open: [...pending] };
 }

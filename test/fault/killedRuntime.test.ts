@@ -20,8 +20,17 @@ import { faultWorkspace } from './faultWorkspace';
 function slowScenario(): string {
   const lines = ['scenario:', '  name: slow', '  messages:'];
   for (let i = 0; i < 20; i++) {
-    lines.push(`    - at: ${i * 150}ms`, '      message:', '        performative: request', '        sender: user', '        receiver: calculator',
-      '        protocol: fipa-request', `        conversation_id: c${i}`, `        reply_with: q${i}`, `        content: { action: calculate, x: ${i}, y: 1 }`);
+    lines.push(
+      `    - at: ${i * 150}ms`,
+      '      message:',
+      '        performative: request',
+      '        sender: user',
+      '        receiver: calculator',
+      '        protocol: fipa-request',
+      `        conversation_id: c${i}`,
+      `        reply_with: q${i}`,
+      `        content: { action: calculate, x: ${i}, y: 1 }`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }
@@ -55,8 +64,16 @@ describe('fault: the runtime killed mid-run leaves a trace that replays', functi
   it('kill -9 during `caxton run --real-time`: the process dies mid-run', async () => {
     const cli = path.join(distDir, 'cli.js');
     assert.ok(fs.existsSync(cli), `build the CLI first (node esbuild.mjs): ${cli}`);
-    child = cp.spawn(process.execPath, [cli, 'run', dir, '--trace', trace, '--real-time'], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
-    const exited = new Promise<void>((resolve) => child!.once('exit', (code, signal) => { exit = { code, signal }; resolve(); }));
+    child = cp.spawn(process.execPath, [cli, 'run', dir, '--trace', trace, '--real-time'], {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = new Promise<void>((resolve) =>
+      child!.once('exit', (code, signal) => {
+        exit = { code, signal };
+        resolve();
+      }),
+    );
     const delivered = () => fs.existsSync(trace) && (fs.readFileSync(trace, 'utf8').match(/"type":"message_delivered"/g)?.length ?? 0) >= 4;
     await waitUntil('the run to deliver a few messages', () => delivered() || exit !== undefined, 60_000);
     assert.equal(exit, undefined, 'the run was still going when killed');
@@ -73,10 +90,17 @@ describe('fault: the runtime killed mid-run leaves a trace that replays', functi
     assert.deepEqual(parsed.errors, []);
     assert.equal(parsed.truncated, false, 'each event is written with one synchronous write, so no line is cut');
     assert.ok(parsed.events.length >= 5, `${parsed.events.length} events`);
-    assert.deepEqual(parsed.events.map((e) => e.seq), parsed.events.map((_, i) => i), 'no gap in seq');
+    assert.deepEqual(
+      parsed.events.map((e) => e.seq),
+      parsed.events.map((_, i) => i),
+      'no gap in seq',
+    );
     assert.equal(parsed.events[0].type, 'run_started');
     assert.ok(!parsed.events.some((e) => e.type === 'run_ended'), 'killed before the end');
-    assert.ok(parsed.events.some((e) => e.type === 'message_sent' && e.message.sender === 'calculator'), 'the calculator had answered');
+    assert.ok(
+      parsed.events.some((e) => e.type === 'message_sent' && e.message.sender === 'calculator'),
+      'the calculator had answered',
+    );
     console.log(`      [kill] ${parsed.events.length} events intact in the trace of the killed run`);
   });
 
@@ -96,7 +120,11 @@ describe('fault: the runtime killed mid-run leaves a trace that replays', functi
   it('`caxton inspect` opens the killed run as a standalone inspector page', () => {
     const out = path.join(dir, 'killed.html');
     fs.appendFileSync(trace, '{"seq":9999,"t":1,"ty');
-    const r = cp.spawnSync(process.execPath, [path.join(distDir, 'cli.js'), 'inspect', trace, '-o', out], { cwd: repoRoot, encoding: 'utf8', timeout: 30_000 });
+    const r = cp.spawnSync(process.execPath, [path.join(distDir, 'cli.js'), 'inspect', trace, '-o', out], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
     assert.equal(r.status, 0, r.stderr || r.stdout);
     const embedded = /id="caxton-trace-gz"[^>]*>([A-Za-z0-9+/=]+)</.exec(fs.readFileSync(out, 'utf8'));
     assert.ok(embedded, 'the page embeds the trace');

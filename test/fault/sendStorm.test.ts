@@ -66,16 +66,26 @@ describe('fault: a send storm is bounded and counted while other agents keep ans
     }
     await runtime.idle();
 
-    const stormSends = events.filter((e): e is Extract<TraceEvent, { type: 'message_sent' }> => e.type === 'message_sent' && e.message.sender === 'storm');
+    const stormSends = events.filter(
+      (e): e is Extract<TraceEvent, { type: 'message_sent' }> => e.type === 'message_sent' && e.message.sender === 'storm',
+    );
     const drops = events.filter((e): e is Extract<TraceEvent, { type: 'message_dropped' }> => e.type === 'message_dropped');
     const sinkFull = drops.filter((d) => d.to === 'sink' && /mailbox full/.test(d.reason));
-    const notices = events.filter((e) => e.type === 'message_sent' && e.message.sender === 'caxton' && e.message.receiver === 'storm' && (e.message.content as { error?: string })?.error === 'mailbox_full');
+    const notices = events.filter(
+      (e) =>
+        e.type === 'message_sent' &&
+        e.message.sender === 'caxton' &&
+        e.message.receiver === 'storm' &&
+        (e.message.content as { error?: string })?.error === 'mailbox_full',
+    );
     const acc = openPairs(events);
     const stats = runtime.stats();
 
     console.log(`      [storm] ${triggers} triggers -> ${stormSends.length} storm sends to a sink with a ${MAILBOX}-message mailbox`);
     console.log(`      [storm] pairs sent ${acc.sent} = delivered ${acc.delivered} + dropped ${acc.dropped} + open ${acc.open.length}`);
-    console.log(`      [storm] dead letters ${stats.dropped} (trace message_dropped ${drops.length}; sink mailbox_full ${sinkFull.length}; backpressure notices to storm ${notices.length}); lost silently ${acc.open.length}`);
+    console.log(
+      `      [storm] dead letters ${stats.dropped} (trace message_dropped ${drops.length}; sink mailbox_full ${sinkFull.length}; backpressure notices to storm ${notices.length}); lost silently ${acc.open.length}`,
+    );
     console.log(`      [storm] calculator latency quiet: ${percentiles(quiet)}; during the storm: ${percentiles(during)}`);
 
     assert.ok(stormSends.length >= 100, 'the storm happened');
@@ -115,8 +125,15 @@ describe('fault: a send storm is bounded and counted while other agents keep ans
     const overflow = stepped.filter((e) => e.type === 'message_dropped' && e.to === 'sink' && /mailbox full/.test(e.reason));
     assert.ok(overflow.length > 0, 'the sink mailbox overflowed');
     assert.ok(snapshots.length >= 3, `the storm took several steps (${snapshots.length})`);
-    for (const s of snapshots) assert.equal(s.sent, s.terminal + s.queued, `tick ${s.tick}: sent ${s.sent} = delivered + dropped ${s.terminal} + queued ${s.queued}`);
+    for (const s of snapshots)
+      assert.equal(
+        s.sent,
+        s.terminal + s.queued,
+        `tick ${s.tick}: sent ${s.sent} = delivered + dropped ${s.terminal} + queued ${s.queued}`,
+      );
     assert.equal(snapshots[snapshots.length - 1].queued, 0, 'nothing is left queued once idle');
-    console.log(`      [storm, simulated] ${snapshots.length} steps; at the busiest: ${JSON.stringify(snapshots.reduce((a, b) => (b.queued > a.queued ? b : a)))}`);
+    console.log(
+      `      [storm, simulated] ${snapshots.length} steps; at the busiest: ${JSON.stringify(snapshots.reduce((a, b) => (b.queued > a.queued ? b : a)))}`,
+    );
   });
 });

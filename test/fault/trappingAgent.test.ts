@@ -27,10 +27,19 @@ describe('fault: an agent trapping on every message is restarted with backoff, t
   const clock = new SimulatedClock();
   const events: TraceEvent[] = [];
   const states = (): StateEvent[] => events.filter((e): e is StateEvent => e.type === 'agent_state' && e.agent === 'trapper');
-  const toTrapper = (i: number): FipaMessage => ({ performative: 'request', sender: 'tester', receiver: 'trapper', conversation_id: `t${i}`, reply_with: `t${i}`, content: { n: i } });
+  const toTrapper = (i: number): FipaMessage => ({
+    performative: 'request',
+    sender: 'tester',
+    receiver: 'trapper',
+    conversation_id: `t${i}`,
+    reply_with: `t${i}`,
+    content: { n: i },
+  });
 
   before(async () => {
-    dir = await faultWorkspace('trap', [{ name: 'trapper', wat: 'trap-always', manifest: 'restart:\n  policy: reset\n  max_restarts: 3\n  backoff: 100ms\n' }]);
+    dir = await faultWorkspace('trap', [
+      { name: 'trapper', wat: 'trap-always', manifest: 'restart:\n  policy: reset\n  max_restarts: 3\n  backoff: 100ms\n' },
+    ]);
     session = await startSession({ folder: dir, clock, onTrace: (e) => events.push(e), requestTimeoutMs: 60_000 });
   });
 
@@ -63,10 +72,17 @@ describe('fault: an agent trapping on every message is restarted with backoff, t
 
     const seq = states().map((s) => `${s.from}>${s.to}${s.reason && /^restart/.test(s.reason) ? ` (${s.reason})` : ''}`);
     assert.deepEqual(seq, [
-      'unloaded>loaded', 'loaded>running',
-      'running>failed', 'failed>loaded (restart 1 of 3)', 'loaded>running',
-      'running>failed', 'failed>loaded (restart 2 of 3)', 'loaded>running',
-      'running>failed', 'failed>loaded (restart 3 of 3)', 'loaded>running',
+      'unloaded>loaded',
+      'loaded>running',
+      'running>failed',
+      'failed>loaded (restart 1 of 3)',
+      'loaded>running',
+      'running>failed',
+      'failed>loaded (restart 2 of 3)',
+      'loaded>running',
+      'running>failed',
+      'failed>loaded (restart 3 of 3)',
+      'loaded>running',
       'running>failed',
     ]);
     // Backoff doubles per restart, on the runtime clock (simulated: exact).
@@ -75,14 +91,23 @@ describe('fault: an agent trapping on every message is restarted with backoff, t
     assert.deepEqual(delays, [100, 200, 400]);
     for (const f of s.filter((x) => x.to === 'failed')) assert.match(f.reason ?? '', /^trap: handler trapped: unreachable/);
     // Every message to it is accounted for: four agent failures, then refusals once it is failed for good.
-    const drops = events.filter((e): e is Extract<TraceEvent, { type: 'message_dropped' }> => e.type === 'message_dropped' && e.to === 'trapper');
+    const drops = events.filter(
+      (e): e is Extract<TraceEvent, { type: 'message_dropped' }> => e.type === 'message_dropped' && e.to === 'trapper',
+    );
     assert.equal(drops.filter((d) => /agent failed: 'trapper' trap:/.test(d.reason)).length, 4);
-    assert.ok(drops.some((d) => /not_running/.test(d.reason)), 'a message after the final failure is refused, not lost');
+    assert.ok(
+      drops.some((d) => /not_running/.test(d.reason)),
+      'a message after the final failure is refused, not lost',
+    );
     // Effects are data: the log it made before trapping is discarded with the failed call, never half-performed.
     assert.equal(events.filter((e) => e.type === 'agent_log' && e.agent === 'trapper').length, 0);
-    const calcReplies = events.filter((e) => e.type === 'message_sent' && e.message.sender === 'calculator' && /^calc-/.test(e.message.in_reply_to ?? ''));
+    const calcReplies = events.filter(
+      (e) => e.type === 'message_sent' && e.message.sender === 'calculator' && /^calc-/.test(e.message.in_reply_to ?? ''),
+    );
     assert.equal(calcReplies.length, 4, 'the calculator replied to every request (trace)');
     const failedAt = s[s.length - 1].t;
-    console.log(`      [trap] trapper: 3 restarts (backoff ${delays.join(', ')} ms), failed for good at t=${failedAt} ms (runtime clock), ${stoppedAfterMs.toFixed(0)} ms real time; calculator answered ${calcAnswers.length + 1} requests meanwhile`);
+    console.log(
+      `      [trap] trapper: 3 restarts (backoff ${delays.join(', ')} ms), failed for good at t=${failedAt} ms (runtime clock), ${stoppedAfterMs.toFixed(0)} ms real time; calculator answered ${calcAnswers.length + 1} requests meanwhile`,
+    );
   });
 });

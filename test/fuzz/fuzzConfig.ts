@@ -37,4 +37,3 @@ export function split(total: number, weights: readonly number[]): number[] {
   const sum = weights.reduce((a, b) => a + b, 0);
   return weights.map((w) => Math.max(1, Math.ceil((total * w) / sum)));
 }
-

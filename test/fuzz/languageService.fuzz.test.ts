@@ -16,7 +16,12 @@ function makeService(): LanguageService {
   let n = 0;
   const ls = getLanguageService({ workspace: new WorkspaceIndex(), newId: (p) => `${p}-${++n}` });
   for (const a of ['alice', 'calculator']) {
-    const d = TextDocument.create(`file:///ws/agents/${a}.agent.yaml`, 'yaml', 1, `name: ${a}\nmodule: ${a}.wasm\nsubscriptions: [topic://events/${a}]\nhost_functions: [subscribe]\n`);
+    const d = TextDocument.create(
+      `file:///ws/agents/${a}.agent.yaml`,
+      'yaml',
+      1,
+      `name: ${a}\nmodule: ${a}.wasm\nsubscriptions: [topic://events/${a}]\nhost_functions: [subscribe]\n`,
+    );
     ls.workspace.update(d.uri, ls.indexDocument(d));
   }
   return ls;
@@ -24,7 +29,10 @@ function makeService(): LanguageService {
 
 /** A position is valid when it names a real line and a character within it (it round-trips through offsets). */
 function assertPosition(d: TextDocument, p: Position, what: string): void {
-  assert.ok(Number.isInteger(p.line) && Number.isInteger(p.character) && p.line >= 0 && p.character >= 0, `${what}: ${JSON.stringify(p)} is not a position`);
+  assert.ok(
+    Number.isInteger(p.line) && Number.isInteger(p.character) && p.line >= 0 && p.character >= 0,
+    `${what}: ${JSON.stringify(p)} is not a position`,
+  );
   assert.ok(p.line < d.lineCount, `${what}: line ${p.line} past the ${d.lineCount}-line document`);
   assert.deepEqual(d.positionAt(d.offsetAt(p)), p, `${what}: ${JSON.stringify(p)} is past the end of its line`);
 }
@@ -33,8 +41,12 @@ function assertPosition(d: TextDocument, p: Position, what: string): void {
 function assertRange(d: TextDocument, r: Range, what: string): void {
   assertPosition(d, r.start, `${what} start`);
   assertPosition(d, r.end, `${what} end`);
-  const s = d.offsetAt(r.start), e = d.offsetAt(r.end);
-  assert.ok(s >= 0 && s <= e && e <= d.getText().length, `${what}: ${JSON.stringify(r)} (offsets ${s}..${e}) outside a ${d.getText().length}-char document`);
+  const s = d.offsetAt(r.start),
+    e = d.offsetAt(r.end);
+  assert.ok(
+    s >= 0 && s <= e && e <= d.getText().length,
+    `${what}: ${JSON.stringify(r)} (offsets ${s}..${e}) outside a ${d.getText().length}-char document`,
+  );
 }
 
 function contains(d: TextDocument, outer: Range, inner: Range): boolean {
@@ -46,7 +58,10 @@ function assertSymbols(d: TextDocument, symbols: DocumentSymbol[], parent?: Docu
     assertRange(d, s.range, `symbol ${s.name} range`);
     assertRange(d, s.selectionRange, `symbol ${s.name} selectionRange`);
     // VS Code rejects a symbol whose selectionRange is not inside its range.
-    assert.ok(contains(d, s.range, s.selectionRange), `symbol ${s.name}: selectionRange ${JSON.stringify(s.selectionRange)} not inside ${JSON.stringify(s.range)}`);
+    assert.ok(
+      contains(d, s.range, s.selectionRange),
+      `symbol ${s.name}: selectionRange ${JSON.stringify(s.selectionRange)} not inside ${JSON.stringify(s.range)}`,
+    );
     if (parent) assert.ok(contains(d, parent.range, s.range), `symbol ${s.name} lies outside its parent ${parent.name}`);
     assertSymbols(d, s.children ?? [], s);
   }
@@ -76,7 +91,10 @@ function exercise(ls: LanguageService, input: Seed, at: readonly number[]): void
       assertRange(d, item.textEdit.range, `completion ${item.label}`);
     }
     const h = ls.doHover(d, pos);
-    if (h) { tally.hovers++; if (h.range) assertRange(d, h.range, 'hover'); }
+    if (h) {
+      tally.hovers++;
+      if (h.range) assertRange(d, h.range, 'hover');
+    }
     ls.findDefinition(d, pos);
     ls.findReferences(d, pos, true);
   }
@@ -100,7 +118,8 @@ function exercise(ls: LanguageService, input: Seed, at: readonly number[]): void
   tally.symbols += symbols.length;
   assertSymbols(d, symbols);
   const index = ls.indexDocument(d);
-  for (const r of [...index.declarations, ...index.references].filter((x) => x.uri === d.uri)) assertRange(d, r.range, `index entry ${r.name}`);
+  for (const r of [...index.declarations, ...index.references].filter((x) => x.uri === d.uri))
+    assertRange(d, r.range, `index entry ${r.name}`);
 }
 
 describe('fuzz: the language service never throws and keeps every range inside the document', function () {
@@ -121,8 +140,10 @@ describe('fuzz: the language service never throws and keeps every range inside t
 
   after(() => {
     const s = (performance.now() - started) / 1000;
-    console.log(`      [fuzz] language service: ${tally.inputs} inputs (${(tally.chars / 1e6).toFixed(1)} M chars) from ${seeds.length} seed files, seed ${seed}, in ${s.toFixed(1)} s;`
-      + ` ${tally.diagnostics} diagnostics, ${tally.completions} completions, ${tally.hovers} hovers, ${tally.actions} quick fixes (${tally.fixesApplied} applied), ${tally.symbols} top symbols; crashes 0`);
+    console.log(
+      `      [fuzz] language service: ${tally.inputs} inputs (${(tally.chars / 1e6).toFixed(1)} M chars) from ${seeds.length} seed files, seed ${seed}, in ${s.toFixed(1)} s;` +
+        ` ${tally.diagnostics} diagnostics, ${tally.completions} completions, ${tally.hovers} hovers, ${tally.actions} quick fixes (${tally.fixesApplied} applied), ${tally.symbols} top symbols; crashes 0`,
+    );
   });
 
   it('unmutated seed files: every feature, every range inside', () => {
@@ -130,28 +151,41 @@ describe('fuzz: the language service never throws and keeps every range inside t
   });
 
   it(`mutated message/pipeline/agent/scenario files (${mutatedRuns} inputs)`, () => {
-    fc.assert(fc.property(mutatedSeed(seeds), positions, (input, at) => exercise(ls, input, at)), { numRuns: mutatedRuns, seed, endOnFailure: true });
+    fc.assert(
+      fc.property(mutatedSeed(seeds), positions, (input, at) => exercise(ls, input, at)),
+      { numRuns: mutatedRuns, seed, endOnFailure: true },
+    );
   });
 
   it(`random JSON, YAML and schema-shaped documents (${randomRuns} inputs)`, () => {
-    fc.assert(fc.property(randomDocument, positions, (input, at) => exercise(ls, input, at)), { numRuns: randomRuns, seed: seed + 1, endOnFailure: true });
+    fc.assert(
+      fc.property(randomDocument, positions, (input, at) => exercise(ls, input, at)),
+      { numRuns: randomRuns, seed: seed + 1, endOnFailure: true },
+    );
   });
 
   it(`CR, NEL, LS and PS line breaks inside lines (${breakRuns} inputs)`, () => {
     // The cursor right after each inserted break, plus random places.
-    fc.assert(fc.property(oddLineBreaks(seeds), positions, (input, at) => {
-      const after = [...input.text.matchAll(/[\r\u0085\u2028\u2029\u000b\u000c]/g)].map((m) => (m.index + 1) / (input.text.length + 1));
-      exercise(ls, input, [...at, ...after.slice(0, 4)]);
-    }), { numRuns: breakRuns, seed: seed + 3, endOnFailure: true });
+    fc.assert(
+      fc.property(oddLineBreaks(seeds), positions, (input, at) => {
+        const after = [...input.text.matchAll(/[\r\u0085\u2028\u2029\u000b\u000c]/g)].map((m) => (m.index + 1) / (input.text.length + 1));
+        exercise(ls, input, [...at, ...after.slice(0, 4)]);
+      }),
+      { numRuns: breakRuns, seed: seed + 3, endOnFailure: true },
+    );
   });
 
   it(`deep nesting around valid documents (${nestedRuns} inputs)`, () => {
-    const deep = fc.tuple(fc.constantFrom(...seeds), fc.integer({ min: 50, max: 3000 }), fc.constantFrom('[', '{"k":', '{k: ', '- '))
+    const deep = fc
+      .tuple(fc.constantFrom(...seeds), fc.integer({ min: 50, max: 3000 }), fc.constantFrom('[', '{"k":', '{k: ', '- '))
       .map(([s, n, open]) => {
         const close = open === '[' ? ']' : open.startsWith('{') ? '}' : '';
         return { name: s.name, text: open.repeat(n) + s.text + close.repeat(n) };
       });
-    fc.assert(fc.property(deep, positions, (input, at) => exercise(ls, input, at)), { numRuns: nestedRuns, seed: seed + 2, endOnFailure: true });
+    fc.assert(
+      fc.property(deep, positions, (input, at) => exercise(ls, input, at)),
+      { numRuns: nestedRuns, seed: seed + 2, endOnFailure: true },
+    );
   });
 
   it('counted at least the CI budget of inputs', () => {

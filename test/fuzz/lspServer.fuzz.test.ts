@@ -10,9 +10,24 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as fc from 'fast-check';
 import {
-  CodeActionRequest, CompletionRequest, createProtocolConnection, DidChangeTextDocumentNotification, DidOpenTextDocumentNotification,
-  DocumentSymbolRequest, ExitNotification, HoverRequest, InitializedNotification, InitializeRequest, LogMessageNotification, MessageType, PublishDiagnosticsNotification,
-  ShutdownRequest, StreamMessageReader, StreamMessageWriter, type ProtocolConnection, type PublishDiagnosticsParams,
+  CodeActionRequest,
+  CompletionRequest,
+  createProtocolConnection,
+  DidChangeTextDocumentNotification,
+  DidOpenTextDocumentNotification,
+  DocumentSymbolRequest,
+  ExitNotification,
+  HoverRequest,
+  InitializedNotification,
+  InitializeRequest,
+  LogMessageNotification,
+  MessageType,
+  PublishDiagnosticsNotification,
+  ShutdownRequest,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type ProtocolConnection,
+  type PublishDiagnosticsParams,
 } from 'vscode-languageserver-protocol/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { distDir } from '../support/paths';
@@ -39,18 +54,30 @@ describe('fuzz: the language server process survives hostile documents over stdi
     fs.writeFileSync(path.join(root, 'alice.agent.yaml'), 'name: alice\nmodule: alice.wasm\n');
     child = spawn(process.execPath, [server, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     child.stderr?.resume();
-    child.once('exit', (code, signal) => { exited = { code, signal }; });
+    child.once('exit', (code, signal) => {
+      exited = { code, signal };
+    });
     conn = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
-    conn.onNotification(PublishDiagnosticsNotification.type, (p) => { published.push(p); });
+    conn.onNotification(PublishDiagnosticsNotification.type, (p) => {
+      published.push(p);
+    });
     // The handlers catch a failing feature, log it and answer a fallback: count those as caught errors, by first line.
     conn.onNotification(LogMessageNotification.type, (m) => {
       if (m.type !== MessageType.Error) return;
       tally.caught++;
-      const key = m.message.split('\n')[0].replace(/[0-9]+/g, 'N').slice(0, 90);
+      const key = m.message
+        .split('\n')[0]
+        .replace(/[0-9]+/g, 'N')
+        .slice(0, 90);
       errorKinds.set(key, (errorKinds.get(key) ?? 0) + 1);
     });
     conn.listen();
-    await conn.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: `file://${root}`, capabilities: {}, workspaceFolders: [{ uri: `file://${root}`, name: 'ws' }] });
+    await conn.sendRequest(InitializeRequest.type, {
+      processId: process.pid,
+      rootUri: `file://${root}`,
+      capabilities: {},
+      workspaceFolders: [{ uri: `file://${root}`, name: 'ws' }],
+    });
     await conn.sendNotification(InitializedNotification.type, {});
   });
 
@@ -58,12 +85,16 @@ describe('fuzz: the language server process survives hostile documents over stdi
     try {
       await conn.sendRequest(ShutdownRequest.type);
       await conn.sendNotification(ExitNotification.type);
-    } catch { /* gone already: the test says so */ }
+    } catch {
+      /* gone already: the test says so */
+    }
     conn.dispose();
     if (child.exitCode === null && child.signalCode === null) child.kill();
     removeTemp(root);
     const kinds = [...errorKinds].map(([k, n]) => `${n}x ${k}`).join('; ');
-    console.log(`      [fuzz] language server (stdio): ${tally.docs} documents, ${tally.changes} changes, ${tally.requests} requests, ${tally.errors} error responses, ${tally.caught} feature errors caught and logged by the server${kinds ? ` (${kinds})` : ''}; ${tally.diagnostics} diagnostics published; process crashes 0`);
+    console.log(
+      `      [fuzz] language server (stdio): ${tally.docs} documents, ${tally.changes} changes, ${tally.requests} requests, ${tally.errors} error responses, ${tally.caught} feature errors caught and logged by the server${kinds ? ` (${kinds})` : ''}; ${tally.diagnostics} diagnostics published; process crashes 0`,
+    );
   });
 
   /** Send a request; an error response is counted (by its first line), never fatal. */
@@ -73,7 +104,10 @@ describe('fuzz: the language server process survives hostile documents over stdi
       await send();
     } catch (e) {
       tally.errors++;
-      const key = String((e as Error).message).split('\n')[0].replace(/[0-9]+/g, 'N').slice(0, 90);
+      const key = String((e as Error).message)
+        .split('\n')[0]
+        .replace(/[0-9]+/g, 'N')
+        .slice(0, 90);
       errorKinds.set(key, (errorKinds.get(key) ?? 0) + 1);
     }
   }
@@ -89,8 +123,16 @@ describe('fuzz: the language server process survives hostile documents over stdi
       const uri = `file://${root}/d${i % 40}/${name}`;
       const languageId = name.endsWith('.json') ? 'json' : 'yaml';
       // Reopen or change: the server's document store and caches see both paths.
-      if (!texts.has(uri)) { await conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId, version: i, text } }); tally.docs++; }
-      else { await conn.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version: i }, contentChanges: [{ text }] }); tally.changes++; }
+      if (!texts.has(uri)) {
+        await conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId, version: i, text } });
+        tally.docs++;
+      } else {
+        await conn.sendNotification(DidChangeTextDocumentNotification.type, {
+          textDocument: { uri, version: i },
+          contentChanges: [{ text }],
+        });
+        tally.changes++;
+      }
       texts.set(uri, text);
       versions.set(`${uri}@${i}`, text);
       const doc = TextDocument.create(uri, languageId, i, text);
@@ -99,15 +141,33 @@ describe('fuzz: the language server process survives hostile documents over stdi
       const position = doc.positionAt(odd && at[i * 3] < 0.5 ? odd.index + 1 : Math.floor(at[i * 3] * (text.length + 1)));
       await Promise.all([
         ask(() => conn.sendRequest(CompletionRequest.type, { textDocument: { uri }, position })),
-        ask(() => conn.sendRequest(HoverRequest.type, { textDocument: { uri }, position: doc.positionAt(Math.floor(at[i * 3 + 1] * (text.length + 1))) })),
+        ask(() =>
+          conn.sendRequest(HoverRequest.type, {
+            textDocument: { uri },
+            position: doc.positionAt(Math.floor(at[i * 3 + 1] * (text.length + 1))),
+          }),
+        ),
         ask(() => conn.sendRequest(DocumentSymbolRequest.type, { textDocument: { uri } })),
-        ask(() => conn.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: { start: doc.positionAt(0), end: doc.positionAt(text.length) }, context: { diagnostics: [] } })),
+        ask(() =>
+          conn.sendRequest(CodeActionRequest.type, {
+            textDocument: { uri },
+            range: { start: doc.positionAt(0), end: doc.positionAt(text.length) },
+            context: { diagnostics: [] },
+          }),
+        ),
       ]);
       assert.equal(exited, undefined, `the server died after document ${i} (${name}): ${JSON.stringify(exited)}`);
     }
     // Still alive and answering a plain request on a plain document.
     const okUri = `file://${root}/final.fipa.json`;
-    await conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: okUri, languageId: 'json', version: 1, text: '{"performative": "inform", "sender": "alice", "receiver": "alice"}' } });
+    await conn.sendNotification(DidOpenTextDocumentNotification.type, {
+      textDocument: {
+        uri: okUri,
+        languageId: 'json',
+        version: 1,
+        text: '{"performative": "inform", "sender": "alice", "receiver": "alice"}',
+      },
+    });
     const symbols = await conn.sendRequest(DocumentSymbolRequest.type, { textDocument: { uri: okUri } });
     assert.ok(Array.isArray(symbols));
     assert.equal(exited, undefined);

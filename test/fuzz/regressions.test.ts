@@ -16,7 +16,10 @@ describe('fuzz regressions: language service', () => {
         for (const item of ls.doComplete(d, { line: 0, character: 0 }).items) {
           const r = item.textEdit && 'range' in item.textEdit ? item.textEdit.range : undefined;
           if (!r) continue;
-          assert.ok(d.offsetAt(r.start) <= d.offsetAt(r.end), `${name} ${JSON.stringify(text)}: completion ${item.label} range ${JSON.stringify(r)} ends before it starts`);
+          assert.ok(
+            d.offsetAt(r.start) <= d.offsetAt(r.end),
+            `${name} ${JSON.stringify(text)}: completion ${item.label} range ${JSON.stringify(r)} ends before it starts`,
+          );
         }
       }
     }

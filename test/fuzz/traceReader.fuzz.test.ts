@@ -16,7 +16,10 @@ const TRACE_RUNS = 1500;
 
 function traces(): string[] {
   const dir = path.join(fixturesDir, 'traces');
-  return fs.readdirSync(dir).filter((f) => f.endsWith('.jsonl')).map((f) => fs.readFileSync(path.join(dir, f), 'utf8'));
+  return fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.jsonl'))
+    .map((f) => fs.readFileSync(path.join(dir, f), 'utf8'));
 }
 
 /** Values that break code expecting a given shape. */
@@ -46,39 +49,55 @@ describe('fuzz: untrusted trace files never break the trace readers', function (
   const tally = { inputs: 0, events: 0, problems: 0, modelBuilt: 0 };
 
   after(() => {
-    console.log(`      [fuzz] trace readers: ${tally.inputs} traces, ${tally.events} events kept, ${tally.problems} bad lines reported; crashes 0;`
-      + ` inspector model built from each (${tally.modelBuilt})`);
+    console.log(
+      `      [fuzz] trace readers: ${tally.inputs} traces, ${tally.events} events kept, ${tally.problems} bad lines reported; crashes 0;` +
+        ` inspector model built from each (${tally.modelBuilt})`,
+    );
   });
 
   it(`mutated traces (${fuzzRuns(TRACE_RUNS)} inputs): readers never throw and the inspector model is built`, () => {
-    const line = fc.tuple(fc.constantFrom(...seeds), fc.nat(), fc.string({ maxLength: 8 }), weird, fc.nat(), fc.string({ unit: 'binary', maxLength: 6 }));
-    fc.assert(fc.property(fc.array(line, { minLength: 1, maxLength: 4 }), fc.boolean(), (edits, cut) => {
-      let lines = edits[0][0].split('\n');
-      for (const [, at, key, value, how, junk] of edits) {
-        const i = at % lines.length;
-        if (how % 3 === 0) lines[i] = mutateEventLine(lines[i], key, value);
-        else if (how % 3 === 1) lines[i] = lines[i].slice(0, at % (lines[i].length + 1)) + junk;
-        else lines = [...lines.slice(0, i), junk, ...lines.slice(i)];
-      }
-      let text = lines.join('\n');
-      if (cut) text = text.slice(0, Math.floor(text.length * 0.9));
-      tally.inputs++;
-      const runtime = parseTraceJsonl(text);
-      tally.events += runtime.events.length;
-      tally.problems += runtime.errors.length;
-      for (const err of runtime.errors) assert.ok(err.line >= 1 && err.line <= text.split('\n').length, `line ${err.line} names a line of the text`);
-      inspectorModels(runtime.events);
-      inspectorModels(runtime.events, Math.floor(runtime.events.length / 2));
-      tally.modelBuilt++;
-    }), { numRuns: fuzzRuns(TRACE_RUNS), seed: fuzzSeed() + 7, endOnFailure: true });
+    const line = fc.tuple(
+      fc.constantFrom(...seeds),
+      fc.nat(),
+      fc.string({ maxLength: 8 }),
+      weird,
+      fc.nat(),
+      fc.string({ unit: 'binary', maxLength: 6 }),
+    );
+    fc.assert(
+      fc.property(fc.array(line, { minLength: 1, maxLength: 4 }), fc.boolean(), (edits, cut) => {
+        let lines = edits[0][0].split('\n');
+        for (const [, at, key, value, how, junk] of edits) {
+          const i = at % lines.length;
+          if (how % 3 === 0) lines[i] = mutateEventLine(lines[i], key, value);
+          else if (how % 3 === 1) lines[i] = lines[i].slice(0, at % (lines[i].length + 1)) + junk;
+          else lines = [...lines.slice(0, i), junk, ...lines.slice(i)];
+        }
+        let text = lines.join('\n');
+        if (cut) text = text.slice(0, Math.floor(text.length * 0.9));
+        tally.inputs++;
+        const runtime = parseTraceJsonl(text);
+        tally.events += runtime.events.length;
+        tally.problems += runtime.errors.length;
+        for (const err of runtime.errors)
+          assert.ok(err.line >= 1 && err.line <= text.split('\n').length, `line ${err.line} names a line of the text`);
+        inspectorModels(runtime.events);
+        inspectorModels(runtime.events, Math.floor(runtime.events.length / 2));
+        tally.modelBuilt++;
+      }),
+      { numRuns: fuzzRuns(TRACE_RUNS), seed: fuzzSeed() + 7, endOnFailure: true },
+    );
   });
 
   it('random bytes: readers never throw', () => {
-    fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 400 }), (text) => {
-      tally.inputs++;
-      const parsed = parseTraceJsonl(text);
-      assert.equal(parsed.events.length + parsed.errors.length <= text.split('\n').length, true);
-    }), { numRuns: 500, seed: fuzzSeed() + 8 });
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 400 }), (text) => {
+        tally.inputs++;
+        const parsed = parseTraceJsonl(text);
+        assert.equal(parsed.events.length + parsed.errors.length <= text.split('\n').length, true);
+      }),
+      { numRuns: 500, seed: fuzzSeed() + 8 },
+    );
   });
 
   // Found by this fuzzer, fixed the same day in the inspector's model (now client/webview/model/wellFormed.ts); kept as a regression test. The

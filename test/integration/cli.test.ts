@@ -8,10 +8,19 @@ import { readTraceFile } from '../../runtime/node/files/traceFile';
 import { buildExampleAgent } from '../support/fixtures';
 import { distDir, examplesDir, repoRoot } from '../support/paths';
 
-interface Ran { code: number | null; stdout: string; stderr: string }
+interface Ran {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
 
 function caxton(args: string[], cwd = repoRoot): Ran {
-  const r = spawnSync(process.execPath, [path.join(distDir, 'cli.js'), ...args], { cwd, encoding: 'utf8', timeout: 60_000, env: { ...process.env, NO_COLOR: '1' } });
+  const r = spawnSync(process.execPath, [path.join(distDir, 'cli.js'), ...args], {
+    cwd,
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -30,7 +39,9 @@ describe('caxton CLI', function () {
     fs.writeFileSync(path.join(dir, 'calculator.agent.yaml'), 'name: calculator\nmodule: calculator.wasm\n');
     fs.writeFileSync(path.join(dir, 'logger.agent.yaml'), 'name: logger\nmodule: logger.wasm\n');
   });
-  after(() => { if (dir) fs.rmSync(dir, { recursive: true, force: true }); });
+  after(() => {
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
 
   it('runs the flagship example: transcript, summary, exit 0, and a readable trace', () => {
     const trace = path.join(dir, 'calc.trace.jsonl');
@@ -47,7 +58,7 @@ describe('caxton CLI', function () {
     assert.ok(t.events.some((e) => e.type === 'message_sent' && JSON.stringify(e.message.content) === '{"result":30}'));
   });
 
-  it('runs a scenario\'s built-in pattern and pipeline, judged by their outcome', () => {
+  it("runs a scenario's built-in pattern and pipeline, judged by their outcome", () => {
     const cn = caxton(['run', path.join(examplesDir, 'contract-net')]);
     assert.equal(cn.code, 0, cn.stdout + cn.stderr);
     assert.match(cn.stdout, /contract net \[paint-fence\]: awarded to painter-b/);
@@ -58,16 +69,19 @@ describe('caxton CLI', function () {
   });
 
   it('exits 1 with the failed checks and the timeout when a scenario fails', () => {
-    fs.writeFileSync(path.join(dir, 'failing.scenario.yaml'), [
-      'scenario:',
-      '  name: failing',
-      '  messages:',
-      '    - message: { performative: request, sender: user, receiver: calculator, reply_with: a, content: { x: 1, y: 1 } }',
-      '    - message: { performative: request, sender: user, receiver: logger, reply_with: b, content: nobody answers }',
-      '  expect:',
-      '    messages:',
-      '      - { performative: inform, sender: calculator, content: { result: 3 } }',
-    ].join('\n'));
+    fs.writeFileSync(
+      path.join(dir, 'failing.scenario.yaml'),
+      [
+        'scenario:',
+        '  name: failing',
+        '  messages:',
+        '    - message: { performative: request, sender: user, receiver: calculator, reply_with: a, content: { x: 1, y: 1 } }',
+        '    - message: { performative: request, sender: user, receiver: logger, reply_with: b, content: nobody answers }',
+        '  expect:',
+        '    messages:',
+        '      - { performative: inform, sender: calculator, content: { result: 3 } }',
+      ].join('\n'),
+    );
     const r = caxton(['run', path.join(dir, 'failing.scenario.yaml'), '--timeout', '2s']);
     fs.rmSync(path.join(dir, 'failing.scenario.yaml'));
     assert.equal(r.code, 1, r.stdout + r.stderr);
@@ -78,7 +92,10 @@ describe('caxton CLI', function () {
 
   it('sends a message file and prints the replies', () => {
     const file = path.join(dir, 'add.fipa.json');
-    fs.writeFileSync(file, JSON.stringify({ performative: 'request', sender: 'user', receiver: 'calculator', reply_with: 'r1', content: { x: 2, y: 40 } }));
+    fs.writeFileSync(
+      file,
+      JSON.stringify({ performative: 'request', sender: 'user', receiver: 'calculator', reply_with: 'r1', content: { x: 2, y: 40 } }),
+    );
     const r = caxton(['send', file]);
     fs.rmSync(file);
     assert.equal(r.code, 0, r.stdout + r.stderr);

@@ -20,19 +20,35 @@ describe('caxton run --watch', function () {
   this.timeout(60_000);
 
   const cases: Array<[string, boolean]> = [
-    ['agents/calculator.ts', true], ['agents/calculator.agent.yaml', true], ['x.scenario.yaml', true], ['m.fipa.json', true],
-    ['prebuilt/agent.wasm', true], ['agents/build/calculator.wasm', false], ['agents/build/calculator.wasm.json', false],
-    ['node_modules/caxton/index.ts', false], ['.git/index', false], ['README.md', false], ['types.d.ts', false],
+    ['agents/calculator.ts', true],
+    ['agents/calculator.agent.yaml', true],
+    ['x.scenario.yaml', true],
+    ['m.fipa.json', true],
+    ['prebuilt/agent.wasm', true],
+    ['agents/build/calculator.wasm', false],
+    ['agents/build/calculator.wasm.json', false],
+    ['node_modules/caxton/index.ts', false],
+    ['.git/index', false],
+    ['README.md', false],
+    ['types.d.ts', false],
   ];
-  for (const [rel, expected] of cases) it(`${rel} ${expected ? 'triggers' : 'does not trigger'} a run`, () => assert.equal(triggersRun(rel), expected));
+  for (const [rel, expected] of cases)
+    it(`${rel} ${expected ? 'triggers' : 'does not trigger'} a run`, () => assert.equal(triggersRun(rel), expected));
 
-  it('runs, then runs again after an edit to an agent source, and exits with the last run\'s code on Ctrl-C', async () => {
+  it("runs, then runs again after an edit to an agent source, and exits with the last run's code on Ctrl-C", async () => {
     const ws = copyCalculatorWorkspace();
     fs.writeFileSync(path.join(ws, 'watched.scenario.yaml'), SCENARIO);
-    const child = spawn(process.execPath, [path.join(distDir, 'cli.js'), 'run', '.', '--watch'], { cwd: ws, env: { ...process.env, NO_COLOR: '1' } });
+    const child = spawn(process.execPath, [path.join(distDir, 'cli.js'), 'run', '.', '--watch'], {
+      cwd: ws,
+      env: { ...process.env, NO_COLOR: '1' },
+    });
     let out = '';
-    child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { out += d.toString(); });
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     const waitFor = async (re: RegExp): Promise<void> => {
       const deadline = Date.now() + 40_000;

@@ -21,12 +21,23 @@ import { createFileLookup } from '../../platform/fileLookup';
 import { findCaxtonFiles } from '../../platform/findFiles';
 import { readWorkspaceFile } from '../../platform/workspaceFile';
 import { getLanguageService } from '../../server/service/languageService';
-import { checkFile, loadScope, readManifest, readMessageFile, readPipeline, readScenario, type WorkspaceProblem } from '../../runtime/node/files/workspace';
+import {
+  checkFile,
+  loadScope,
+  readManifest,
+  readMessageFile,
+  readPipeline,
+  readScenario,
+  type WorkspaceProblem,
+} from '../../runtime/node/files/workspace';
 import { generatedCorpus } from '../support/crossCheckCorpus';
 import { examplesDir, fixturesDir } from '../support/paths';
 
 const SEVERITY: Record<number, WorkspaceProblem['severity']> = {
-  [DiagnosticSeverity.Error]: 'error', [DiagnosticSeverity.Warning]: 'warning', [DiagnosticSeverity.Information]: 'information', [DiagnosticSeverity.Hint]: 'hint',
+  [DiagnosticSeverity.Error]: 'error',
+  [DiagnosticSeverity.Warning]: 'warning',
+  [DiagnosticSeverity.Information]: 'information',
+  [DiagnosticSeverity.Hint]: 'hint',
 };
 const SEED = Number(process.env.CAXTON_FUZZ_SEED ?? 20260131);
 const GENERATED = Number(process.env.CAXTON_CROSSCHECK_FILES ?? 1040);
@@ -49,7 +60,18 @@ function editorPath(root: string): Map<string, Row[]> {
   }
   const out = new Map<string, Row[]>();
   for (const [file, doc] of docs) {
-    out.set(file, service.doValidation(doc).map((d) => [d.range.start.line + 1, d.range.start.character + 1, SEVERITY[d.severity ?? 1] ?? 'error', String(d.code), typeof d.message === 'string' ? d.message : d.message.value]));
+    out.set(
+      file,
+      service
+        .doValidation(doc)
+        .map((d) => [
+          d.range.start.line + 1,
+          d.range.start.character + 1,
+          SEVERITY[d.severity ?? 1] ?? 'error',
+          String(d.code),
+          typeof d.message === 'string' ? d.message : d.message.value,
+        ]),
+    );
   }
   return out;
 }
@@ -62,14 +84,27 @@ function runtimePath(root: string, files: Iterable<string>): Map<string, { rows:
     const kind = kindFromName(file)!;
     const { problems } = checkFile(file, kind, scope);
     const sink: WorkspaceProblem[] = [];
-    const read = kind === 'agent' ? readManifest(scope.folder, file, sink, scope) : kind === 'scenario' ? readScenario(file, sink, scope)
-      : kind === 'pipeline' ? readPipeline(file, sink, scope) : readMessageFile(file, sink, scope);
-    out.set(file, { rows: problems.map((p) => [p.line, p.column, p.severity ?? 'error', p.code ?? '', p.message]), accepted: read !== undefined });
+    const read =
+      kind === 'agent'
+        ? readManifest(scope.folder, file, sink, scope)
+        : kind === 'scenario'
+          ? readScenario(file, sink, scope)
+          : kind === 'pipeline'
+            ? readPipeline(file, sink, scope)
+            : readMessageFile(file, sink, scope);
+    out.set(file, {
+      rows: problems.map((p) => [p.line, p.column, p.severity ?? 'error', p.code ?? '', p.message]),
+      accepted: read !== undefined,
+    });
   }
   return out;
 }
 
-interface Tally { files: number; refused: number; problems: number }
+interface Tally {
+  files: number;
+  refused: number;
+  problems: number;
+}
 
 /** Both paths over one root: same problem list per file, and the reader accepts exactly the files without errors. */
 function crossCheck(root: string, tally: Tally): void {
@@ -81,7 +116,11 @@ function crossCheck(root: string, tally: Tally): void {
     const where = path.relative(root, file);
     assert.deepEqual(run.rows, rows, `${where}: the runtime's problems differ from the editor's`);
     const errors = rows.some((r) => r[2] === 'error');
-    assert.equal(run.accepted, !errors, `${where}: the runtime ${run.accepted ? 'accepted' : 'refused'} a file the editor marks with ${errors ? 'errors' : 'no error'}:\n${rows.map((r) => r.join(' | ')).join('\n')}`);
+    assert.equal(
+      run.accepted,
+      !errors,
+      `${where}: the runtime ${run.accepted ? 'accepted' : 'refused'} a file the editor marks with ${errors ? 'errors' : 'no error'}:\n${rows.map((r) => r.join(' | ')).join('\n')}`,
+    );
     tally.files++;
     tally.problems += rows.length;
     if (errors) tally.refused++;
@@ -93,8 +132,11 @@ describe('one source of truth: the editor and the runtime give the same verdict 
 
   it('every example folder (each as `caxton run` loads it)', () => {
     const tally: Tally = { files: 0, refused: 0, problems: 0 };
-    for (const e of fs.readdirSync(examplesDir, { withFileTypes: true })) if (e.isDirectory()) crossCheck(fs.realpathSync(path.join(examplesDir, e.name)), tally);
-    console.log(`      [cross-check] examples: ${tally.files} files, ${tally.refused} refused, ${tally.problems} problems, identical on both paths`);
+    for (const e of fs.readdirSync(examplesDir, { withFileTypes: true }))
+      if (e.isDirectory()) crossCheck(fs.realpathSync(path.join(examplesDir, e.name)), tally);
+    console.log(
+      `      [cross-check] examples: ${tally.files} files, ${tally.refused} refused, ${tally.problems} problems, identical on both paths`,
+    );
     assert.ok(tally.refused > 0 && tally.files > tally.refused, 'examples hold both valid and broken files');
   });
 
@@ -114,17 +156,24 @@ describe('one source of truth: the editor and the runtime give the same verdict 
     const base = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'caxton-crosscheck-')));
     const tally: Tally = { files: 0, refused: 0, problems: 0 };
     try {
-      fs.writeFileSync(path.join(base, 'outside.fipa.json'), '{"performative": "inform", "sender": "a", "receiver": "b", "conversation_id": "x"}\n');
+      fs.writeFileSync(
+        path.join(base, 'outside.fipa.json'),
+        '{"performative": "inform", "sender": "a", "receiver": "b", "conversation_id": "x"}\n',
+      );
       for (let w = 0; w < 8; w++) {
         const root = path.join(base, `ws${w}`);
         // What the generated files refer to: two agents with modules, a message file, a pipeline.
         const files: Record<string, string> = {
-          'agents/alice.agent.yaml': 'name: alice\nmodule: ../alice.wasm\n', 'agents/bob.agent.yaml': 'name: bob\nmodule: ../bob.wasm\n',
-          'alice.wasm': '\0asm\x01\0\0\0', 'bob.wasm': '\0asm\x01\0\0\0',
+          'agents/alice.agent.yaml': 'name: alice\nmodule: ../alice.wasm\n',
+          'agents/bob.agent.yaml': 'name: bob\nmodule: ../bob.wasm\n',
+          'alice.wasm': '\0asm\x01\0\0\0',
+          'bob.wasm': '\0asm\x01\0\0\0',
           'messages/hello.fipa.json': '{"performative": "inform", "sender": "alice", "receiver": "bob", "conversation_id": "h"}\n',
           'flow.pipeline.yaml': 'pipeline:\n  name: flow\n  stages:\n    - agent: bob\n',
         };
-        corpus.forEach((s, i) => { if (i % 8 === w) files[s.name] = s.text; });
+        corpus.forEach((s, i) => {
+          if (i % 8 === w) files[s.name] = s.text;
+        });
         for (const [name, text] of Object.entries(files)) {
           fs.mkdirSync(path.dirname(path.join(root, name)), { recursive: true });
           fs.writeFileSync(path.join(root, name), text);
@@ -134,8 +183,13 @@ describe('one source of truth: the editor and the runtime give the same verdict 
     } finally {
       fs.rmSync(base, { recursive: true, force: true });
     }
-    console.log(`      [cross-check] generated: ${tally.files} files, ${tally.refused} refused, ${tally.files - tally.refused} accepted, ${tally.problems} problems, identical on both paths`);
+    console.log(
+      `      [cross-check] generated: ${tally.files} files, ${tally.refused} refused, ${tally.files - tally.refused} accepted, ${tally.problems} problems, identical on both paths`,
+    );
     assert.ok(tally.files >= GENERATED, `checked ${tally.files} files`);
-    assert.ok(tally.refused > GENERATED / 10 && tally.files - tally.refused > GENERATED / 20, 'the corpus holds both accepted and refused files');
+    assert.ok(
+      tally.refused > GENERATED / 10 && tally.files - tally.refused > GENERATED / 20,
+      'the corpus holds both accepted and refused files',
+    );
   });
 });

@@ -18,7 +18,10 @@ import { readTraceFile } from '../../runtime/node/files/traceFile';
 import { distDir, examplesDir } from '../support/paths';
 
 const calculator = path.join(examplesDir, 'calculator', 'calculator.scenario.yaml');
-const resilience = fs.readdirSync(path.join(examplesDir, 'resilience')).filter((f) => f.endsWith('.scenario.yaml')).map((f) => path.join(examplesDir, 'resilience', f))[0];
+const resilience = fs
+  .readdirSync(path.join(examplesDir, 'resilience'))
+  .filter((f) => f.endsWith('.scenario.yaml'))
+  .map((f) => path.join(examplesDir, 'resilience', f))[0];
 
 /** Every event the adapter sends, kept in order, so a test waits for "the next stopped" without racing it. */
 class Events {
@@ -27,7 +30,10 @@ class Events {
   private waiters: Array<() => void> = [];
   constructor(dc: DebugClient) {
     for (const name of ['stopped', 'terminated', 'exited', 'output', 'caxton/paused', 'caxton/forked', 'caxton/runEnded', 'caxton/trace']) {
-      dc.on(name, (e: DebugProtocol.Event) => { this.seen.push(e); for (const w of this.waiters.splice(0)) w(); });
+      dc.on(name, (e: DebugProtocol.Event) => {
+        this.seen.push(e);
+        for (const w of this.waiters.splice(0)) w();
+      });
     }
   }
   /** The next event of `type` not yet taken (waits for it: a state, with a generous deadline only against hangs). */
@@ -36,13 +42,25 @@ class Events {
     for (;;) {
       const from = this.taken.get(type) ?? 0;
       const i = this.seen.findIndex((e, n) => n >= from && e.event === type);
-      if (i >= 0) { this.taken.set(type, i + 1); return this.seen[i]; }
+      if (i >= 0) {
+        this.taken.set(type, i + 1);
+        return this.seen[i];
+      }
       if (Date.now() > end) throw new Error(`no '${type}' event; saw: ${this.seen.map((e) => e.event).join(', ')}`);
-      await new Promise<void>((r) => { this.waiters.push(r); setTimeout(r, 1000); });
+      await new Promise<void>((r) => {
+        this.waiters.push(r);
+        setTimeout(r, 1000);
+      });
     }
   }
-  all(type: string): DebugProtocol.Event[] { return this.seen.filter((e) => e.event === type); }
-  text(): string { return this.all('output').map((e) => e.body.output).join(''); }
+  all(type: string): DebugProtocol.Event[] {
+    return this.seen.filter((e) => e.event === type);
+  }
+  text(): string {
+    return this.all('output')
+      .map((e) => e.body.output)
+      .join('');
+  }
 }
 
 describe('debug adapter over DAP', function () {
@@ -55,19 +73,26 @@ describe('debug adapter over DAP', function () {
     assert.ok(fs.existsSync(path.join(distDir, 'debugAdapter.js')), `build the adapter first (node esbuild.mjs); looked in ${distDir}`);
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'caxton-dap-'));
   });
-  after(() => { if (dir) fs.rmSync(dir, { recursive: true, force: true }); });
+  after(() => {
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
   beforeEach(async () => {
     dc = new DebugClient(process.execPath, path.join(distDir, 'debugAdapter.js'), 'caxton');
     dc.defaultTimeout = 60_000;
     events = new Events(dc);
     await dc.start();
   });
-  afterEach(async () => { await dc.stop(); });
+  afterEach(async () => {
+    await dc.stop();
+  });
 
   /** initialize, breakpoints, configurationDone, launch. */
   async function launch(args: Record<string, unknown>, setup: () => Promise<unknown> = async () => undefined): Promise<void> {
     const init = await dc.initializeRequest({ adapterID: 'caxton', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path' });
-    assert.deepEqual(init.body?.exceptionBreakpointFilters?.map((f) => f.filter), ['breaker_open', 'timeout', 'protocol_violation', 'agent_trap', 'dead_letter']);
+    assert.deepEqual(
+      init.body?.exceptionBreakpointFilters?.map((f) => f.filter),
+      ['breaker_open', 'timeout', 'protocol_violation', 'agent_trap', 'dead_letter'],
+    );
     await setup();
     await dc.configurationDoneRequest();
     await dc.launchRequest(args as DebugProtocol.LaunchRequestArguments);
@@ -97,8 +122,13 @@ describe('debug adapter over DAP', function () {
   it('stops at a message breakpoint, shows the message, its source, mailboxes, conversations and agents; continue ends the run', async () => {
     const trace = path.join(dir, 'bp.trace.jsonl');
     await launch({ scenario: calculator, trace }, async () => {
-      const r = await dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'performative == "request" && content.x > 5' }, { name: 'content.x >' }] });
-      assert.deepEqual(r.body.breakpoints.map((b) => b.verified), [true, false]);
+      const r = await dc.setFunctionBreakpointsRequest({
+        breakpoints: [{ name: 'performative == "request" && content.x > 5' }, { name: 'content.x >' }],
+      });
+      assert.deepEqual(
+        r.body.breakpoints.map((b) => b.verified),
+        [true, false],
+      );
       assert.match(r.body.breakpoints[1].message ?? '', /column/);
     });
     const stopped = await events.next('stopped');
@@ -111,16 +141,26 @@ describe('debug adapter over DAP', function () {
     assert.equal(frame.name, 'request from user · add-10-20');
     assert.equal(frame.source?.path, calculator);
     const scenarioLines = fs.readFileSync(calculator, 'utf8').split('\n');
-    assert.match(scenarioLines[frame.line - 1], /performative: request/, `the frame points at the message in the scenario: ${JSON.stringify(frame)}`);
+    assert.match(
+      scenarioLines[frame.line - 1],
+      /performative: request/,
+      `the frame points at the message in the scenario: ${JSON.stringify(frame)}`,
+    );
     const message = await scope(frame.id, 'Message');
     const content = message.find((v) => v.name === 'content')!;
     const fields = (await dc.variablesRequest({ variablesReference: content.variablesReference })).body.variables;
     assert.equal(fields.find((v) => v.name === 'x')?.value, '10');
     assert.equal(message.find((v) => v.name === 'deliver')?.value, 'true');
     const mailboxes = await scope(frame.id, 'Mailboxes');
-    assert.ok(mailboxes.some((v) => v.name === 'calculator' && /1 pending/.test(v.value)), JSON.stringify(mailboxes));
+    assert.ok(
+      mailboxes.some((v) => v.name === 'calculator' && /1 pending/.test(v.value)),
+      JSON.stringify(mailboxes),
+    );
     const agents = await scope(frame.id, 'Agents');
-    assert.deepEqual(agents.map((v) => v.name), ['calculator', 'echo', 'logger']);
+    assert.deepEqual(
+      agents.map((v) => v.name),
+      ['calculator', 'echo', 'logger'],
+    );
     const timers = await scope(frame.id, 'Timers');
     assert.ok(timers.some((v) => v.name === 'next timer at (ms)'));
     const ev = await dc.evaluateRequest({ expression: 'content.x * 2', frameId: frame.id, context: 'repl' });
@@ -162,7 +202,10 @@ describe('debug adapter over DAP', function () {
     assert.equal(detail.find((v) => v.name === 'protocol')?.value, 'fipa-request');
     const state = detail.find((v) => v.name === 'state')!;
     const pairs = (await dc.variablesRequest({ variablesReference: state.variablesReference })).body.variables;
-    assert.ok(pairs.some((p) => p.name === 'calculator'), JSON.stringify(pairs));
+    assert.ok(
+      pairs.some((p) => p.name === 'calculator'),
+      JSON.stringify(pairs),
+    );
     // Step into: the next delivery in mul-6-7 is the calculator's answer to the user.
     await dc.stepInRequest({ threadId: stopped.body.threadId });
     const stepped = await events.next('stopped');
@@ -193,7 +236,10 @@ describe('debug adapter over DAP', function () {
   it('stops at an event breakpoint (a breaker opens) with its description', async () => {
     await launch({ scenario: resilience, trace: path.join(dir, 'event.trace.jsonl') }, async () => {
       const r = await dc.setExceptionBreakpointsRequest({ filters: ['breaker_open'] });
-      assert.deepEqual(r.body?.breakpoints?.map((b) => b.verified), [true]);
+      assert.deepEqual(
+        r.body?.breakpoints?.map((b) => b.verified),
+        [true],
+      );
     });
     const stopped = await events.next('stopped');
     assert.equal(stopped.body.reason, 'exception');
@@ -207,10 +253,15 @@ describe('debug adapter over DAP', function () {
 
   it('edits a pending message before delivery; the trace records it and replays identically', async () => {
     const trace = path.join(dir, 'edit.trace.jsonl');
-    await launch({ scenario: calculator, trace }, () => dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'conversation == "add-10-20" && receiver == "calculator"' }] }));
+    await launch({ scenario: calculator, trace }, () =>
+      dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'conversation == "add-10-20" && receiver == "calculator"' }] }),
+    );
     const stopped = await events.next('stopped');
     const frame = await topFrame(stopped.body.threadId);
-    const refused = await setExpression({ expression: 'message_id', value: '"x"', frameId: frame.id }).then(() => 'accepted', (e: Error) => e.message);
+    const refused = await setExpression({ expression: 'message_id', value: '"x"', frameId: frame.id }).then(
+      () => 'accepted',
+      (e: Error) => e.message,
+    );
     assert.match(refused, /identifies the message/);
     await setExpression({ expression: 'content.x', value: '100', frameId: frame.id });
     const message = await scope(frame.id, 'Message');
@@ -222,7 +273,11 @@ describe('debug adapter over DAP', function () {
     await events.next('terminated');
     const recorded = readTraceFile(trace).events;
     const change = recorded.find((e) => e.type === 'debug_change');
-    assert.deepEqual(change && { change: change.change, to: change.to, fields: change.fields }, { change: 'edit', to: 'calculator', fields: [{ path: 'content.x', value: 100 }] });
+    assert.deepEqual(change && { change: change.change, to: change.to, fields: change.fields }, {
+      change: 'edit',
+      to: 'calculator',
+      fields: [{ path: 'content.x', value: 100 }],
+    });
     assert.ok(replies(recorded).includes('{"result":120}'), replies(recorded).join(' '));
     // Replay makes the change again at the same tick: identical.
     const again: TraceEvent[] = [];
@@ -232,13 +287,19 @@ describe('debug adapter over DAP', function () {
 
   it('drops a pending message (deliver = false)', async () => {
     const trace = path.join(dir, 'drop.trace.jsonl');
-    await launch({ scenario: calculator, trace }, () => dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'conversation == "mul-6-7" && receiver == "calculator"' }] }));
+    await launch({ scenario: calculator, trace }, () =>
+      dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'conversation == "mul-6-7" && receiver == "calculator"' }] }),
+    );
     const stopped = await events.next('stopped');
     const frame = await topFrame(stopped.body.threadId);
     const scopes = await dc.scopesRequest({ frameId: frame.id });
     const ref = scopes.body.scopes.find((s) => s.name === 'Message')!.variablesReference;
     await dc.setVariableRequest({ variablesReference: ref, name: 'deliver', value: 'false' });
-    assert.equal((await dc.stackTraceRequest({ threadId: stopped.body.threadId })).body.stackFrames.length, 0, 'nothing pending for the calculator any more');
+    assert.equal(
+      (await dc.stackTraceRequest({ threadId: stopped.body.threadId })).body.stackFrames.length,
+      0,
+      'nothing pending for the calculator any more',
+    );
     await dc.setFunctionBreakpointsRequest({ breakpoints: [] });
     await dc.continueRequest({ threadId: stopped.body.threadId });
     await events.next('terminated');
@@ -249,7 +310,9 @@ describe('debug adapter over DAP', function () {
 
   it('forks: restart from here keeps the original branch, re-runs to the same step, and goes on with an edit', async () => {
     const trace = path.join(dir, 'orig.trace.jsonl');
-    await launch({ scenario: calculator, trace }, () => dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'conversation == "add-10-20" && receiver == "calculator"' }] }));
+    await launch({ scenario: calculator, trace }, () =>
+      dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'conversation == "add-10-20" && receiver == "calculator"' }] }),
+    );
     const stopped = await events.next('stopped');
     const tick = (await events.next('caxton/paused')).body.tick as number;
     const fork = await dc.customRequest('caxton/fork', {});
@@ -269,11 +332,15 @@ describe('debug adapter over DAP', function () {
     const forkEnd = await events.next('caxton/runEnded');
     assert.equal(forkEnd.body.original, trace);
     await events.next('terminated');
-    const a = readTraceFile(trace).events, b = readTraceFile(fork.body.fork).events;
+    const a = readTraceFile(trace).events,
+      b = readTraceFile(fork.body.fork).events;
     assert.ok(replies(a).includes('{"result":30}'));
     assert.ok(replies(b).includes('{"result":11}'), replies(b).join(' '));
     const header = b[0];
-    assert.ok(header.type === 'run_started' && header.fork?.tick === tick && header.fork.from === 'orig.trace.jsonl', JSON.stringify(header));
+    assert.ok(
+      header.type === 'run_started' && header.fork?.tick === tick && header.fork.from === 'orig.trace.jsonl',
+      JSON.stringify(header),
+    );
     const d = diffTraces(a, b);
     assert.equal(d.identical, false);
     assert.equal(d.first?.right?.type, 'debug_change', 'the branches agree up to the change');
@@ -303,9 +370,15 @@ describe('debug adapter over DAP', function () {
   it('refuses a bad launch with the file and the fix', async () => {
     await dc.initializeRequest({ adapterID: 'caxton', pathFormat: 'path' });
     await dc.configurationDoneRequest();
-    const missing = await dc.launchRequest({ scenario: path.join(dir, 'nope.scenario.yaml') } as DebugProtocol.LaunchRequestArguments).then(() => 'launched', (e: Error) => e.message);
+    const missing = await dc.launchRequest({ scenario: path.join(dir, 'nope.scenario.yaml') } as DebugProtocol.LaunchRequestArguments).then(
+      () => 'launched',
+      (e: Error) => e.message,
+    );
     assert.match(missing, /nope\.scenario\.yaml does not exist; set "scenario" in launch\.json/);
-    const badTrace = await dc.launchRequest({ replay: path.join(dir, 'none.trace.jsonl') } as DebugProtocol.LaunchRequestArguments).then(() => 'launched', (e: Error) => e.message);
+    const badTrace = await dc.launchRequest({ replay: path.join(dir, 'none.trace.jsonl') } as DebugProtocol.LaunchRequestArguments).then(
+      () => 'launched',
+      (e: Error) => e.message,
+    );
     assert.match(badTrace, /none\.trace\.jsonl: no such trace file/);
   });
 });

@@ -17,7 +17,8 @@ describe('example message files (Send works at once)', () => {
     it(`${example}/${file} is sent and answered`, async () => {
       const f = path.join(examplesDir, example, file);
       assert.ok(fs.existsSync(f), f);
-      const out: string[] = [], err: string[] = [];
+      const out: string[] = [],
+        err: string[] = [];
       const code = await sendCommand.run([f], { out: (l) => out.push(l), err: (l) => err.push(l), cwd: process.cwd(), color: false });
       assert.equal(code, 0, [...out, ...err].join('\n'));
       assert.match(out.join('\n').replace(/\s+/g, ''), new RegExp(reply.source.replace(/\s+/g, '')));

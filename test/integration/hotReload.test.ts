@@ -7,7 +7,11 @@ import { keyFilePath } from '../../runtime/build';
 import { copyCalculatorWorkspace, editCalculator } from './hotReloadWorkspace';
 
 const request = (x: number, y: number, id: string): FipaMessage => ({
-  performative: 'request', sender: 'tester', receiver: 'calculator', content: { action: 'calculate', x, y }, conversation_id: id,
+  performative: 'request',
+  sender: 'tester',
+  receiver: 'calculator',
+  content: { action: 'calculate', x, y },
+  conversation_id: id,
 });
 const resultOf = (m: FipaMessage): unknown => (m.content as { result?: unknown }).result;
 
@@ -30,7 +34,10 @@ describe('hot reload of a running session (real wasm, copy of examples/calculato
     assert.equal(resultOf(await session.request(request(10, 20, 'before'))), 30);
     assert.ok(fs.existsSync(keyFilePath(path.join(ws, 'agents', 'build', 'calculator.wasm'))), 'the session built through the cache');
     const results = await session.reloadChanged();
-    assert.deepEqual(results.map((r) => [r.agent, r.status, r.build]), [['calculator', 'unchanged', 'up to date']]);
+    assert.deepEqual(
+      results.map((r) => [r.agent, r.status, r.build]),
+      [['calculator', 'unchanged', 'up to date']],
+    );
   });
 
   it('an edited source is rebuilt and swapped in; a message queued during the reload is answered by the new module', async () => {
@@ -38,16 +45,23 @@ describe('hot reload of a running session (real wasm, copy of examples/calculato
     let queued: Promise<FipaMessage> | undefined;
     // Send while the agent drains for the reload: the message waits in its mailbox and survives the swap.
     const off = session.onTrace((e) => {
-      if (e.type === 'agent_state' && e.agent === 'calculator' && e.to === 'draining' && !queued) queued = session.request(request(1, 2, 'queued'));
+      if (e.type === 'agent_state' && e.agent === 'calculator' && e.to === 'draining' && !queued)
+        queued = session.request(request(1, 2, 'queued'));
     });
     const results = await session.reloadChanged([path.join(ws, 'agents', 'calculator.ts')]);
     off();
     // 'built', or 'up to date' when an earlier run's build of this exact text was seeded (see hotReloadWorkspace).
-    assert.deepEqual(results.map((r) => [r.agent, r.status]), [['calculator', 'reloaded']], JSON.stringify(results));
+    assert.deepEqual(
+      results.map((r) => [r.agent, r.status]),
+      [['calculator', 'reloaded']],
+      JSON.stringify(results),
+    );
     assert.ok(queued, 'a message was sent during the drain');
     assert.equal(resultOf(await queued), 6);
     assert.equal(resultOf(await session.request(request(10, 20, 'after'))), 60);
-    const states = events.filter((e) => e.type === 'agent_state' && e.agent === 'calculator' && e.reason === 'hot reload').map((e) => e.type === 'agent_state' && `${e.from}->${e.to}`);
+    const states = events
+      .filter((e) => e.type === 'agent_state' && e.agent === 'calculator' && e.reason === 'hot reload')
+      .map((e) => e.type === 'agent_state' && `${e.from}->${e.to}`);
     assert.deepEqual(states, ['running->draining', 'draining->loaded', 'loaded->running']);
   });
 

@@ -14,13 +14,17 @@ import { examplesDir, repoRoot } from '../support/paths';
 const seedDir = path.join(repoRoot, 'node_modules', '.cache', 'caxton', 'hot-reload');
 const builtWasm = (ws: string): string => path.join(ws, 'agents', 'build', 'calculator.wasm');
 const sourceOf = (ws: string): string => path.join(ws, 'agents', 'calculator.ts');
-const seedFor = (text: string): string => path.join(seedDir, `calculator-${crypto.createHash('sha256').update(text).digest('hex').slice(0, 24)}.wasm`);
+const seedFor = (text: string): string =>
+  path.join(seedDir, `calculator-${crypto.createHash('sha256').update(text).digest('hex').slice(0, 24)}.wasm`);
 
 function copyBuild(from: string, to: string): void {
   if (!fs.existsSync(from) || !fs.existsSync(keyFilePath(from))) return;
   fs.mkdirSync(path.dirname(to), { recursive: true });
   // Temp + rename: a concurrent reader never sees half a file.
-  for (const [a, b] of [[from, to], [keyFilePath(from), keyFilePath(to)]]) {
+  for (const [a, b] of [
+    [from, to],
+    [keyFilePath(from), keyFilePath(to)],
+  ]) {
     const tmp = `${b}.${process.pid}.tmp`;
     fs.copyFileSync(a, tmp);
     fs.renameSync(tmp, b);

@@ -14,10 +14,18 @@ describe('a run loads each file once', function () {
     it(`caxton run examples/${example}: one parse per manifest, scenario and pipeline`, async () => {
       const counts = new Map<string, number>();
       const original = loader.loadText;
-      (loader as { loadText: typeof original }).loadText = (uri, text, ctx) => { counts.set(uri, (counts.get(uri) ?? 0) + 1); return original(uri, text, ctx); };
+      (loader as { loadText: typeof original }).loadText = (uri, text, ctx) => {
+        counts.set(uri, (counts.get(uri) ?? 0) + 1);
+        return original(uri, text, ctx);
+      };
       try {
         const out: string[] = [];
-        const code = await main(['run', path.join(examplesDir, example)], { out: (l) => out.push(l), err: (l) => out.push(l), cwd: examplesDir, color: false });
+        const code = await main(['run', path.join(examplesDir, example)], {
+          out: (l) => out.push(l),
+          err: (l) => out.push(l),
+          cwd: examplesDir,
+          color: false,
+        });
         assert.equal(code, 0, out.join('\n'));
       } finally {
         (loader as { loadText: typeof original }).loadText = original;

@@ -15,11 +15,19 @@ import { examplesDir, repoRoot } from '../support/paths';
 describe('instrumented-module cache across runs', function () {
   this.timeout(180_000);
   let cacheDir: string;
-  before(() => { cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'caxton-modcache-')); });
-  after(() => { if (cacheDir) fs.rmSync(cacheDir, { recursive: true, force: true }); });
+  before(() => {
+    cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'caxton-modcache-'));
+  });
+  after(() => {
+    if (cacheDir) fs.rmSync(cacheDir, { recursive: true, force: true });
+  });
 
   const run = (env: Record<string, string>): { code: number | null; out: string } => {
-    const r = spawnSync(process.execPath, [path.join(repoRoot, 'bin', 'caxton.js'), 'run', path.join(examplesDir, 'calculator')], { encoding: 'utf8', timeout: 120_000, env: { ...process.env, NO_COLOR: '1', CAXTON_CACHE_DIR: cacheDir, ...env } });
+    const r = spawnSync(process.execPath, [path.join(repoRoot, 'bin', 'caxton.js'), 'run', path.join(examplesDir, 'calculator')], {
+      encoding: 'utf8',
+      timeout: 120_000,
+      env: { ...process.env, NO_COLOR: '1', CAXTON_CACHE_DIR: cacheDir, ...env },
+    });
     return { code: r.status, out: r.stdout + r.stderr };
   };
 
@@ -37,12 +45,16 @@ describe('instrumented-module cache across runs', function () {
       const third = run({ CAXTON_CACHE_DIR: empty, CAXTON_PREPARE_WORKER: path.join(empty, 'no-such-worker.js') });
       assert.notEqual(third.code, 0, third.out);
       assert.match(third.out, /could not be instrumented for fuel metering/);
-    } finally { fs.rmSync(empty, { recursive: true, force: true }); }
+    } finally {
+      fs.rmSync(empty, { recursive: true, force: true });
+    }
   });
 
   it('keys name the module hash, metering version, fuel and memory cap; bad keys and unwritable folders only miss', () => {
     const bytes = new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]);
-    const a = preparedKey(bytes, 1000, 16), b = preparedKey(bytes, 1001, 16), c = preparedKey(bytes, 1000, 17);
+    const a = preparedKey(bytes, 1000, 16),
+      b = preparedKey(bytes, 1001, 16),
+      c = preparedKey(bytes, 1000, 17);
     assert.equal(new Set([a, b, c]).size, 3);
     const store = diskModuleCache(path.join(cacheDir, 'unit'));
     store.set(a, bytes);

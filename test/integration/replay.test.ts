@@ -12,7 +12,12 @@ import { distDir } from '../support/paths';
 import { copyCalculatorWorkspace, editCalculator } from './hotReloadWorkspace';
 
 const caxton = (args: string[], cwd: string) => {
-  const r = spawnSync(process.execPath, [path.join(distDir, 'cli.js'), ...args], { cwd, encoding: 'utf8', timeout: 120_000, env: { ...process.env, NO_COLOR: '1' } });
+  const r = spawnSync(process.execPath, [path.join(distDir, 'cli.js'), ...args], {
+    cwd,
+    encoding: 'utf8',
+    timeout: 120_000,
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   return { code: r.status, out: r.stdout + r.stderr };
 };
 
@@ -37,17 +42,22 @@ describe('caxton replay --verify', function () {
     const r = caxton(['run', 'calc.scenario.yaml', '--trace', trace, '--quiet', '--workers', '2'], ws);
     assert.equal(r.code, 0, r.out);
   });
-  after(() => { if (ws) fs.rmSync(ws, { recursive: true, force: true }); });
+  after(() => {
+    if (ws) fs.rmSync(ws, { recursive: true, force: true });
+  });
 
-  it('records the run\'s inputs in the header', () => {
+  it("records the run's inputs in the header", () => {
     const [header] = readTraceFile(trace).events;
     assert.equal(header.type, 'run_started');
     if (header.type !== 'run_started') return;
-    assert.equal(header.scenario, '../../calc.scenario.yaml', 'relative to the trace, which lives inside the scenario\'s folder');
+    assert.equal(header.scenario, '../../calc.scenario.yaml', "relative to the trace, which lives inside the scenario's folder");
     assert.equal(header.seed, 1);
     assert.equal(header.workers, 2);
     assert.equal(header.clock, 'simulated');
-    assert.deepEqual(header.modules?.map((m) => m.agent), ['calculator']);
+    assert.deepEqual(
+      header.modules?.map((m) => m.agent),
+      ['calculator'],
+    );
     assert.match(header.modules![0].sha256, /^[0-9a-f]{64}$/);
   });
 
@@ -69,9 +79,15 @@ describe('caxton replay --verify', function () {
     assert.ok(first, r.out);
     assert.match(r.out, /recorded: .*"agent":"calculator"/);
     assert.match(r.out, /fields: fuel/);
-    const recorded = readTraceFile(trace).events, replayed = readTraceFile(again).events;
-    assert.deepEqual(replayed.slice(0, Number(first[1])).map((e) => e.type), recorded.slice(0, Number(first[1])).map((e) => e.type), 'the same up to there');
-    const result = (events: typeof recorded) => events.flatMap((e) => (e.type === 'message_sent' && e.message.sender === 'calculator' ? [JSON.stringify(e.message.content)] : []));
+    const recorded = readTraceFile(trace).events,
+      replayed = readTraceFile(again).events;
+    assert.deepEqual(
+      replayed.slice(0, Number(first[1])).map((e) => e.type),
+      recorded.slice(0, Number(first[1])).map((e) => e.type),
+      'the same up to there',
+    );
+    const result = (events: typeof recorded) =>
+      events.flatMap((e) => (e.type === 'message_sent' && e.message.sender === 'calculator' ? [JSON.stringify(e.message.content)] : []));
     assert.deepEqual(result(recorded), ['{"result":30}', '{"result":42}']);
     assert.deepEqual(result(replayed), ['{"result":60}', '{"result":84}']);
   });
@@ -80,7 +96,10 @@ describe('caxton replay --verify', function () {
     const noScenario = path.join(ws, 'folder.trace.jsonl');
     fs.writeFileSync(noScenario, `${JSON.stringify({ seq: 0, t: 0, type: 'run_started', name: 'x', agents: [] })}\n`);
     const real = path.join(ws, 'real.trace.jsonl');
-    fs.writeFileSync(real, `${JSON.stringify({ seq: 0, t: 0, type: 'run_started', name: 'x', agents: [], scenario: 'calc.scenario.yaml', clock: 'real' })}\n`);
+    fs.writeFileSync(
+      real,
+      `${JSON.stringify({ seq: 0, t: 0, type: 'run_started', name: 'x', agents: [], scenario: 'calc.scenario.yaml', clock: 'real' })}\n`,
+    );
     const table: Array<[string, RegExp]> = [
       ['missing.trace.jsonl', /missing\.trace\.jsonl: no such trace file; record one with `caxton run/],
       ['folder.trace.jsonl', /folder\.trace\.jsonl:1: run_started records no scenario/],

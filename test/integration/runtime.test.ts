@@ -48,7 +48,12 @@ function handle(msg: Message): void {
 
 /** Build the client once per run, cached by source hash next to the other fixtures. */
 async function buildClient(): Promise<string> {
-  const hash = crypto.createHash('sha256').update(CLIENT_SOURCE).update(fs.readFileSync(path.join(__dirname, '../../runtime/build/buildAgentSource.js'))).digest('hex').slice(0, 16);
+  const hash = crypto
+    .createHash('sha256')
+    .update(CLIENT_SOURCE)
+    .update(fs.readFileSync(path.join(__dirname, '../../runtime/build/buildAgentSource.js')))
+    .digest('hex')
+    .slice(0, 16);
   const wasm = path.join(fixtureCacheDir, `rt-client-${hash}.wasm`);
   if (fs.existsSync(wasm)) return wasm;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'caxton-client-src-'));
@@ -76,19 +81,31 @@ describe('runtime end to end (real wasm agents)', function () {
   const toUser: FipaMessage[] = [];
 
   before(async () => {
-    const [calc, logger, client] = await Promise.all([buildExampleAgent('calculator', 'calculator'), buildExampleAgent('calculator', 'logger'), buildClient()]);
+    const [calc, logger, client] = await Promise.all([
+      buildExampleAgent('calculator', 'calculator'),
+      buildExampleAgent('calculator', 'logger'),
+      buildClient(),
+    ]);
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'caxton-rt-e2e-'));
     fs.copyFileSync(calc.wasmPath, path.join(dir, 'calculator.wasm'));
     fs.copyFileSync(logger.wasmPath, path.join(dir, 'logger.wasm'));
     fs.copyFileSync(client, path.join(dir, 'client.wasm'));
     fs.writeFileSync(path.join(dir, 'calculator.agent.yaml'), manifest('calculator', 'calculator.wasm'));
     fs.writeFileSync(path.join(dir, 'client.agent.yaml'), manifest('client', 'client.wasm', 'host_functions: [subscribe]\n'));
-    fs.writeFileSync(path.join(dir, 'logger-a.agent.yaml'), manifest('logger-a', 'logger.wasm', 'host_functions: [subscribe]\nsubscriptions: ["topic://sensors/#"]\n'));
-    fs.writeFileSync(path.join(dir, 'logger-b.agent.yaml'), manifest('logger-b', 'logger.wasm', 'host_functions: [subscribe]\nsubscriptions: ["topic://sensors/*/temp"]\n'));
+    fs.writeFileSync(
+      path.join(dir, 'logger-a.agent.yaml'),
+      manifest('logger-a', 'logger.wasm', 'host_functions: [subscribe]\nsubscriptions: ["topic://sensors/#"]\n'),
+    );
+    fs.writeFileSync(
+      path.join(dir, 'logger-b.agent.yaml'),
+      manifest('logger-b', 'logger.wasm', 'host_functions: [subscribe]\nsubscriptions: ["topic://sensors/*/temp"]\n'),
+    );
     clock = new SimulatedClock();
     // Two workers: agents talk across threads as well as within one.
     session = await startSession({ folder: dir, clock, workers: 2, onTrace: (e) => events.push(e) });
-    session.onMessage((m, to) => { if (to === 'user') toUser.push(m); });
+    session.onMessage((m, to) => {
+      if (to === 'user') toUser.push(m);
+    });
   });
 
   after(async () => {
@@ -99,7 +116,10 @@ describe('runtime end to end (real wasm agents)', function () {
   it('runs request-response between two AssemblyScript agents', async () => {
     session.send({ performative: 'request', sender: 'user', receiver: 'client', content: { action: 'calculate', x: 10, y: 20 } });
     await session.runtime.idle();
-    assert.deepEqual(toUser.map((m) => m.content), [{ via: 'client', answer: { result: 30 } }]);
+    assert.deepEqual(
+      toUser.map((m) => m.content),
+      [{ via: 'client', answer: { result: 30 } }],
+    );
     const sent = events.filter((e): e is Extract<TraceEvent, { type: 'message_sent' }> => e.type === 'message_sent').map((e) => e.message);
     const request = sent.find((m) => m.sender === 'client' && m.receiver === 'calculator')!;
     const answer = sent.find((m) => m.sender === 'calculator')!;
@@ -110,7 +130,8 @@ describe('runtime end to end (real wasm agents)', function () {
   });
 
   it('fans a topic out to manifest subscribers by wildcard', async () => {
-    const logged = (agent: string): string[] => events.filter((e): e is Extract<TraceEvent, { type: 'agent_log' }> => e.type === 'agent_log' && e.agent === agent).map((e) => e.text);
+    const logged = (agent: string): string[] =>
+      events.filter((e): e is Extract<TraceEvent, { type: 'agent_log' }> => e.type === 'agent_log' && e.agent === agent).map((e) => e.text);
     session.send({ performative: 'inform', sender: 'user', receiver: 'topic://sensors/room1/temp', content: { celsius: 21 } });
     session.send({ performative: 'inform', sender: 'user', receiver: 'topic://sensors/room1/humidity', content: { percent: 40 } });
     await session.runtime.idle();
@@ -127,12 +148,18 @@ describe('runtime end to end (real wasm agents)', function () {
     session.send({ performative: 'inform', sender: 'user', receiver: 'topic://alerts/disk', content: { level: 'low' } });
     session.send({ performative: 'inform', sender: 'user', receiver: 'topic://alerts/disk', content: { level: 'high' } });
     await session.runtime.idle();
-    assert.deepEqual(toUser.map((m) => m.content), [{ alert: { level: 'high' } }]);
+    assert.deepEqual(
+      toUser.map((m) => m.content),
+      [{ alert: { level: 'high' } }],
+    );
   });
 
   it('times out a request to an agent that never answers, on the simulated clock', async () => {
     const p = session.request({ performative: 'request', sender: 'user', receiver: 'logger-a', content: 'hello?' });
-    const outcome = p.then(() => 'answered', (e: Error) => e);
+    const outcome = p.then(
+      () => 'answered',
+      (e: Error) => e,
+    );
     await session.runtime.advance(30_000);
     const e = await outcome;
     assert.ok(e instanceof RequestTimeoutError, String(e));
@@ -150,8 +177,12 @@ describe('runtime with a trapping wasm agent next to a healthy one', function ()
     const rt = new Runtime({ clock });
     try {
       rt.start();
-      rt.addAgent(await loadWasmAgent({ manifest: calc.manifest, manifestPath: calc.manifestPath, wasm: calc.wasm, clock, pool }), { ownLifecycle: true });
-      rt.addAgent(await loadWasmAgent({ manifest: { name: 'trapper', module: 'trap.wasm' }, wasm: trapWasm, clock, pool }), { ownLifecycle: true });
+      rt.addAgent(await loadWasmAgent({ manifest: calc.manifest, manifestPath: calc.manifestPath, wasm: calc.wasm, clock, pool }), {
+        ownLifecycle: true,
+      });
+      rt.addAgent(await loadWasmAgent({ manifest: { name: 'trapper', module: 'trap.wasm' }, wasm: trapWasm, clock, pool }), {
+        ownLifecycle: true,
+      });
       const failure = await rt.request({ performative: 'request', sender: 'user', receiver: 'trapper', content: {} });
       assert.equal(failure.performative, 'failure');
       assert.match((failure.content as { reason: string }).reason, /trapper.*trap/);
@@ -171,7 +202,15 @@ describe('runtime with a wasm agent that cannot parse what it gets', function ()
     const pool = new WorkerPool({ size: 1 });
     const rt = new Runtime({ clock });
     try {
-      rt.addAgent(await loadWasmAgent({ manifest: { name: 'picky', module: 'picky.wasm' }, wasm: await watFixture('wellbehaved/picky'), clock, pool }), { ownLifecycle: true });
+      rt.addAgent(
+        await loadWasmAgent({
+          manifest: { name: 'picky', module: 'picky.wasm' },
+          wasm: await watFixture('wellbehaved/picky'),
+          clock,
+          pool,
+        }),
+        { ownLifecycle: true },
+      );
       for (let i = 0; i < 2; i++) {
         const reply = await rt.request({ performative: 'request', sender: 'user', receiver: 'picky', content: { n: i } });
         assert.equal(reply.performative, 'not_understood');
@@ -199,7 +238,15 @@ describe('runScenario', function () {
     const b = await runOnce();
     assert.equal(a.summary.ok, true, JSON.stringify(a.summary.expectations));
     assert.equal(a.summary.durationMs, 400);
-    assert.deepEqual(a.summary.conversations.map((c) => [c.id, c.outcome]), [['add-10-20', 'completed'], ['mul-6-7', 'completed'], ['div-by-zero', 'failed'], ['echo-1', 'answered']]);
+    assert.deepEqual(
+      a.summary.conversations.map((c) => [c.id, c.outcome]),
+      [
+        ['add-10-20', 'completed'],
+        ['mul-6-7', 'completed'],
+        ['div-by-zero', 'failed'],
+        ['echo-1', 'answered'],
+      ],
+    );
     assert.deepEqual(b.events, a.events);
   });
 });
@@ -207,7 +254,9 @@ describe('runScenario', function () {
 describe('loadWorkspace', function () {
   this.timeout(30_000);
   let dir: string;
-  beforeEach(() => { dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'caxton-ws-'))); });
+  beforeEach(() => {
+    dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'caxton-ws-')));
+  });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('names the file, line and fix for an unknown key and a YAML syntax error', async () => {
@@ -221,7 +270,10 @@ describe('loadWorkspace', function () {
     assert.deepEqual([a.line, a.column, a.code], [3, 1, 'unknown-key']);
     assert.match(a.message, /Unknown key 'host_fuctions': did you mean 'host_functions'\?/);
     const b = ws.problems.filter((p) => path.basename(p.file) === 'b.agent.yaml');
-    assert.ok(b.some((p) => p.code === 'syntax-error' && /YAML syntax error/.test(p.message)), JSON.stringify(b));
+    assert.ok(
+      b.some((p) => p.code === 'syntax-error' && /YAML syntax error/.test(p.message)),
+      JSON.stringify(b),
+    );
   });
 
   it('points at the bad value and refuses a module that escapes the workspace through a symlink', async () => {
@@ -246,7 +298,17 @@ describe('loadWorkspace', function () {
 
   it('reads message files (one or a list) and reports schema errors with their place', async () => {
     fs.writeFileSync(path.join(dir, 'one.fipa.json'), JSON.stringify({ performative: 'inform', sender: 'a', receiver: 'b' }));
-    fs.writeFileSync(path.join(dir, 'two.fipa.json'), JSON.stringify([{ performative: 'request', sender: 'a', receiver: 'b' }, { performative: 'inform', sender: 'b', receiver: 'a' }], null, 2));
+    fs.writeFileSync(
+      path.join(dir, 'two.fipa.json'),
+      JSON.stringify(
+        [
+          { performative: 'request', sender: 'a', receiver: 'b' },
+          { performative: 'inform', sender: 'b', receiver: 'a' },
+        ],
+        null,
+        2,
+      ),
+    );
     fs.writeFileSync(path.join(dir, 'bad.fipa.json'), '{\n  "performative": "infrom",\n  "sender": "a",\n  "receiver": "b"\n}\n');
     const ws = await loadWorkspace(dir, { build: false });
     assert.deepEqual(ws.messageFiles.map((m) => m.messages.length).sort(), [1, 2]);

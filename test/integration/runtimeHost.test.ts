@@ -13,7 +13,12 @@ const folder = path.join(examplesDir, 'calculator');
 const settings = { ...DEFAULT_RUNTIME_HOST_SETTINGS, traceDir: '', requestTimeoutMs: 20_000 };
 
 function next<T>(subscribe: (l: (v: T) => void) => () => void): Promise<T> {
-  return new Promise((resolve) => { const off = subscribe((v) => { off(); resolve(v); }); });
+  return new Promise((resolve) => {
+    const off = subscribe((v) => {
+      off();
+      resolve(v);
+    });
+  });
 }
 
 for (const transport of ['ipc', 'stdio'] as const) {
@@ -28,7 +33,9 @@ for (const transport of ['ipc', 'stdio'] as const) {
       host.onTrace(({ events: batch }) => events.push(...batch));
       host.onLog(({ text }) => logs.push(text));
     });
-    after(async () => { await host?.dispose(); });
+    after(async () => {
+      await host?.dispose();
+    });
 
     it('starts a session on the folder', async () => {
       const r = await host.start({ folder, settings });
@@ -40,17 +47,35 @@ for (const transport of ['ipc', 'stdio'] as const) {
     it('runs the calculator agent from its manifest', async () => {
       const r = await host.request('runAgent', { file: path.join(folder, 'agents', 'calculator.agent.yaml') });
       assert.equal(r.agent, 'calculator');
-      assert.deepEqual(r.agents.filter((a) => a.name === 'calculator').map((a) => a.state), ['running']);
-      assert.ok(events.some((e) => e.type === 'run_started'), 'trace events arrive as notifications');
+      assert.deepEqual(
+        r.agents.filter((a) => a.name === 'calculator').map((a) => a.state),
+        ['running'],
+      );
+      assert.ok(
+        events.some((e) => e.type === 'run_started'),
+        'trace events arrive as notifications',
+      );
     });
 
     it('sends a request and gets the reply, with its trace', async () => {
-      const r = await host.request('send', { message: { performative: 'request', sender: 'tester', receiver: 'calculator', content: { action: 'calculate', x: 10, y: 20 }, conversation_id: `t-${transport}` } });
+      const r = await host.request('send', {
+        message: {
+          performative: 'request',
+          sender: 'tester',
+          receiver: 'calculator',
+          content: { action: 'calculate', x: 10, y: 20 },
+          conversation_id: `t-${transport}`,
+        },
+      });
       assert.equal(r.error, undefined);
       assert.equal(r.reply?.performative, 'inform');
       assert.deepEqual(r.reply?.content, { result: 30 });
       const sent = events.filter((e) => e.type === 'message_sent' && e.message.conversation_id === `t-${transport}`);
-      assert.deepEqual(sent.map((e) => e.type === 'message_sent' && e.message.performative), ['request', 'inform'], 'the trace reached the client before the reply');
+      assert.deepEqual(
+        sent.map((e) => e.type === 'message_sent' && e.message.performative),
+        ['request', 'inform'],
+        'the trace reached the client before the reply',
+      );
     });
 
     it('refuses a file that is not an agent, naming it', async () => {
@@ -74,7 +99,10 @@ for (const transport of ['ipc', 'stdio'] as const) {
           for (const f of ['echo.agent.yaml', 'echo.ts']) fs.copyFileSync(path.join(folder, 'agents', f), path.join(copy, 'agents', f));
           const r = await host.request('build', { folder: copy });
           assert.equal(r.ok, true, JSON.stringify(r.agents));
-          assert.deepEqual(r.agents.map((a) => a.name), ['echo']);
+          assert.deepEqual(
+            r.agents.map((a) => a.name),
+            ['echo'],
+          );
           for (const a of r.agents) assert.ok(a.module && fs.existsSync(a.module), `${a.name}: ${a.module}`);
         } finally {
           fs.rmSync(copy, { recursive: true, force: true });
@@ -113,11 +141,23 @@ describe('runtime host client when the host keeps dying', () => {
     fs.writeFileSync(script, "process.stderr.write('boom: cannot start\\n'); process.exit(3);\n");
     const host = new RuntimeHostClient({ hostScript: script, maxRestarts: 2 });
     const exits: HostExit[] = [];
-    const gaveUp = new Promise<void>((resolve) => host.onExit((e) => { exits.push(e); if (!e.willRestart) resolve(); }));
+    const gaveUp = new Promise<void>((resolve) =>
+      host.onExit((e) => {
+        exits.push(e);
+        if (!e.willRestart) resolve();
+      }),
+    );
     try {
       await assert.rejects(host.start({ folder: dir, settings }));
       await gaveUp;
-      assert.deepEqual(exits.map((e) => [e.code, e.willRestart]), [[3, true], [3, true], [3, false]]);
+      assert.deepEqual(
+        exits.map((e) => [e.code, e.willRestart]),
+        [
+          [3, true],
+          [3, true],
+          [3, false],
+        ],
+      );
       assert.match(exits[0].stderrTail, /boom: cannot start/);
     } finally {
       await host.dispose();

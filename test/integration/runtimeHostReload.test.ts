@@ -9,7 +9,15 @@ import { copyCalculatorWorkspace, editCalculator } from './hotReloadWorkspace';
 
 const hostScript = path.join(distDir, 'runtimeHost.js');
 const settings = { ...DEFAULT_RUNTIME_HOST_SETTINGS, traceDir: '', requestTimeoutMs: 20_000 };
-const calculate = (id: string) => ({ message: { performative: 'request' as const, sender: 'tester', receiver: 'calculator', content: { action: 'calculate', x: 10, y: 20 }, conversation_id: id } });
+const calculate = (id: string) => ({
+  message: {
+    performative: 'request' as const,
+    sender: 'tester',
+    receiver: 'calculator',
+    content: { action: 'calculate', x: 10, y: 20 },
+    conversation_id: id,
+  },
+});
 
 describe('runtime host: reloadAgents (real child process, copy of examples/calculator)', function () {
   this.timeout(60_000);
@@ -41,12 +49,22 @@ describe('runtime host: reloadAgents (real child process, copy of examples/calcu
     editCalculator(ws, (src) => src.replace('Json.number(result)', 'Json.number(result * 2)'));
     const r = await host.request('reloadAgents', { files: [source] });
     assert.equal(r.running, true);
-    assert.deepEqual(r.results.map((x) => [x.agent, x.status]), [['calculator', 'reloaded']], JSON.stringify(r.results));
+    assert.deepEqual(
+      r.results.map((x) => [x.agent, x.status]),
+      [['calculator', 'reloaded']],
+      JSON.stringify(r.results),
+    );
     assert.deepEqual((await host.request('send', calculate('after'))).reply?.content, { result: 60 });
-    const reloads = events.filter((e) => e.type === 'agent_state' && e.reason === 'hot reload').map((e) => e.type === 'agent_state' && e.to);
+    const reloads = events
+      .filter((e) => e.type === 'agent_state' && e.reason === 'hot reload')
+      .map((e) => e.type === 'agent_state' && e.to);
     assert.deepEqual(reloads, ['draining', 'loaded', 'running'], 'the trace reached the client before the reply');
     const again = await host.request('reloadAgents', { files: [path.join(ws, 'agents', 'build', 'calculator.wasm')] });
-    assert.deepEqual(again.results.map((x) => x.status), ['unchanged'], 'our own build output does not reload twice');
+    assert.deepEqual(
+      again.results.map((x) => x.status),
+      ['unchanged'],
+      'our own build output does not reload twice',
+    );
   });
 
   it('reports a broken edit as problems with file, line and column; the agent keeps answering', async () => {

@@ -36,9 +36,11 @@ describe('scenario rules (real files, both ends)', function () {
   beforeEach(() => {
     dir = tempDir('scenario');
     writeFiles(dir, {
-      'agents/calculator.agent.yaml': 'name: calculator\nmodule: calculator.wasm\n', 'agents/calculator.wasm': new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]),
+      'agents/calculator.agent.yaml': 'name: calculator\nmodule: calculator.wasm\n',
+      'agents/calculator.wasm': new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]),
       'agents/echo.agent.yaml': 'name: echo\nmodule: calculator.wasm\n',
-      'messages/add.fipa.json': '{"performative": "request", "sender": "user", "receiver": "calculator", "conversation_id": "a", "reply_with": "r"}\n',
+      'messages/add.fipa.json':
+        '{"performative": "request", "sender": "user", "receiver": "calculator", "conversation_id": "a", "reply_with": "r"}\n',
       'flow.pipeline.yaml': 'pipeline:\n  name: flow\n  stages:\n    - agent: calculator\n',
     });
     ls = getLanguageService({ workspace: new WorkspaceIndex(), files: createFileLookup(() => dir) });
@@ -52,15 +54,21 @@ describe('scenario rules (real files, both ends)', function () {
   it('flags each mistake on its value, with did-you-mean, and a quick fix that removes it', () => {
     const d = open('s.scenario.yaml', SCENARIO);
     const diags = ls.doValidation(d);
-    assert.deepEqual(diags.map((x) => [x.code, x.severity, x.range.start.line, d.getText(x.range)]), [
-      ['unknown-agent', 1, 2, 'calculater'],
-      ['missing-file', 1, 2, 'agents/echo.agent.yml'],
-      ['missing-file', 1, 4, 'messages/ad.fipa.json'],
-      ['unknown-agent', 2, 5, 'calculatr'],
-      ['missing-file', 1, 6, 'flw.pipeline.yaml'],
-    ]);
+    assert.deepEqual(
+      diags.map((x) => [x.code, x.severity, x.range.start.line, d.getText(x.range)]),
+      [
+        ['unknown-agent', 1, 2, 'calculater'],
+        ['missing-file', 1, 2, 'agents/echo.agent.yml'],
+        ['missing-file', 1, 4, 'messages/ad.fipa.json'],
+        ['unknown-agent', 2, 5, 'calculatr'],
+        ['missing-file', 1, 6, 'flw.pipeline.yaml'],
+      ],
+    );
     assert.match(String(diags[0].message), /No agent manifest declares scenario agent 'calculater': did you mean 'calculator'\?/);
-    assert.match(String(diags[2].message), /message file 'messages\/ad\.fipa\.json' does not exist: did you mean 'messages\/add\.fipa\.json'\?/);
+    assert.match(
+      String(diags[2].message),
+      /message file 'messages\/ad\.fipa\.json' does not exist: did you mean 'messages\/add\.fipa\.json'\?/,
+    );
     let text = SCENARIO;
     for (const diag of diags) {
       const doc = TextDocument.create(d.uri, 'yaml', 2, text);
@@ -74,22 +82,38 @@ describe('scenario rules (real files, both ends)', function () {
 
   it('caxton run refuses the same scenario with the same messages, at the same lines', async () => {
     fs.writeFileSync(path.join(dir, 's.scenario.yaml'), SCENARIO);
-    const editor = ls.doValidation(open('s.scenario.yaml', SCENARIO)).filter((x) => x.severity === 1).map((x) => `${x.range.start.line + 1}:${x.range.start.character + 1}: error: ${x.message} [${x.code}]`);
+    const editor = ls
+      .doValidation(open('s.scenario.yaml', SCENARIO))
+      .filter((x) => x.severity === 1)
+      .map((x) => `${x.range.start.line + 1}:${x.range.start.character + 1}: error: ${x.message} [${x.code}]`);
     await assert.rejects(runScenario(path.join(dir, 's.scenario.yaml'), { maxWallMs: 5000 }), (e: Error) => {
       assert.ok(e instanceof WorkspaceError, e.message);
-      assert.deepEqual(e.problems.map((p) => `${p.line}:${p.column}: ${p.severity}: ${p.message} [${p.code}]`), editor);
+      assert.deepEqual(
+        e.problems.map((p) => `${p.line}:${p.column}: ${p.severity}: ${p.message} [${p.code}]`),
+        editor,
+      );
       return true;
     });
   });
 
   it('inline messages and listed agents take part in references and definition', () => {
-    const d = open('s.scenario.yaml', 'scenario:\n  name: s\n  agents: [calculator]\n  messages:\n    - message: {performative: inform, sender: user, receiver: calculator, conversation_id: c}\n');
+    const d = open(
+      's.scenario.yaml',
+      'scenario:\n  name: s\n  agents: [calculator]\n  messages:\n    - message: {performative: inform, sender: user, receiver: calculator, conversation_id: c}\n',
+    );
     ls.workspace.update(d.uri, ls.indexDocument(d));
     const line = d.getText().split('\n')[4];
     const at = { line: 4, character: line.indexOf('receiver: calculator') + 'receiver: calc'.length };
-    const refs = ls.findReferences(d, at, false).filter((r) => r.uri === d.uri).map((r) => r.range.start.line).sort();
+    const refs = ls
+      .findReferences(d, at, false)
+      .filter((r) => r.uri === d.uri)
+      .map((r) => r.range.start.line)
+      .sort();
     assert.deepEqual(refs, [2, 4]);
     const defs = ls.findDefinition(d, at);
-    assert.deepEqual(defs.map((x) => path.basename(x.uri)), ['calculator.agent.yaml']);
+    assert.deepEqual(
+      defs.map((x) => path.basename(x.uri)),
+      ['calculator.agent.yaml'],
+    );
   });
 });

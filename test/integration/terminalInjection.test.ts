@@ -28,17 +28,29 @@ describe('terminal injection: agent text never reaches the terminal raw', functi
     fs.copyFileSync(calc.wasmPath, path.join(dir, 'calculator.wasm'));
     fs.writeFileSync(path.join(dir, 'injector.wasm'), await watFixture('hostile/terminal-injection'));
     fs.writeFileSync(path.join(dir, 'calculator.agent.yaml'), 'name: calculator\nmodule: calculator.wasm\n');
-    fs.writeFileSync(path.join(dir, 'injector.agent.yaml'), 'name: injector\nmodule: injector.wasm\nrestart: { policy: reset, max_restarts: 2 }\n');
+    fs.writeFileSync(
+      path.join(dir, 'injector.agent.yaml'),
+      'name: injector\nmodule: injector.wasm\nrestart: { policy: reset, max_restarts: 2 }\n',
+    );
     const msg = (receiver: string, id: string, at: string, content: string): string =>
       `    - at: ${at}\n      message: { performative: request, sender: user, receiver: ${receiver}, reply_with: ${id}, conversation_id: ${id}, content: ${content} }\n`;
-    fs.writeFileSync(path.join(dir, 'inject.scenario.yaml'), `scenario:\n  name: inject\n  messages:\n${msg('injector', 'i1', '0ms', '{}')}${msg('injector', 'i2', '10ms', '{}')}${msg('calculator', 'c1', '20ms', '{ action: calculate, x: 1, y: 2 }')}`);
+    fs.writeFileSync(
+      path.join(dir, 'inject.scenario.yaml'),
+      `scenario:\n  name: inject\n  messages:\n${msg('injector', 'i1', '0ms', '{}')}${msg('injector', 'i2', '10ms', '{}')}${msg('calculator', 'c1', '20ms', '{ action: calculate, x: 1, y: 2 }')}`,
+    );
   });
-  after(() => { if (dir) fs.rmSync(dir, { recursive: true, force: true }); });
+  after(() => {
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
 
   for (const color of [false, true]) {
     it(`caxton run prints every hostile string escaped (${color ? 'colours forced on' : 'no colours'}), the calculator still answers`, () => {
       const env = { ...process.env, NO_COLOR: color ? '' : '1', FORCE_COLOR: color ? '1' : '' };
-      const r = spawnSync(process.execPath, [path.join(repoRoot, 'bin', 'caxton.js'), 'run', path.join(dir, 'inject.scenario.yaml')], { encoding: 'utf8', timeout: 60_000, env });
+      const r = spawnSync(process.execPath, [path.join(repoRoot, 'bin', 'caxton.js'), 'run', path.join(dir, 'inject.scenario.yaml')], {
+        encoding: 'utf8',
+        timeout: 60_000,
+        env,
+      });
       const out = r.stdout + r.stderr;
       assert.ok(r.status === 0 || r.status === 1, `exit ${r.status}: ${out}`);
       assert.doesNotMatch(withoutOwnColours(out), RAW, `raw control characters in:\n${JSON.stringify(out)}`);
@@ -63,7 +75,7 @@ describe('terminal injection: agent text never reaches the terminal raw', functi
     });
   }
 
-  it('printable() and terminalLine() make every control visible and keep only the CLI\'s own colours', () => {
+  it("printable() and terminalLine() make every control visible and keep only the CLI's own colours", () => {
     assert.equal(printable('a\u001b[2Jb\u0007\r\n\t\u007f'), 'a␛[2Jb␇␍␊␉␡');
     assert.equal(printable('\u202eabc\u202c \u009b \u2028 \ud800x 😀'), '<U+202E>abc<U+202C> <U+009B> <U+2028> <U+D800>x 😀');
     assert.equal(terminalLine('\u001b[32mok\u001b[0m\n\tnext \u001b]0;t\u0007'), '\u001b[32mok\u001b[0m\n\tnext ␛]0;t␇');

@@ -27,13 +27,23 @@ describe('security: attack classes are stopped, the healthy agent keeps answerin
   const load = async (fixture: string, name: string, extra: object = {}): Promise<WasmAgent> => {
     const agent = await loadWasmAgent({
       manifest: { name, module: `${fixture}.wasm`, restart: { policy: 'fail' } },
-      manifestPath: `test/fixtures/agents/${fixture}.agent.yaml`, wasmPath: fixturePath(fixture), wasm: await watFixture(fixture), pool, ...extra,
+      manifestPath: `test/fixtures/agents/${fixture}.agent.yaml`,
+      wasmPath: fixturePath(fixture),
+      wasm: await watFixture(fixture),
+      pool,
+      ...extra,
     });
     loaded.push(agent);
     return agent;
   };
   const calculatorAnswers = async (): Promise<void> => {
-    const r = await calc.handle({ performative: 'request', sender: 'tester', receiver: 'calculator', reply_with: 'r', content: { action: 'calculate', x: 1, y: 2 } });
+    const r = await calc.handle({
+      performative: 'request',
+      sender: 'tester',
+      receiver: 'calculator',
+      reply_with: 'r',
+      content: { action: 'calculate', x: 1, y: 2 },
+    });
     assert.ok(r.ok, JSON.stringify(r));
     const reply = r.effects.find((e) => e.kind === 'send');
     assert.deepEqual(reply && reply.kind === 'send' && reply.message.content, { result: 3 });
@@ -66,7 +76,10 @@ describe('security: attack classes are stopped, the healthy agent keeps answerin
     const fit = Math.floor((MODULE_LIMITS.maxTableElementsPerWorker - held) / per);
     const hogs: WasmAgent[] = [];
     for (let i = 0; i < fit; i++) hogs.push(await load('hostile/table-hog', `hog${i}`));
-    await assert.rejects(load('hostile/table-hog', 'hog_last'), /table-hog\.wat declares tables of 90000 elements, but the agents of its worker already hold \d+ of the 1000000 table elements a worker may hold/);
+    await assert.rejects(
+      load('hostile/table-hog', 'hog_last'),
+      /table-hog\.wat declares tables of 90000 elements, but the agents of its worker already hold \d+ of the 1000000 table elements a worker may hold/,
+    );
     await calculatorAnswers();
     await hogs[0].dispose();
     const again = await load('hostile/table-hog', 'hog_again');
@@ -97,8 +110,15 @@ describe('security: attack classes are stopped, the healthy agent keeps answerin
   });
 
   it('a manifest may not ask for more than 256 MiB of memory', async () => {
-    await assert.rejects(loadWasmAgent({ manifest: { name: 'greedy', module: 'x.wasm', limits: { memory: '1GiB' } }, manifestPath: 'greedy.agent.yaml', wasm: await watFixture('hostile/trap'), pool }),
-      /greedy\.agent\.yaml has invalid limits: limits\.memory of 1073741824 bytes is above the 256MiB most an agent may have; ask for at most '256MiB'/);
+    await assert.rejects(
+      loadWasmAgent({
+        manifest: { name: 'greedy', module: 'x.wasm', limits: { memory: '1GiB' } },
+        manifestPath: 'greedy.agent.yaml',
+        wasm: await watFixture('hostile/trap'),
+        pool,
+      }),
+      /greedy\.agent\.yaml has invalid limits: limits\.memory of 1073741824 bytes is above the 256MiB most an agent may have; ask for at most '256MiB'/,
+    );
   });
 
   it('now is coarse: a clock with a fraction of a millisecond reaches the agent whole', async () => {
@@ -121,16 +141,33 @@ describe('security: attack classes are stopped, the healthy agent keeps answerin
   });
 
   for (const bomb of [
-    { what: 'a 4 MB module of 1,000,000 functions', opts: { functions: 1_000_000 }, error: /defines 1000000 functions, above the limit of 50000/ },
-    { what: 'a function declaring 40,000 locals', opts: { functions: 2, locals: 40_000 }, error: /declares 40000 locals in function 0, above the limit of 10000; use fewer locals/ },
+    {
+      what: 'a 4 MB module of 1,000,000 functions',
+      opts: { functions: 1_000_000 },
+      error: /defines 1000000 functions, above the limit of 50000/,
+    },
+    {
+      what: 'a function declaring 40,000 locals',
+      opts: { functions: 2, locals: 40_000 },
+      error: /declares 40000 locals in function 0, above the limit of 10000; use fewer locals/,
+    },
   ]) {
     it(`module bombs: ${bomb.what} is refused by the section scan, before compiling or instrumenting`, async () => {
       const wasm = moduleBomb(bomb.opts);
       // Ask the calculator while the bomb is being refused: it answers.
       const [refused] = await Promise.allSettled([
-        loadWasmAgent({ manifest: { name: 'bomb', module: 'bomb.wasm' }, manifestPath: 'bomb.agent.yaml', wasmPath: 'bomb.wasm', wasm, pool }),
+        loadWasmAgent({
+          manifest: { name: 'bomb', module: 'bomb.wasm' },
+          manifestPath: 'bomb.agent.yaml',
+          wasmPath: 'bomb.wasm',
+          wasm,
+          pool,
+        }),
         calculatorAnswers(),
-      ]).then((all) => { assert.equal(all[1].status, 'fulfilled', JSON.stringify(all[1])); return all; });
+      ]).then((all) => {
+        assert.equal(all[1].status, 'fulfilled', JSON.stringify(all[1]));
+        return all;
+      });
       assert.equal(refused.status, 'rejected');
       const e = (refused as PromiseRejectedResult).reason as Error;
       assert.ok(e instanceof AgentLoadError, String(e));
@@ -141,13 +178,28 @@ describe('security: attack classes are stopped, the healthy agent keeps answerin
 
   it('instrumentation runs off the main thread: the calculator answers while a large module is instrumented', async () => {
     // 30,000 functions: within the limits, seconds of binaryen work. A fresh fuel budget keeps it out of every cache.
-    const funcs = Array.from({ length: 30_000 }, (_, i) => `(func $f${i} (result i32) (i32.add (i32.const ${i}) (i32.const 1)))`).join('\n');
-    const wasm = await watToWasm('big.wat', `(module (memory (export "memory") 1)
+    const funcs = Array.from({ length: 30_000 }, (_, i) => `(func $f${i} (result i32) (i32.add (i32.const ${i}) (i32.const 1)))`).join(
+      '\n',
+    );
+    const wasm = await watToWasm(
+      'big.wat',
+      `(module (memory (export "memory") 1)
       (func (export "caxton_alloc") (param i32) (result i32) (i32.const 1024))
-      (func (export "caxton_handle") (param i32 i32) (result i32) (i32.const 0))\n${funcs})`);
+      (func (export "caxton_handle") (param i32 i32) (result i32) (i32.const 0))\n${funcs})`,
+    );
     let settled = false;
-    const loading = loadWasmAgent({ manifest: { name: 'big', module: 'big.wasm' }, manifestPath: 'big.agent.yaml', wasmPath: 'big.wasm', wasm, pool, limits: { fuelPerMessage: 7_777_777 } })
-      .then((agent) => { settled = true; loaded.push(agent); return agent; });
+    const loading = loadWasmAgent({
+      manifest: { name: 'big', module: 'big.wasm' },
+      manifestPath: 'big.agent.yaml',
+      wasmPath: 'big.wasm',
+      wasm,
+      pool,
+      limits: { fuelPerMessage: 7_777_777 },
+    }).then((agent) => {
+      settled = true;
+      loaded.push(agent);
+      return agent;
+    });
     await calculatorAnswers();
     await calculatorAnswers();
     assert.equal(settled, false, 'the calculator answered twice while the module was still being prepared');
@@ -164,9 +216,13 @@ describe('security: attack classes are stopped, the healthy agent keeps answerin
     await stopInstrumentWorker();
     process.env.CAXTON_PREPARE_WORKER = hung;
     try {
-      await assert.rejects(instrumentOffThread(wasm, 1000, 16, 200), (e: Error) => e instanceof InstrumentError && e.reason === 'timeout' && /longer than 200 ms/.test(e.message));
+      await assert.rejects(
+        instrumentOffThread(wasm, 1000, 16, 200),
+        (e: Error) => e instanceof InstrumentError && e.reason === 'timeout' && /longer than 200 ms/.test(e.message),
+      );
     } finally {
-      if (saved === undefined) delete process.env.CAXTON_PREPARE_WORKER; else process.env.CAXTON_PREPARE_WORKER = saved;
+      if (saved === undefined) delete process.env.CAXTON_PREPARE_WORKER;
+      else process.env.CAXTON_PREPARE_WORKER = saved;
       fs.rmSync(path.dirname(hung), { recursive: true, force: true });
     }
     const ok = await instrumentOffThread(wasm, 1000, 16, 60_000);

@@ -39,11 +39,53 @@ describe('security: the workspace-path guard refuses what is not a regular, reas
   afterEach(() => removeTemp(dir));
 
   const cases: Array<{ title: string; make: (d: string) => string; says: RegExp }> = [
-    { title: 'a FIFO named like a manifest', make: (d) => { const f = path.join(d, 'agents/fifo.agent.yaml'); execFileSync('mkfifo', [f]); return f; }, says: /is not a regular file \(a FIFO, socket or device\)/ },
-    { title: 'a folder named like a module', make: (d) => { const f = path.join(d, 'agents/dir.wasm'); fs.mkdirSync(f); return f; }, says: /is a folder, not a file/ },
-    { title: 'a symlink to a FIFO', make: (d) => { const fifo = path.join(d, 'pipe'); execFileSync('mkfifo', [fifo]); const f = path.join(d, 'agents/link.agent.yaml'); fs.symlinkSync(fifo, f); return f; }, says: /is not a regular file/ },
-    { title: 'a 92 MB manifest', make: (d) => { const f = path.join(d, 'agents/huge.agent.yaml'); sparse(f, 92 * 1024 * 1024); return f; }, says: /is 92\.0 MiB, over the 1\.0 MiB limit for YAML files \(1,048,576 bytes\)/ },
-    { title: 'a 1.9 GB sparse module', make: (d) => { const f = path.join(d, 'agents/huge.wasm'); sparse(f, 1_900_000_000); return f; }, says: /is 1812\.0 MiB, over the 16\.0 MiB limit for WebAssembly modules \(16,777,216 bytes\)/ },
+    {
+      title: 'a FIFO named like a manifest',
+      make: (d) => {
+        const f = path.join(d, 'agents/fifo.agent.yaml');
+        execFileSync('mkfifo', [f]);
+        return f;
+      },
+      says: /is not a regular file \(a FIFO, socket or device\)/,
+    },
+    {
+      title: 'a folder named like a module',
+      make: (d) => {
+        const f = path.join(d, 'agents/dir.wasm');
+        fs.mkdirSync(f);
+        return f;
+      },
+      says: /is a folder, not a file/,
+    },
+    {
+      title: 'a symlink to a FIFO',
+      make: (d) => {
+        const fifo = path.join(d, 'pipe');
+        execFileSync('mkfifo', [fifo]);
+        const f = path.join(d, 'agents/link.agent.yaml');
+        fs.symlinkSync(fifo, f);
+        return f;
+      },
+      says: /is not a regular file/,
+    },
+    {
+      title: 'a 92 MB manifest',
+      make: (d) => {
+        const f = path.join(d, 'agents/huge.agent.yaml');
+        sparse(f, 92 * 1024 * 1024);
+        return f;
+      },
+      says: /is 92\.0 MiB, over the 1\.0 MiB limit for YAML files \(1,048,576 bytes\)/,
+    },
+    {
+      title: 'a 1.9 GB sparse module',
+      make: (d) => {
+        const f = path.join(d, 'agents/huge.wasm');
+        sparse(f, 1_900_000_000);
+        return f;
+      },
+      says: /is 1812\.0 MiB, over the 16\.0 MiB limit for WebAssembly modules \(16,777,216 bytes\)/,
+    },
   ];
 
   for (const c of cases) {
@@ -65,19 +107,31 @@ describe('security: the workspace-path guard refuses what is not a regular, reas
       'agents/b.agent.yaml': 'name: b\nmodule: huge.wasm\n',
     });
     const ws = await loadWorkspace(dir, { build: false });
-    assert.deepEqual(ws.agents.map((a) => a.manifest.name), ['ok']);
+    assert.deepEqual(
+      ws.agents.map((a) => a.manifest.name),
+      ['ok'],
+    );
     const byFile = (name: string) => ws.problems.find((p) => p.file === path.join(dir, 'agents', name));
     assert.match(byFile('a.agent.yaml')?.message ?? '', /module 'dir\.wasm' cannot be used: .*is a folder, not a file/);
-    assert.match(byFile('b.agent.yaml')?.message ?? '', /module 'huge\.wasm' cannot be used: .*over the 16\.0 MiB limit for WebAssembly modules/);
+    assert.match(
+      byFile('b.agent.yaml')?.message ?? '',
+      /module 'huge\.wasm' cannot be used: .*over the 16\.0 MiB limit for WebAssembly modules/,
+    );
     assert.match(byFile('link.agent.yaml')?.message ?? '', /cannot read: .*is not a regular file/);
-    await assert.rejects(startSession({ folder: dir, workers: 1 }), (e: Error) => e instanceof WorkspaceError && /a\.agent\.yaml:2:9: error: module 'dir\.wasm' cannot be used/.test(e.message));
+    await assert.rejects(
+      startSession({ folder: dir, workers: 1 }),
+      (e: Error) => e instanceof WorkspaceError && /a\.agent\.yaml:2:9: error: module 'dir\.wasm' cannot be used/.test(e.message),
+    );
   });
 
   it('caxton validate reports each with file:line:col and a code, and goes on', async () => {
     for (const c of cases) c.make(dir);
     const r = await validateFiles([dir], { cwd: dir });
     for (const name of ['agents/fifo.agent.yaml', 'agents/link.agent.yaml', 'agents/huge.agent.yaml']) {
-      assert.ok(r.lines.some((l) => l.startsWith(`${name}:1:1: error: cannot read: `) && l.endsWith('[io-error]')), `${name}: ${r.lines.join('\n')}`);
+      assert.ok(
+        r.lines.some((l) => l.startsWith(`${name}:1:1: error: cannot read: `) && l.endsWith('[io-error]')),
+        `${name}: ${r.lines.join('\n')}`,
+      );
     }
     assert.ok(!r.lines.some((l) => /EISDIR|internal error/.test(l)), r.lines.join('\n'));
   });
@@ -89,7 +143,13 @@ describe('security: the workspace-path guard refuses what is not a regular, reas
     const ls = getLanguageService({ workspace: new WorkspaceIndex(), files: createFileLookup(() => dir) });
     const text = 'scenario:\n  name: s\n  messages:\n    - file: in.fipa.json\n    - file: folder.fipa.json\n';
     const diags = ls.doValidation(TextDocument.create(pathToFileURL(path.join(dir, 's.scenario.yaml')).href, 'yaml', 1, text));
-    assert.deepEqual(diags.map((d) => [d.code, d.range.start.line]), [['refused-file', 3], ['refused-file', 4]]);
+    assert.deepEqual(
+      diags.map((d) => [d.code, d.range.start.line]),
+      [
+        ['refused-file', 3],
+        ['refused-file', 4],
+      ],
+    );
     assert.match(String(diags[0].message), /message file 'in\.fipa\.json' cannot be used: .*is not a regular file/);
     assert.match(String(diags[1].message), /is a folder, not a file/);
   });

@@ -13,7 +13,13 @@ import { AgentLoadError, loadWasmAgent, WorkerPool, type WasmAgent } from '../..
 import { buildExampleAgent, watFixture } from '../support/fixtures';
 import { securityFixturePath, securityWasm } from './securityFixtures';
 
-const request = (receiver: string, content: unknown = {}): FipaMessage => ({ performative: 'request', sender: 'tester', receiver, content, reply_with: 'q' });
+const request = (receiver: string, content: unknown = {}): FipaMessage => ({
+  performative: 'request',
+  sender: 'tester',
+  receiver,
+  content,
+  reply_with: 'q',
+});
 const inform = (receiver: string): FipaMessage => ({ performative: 'inform', sender: 'tester', receiver, content: {} });
 
 function sentBy(result: AgentResult): FipaMessage[] {
@@ -42,29 +48,84 @@ describe('security: agents cannot reach fs, network, process, environment or oth
 
   async function load(probe: string, extra: { name?: string; memory?: string } = {}): Promise<WasmAgent> {
     const agent = await loadWasmAgent({
-      manifest: { name: extra.name ?? probe.replace(/-/g, '_'), module: `${probe}.wasm`, limits: extra.memory ? { memory: extra.memory } : undefined },
-      manifestPath: `test/fixtures/security/${probe}.agent.yaml`, wasmPath: securityFixturePath(probe), wasm: await securityWasm(probe), pool,
+      manifest: {
+        name: extra.name ?? probe.replace(/-/g, '_'),
+        module: `${probe}.wasm`,
+        limits: extra.memory ? { memory: extra.memory } : undefined,
+      },
+      manifestPath: `test/fixtures/security/${probe}.agent.yaml`,
+      wasmPath: securityFixturePath(probe),
+      wasm: await securityWasm(probe),
+      pool,
     });
     loaded.push(agent);
     return agent;
   }
 
   async function assertCalculatorAnswers(): Promise<void> {
-    const [reply] = sentBy(await calc.handle({ performative: 'request', sender: 'tester', receiver: 'calculator', reply_with: 'c', content: { action: 'calculate', x: 10, y: 20 } }));
+    const [reply] = sentBy(
+      await calc.handle({
+        performative: 'request',
+        sender: 'tester',
+        receiver: 'calculator',
+        reply_with: 'c',
+        content: { action: 'calculate', x: 10, y: 20 },
+      }),
+    );
     assert.deepEqual(reply.content, { result: 30 });
   }
 
   const refusals: Array<{ probe: string; what: string; message: RegExp }> = [
-    { probe: 'probe-wasi-fs', what: 'file system (WASI path_open)', message: /imports wasi_snapshot_preview1\.path_open, which Caxton does not provide; agents may import only caxton\.\*/ },
-    { probe: 'probe-wasi-env', what: 'environment (WASI environ_get)', message: /imports wasi_snapshot_preview1\.environ_get, which Caxton does not provide/ },
-    { probe: 'probe-env-process', what: 'process and environment (env.getenv, env.proc_exit)', message: /imports env\.getenv, which Caxton does not provide/ },
-    { probe: 'probe-net', what: 'network (WASI sock_accept, net.connect)', message: /imports wasi_snapshot_preview1\.sock_accept, which Caxton does not provide/ },
-    { probe: 'probe-caxton-extra', what: 'a made-up host function (caxton.exec)', message: /imports caxton\.exec, which is not a Caxton host function/ },
-    { probe: 'probe-other-memory', what: "another agent's memory (calculator.memory)", message: /imports a memory \(calculator\.memory\); agents may not import memories, tables or globals/ },
-    { probe: 'probe-table', what: 'a host table', message: /imports a table \(caxton\.table\); agents may not import memories, tables or globals/ },
-    { probe: 'probe-global', what: 'a host global', message: /imports a global \(caxton\.fuel\); agents may not import memories, tables or globals/ },
-    { probe: 'probe-fuel-export', what: 'the fuel counter (reserved export caxton_fuel)', message: /exports `caxton_fuel`, a name Caxton reserves for its metering/ },
-    { probe: 'probe-start-send', what: 'acting in the start function, before any message', message: /failed while starting \(bad_output: send called outside message handling \(in the start function/ },
+    {
+      probe: 'probe-wasi-fs',
+      what: 'file system (WASI path_open)',
+      message: /imports wasi_snapshot_preview1\.path_open, which Caxton does not provide; agents may import only caxton\.\*/,
+    },
+    {
+      probe: 'probe-wasi-env',
+      what: 'environment (WASI environ_get)',
+      message: /imports wasi_snapshot_preview1\.environ_get, which Caxton does not provide/,
+    },
+    {
+      probe: 'probe-env-process',
+      what: 'process and environment (env.getenv, env.proc_exit)',
+      message: /imports env\.getenv, which Caxton does not provide/,
+    },
+    {
+      probe: 'probe-net',
+      what: 'network (WASI sock_accept, net.connect)',
+      message: /imports wasi_snapshot_preview1\.sock_accept, which Caxton does not provide/,
+    },
+    {
+      probe: 'probe-caxton-extra',
+      what: 'a made-up host function (caxton.exec)',
+      message: /imports caxton\.exec, which is not a Caxton host function/,
+    },
+    {
+      probe: 'probe-other-memory',
+      what: "another agent's memory (calculator.memory)",
+      message: /imports a memory \(calculator\.memory\); agents may not import memories, tables or globals/,
+    },
+    {
+      probe: 'probe-table',
+      what: 'a host table',
+      message: /imports a table \(caxton\.table\); agents may not import memories, tables or globals/,
+    },
+    {
+      probe: 'probe-global',
+      what: 'a host global',
+      message: /imports a global \(caxton\.fuel\); agents may not import memories, tables or globals/,
+    },
+    {
+      probe: 'probe-fuel-export',
+      what: 'the fuel counter (reserved export caxton_fuel)',
+      message: /exports `caxton_fuel`, a name Caxton reserves for its metering/,
+    },
+    {
+      probe: 'probe-start-send',
+      what: 'acting in the start function, before any message',
+      message: /failed while starting \(bad_output: send called outside message handling \(in the start function/,
+    },
   ];
 
   for (const r of refusals) {
@@ -83,10 +144,18 @@ describe('security: agents cannot reach fs, network, process, environment or oth
   }
 
   // The sandbox suite checks these kinds; here they run with the default limits, to report the time to stop.
-  for (const [fixture, kind] of [['hostile/infinite-loop', 'fuel_exhausted'], ['hostile/memory-hog', 'memory_limit'], ['hostile/send-storm', 'oversized_output']] as const) {
+  for (const [fixture, kind] of [
+    ['hostile/infinite-loop', 'fuel_exhausted'],
+    ['hostile/memory-hog', 'memory_limit'],
+    ['hostile/send-storm', 'oversized_output'],
+  ] as const) {
     it(`stops ${fixture} under the default limits (${kind}); the calculator keeps answering`, async () => {
       const name = fixture.split('/')[1].replace(/-/g, '_');
-      const agent = await loadWasmAgent({ manifest: { name, module: `${fixture}.wasm`, restart: { policy: 'fail' } }, wasm: await watFixture(fixture), pool });
+      const agent = await loadWasmAgent({
+        manifest: { name, module: `${fixture}.wasm`, restart: { policy: 'fail' } },
+        wasm: await watFixture(fixture),
+        pool,
+      });
       loaded.push(agent);
       const t = performance.now();
       const r = await agent.handle(request(name));
@@ -104,7 +173,10 @@ describe('security: agents cannot reach fs, network, process, environment or oth
     const r = await agent.handle(request(agent.name));
     stopped.push({ probe: 'probe-oob-read', how: `contained (${r.ok ? 'ok?!' : r.error.kind})`, ms: performance.now() - t });
     assert.equal(r.ok, false);
-    if (!r.ok) { assert.equal(r.error.kind, 'trap'); assert.match(r.error.message, /memory access out of bounds/); }
+    if (!r.ok) {
+      assert.equal(r.error.kind, 'trap');
+      assert.match(r.error.message, /memory access out of bounds/);
+    }
     await assertCalculatorAnswers();
   });
 
@@ -114,7 +186,10 @@ describe('security: agents cannot reach fs, network, process, environment or oth
     const r = await agent.handle(request(agent.name));
     stopped.push({ probe: 'probe-host-oob', how: `contained (${r.ok ? 'ok?!' : r.error.kind})`, ms: performance.now() - t });
     assert.equal(r.ok, false);
-    if (!r.ok) { assert.equal(r.error.kind, 'bad_output'); assert.match(r.error.message, /send points outside the agent's memory \(4294967040\+200\)/); }
+    if (!r.ok) {
+      assert.equal(r.error.kind, 'bad_output');
+      assert.match(r.error.message, /send points outside the agent's memory \(4294967040\+200\)/);
+    }
     await assertCalculatorAnswers();
   });
 
@@ -150,7 +225,10 @@ describe('security: agents cannot reach fs, network, process, environment or oth
     runtime.onExternalMessage((m) => got.push(m));
     runtime.send(inform('probe_spoof'));
     await runtime.idle();
-    assert.deepEqual(got.map((m) => m.sender), ['probe_spoof']);
+    assert.deepEqual(
+      got.map((m) => m.sender),
+      ['probe_spoof'],
+    );
     assert.equal(({} as Record<string, unknown>).polluted, undefined, 'Object.prototype untouched after routing');
     assert.ok(!events.some((e) => e.type === 'message_sent' && e.message.sender === 'calculator'));
     runtime.removeAgent('probe_spoof');

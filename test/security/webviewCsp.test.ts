@@ -13,19 +13,33 @@ import { inspectorHtml } from '../../client/inspectorHtml';
 import { distDir, repoRoot } from '../support/paths';
 import { removeTemp, tempDir } from './securityFixtures';
 
-const HOSTILE = '</script><script>alert(1)</script><img src=x onerror=alert(2)><!-- \u2028 --> <meta http-equiv="Content-Security-Policy" content="script-src *">';
+const HOSTILE =
+  '</script><script>alert(1)</script><img src=x onerror=alert(2)><!-- \u2028 --> <meta http-equiv="Content-Security-Policy" content="script-src *">';
 
 /** Hostile strings in every free-text field a trace carries. */
 function hostileTrace(): TraceEvent[] {
   return [
     { seq: 0, t: 0, type: 'run_started', name: HOSTILE, agents: [HOSTILE] },
     { seq: 1, t: 1, type: 'agent_log', agent: 'a', level: 'error', text: HOSTILE },
-    { seq: 2, t: 2, type: 'message_sent', id: 'm1', to: ['b'], message: { performative: 'inform', sender: HOSTILE, receiver: 'b', content: { html: HOSTILE }, conversation_id: HOSTILE } },
+    {
+      seq: 2,
+      t: 2,
+      type: 'message_sent',
+      id: 'm1',
+      to: ['b'],
+      message: { performative: 'inform', sender: HOSTILE, receiver: 'b', content: { html: HOSTILE }, conversation_id: HOSTILE },
+    },
     { seq: 3, t: 3, type: 'message_dropped', reason: HOSTILE },
   ];
 }
 
-const unescape = (s: string): string => s.replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+const unescape = (s: string): string =>
+  s
+    .replace(/&#39;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 
 /** The page's CSP meta, parsed: directive -> sources. Exactly one CSP meta is allowed. */
 function parseCsp(html: string): Map<string, string[]> {
@@ -34,7 +48,10 @@ function parseCsp(html: string): Map<string, string[]> {
   const head = html.slice(0, html.indexOf('</head>'));
   assert.ok(head.includes(metas[0][0]), 'the CSP is in <head>, before any script');
   const map = new Map<string, string[]>();
-  for (const d of unescape(metas[0][1]).split(';').map((x) => x.trim()).filter(Boolean)) {
+  for (const d of unescape(metas[0][1])
+    .split(';')
+    .map((x) => x.trim())
+    .filter(Boolean)) {
     const [name, ...sources] = d.split(/\s+/);
     assert.ok(!map.has(name), `directive ${name} appears once`);
     map.set(name, sources);
@@ -52,7 +69,17 @@ function assertNonceOnly(html: string): void {
   const m = /^'nonce-([A-Za-z0-9+/=_-]{16,})'$/.exec(scriptSrc[0]);
   assert.ok(m, `script-src is a nonce only: ${scriptSrc[0]}`);
   for (const [name, sources] of csp) {
-    for (const bad of ["'unsafe-inline'", "'unsafe-eval'", "'unsafe-hashes'", "'strict-dynamic'", '*', 'http:', 'https:', 'data:', 'blob:']) {
+    for (const bad of [
+      "'unsafe-inline'",
+      "'unsafe-eval'",
+      "'unsafe-hashes'",
+      "'strict-dynamic'",
+      '*',
+      'http:',
+      'https:',
+      'data:',
+      'blob:',
+    ]) {
       if (name === 'img-src' && bad === 'data:') continue; // images only
       assert.ok(!sources.includes(bad), `${name} must not allow ${bad}`);
     }
@@ -66,14 +93,22 @@ function assertNonceOnly(html: string): void {
   assert.equal(executable.length, 1, `one executable script, got ${executable.map((s) => s[0]).join(' ')}`);
   assert.match(executable[0][1], new RegExp(`nonce="${nonce.replace(/[+/=]/g, '\\$&')}"`));
   assert.ok(scripts.length <= 2, 'at most the data block besides the script');
-  assert.doesNotMatch(html.replace(/<script\b[^>]*>[\s\S]*?<\/script>/gi, ''), /<[a-z][^>]*\son[a-z]+\s*=/i, 'no inline event handler attributes in any tag');
+  assert.doesNotMatch(
+    html.replace(/<script\b[^>]*>[\s\S]*?<\/script>/gi, ''),
+    /<[a-z][^>]*\son[a-z]+\s*=/i,
+    'no inline event handler attributes in any tag',
+  );
 }
 
 describe('security: the inspector webview runs only its nonce script', function () {
   this.timeout(60_000);
 
   it('VS Code panel page (script by URI): script-src is a nonce only', () => {
-    const html = inspectorHtml({ script: { src: 'https://file%2B.vscode-resource.vscode-cdn.net/ext/dist/webview.js' }, nonce: 'AbCdEfGhIjKlMnOpQrStUvWx', cspSource: 'https://*.vscode-cdn.net' });
+    const html = inspectorHtml({
+      script: { src: 'https://file%2B.vscode-resource.vscode-cdn.net/ext/dist/webview.js' },
+      nonce: 'AbCdEfGhIjKlMnOpQrStUvWx',
+      cspSource: 'https://*.vscode-cdn.net',
+    });
     assertNonceOnly(html);
   });
 
@@ -89,14 +124,23 @@ describe('security: the inspector webview runs only its nonce script', function 
     const dir = tempDir('csp');
     try {
       const trace = path.join(dir, 'hostile.trace.jsonl');
-      fs.writeFileSync(trace, hostileTrace().map((e) => JSON.stringify(e)).join('\n') + '\n');
+      fs.writeFileSync(
+        trace,
+        hostileTrace()
+          .map((e) => JSON.stringify(e))
+          .join('\n') + '\n',
+      );
       const out = path.join(dir, 'page.html');
       const r = cp.spawnSync(process.execPath, [cli, 'inspect', trace, '-o', out], { cwd: repoRoot, encoding: 'utf8', timeout: 30_000 });
       assert.equal(r.status, 0, r.stderr || r.stdout);
       const html = fs.readFileSync(out, 'utf8');
       assertNonceOnly(html);
       // Two pages never share a nonce (it is random per page).
-      const r2 = cp.spawnSync(process.execPath, [cli, 'inspect', trace, '-o', `${out}.2.html`], { cwd: repoRoot, encoding: 'utf8', timeout: 30_000 });
+      const r2 = cp.spawnSync(process.execPath, [cli, 'inspect', trace, '-o', `${out}.2.html`], {
+        cwd: repoRoot,
+        encoding: 'utf8',
+        timeout: 30_000,
+      });
       assert.equal(r2.status, 0, r2.stderr);
       const nonceOf = (h: string) => /'nonce-([^']+)'/.exec(h)?.[1];
       assert.notEqual(nonceOf(html), nonceOf(fs.readFileSync(`${out}.2.html`, 'utf8')));
@@ -109,7 +153,11 @@ describe('security: the inspector webview runs only its nonce script', function 
     const dir = path.join(repoRoot, 'client', 'webview');
     for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('.ts'))) {
       const src = fs.readFileSync(path.join(dir, f), 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '');
-      assert.doesNotMatch(src, /\.(innerHTML|outerHTML)\s*=|insertAdjacentHTML|document\.write|\beval\(|new Function\(|setTimeout\(\s*['"`]/, `${f} builds markup or code from strings`);
+      assert.doesNotMatch(
+        src,
+        /\.(innerHTML|outerHTML)\s*=|insertAdjacentHTML|document\.write|\beval\(|new Function\(|setTimeout\(\s*['"`]/,
+        `${f} builds markup or code from strings`,
+      );
     }
   });
 });

@@ -14,7 +14,10 @@ const clientDir = path.join(repoRoot, 'client');
 
 /** Source without comments, so a mention in a comment proves nothing. */
 function code(file: string): string {
-  return fs.readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:'"`])\/\/.*$/gm, '$1');
+  return fs
+    .readFileSync(file, 'utf8')
+    .replace(/\/\*[\s\S]*?\*\//g, '')
+    .replace(/(^|[^:'"`])\/\/.*$/gm, '$1');
 }
 
 function clientFiles(dir = clientDir): string[] {
@@ -49,7 +52,9 @@ describe('security: nothing runs in an untrusted workspace', () => {
     assert.ok(pkg.capabilities.untrustedWorkspaces.restrictedConfigurations.includes('caxton.runtime.nats'));
     // Every menu entry that runs something (editor title buttons, explorer context menu, ...) shows only when trusted.
     const menus = pkg.contributes.menus as Record<string, Array<{ command: string; when?: string }>>;
-    const runEntries = Object.entries(menus).flatMap(([where, items]) => items.map((m) => ({ where, ...m }))).filter((m) => /run|send|build/i.test(m.command));
+    const runEntries = Object.entries(menus)
+      .flatMap(([where, items]) => items.map((m) => ({ where, ...m })))
+      .filter((m) => /run|send|build/i.test(m.command));
     assert.ok(runEntries.length >= 4);
     for (const m of runEntries) assert.match(m.when ?? '', /isWorkspaceTrusted/, `${m.command} in ${m.where} shows only when trusted`);
   });
@@ -68,7 +73,11 @@ describe('security: nothing runs in an untrusted workspace', () => {
     const createHostCalls = [...ctx.matchAll(/this\.createHost\(\)/g)].length;
     assert.equal(createHostCalls, 1, 'createHost is called from one place');
     assert.match(body(ctx, /async runtime\(\): Promise<RuntimeHostClient>/), /this\.createHost\(\)/);
-    assert.doesNotMatch(code(path.join(clientDir, 'extension.ts')), /\.runtime\(\)|RuntimeHostClient|child_process|fork\(|spawn\(/, 'activation starts no runtime');
+    assert.doesNotMatch(
+      code(path.join(clientDir, 'extension.ts')),
+      /\.runtime\(\)|RuntimeHostClient|child_process|fork\(|spawn\(/,
+      'activation starts no runtime',
+    );
     const spawning = files.filter((f) => /child_process/.test(code(f))).map(rel);
     assert.deepEqual(spawning, ['client/runtimeHostClient.ts'], 'only the host client spawns processes');
   });
@@ -94,7 +103,9 @@ describe('security: nothing runs in an untrusted workspace', () => {
       const src = code(path.join(dir, f));
       const runs = /withRuntime\(|\.runtime\(\)|host\.request\(/.test(src);
       const gated = /ctx\.requireTrust\(/.test(src) || /withRuntime\(/.test(src);
-      report.push(`${f.replace('.ts', '')}: ${runs ? (/ctx\.requireTrust\(/.test(src) ? 'gated (requireTrust + withRuntime)' : 'gated (withRuntime)') : 'runs nothing'}`);
+      report.push(
+        `${f.replace('.ts', '')}: ${runs ? (/ctx\.requireTrust\(/.test(src) ? 'gated (requireTrust + withRuntime)' : 'gated (withRuntime)') : 'runs nothing'}`,
+      );
       if (runs) assert.ok(gated, `${f} reaches the runtime without the trust gate`);
       else assert.doesNotMatch(src, /RuntimeHostClient|child_process/, `${f} runs nothing`);
     }

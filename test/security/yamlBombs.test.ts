@@ -14,7 +14,10 @@ import { removeTemp, tempDir, writeFiles } from './securityFixtures';
 /** `key:` holding ten levels of nine aliases each (about 3.5e9 strings if expanded). */
 function laughs(indent: string): string {
   let y = `${indent}a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n`;
-  for (let i = 1; i < 10; i++) y += `${indent}a${i}: &a${i} [${Array(9).fill(`*a${i - 1}`).join(',')}]\n`;
+  for (let i = 1; i < 10; i++)
+    y += `${indent}a${i}: &a${i} [${Array(9)
+      .fill(`*a${i - 1}`)
+      .join(',')}]\n`;
   return y;
 }
 
@@ -27,12 +30,19 @@ describe('security: YAML alias bombs in workspace files', function () {
 
   it('the language service handles them without expanding (every feature, every kind)', () => {
     const ls = getLanguageService();
-    for (const [name, text] of [['bomb.agent.yaml', MANIFEST], ['bomb.pipeline.yaml', PIPELINE], ['bomb.scenario.yaml', SCENARIO]] as const) {
+    for (const [name, text] of [
+      ['bomb.agent.yaml', MANIFEST],
+      ['bomb.pipeline.yaml', PIPELINE],
+      ['bomb.scenario.yaml', SCENARIO],
+    ] as const) {
       const d = TextDocument.create(`file:///ws/${name}`, 'yaml', 1, text);
       const heap = process.memoryUsage().heapUsed;
       ls.doValidation(d);
       ls.findDocumentSymbols(d);
-      for (let line = 0; line < d.lineCount; line += 3) { ls.doHover(d, { line, character: 4 }); ls.doComplete(d, { line, character: 4 }); }
+      for (let line = 0; line < d.lineCount; line += 3) {
+        ls.doHover(d, { line, character: 4 });
+        ls.doComplete(d, { line, character: 4 });
+      }
       ls.doCodeActions(d, { start: { line: 0, character: 0 }, end: d.positionAt(text.length) }, { diagnostics: [] });
       assert.ok(process.memoryUsage().heapUsed - heap < 200 * 1024 * 1024, `${name}: no expansion in memory`);
     }
@@ -48,7 +58,10 @@ describe('security: YAML alias bombs in workspace files', function () {
       writeFiles(dir, { 'agents/bomb.agent.yaml': MANIFEST, 'agents/bomb.wasm': new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]) });
       const ws = await loadWorkspace(dir, { build: false });
       assert.deepEqual(ws.agents, []);
-      assert.ok(ws.problems.some((p) => p.file === path.join(dir, 'agents/bomb.agent.yaml')), JSON.stringify(ws.problems));
+      assert.ok(
+        ws.problems.some((p) => p.file === path.join(dir, 'agents/bomb.agent.yaml')),
+        JSON.stringify(ws.problems),
+      );
     } finally {
       removeTemp(dir);
     }

@@ -14,14 +14,26 @@ export class CliProcess {
   private readonly child: ChildProcess;
 
   constructor(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}) {
-    this.child = spawn(process.execPath, [path.join(distDir, 'cli.js'), ...args], { cwd, env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    this.child.stdout!.on('data', (d: Buffer) => { this.out += d.toString(); });
-    this.child.stderr!.on('data', (d: Buffer) => { this.err += d.toString(); });
+    this.child = spawn(process.execPath, [path.join(distDir, 'cli.js'), ...args], {
+      cwd,
+      env: { ...process.env, NO_COLOR: '1', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child.stdout!.on('data', (d: Buffer) => {
+      this.out += d.toString();
+    });
+    this.child.stderr!.on('data', (d: Buffer) => {
+      this.err += d.toString();
+    });
     this.exited = new Promise((resolve) => this.child.once('exit', (code) => resolve(code)));
   }
 
-  get pid(): number | undefined { return this.child.pid; }
-  get running(): boolean { return this.child.exitCode === null && this.child.signalCode === null; }
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+  get running(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
 
   /** Resolves once stdout holds a line matching `pattern` (rejects if the process exits first or after `timeoutMs`). */
   async waitForLine(pattern: RegExp, timeoutMs = 60_000): Promise<string> {
@@ -36,9 +48,15 @@ export class CliProcess {
   }
 
   /** Stop with SIGTERM (a clean stop) and wait for the exit code. */
-  stop(): Promise<number | null> { if (this.running) this.child.kill('SIGTERM'); return this.exited; }
+  stop(): Promise<number | null> {
+    if (this.running) this.child.kill('SIGTERM');
+    return this.exited;
+  }
   /** Kill with SIGKILL (a crash) and wait for the exit. */
-  kill(): Promise<number | null> { if (this.running) this.child.kill('SIGKILL'); return this.exited; }
+  kill(): Promise<number | null> {
+    if (this.running) this.child.kill('SIGKILL');
+    return this.exited;
+  }
 }
 
 /** Start `caxton node <folder> --nats <url> --name <name> ...` and wait for its `ready` line. */
@@ -49,7 +67,11 @@ export async function startNode(folder: string, url: string, name: string, extra
 }
 
 /** Run a CLI command to its end; its output and exit code. */
-export async function runCli(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; out: string; err: string }> {
+export async function runCli(
+  args: readonly string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number | null; out: string; err: string }> {
   const p = new CliProcess(args, cwd, env);
   const code = await p.exited;
   return { code, out: p.out, err: p.err };

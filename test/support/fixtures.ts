@@ -13,7 +13,13 @@ import { examplesDir, fixturesDir, repoRoot } from './paths';
 /** Where built fixtures are cached between runs (keyed by the hash of everything that goes into them). */
 export const fixtureCacheDir = path.join(repoRoot, 'node_modules', '.cache', 'caxton', 'fixtures');
 
-export interface BuiltAgent { name: string; manifest: AgentManifest; manifestPath: string; wasmPath: string; wasm: Uint8Array }
+export interface BuiltAgent {
+  name: string;
+  manifest: AgentManifest;
+  manifestPath: string;
+  wasmPath: string;
+  wasm: Uint8Array;
+}
 
 const memo = new Map<string, Promise<BuiltAgent>>();
 
@@ -29,7 +35,11 @@ function sdkHash(): string {
 export function buildExampleAgent(folder: string, name: string): Promise<BuiltAgent> {
   const key = `${folder}/${name}`;
   let p = memo.get(key);
-  if (!p) { p = build(path.join(examplesDir, folder), name); memo.set(key, p); p.catch(() => memo.delete(key)); }
+  if (!p) {
+    p = build(path.join(examplesDir, folder), name);
+    memo.set(key, p);
+    p.catch(() => memo.delete(key));
+  }
   return p;
 }
 
@@ -54,7 +64,13 @@ export function buildAgentFixture(name: string): Promise<Uint8Array> {
   if (!p) {
     const source = path.join(fixturesDir, 'agents', `${name}.ts`);
     const agentName = path.basename(name);
-    p = buildCached(source, agentName).then((wasmPath) => ({ name: agentName, manifest: { name: agentName, module: `${agentName}.ts` }, manifestPath: source, wasmPath, wasm: fs.readFileSync(wasmPath) }));
+    p = buildCached(source, agentName).then((wasmPath) => ({
+      name: agentName,
+      manifest: { name: agentName, module: `${agentName}.ts` },
+      manifestPath: source,
+      wasmPath,
+      wasm: fs.readFileSync(wasmPath),
+    }));
     memo.set(key, p);
     p.catch(() => memo.delete(key));
   }

@@ -15,7 +15,11 @@ import { fixturesDir } from './paths';
 
 /** A fixture trace of test/fixtures/traces. */
 export function readTrace(name: string): TraceEvent[] {
-  return fs.readFileSync(path.join(fixturesDir, 'traces', name), 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as TraceEvent);
+  return fs
+    .readFileSync(path.join(fixturesDir, 'traces', name), 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as TraceEvent);
 }
 
 /** Number and timestamp events the way the trace writer does (100 ms apart). */
@@ -32,10 +36,24 @@ export function inspectorModels(events: readonly TraceEvent[], cursor = events.l
   const auctions = new AuctionsModel().at(store, cursor);
   const patterns = new PatternsModel().at(store, cursor).state;
   const outcomes = patternOutcomes(auctions.auctions, auctions.contractNets, patterns.bargaining.values());
-  const conversations = store.conversations.slice(0, conversationsAt(store, cursor)).map((_c, i) => ({ ...conversationAt(store, i, cursor, outcomes), state: protocolAt(store, i, cursor) }));
+  const conversations = store.conversations
+    .slice(0, conversationsAt(store, cursor))
+    .map((_c, i) => ({ ...conversationAt(store, i, cursor, outcomes), state: protocolAt(store, i, cursor) }));
   return {
-    store, rows, summary: summaryAt(store, cursor), agents: agentsAt(store, cursor), lanes: lanesAt(store, cursor).lanes.map((l) => l.name),
-    auctions: auctions.auctions, contractNets: auctions.contractNets, ...new RoutesModel().at(store, cursor), conversations,
-    patterns: { ...patterns, sagas: [...patterns.sagas.values()], bargaining: [...patterns.bargaining.values()], blackboard: [...patterns.blackboard.values()] },
+    store,
+    rows,
+    summary: summaryAt(store, cursor),
+    agents: agentsAt(store, cursor),
+    lanes: lanesAt(store, cursor).lanes.map((l) => l.name),
+    auctions: auctions.auctions,
+    contractNets: auctions.contractNets,
+    ...new RoutesModel().at(store, cursor),
+    conversations,
+    patterns: {
+      ...patterns,
+      sagas: [...patterns.sagas.values()],
+      bargaining: [...patterns.bargaining.values()],
+      blackboard: [...patterns.blackboard.values()],
+    },
   };
 }

@@ -5,7 +5,12 @@
 
 function leb(n: number): number[] {
   const out: number[] = [];
-  do { let b = n % 128; n = Math.floor(n / 128); if (n > 0) b |= 0x80; out.push(b); } while (n > 0);
+  do {
+    let b = n % 128;
+    n = Math.floor(n / 128);
+    if (n > 0) b |= 0x80;
+    out.push(b);
+  } while (n > 0);
   return out;
 }
 
@@ -20,7 +25,10 @@ function section(id: number, payload: number[] | Uint8Array): Uint8Array {
 function concat(parts: Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
-  for (const p of parts) { out.set(p, at); at += p.length; }
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
   return out;
 }
 
@@ -34,7 +42,11 @@ export function moduleBomb(opts: { functions: number; locals?: number }): Uint8A
   const bodies = new Uint8Array(count.length + 1 + first.length + (n - 1) * 3);
   let at = 0;
   for (const b of [...count, first.length, ...first]) bodies[at++] = b;
-  for (let i = 1; i < n; i++) { bodies[at++] = 2; bodies[at++] = 0; bodies[at++] = 0x0b; }
+  for (let i = 1; i < n; i++) {
+    bodies[at++] = 2;
+    bodies[at++] = 0;
+    bodies[at++] = 0x0b;
+  }
   const exportMemory = [1, 6, ...Buffer.from('memory'), 2, 0];
   return concat([
     new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]),

@@ -10,7 +10,10 @@ import * as path from 'node:path';
 import { freePort, natsServerBinary, waitForNatsInfo } from '../../runtime/node/cluster/localNats';
 
 /** What a NATS user may publish and subscribe to (nats-server `permissions`). */
-export interface NatsPermissions { publish?: string[]; subscribe?: string[] }
+export interface NatsPermissions {
+  publish?: string[];
+  subscribe?: string[];
+}
 
 export interface NatsServerOptions {
   /** The largest payload the server accepts (nats-server's default is 1 MiB). */
@@ -38,11 +41,15 @@ export function natsConfig(port: number, options: NatsServerOptions, storeDir: s
   const lines = [`listen: "127.0.0.1:${port}"`];
   if (options.maxPayload !== undefined) lines.push(`max_payload: ${options.maxPayload}`);
   if (options.maxPending !== undefined) lines.push(`max_pending: ${options.maxPending}`);
-  const perms = (p?: NatsPermissions): string => p
-    ? `, permissions: { ${p.publish ? `publish: [${p.publish.map(q).join(', ')}]` : ''}${p.publish && p.subscribe ? ', ' : ''}${p.subscribe ? `subscribe: [${p.subscribe.map(q).join(', ')}]` : ''} }`
-    : '';
+  const perms = (p?: NatsPermissions): string =>
+    p
+      ? `, permissions: { ${p.publish ? `publish: [${p.publish.map(q).join(', ')}]` : ''}${p.publish && p.subscribe ? ', ' : ''}${p.subscribe ? `subscribe: [${p.subscribe.map(q).join(', ')}]` : ''} }`
+      : '';
   const users = options.users ?? (options.user !== undefined ? [{ user: options.user, password: options.password ?? '' }] : []);
-  if (users.length) lines.push(`authorization { users: [\n${users.map((u) => `  { user: ${q(u.user)}, password: ${q(u.password)}${perms('permissions' in u ? u.permissions : undefined)} }`).join('\n')}\n] }`);
+  if (users.length)
+    lines.push(
+      `authorization { users: [\n${users.map((u) => `  { user: ${q(u.user)}, password: ${q(u.password)}${perms('permissions' in u ? u.permissions : undefined)} }`).join('\n')}\n] }`,
+    );
   else if (options.token !== undefined) lines.push(`authorization { token: ${q(options.token)} }`);
   if (options.jetstream) lines.push(`jetstream { store_dir: ${q(storeDir)} }`);
   return lines.join('\n') + '\n';
@@ -53,7 +60,11 @@ export class NatsServer {
   private child: ChildProcess | undefined;
   private log = '';
 
-  private constructor(readonly port: number, private readonly dir: string, private readonly bin: string) {}
+  private constructor(
+    readonly port: number,
+    private readonly dir: string,
+    private readonly bin: string,
+  ) {}
 
   /** Start a server on a free port and wait until it accepts clients. */
   static async start(options: NatsServerOptions = {}): Promise<NatsServer> {
@@ -67,30 +78,48 @@ export class NatsServer {
   }
 
   /** The client URL without credentials, e.g. nats://127.0.0.1:4567. */
-  get url(): string { return `nats://127.0.0.1:${this.port}`; }
+  get url(): string {
+    return `nats://127.0.0.1:${this.port}`;
+  }
   /** The server's log so far (its stderr), for failure messages. */
-  get output(): string { return this.log; }
+  get output(): string {
+    return this.log;
+  }
   /** The OS process id while running. */
-  get pid(): number | undefined { return this.child?.pid; }
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
 
   /** (Re)start on the same port and config; resolves once a TCP client gets the server's INFO line. */
   async restart(): Promise<void> {
     if (this.child) throw new Error('nats-server is already running');
     const child = spawn(this.bin, ['-c', path.join(this.dir, 'nats.conf')], { stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
-    child.stdout!.on('data', (d: Buffer) => { this.log += d.toString(); });
-    child.stderr!.on('data', (d: Buffer) => { this.log += d.toString(); });
-    const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`nats-server exited with ${code} before it was ready:\n${this.log}`))));
+    child.stdout!.on('data', (d: Buffer) => {
+      this.log += d.toString();
+    });
+    child.stderr!.on('data', (d: Buffer) => {
+      this.log += d.toString();
+    });
+    const exited = new Promise<never>((_, reject) =>
+      child.once('exit', (code) => reject(new Error(`nats-server exited with ${code} before it was ready:\n${this.log}`))),
+    );
     exited.catch(() => undefined);
-    child.once('exit', () => { if (this.child === child) this.child = undefined; });
+    child.once('exit', () => {
+      if (this.child === child) this.child = undefined;
+    });
     await Promise.race([waitForNatsInfo(this.port), exited]);
   }
 
   /** Stop gracefully (SIGTERM) and wait for the exit. */
-  stop(): Promise<void> { return this.signal('SIGTERM'); }
+  stop(): Promise<void> {
+    return this.signal('SIGTERM');
+  }
 
   /** Kill at once (SIGKILL), as a crash would, and wait for the exit. */
-  kill(): Promise<void> { return this.signal('SIGKILL'); }
+  kill(): Promise<void> {
+    return this.signal('SIGKILL');
+  }
 
   /** Stop and remove the temporary folder. */
   async dispose(): Promise<void> {

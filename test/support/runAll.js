@@ -25,7 +25,9 @@ function step(name, cmd, args) {
         if (m) totals = { passed: +m[1], failed: +m[2], skipped: +(m[3] ?? 0) };
       }
     });
-    child.on('error', (e) => { process.stderr.write(`${name}: ${e.message}\n`); });
+    child.on('error', (e) => {
+      process.stderr.write(`${name}: ${e.message}\n`);
+    });
     child.on('close', (code, signal) => {
       const m = TOTALS.exec(pending);
       if (m) totals = { passed: +m[1], failed: +m[2], skipped: +(m[3] ?? 0) };
@@ -39,7 +41,9 @@ async function main() {
   results.push(await step('mocha', process.execPath, [require.resolve('mocha/bin/mocha.js'), ...process.argv.slice(2)]));
   const setup = await step('code-server setup', 'bash', [path.join('test', 'vscode', 'setup-code-server.sh')]);
   if (setup.code !== 0) {
-    process.stderr.write(`\nERROR: could not install code-server for the VS Code end-to-end tests (exit ${setup.code}); see the output above.\n`);
+    process.stderr.write(
+      `\nERROR: could not install code-server for the VS Code end-to-end tests (exit ${setup.code}); see the output above.\n`,
+    );
     results.push({ ...setup, totals: { passed: 0, failed: 1, skipped: 0 } });
   } else {
     results.push(await step('VS Code end-to-end', process.execPath, [path.join('out', 'test', 'vscode', 'run.js')]));
@@ -52,14 +56,19 @@ async function main() {
     const t = r.totals ?? { passed: 0, failed: 1, skipped: 0 };
     const failed = r.code !== 0 && t.failed === 0 ? 1 : t.failed;
     if (r.code !== 0 || failed) ok = false;
-    sum.passed += t.passed; sum.failed += failed; sum.skipped += t.skipped;
+    sum.passed += t.passed;
+    sum.failed += failed;
+    sum.skipped += t.skipped;
     parts.push(`${r.name}: ${t.passed} ok / ${failed} not ok / ${t.skipped} skipped (exit ${r.code}, ${r.seconds} s)`);
   }
   process.stdout.write(`\n${parts.join('\n')}\n${sum.passed} passed, ${sum.failed} failed, ${sum.skipped} skipped\n`);
   return ok ? 0 : 1;
 }
 
-main().then((code) => process.exit(code), (e) => {
-  process.stderr.write(`${e.stack ?? e.message}\n0 passed, 1 failed, 0 skipped\n`);
-  process.exit(1);
-});
+main().then(
+  (code) => process.exit(code),
+  (e) => {
+    process.stderr.write(`${e.stack ?? e.message}\n0 passed, 1 failed, 0 skipped\n`);
+    process.exit(1);
+  },
+);

@@ -12,8 +12,11 @@ describe('import graph', function () {
   it('has no circles in schemas, platform, runtime, server, client and the webview', async () => {
     const parts = ['schemas', 'platform', 'runtime', 'server', 'client'].map((p) => path.join(repoRoot, p));
     const graph = await madge(parts, {
-      baseDir: repoRoot, fileExtensions: ['ts'], tsConfig: path.join(repoRoot, 'tsconfig.json'),
-      excludeRegExp: [/runtime[\\/]sdk[\\/]assembly/, /\.d\.ts$/], detectiveOptions: { ts: { skipTypeImports: false } },
+      baseDir: repoRoot,
+      fileExtensions: ['ts'],
+      tsConfig: path.join(repoRoot, 'tsconfig.json'),
+      excludeRegExp: [/runtime[\\/]sdk[\\/]assembly/, /\.d\.ts$/],
+      detectiveOptions: { ts: { skipTypeImports: false } },
     });
     assert.ok(Object.keys(graph.obj()).length > 150, `madge saw ${Object.keys(graph.obj()).length} files`);
     assert.deepEqual(graph.circular(), []);

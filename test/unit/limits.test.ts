@@ -32,7 +32,9 @@ describe('one limits module', () => {
   });
 
   it('the editor warns about content at the same size the runtime refuses a message', () => {
-    const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { contributes: { configuration: { properties: Record<string, { default: unknown }> } } };
+    const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as {
+      contributes: { configuration: { properties: Record<string, { default: unknown }> } };
+    };
     assert.equal(pkg.contributes.configuration.properties['caxton.maxContentBytes'].default, LIMITS.maxMessageBytes);
     assert.equal(DEFAULT_SETTINGS.maxContentBytes, LIMITS.maxMessageBytes);
     assert.equal(DEFAULT_LOAD_SETTINGS.maxContentBytes, LIMITS.maxMessageBytes);
@@ -43,11 +45,29 @@ describe('one limits module', () => {
     assert.equal(parseDuration('596h'), 596 * 3_600_000);
     assert.equal(parseDuration(MAX_TIMER_MS), MAX_TIMER_MS);
     for (const tooLong of ['1000h', '597h', MAX_TIMER_MS + 1]) {
-      assert.throws(() => parseDuration(tooLong, 'stages[0].timeout'), (e: unknown) => e instanceof DurationError && /^stages\[0\]\.timeout: .* longer than the longest timer \(2,147,483,647 ms, about 24\.8 days\); use at most 596h$/.test((e as Error).message));
+      assert.throws(
+        () => parseDuration(tooLong, 'stages[0].timeout'),
+        (e: unknown) =>
+          e instanceof DurationError &&
+          /^stages\[0\]\.timeout: .* longer than the longest timer \(2,147,483,647 ms, about 24\.8 days\); use at most 596h$/.test(
+            (e as Error).message,
+          ),
+      );
     }
   });
 
   it('the reply-expecting performatives come from protocols.json', () => {
-    assert.deepEqual([...EXPECTS_REPLY].sort(), ['cfp', 'propose', 'proxy', 'query', 'query_if', 'query_ref', 'request', 'request_when', 'request_whenever', 'subscribe']);
+    assert.deepEqual([...EXPECTS_REPLY].sort(), [
+      'cfp',
+      'propose',
+      'proxy',
+      'query',
+      'query_if',
+      'query_ref',
+      'request',
+      'request_when',
+      'request_whenever',
+      'subscribe',
+    ]);
   });
 });

@@ -37,12 +37,18 @@ describe('protocol machine', () => {
     s = stepProtocol(s, { performative: 'propose', sender: 'worker-1', receivers: ['manager'] }).state;
     const r = stepProtocol(s, { performative: 'accept_proposal', sender: 'manager', receivers: ['worker-2'] });
     assert.equal(r.violations.length, 1);
-    assert.equal(r.violations[0].message,
-      'accept_proposal to worker-2, who was sent a cfp and never proposed; expected propose from worker-2, refuse from worker-2, not_understood from worker-2 or cancel to worker-2');
+    assert.equal(
+      r.violations[0].message,
+      'accept_proposal to worker-2, who was sent a cfp and never proposed; expected propose from worker-2, refuse from worker-2, not_understood from worker-2 or cancel to worker-2',
+    );
   });
   it('accepts a complete fipa-request', () => {
     let s = startProtocol('fipa-request', 'a');
-    for (const [p, from, to] of [['request', 'a', 'b'], ['agree', 'b', 'a'], ['inform', 'b', 'a']] as const) {
+    for (const [p, from, to] of [
+      ['request', 'a', 'b'],
+      ['agree', 'b', 'a'],
+      ['inform', 'b', 'a'],
+    ] as const) {
       const r = stepProtocol(s, { performative: p, sender: from, receivers: [to] });
       assert.deepEqual(r.violations, []);
       s = r.state;

@@ -6,20 +6,44 @@ import type { TraceEvent } from '../../../schemas/trace';
 import { FeedReducer } from './feedReducer';
 import type { TraceStore } from './traceStore';
 
-export interface AuctionRoundView { seq: number; t: number; round: number; price: number; bids: Array<{ bidder: string; amount: number }>; leader?: string }
+export interface AuctionRoundView {
+  seq: number;
+  t: number;
+  round: number;
+  price: number;
+  bids: Array<{ bidder: string; amount: number }>;
+  leader?: string;
+}
 export interface AuctionView {
-  id: string; kind: string; rounds: AuctionRoundView[];
+  id: string;
+  kind: string;
+  rounds: AuctionRoundView[];
   /** Everyone the auction heard from or called on: bidders first, then those who never bid (refused every round). */
   bidders: string[];
-  winner?: string; price?: number; reason?: string; ended: boolean;
+  winner?: string;
+  price?: number;
+  reason?: string;
+  ended: boolean;
 }
-export interface ContractNetRound { seq: number; t: number; proposals: Array<{ agent: string; content: unknown; late?: boolean }> }
+export interface ContractNetRound {
+  seq: number;
+  t: number;
+  proposals: Array<{ agent: string; content: unknown; late?: boolean }>;
+}
 export interface ContractNetView {
-  id: string; rounds: ContractNetRound[]; winner?: string; policy?: string; reason?: string; awarded: boolean;
+  id: string;
+  rounds: ContractNetRound[];
+  winner?: string;
+  policy?: string;
+  reason?: string;
+  awarded: boolean;
   /** The round whose proposal won (the last before the award), -1 before an award. */
   winningRound: number;
 }
-export interface AuctionsState { auctions: Map<string, AuctionView>; contractNets: Map<string, ContractNetView> }
+export interface AuctionsState {
+  auctions: Map<string, AuctionView>;
+  contractNets: Map<string, ContractNetView>;
+}
 
 function reduce(s: AuctionsState, e: TraceEvent): void {
   switch (e.type) {
@@ -44,7 +68,13 @@ function reduce(s: AuctionsState, e: TraceEvent): void {
     }
     case 'contract_net_award': {
       const c = s.contractNets.get(e.conversation_id) ?? { id: e.conversation_id, rounds: [], awarded: false, winningRound: -1 };
-      Object.assign(c, { winner: e.winner, policy: e.policy, reason: e.reason, awarded: true, winningRound: e.winner === undefined ? -1 : c.rounds.length - 1 });
+      Object.assign(c, {
+        winner: e.winner,
+        policy: e.policy,
+        reason: e.reason,
+        awarded: true,
+        winningRound: e.winner === undefined ? -1 : c.rounds.length - 1,
+      });
       s.contractNets.set(e.conversation_id, c);
       return;
     }

@@ -7,7 +7,9 @@
 export class IntColumn {
   private data: Int32Array;
   length = 0;
-  constructor(capacity = 256) { this.data = new Int32Array(capacity); }
+  constructor(capacity = 256) {
+    this.data = new Int32Array(capacity);
+  }
 
   /** Append a value; returns its index. */
   push(value: number): number {
@@ -20,27 +22,42 @@ export class IntColumn {
     return this.length++;
   }
 
-  get(i: number): number { return this.data[i]; }
-  set(i: number, value: number): void { this.data[i] = value; }
+  get(i: number): number {
+    return this.data[i];
+  }
+  set(i: number, value: number): void {
+    this.data[i] = value;
+  }
   /** The last value, or `fallback` when empty. */
-  last(fallback = -1): number { return this.length ? this.data[this.length - 1] : fallback; }
+  last(fallback = -1): number {
+    return this.length ? this.data[this.length - 1] : fallback;
+  }
 
   /** How many values are below `limit` (the column must be ascending, as event and row numbers are). */
   countBelow(limit: number): number {
-    let lo = 0, hi = this.length;
-    while (lo < hi) { const mid = (lo + hi) >>> 1; if (this.data[mid] < limit) lo = mid + 1; else hi = mid; }
+    let lo = 0,
+      hi = this.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.data[mid] < limit) lo = mid + 1;
+      else hi = mid;
+    }
     return lo;
   }
 
   /** Forget everything (keeps the buffer). */
-  clear(): void { this.length = 0; }
+  clear(): void {
+    this.length = 0;
+  }
 }
 
 /** A growable column of doubles (times, fuel, bytes). */
 export class FloatColumn {
   private data: Float64Array;
   length = 0;
-  constructor(capacity = 256) { this.data = new Float64Array(capacity); }
+  constructor(capacity = 256) {
+    this.data = new Float64Array(capacity);
+  }
 
   push(value: number): number {
     if (this.length === this.data.length) {
@@ -52,13 +69,22 @@ export class FloatColumn {
     return this.length++;
   }
 
-  get(i: number): number { return this.data[i]; }
-  last(fallback = 0): number { return this.length ? this.data[this.length - 1] : fallback; }
+  get(i: number): number {
+    return this.data[i];
+  }
+  last(fallback = 0): number {
+    return this.length ? this.data[this.length - 1] : fallback;
+  }
 }
 
 /** The first index in [0, n) whose `key` is >= limit, for keys ascending with the index. */
 export function lowerBound(n: number, key: (i: number) => number, limit: number): number {
-  let lo = 0, hi = n;
-  while (lo < hi) { const mid = (lo + hi) >>> 1; if (key(mid) < limit) lo = mid + 1; else hi = mid; }
+  let lo = 0,
+    hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (key(mid) < limit) lo = mid + 1;
+    else hi = mid;
+  }
   return lo;
 }

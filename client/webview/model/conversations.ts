@@ -9,13 +9,30 @@ import { lowerBound } from './columns';
 import type { TraceStore } from './traceStore';
 
 export interface ConversationView {
-  id: string; protocol?: string; messages: number; firstSeq: number;
-  outcome?: string; timeouts: number; violations: number;
+  id: string;
+  protocol?: string;
+  messages: number;
+  firstSeq: number;
+  outcome?: string;
+  timeouts: number;
+  violations: number;
 }
 
 /** One participant's place in its conversation's protocol. */
-export interface PairState { participant: string; state: string; description?: string; final: boolean }
-export interface ProtocolView { protocol?: string; title?: string; initiator?: string; pairs: PairState[]; complete: boolean; known: boolean }
+export interface PairState {
+  participant: string;
+  state: string;
+  description?: string;
+  final: boolean;
+}
+export interface ProtocolView {
+  protocol?: string;
+  title?: string;
+  initiator?: string;
+  pairs: PairState[];
+  complete: boolean;
+  known: boolean;
+}
 
 /** How many conversations had begun before the cursor (they are numbered in order of first sight). */
 export function conversationsAt(store: TraceStore, cursor: number): number {
@@ -25,7 +42,9 @@ export function conversationsAt(store: TraceStore, cursor: number): number {
 /** Conversation `c` after the first `cursor` events; `outcomes` are the patterns' results by conversation id. */
 export function conversationAt(store: TraceStore, c: number, cursor: number, outcomes?: ReadonlyMap<string, string>): ConversationView {
   const info = store.conversations[c];
-  let messages = 0, timeouts = 0, violations = 0;
+  let messages = 0,
+    timeouts = 0,
+    violations = 0;
   let outcome: string | undefined;
   for (const r of info.rows) {
     const n = store.rowEvent.get(r);
@@ -36,7 +55,15 @@ export function conversationAt(store: TraceStore, c: number, cursor: number, out
     else if (e.type === 'protocol_violation') violations++;
     else if (e.type === 'conversation_ended') outcome = e.outcome;
   }
-  return { id: info.id, protocol: info.protocol, messages, firstSeq: store.events[info.firstEvent].seq, outcome: outcomes?.get(info.id) ?? outcome, timeouts, violations };
+  return {
+    id: info.id,
+    protocol: info.protocol,
+    messages,
+    firstSeq: store.events[info.firstEvent].seq,
+    outcome: outcomes?.get(info.id) ?? outcome,
+    timeouts,
+    violations,
+  };
 }
 
 /** The protocol state of each (initiator, participant) pair of conversation `c` after the first `cursor` events. */
@@ -54,17 +81,34 @@ export function protocolAt(store: TraceStore, c: number, cursor: number): Protoc
   }
   if (!found) return { protocol: info.protocol, pairs: [], complete: false, known: false };
   const pairs = [...(state?.pairs ?? new Map<string, string>())].map(([participant, s]) => ({
-    participant, state: s, description: found.def.states[s], final: found.def.final.includes(s),
+    participant,
+    state: s,
+    description: found.def.states[s],
+    final: found.def.final.includes(s),
   }));
-  return { protocol: found.name, title: found.def.title, initiator: state?.initiator, pairs, complete: pairs.length > 0 && pairs.every((p) => p.final), known: true };
+  return {
+    protocol: found.name,
+    title: found.def.title,
+    initiator: state?.initiator,
+    pairs,
+    complete: pairs.length > 0 && pairs.every((p) => p.final),
+    known: true,
+  };
 }
 
 /** Outcomes the patterns decide, by conversation id: auctions won or not, contract nets awarded, bargains agreed. */
-export function patternOutcomes(auctions: ReadonlyArray<{ id: string; ended: boolean; winner?: string; price?: number; reason?: string }>,
+export function patternOutcomes(
+  auctions: ReadonlyArray<{ id: string; ended: boolean; winner?: string; price?: number; reason?: string }>,
   nets: ReadonlyArray<{ id: string; awarded: boolean; winner?: string }>,
-  bargains: Iterable<{ id: string; ended: boolean; agreed?: boolean }>): Map<string, string> {
+  bargains: Iterable<{ id: string; ended: boolean; agreed?: boolean }>,
+): Map<string, string> {
   const out = new Map<string, string>();
-  for (const a of auctions) if (a.ended) out.set(a.id, a.winner ? `won by ${a.winner}${a.price !== undefined ? ` at ${a.price}` : ''}` : `no winner${a.reason ? ` (${a.reason})` : ''}`);
+  for (const a of auctions)
+    if (a.ended)
+      out.set(
+        a.id,
+        a.winner ? `won by ${a.winner}${a.price !== undefined ? ` at ${a.price}` : ''}` : `no winner${a.reason ? ` (${a.reason})` : ''}`,
+      );
   for (const n of nets) if (n.awarded) out.set(n.id, n.winner ? `awarded to ${n.winner}` : 'not awarded');
   for (const b of bargains) if (b.ended) out.set(b.id, b.agreed ? 'agreed' : 'no agreement');
   return out;

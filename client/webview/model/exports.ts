@@ -30,14 +30,20 @@ export function mermaidSequence(rows: readonly DiagramRow[], lanes: readonly str
   if (title) lines.push(`  title ${mermaidText(title)}`);
   const id = (name: string) => {
     let v = ids.get(name);
-    if (!v) { v = `P${ids.size + 1}`; ids.set(name, v); lines.push(`  participant ${v} as ${mermaidText(name, 60)}`); }
+    if (!v) {
+      v = `P${ids.size + 1}`;
+      ids.set(name, v);
+      lines.push(`  participant ${v} as ${mermaidText(name, 60)}`);
+    }
     return v;
   };
   for (const l of lanes) id(l);
   const body: string[] = [];
   for (const r of rows) {
     if (r.kind === 'message') {
-      const text = mermaidText(`${r.performative}${r.message.content === undefined ? '' : ` ${typeof r.message.content === 'string' ? r.message.content : JSON.stringify(r.message.content)}`}`);
+      const text = mermaidText(
+        `${r.performative}${r.message.content === undefined ? '' : ` ${typeof r.message.content === 'string' ? r.message.content : JSON.stringify(r.message.content)}`}`,
+      );
       for (const to of r.to) {
         const arrow = r.status === 'dropped' ? '-x' : r.inReplyTo !== undefined ? '-->>' : '->>';
         body.push(`  ${id(r.from)}${arrow}${id(to)}: ${text}`);

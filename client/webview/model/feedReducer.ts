@@ -11,7 +11,11 @@ export class FeedReducer<S> {
   private applied = 0;
   private store?: TraceStore;
 
-  constructor(private readonly feed: ViewFeed, private readonly init: () => S, private readonly reduce: (state: S, e: TraceEvent) => void) {
+  constructor(
+    private readonly feed: ViewFeed,
+    private readonly init: () => S,
+    private readonly reduce: (state: S, e: TraceEvent) => void,
+  ) {
     this.state = init();
   }
 
@@ -19,7 +23,11 @@ export class FeedReducer<S> {
   at(store: TraceStore, cursor: number): { state: S; version: number } {
     const feed = store.feeds[this.feed];
     const k = feed.countBelow(cursor);
-    if (store !== this.store || k < this.applied) { this.state = this.init(); this.applied = 0; this.store = store; }
+    if (store !== this.store || k < this.applied) {
+      this.state = this.init();
+      this.applied = 0;
+      this.store = store;
+    }
     for (; this.applied < k; this.applied++) this.reduce(this.state, store.events[feed.get(this.applied)]);
     return { state: this.state, version: k };
   }

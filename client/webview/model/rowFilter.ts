@@ -23,14 +23,23 @@ export interface RowFilter {
 
 /** True when the filter keeps every row. */
 export function isEmptyFilter(f: RowFilter): boolean {
-  return f.conversation === undefined && f.agent === undefined && !f.performatives?.size && f.problem === undefined && !f.text && !f.hidden?.size;
+  return (
+    f.conversation === undefined && f.agent === undefined && !f.performatives?.size && f.problem === undefined && !f.text && !f.hidden?.size
+  );
 }
 
 /** Two filters that select the same rows. */
 export function sameFilter(a: RowFilter, b: RowFilter): boolean {
-  const sameSet = (x?: ReadonlySet<string>, y?: ReadonlySet<string>) => (x?.size ?? 0) === (y?.size ?? 0) && [...(x ?? [])].every((v) => y?.has(v));
-  return a.conversation === b.conversation && a.agent === b.agent && a.problem === b.problem && (a.text ?? '') === (b.text ?? '')
-    && sameSet(a.performatives, b.performatives) && sameSet(a.hidden, b.hidden);
+  const sameSet = (x?: ReadonlySet<string>, y?: ReadonlySet<string>) =>
+    (x?.size ?? 0) === (y?.size ?? 0) && [...(x ?? [])].every((v) => y?.has(v));
+  return (
+    a.conversation === b.conversation &&
+    a.agent === b.agent &&
+    a.problem === b.problem &&
+    (a.text ?? '') === (b.text ?? '') &&
+    sameSet(a.performatives, b.performatives) &&
+    sameSet(a.hidden, b.hidden)
+  );
 }
 
 /** The rows a filter keeps, as row numbers in order. */
@@ -48,7 +57,10 @@ export class FilteredRows {
 
   /** Examine up to `budget` more rows; returns true when every row of the store has been examined. */
   advance(store: TraceStore, budget = Infinity): boolean {
-    if (this.all) { this.scanned = store.rows; return true; }
+    if (this.all) {
+      this.scanned = store.rows;
+      return true;
+    }
     const c = this.filter.conversation === undefined ? undefined : store.conversationById.get(this.filter.conversation);
     if (this.filter.conversation !== undefined) {
       // One conversation: its own row list is the index.
@@ -65,10 +77,14 @@ export class FilteredRows {
   }
 
   /** True while rows of the store remain unexamined. */
-  pending(store: TraceStore): boolean { return this.scanned < store.rows; }
+  pending(store: TraceStore): boolean {
+    return this.scanned < store.rows;
+  }
 
   /** How much of the store has been examined, 0..1. */
-  progress(store: TraceStore): number { return store.rows === 0 ? 1 : Math.min(1, this.scanned / store.rows); }
+  progress(store: TraceStore): number {
+    return store.rows === 0 ? 1 : Math.min(1, this.scanned / store.rows);
+  }
 
   /** How many kept rows are before the cursor. */
   countAt(store: TraceStore, cursor: number): number {
@@ -77,7 +93,9 @@ export class FilteredRows {
   }
 
   /** The store row of the i-th kept row. */
-  get(i: number): number { return this.all ? i : this.kept.get(i); }
+  get(i: number): number {
+    return this.all ? i : this.kept.get(i);
+  }
 
   /** The position of store row `r` among the kept rows, or -1. */
   indexOf(r: number): number {
@@ -89,7 +107,7 @@ export class FilteredRows {
   private keeps(store: TraceStore, r: number): boolean {
     const f = this.filter;
     const e = store.events[store.rowEvent.get(r)];
-    const sent = e.type === 'message_sent' ? e as Extract<TraceEvent, { type: 'message_sent' }> : undefined;
+    const sent = e.type === 'message_sent' ? (e as Extract<TraceEvent, { type: 'message_sent' }>) : undefined;
     if (f.performatives?.size && !(sent && f.performatives.has(sent.message.performative))) return false;
     if (f.problem !== undefined && !isProblem(store, r, f.problem)) return false;
     const a = store.rowAgent.get(r);
@@ -104,7 +122,11 @@ export class FilteredRows {
 }
 
 /** A lifeline at a cursor: an agent of the run or an outside party. */
-export interface Lane { name: string; external: boolean; node?: string }
+export interface Lane {
+  name: string;
+  external: boolean;
+  node?: string;
+}
 
 /** The lifelines after the first `cursor` events, in order of first appearance, without hidden ones. */
 export function lanesAt(store: TraceStore, cursor: number, hidden?: ReadonlySet<string>): { lanes: Lane[]; hidden: string[] } {
@@ -112,7 +134,10 @@ export function lanesAt(store: TraceStore, cursor: number, hidden?: ReadonlySet<
   const out: string[] = [];
   for (const a of store.agents) {
     if (a.firstEvent >= cursor) continue;
-    if (hidden?.has(a.name)) { out.push(a.name); continue; }
+    if (hidden?.has(a.name)) {
+      out.push(a.name);
+      continue;
+    }
     lanes.push({ name: a.name, external: a.ownSince < 0 || a.ownSince >= cursor, node: a.node });
   }
   return { lanes, hidden: out };

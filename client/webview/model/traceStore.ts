@@ -10,9 +10,22 @@ import { FloatColumn, IntColumn } from './columns';
 import { wellFormed } from './wellFormed';
 
 /** Marks on lifelines, in row-kind order (row kind 0 is a message). */
-export const MARKERS = ['timeout', 'violation', 'dropped', 'agent_failed', 'agent_restarted', 'agent_reloaded', 'conversation_ended', 'effect_refused',
-  'subscription', 'blackboard_write', 'saga_step', 'scatter_gather', 'debug_change'] as const;
-export type MarkerKind = typeof MARKERS[number];
+export const MARKERS = [
+  'timeout',
+  'violation',
+  'dropped',
+  'agent_failed',
+  'agent_restarted',
+  'agent_reloaded',
+  'conversation_ended',
+  'effect_refused',
+  'subscription',
+  'blackboard_write',
+  'saga_step',
+  'scatter_gather',
+  'debug_change',
+] as const;
+export type MarkerKind = (typeof MARKERS)[number];
 const MARKER_CODE = new Map<MarkerKind, number>(MARKERS.map((m, i) => [m, i + 1]));
 
 /** What the store knows of one agent (or outside party), over the whole trace so far. */
@@ -25,21 +38,42 @@ export interface AgentIndex {
   /** The node or shard it runs on, when agent events carry the optional `node` field. */
   node?: string;
   /** Event numbers: messages sent, deliveries to it, lifecycle changes, usage reports, logs. */
-  out: IntColumn; in: IntColumn; states: IntColumn; usage: IntColumn; logs: IntColumn;
+  out: IntColumn;
+  in: IntColumn;
+  states: IntColumn;
+  usage: IntColumn;
+  logs: IntColumn;
   /** Running totals at each usage report: fuel summed, memory peak. */
-  fuelTotal: FloatColumn; memoryPeak: FloatColumn;
+  fuelTotal: FloatColumn;
+  memoryPeak: FloatColumn;
 }
 
 /** One conversation: its rows in order and its protocol (from its first message that names one). */
-export interface ConversationIndex { id: string; protocol?: string; firstEvent: number; rows: number[] }
+export interface ConversationIndex {
+  id: string;
+  protocol?: string;
+  firstEvent: number;
+  rows: number[];
+}
 
 /** The views that reduce their own kinds of events: each keeps a list of the event numbers it reads. */
 export type ViewFeed = 'auctions' | 'routes' | 'patterns';
 const FEED: Partial<Record<TraceEvent['type'], ViewFeed>> = {
-  auction_round: 'auctions', auction_result: 'auctions', contract_net_proposals: 'auctions', contract_net_award: 'auctions',
-  breaker_state: 'routes', retry: 'routes', bulkhead_rejected: 'routes', pipeline_stage: 'routes', pipeline_result: 'routes',
-  saga_step: 'patterns', scatter_gather_result: 'patterns', subscription: 'patterns', blackboard_write: 'patterns',
-  bargaining_round: 'patterns', bargaining_result: 'patterns',
+  auction_round: 'auctions',
+  auction_result: 'auctions',
+  contract_net_proposals: 'auctions',
+  contract_net_award: 'auctions',
+  breaker_state: 'routes',
+  retry: 'routes',
+  bulkhead_rejected: 'routes',
+  pipeline_stage: 'routes',
+  pipeline_result: 'routes',
+  saga_step: 'patterns',
+  scatter_gather_result: 'patterns',
+  subscription: 'patterns',
+  blackboard_write: 'patterns',
+  bargaining_round: 'patterns',
+  bargaining_result: 'patterns',
 };
 
 /** Kinds counted for the summary strip, each a list of event numbers. */
@@ -67,8 +101,14 @@ export class TraceStore {
   readonly performatives: string[] = [];
   readonly feeds: Record<ViewFeed, IntColumn> = { auctions: new IntColumn(), routes: new IntColumn(), patterns: new IntColumn() };
   readonly counts: Record<CountKind, IntColumn> = {
-    messages: new IntColumn(), delivered: new IntColumn(), dropped: new IntColumn(), timeouts: new IntColumn(), violations: new IntColumn(),
-    failures: new IntColumn(), unknown: new IntColumn(), malformed: new IntColumn(),
+    messages: new IntColumn(),
+    delivered: new IntColumn(),
+    dropped: new IntColumn(),
+    timeouts: new IntColumn(),
+    violations: new IntColumn(),
+    failures: new IntColumn(),
+    unknown: new IntColumn(),
+    malformed: new IntColumn(),
   };
   /** Event numbers of run_started / run_ended (the last of each). */
   runStarted = -1;
@@ -76,8 +116,12 @@ export class TraceStore {
   private readonly rowOfMessage = new Map<string, number>();
   private readonly rowOfReplyWith = new Map<string, number>();
 
-  get length(): number { return this.events.length; }
-  get rows(): number { return this.rowEvent.length; }
+  get length(): number {
+    return this.events.length;
+  }
+  get rows(): number {
+    return this.rowEvent.length;
+  }
 
   /** Add a batch of events (a trace read from disk is untrusted: malformed events are counted and skipped, never thrown on). */
   append(batch: readonly TraceEvent[]): void {
@@ -86,8 +130,15 @@ export class TraceStore {
       this.events.push(e);
       const t = typeof e?.t === 'number' && Number.isFinite(e.t) ? e.t : -Infinity;
       this.tMax.push(n === 0 ? (t === -Infinity ? 0 : t) : Math.max(this.tMax.last(), t));
-      if (!wellFormed(e)) { this.counts.malformed.push(n); continue; }
-      try { this.apply(e, n); } catch { this.counts.malformed.push(n); }
+      if (!wellFormed(e)) {
+        this.counts.malformed.push(n);
+        continue;
+      }
+      try {
+        this.apply(e, n);
+      } catch {
+        this.counts.malformed.push(n);
+      }
     }
   }
 
@@ -98,8 +149,16 @@ export class TraceStore {
       i = this.agents.length;
       this.agentByName.set(name, i);
       this.agents.push({
-        name, firstEvent: n, ownSince: -1, out: new IntColumn(16), in: new IntColumn(16), states: new IntColumn(8), usage: new IntColumn(16),
-        logs: new IntColumn(8), fuelTotal: new FloatColumn(16), memoryPeak: new FloatColumn(16),
+        name,
+        firstEvent: n,
+        ownSince: -1,
+        out: new IntColumn(16),
+        in: new IntColumn(16),
+        states: new IntColumn(8),
+        usage: new IntColumn(16),
+        logs: new IntColumn(8),
+        fuelTotal: new FloatColumn(16),
+        memoryPeak: new FloatColumn(16),
       });
     }
     const a = this.agents[i];
@@ -119,7 +178,9 @@ export class TraceStore {
   }
 
   /** The row drawing the message with this id (-1 when unknown). */
-  rowOf(messageId: string): number { return this.rowOfMessage.get(messageId) ?? -1; }
+  rowOf(messageId: string): number {
+    return this.rowOfMessage.get(messageId) ?? -1;
+  }
 
   private row(n: number, kind: number, conversationId: string | undefined, agent: string | undefined): number {
     const r = this.rowEvent.push(n);
@@ -127,7 +188,7 @@ export class TraceStore {
     const c = conversationId === undefined ? -1 : this.conversation(conversationId, n);
     this.rowConversation.push(c);
     if (c >= 0) this.conversations[c].rows.push(r);
-    this.rowAgent.push(agent === undefined ? -1 : this.agentByName.get(agent) ?? -1);
+    this.rowAgent.push(agent === undefined ? -1 : (this.agentByName.get(agent) ?? -1));
     this.rowDelivered.push(-1);
     this.rowDropped.push(-1);
     this.rowReplyTo.push(-1);
@@ -143,14 +204,21 @@ export class TraceStore {
     const feed = FEED[e.type];
     if (feed) this.feeds[feed].push(n);
     switch (e.type) {
-      case 'run_started': this.runStarted = n; for (const a of e.agents) this.agent(a, n, true); return;
-      case 'run_ended': this.runEnded = n; return;
+      case 'run_started':
+        this.runStarted = n;
+        for (const a of e.agents) this.agent(a, n, true);
+        return;
+      case 'run_ended':
+        this.runEnded = n;
+        return;
       case 'agent_state': {
         const a = this.agent(e.agent, n, true);
         a.states.push(n);
         if (typeof (e as { node?: unknown }).node === 'string') a.node = (e as { node?: string }).node;
-        if (e.to === 'failed') { this.counts.failures.push(n); this.marker(n, 'agent_failed', undefined, e.agent); }
-        else if (e.from === 'failed' && e.to !== 'stopped') this.marker(n, 'agent_restarted', undefined, e.agent);
+        if (e.to === 'failed') {
+          this.counts.failures.push(n);
+          this.marker(n, 'agent_failed', undefined, e.agent);
+        } else if (e.from === 'failed' && e.to !== 'stopped') this.marker(n, 'agent_restarted', undefined, e.agent);
         else if (e.from === 'draining' && e.to === 'loaded') this.marker(n, 'agent_reloaded', undefined, e.agent);
         return;
       }
@@ -162,8 +230,11 @@ export class TraceStore {
         if (typeof (e as { node?: unknown }).node === 'string') a.node = (e as { node?: string }).node;
         return;
       }
-      case 'agent_log': this.agent(e.agent, n, true).logs.push(n); return;
-      case 'message_sent': return this.sent(e, n);
+      case 'agent_log':
+        this.agent(e.agent, n, true).logs.push(n);
+        return;
+      case 'message_sent':
+        return this.sent(e, n);
       case 'message_delivered': {
         this.counts.delivered.push(n);
         this.agent(e.to, n).in.push(n);
@@ -188,13 +259,28 @@ export class TraceStore {
         this.counts.violations.push(n);
         this.marker(n, 'violation', e.conversation_id, e.message.sender);
         return;
-      case 'conversation_ended': this.marker(n, 'conversation_ended', e.conversation_id, undefined); return;
-      case 'effect_refused': this.counts.failures.push(n); this.marker(n, 'effect_refused', undefined, e.agent); return;
-      case 'subscription': this.marker(n, 'subscription', undefined, e.agent); return;
-      case 'blackboard_write': this.marker(n, 'blackboard_write', undefined, e.author); return;
-      case 'saga_step': this.marker(n, 'saga_step', undefined, this.pipelineParty(e.saga)); return;
-      case 'scatter_gather_result': this.marker(n, 'scatter_gather', undefined, this.pipelineParty(e.pipeline)); return;
-      case 'debug_change': this.marker(n, 'debug_change', undefined, e.to); return;
+      case 'conversation_ended':
+        this.marker(n, 'conversation_ended', e.conversation_id, undefined);
+        return;
+      case 'effect_refused':
+        this.counts.failures.push(n);
+        this.marker(n, 'effect_refused', undefined, e.agent);
+        return;
+      case 'subscription':
+        this.marker(n, 'subscription', undefined, e.agent);
+        return;
+      case 'blackboard_write':
+        this.marker(n, 'blackboard_write', undefined, e.author);
+        return;
+      case 'saga_step':
+        this.marker(n, 'saga_step', undefined, this.pipelineParty(e.saga));
+        return;
+      case 'scatter_gather_result':
+        this.marker(n, 'scatter_gather', undefined, this.pipelineParty(e.pipeline));
+        return;
+      case 'debug_change':
+        this.marker(n, 'debug_change', undefined, e.to);
+        return;
       default:
         if (!feed) this.counts.unknown.push(n);
     }
@@ -202,7 +288,7 @@ export class TraceStore {
 
   private sent(e: Extract<TraceEvent, { type: 'message_sent' }>, n: number): void {
     const msg: FipaMessage = e.message;
-    const to = e.to.length > 0 ? e.to : (Array.isArray(msg.receiver) ? msg.receiver : [msg.receiver]);
+    const to = e.to.length > 0 ? e.to : Array.isArray(msg.receiver) ? msg.receiver : [msg.receiver];
     this.agent(msg.sender, n).out.push(n);
     for (const r of to) this.agent(r, n);
     this.counts.messages.push(n);
@@ -216,7 +302,9 @@ export class TraceStore {
     }
     // A reply is matched in its own conversation first, then by the token alone (replies that lost the conversation id).
     if (msg.in_reply_to !== undefined) {
-      const request = this.rowOfReplyWith.get(replyKey(msg.conversation_id, msg.in_reply_to)) ?? this.rowOfReplyWith.get(replyKey(undefined, msg.in_reply_to));
+      const request =
+        this.rowOfReplyWith.get(replyKey(msg.conversation_id, msg.in_reply_to)) ??
+        this.rowOfReplyWith.get(replyKey(undefined, msg.in_reply_to));
       if (request !== undefined) this.rowReplyTo.set(row, request);
     }
     if (msg.reply_with !== undefined) {
@@ -237,10 +325,14 @@ export class TraceStore {
   }
 
   /** How many events of a kind happened before the cursor. */
-  countAt(kind: CountKind, cursor: number): number { return this.counts[kind].countBelow(cursor); }
+  countAt(kind: CountKind, cursor: number): number {
+    return this.counts[kind].countBelow(cursor);
+  }
 
   /** How many diagram rows are before the cursor (rows are in event order). */
-  rowsAt(cursor: number): number { return this.rowEvent.countBelow(cursor); }
+  rowsAt(cursor: number): number {
+    return this.rowEvent.countBelow(cursor);
+  }
 
   /** The run-clock time span [start, end] of the first `cursor` events. */
   timeSpan(cursor: number): { start: number; end: number } {

@@ -12,8 +12,14 @@ const strs = (v: unknown) => Array.isArray(v) && v.every(str);
 const message = (v: unknown) => {
   if (typeof v !== 'object' || v === null) return false;
   const m = v as Record<string, unknown>;
-  return str(m.performative) && str(m.sender) && (str(m.receiver) || strs(m.receiver))
-    && (m.conversation_id === undefined || str(m.conversation_id)) && (m.in_reply_to === undefined || str(m.in_reply_to)) && (m.reply_with === undefined || str(m.reply_with));
+  return (
+    str(m.performative) &&
+    str(m.sender) &&
+    (str(m.receiver) || strs(m.receiver)) &&
+    (m.conversation_id === undefined || str(m.conversation_id)) &&
+    (m.in_reply_to === undefined || str(m.in_reply_to)) &&
+    (m.reply_with === undefined || str(m.reply_with))
+  );
 };
 
 const CHECKS: Partial<Record<TraceEvent['type'], Check>> = {
@@ -23,16 +29,25 @@ const CHECKS: Partial<Record<TraceEvent['type'], Check>> = {
   agent_log: (e) => str(e.agent),
   message_sent: (e) => str(e.id) && strs(e.to) && message(e.message),
   message_delivered: (e) => str(e.id) && str(e.to),
-  message_dropped: (e) => (e.id === undefined || str(e.id)) && (e.to === undefined || str(e.to)) && (e.message === undefined || message(e.message)),
+  message_dropped: (e) =>
+    (e.id === undefined || str(e.id)) && (e.to === undefined || str(e.to)) && (e.message === undefined || message(e.message)),
   timeout: (e) => str(e.waiting) && (e.conversation_id === undefined || str(e.conversation_id)),
   protocol_violation: (e) => message(e.message) && (e.conversation_id === undefined || str(e.conversation_id)),
   conversation_ended: (e) => str(e.conversation_id),
   subscription: (e) => str(e.agent) && str(e.topic),
   effect_refused: (e) => str(e.agent),
   blackboard_write: (e) => str(e.key) && str(e.author) && num(e.version),
-  auction_round: (e) => str(e.auction_id) && num(e.round) && num(e.price) && Array.isArray(e.bids) && e.bids.every((b) => typeof b === 'object' && b !== null && str((b as { bidder?: unknown }).bidder)),
+  auction_round: (e) =>
+    str(e.auction_id) &&
+    num(e.round) &&
+    num(e.price) &&
+    Array.isArray(e.bids) &&
+    e.bids.every((b) => typeof b === 'object' && b !== null && str((b as { bidder?: unknown }).bidder)),
   auction_result: (e) => str(e.auction_id),
-  contract_net_proposals: (e) => str(e.conversation_id) && Array.isArray(e.proposals) && e.proposals.every((p) => typeof p === 'object' && p !== null && str((p as { agent?: unknown }).agent)),
+  contract_net_proposals: (e) =>
+    str(e.conversation_id) &&
+    Array.isArray(e.proposals) &&
+    e.proposals.every((p) => typeof p === 'object' && p !== null && str((p as { agent?: unknown }).agent)),
   contract_net_award: (e) => str(e.conversation_id),
   bargaining_round: (e) => str(e.conversation_id) && num(e.round) && str(e.from),
   bargaining_result: (e) => str(e.conversation_id),

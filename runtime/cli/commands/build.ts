@@ -22,20 +22,30 @@ Options:
 Exit code: 0 when every agent builds, 1 on compile errors, 2 for bad input.`,
   async run(argv, io) {
     const args = parseArgs(argv, { booleans: ['force'] }, 'build');
-    if (args.flags.help) { io.out(this.help); return 0; }
+    if (args.flags.help) {
+      io.out(this.help);
+      return 0;
+    }
     if (args.positionals.length > 1) throw new UsageError('caxton build: give at most one folder');
     const folder = path.resolve(io.cwd, args.positionals[0] ?? '.');
-    if (!fs.existsSync(folder) || !fs.statSync(folder).isDirectory()) throw new UsageError(`caxton build: ${args.positionals[0]} is not a folder; give the folder that holds *.agent.yaml manifests`);
+    if (!fs.existsSync(folder) || !fs.statSync(folder).isDirectory())
+      throw new UsageError(`caxton build: ${args.positionals[0]} is not a folder; give the folder that holds *.agent.yaml manifests`);
     const result = await buildWorkspace(folder, { force: args.flags.force === true });
-    if (!result.agents.length) { io.out(`no AssemblyScript, TypeScript or JavaScript agents under ${path.relative(io.cwd, folder) || '.'}`); return 0; }
+    if (!result.agents.length) {
+      io.out(`no AssemblyScript, TypeScript or JavaScript agents under ${path.relative(io.cwd, folder) || '.'}`);
+      return 0;
+    }
     for (const a of result.agents) {
       const shown = (p: string): string => path.relative(io.cwd, p) || p;
-      if (a.ok) io.out(`${a.status === 'up to date' ? 'up to date' : 'built'} ${a.name} -> ${shown(a.outWasm)} (${formatMs(a.durationMs ?? 0)})`);
+      if (a.ok)
+        io.out(`${a.status === 'up to date' ? 'up to date' : 'built'} ${a.name} -> ${shown(a.outWasm)} (${formatMs(a.durationMs ?? 0)})`);
       else for (const d of a.diagnostics) io.err(d.text);
     }
     const failed = result.agents.filter((a) => !a.ok).length;
     const fresh = result.agents.filter((a) => a.ok && a.status === 'up to date').length;
-    io.out(failed ? `${failed} of ${result.agents.length} agents failed to build` : `${result.agents.length} agents built (${fresh} up to date)`);
+    io.out(
+      failed ? `${failed} of ${result.agents.length} agents failed to build` : `${result.agents.length} agents built (${fresh} up to date)`,
+    );
     return failed ? 1 : 0;
   },
 };

@@ -9,4 +9,13 @@ import { runCommand } from './run';
 import { sendCommand } from './send';
 import { validateCommand } from './validate';
 
-export const COMMANDS: readonly Command[] = [runCommand, sendCommand, nodeCommand, buildCommand, validateCommand, inspectCommand, diffCommand, replayCommand];
+export const COMMANDS: readonly Command[] = [
+  runCommand,
+  sendCommand,
+  nodeCommand,
+  buildCommand,
+  validateCommand,
+  inspectCommand,
+  diffCommand,
+  replayCommand,
+];

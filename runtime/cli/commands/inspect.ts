@@ -17,8 +17,14 @@ import { UsageError, type CliIo, type Command } from '../command';
 
 /** Where the inspector bundle is: CAXTON_DIST, next to the CLI bundle (dist/cli.js), or the repository's dist/. */
 export function findWebviewBundle(): string | undefined {
-  const candidates = [process.env.CAXTON_DIST, __dirname, path.join(__dirname, '..', '..', '..', 'dist'), path.join(__dirname, '..', '..', '..', '..', 'dist')]
-    .filter((d): d is string => !!d).map((d) => path.join(d, 'webview.js'));
+  const candidates = [
+    process.env.CAXTON_DIST,
+    __dirname,
+    path.join(__dirname, '..', '..', '..', 'dist'),
+    path.join(__dirname, '..', '..', '..', '..', 'dist'),
+  ]
+    .filter((d): d is string => !!d)
+    .map((d) => path.join(d, 'webview.js'));
   return candidates.find((f) => fs.existsSync(f));
 }
 
@@ -34,10 +40,13 @@ function readTrace(traceFile: string, io: Pick<CliIo, 'err'>): TraceEvent[] {
 function writePage(events: TraceEvent[], output: string, title: string): void {
   const bundle = findWebviewBundle();
   const css = bundle?.replace(/\.js$/, '.css');
-  if (!bundle || !css || !fs.existsSync(css)) throw new UsageError('caxton inspect: the inspector bundle dist/webview.js (and webview.css) is missing; run `npm run build` first');
+  if (!bundle || !css || !fs.existsSync(css))
+    throw new UsageError('caxton inspect: the inspector bundle dist/webview.js (and webview.css) is missing; run `npm run build` first');
   // The page shell is the view's contract (schemas/protocol); the stylesheet comes from the view's bundle.
   const html = inspectorPage({
-    script: { inline: fs.readFileSync(bundle, 'utf8') }, css: fs.readFileSync(css, 'utf8'), nonce: randomBytes(18).toString('base64'),
+    script: { inline: fs.readFileSync(bundle, 'utf8') },
+    css: fs.readFileSync(css, 'utf8'),
+    nonce: randomBytes(18).toString('base64'),
     // The page embeds the trace as gzip (the browser inflates it with DecompressionStream): JSONL compresses ~10x.
     compressedTrace: gzipSync(events.map((e) => JSON.stringify(e)).join('\n') + '\n', { level: 6 }).toString('base64'),
     title,
@@ -65,7 +74,12 @@ export function nodeNames(files: readonly string[]): string[] {
 }
 
 /** Merge several nodes' traces into one page (and optionally one JSONL); returns the number of events. */
-export function writeMergedPage(traceFiles: readonly string[], output: string, io: Pick<CliIo, 'err'>, options: { title?: string; merged?: string } = {}): number {
+export function writeMergedPage(
+  traceFiles: readonly string[],
+  output: string,
+  io: Pick<CliIo, 'err'>,
+  options: { title?: string; merged?: string } = {},
+): number {
   const names = nodeNames(traceFiles);
   const { events, problems } = mergeTraces(traceFiles.map((f, i) => ({ node: names[i], events: readTrace(f, io) })));
   for (const p of problems.slice(0, 10)) io.err(`caxton inspect: ${p}`);
@@ -80,7 +94,7 @@ export function writeMergedPage(traceFiles: readonly string[], output: string, i
 
 export const inspectCommand: Command = {
   name: 'inspect',
-  summary: 'write a standalone HTML inspector page for a *.trace.jsonl (or several nodes\' traces, merged)',
+  summary: "write a standalone HTML inspector page for a *.trace.jsonl (or several nodes' traces, merged)",
   help: `Usage: caxton inspect <trace.jsonl> [-o <page.html>] [--title <title>]
        caxton inspect <a.jsonl> <b.jsonl> ... -o <page.html> [--merged <all.jsonl>] [--title <title>]
 
@@ -99,10 +113,15 @@ Options:
   -h, --help            this help`,
   async run(argv, io) {
     const args = parseArgs(argv, { values: ['output', 'title', 'merged'], aliases: { o: 'output' } }, 'inspect');
-    if (args.flags.help) { io.out(this.help); return 0; }
-    if (args.positionals.length === 0) throw new UsageError('caxton inspect: give a trace file, e.g. caxton inspect run.trace.jsonl -o run.html');
+    if (args.flags.help) {
+      io.out(this.help);
+      return 0;
+    }
+    if (args.positionals.length === 0)
+      throw new UsageError('caxton inspect: give a trace file, e.g. caxton inspect run.trace.jsonl -o run.html');
     for (const input of args.positionals) {
-      if (!fs.existsSync(path.resolve(io.cwd, input))) throw new UsageError(`caxton inspect: ${input} does not exist; record one with \`caxton run <folder> --trace ${input}\``);
+      if (!fs.existsSync(path.resolve(io.cwd, input)))
+        throw new UsageError(`caxton inspect: ${input} does not exist; record one with \`caxton run <folder> --trace ${input}\``);
     }
     const files = args.positionals.map((p) => path.resolve(io.cwd, p));
     const out = flag(args, 'output');
@@ -115,8 +134,13 @@ Options:
     }
     if (!out) throw new UsageError(`caxton inspect: merging ${files.length} traces needs -o <page.html>`);
     const merged = flag(args, 'merged');
-    const count = writeMergedPage(files, path.resolve(io.cwd, out), io, { title: flag(args, 'title'), merged: merged ? path.resolve(io.cwd, merged) : undefined });
-    io.out(`wrote ${path.resolve(io.cwd, out)} (${count} events from ${files.length} nodes)${merged ? ` and ${path.resolve(io.cwd, merged)}` : ''}`);
+    const count = writeMergedPage(files, path.resolve(io.cwd, out), io, {
+      title: flag(args, 'title'),
+      merged: merged ? path.resolve(io.cwd, merged) : undefined,
+    });
+    io.out(
+      `wrote ${path.resolve(io.cwd, out)} (${count} events from ${files.length} nodes)${merged ? ` and ${path.resolve(io.cwd, merged)}` : ''}`,
+    );
     return 0;
   },
 };

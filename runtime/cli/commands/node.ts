@@ -12,7 +12,7 @@ import { runOptions } from './run';
 
 export const nodeCommand: Command = {
   name: 'node',
-  summary: 'serve a folder\'s agents as one node of a NATS cluster (until Ctrl-C)',
+  summary: "serve a folder's agents as one node of a NATS cluster (until Ctrl-C)",
   help: `Usage: caxton node <folder> --nats <url> [options]
 
 Starts the folder's agents (building AssemblyScript sources if needed) on the real clock as one node of a NATS
@@ -36,31 +36,65 @@ ${NATS_HELP}
 
 Exit code: 0 after a clean stop, 2 for bad input, 1 when it cannot join the cluster.`,
   async run(argv, io) {
-    const args = parseArgs(argv, { values: [...NATS_VALUE_FLAGS, 'agents', 'trace', 'workers', 'timeout', 'seed', 'slice'], booleans: ['verbose', 'no-agent-subjects'] }, 'node');
-    if (args.flags.help) { io.out(this.help); return 0; }
-    if (args.positionals.length !== 1) throw new UsageError('caxton node: give one folder with *.agent.yaml manifests, e.g. caxton node examples/calculator --nats nats://127.0.0.1:4222');
+    const args = parseArgs(
+      argv,
+      {
+        values: [...NATS_VALUE_FLAGS, 'agents', 'trace', 'workers', 'timeout', 'seed', 'slice'],
+        booleans: ['verbose', 'no-agent-subjects'],
+      },
+      'node',
+    );
+    if (args.flags.help) {
+      io.out(this.help);
+      return 0;
+    }
+    if (args.positionals.length !== 1)
+      throw new UsageError(
+        'caxton node: give one folder with *.agent.yaml manifests, e.g. caxton node examples/calculator --nats nats://127.0.0.1:4222',
+      );
     const folder = path.resolve(io.cwd, args.positionals[0]);
-    if (!fs.existsSync(folder) || !fs.statSync(folder).isDirectory()) throw new UsageError(`caxton node: ${args.positionals[0]} is not a folder; give the folder that holds the agents`);
-    const nats = { ...natsOptions(args, 'node', (line) => io.err(line), true)!, ...(args.flags['no-agent-subjects'] ? { agentSubjects: false } : {}) };
+    if (!fs.existsSync(folder) || !fs.statSync(folder).isDirectory())
+      throw new UsageError(`caxton node: ${args.positionals[0]} is not a folder; give the folder that holds the agents`);
+    const nats = {
+      ...natsOptions(args, 'node', (line) => io.err(line), true)!,
+      ...(args.flags['no-agent-subjects'] ? { agentSubjects: false } : {}),
+    };
     const flags: Record<string, string | true> = { ...args.flags, 'real-time': true };
     if (!flags.verbose) flags.quiet = true;
     const base = runOptions(flags, io);
-    let agents = flag(args, 'agents')?.split(',').map((a) => a.trim()).filter(Boolean);
+    let agents = flag(args, 'agents')
+      ?.split(',')
+      .map((a) => a.trim())
+      .filter(Boolean);
     const sliceText = flag(args, 'slice');
     const slice = sliceText === undefined ? undefined : parseSlice(sliceText);
     if (typeof slice === 'string') throw new UsageError(`caxton node: ${slice}`);
     const workspace = await buildAgents(await loadWorkspace(folder, { build: false }));
     if (slice) agents = sliceAgents(selectAgents(workspace, agents), slice.index, slice.count);
     const session = await startSession({
-      folder, workspace, agents, noAgents: agents !== undefined && !agents.length, traceFile: base.traceFile, seed: base.seed, requestTimeoutMs: base.requestTimeoutMs, workers: base.workers,
-      onTrace: base.onTrace, nats, name: path.basename(folder),
+      folder,
+      workspace,
+      agents,
+      noAgents: agents !== undefined && !agents.length,
+      traceFile: base.traceFile,
+      seed: base.seed,
+      requestTimeoutMs: base.requestTimeoutMs,
+      workers: base.workers,
+      onTrace: base.onTrace,
+      nats,
+      name: path.basename(folder),
     });
     const link = session.link!;
     link.onNodeEvent((e) => io.out(`node ${link.node}: ${e.text}`));
     // --verbose: what other nodes send here is printed too (its message_sent is in their traces).
-    if (base.onRemote) link.onArrivals((list) => { for (const e of list) base.onRemote!(e.message, e.to, session.runtime.clock.now(), link.nodeOfName(e.message.sender)); });
+    if (base.onRemote)
+      link.onArrivals((list) => {
+        for (const e of list) base.onRemote!(e.message, e.to, session.runtime.clock.now(), link.nodeOfName(e.message.sender));
+      });
     const names = session.runtime.agentNames().filter((n) => link.nodeOfName(n) === undefined);
-    io.out(`node ${link.node} ready: ${names.length} agent(s) (${abbreviate(names)}), cluster ${link.subjects.prefix} on ${link.link.endpoint.display}`);
+    io.out(
+      `node ${link.node} ready: ${names.length} agent(s) (${abbreviate(names)}), cluster ${link.subjects.prefix} on ${link.link.endpoint.display}`,
+    );
     const signal = await untilStopped();
     await stopNode(session, `stopped by ${signal}`, io);
     return 0;
@@ -70,7 +104,11 @@ Exit code: 0 after a clean stop, 2 for bad input, 1 when it cannot join the clus
 /** Resolves with the signal's name on SIGINT or SIGTERM. */
 function untilStopped(): Promise<string> {
   return new Promise((resolve) => {
-    const on = (sig: NodeJS.Signals): void => { process.off('SIGINT', onInt); process.off('SIGTERM', onTerm); resolve(sig); };
+    const on = (sig: NodeJS.Signals): void => {
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
+      resolve(sig);
+    };
     const onInt = (): void => on('SIGINT');
     const onTerm = (): void => on('SIGTERM');
     process.on('SIGINT', onInt);

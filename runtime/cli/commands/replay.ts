@@ -33,11 +33,17 @@ Options:
 Exit code: 0 identical (or replayed without --verify), 1 different, 2 bad input.`,
   async run(argv, io) {
     const args = parseArgs(argv, { values: ['trace'], booleans: ['verify', 'quiet', 'verbose'] }, 'replay');
-    if (args.flags.help) { io.out(this.help); return 0; }
-    if (args.positionals.length !== 1) throw new UsageError('caxton replay: give one trace, e.g. caxton replay .caxton/traces/calculator.trace.jsonl --verify');
+    if (args.flags.help) {
+      io.out(this.help);
+      return 0;
+    }
+    if (args.positionals.length !== 1)
+      throw new UsageError('caxton replay: give one trace, e.g. caxton replay .caxton/traces/calculator.trace.jsonl --verify');
     const shown = args.positionals[0];
     let recorded;
-    try { recorded = readRecordedRun(path.resolve(io.cwd, shown), shown); } catch (e) {
+    try {
+      recorded = readRecordedRun(path.resolve(io.cwd, shown), shown);
+    } catch (e) {
       if (e instanceof ReplayError) throw new UsageError(`caxton replay: ${e.message}`);
       throw e;
     }
@@ -45,17 +51,29 @@ Exit code: 0 identical (or replayed without --verify), 1 different, 2 bad input.
     const options = runOptions({ ...args.flags, ...(verify ? { quiet: true } : {}) }, io);
     const events: TraceEvent[] = [];
     const print = options.onTrace;
-    const summary = await replayRun(recorded, { ...options, onTrace: (e) => { events.push(e); print?.(e); } });
+    const summary = await replayRun(recorded, {
+      ...options,
+      onTrace: (e) => {
+        events.push(e);
+        print?.(e);
+      },
+    });
     if (!verify) {
       for (const line of formatSummary(summary, io)) io.out(line);
       if (options.traceFile) io.out(`trace written to ${path.relative(io.cwd, options.traceFile) || options.traceFile}`);
       return summary.ok ? 0 : 1;
     }
     const { diff, modulesChanged } = verifyReplay(recorded.events, events);
-    for (const m of modulesChanged) io.out(`module changed: ${m.agent} (recorded ${m.recorded?.slice(0, 12) ?? 'none'}, now ${m.now?.slice(0, 12) ?? 'none'})`);
-    if (diff.identical) { io.out(`identical (${events.length} events; ignored: ${diff.ignored.join(', ')})`); return 0; }
+    for (const m of modulesChanged)
+      io.out(`module changed: ${m.agent} (recorded ${m.recorded?.slice(0, 12) ?? 'none'}, now ${m.now?.slice(0, 12) ?? 'none'})`);
+    if (diff.identical) {
+      io.out(`identical (${events.length} events; ignored: ${diff.ignored.join(', ')})`);
+      return 0;
+    }
     const f = diff.first!;
-    io.out(`different: first at event ${f.index}${f.left?.type ? ` (${f.left.type})` : ''}; ${diff.differences} of ${Math.max(...diff.lengths)} events differ (${diff.lengths[0]} recorded vs ${diff.lengths[1]} replayed)`);
+    io.out(
+      `different: first at event ${f.index}${f.left?.type ? ` (${f.left.type})` : ''}; ${diff.differences} of ${Math.max(...diff.lengths)} events differ (${diff.lengths[0]} recorded vs ${diff.lengths[1]} replayed)`,
+    );
     io.out(`  fields: ${f.fields.join(', ')}`);
     io.out(`  recorded: ${show(f.left)}`);
     io.out(`  replayed: ${show(f.right)}`);

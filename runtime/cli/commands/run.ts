@@ -14,7 +14,7 @@ import { runOverProcesses } from './runProcesses';
 
 export const runCommand: Command = {
   name: 'run',
-  summary: 'run a scenario (or a folder\'s scenarios) and print the conversation',
+  summary: "run a scenario (or a folder's scenarios) and print the conversation",
   help: `Usage: caxton run <folder|file.scenario.yaml> [options]
 
 Starts the agents (building AssemblyScript sources if needed), sends the scenario's messages, prints the
@@ -47,11 +47,25 @@ ${NATS_HELP}
 
 Exit code: 0 when every scenario passes, 1 when one fails, 2 for bad input.`,
   async run(argv, io) {
-    const args = parseArgs(argv, { values: ['trace', 'seed', 'timeout', 'workers', 'wait', 'processes', ...NATS_VALUE_FLAGS], booleans: ['real-time', 'verbose', 'watch', 'quiet'] }, 'run');
-    if (args.flags.help) { io.out(this.help); return 0; }
-    if (args.positionals.length !== 1) throw new UsageError('caxton run: give one folder or *.scenario.yaml, e.g. caxton run examples/calculator');
+    const args = parseArgs(
+      argv,
+      {
+        values: ['trace', 'seed', 'timeout', 'workers', 'wait', 'processes', ...NATS_VALUE_FLAGS],
+        booleans: ['real-time', 'verbose', 'watch', 'quiet'],
+      },
+      'run',
+    );
+    if (args.flags.help) {
+      io.out(this.help);
+      return 0;
+    }
+    if (args.positionals.length !== 1)
+      throw new UsageError('caxton run: give one folder or *.scenario.yaml, e.g. caxton run examples/calculator');
     const target = path.resolve(io.cwd, args.positionals[0]);
-    if (!fs.existsSync(target)) throw new UsageError(`caxton run: ${args.positionals[0]} does not exist; give a folder with *.agent.yaml manifests or a *.scenario.yaml`);
+    if (!fs.existsSync(target))
+      throw new UsageError(
+        `caxton run: ${args.positionals[0]} does not exist; give a folder with *.agent.yaml manifests or a *.scenario.yaml`,
+      );
     const nats = natsOptions(args, 'run', (line) => io.err(line));
     const options = { ...runOptions(args.flags, io), clusterWaitMs: clusterWait(args), ...(nats ? { nats } : {}) };
     if (!fs.statSync(target).isDirectory() && !target.endsWith('.scenario.yaml')) {
@@ -76,16 +90,25 @@ async function runOnce(target: string, options: RunScenarioOptions, io: CliIo): 
   const scenarios = folder === target ? scenariosIn(loaded) : [target];
   const summaries: ScenarioSummary[] = [];
   let built: Promise<Workspace> | undefined;
-  const workspaceOf = async (file: string): Promise<Workspace | undefined> => (workspaceFor(loaded, path.dirname(file)) ? (built ??= buildAgents(loaded)) : undefined);
+  const workspaceOf = async (file: string): Promise<Workspace | undefined> =>
+    workspaceFor(loaded, path.dirname(file)) ? (built ??= buildAgents(loaded)) : undefined;
   if (!scenarios.length) {
     // A client node (--processes) waits for every agent of the folder to be served, then stops: a smoke test of the cluster.
     const agents = options.noAgents ? loaded.agents.map((a) => a.manifest.name) : undefined;
-    summaries.push(await runPlan({ name: path.basename(target), folder: target, messages: [], agents }, { ...options, workspace: options.noAgents ? loaded : await (built ??= buildAgents(loaded)) }));
+    summaries.push(
+      await runPlan(
+        { name: path.basename(target), folder: target, messages: [], agents },
+        { ...options, workspace: options.noAgents ? loaded : await (built ??= buildAgents(loaded)) },
+      ),
+    );
   }
   for (const file of scenarios) {
     if (summaries.length) io.out('');
     // A trace file per scenario when a folder holds several.
-    const traceFile = options.traceFile && scenarios.length > 1 ? options.traceFile.replace(/(\.jsonl)?$/, `.${path.basename(file, '.scenario.yaml')}.jsonl`) : options.traceFile;
+    const traceFile =
+      options.traceFile && scenarios.length > 1
+        ? options.traceFile.replace(/(\.jsonl)?$/, `.${path.basename(file, '.scenario.yaml')}.jsonl`)
+        : options.traceFile;
     summaries.push(await runScenario(file, { ...options, traceFile, workspace: await workspaceOf(file) }));
     for (const line of formatSummary(summaries[summaries.length - 1], io)) io.out(line);
   }
@@ -99,7 +122,8 @@ function processCount(args: ParsedArgs): number | undefined {
   const text = flag(args, 'processes');
   if (text === undefined) return undefined;
   const n = Number(text);
-  if (!Number.isInteger(n) || n < 1 || n > 256) throw new UsageError(`--processes ${text} is not a whole number from 1 to 256; pass e.g. --processes 4`);
+  if (!Number.isInteger(n) || n < 1 || n > 256)
+    throw new UsageError(`--processes ${text} is not a whole number from 1 to 256; pass e.g. --processes 4`);
   return n;
 }
 
@@ -108,7 +132,11 @@ export function clusterWait(args: ParsedArgs): number | undefined {
   const text = flag(args, 'wait');
   if (text === undefined) return undefined;
   let ms: number;
-  try { ms = parseDuration(text, '--wait'); } catch (e) { throw new UsageError((e as Error).message); }
+  try {
+    ms = parseDuration(text, '--wait');
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
   if (ms <= 0) throw new UsageError('--wait must be more than 0, e.g. --wait 10s');
   return ms;
 }
@@ -120,7 +148,11 @@ export function runOptions(flags: Record<string, string | true>, io: CliIo): Run
   if (seed !== undefined && !Number.isInteger(seed)) throw new UsageError(`--seed ${seedText} is not an integer; pass e.g. --seed 42`);
   let requestTimeoutMs: number | undefined;
   if (typeof flags.timeout === 'string') {
-    try { requestTimeoutMs = parseDuration(flags.timeout, '--timeout'); } catch (e) { throw new UsageError((e as Error).message); }
+    try {
+      requestTimeoutMs = parseDuration(flags.timeout, '--timeout');
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
     if (requestTimeoutMs <= 0) throw new UsageError('--timeout must be more than 0, e.g. --timeout 5s');
   }
   const trace = typeof flags.trace === 'string' ? path.resolve(io.cwd, flags.trace) : undefined;
@@ -128,15 +160,27 @@ export function runOptions(flags: Record<string, string | true>, io: CliIo): Run
   let workers: number | undefined;
   if (typeof flags.workers === 'string') {
     workers = Number(flags.workers);
-    if (!Number.isInteger(workers) || workers < 1) throw new UsageError(`--workers ${flags.workers} is not a positive integer; pass e.g. --workers 2`);
+    if (!Number.isInteger(workers) || workers < 1)
+      throw new UsageError(`--workers ${flags.workers} is not a positive integer; pass e.g. --workers 2`);
   }
   return {
-    clock: flags['real-time'] ? 'real' : 'simulated', seed, requestTimeoutMs, traceFile: trace, workers,
-    onTrace: flags.quiet ? undefined : (e) => { const line = formatEvent(e, style); if (line !== undefined) io.out(line); },
-    onRemote: flags.quiet ? undefined : (message, to, t, node) => {
-      const line = formatEvent({ seq: 0, t, type: 'message_sent', id: message.message_id ?? '', message, to: [...to] }, style);
-      if (line !== undefined) io.out(`${line}${node ? `  (from node ${printable(node)})` : ''}`);
-    },
+    clock: flags['real-time'] ? 'real' : 'simulated',
+    seed,
+    requestTimeoutMs,
+    traceFile: trace,
+    workers,
+    onTrace: flags.quiet
+      ? undefined
+      : (e) => {
+          const line = formatEvent(e, style);
+          if (line !== undefined) io.out(line);
+        },
+    onRemote: flags.quiet
+      ? undefined
+      : (message, to, t, node) => {
+          const line = formatEvent({ seq: 0, t, type: 'message_sent', id: message.message_id ?? '', message, to: [...to] }, style);
+          if (line !== undefined) io.out(`${line}${node ? `  (from node ${printable(node)})` : ''}`);
+        },
   };
 }
 
@@ -146,4 +190,3 @@ function scenariosIn(ws: Workspace): string[] {
   const broken = ws.problems.filter((p) => /\.scenario\.ya?ml$/.test(p.file)).map((p) => p.file);
   return [...new Set([...files, ...broken])].sort();
 }
-

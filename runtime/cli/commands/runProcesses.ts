@@ -14,7 +14,13 @@ import { mergeTraces } from '../../trace/mergeTraces';
 import type { CliIo } from '../command';
 
 /** Start the cluster, run `runOnce` as its client, stop it; the exit code. */
-export async function runOverProcesses(target: string, processes: number, options: RunScenarioOptions, io: CliIo, runOnce: (target: string, options: RunScenarioOptions) => Promise<number>): Promise<number> {
+export async function runOverProcesses(
+  target: string,
+  processes: number,
+  options: RunScenarioOptions,
+  io: CliIo,
+  runOnce: (target: string, options: RunScenarioOptions) => Promise<number>,
+): Promise<number> {
   const folder = fs.statSync(target).isDirectory() ? target : path.dirname(target);
   // Built once here, so the nodes do not all build at the same time.
   const ws = await buildAgents(await loadWorkspace(folder, { build: false }));
@@ -22,24 +28,46 @@ export async function runOverProcesses(target: string, processes: number, option
   if (broken.length) throw new WorkspaceError(broken);
   const trace = options.traceFile;
   const cluster = await startProcessCluster({
-    folder, processes, cli: process.argv[1], natsUrl: options.nats?.url, prefix: options.nats?.prefix, traceBase: trace,
+    folder,
+    processes,
+    cli: process.argv[1],
+    natsUrl: options.nats?.url,
+    prefix: options.nats?.prefix,
+    traceBase: trace,
     // Many nodes starting thousands of agents on few cores delay each other's heartbeats: 2 s (lost after 6.5 s).
-    workers: options.workers, heartbeatMs: options.nats?.heartbeatMs ?? 2000, log: (line) => io.err(line),
+    workers: options.workers,
+    heartbeatMs: options.nats?.heartbeatMs ?? 2000,
+    log: (line) => io.err(line),
   });
   const agents = cluster.nodes.reduce((n, x) => n + x.agents, 0);
-  const rss = cluster.rss().map((r) => r.bytes ?? 0).reduce((a, b) => a + b, 0);
-  io.out(`processes: ${processes} node(s) ready in ${(cluster.readyMs / 1000).toFixed(1)} s holding ${agents} agent(s) (${cluster.nodes.map((n) => `${n.name}: ${n.agents}`).join(', ')}); ` +
-    `RSS ${(rss / 2 ** 20).toFixed(0)} MiB in all${agents ? `, ${(rss / agents / 1024).toFixed(1)} KiB per agent` : ''}`);
+  const rss = cluster
+    .rss()
+    .map((r) => r.bytes ?? 0)
+    .reduce((a, b) => a + b, 0);
+  io.out(
+    `processes: ${processes} node(s) ready in ${(cluster.readyMs / 1000).toFixed(1)} s holding ${agents} agent(s) (${cluster.nodes.map((n) => `${n.name}: ${n.agents}`).join(', ')}); ` +
+      `RSS ${(rss / 2 ** 20).toFixed(0)} MiB in all${agents ? `, ${(rss / agents / 1024).toFixed(1)} KiB per agent` : ''}`,
+  );
   const clientTrace = trace?.replace(/(\.jsonl)?$/, '.client.jsonl');
   let code = 1;
   try {
     code = await runOnce(target, {
-      ...options, noAgents: true, traceFile: clientTrace,
-      nats: { heartbeatMs: 2000, ...options.nats, url: cluster.url, prefix: cluster.prefix, node: 'client', log: options.nats?.log ?? ((line) => io.err(line)) },
+      ...options,
+      noAgents: true,
+      traceFile: clientTrace,
+      nats: {
+        heartbeatMs: 2000,
+        ...options.nats,
+        url: cluster.url,
+        prefix: cluster.prefix,
+        node: 'client',
+        log: options.nats?.log ?? ((line) => io.err(line)),
+      },
     });
   } finally {
     const results = await cluster.stop();
-    let delivered = 0, dropped = 0;
+    let delivered = 0,
+      dropped = 0;
     for (const r of results) {
       delivered += r.delivered ?? 0;
       dropped += r.dropped ?? 0;
@@ -61,5 +89,7 @@ function mergeInto(file: string, parts: readonly string[], io: CliIo): void {
   const merged = mergeTraces(traces);
   fs.writeFileSync(file, merged.events.map(traceLine).join(''));
   for (const p of merged.problems.slice(0, 5)) io.err(`merging the traces: ${p}`);
-  io.out(`merged trace of ${traces.length} node(s) written to ${path.relative(io.cwd, file) || file} (their own: ${parts.map((p) => path.basename(p)).join(', ')})`);
+  io.out(
+    `merged trace of ${traces.length} node(s) written to ${path.relative(io.cwd, file) || file} (their own: ${parts.map((p) => path.basename(p)).join(', ')})`,
+  );
 }

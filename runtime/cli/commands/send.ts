@@ -13,7 +13,7 @@ import { clusterWait, runOptions } from './run';
 
 export const sendCommand: Command = {
   name: 'send',
-  summary: 'send the message(s) in a *.fipa.json to a folder\'s agents and print the replies',
+  summary: "send the message(s) in a *.fipa.json to a folder's agents and print the replies",
   help: `Usage: caxton send <file.fipa.json> [--to-folder <dir>] [options]
        caxton send <file.fipa.json> --nats <url> [options]
 
@@ -34,16 +34,26 @@ ${NATS_HELP}
 
 Exit code: 0 when every message was delivered and answered in time, 1 otherwise, 2 for bad input.`,
   async run(argv, io) {
-    const args = parseArgs(argv, { values: ['to-folder', 'trace', 'seed', 'timeout', 'wait', ...NATS_VALUE_FLAGS], booleans: ['real-time', 'verbose'] }, 'send');
-    if (args.flags.help) { io.out(this.help); return 0; }
-    if (args.positionals.length !== 1) throw new UsageError('caxton send: give one *.fipa.json file, e.g. caxton send examples/calculator/messages/add.fipa.json');
+    const args = parseArgs(
+      argv,
+      { values: ['to-folder', 'trace', 'seed', 'timeout', 'wait', ...NATS_VALUE_FLAGS], booleans: ['real-time', 'verbose'] },
+      'send',
+    );
+    if (args.flags.help) {
+      io.out(this.help);
+      return 0;
+    }
+    if (args.positionals.length !== 1)
+      throw new UsageError('caxton send: give one *.fipa.json file, e.g. caxton send examples/calculator/messages/add.fipa.json');
     const file = path.resolve(io.cwd, args.positionals[0]);
     if (!fs.existsSync(file)) throw new UsageError(`caxton send: ${args.positionals[0]} does not exist; give a *.fipa.json message file`);
     const nats = natsOptions(args, 'send', (line) => io.err(line));
-    if (nats && flag(args, 'to-folder')) throw new UsageError('caxton send: --to-folder and --nats exclude each other: with --nats the receivers live on the cluster\'s nodes');
+    if (nats && flag(args, 'to-folder'))
+      throw new UsageError("caxton send: --to-folder and --nats exclude each other: with --nats the receivers live on the cluster's nodes");
     const folderArg = flag(args, 'to-folder');
     const folder = folderArg ? path.resolve(io.cwd, folderArg) : path.dirname(file);
-    if (!fs.existsSync(folder) || !fs.statSync(folder).isDirectory()) throw new UsageError(`caxton send: --to-folder ${folderArg} is not a folder; give the folder that holds the agents`);
+    if (!fs.existsSync(folder) || !fs.statSync(folder).isDirectory())
+      throw new UsageError(`caxton send: --to-folder ${folderArg} is not a folder; give the folder that holds the agents`);
     // The folder is loaded once: its agents judge the message file (as in the editor) and then receive it.
     const workspace = await loadWorkspace(folder);
     const problems: WorkspaceProblem[] = [];
@@ -56,19 +66,22 @@ Exit code: 0 when every message was delivered and answered in time, 1 otherwise,
     const printRemote = options.onRemote;
     const replyLine = (m: FipaMessage): string => printable(`${m.sender}: ${m.performative} ${JSON.stringify(m.content ?? null)}`);
     const isReply = (m: FipaMessage): boolean => (Array.isArray(m.receiver) ? m.receiver : [m.receiver]).some((r) => senders.has(r));
-    const summary = await runPlan({ name: path.basename(file), folder, messages: loaded.messages.map((message) => ({ at: 0, message })) }, {
-      ...options,
-      workspace,
-      onTrace: (e) => {
-        print(e);
-        if (e.type === 'message_sent' && isReply(e.message)) replies.push(replyLine(e.message));
+    const summary = await runPlan(
+      { name: path.basename(file), folder, messages: loaded.messages.map((message) => ({ at: 0, message })) },
+      {
+        ...options,
+        workspace,
+        onTrace: (e) => {
+          print(e);
+          if (e.type === 'message_sent' && isReply(e.message)) replies.push(replyLine(e.message));
+        },
+        // With --nats the replies come from other nodes: their message_sent is in those nodes' traces.
+        onRemote: (m, to, t, node) => {
+          printRemote?.(m, to, t, node);
+          if (isReply(m)) replies.push(replyLine(m));
+        },
       },
-      // With --nats the replies come from other nodes: their message_sent is in those nodes' traces.
-      onRemote: (m, to, t, node) => {
-        printRemote?.(m, to, t, node);
-        if (isReply(m)) replies.push(replyLine(m));
-      },
-    });
+    );
     io.out('');
     io.out(replies.length ? `replies:\n${replies.map((r) => `  ${r}`).join('\n')}` : 'no replies');
     for (const line of formatSummary(summary, io)) io.out(line);

@@ -12,7 +12,10 @@ Runs the same checks as the editor on each file (folders: every Caxton file unde
 file:line:col: severity: message. Exit code: 0 when there are no errors, 1 when there are, 2 for bad input.`,
   async run(argv, io) {
     const args = parseArgs(argv, {}, 'validate');
-    if (args.flags.help) { io.out(this.help); return 0; }
+    if (args.flags.help) {
+      io.out(this.help);
+      return 0;
+    }
     if (!args.positionals.length) throw new UsageError('caxton validate: give files or folders to check, e.g. caxton validate examples/');
     const result = await validateFiles(args.positionals, { cwd: io.cwd });
     for (const line of result.lines) io.out(line);

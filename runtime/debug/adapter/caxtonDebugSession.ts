@@ -7,7 +7,17 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
-  Breakpoint, DebugSession, ExitedEvent, InitializedEvent, InvalidatedEvent, OutputEvent, Source, StackFrame, StoppedEvent, TerminatedEvent, Thread,
+  Breakpoint,
+  DebugSession,
+  ExitedEvent,
+  InitializedEvent,
+  InvalidatedEvent,
+  OutputEvent,
+  Source,
+  StackFrame,
+  StoppedEvent,
+  TerminatedEvent,
+  Thread,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { TraceEvent } from '../../../schemas';
@@ -29,7 +39,13 @@ const SCHEDULER_THREAD = 1;
 /** How often buffered trace events go to the client while the run moves (a stop or the end flushes at once). */
 const TRACE_FLUSH_MS = 100;
 
-interface RunState { controller: DebugController; done: Promise<void>; abort: AbortController; trace: string; original?: string }
+interface RunState {
+  controller: DebugController;
+  done: Promise<void>;
+  abort: AbortController;
+  trace: string;
+  original?: string;
+}
 
 /** One debug session: one run at a time (a fork replaces the run it forked from once that one has finished). */
 export class CaxtonDebugSession extends DebugSession {
@@ -38,7 +54,9 @@ export class CaxtonDebugSession extends DebugSession {
   private tree: VariableTree | undefined;
   private readonly threadIds = new Map<string, number>();
   private configured!: () => void;
-  private readonly configurationDone = new Promise<void>((r) => { this.configured = r; });
+  private readonly configurationDone = new Promise<void>((r) => {
+    this.configured = r;
+  });
   private traceBuffer: TraceEvent[] = [];
   private traceEvents: TraceEvent[] = [];
   private flushTimer: ReturnType<typeof setInterval> | undefined;
@@ -69,7 +87,11 @@ export class CaxtonDebugSession extends DebugSession {
       supportsExceptionFilterOptions: true,
       supportsTerminateRequest: true,
       exceptionBreakpointFilters: EVENT_FILTERS.map((f) => ({
-        filter: f.filter, label: f.label, description: f.description, default: false, supportsCondition: true,
+        filter: f.filter,
+        label: f.label,
+        description: f.description,
+        default: false,
+        supportsCondition: true,
         conditionDescription: 'a condition over the event, e.g. agent == "calculator" or route == "payments"',
       })),
     };
@@ -82,21 +104,34 @@ export class CaxtonDebugSession extends DebugSession {
     this.sendResponse(response);
   }
 
-  protected override setFunctionBreakPointsRequest(response: DebugProtocol.SetFunctionBreakpointsResponse, args: DebugProtocol.SetFunctionBreakpointsArguments): void {
+  protected override setFunctionBreakPointsRequest(
+    response: DebugProtocol.SetFunctionBreakpointsResponse,
+    args: DebugProtocol.SetFunctionBreakpointsArguments,
+  ): void {
     const results = this.breakpoints.setMessageBreakpoints(args.breakpoints);
     response.body = { breakpoints: results.map((r) => ({ id: r.id, verified: r.verified, message: r.message })) };
     this.sendResponse(response);
   }
 
-  protected override setBreakPointsRequest(response: DebugProtocol.SetBreakpointsResponse, args: DebugProtocol.SetBreakpointsArguments): void {
+  protected override setBreakPointsRequest(
+    response: DebugProtocol.SetBreakpointsResponse,
+    args: DebugProtocol.SetBreakpointsArguments,
+  ): void {
     const file = args.source.path ?? '';
     let text = '';
-    try { text = fs.readFileSync(file, 'utf8'); } catch { /* reported below as no message */ }
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch {
+      /* reported below as no message */
+    }
     const specs = (args.breakpoints ?? []).map((b) => ({ ...b, line: this.convertClientLineToDebugger(b.line) }));
     const results = this.breakpoints.setLineBreakpoints(file, text, specs);
     response.body = {
       breakpoints: results.map((r) => {
-        const bp: DebugProtocol.Breakpoint = new Breakpoint(r.verified, r.line === undefined ? undefined : this.convertDebuggerLineToClient(r.line));
+        const bp: DebugProtocol.Breakpoint = new Breakpoint(
+          r.verified,
+          r.line === undefined ? undefined : this.convertDebuggerLineToClient(r.line),
+        );
         bp.id = r.id;
         if (r.message) bp.message = r.message;
         return bp;
@@ -105,7 +140,10 @@ export class CaxtonDebugSession extends DebugSession {
     this.sendResponse(response);
   }
 
-  protected override setExceptionBreakPointsRequest(response: DebugProtocol.SetExceptionBreakpointsResponse, args: DebugProtocol.SetExceptionBreakpointsArguments): void {
+  protected override setExceptionBreakPointsRequest(
+    response: DebugProtocol.SetExceptionBreakpointsResponse,
+    args: DebugProtocol.SetExceptionBreakpointsArguments,
+  ): void {
     const results = this.breakpoints.setEventBreakpoints(args.filters, args.filterOptions);
     response.body = { breakpoints: results.map((r) => ({ verified: r.verified, message: r.message })) };
     this.sendResponse(response);
@@ -131,14 +169,31 @@ export class CaxtonDebugSession extends DebugSession {
     const cwd = args.cwd ?? process.cwd();
     if (!args.scenario) throw new LaunchError('no scenario: set "scenario" in launch.json (e.g. "${file}" with a *.scenario.yaml open)');
     const scenario = path.resolve(cwd, args.scenario);
-    if (!/\.scenario\.ya?ml$/.test(scenario)) throw new LaunchError(`${args.scenario} is not a *.scenario.yaml; open a scenario (or set "scenario" in launch.json) and start debugging again`);
+    if (!/\.scenario\.ya?ml$/.test(scenario))
+      throw new LaunchError(
+        `${args.scenario} is not a *.scenario.yaml; open a scenario (or set "scenario" in launch.json) and start debugging again`,
+      );
     if (!fs.existsSync(scenario)) throw new LaunchError(`${scenario} does not exist; set "scenario" in launch.json to a *.scenario.yaml`);
     const trace = path.resolve(cwd, args.trace ?? defaultTrace(scenario));
     this.sources.index(scenario);
     const controller = new DebugController({ breakpoints: this.breakpoints, stopOnEntry: args.stopOnEntry });
-    return this.begin(controller, trace, undefined, (onRuntime, onTrace, signal) => runScenario(scenario, {
-      seed: args.seed, workers: args.workers, traceFile: trace, observeAll: true, maxWallMs: Number.POSITIVE_INFINITY, signal, onRuntime, onTrace,
-    }), `debugging ${path.basename(scenario)}; trace: ${trace}`);
+    return this.begin(
+      controller,
+      trace,
+      undefined,
+      (onRuntime, onTrace, signal) =>
+        runScenario(scenario, {
+          seed: args.seed,
+          workers: args.workers,
+          traceFile: trace,
+          observeAll: true,
+          maxWallMs: Number.POSITIVE_INFINITY,
+          signal,
+          onRuntime,
+          onTrace,
+        }),
+      `debugging ${path.basename(scenario)}; trace: ${trace}`,
+    );
   }
 
   /** Re-run a recorded trace (a fork when `stopAt` is given). */
@@ -150,18 +205,42 @@ export class CaxtonDebugSession extends DebugSession {
     return this.startFork(recorded, tick, args.seed, trace, args.stopOnEntry);
   }
 
-  private startFork(recorded: RecordedRun, tick: number | undefined, seed: number | undefined, trace: string, stopOnEntry?: boolean): Promise<string> {
+  private startFork(
+    recorded: RecordedRun,
+    tick: number | undefined,
+    seed: number | undefined,
+    trace: string,
+    stopOnEntry?: boolean,
+  ): Promise<string> {
     this.sources.index(recorded.scenario);
     const controller = new DebugController({ breakpoints: this.breakpoints, stopAtTick: tick, stopOnEntry });
-    return this.begin(controller, trace, recorded.file, (onRuntime, onTrace, signal) => replayRun(recorded, {
-      controller, changesBefore: tick, forkAt: tick ?? 0, seed, traceFile: trace, maxWallMs: Number.POSITIVE_INFINITY, signal, onRuntime, onTrace,
-    }), `re-running ${path.basename(recorded.file)}${tick === undefined ? '' : ` to step ${tick}`}${seed === undefined ? '' : ` with seed ${seed}`}; trace: ${trace}`);
+    return this.begin(
+      controller,
+      trace,
+      recorded.file,
+      (onRuntime, onTrace, signal) =>
+        replayRun(recorded, {
+          controller,
+          changesBefore: tick,
+          forkAt: tick ?? 0,
+          seed,
+          traceFile: trace,
+          maxWallMs: Number.POSITIVE_INFINITY,
+          signal,
+          onRuntime,
+          onTrace,
+        }),
+      `re-running ${path.basename(recorded.file)}${tick === undefined ? '' : ` to step ${tick}`}${seed === undefined ? '' : ` with seed ${seed}`}; trace: ${trace}`,
+    );
   }
 
   /** Start a run with `controller`; resolves once its agents are up, rejects when it cannot start. */
   private begin(
-    controller: DebugController, trace: string, original: string | undefined,
-    start: (onRuntime: (r: Runtime) => void, onTrace: (e: TraceEvent) => void, signal: AbortSignal) => Promise<ScenarioSummary>, started: string,
+    controller: DebugController,
+    trace: string,
+    original: string | undefined,
+    start: (onRuntime: (r: Runtime) => void, onTrace: (e: TraceEvent) => void, signal: AbortSignal) => Promise<ScenarioSummary>,
+    started: string,
   ): Promise<string> {
     const abort = new AbortController();
     this.traceEvents = [];
@@ -173,16 +252,26 @@ export class CaxtonDebugSession extends DebugSession {
     return new Promise<string>((resolve, reject) => {
       let up = false;
       const run = start(
-        (runtime) => { controller.attach(runtime); up = true; resolve(started); },
+        (runtime) => {
+          controller.attach(runtime);
+          up = true;
+          resolve(started);
+        },
         (e) => this.traced(e),
         abort.signal,
       );
       const state: RunState = { controller, abort, trace, original, done: Promise.resolve() };
-      state.done = run.then((summary) => this.finished(state, summary), (e: unknown) => {
-        if (!up) { reject(e); return; }
-        this.output(`${launchError(e)}\n`, 'stderr');
-        this.finished(state, undefined);
-      });
+      state.done = run.then(
+        (summary) => this.finished(state, summary),
+        (e: unknown) => {
+          if (!up) {
+            reject(e);
+            return;
+          }
+          this.output(`${launchError(e)}\n`, 'stderr');
+          this.finished(state, undefined);
+        },
+      );
       this.run = state;
     });
   }
@@ -204,7 +293,12 @@ export class CaxtonDebugSession extends DebugSession {
   private finished(state: RunState, summary: ScenarioSummary | undefined): void {
     this.flushTrace();
     if (summary) for (const line of formatSummary(summary, { color: false })) this.output(`${line}\n`, 'console');
-    this.sendCustom('caxton/runEnded', { trace: state.trace, ok: summary?.ok ?? false, reason: summary?.reason ?? 'failed', ...(state.original ? { original: state.original } : {}) });
+    this.sendCustom('caxton/runEnded', {
+      trace: state.trace,
+      ok: summary?.ok ?? false,
+      reason: summary?.reason ?? 'failed',
+      ...(state.original ? { original: state.original } : {}),
+    });
     // A fork in the making replaces this run: the session goes on with it.
     if (this.run === state && !this.forking) this.end(summary?.ok ? 0 : 1);
   }
@@ -230,14 +324,16 @@ export class CaxtonDebugSession extends DebugSession {
     const paused = this.run!.controller.paused!;
     const d = paused.deliveries.find((x) => x.receiver === stop.agent) ?? paused.deliveries[0];
     const watch = this.run!.controller.watch;
-    const seq = (stop.event?.seq ?? (d?.message.message_id ? watch.sentSeq.get(d.message.message_id) : undefined)) ?? watch.lastSeq;
+    const seq = stop.event?.seq ?? (d?.message.message_id ? watch.sentSeq.get(d.message.message_id) : undefined) ?? watch.lastSeq;
     this.sendCustom('caxton/paused', { seq, tick: paused.tick, text: stop.description });
   }
 
   protected override threadsRequest(response: DebugProtocol.ThreadsResponse): void {
     const names = new Set(this.run?.controller.agentNames() ?? []);
     for (const d of this.run?.controller.paused?.deliveries ?? []) names.add(d.receiver);
-    response.body = { threads: [new Thread(SCHEDULER_THREAD, 'scheduler'), ...[...names].sort().map((n) => new Thread(this.threadId(n), n))] };
+    response.body = {
+      threads: [new Thread(SCHEDULER_THREAD, 'scheduler'), ...[...names].sort().map((n) => new Thread(this.threadId(n), n))],
+    };
     this.sendResponse(response);
   }
 
@@ -251,9 +347,16 @@ export class CaxtonDebugSession extends DebugSession {
         const agent = this.threadName(args.threadId);
         paused.deliveries.forEach((d, i) => {
           if (d.receiver !== agent) return;
-          const frame: DebugProtocol.StackFrame = new StackFrame(FRAME_BASE + i, `${d.message.performative} from ${d.message.sender}${d.message.conversation_id ? ` · ${d.message.conversation_id}` : ''}`);
+          const frame: DebugProtocol.StackFrame = new StackFrame(
+            FRAME_BASE + i,
+            `${d.message.performative} from ${d.message.sender}${d.message.conversation_id ? ` · ${d.message.conversation_id}` : ''}`,
+          );
           const at = this.sources.find(d.message);
-          if (at) { frame.source = new Source(path.basename(at.file), at.file); frame.line = this.convertDebuggerLineToClient(at.line); frame.column = this.convertDebuggerColumnToClient(1); }
+          if (at) {
+            frame.source = new Source(path.basename(at.file), at.file);
+            frame.line = this.convertDebuggerLineToClient(at.line);
+            frame.column = this.convertDebuggerColumnToClient(1);
+          }
           frames.push(frame);
         });
       }
@@ -276,7 +379,10 @@ export class CaxtonDebugSession extends DebugSession {
   protected override setVariableRequest(response: DebugProtocol.SetVariableResponse, args: DebugProtocol.SetVariableArguments): void {
     const target = this.tree?.editTarget(args.variablesReference, args.name);
     const d = target ? this.tree!.delivery(FRAME_BASE + target.d) : undefined;
-    if (!target || !d) { this.refuse(response, `${args.name} cannot be changed: only fields of a pending message can (in Message or Mailboxes)`); return; }
+    if (!target || !d) {
+      this.refuse(response, `${args.name} cannot be changed: only fields of a pending message can (in Message or Mailboxes)`);
+      return;
+    }
     try {
       if (target.path.length === 1 && target.path[0] === 'deliver') {
         if (parseValue(args.value) !== false) throw new Error('set deliver to false to drop this message');
@@ -287,40 +393,63 @@ export class CaxtonDebugSession extends DebugSession {
         this.run!.controller.edit(d, [{ path: formatPath(target.path), value }]);
         response.body = { value: preview(value) };
       }
-    } catch (e) { this.refuse(response, (e as Error).message); return; }
+    } catch (e) {
+      this.refuse(response, (e as Error).message);
+      return;
+    }
     this.sendResponse(response);
     this.sendEvent(new InvalidatedEvent(['variables', 'stacks']));
   }
 
   protected override setExpressionRequest(response: DebugProtocol.SetExpressionResponse, args: DebugProtocol.SetExpressionArguments): void {
     const d = args.frameId === undefined ? undefined : this.tree?.delivery(args.frameId);
-    if (!d) { this.refuse(response, 'select a pending message (a frame of an agent thread) to change its fields'); return; }
+    if (!d) {
+      this.refuse(response, 'select a pending message (a frame of an agent thread) to change its fields');
+      return;
+    }
     try {
       const keys = parsePath(args.expression.trim());
       const value = parseValue(args.value);
       this.run!.controller.edit(d, [{ path: formatPath(keys), value }]);
       response.body = { value: preview(value) };
-    } catch (e) { this.refuse(response, (e as Error).message); return; }
+    } catch (e) {
+      this.refuse(response, (e as Error).message);
+      return;
+    }
     this.sendResponse(response);
     this.sendEvent(new InvalidatedEvent(['variables', 'stacks']));
   }
 
   protected override evaluateRequest(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): void {
     const paused = this.run?.controller.paused;
-    if (!paused) { this.refuse(response, 'the run is not stopped'); return; }
+    if (!paused) {
+      this.refuse(response, 'the run is not stopped');
+      return;
+    }
     const d = args.frameId === undefined ? undefined : this.tree?.delivery(args.frameId);
     const context = d ? deliveryContext(d, paused.tick, paused.time) : { tick: paused.tick, time: paused.time };
     try {
       const value = parseCondition(args.expression).evaluate(context);
       response.body = { result: preview(value), variablesReference: 0 };
-    } catch (e) { this.refuse(response, (e as Error).message); return; }
+    } catch (e) {
+      this.refuse(response, (e as Error).message);
+      return;
+    }
     this.sendResponse(response);
   }
 
   protected override exceptionInfoRequest(response: DebugProtocol.ExceptionInfoResponse): void {
     const stop = this.run?.controller.paused?.stop;
-    if (!stop || stop.reason !== 'exception' || !stop.event) { this.refuse(response, 'not stopped at an event'); return; }
-    response.body = { exceptionId: stop.event.type, description: stop.description, breakMode: 'always', details: { message: stop.description, typeName: stop.event.type } };
+    if (!stop || stop.reason !== 'exception' || !stop.event) {
+      this.refuse(response, 'not stopped at an event');
+      return;
+    }
+    response.body = {
+      exceptionId: stop.event.type,
+      description: stop.description,
+      breakMode: 'always',
+      details: { message: stop.description, typeName: stop.event.type },
+    };
     this.sendResponse(response);
   }
 
@@ -330,7 +459,10 @@ export class CaxtonDebugSession extends DebugSession {
     this.run?.controller.continue();
   }
 
-  protected override nextRequest(response: DebugProtocol.NextResponse): void { this.sendResponse(response); this.run?.controller.next(); }
+  protected override nextRequest(response: DebugProtocol.NextResponse): void {
+    this.sendResponse(response);
+    this.run?.controller.next();
+  }
   protected override stepInRequest(response: DebugProtocol.StepInResponse, args: DebugProtocol.StepInArguments): void {
     this.sendResponse(response);
     this.run?.controller.stepIn(args.threadId === SCHEDULER_THREAD ? undefined : this.threadName(args.threadId));
@@ -339,7 +471,10 @@ export class CaxtonDebugSession extends DebugSession {
     this.sendResponse(response);
     this.run?.controller.stepOut(args.threadId === SCHEDULER_THREAD ? undefined : this.threadName(args.threadId));
   }
-  protected override pauseRequest(response: DebugProtocol.PauseResponse): void { this.sendResponse(response); this.run?.controller.pause(); }
+  protected override pauseRequest(response: DebugProtocol.PauseResponse): void {
+    this.sendResponse(response);
+    this.run?.controller.pause();
+  }
 
   protected override async terminateRequest(response: DebugProtocol.TerminateResponse): Promise<void> {
     await this.stopRun();
@@ -363,7 +498,11 @@ export class CaxtonDebugSession extends DebugSession {
 
   protected override async customRequest(command: string, response: DebugProtocol.Response, args: unknown): Promise<void> {
     try {
-      if (command === 'caxton/fork') { response.body = await this.fork((args ?? {}) as CustomRequests['caxton/fork']['args']); this.sendResponse(response); return; }
+      if (command === 'caxton/fork') {
+        response.body = await this.fork((args ?? {}) as CustomRequests['caxton/fork']['args']);
+        this.sendResponse(response);
+        return;
+      }
       if (command === 'caxton/drop') {
         const { frameId } = (args ?? {}) as CustomRequests['caxton/drop']['args'];
         const d = this.tree?.delivery(frameId);
@@ -392,7 +531,9 @@ export class CaxtonDebugSession extends DebugSession {
     try {
       run.controller.release();
       await run.done;
-    } finally { this.forking = false; }
+    } finally {
+      this.forking = false;
+    }
     const recorded = readRecordedRun(run.trace);
     const trace = forkTrace(run.trace, 1);
     this.sendCustom('caxton/forked', { original: run.trace, fork: trace, tick });
@@ -402,7 +543,10 @@ export class CaxtonDebugSession extends DebugSession {
 
   private threadId(name: string): number {
     let id = this.threadIds.get(name);
-    if (id === undefined) { id = this.threadIds.size + 2; this.threadIds.set(name, id); }
+    if (id === undefined) {
+      id = this.threadIds.size + 2;
+      this.threadIds.set(name, id);
+    }
     return id;
   }
 

@@ -22,7 +22,11 @@ export class SourceIndex {
     const files: string[] = [scenario];
     const walk = (dir: string, depth: number) => {
       let entries: fs.Dirent[] = [];
-      try { entries = fs.readdirSync(dir, { withFileTypes: true }); } catch { return; }
+      try {
+        entries = fs.readdirSync(dir, { withFileTypes: true });
+      } catch {
+        return;
+      }
       for (const e of entries) {
         if (files.length >= MAX_FILES) return;
         const full = path.join(dir, e.name);
@@ -33,7 +37,11 @@ export class SourceIndex {
     walk(path.dirname(scenario), 0);
     for (const file of files) {
       let text: string;
-      try { text = fs.readFileSync(file, 'utf8'); } catch { continue; }
+      try {
+        text = fs.readFileSync(file, 'utf8');
+      } catch {
+        continue;
+      }
       const lines = new LineIndex(text);
       this.sources.push({ file, messages: messagesInFile(file, text).map((m) => ({ ...m, line: lines.positionAt(m.offset).line + 1 })) });
     }

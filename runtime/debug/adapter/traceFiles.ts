@@ -6,7 +6,12 @@ import { ReplayError } from '../../node/scenario/replay';
 
 /** The default trace of a debug run: `.caxton/traces/<scenario>.debug.trace.jsonl` beside the scenario. */
 export function defaultTrace(scenario: string): string {
-  return path.join(path.dirname(scenario), '.caxton', 'traces', `${path.basename(scenario).replace(/\.scenario\.ya?ml$/, '')}.debug.trace.jsonl`);
+  return path.join(
+    path.dirname(scenario),
+    '.caxton',
+    'traces',
+    `${path.basename(scenario).replace(/\.scenario\.ya?ml$/, '')}.debug.trace.jsonl`,
+  );
 }
 
 /** `x.trace.jsonl` -> `x.fork-N.trace.jsonl`, the first N not taken (a fork of a fork gets the next number). */

@@ -16,7 +16,9 @@ export function natsServerBinary(env: NodeJS.ProcessEnv = process.env): string {
   const bin = env.CAXTON_NATS_SERVER ?? 'nats-server';
   const probe = spawnSync(bin, ['--version'], { encoding: 'utf8' });
   if (probe.error || probe.status !== 0) {
-    throw new NatsServerMissingError(`nats-server is not installed (tried '${bin}'); install it (Debian/Ubuntu: apt-get install nats-server) or set CAXTON_NATS_SERVER to its path`);
+    throw new NatsServerMissingError(
+      `nats-server is not installed (tried '${bin}'); install it (Debian/Ubuntu: apt-get install nats-server) or set CAXTON_NATS_SERVER to its path`,
+    );
   }
   return bin;
 }
@@ -39,9 +41,15 @@ export async function waitForNatsInfo(port: number, host = '127.0.0.1'): Promise
     const ok = await new Promise<boolean>((resolve) => {
       const socket = net.connect(port, host);
       socket.setTimeout(2000);
-      socket.once('data', (d) => { socket.destroy(); resolve(d.toString().startsWith('INFO')); });
+      socket.once('data', (d) => {
+        socket.destroy();
+        resolve(d.toString().startsWith('INFO'));
+      });
       socket.once('error', () => resolve(false));
-      socket.once('timeout', () => { socket.destroy(); resolve(false); });
+      socket.once('timeout', () => {
+        socket.destroy();
+        resolve(false);
+      });
     });
     if (ok) return;
     await new Promise((r) => setTimeout(r, Math.min(20 * (attempt + 1), 200)));
@@ -49,7 +57,12 @@ export async function waitForNatsInfo(port: number, host = '127.0.0.1'): Promise
 }
 
 /** A running nats-server started here. */
-export interface LocalNats { url: string; port: number; pid: number | undefined; stop(): Promise<void> }
+export interface LocalNats {
+  url: string;
+  port: number;
+  pid: number | undefined;
+  stop(): Promise<void>;
+}
 
 /** Start `nats-server -a 127.0.0.1 -p <free port>` and wait until it accepts clients. */
 export async function startLocalNats(): Promise<LocalNats> {
@@ -57,16 +70,26 @@ export async function startLocalNats(): Promise<LocalNats> {
   const port = await freePort();
   const child: ChildProcess = spawn(bin, ['-a', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
-  child.stderr!.on('data', (d: Buffer) => { log = (log + d.toString()).slice(-4000); });
-  const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`nats-server exited with ${code} before it was ready:\n${log}`))));
+  child.stderr!.on('data', (d: Buffer) => {
+    log = (log + d.toString()).slice(-4000);
+  });
+  const exited = new Promise<never>((_, reject) =>
+    child.once('exit', (code) => reject(new Error(`nats-server exited with ${code} before it was ready:\n${log}`))),
+  );
   exited.catch(() => undefined);
   await Promise.race([waitForNatsInfo(port), exited]);
   return {
-    url: `nats://127.0.0.1:${port}`, port, pid: child.pid,
-    stop: () => new Promise<void>((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) { resolve(); return; }
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    }),
+    url: `nats://127.0.0.1:${port}`,
+    port,
+    pid: child.pid,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) {
+          resolve();
+          return;
+        }
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
   };
 }

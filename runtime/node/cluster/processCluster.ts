@@ -28,10 +28,22 @@ export interface ProcessClusterOptions {
 }
 
 /** One node process of the cluster. */
-export interface NodeProcess { name: string; pid: number | undefined; agents: number; traceFile?: string }
+export interface NodeProcess {
+  name: string;
+  pid: number | undefined;
+  agents: number;
+  traceFile?: string;
+}
 
 /** What a node printed when it stopped. */
-export interface NodeResult { name: string; code: number | null; delivered?: number; dropped?: number; timeouts?: number; lines: string[] }
+export interface NodeResult {
+  name: string;
+  code: number | null;
+  delivered?: number;
+  dropped?: number;
+  timeouts?: number;
+  lines: string[];
+}
 
 export interface ProcessCluster {
   url: string;
@@ -45,7 +57,14 @@ export interface ProcessCluster {
   stop(graceMs?: number): Promise<NodeResult[]>;
 }
 
-interface Child { name: string; child: ChildProcess; out: string; err: string; exited: Promise<number | null>; traceFile?: string }
+interface Child {
+  name: string;
+  child: ChildProcess;
+  out: string;
+  err: string;
+  exited: Promise<number | null>;
+  traceFile?: string;
+}
 
 /** Start the cluster; throws naming the node and what it printed when one cannot start. */
 export async function startProcessCluster(options: ProcessClusterOptions): Promise<ProcessCluster> {
@@ -60,40 +79,70 @@ export async function startProcessCluster(options: ProcessClusterOptions): Promi
     const name = `p${i}`;
     const traceFile = options.traceBase ? options.traceBase.replace(/(\.jsonl)?$/, `.${name}.jsonl`) : undefined;
     const args = [
-      options.cli, 'node', options.folder, '--nats', url, '--cluster', prefix, '--name', name, '--slice', `${i}/${options.processes}`, '--no-agent-subjects',
-      ...(traceFile ? ['--trace', traceFile] : []), ...(options.workers ? ['--workers', String(options.workers)] : []),
+      options.cli,
+      'node',
+      options.folder,
+      '--nats',
+      url,
+      '--cluster',
+      prefix,
+      '--name',
+      name,
+      '--slice',
+      `${i}/${options.processes}`,
+      '--no-agent-subjects',
+      ...(traceFile ? ['--trace', traceFile] : []),
+      ...(options.workers ? ['--workers', String(options.workers)] : []),
       ...(options.heartbeatMs ? ['--heartbeat', `${options.heartbeatMs}ms`] : []),
     ];
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
-    const c: Child = { name, child, out: '', err: '', exited: new Promise((resolve) => child.once('exit', (code) => resolve(code))), traceFile };
-    child.stdout!.on('data', (d: Buffer) => { c.out += d.toString(); });
-    child.stderr!.on('data', (d: Buffer) => { c.err = (c.err + d.toString()).slice(-8000); });
+    const c: Child = {
+      name,
+      child,
+      out: '',
+      err: '',
+      exited: new Promise((resolve) => child.once('exit', (code) => resolve(code))),
+      traceFile,
+    };
+    child.stdout!.on('data', (d: Buffer) => {
+      c.out += d.toString();
+    });
+    child.stderr!.on('data', (d: Buffer) => {
+      c.err = (c.err + d.toString()).slice(-8000);
+    });
     children.push(c);
   }
   const stopAll = async (graceMs = 30_000): Promise<NodeResult[]> => {
-    const results = await Promise.all(children.map(async (c) => {
-      if (c.child.exitCode === null && c.child.signalCode === null) c.child.kill('SIGTERM');
-      const timer = setTimeout(() => c.child.kill('SIGKILL'), graceMs);
-      const code = await c.exited;
-      clearTimeout(timer);
-      return nodeResult(c, code);
-    }));
+    const results = await Promise.all(
+      children.map(async (c) => {
+        if (c.child.exitCode === null && c.child.signalCode === null) c.child.kill('SIGTERM');
+        const timer = setTimeout(() => c.child.kill('SIGKILL'), graceMs);
+        const code = await c.exited;
+        clearTimeout(timer);
+        return nodeResult(c, code);
+      }),
+    );
     await local?.stop();
     return results;
   };
   let nodes: NodeProcess[];
   try {
-    nodes = await Promise.all(children.map(async (c) => {
-      const agents = await readyLine(c);
-      log(`node ${c.name} ready with ${agents} agent(s) (pid ${c.child.pid})`);
-      return { name: c.name, pid: c.child.pid, agents, ...(c.traceFile ? { traceFile: c.traceFile } : {}) };
-    }));
+    nodes = await Promise.all(
+      children.map(async (c) => {
+        const agents = await readyLine(c);
+        log(`node ${c.name} ready with ${agents} agent(s) (pid ${c.child.pid})`);
+        return { name: c.name, pid: c.child.pid, agents, ...(c.traceFile ? { traceFile: c.traceFile } : {}) };
+      }),
+    );
   } catch (e) {
     await stopAll(2000);
     throw e;
   }
   return {
-    url, prefix, nodes, readyMs: performance.now() - started,
+    url,
+    prefix,
+    nodes,
+    readyMs: performance.now() - started,
     rss: () => children.map((c) => ({ name: c.name, bytes: rssOf(c.child.pid) })),
     stop: stopAll,
   };
@@ -104,14 +153,24 @@ function readyLine(c: Child): Promise<number> {
   return new Promise((resolve, reject) => {
     const look = (): boolean => {
       const m = /^node \S+ ready: (\d+) agent/m.exec(c.out);
-      if (m) { resolve(Number(m[1])); return true; }
+      if (m) {
+        resolve(Number(m[1]));
+        return true;
+      }
       return false;
     };
     if (look()) return;
-    const onData = (): void => { if (look()) c.child.stdout!.off('data', onData); };
+    const onData = (): void => {
+      if (look()) c.child.stdout!.off('data', onData);
+    };
     c.child.stdout!.on('data', onData);
     void c.exited.then((code) => {
-      if (!look()) reject(new Error(`node ${c.name} (caxton node) exited with ${code} before it was ready:\n${(c.err || c.out).trim().split('\n').slice(-8).join('\n')}`));
+      if (!look())
+        reject(
+          new Error(
+            `node ${c.name} (caxton node) exited with ${code} before it was ready:\n${(c.err || c.out).trim().split('\n').slice(-8).join('\n')}`,
+          ),
+        );
     });
   });
 }

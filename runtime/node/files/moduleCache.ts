@@ -24,7 +24,11 @@ export function diskModuleCache(dir = moduleCacheDir()): ModuleCache {
   return {
     get(key) {
       const f = file(key);
-      try { return f ? new Uint8Array(fs.readFileSync(f)) : undefined; } catch { return undefined; }
+      try {
+        return f ? new Uint8Array(fs.readFileSync(f)) : undefined;
+      } catch {
+        return undefined;
+      }
     },
     set(key, bytes) {
       const f = file(key);
@@ -35,7 +39,9 @@ export function diskModuleCache(dir = moduleCacheDir()): ModuleCache {
         fs.writeFileSync(tmp, bytes, { mode: 0o600 });
         fs.renameSync(tmp, f);
         prune(dir);
-      } catch { /* a cache that cannot be written is a cache that misses */ }
+      } catch {
+        /* a cache that cannot be written is a cache that misses */
+      }
     },
   };
 }

@@ -42,7 +42,10 @@ export function createTraceWriter(file: string, options: { append?: boolean } = 
       lines.push(line);
       bytes += line.length;
       if (bytes >= BATCH_BYTES) flush();
-      else if (!scheduled) { scheduled = true; setImmediate(flush); }
+      else if (!scheduled) {
+        scheduled = true;
+        setImmediate(flush);
+      }
     },
     flush,
     close(): void {

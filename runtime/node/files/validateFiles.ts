@@ -17,12 +17,19 @@ export interface ValidateFilesOptions {
   cwd?: string;
 }
 
-export interface ValidateFilesResult { lines: string[]; errors: number; warnings: number }
+export interface ValidateFilesResult {
+  lines: string[];
+  errors: number;
+  warnings: number;
+}
 
 /** Validates files and folders (folders: every Caxton file under them); never throws for bad input. */
 export async function validateFiles(paths: string[], opts: ValidateFilesOptions = {}): Promise<ValidateFilesResult> {
   const cwd = opts.cwd ?? process.cwd();
-  const shown = (abs: string) => { const rel = path.relative(cwd, abs); return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : abs; };
+  const shown = (abs: string) => {
+    const rel = path.relative(cwd, abs);
+    return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : abs;
+  };
   const result: ValidateFilesResult = { lines: [], errors: 0, warnings: 0 };
   const report = (p: WorkspaceProblem) => {
     if ((p.severity ?? 'error') === 'error') result.errors++;
@@ -33,7 +40,11 @@ export async function validateFiles(paths: string[], opts: ValidateFilesOptions 
   for (const p of paths) {
     const abs = path.resolve(cwd, p);
     let stat: fs.Stats | undefined;
-    try { stat = fs.statSync(abs); } catch { stat = undefined; }
+    try {
+      stat = fs.statSync(abs);
+    } catch {
+      stat = undefined;
+    }
     if (!stat) {
       report({ file: p, line: 1, column: 1, message: 'no such file or folder: check the path', code: 'io-error' });
       continue;
@@ -45,11 +56,19 @@ export async function validateFiles(paths: string[], opts: ValidateFilesOptions 
       seen.add(file);
       const head = readWorkspaceFile(path.dirname(file), file);
       if (head.ok && !detectFileKind(file, head.text)) {
-        report({ file, line: 1, column: 1, message: 'not a Caxton file: name it *.fipa.json, *.pipeline.yaml, *.agent.yaml or *.scenario.yaml, or add "$schema"', code: 'unknown-file-kind' });
+        report({
+          file,
+          line: 1,
+          column: 1,
+          message: 'not a Caxton file: name it *.fipa.json, *.pipeline.yaml, *.agent.yaml or *.scenario.yaml, or add "$schema"',
+          code: 'unknown-file-kind',
+        });
         continue;
       }
       const kind = head.ok ? detectFileKind(file, head.text) : undefined;
-      for (const problem of checkFile(file, kind, scope, opts.maxContentBytes ? { maxContentBytes: opts.maxContentBytes } : undefined).problems) report(problem);
+      for (const problem of checkFile(file, kind, scope, opts.maxContentBytes ? { maxContentBytes: opts.maxContentBytes } : undefined)
+        .problems)
+        report(problem);
     }
   }
   return result;

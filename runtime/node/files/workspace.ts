@@ -10,8 +10,20 @@ import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { AgentManifest, FipaMessage, PipelineFile, ScenarioFile } from '../../../schemas';
 import {
-  indexFile, LineIndex, loadText, manifestOf, messagesOf, pipelineOf, scenarioOf, toValue, WorkspaceIndex,
-  type FileKind, type FileLookup, type LoadedFile, type LoadSettings, type Severity,
+  indexFile,
+  LineIndex,
+  loadText,
+  manifestOf,
+  messagesOf,
+  pipelineOf,
+  scenarioOf,
+  toValue,
+  WorkspaceIndex,
+  type FileKind,
+  type FileLookup,
+  type LoadedFile,
+  type LoadSettings,
+  type Severity,
 } from '../../../schemas/load';
 import { findCaxtonFiles } from '../../../platform/findFiles';
 import { createFileLookup } from '../../../platform/fileLookup';
@@ -20,11 +32,18 @@ import { builtModulePath, createBuildRun, type BuildRun } from '../../build';
 import { expandReplicas } from '../session/replicas';
 
 /** One problem in a workspace file (1-based line and column, UTF-16 columns as the editor counts them). */
-export interface WorkspaceProblem { file: string; line: number; column: number; message: string; severity?: Severity; code?: string }
+export interface WorkspaceProblem {
+  file: string;
+  line: number;
+  column: number;
+  message: string;
+  severity?: Severity;
+  code?: string;
+}
 
 /** `file:line:col: severity: message [code]`, as `caxton validate` prints it. */
 export function formatProblem(p: WorkspaceProblem): string {
-  return `${p.file}:${p.line}:${p.column}: ${p.severity === 'information' ? 'info' : p.severity ?? 'error'}: ${p.message}${p.code ? ` [${p.code}]` : ''}`;
+  return `${p.file}:${p.line}:${p.column}: ${p.severity === 'information' ? 'info' : (p.severity ?? 'error')}: ${p.message}${p.code ? ` [${p.code}]` : ''}`;
 }
 
 export interface AgentEntry {
@@ -39,9 +58,18 @@ export interface AgentEntry {
   replicaOf?: string;
 }
 
-export interface ScenarioEntry { file: string; scenario: ScenarioFile['scenario'] }
-export interface MessageFileEntry { file: string; messages: FipaMessage[] }
-export interface PipelineEntry { file: string; pipeline: PipelineFile }
+export interface ScenarioEntry {
+  file: string;
+  scenario: ScenarioFile['scenario'];
+}
+export interface MessageFileEntry {
+  file: string;
+  messages: FipaMessage[];
+}
+export interface PipelineEntry {
+  file: string;
+  pipeline: PipelineFile;
+}
 
 /** What later loads need to judge a file like the editor does: the agents declared and the files around. */
 export interface LoadScope {
@@ -72,7 +100,10 @@ export interface LoadWorkspaceOptions {
 
 /** Raised when a workspace cannot be used; `problems` has every place to fix, the message the first ones. */
 export class WorkspaceError extends Error {
-  constructor(readonly problems: WorkspaceProblem[], summary?: string) {
+  constructor(
+    readonly problems: WorkspaceProblem[],
+    summary?: string,
+  ) {
     super(summary ?? problems.slice(0, 3).map(formatProblem).join('\n'));
     this.name = 'WorkspaceError';
   }
@@ -128,7 +159,13 @@ export function loadScope(folder: string): LoadScope & { files: Array<{ file: st
 }
 
 /** Read and check one manifest; `problems` gets its errors, `notes` the rest. */
-export function readManifest(root: string, file: string, problems: WorkspaceProblem[], scope?: LoadScope, notes?: WorkspaceProblem[]): AgentEntry | undefined {
+export function readManifest(
+  root: string,
+  file: string,
+  problems: WorkspaceProblem[],
+  scope?: LoadScope,
+  notes?: WorkspaceProblem[],
+): AgentEntry | undefined {
   const loaded = loadFile(file, 'agent', scope ?? loadScope(root), problems, notes);
   const manifest = loaded && manifestOf(loaded);
   if (!manifest) return undefined;
@@ -151,30 +188,60 @@ export async function ensureBuilt(entry: AgentEntry, problems: WorkspaceProblem[
   const result = await run.build(entry.source, out);
   if (!result.ok) {
     for (const d of result.diagnostics.filter((x) => x.severity === 'error').slice(0, 5)) {
-      problems.push({ file: d.file, line: d.line, column: d.column, message: `${d.message} (building agent '${entry.manifest.name}')`, severity: 'error', code: 'build-error' });
+      problems.push({
+        file: d.file,
+        line: d.line,
+        column: d.column,
+        message: `${d.message} (building agent '${entry.manifest.name}')`,
+        severity: 'error',
+        code: 'build-error',
+      });
     }
-    if (!result.diagnostics.some((x) => x.severity === 'error')) problems.push({ file: entry.source, line: 1, column: 1, message: `building agent '${entry.manifest.name}' failed; run \`caxton build\` for details`, severity: 'error', code: 'build-error' });
+    if (!result.diagnostics.some((x) => x.severity === 'error'))
+      problems.push({
+        file: entry.source,
+        line: 1,
+        column: 1,
+        message: `building agent '${entry.manifest.name}' failed; run \`caxton build\` for details`,
+        severity: 'error',
+        code: 'build-error',
+      });
     return;
   }
   entry.wasmPath = result.outWasm ?? out;
 }
 
 /** Read and check a scenario file (its references looked up in its own folder, as `caxton run` starts them). */
-export function readScenario(file: string, problems: WorkspaceProblem[], scope?: LoadScope, notes?: WorkspaceProblem[]): ScenarioEntry | undefined {
+export function readScenario(
+  file: string,
+  problems: WorkspaceProblem[],
+  scope?: LoadScope,
+  notes?: WorkspaceProblem[],
+): ScenarioEntry | undefined {
   const loaded = loadFile(file, 'scenario', scope ?? loadScope(path.dirname(file)), problems, notes);
   const scenario = loaded && scenarioOf(loaded);
   return scenario ? { file, scenario } : undefined;
 }
 
 /** Read and check a message file: one message or a conversation (`caxton send` loads any name as a message file). */
-export function readMessageFile(file: string, problems: WorkspaceProblem[], scope?: LoadScope, notes?: WorkspaceProblem[]): MessageFileEntry | undefined {
+export function readMessageFile(
+  file: string,
+  problems: WorkspaceProblem[],
+  scope?: LoadScope,
+  notes?: WorkspaceProblem[],
+): MessageFileEntry | undefined {
   const loaded = loadFile(file, 'message', scope ?? loadScope(path.dirname(file)), problems, notes);
   const messages = loaded && messagesOf(loaded);
   return messages ? { file, messages } : undefined;
 }
 
 /** Read and check a pipeline file. */
-export function readPipeline(file: string, problems: WorkspaceProblem[], scope?: LoadScope, notes?: WorkspaceProblem[]): PipelineEntry | undefined {
+export function readPipeline(
+  file: string,
+  problems: WorkspaceProblem[],
+  scope?: LoadScope,
+  notes?: WorkspaceProblem[],
+): PipelineEntry | undefined {
   const loaded = loadFile(file, 'pipeline', scope ?? loadScope(path.dirname(file)), problems, notes);
   const pipeline = loaded && pipelineOf(loaded);
   return pipeline ? { file, pipeline } : undefined;
@@ -184,12 +251,20 @@ export function readPipeline(file: string, problems: WorkspaceProblem[], scope?:
  * Every problem the loader finds in one file, as the editor would show it (errors and the rest). The file is read
  * through the guard (refused: one problem at 1:1 saying why).
  */
-export function checkFile(file: string, kind: FileKind | undefined, scope: LoadScope, settings?: Partial<LoadSettings>): { loaded?: LoadedFile; problems: WorkspaceProblem[] } {
+export function checkFile(
+  file: string,
+  kind: FileKind | undefined,
+  scope: LoadScope,
+  settings?: Partial<LoadSettings>,
+): { loaded?: LoadedFile; problems: WorkspaceProblem[] } {
   const cached = !settings && kind === 'agent' ? reusable(scope, file) : undefined;
   const read = cached ? { ok: true as const, ...cached } : readWorkspaceFile(scope.folder, file);
-  if (!read.ok) return { problems: [{ file, line: 1, column: 1, message: `cannot read: ${read.reason}`, severity: 'error', code: 'io-error' }] };
+  if (!read.ok)
+    return { problems: [{ file, line: 1, column: 1, message: `cannot read: ${read.reason}`, severity: 'error', code: 'io-error' }] };
   // Judged under its real path, as the directory's declarations are (a scenario looks up agents by folder).
-  const loaded = cached?.loaded ?? loadText(uriOf(read.real), read.text, { kind: kind ?? kindOf(file), agents: scope.directory, files: scope.lookup, settings });
+  const loaded =
+    cached?.loaded ??
+    loadText(uriOf(read.real), read.text, { kind: kind ?? kindOf(file), agents: scope.directory, files: scope.lookup, settings });
   const lines = new LineIndex(read.text);
   return {
     loaded,
@@ -217,7 +292,13 @@ function manifestName(loaded: LoadedFile): string | undefined {
   return typeof name === 'string' ? name : undefined;
 }
 
-function loadFile(file: string, kind: FileKind, scope: LoadScope, problems: WorkspaceProblem[], notes?: WorkspaceProblem[]): LoadedFile | undefined {
+function loadFile(
+  file: string,
+  kind: FileKind,
+  scope: LoadScope,
+  problems: WorkspaceProblem[],
+  notes?: WorkspaceProblem[],
+): LoadedFile | undefined {
   const checked = checkFile(file, kind, scope);
   for (const p of checked.problems) (p.severity === 'error' ? problems : notes)?.push(p);
   return checked.loaded;
@@ -230,7 +311,9 @@ function loadFile(file: string, kind: FileKind, scope: LoadScope, problems: Work
 export function outsideWorkspace(folder: string, file: string, what: string): string | undefined {
   const root = realFolder(folder);
   const real = realFolder(file);
-  return escapes(root, real) ? `${what} ${file} resolves to ${real}, outside the workspace ${root}; keep it inside the scenario's folder` : undefined;
+  return escapes(root, real)
+    ? `${what} ${file} resolves to ${real}, outside the workspace ${root}; keep it inside the scenario's folder`
+    : undefined;
 }
 
 /** `ws` when it is the workspace of `folder` (so it can be reused), else undefined. */
@@ -244,7 +327,10 @@ export async function buildAgents(ws: Workspace): Promise<Workspace> {
   // Replicas share their manifest's module: built once.
   const built = new Map<string, string | undefined>();
   for (const a of ws.agents) {
-    if (built.has(a.file)) { a.wasmPath = built.get(a.file); continue; }
+    if (built.has(a.file)) {
+      a.wasmPath = built.get(a.file);
+      continue;
+    }
     await ensureBuilt(a, ws.problems, run);
     built.set(a.file, a.wasmPath);
   }

@@ -9,7 +9,15 @@ import type { PatternOutcome } from '../../protocols/machine';
 import type { Runtime } from '../../runtime';
 import { runPipeline, type PipelineReport } from '../../workflow';
 import type { ExpectationResult } from './expectations';
-import { loadScope, readPipeline, realFolder, WorkspaceError, type LoadScope, type Workspace, type WorkspaceProblem } from '../files/workspace';
+import {
+  loadScope,
+  readPipeline,
+  realFolder,
+  WorkspaceError,
+  type LoadScope,
+  type Workspace,
+  type WorkspaceProblem,
+} from '../files/workspace';
 
 export interface Coordination {
   kind: 'pattern' | 'pipeline';
@@ -28,7 +36,13 @@ export interface Coordination {
 export const COORDINATION_EXPECT_KEYS = ['pattern', 'ok', 'output', 'failed_stage', 'compensated'];
 
 /** Prepare the plan's pattern or pipeline; throws WorkspaceError naming the file and the fix when it cannot run. */
-export function prepareCoordination(file: string, folder: string, pattern: Record<string, unknown> | undefined, pipeline: string | undefined, scope?: LoadScope): Coordination | undefined {
+export function prepareCoordination(
+  file: string,
+  folder: string,
+  pattern: Record<string, unknown> | undefined,
+  pipeline: string | undefined,
+  scope?: LoadScope,
+): Coordination | undefined {
   if (pattern) return patternCoordination(file, pattern);
   if (pipeline) return pipelineCoordination(path.resolve(folder, pipeline), scope ?? loadScope(folder));
   return undefined;
@@ -47,19 +61,44 @@ function patternCoordination(file: string, pattern: Record<string, unknown>): Co
   return {
     kind: 'pattern',
     blackboard: prepared.blackboard,
-    get pending() { return pending; },
+    get pending() {
+      return pending;
+    },
     start(runtime) {
       pending = true;
-      prepared.start(runtime).then((o) => { outcome = o; }, (e: Error) => { error = e.message; }).finally(() => { pending = false; });
+      prepared
+        .start(runtime)
+        .then(
+          (o) => {
+            outcome = o;
+          },
+          (e: Error) => {
+            error = e.message;
+          },
+        )
+        .finally(() => {
+          pending = false;
+        });
     },
     expectations(expect) {
       if (error) return [{ name: 'pattern', ok: false, detail: `the pattern failed: ${error}` }];
       const out: ExpectationResult[] = checkPatternExpectation(expect?.pattern, outcome);
-      if (expect && 'ok' in expect) out.push({ name: 'ok', ok: outcome?.ok === expect.ok, detail: `pattern ok: ${outcome?.ok ?? 'unfinished'}` });
-      if (!out.length) out.push({ name: 'pattern finished', ok: outcome?.ok === true, detail: outcome ? `pattern ${outcome.kind}: ${outcome.reason}` : 'the pattern did not finish' });
+      if (expect && 'ok' in expect)
+        out.push({ name: 'ok', ok: outcome?.ok === expect.ok, detail: `pattern ok: ${outcome?.ok ?? 'unfinished'}` });
+      if (!out.length)
+        out.push({
+          name: 'pattern finished',
+          ok: outcome?.ok === true,
+          detail: outcome ? `pattern ${outcome.kind}: ${outcome.reason}` : 'the pattern did not finish',
+        });
       return out;
     },
-    describe: () => (outcome ? `pattern ${outcome.kind}: ${outcome.ok ? 'ok' : 'not ok'} (${outcome.reason})` : error ? `pattern failed: ${error}` : undefined),
+    describe: () =>
+      outcome
+        ? `pattern ${outcome.kind}: ${outcome.ok ? 'ok' : 'not ok'} (${outcome.reason})`
+        : error
+          ? `pattern failed: ${error}`
+          : undefined,
   };
 }
 
@@ -74,28 +113,59 @@ function pipelineCoordination(pipelineFile: string, scope: LoadScope): Coordinat
   let pending = false;
   return {
     kind: 'pipeline',
-    get pending() { return pending; },
+    get pending() {
+      return pending;
+    },
     start(runtime) {
       pending = true;
-      runPipeline(spec, runtime).then((r) => { report = r; }, (e: Error) => { error = e.message; }).finally(() => { pending = false; });
+      runPipeline(spec, runtime)
+        .then(
+          (r) => {
+            report = r;
+          },
+          (e: Error) => {
+            error = e.message;
+          },
+        )
+        .finally(() => {
+          pending = false;
+        });
     },
     expectations(expect) {
       if (error) return [{ name: 'pipeline', ok: false, detail: `the pipeline failed: ${error}` }];
       const out: ExpectationResult[] = [];
       const want = expect && 'ok' in expect ? expect.ok : true;
-      out.push({ name: 'ok', ok: report !== undefined && report.ok === want, detail: report ? `pipeline ${report.pipeline}: ${report.ok ? 'ok' : `failed${report.error ? `: ${report.error}` : ''}`}` : 'the pipeline did not finish' });
+      out.push({
+        name: 'ok',
+        ok: report !== undefined && report.ok === want,
+        detail: report
+          ? `pipeline ${report.pipeline}: ${report.ok ? 'ok' : `failed${report.error ? `: ${report.error}` : ''}`}`
+          : 'the pipeline did not finish',
+      });
       if (expect && 'failed_stage' in expect) {
         const got = report?.failedStage?.name;
-        out.push({ name: 'failed_stage', ok: got === expect.failed_stage, detail: `failed stage: ${got ?? 'none'}${got === expect.failed_stage ? '' : `, expected ${JSON.stringify(expect.failed_stage)}`}` });
+        out.push({
+          name: 'failed_stage',
+          ok: got === expect.failed_stage,
+          detail: `failed stage: ${got ?? 'none'}${got === expect.failed_stage ? '' : `, expected ${JSON.stringify(expect.failed_stage)}`}`,
+        });
       }
       if (expect && 'compensated' in expect) {
         const got = (report?.compensations ?? []).filter((c) => c.ok).map((c) => c.stage);
         const ok = JSON.stringify(got) === JSON.stringify(expect.compensated);
-        out.push({ name: 'compensated', ok, detail: `compensated: ${got.join(', ') || 'none'}${ok ? '' : `, expected ${JSON.stringify(expect.compensated)}`}` });
+        out.push({
+          name: 'compensated',
+          ok,
+          detail: `compensated: ${got.join(', ') || 'none'}${ok ? '' : `, expected ${JSON.stringify(expect.compensated)}`}`,
+        });
       }
       if (expect && 'output' in expect) {
         const ok = JSON.stringify(report?.output) === JSON.stringify(expect.output);
-        out.push({ name: 'output', ok, detail: `pipeline output ${JSON.stringify(report?.output)}${ok ? '' : `, expected ${JSON.stringify(expect.output)}`}` });
+        out.push({
+          name: 'output',
+          ok,
+          detail: `pipeline output ${JSON.stringify(report?.output)}${ok ? '' : `, expected ${JSON.stringify(expect.output)}`}`,
+        });
       }
       return out;
     },

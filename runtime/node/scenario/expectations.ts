@@ -7,7 +7,11 @@ import type { FipaMessage } from '../../../schemas';
 import type { DeadLetter } from '../../router/deadLetters';
 import type { RuntimeStats } from '../../runtime';
 
-export interface ExpectationResult { name: string; ok: boolean; detail: string }
+export interface ExpectationResult {
+  name: string;
+  ok: boolean;
+  detail: string;
+}
 
 interface Observed {
   stats: RuntimeStats;
@@ -21,7 +25,11 @@ const FAILED_DELIVERY = new Set(['unknown_agent', 'mailbox_full', 'agent_failed'
 const COUNTS = ['delivered', 'dropped', 'timeouts', 'violations'] as const;
 
 /** Check a scenario's expectations against what happened. */
-export function checkExpectations(expect: Record<string, unknown> | undefined, seen: Observed, options: { defaults?: boolean; extraKeys?: readonly string[] } = {}): ExpectationResult[] {
+export function checkExpectations(
+  expect: Record<string, unknown> | undefined,
+  seen: Observed,
+  options: { defaults?: boolean; extraKeys?: readonly string[] } = {},
+): ExpectationResult[] {
   const defaults = options.defaults !== false;
   const e = expect ?? {};
   const out: ExpectationResult[] = [];
@@ -31,11 +39,22 @@ export function checkExpectations(expect: Record<string, unknown> | undefined, s
     const got = seen.stats[key];
     out.push({ name: key, ok: got === want, detail: `${key} ${got}${got === want ? '' : `, expected ${JSON.stringify(want)}`}` });
   }
-  if (defaults && !('timeouts' in e)) out.push({ name: 'no timeouts', ok: seen.stats.timeouts === 0, detail: `${seen.stats.timeouts} timeouts` });
-  if (defaults && !('violations' in e)) out.push({ name: 'no protocol violations', ok: seen.stats.violations === 0, detail: `${seen.stats.violations} protocol violations` });
+  if (defaults && !('timeouts' in e))
+    out.push({ name: 'no timeouts', ok: seen.stats.timeouts === 0, detail: `${seen.stats.timeouts} timeouts` });
+  if (defaults && !('violations' in e))
+    out.push({ name: 'no protocol violations', ok: seen.stats.violations === 0, detail: `${seen.stats.violations} protocol violations` });
   if (defaults && !('dropped' in e)) {
     const failed = seen.deadLetters.filter((d) => FAILED_DELIVERY.has(d.code));
-    out.push({ name: 'no failed deliveries', ok: failed.length === 0, detail: failed.length ? failed.map((d) => d.reason).slice(0, 3).join('; ') : 'every message delivered' });
+    out.push({
+      name: 'no failed deliveries',
+      ok: failed.length === 0,
+      detail: failed.length
+        ? failed
+            .map((d) => d.reason)
+            .slice(0, 3)
+            .join('; ')
+        : 'every message delivered',
+    });
   }
   if (Array.isArray(e.messages)) {
     for (const want of e.messages) {
@@ -46,12 +65,17 @@ export function checkExpectations(expect: Record<string, unknown> | undefined, s
   if (e.outcomes && typeof e.outcomes === 'object') {
     for (const [id, want] of Object.entries(e.outcomes as Record<string, unknown>)) {
       const got = seen.conversations.find((c) => c.id === id)?.outcome ?? 'missing';
-      out.push({ name: `conversation ${id}`, ok: got === want, detail: `conversation ${id}: ${got}${got === want ? '' : `, expected ${JSON.stringify(want)}`}` });
+      out.push({
+        name: `conversation ${id}`,
+        ok: got === want,
+        detail: `conversation ${id}: ${got}${got === want ? '' : `, expected ${JSON.stringify(want)}`}`,
+      });
     }
   }
   const known = [...COUNTS, 'messages', 'outcomes', ...(options.extraKeys ?? [])];
   for (const key of Object.keys(e)) {
-    if (!known.includes(key)) out.push({ name: key, ok: true, detail: `'${key}' is not checked by caxton run (known: ${known.join(', ')})` });
+    if (!known.includes(key))
+      out.push({ name: key, ok: true, detail: `'${key}' is not checked by caxton run (known: ${known.join(', ')})` });
   }
   return out;
 }
@@ -59,7 +83,8 @@ export function checkExpectations(expect: Record<string, unknown> | undefined, s
 /** Whether `actual` has every field of `want`, recursively (arrays must match element by element). */
 export function partialMatch(actual: unknown, want: unknown): boolean {
   if (want === null || typeof want !== 'object') return actual === want;
-  if (Array.isArray(want)) return Array.isArray(actual) && actual.length === want.length && want.every((w, i) => partialMatch(actual[i], w));
+  if (Array.isArray(want))
+    return Array.isArray(actual) && actual.length === want.length && want.every((w, i) => partialMatch(actual[i], w));
   if (!actual || typeof actual !== 'object') return false;
   return Object.entries(want).every(([k, v]) => partialMatch((actual as Record<string, unknown>)[k], v));
 }

@@ -14,7 +14,17 @@ import { checkExpectations, type ExpectationResult } from './expectations';
 import { REMOTE_BASE } from '../../shard/transport';
 import type { RemoteLinkStats } from '../../transport/nats/natsRemoteLink';
 import { startSession, type NatsSessionOptions } from '../session/session';
-import { loadWorkspace, readMessageFile, readScenario, realFolder, workspaceFor, WorkspaceError, type LoadScope, type Workspace, type WorkspaceProblem } from '../files/workspace';
+import {
+  loadWorkspace,
+  readMessageFile,
+  readScenario,
+  realFolder,
+  workspaceFor,
+  WorkspaceError,
+  type LoadScope,
+  type Workspace,
+  type WorkspaceProblem,
+} from '../files/workspace';
 
 export interface RunScenarioOptions {
   /** `simulated` (default: deterministic, timeouts take no real time) or `real`, or a clock of your own. */
@@ -50,7 +60,14 @@ export interface RunScenarioOptions {
   clusterWaitMs?: number;
 }
 
-export interface ConversationSummary { id: string; outcome: string; messages: number; participants: string[]; protocol?: string; detail?: string }
+export interface ConversationSummary {
+  id: string;
+  outcome: string;
+  messages: number;
+  participants: string[];
+  protocol?: string;
+  detail?: string;
+}
 
 export interface ScenarioSummary {
   name: string;
@@ -84,12 +101,20 @@ export async function runScenario(file: string, options: RunScenarioOptions = {}
   if (!entry) throw new WorkspaceError(problems);
   const { scenario } = entry;
   const recorded = recordedPath(scenarioFile, options.traceFile);
-  return runPlan({
-    file: scenarioFile, name: scenario.name, folder: path.dirname(scenarioFile), agents: scenario.agents,
-    messages: loadScenarioMessages(scenarioFile, scenario.messages ?? [], scope), expect: scenario.expect,
-    pattern: scenario.pattern, pipeline: scenario.pipeline,
-    runForMs: scenario.run_for === undefined ? undefined : parseDuration(scenario.run_for, `${scenarioFile}: run_for`),
-  }, { ...options, inputs: { scenario: recorded, ...options.inputs } });
+  return runPlan(
+    {
+      file: scenarioFile,
+      name: scenario.name,
+      folder: path.dirname(scenarioFile),
+      agents: scenario.agents,
+      messages: loadScenarioMessages(scenarioFile, scenario.messages ?? [], scope),
+      expect: scenario.expect,
+      pattern: scenario.pattern,
+      pipeline: scenario.pipeline,
+      runForMs: scenario.run_for === undefined ? undefined : parseDuration(scenario.run_for, `${scenarioFile}: run_for`),
+    },
+    { ...options, inputs: { scenario: recorded, ...options.inputs } },
+  );
 }
 
 /**
@@ -122,19 +147,39 @@ export interface RunPlan {
 /** Start the plan's agents, send its messages at their times, run until quiet (or run_for) and summarise. */
 export async function runPlan(plan: RunPlan, options: RunScenarioOptions = {}): Promise<ScenarioSummary> {
   // Across nodes there is no shared simulated clock (docs/nats.md): a run over NATS is real-time.
-  const clock = options.clock === 'real' || options.nats ? new RealClock() : options.clock && typeof options.clock === 'object' ? options.clock : new SimulatedClock();
+  const clock =
+    options.clock === 'real' || options.nats
+      ? new RealClock()
+      : options.clock && typeof options.clock === 'object'
+        ? options.clock
+        : new SimulatedClock();
   const sent: FipaMessage[] = [];
-  const collect: TraceListener = (e: TraceEvent) => { if (e.type === 'message_sent') sent.push(e.message); options.onTrace?.(e); };
+  const collect: TraceListener = (e: TraceEvent) => {
+    if (e.type === 'message_sent') sent.push(e.message);
+    options.onTrace?.(e);
+  };
   const started = performance.now();
   let workspace = workspaceFor(options.workspace, plan.folder);
   if (options.nats && !options.noAgents) workspace ??= await loadWorkspace(plan.folder);
   const coordination = prepareCoordination(plan.file ?? plan.folder, plan.folder, plan.pattern, plan.pipeline, workspace);
   const local = options.nats ? localAgents(plan, workspace, options.noAgents === true) : plan.agents;
   const session = await startSession({
-    folder: plan.folder, agents: local, traceFile: options.traceFile, clock, seed: options.seed, logger: options.logger,
-    requestTimeoutMs: options.requestTimeoutMs, onTrace: collect, name: plan.name, workers: options.workers,
-    blackboard: coordination?.blackboard, workspace, inputs: options.inputs, observeAll: options.observeAll,
-    nats: options.nats, noAgents: options.nats !== undefined && local?.length === 0,
+    folder: plan.folder,
+    agents: local,
+    traceFile: options.traceFile,
+    clock,
+    seed: options.seed,
+    logger: options.logger,
+    requestTimeoutMs: options.requestTimeoutMs,
+    onTrace: collect,
+    name: plan.name,
+    workers: options.workers,
+    blackboard: coordination?.blackboard,
+    workspace,
+    inputs: options.inputs,
+    observeAll: options.observeAll,
+    nats: options.nats,
+    noAgents: options.nats !== undefined && local?.length === 0,
   });
   const { runtime, link } = session;
   if (link) {
@@ -162,7 +207,11 @@ export async function runPlan(plan: RunPlan, options: RunScenarioOptions = {}): 
   }
   let scheduled = plan.messages.length;
   // Every message goes through the clock, so `at: 0` ones keep file order with the rest.
-  for (const m of plan.messages) clock.setTimer(m.at, () => { scheduled--; session.send(m.message); });
+  for (const m of plan.messages)
+    clock.setTimer(m.at, () => {
+      scheduled--;
+      session.send(m.message);
+    });
   let reason = 'finished';
   try {
     const busy = () => scheduled > 0 || coordination?.pending === true;
@@ -175,16 +224,36 @@ export async function runPlan(plan: RunPlan, options: RunScenarioOptions = {}): 
     await session.stop(reason);
   }
   const stats = runtime.stats();
-  const conversations = runtime.conversations().map((c) => ({ id: c.id, outcome: c.outcome, messages: c.messages, participants: c.participants, ...(c.protocol ? { protocol: c.protocol } : {}), ...(c.detail ? { detail: c.detail } : {}) }));
+  const conversations = runtime.conversations().map((c) => ({
+    id: c.id,
+    outcome: c.outcome,
+    messages: c.messages,
+    participants: c.participants,
+    ...(c.protocol ? { protocol: c.protocol } : {}),
+    ...(c.detail ? { detail: c.detail } : {}),
+  }));
   // A pattern or pipeline decides the verdict; otherwise the default checks hold for what `expect` leaves out.
   const expectations = [
-    ...checkExpectations(plan.expect, { stats, conversations, sent, deadLetters: runtime.deadLetters() }, { defaults: !coordination, extraKeys: COORDINATION_EXPECT_KEYS }),
+    ...checkExpectations(
+      plan.expect,
+      { stats, conversations, sent, deadLetters: runtime.deadLetters() },
+      { defaults: !coordination, extraKeys: COORDINATION_EXPECT_KEYS },
+    ),
     ...(coordination?.expectations(plan.expect) ?? []),
   ];
   return {
-    name: plan.name, file: plan.file ?? plan.folder, ok: reason !== 'wall-clock limit' && expectations.every((x) => x.ok),
-    delivered: stats.delivered, dropped: stats.dropped, timeouts: stats.timeouts, violations: stats.violations,
-    durationMs: Math.round(clock.now()), wallMs: Math.round(performance.now() - started), conversations, expectations, reason,
+    name: plan.name,
+    file: plan.file ?? plan.folder,
+    ok: reason !== 'wall-clock limit' && expectations.every((x) => x.ok),
+    delivered: stats.delivered,
+    dropped: stats.dropped,
+    timeouts: stats.timeouts,
+    violations: stats.violations,
+    durationMs: Math.round(clock.now()),
+    wallMs: Math.round(performance.now() - started),
+    conversations,
+    expectations,
+    reason,
     ...(link ? { transport: link.stats() } : {}),
   };
 }
@@ -206,7 +275,8 @@ function remoteNames(plan: RunPlan, runtime: import('../../runtime').Runtime): s
     }
   }
   const p = plan.pattern ?? {};
-  for (const key of ['participants', 'bidders']) if (Array.isArray(p[key])) for (const n of p[key] as unknown[]) if (typeof n === 'string') names.add(n);
+  for (const key of ['participants', 'bidders'])
+    if (Array.isArray(p[key])) for (const n of p[key] as unknown[]) if (typeof n === 'string') names.add(n);
   for (const key of ['counterpart', 'decider']) if (typeof p[key] === 'string') names.add(p[key] as string);
   const senders = new Set(plan.messages.map((m) => m.message.sender));
   // Senders are outside parties of this node; names already hosted here need no other node.
@@ -217,14 +287,24 @@ function remoteNames(plan: RunPlan, runtime: import('../../runtime').Runtime): s
 }
 
 /** A message to send at a time (ms on the run's clock). */
-export interface TimedMessage { at: number; message: FipaMessage }
+export interface TimedMessage {
+  at: number;
+  message: FipaMessage;
+}
 
-function loadScenarioMessages(scenarioFile: string, items: NonNullable<import('../../../schemas').ScenarioFile['scenario']['messages']>, scope?: LoadScope): TimedMessage[] {
+function loadScenarioMessages(
+  scenarioFile: string,
+  items: NonNullable<import('../../../schemas').ScenarioFile['scenario']['messages']>,
+  scope?: LoadScope,
+): TimedMessage[] {
   const problems: WorkspaceProblem[] = [];
   const out: TimedMessage[] = [];
   items.forEach((item, i) => {
     const at = item.at === undefined ? 0 : parseDuration(item.at, `${scenarioFile}: messages[${i}].at`);
-    if ('message' in item) { out.push({ at, message: item.message }); return; }
+    if ('message' in item) {
+      out.push({ at, message: item.message });
+      return;
+    }
     // The scenario's loader checked the reference (exists, inside the folder, a regular file); this reads it.
     const loaded = readMessageFile(path.resolve(path.dirname(scenarioFile), item.file), problems, scope);
     if (loaded) for (const message of loaded.messages) out.push({ at, message });
@@ -237,7 +317,14 @@ function loadScenarioMessages(scenarioFile: string, items: NonNullable<import('.
  * Stepped runs (docs/shards.md): run steps until every shard is quiet, then move simulated time to the earliest
  * timer of any shard, until nothing is left to happen (or run_for); returns why it stopped.
  */
-async function driveSteps(runtime: Runtime, clock: SimulatedClock, busy: () => boolean, runForMs: number | undefined, maxWallMs: number, signal?: AbortSignal): Promise<string> {
+async function driveSteps(
+  runtime: Runtime,
+  clock: SimulatedClock,
+  busy: () => boolean,
+  runForMs: number | undefined,
+  maxWallMs: number,
+  signal?: AbortSignal,
+): Promise<string> {
   const wallDeadline = performance.now() + maxWallMs;
   let quietTurns = 0;
   for (;;) {
@@ -263,11 +350,19 @@ async function driveSteps(runtime: Runtime, clock: SimulatedClock, busy: () => b
 }
 
 /** Advance until nothing is queued, no reply is awaited and no scheduled message is left; returns why it stopped. */
-async function drive(runtime: Runtime, clock: Clock, busy: () => boolean, runForMs: number | undefined, maxWallMs: number): Promise<string> {
+async function drive(
+  runtime: Runtime,
+  clock: Clock,
+  busy: () => boolean,
+  runForMs: number | undefined,
+  maxWallMs: number,
+): Promise<string> {
   const wallDeadline = performance.now() + maxWallMs;
   const idleOrWall = async (): Promise<boolean> => {
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const wall = new Promise<false>((r) => { timer = setTimeout(() => r(false), Math.max(0, wallDeadline - performance.now())); });
+    const wall = new Promise<false>((r) => {
+      timer = setTimeout(() => r(false), Math.max(0, wallDeadline - performance.now()));
+    });
     const ok = await Promise.race([runtime.idle().then(() => true), wall]);
     clearTimeout(timer);
     return ok;

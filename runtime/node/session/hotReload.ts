@@ -53,7 +53,14 @@ export function createReloader(root: string, agents: readonly StartedAgent[], lo
     const t0 = Date.now();
     const name = started.entry.manifest.name;
     const failed = (problems: WorkspaceProblem[], build?: ReloadResult['build']): ReloadResult => {
-      const result: ReloadResult = { agent: name, status: 'failed', build, durationMs: Date.now() - t0, error: problems.map(formatProblem).join('\n'), problems };
+      const result: ReloadResult = {
+        agent: name,
+        status: 'failed',
+        build,
+        durationMs: Date.now() - t0,
+        error: problems.map(formatProblem).join('\n'),
+        problems,
+      };
       logger?.warn(`hot reload of ${name} refused; the previous module keeps running:\n${result.error}`);
       return result;
     };
@@ -62,7 +69,14 @@ export function createReloader(root: string, agents: readonly StartedAgent[], lo
     if (!entry) return failed(problems);
     const changed = FIXED_FIELDS.filter((f) => JSON.stringify(entry.manifest[f]) !== JSON.stringify(started.entry.manifest[f]));
     if (changed.length) {
-      return failed([{ file: entry.file, line: 1, column: 1, message: `${changed.join(', ')} changed; hot reload swaps only the module: stop and run the agent again to apply this` }]);
+      return failed([
+        {
+          file: entry.file,
+          line: 1,
+          column: 1,
+          message: `${changed.join(', ')} changed; hot reload swaps only the module: stop and run the agent again to apply this`,
+        },
+      ]);
     }
     let wasmPath = entry.wasmPath;
     let build: ReloadResult['build'];
@@ -71,7 +85,11 @@ export function createReloader(root: string, agents: readonly StartedAgent[], lo
       const r = await run.build(entry.source, out);
       if (!r.ok) {
         const errors = r.diagnostics.filter((d) => d.severity === 'error');
-        return failed((errors.length ? errors : r.diagnostics).slice(0, 5).map((d) => ({ file: d.file, line: d.line, column: d.column, message: d.message })));
+        return failed(
+          (errors.length ? errors : r.diagnostics)
+            .slice(0, 5)
+            .map((d) => ({ file: d.file, line: d.line, column: d.column, message: d.message })),
+        );
       }
       build = r.status === 'up to date' ? 'up to date' : 'built';
       wasmPath = r.outWasm ?? out;
@@ -88,7 +106,9 @@ export function createReloader(root: string, agents: readonly StartedAgent[], lo
       const message = (e as Error).message;
       // A TypeScript/JavaScript agent's start error is source-mapped: put it on the agent's own line.
       const at = isJsAgent(entry.manifest) ? errorPosition(message) : undefined;
-      const where = at ? { file: path.resolve(path.dirname(entry.source), at.source), line: at.line, column: at.column } : { file: wasmPath, line: 1, column: 1 };
+      const where = at
+        ? { file: path.resolve(path.dirname(entry.source), at.source), line: at.line, column: at.column }
+        : { file: wasmPath, line: 1, column: 1 };
       return failed([{ ...where, message }], build);
     }
     started.moduleSha256 = hash;
@@ -100,20 +120,28 @@ export function createReloader(root: string, agents: readonly StartedAgent[], lo
   };
 
   return {
-    reloadAgent: (name) => serial(async () => {
-      const started = agents.find((a) => a.entry.manifest.name === name);
-      if (!started) {
-        const known = agents.map((a) => a.entry.manifest.name).join(', ') || 'none';
-        return { agent: name, status: 'failed', durationMs: 0, error: `${root}:1:1: no running agent '${name}' (running: ${known})`, problems: [{ file: root, line: 1, column: 1, message: `no running agent '${name}' (running: ${known})` }] };
-      }
-      return reloadOne(started, createBuildRun(), true);
-    }),
-    reloadChanged: (files) => serial(async () => {
-      const run = createBuildRun();
-      const results: ReloadResult[] = [];
-      for (const started of agents.filter((a) => affectedBy(a, files))) results.push(await reloadOne(started, run, false));
-      return results;
-    }),
+    reloadAgent: (name) =>
+      serial(async () => {
+        const started = agents.find((a) => a.entry.manifest.name === name);
+        if (!started) {
+          const known = agents.map((a) => a.entry.manifest.name).join(', ') || 'none';
+          return {
+            agent: name,
+            status: 'failed',
+            durationMs: 0,
+            error: `${root}:1:1: no running agent '${name}' (running: ${known})`,
+            problems: [{ file: root, line: 1, column: 1, message: `no running agent '${name}' (running: ${known})` }],
+          };
+        }
+        return reloadOne(started, createBuildRun(), true);
+      }),
+    reloadChanged: (files) =>
+      serial(async () => {
+        const run = createBuildRun();
+        const results: ReloadResult[] = [];
+        for (const started of agents.filter((a) => affectedBy(a, files))) results.push(await reloadOne(started, run, false));
+        return results;
+      }),
   };
 }
 
@@ -124,12 +152,18 @@ export function createReloader(root: string, agents: readonly StartedAgent[], lo
 export function affectedBy(started: StartedAgent, files: readonly string[] | undefined): boolean {
   if (!files?.length) return true;
   const { entry } = started;
-  const mine = new Set([entry.file, entry.source, entry.wasmPath ?? '', builtModulePath(entry.file, entry.manifest)].map((f) => path.resolve(f)));
+  const mine = new Set(
+    [entry.file, entry.source, entry.wasmPath ?? '', builtModulePath(entry.file, entry.manifest)].map((f) => path.resolve(f)),
+  );
   const source = /\.(ts|js|mjs)$/;
   return files.some((f) => mine.has(real(f)) || (source.test(f) && source.test(entry.source)));
 }
 
 /** The path with symlinks resolved (the workspace's paths are), or as given when it does not exist. */
 function real(file: string): string {
-  try { return fs.realpathSync(path.resolve(file)); } catch { return path.resolve(file); }
+  try {
+    return fs.realpathSync(path.resolve(file));
+  } catch {
+    return path.resolve(file);
+  }
 }

@@ -86,42 +86,72 @@ export interface Session {
 
 /** Start the agents of a folder; throws WorkspaceError (naming the file, place and fix) when it cannot. */
 export async function startSession(options: SessionOptions): Promise<Session> {
-  const workspace = options.workspace ?? await loadWorkspace(options.folder);
-  if (options.noAgents && !options.nats) throw new RangeError('noAgents needs nats: a session without agents only makes sense as a client of a cluster');
+  const workspace = options.workspace ?? (await loadWorkspace(options.folder));
+  if (options.noAgents && !options.nats)
+    throw new RangeError('noAgents needs nats: a session without agents only makes sense as a client of a cluster');
   const entries = options.noAgents ? [] : selectAgents(workspace, options.agents);
-  const manifestProblems = workspace.problems.filter((p) => p.file.endsWith('.agent.yaml') || entries.some((e) => p.message.includes(`'${e.manifest.name}'`)));
+  const manifestProblems = workspace.problems.filter(
+    (p) => p.file.endsWith('.agent.yaml') || entries.some((e) => p.message.includes(`'${e.manifest.name}'`)),
+  );
   if (manifestProblems.length) throw new WorkspaceError(manifestProblems);
   if (!entries.length && !options.nats) {
-    throw new WorkspaceError([{ file: workspace.folder, line: 1, column: 1, message: 'no agents found; add a *.agent.yaml manifest (see examples/calculator)' }]);
+    throw new WorkspaceError([
+      { file: workspace.folder, line: 1, column: 1, message: 'no agents found; add a *.agent.yaml manifest (see examples/calculator)' },
+    ]);
   }
   const clock = options.clock ?? new RealClock();
   const seed = options.seed ?? 1;
   let writer: TraceFileWriter | undefined;
   const listeners: TraceListener[] = [];
-  if (options.traceFile) { writer = createTraceWriter(options.traceFile); listeners.push((e) => writer!.write(e)); }
+  if (options.traceFile) {
+    writer = createTraceWriter(options.traceFile);
+    listeners.push((e) => writer!.write(e));
+  }
   if (options.onTrace) listeners.push(options.onTrace);
   const stepped = clock instanceof SimulatedClock;
-  if (options.nats && stepped) throw new RangeError('a run across NATS nodes runs on the real clock (docs/nats.md); drop the simulated clock');
-  const node = options.nats ? options.nats.node ?? defaultNodeName() : undefined;
+  if (options.nats && stepped)
+    throw new RangeError('a run across NATS nodes runs on the real clock (docs/nats.md); drop the simulated clock');
+  const node = options.nats ? (options.nats.node ?? defaultNodeName()) : undefined;
   const runtime = new Runtime({
-    name: options.name ?? path.basename(workspace.folder), clock, seed, logger: options.logger, trace: listeners, node,
-    requestTimeoutMs: options.requestTimeoutMs, limits: options.limits, validateMessages: options.validateMessages,
-    deliveryAttempts: options.deliveryAttempts, blackboard: options.blackboard, scheduling: stepped ? 'steps' : 'immediate',
+    name: options.name ?? path.basename(workspace.folder),
+    clock,
+    seed,
+    logger: options.logger,
+    trace: listeners,
+    node,
+    requestTimeoutMs: options.requestTimeoutMs,
+    limits: options.limits,
+    validateMessages: options.validateMessages,
+    deliveryAttempts: options.deliveryAttempts,
+    blackboard: options.blackboard,
+    scheduling: stepped ? 'steps' : 'immediate',
     observeAll: options.observeAll,
   });
   const workers = defaultWorkers(options.workers, entries.length);
-  runtime.start(entries.map((e) => e.manifest.name), { ...options.inputs, seed, workers, modules: moduleHashes(entries), clock: stepped ? 'simulated' : 'real' });
+  runtime.start(
+    entries.map((e) => e.manifest.name),
+    { ...options.inputs, seed, workers, modules: moduleHashes(entries), clock: stepped ? 'simulated' : 'real' },
+  );
   // A client node holds no agents: no worker threads.
-  const group = !entries.length ? undefined : new ShardGroup({
-    workers,
-    logger: options.logger,
-    onShardLost: (loss) => runtime.shardLost(loss),
-    init: {
-      stepped, observeAll: stepped && options.observeAll === true, limits: runtime.limits, requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
-      attempts: options.deliveryAttempts ?? 1, dedupe: true, protocolChecks: true, validate: options.validateMessages === true,
-      epochMs: clock instanceof RealClock ? clock.epochMs : absoluteNow(), epochWallMs: clock.wallTime() - clock.now(),
-    },
-  });
+  const group = !entries.length
+    ? undefined
+    : new ShardGroup({
+        workers,
+        logger: options.logger,
+        onShardLost: (loss) => runtime.shardLost(loss),
+        init: {
+          stepped,
+          observeAll: stepped && options.observeAll === true,
+          limits: runtime.limits,
+          requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+          attempts: options.deliveryAttempts ?? 1,
+          dedupe: true,
+          protocolChecks: true,
+          validate: options.validateMessages === true,
+          epochMs: clock instanceof RealClock ? clock.epochMs : absoluteNow(),
+          epochWallMs: clock.wallTime() - clock.now(),
+        },
+      });
   if (group) runtime.attachShards(group);
   let stopped = false;
   let link: NatsRemoteLink | undefined;
@@ -140,7 +170,11 @@ export async function startSession(options: SessionOptions): Promise<Session> {
   try {
     if (group) started = await startAgents(runtime, entries, { seed, group });
     if (options.nats) {
-      link = await NatsRemoteLink.connect({ ...options.nats, node: node!, requestTimeoutMs: options.nats.requestTimeoutMs ?? options.requestTimeoutMs });
+      link = await NatsRemoteLink.connect({
+        ...options.nats,
+        node: node!,
+        requestTimeoutMs: options.nats.requestTimeoutMs ?? options.requestTimeoutMs,
+      });
       runtime.attachRemote(link);
       // This node's names go out now: a list too large for one NATS message fails the start with the fix.
       link.flushAnnouncement();
@@ -150,7 +184,12 @@ export async function startSession(options: SessionOptions): Promise<Session> {
     throw e;
   }
   const reloader = createReloader(workspace.folder, started, options.logger);
-  const refuseStopped = (name: string): ReloadResult => ({ agent: name, status: 'failed', durationMs: 0, error: `${workspace.folder}:1:1: the session is stopped` });
+  const refuseStopped = (name: string): ReloadResult => ({
+    agent: name,
+    status: 'failed',
+    durationMs: 0,
+    error: `${workspace.folder}:1:1: the session is stopped`,
+  });
   return {
     runtime,
     workspace,
@@ -173,7 +212,11 @@ function moduleHashes(entries: readonly AgentEntry[]): Array<{ agent: string; sh
   for (const e of entries) {
     if (!e.wasmPath) continue;
     if (!byPath.has(e.wasmPath)) {
-      try { byPath.set(e.wasmPath, crypto.createHash('sha256').update(fs.readFileSync(e.wasmPath)).digest('hex')); } catch { byPath.set(e.wasmPath, undefined); /* startAgents reports a missing module */ }
+      try {
+        byPath.set(e.wasmPath, crypto.createHash('sha256').update(fs.readFileSync(e.wasmPath)).digest('hex'));
+      } catch {
+        byPath.set(e.wasmPath, undefined); /* startAgents reports a missing module */
+      }
     }
     const sha256 = byPath.get(e.wasmPath);
     if (sha256) out.push({ agent: e.manifest.name, sha256 });
@@ -188,7 +231,11 @@ export function selectAgents(workspace: Workspace, wanted: readonly string[] | u
   const byName = new Map(workspace.agents.map((a) => [a.manifest.name, a] as const));
   const byFile = new Map<string, AgentEntry[]>();
   const byBase = new Map<string, AgentEntry[]>();
-  const add = (map: Map<string, AgentEntry[]>, key: string, a: AgentEntry): void => { const l = map.get(key); if (l) l.push(a); else map.set(key, [a]); };
+  const add = (map: Map<string, AgentEntry[]>, key: string, a: AgentEntry): void => {
+    const l = map.get(key);
+    if (l) l.push(a);
+    else map.set(key, [a]);
+  };
   for (const a of workspace.agents) {
     add(byFile, a.file, a);
     if (a.replicaOf !== undefined) add(byBase, a.replicaOf, a);
@@ -201,7 +248,14 @@ export function selectAgents(workspace: Workspace, wanted: readonly string[] | u
     if (!found) {
       const names = workspace.agents.map((a) => a.manifest.name);
       const known = names.length > 20 ? `${names.slice(0, 20).join(', ')}, … (${names.length} in all)` : names.join(', ') || 'none';
-      throw new WorkspaceError([{ file: workspace.folder, line: 1, column: 1, message: `no agent '${w}' in this workspace (agents: ${known}); name an agent or a *.agent.yaml path` }]);
+      throw new WorkspaceError([
+        {
+          file: workspace.folder,
+          line: 1,
+          column: 1,
+          message: `no agent '${w}' in this workspace (agents: ${known}); name an agent or a *.agent.yaml path`,
+        },
+      ]);
     }
     return found;
   });
@@ -209,7 +263,11 @@ export function selectAgents(workspace: Workspace, wanted: readonly string[] | u
 
 /** A node name for this process when none is given: `<host>-<pid>`, in the characters node names allow. */
 export function defaultNodeName(): string {
-  const host = os.hostname().replace(/[^A-Za-z0-9_.@:-]/g, '-').slice(0, 100) || 'node';
+  const host =
+    os
+      .hostname()
+      .replace(/[^A-Za-z0-9_.@:-]/g, '-')
+      .slice(0, 100) || 'node';
   return `${/^[A-Za-z_]/.test(host) ? '' : 'n-'}${host}-${process.pid}`;
 }
 

@@ -21,10 +21,17 @@ export interface StartAgentsOptions {
 }
 
 /** A running agent as hot reload sees it: swap its module in place. */
-export interface ReloadableAgent { readonly name: string; reload(wasm: Uint8Array, reason?: string): Promise<void> }
+export interface ReloadableAgent {
+  readonly name: string;
+  reload(wasm: Uint8Array, reason?: string): Promise<void>;
+}
 
 /** An agent the session started: its handle, its workspace entry and the hash of the module it runs (hot reload). */
-export interface StartedAgent { agent: ReloadableAgent; entry: AgentEntry; moduleSha256: string }
+export interface StartedAgent {
+  agent: ReloadableAgent;
+  entry: AgentEntry;
+  moduleSha256: string;
+}
 
 /** Load, place, start and register each agent (and its manifest subscriptions); throws WorkspaceError naming the manifest. */
 export async function startAgents(runtime: Runtime, entries: readonly AgentEntry[], options: StartAgentsOptions): Promise<StartedAgent[]> {
@@ -33,13 +40,27 @@ export async function startAgents(runtime: Runtime, entries: readonly AgentEntry
   const byManifest = new Map<string, { agent: PreparedAgent | PreparedJsAgent; sha: string }>();
   for (const entry of entries) {
     const { manifest } = entry;
-    if (!entry.wasmPath) throw new WorkspaceError([{ file: entry.file, line: 1, column: 1, message: `agent '${manifest.name}' has no built module; run \`caxton build\`` }]);
+    if (!entry.wasmPath)
+      throw new WorkspaceError([
+        { file: entry.file, line: 1, column: 1, message: `agent '${manifest.name}' has no built module; run \`caxton build\`` },
+      ]);
     if (manifest.subscriptions?.length && !manifest.host_functions?.includes('subscribe')) {
-      throw new WorkspaceError([{ file: entry.file, line: 1, column: 1, message: `agent '${manifest.name}' lists subscriptions but is not granted 'subscribe'; add it to host_functions` }]);
+      throw new WorkspaceError([
+        {
+          file: entry.file,
+          line: 1,
+          column: 1,
+          message: `agent '${manifest.name}' lists subscriptions but is not granted 'subscribe'; add it to host_functions`,
+        },
+      ]);
     }
     const shared = entry.replicaOf !== undefined ? byManifest.get(entry.file) : undefined;
     if (shared) {
-      prepared.push({ entry, agent: { ...shared.agent, name: manifest.name, seed: agentSeed(options.seed, manifest.name) }, sha: shared.sha });
+      prepared.push({
+        entry,
+        agent: { ...shared.agent, name: manifest.name, seed: agentSeed(options.seed, manifest.name) },
+        sha: shared.sha,
+      });
       continue;
     }
     const wasm = fs.readFileSync(entry.wasmPath);
@@ -52,7 +73,8 @@ export async function startAgents(runtime: Runtime, entries: readonly AgentEntry
       prepared.push({ entry, agent, sha });
       if (entry.replicaOf !== undefined) byManifest.set(entry.file, { agent, sha });
     } catch (e) {
-      if (e instanceof AgentLoadError) throw new WorkspaceError([{ file: entry.file, line: 1, column: 1, message: e.message }], `${entry.file}: ${e.message}`);
+      if (e instanceof AgentLoadError)
+        throw new WorkspaceError([{ file: entry.file, line: 1, column: 1, message: e.message }], `${entry.file}: ${e.message}`);
       throw e;
     }
   }
@@ -90,8 +112,16 @@ export async function startAgents(runtime: Runtime, entries: readonly AgentEntry
 function toSpec(agent: PreparedAgent | PreparedJsAgent, entry: AgentEntry): AgentSpec {
   const limits = entry.manifest.limits;
   return {
-    name: agent.name, kind: 'kind' in agent ? agent.kind : 'wasm', module: agent.module, grants: agent.grants, limits: agent.limits, restart: agent.restart,
-    seed: agent.seed, metered: agent.metered, mailbox: limits?.mailbox, maxMessageBytes: limits?.max_message_bytes,
+    name: agent.name,
+    kind: 'kind' in agent ? agent.kind : 'wasm',
+    module: agent.module,
+    grants: agent.grants,
+    limits: agent.limits,
+    restart: agent.restart,
+    seed: agent.seed,
+    metered: agent.metered,
+    mailbox: limits?.mailbox,
+    maxMessageBytes: limits?.max_message_bytes,
     tableElements: agent.tableElements,
   };
 }

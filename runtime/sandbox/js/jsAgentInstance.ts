@@ -68,20 +68,30 @@ export class JsAgentInstance {
 
   /** Start the agent: a runtime and context in the engine, the host bridge, the prelude, then the bundle under fuel. */
   static create(opts: JsInstanceOptions): JsAgentInstance | AgentError {
-    if (opts.engine.poisoned) return { kind: 'crashed', message: `the agent's QuickJS engine cannot be reused (${opts.engine.poisoned}); make a new one` };
+    if (opts.engine.poisoned)
+      return { kind: 'crashed', message: `the agent's QuickJS engine cannot be reused (${opts.engine.poisoned}); make a new one` };
     const inst = new JsAgentInstance(opts);
     const error = inst.start();
-    if (error) { inst.dispose(); return error; }
+    if (error) {
+      inst.dispose();
+      return error;
+    }
     return inst;
   }
 
-  get memoryBytes(): number { return this.opts.engine.memory.buffer.byteLength; }
+  get memoryBytes(): number {
+    return this.opts.engine.memory.buffer.byteLength;
+  }
 
   /** Handle one message (JSON text) at runtime time `now`: call caxton_handle, then drain its jobs, all under one budget. */
   handle(message: string, now: number): AgentResult {
     const started = performance.now();
     if (this.disposed || this.opts.engine.poisoned) {
-      return { ok: false, error: { kind: 'crashed', message: `the instance is gone (${this.opts.engine.poisoned ?? 'disposed'})` }, usage: this.usage(started) };
+      return {
+        ok: false,
+        error: { kind: 'crashed', message: `the instance is gone (${this.opts.engine.poisoned ?? 'disposed'})` },
+        usage: this.usage(started),
+      };
     }
     this.begin(now, started);
     try {
@@ -90,7 +100,10 @@ export class JsAgentInstance {
       arg.dispose();
       if (r.error) return this.failed(this.jsError(r.error, 'handler'), started);
       const drained = this.drain('handler');
-      if (drained) { r.value.dispose(); return this.failed(drained, started); }
+      if (drained) {
+        r.value.dispose();
+        return this.failed(drained, started);
+      }
       const outcome = this.settle(r.value);
       if (outcome) return this.failed(outcome, started);
       return { ok: true, effects: this.record!.effects, usage: this.usage(started) };
@@ -124,7 +137,10 @@ export class JsAgentInstance {
       this.ctx = this.runtime.newContext();
       // `now` as coarse as the wasm agents' (NOW_GRANULARITY_MS): a fine clock is a timer for side channels.
       const now = (): number => Math.floor(this.clockNow / NOW_GRANULARITY_MS) * NOW_GRANULARITY_MS;
-      installHostBridge(this.ctx, { name, limits, random, call: () => this.record, now }, grants, (e) => { this.abort ??= e; this.meter.stop('host'); });
+      installHostBridge(this.ctx, { name, limits, random, call: () => this.record, now }, grants, (e) => {
+        this.abort ??= e;
+        this.meter.stop('host');
+      });
       const prelude = this.ctx.evalCode(JS_PRELUDE, 'caxton-prelude.js');
       if (prelude.error) return this.jsError(prelude.error, 'prelude');
       prelude.value.dispose();
@@ -140,7 +156,10 @@ export class JsAgentInstance {
       const entry = this.ctx.getProp(this.ctx.global, JS_HANDLE_GLOBAL);
       if (this.ctx.typeof(entry) !== 'function') {
         entry.dispose();
-        return { kind: 'bad_output', message: `${this.opts.file} defines no ${JS_HANDLE_GLOBAL}: import { onMessage } from 'caxton-agent' and register a handler` };
+        return {
+          kind: 'bad_output',
+          message: `${this.opts.file} defines no ${JS_HANDLE_GLOBAL}: import { onMessage } from 'caxton-agent' and register a handler`,
+        };
       }
       this.entry = entry;
       return undefined;
@@ -171,9 +190,19 @@ export class JsAgentInstance {
   private settle(value: QuickJSHandle): AgentError | undefined {
     const state = this.ctx.getPromiseState(value);
     // For a plain (non-promise) value the state holds the same handle: free each handle once.
-    const release = (h: QuickJSHandle): void => { if (h.alive) h.dispose(); if (value.alive) value.dispose(); };
-    if (state.type === 'pending') { release(value); return undefined; }
-    if (state.type === 'rejected') { const error = this.jsError(state.error, 'async handler'); release(value); return error; }
+    const release = (h: QuickJSHandle): void => {
+      if (h.alive) h.dispose();
+      if (value.alive) value.dispose();
+    };
+    if (state.type === 'pending') {
+      release(value);
+      return undefined;
+    }
+    if (state.type === 'rejected') {
+      const error = this.jsError(state.error, 'async handler');
+      release(value);
+      return error;
+    }
     const status = this.ctx.typeof(state.value) === 'number' ? this.ctx.getNumber(state.value) : -1;
     release(state.value);
     if (status === 0) return undefined;
@@ -186,13 +215,26 @@ export class JsAgentInstance {
   }
 
   private stopContext(): Parameters<typeof describeJsError>[0] {
-    return { stopped: this.meter.stopped, abort: this.abort, limits: this.opts.limits, timeoutMs: this.opts.timeoutMs, file: this.opts.file, map: this.map, memoryBytes: this.memoryBytes, capBytes: this.opts.engine.capBytes };
+    return {
+      stopped: this.meter.stopped,
+      abort: this.abort,
+      limits: this.opts.limits,
+      timeoutMs: this.opts.timeoutMs,
+      file: this.opts.file,
+      map: this.map,
+      memoryBytes: this.memoryBytes,
+      capBytes: this.opts.engine.capBytes,
+    };
   }
 
   /** Read a thrown value (and free its handle) into an AgentError with the stack mapped to the sources. */
   private jsError(handle: QuickJSHandle, where: string): AgentError {
     let dumped: unknown;
-    try { dumped = this.ctx.dump(handle); } catch { dumped = undefined; }
+    try {
+      dumped = this.ctx.dump(handle);
+    } catch {
+      dumped = undefined;
+    }
     handle.dispose();
     return describeJsError(this.stopContext(), dumped, where);
   }
@@ -209,6 +251,10 @@ export class JsAgentInstance {
   }
 
   private usage(started: number): AgentResult['usage'] {
-    return { fuel: Math.min(this.meter.used, this.opts.limits.fuelPerMessage), memoryBytes: this.memoryBytes, durationMs: performance.now() - started };
+    return {
+      fuel: Math.min(this.meter.used, this.opts.limits.fuelPerMessage),
+      memoryBytes: this.memoryBytes,
+      durationMs: performance.now() - started,
+    };
   }
 }

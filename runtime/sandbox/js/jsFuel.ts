@@ -30,10 +30,14 @@ export class JsFuelMeter {
   }
 
   /** Fuel charged so far in this call. */
-  get used(): number { return this.checks * QUICKJS_POLLS_PER_CHECK; }
+  get used(): number {
+    return this.checks * QUICKJS_POLLS_PER_CHECK;
+  }
 
   /** Stop at the next check (a host function refused the call: the agent must not carry on). */
-  stop(reason: StopReason): void { this.stopped ??= reason; }
+  stop(reason: StopReason): void {
+    this.stopped ??= reason;
+  }
 
   /** The QuickJS interrupt handler: true interrupts the running code. */
   readonly interrupt = (): boolean => {

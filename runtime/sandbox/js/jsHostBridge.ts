@@ -18,19 +18,30 @@ const TEXT_FUNCTIONS = new Set(['send', 'blackboard_read', 'blackboard_write', '
 
 /** The host functions an agent with these grants may call (the base set plus what the grants unlock). */
 export function grantedHostFunctions(grants: readonly HostGrant[]): string[] {
-  return [...BASE_HOST_FUNCTIONS, ...Object.entries(GATED_HOST_FUNCTIONS).filter(([, g]) => grants.includes(g)).map(([name]) => name)];
+  return [
+    ...BASE_HOST_FUNCTIONS,
+    ...Object.entries(GATED_HOST_FUNCTIONS)
+      .filter(([, g]) => grants.includes(g))
+      .map(([name]) => name),
+  ];
 }
 
 /**
  * Put the granted host functions on the context's global object. A refused call (HostAbort) is reported to
  * `onAbort` (the instance stops the agent and fails the message with it) and thrown into the agent as an Error.
  */
-export function installHostBridge(ctx: QuickJSContext, host: Omit<HostContext, 'memory'>, grants: readonly HostGrant[], onAbort: (e: HostAbort) => void): void {
+export function installHostBridge(
+  ctx: QuickJSContext,
+  host: Omit<HostContext, 'memory'>,
+  grants: readonly HostGrant[],
+  onAbort: (e: HostAbort) => void,
+): void {
   const scratch: WasmMemory = { buffer: new ArrayBuffer(0), grow: () => -1 };
   const allowed = grantedHostFunctions(grants);
   const imports = hostImports({ ...host, memory: () => scratch }, allowed);
   const text = (h: QuickJSHandle | undefined, what: string): [number, number] => {
-    if (!h || ctx.typeof(h) !== 'string') throw new HostAbort('bad_output', `${what} expects a string of JSON (the SDK's ${what} builds it)`);
+    if (!h || ctx.typeof(h) !== 'string')
+      throw new HostAbort('bad_output', `${what} expects a string of JSON (the SDK's ${what} builds it)`);
     const bytes = encoder.encode(ctx.getString(h));
     (scratch as { buffer: ArrayBuffer }).buffer = bytes.buffer as ArrayBuffer;
     return [0, bytes.length];
@@ -48,7 +59,10 @@ export function installHostBridge(ctx: QuickJSContext, host: Omit<HostContext, '
         }
         return undefined;
       } catch (e) {
-        if (e instanceof HostAbort) { onAbort(e); throw new Error(`${name} refused: ${e.message}`); }
+        if (e instanceof HostAbort) {
+          onAbort(e);
+          throw new Error(`${name} refused: ${e.message}`);
+        }
         throw e;
       }
     });

@@ -12,14 +12,23 @@ import { createJsEngine, type JsEngine } from './quickJsEngine';
 import { JsAgentInstance } from './jsAgentInstance';
 
 /** What the factory needs of an agent's spec (runtime/shard/shardProtocol.ts AgentSpec). */
-export interface JsAgentSpecLike { name: string; grants: HostGrant[]; limits: WorkerLimits; seed: number }
+export interface JsAgentSpecLike {
+  name: string;
+  grants: HostGrant[];
+  limits: WorkerLimits;
+  seed: number;
+}
 
 /** One JS agent's engine in its shard, and the factory of its instances. */
 export class JsEngineSlot {
   private making: Promise<void> | undefined;
   private ready: JsEngine | undefined;
 
-  private constructor(private readonly wasm: WasmModule, private readonly capBytes: number, private engine: JsEngine) {}
+  private constructor(
+    private readonly wasm: WasmModule,
+    private readonly capBytes: number,
+    private engine: JsEngine,
+  ) {}
 
   /** Make the agent's engine (its wasm memory capped at `capBytes`). */
   static async open(wasm: WasmModule, capBytes: number): Promise<JsEngineSlot> {
@@ -33,16 +42,37 @@ export class JsEngineSlot {
         if (!this.ready) {
           const reason = this.engine.poisoned;
           this.replace();
-          return { kind: 'crashed', message: `the agent's QuickJS engine was discarded (${reason}); a new one is being made for the next restart` };
+          return {
+            kind: 'crashed',
+            message: `the agent's QuickJS engine was discarded (${reason}); a new one is being made for the next restart`,
+          };
         }
         this.engine = this.ready;
         this.ready = undefined;
       }
-      return JsAgentInstance.create({ name: spec.name, code: code.code, file: code.file, grants: spec.grants, limits: spec.limits, seed: spec.seed, engine: this.engine, timeoutMs: code.timeoutMs });
+      return JsAgentInstance.create({
+        name: spec.name,
+        code: code.code,
+        file: code.file,
+        grants: spec.grants,
+        limits: spec.limits,
+        seed: spec.seed,
+        engine: this.engine,
+        timeoutMs: code.timeoutMs,
+      });
     };
   }
 
   private replace(): void {
-    this.making ??= createJsEngine(this.wasm, this.capBytes).then((e) => { this.ready = e; }, () => undefined).finally(() => { this.making = undefined; });
+    this.making ??= createJsEngine(this.wasm, this.capBytes)
+      .then(
+        (e) => {
+          this.ready = e;
+        },
+        () => undefined,
+      )
+      .finally(() => {
+        this.making = undefined;
+      });
   }
 }

@@ -8,7 +8,11 @@ import { originalPositionFor, TraceMap } from '@jridgewell/trace-mapping';
 const INLINE_MAP = /\/\/# sourceMappingURL=data:application\/json;(?:charset=utf-8;)?base64,([A-Za-z0-9+/=]+)\s*$/;
 
 /** A position in an agent's source, as the author sees it (1-based line and column). */
-export interface SourcePosition { source: string; line: number; column: number }
+export interface SourcePosition {
+  source: string;
+  line: number;
+  column: number;
+}
 
 /** The source map embedded at the end of a bundle, or undefined when there is none (or it does not parse). */
 export function readInlineSourceMap(code: string): TraceMap | undefined {

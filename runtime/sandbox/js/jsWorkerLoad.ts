@@ -16,7 +16,13 @@ export async function loadJsInstance(msg: Extract<ToWorker, { type: 'load'; kind
     return { kind: 'crashed', message: `could not start the QuickJS engine: ${(e as Error).message}` };
   }
   return JsAgentInstance.create({
-    name: msg.name, code: msg.js.code, file: msg.js.file, grants: msg.grants, limits: msg.limits,
-    seed: msg.seed, engine, timeoutMs: msg.js.timeoutMs,
+    name: msg.name,
+    code: msg.js.code,
+    file: msg.js.file,
+    grants: msg.grants,
+    limits: msg.limits,
+    seed: msg.seed,
+    engine,
+    timeoutMs: msg.js.timeoutMs,
   });
 }

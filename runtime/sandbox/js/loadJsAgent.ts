@@ -29,7 +29,13 @@ export interface LoadJsAgentOptions extends CommonAgentOptions {
 
 /** A JS agent that failed to start, with where in its source (relative to the agent's folder) when known. */
 export class JsAgentLoadError extends AgentLoadError {
-  constructor(file: string, problem: string, fix: string, manifestPath: string | undefined, readonly position?: SourcePosition) {
+  constructor(
+    file: string,
+    problem: string,
+    fix: string,
+    manifestPath: string | undefined,
+    readonly position?: SourcePosition,
+  ) {
     super(file, problem, fix, manifestPath);
   }
 }
@@ -62,7 +68,12 @@ export function inThreadDeadline(timeoutMs: number): number {
 
 /** Check the options and the bundle; throws AgentLoadError naming the manifest and the fix. */
 export function prepareJsAgent(options: Omit<LoadJsAgentOptions, 'clock' | 'pool' | 'worker' | 'onStateChange'>): PreparedJsAgent {
-  const { manifest, limits: resolved, grants, seed } = normaliseAgentOptions(options, (bad) => {
+  const {
+    manifest,
+    limits: resolved,
+    grants,
+    seed,
+  } = normaliseAgentOptions(options, (bad) => {
     if (typeof options.code !== 'string') bad('has no bundle', 'pass the built agent (build/<name>.js) as `code`');
   });
   // The manifest's memory is the JS heap; the engine's wasm memory is capped at its 16 MiB base plus that.
@@ -70,15 +81,36 @@ export function prepareJsAgent(options: Omit<LoadJsAgentOptions, 'clock' | 'pool
   const file = options.codePath ?? `${manifest.name}.js`;
   const toCode = (text: string): JsCode => {
     const bytes = Buffer.byteLength(text);
-    if (bytes > limits.maxModuleBytes) throw new AgentLoadError(file, `is ${bytes} bytes, above the ${limits.maxModuleBytes}-byte module limit`, 'make the agent smaller', options.manifestPath);
+    if (bytes > limits.maxModuleBytes)
+      throw new AgentLoadError(
+        file,
+        `is ${bytes} bytes, above the ${limits.maxModuleBytes}-byte module limit`,
+        'make the agent smaller',
+        options.manifestPath,
+      );
     return { kind: 'js', code: text, file: path.basename(file), timeoutMs: inThreadDeadline(limits.timeoutMs) };
   };
   const prepare = async (bytes: Uint8Array): Promise<JsCode> => {
     let text: string;
-    try { text = decoder.decode(bytes); } catch { throw new AgentLoadError(file, 'is not UTF-8 text', 'rebuild it with `caxton build`', options.manifestPath); }
+    try {
+      text = decoder.decode(bytes);
+    } catch {
+      throw new AgentLoadError(file, 'is not UTF-8 text', 'rebuild it with `caxton build`', options.manifestPath);
+    }
     return toCode(text);
   };
-  return { name: manifest.name, kind: 'js', module: toCode(options.code), grants, limits, restart: resolveRestart(manifest), seed: agentSeed(seed, manifest.name), metered: true, prepare, tableElements: 0 };
+  return {
+    name: manifest.name,
+    kind: 'js',
+    module: toCode(options.code),
+    grants,
+    limits,
+    restart: resolveRestart(manifest),
+    seed: agentSeed(seed, manifest.name),
+    metered: true,
+    prepare,
+    tableElements: 0,
+  };
 }
 
 /** Load and start a JS agent in a worker pool (state: running); throws AgentLoadError (JsAgentLoadError when its start code fails). */
@@ -90,14 +122,30 @@ export async function loadJsAgent(options: LoadJsAgentOptions): Promise<WasmAgen
   const ownsPool = !options.pool;
   const pool = options.pool ?? new WorkerPool(options.worker);
   const agent = new WasmAgent({
-    name, id: nextPoolId(name), module: await toCode(options.code), grants, limits,
-    restart: prepared.restart, seed: prepared.seed, metered: true,
-    clock: options.clock ?? new RealClock(), pool, ownsPool, prepare, onStateChange: options.onStateChange,
+    name,
+    id: nextPoolId(name),
+    module: await toCode(options.code),
+    grants,
+    limits,
+    restart: prepared.restart,
+    seed: prepared.seed,
+    metered: true,
+    clock: options.clock ?? new RealClock(),
+    pool,
+    ownsPool,
+    prepare,
+    onStateChange: options.onStateChange,
   });
   const error = await agent.start();
   if (error) {
     await agent.dispose();
-    throw new JsAgentLoadError(file, `failed while starting (${error.kind}: ${error.message})`, 'fix the agent\'s top-level code', options.manifestPath, errorPosition(error.message));
+    throw new JsAgentLoadError(
+      file,
+      `failed while starting (${error.kind}: ${error.message})`,
+      "fix the agent's top-level code",
+      options.manifestPath,
+      errorPosition(error.message),
+    );
   }
   return agent;
 }

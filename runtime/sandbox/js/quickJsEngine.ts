@@ -37,7 +37,9 @@ export function jsHeapLimit(capBytes: number): number {
   return Math.max(PAGE, capBytes - ENGINE_BASE_BYTES);
 }
 
-interface MemoryCtor { new (desc: { initial: number; maximum: number }): WasmMemory }
+interface MemoryCtor {
+  new (desc: { initial: number; maximum: number }): WasmMemory;
+}
 const Memory = (Wasm as unknown as { Memory: MemoryCtor }).Memory;
 
 /**

@@ -89,5 +89,11 @@ export declare function unsubscribe(topic: string): void;
 
 declare global {
   /** console.* writes to the agent's log (debug, info, warn, error levels). */
-  var console: { debug(...args: unknown[]): void; log(...args: unknown[]): void; info(...args: unknown[]): void; warn(...args: unknown[]): void; error(...args: unknown[]): void };
+  var console: {
+    debug(...args: unknown[]): void;
+    log(...args: unknown[]): void;
+    info(...args: unknown[]): void;
+    warn(...args: unknown[]): void;
+    error(...args: unknown[]): void;
+  };
 }

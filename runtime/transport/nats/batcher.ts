@@ -22,7 +22,10 @@ export interface BatcherOptions {
 /** What the batcher hands to the link: a subject, the encoded batch and how many items it holds. */
 export type SendBatch = (subject: string, payload: Uint8Array, count: number) => void;
 
-interface Pending { items: string[]; bytes: number }
+interface Pending {
+  items: string[];
+  bytes: number;
+}
 
 /** Per-subject batches of JSON items. */
 export class Batcher {
@@ -34,23 +37,37 @@ export class Batcher {
   batches = 0;
   items = 0;
 
-  constructor(private readonly send: SendBatch, private readonly options: BatcherOptions) {
+  constructor(
+    private readonly send: SendBatch,
+    private readonly options: BatcherOptions,
+  ) {
     this.maxCount = options.maxCount ?? 1000;
     this.auto = options.auto ?? 'immediate';
-    if (!(options.maxBytes > 2) || !(this.maxCount >= 1)) throw new RangeError(`batcher: maxBytes must be > 2 and maxCount >= 1 (got ${options.maxBytes}, ${this.maxCount})`);
+    if (!(options.maxBytes > 2) || !(this.maxCount >= 1))
+      throw new RangeError(`batcher: maxBytes must be > 2 and maxCount >= 1 (got ${options.maxBytes}, ${this.maxCount})`);
   }
 
   /** Queue one item (a JSON text) for a subject; throws MessageTooLargeError when it cannot fit even alone. */
   add(subject: string, item: string): void {
     const size = Buffer.byteLength(item, 'utf8');
     const limit = maxItemBytes(this.options.maxBytes);
-    if (size > limit) throw new MessageTooLargeError(size, limit, this.options.ourLimit ?? this.options.maxBytes, this.options.maxPayload ?? this.options.maxBytes, 'an envelope');
+    if (size > limit)
+      throw new MessageTooLargeError(
+        size,
+        limit,
+        this.options.ourLimit ?? this.options.maxBytes,
+        this.options.maxPayload ?? this.options.maxBytes,
+        'an envelope',
+      );
     let batch = this.pending.get(subject);
     if (batch && batchBytes(batch.bytes + size, batch.items.length + 1) > this.options.maxBytes) {
       this.sendOne(subject, batch);
       batch = undefined;
     }
-    if (!batch) { batch = { items: [], bytes: 0 }; this.pending.set(subject, batch); }
+    if (!batch) {
+      batch = { items: [], bytes: 0 };
+      this.pending.set(subject, batch);
+    }
     batch.items.push(item);
     batch.bytes += size;
     if (batch.items.length >= this.maxCount) this.sendOne(subject, batch);
@@ -87,7 +104,11 @@ export class Batcher {
   private schedule(): void {
     if (this.scheduled || this.auto === 'manual') return;
     this.scheduled = true;
-    const run = (): void => { this.scheduled = false; this.flush(); };
-    if (this.auto === 'microtask') queueMicrotask(run); else setImmediate(run);
+    const run = (): void => {
+      this.scheduled = false;
+      this.flush();
+    };
+    if (this.auto === 'microtask') queueMicrotask(run);
+    else setImmediate(run);
   }
 }

@@ -9,13 +9,14 @@
 
 /** How to authenticate. */
 export type NatsAuth =
-  | { kind: 'none' }
-  | { kind: 'user'; user: string; password: string }
-  | { kind: 'token'; token: string }
-  | { kind: 'creds'; file: string };
+  { kind: 'none' } | { kind: 'user'; user: string; password: string } | { kind: 'token'; token: string } | { kind: 'creds'; file: string };
 
 /** The servers to dial (without credentials), a printable name for them, and the credentials. */
-export interface NatsEndpoint { servers: string[]; display: string; auth: NatsAuth }
+export interface NatsEndpoint {
+  servers: string[];
+  display: string;
+  auth: NatsAuth;
+}
 
 /** The environment variables read (CAXTON_NATS_*). */
 export interface NatsEnv {
@@ -41,7 +42,10 @@ export function resolveNatsEndpoint(input: { url?: string; credsFile?: string; e
   const raw = input.url ?? env.CAXTON_NATS_URL ?? DEFAULT_NATS_URL;
   const servers: string[] = [];
   const fromUrl: NatsAuth[] = [];
-  for (const part of raw.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of raw
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const parsed = parseServer(part, source ?? 'the default URL');
     servers.push(parsed.server);
     if (parsed.auth.kind !== 'none') fromUrl.push(parsed.auth);
@@ -51,7 +55,10 @@ export function resolveNatsEndpoint(input: { url?: string; credsFile?: string; e
   if (fromUrl.length) candidates.push([`credentials in ${source}`, fromUrl[0]]);
   if (env.CAXTON_NATS_USER !== undefined || env.CAXTON_NATS_PASSWORD !== undefined) {
     if (!env.CAXTON_NATS_USER) throw new NatsConfigError('CAXTON_NATS_PASSWORD is set without CAXTON_NATS_USER; set both, or neither');
-    candidates.push(['CAXTON_NATS_USER/CAXTON_NATS_PASSWORD', { kind: 'user', user: env.CAXTON_NATS_USER, password: env.CAXTON_NATS_PASSWORD ?? '' }]);
+    candidates.push([
+      'CAXTON_NATS_USER/CAXTON_NATS_PASSWORD',
+      { kind: 'user', user: env.CAXTON_NATS_USER, password: env.CAXTON_NATS_PASSWORD ?? '' },
+    ]);
   }
   if (env.CAXTON_NATS_TOKEN) candidates.push(['CAXTON_NATS_TOKEN', { kind: 'token', token: env.CAXTON_NATS_TOKEN }]);
   const creds = input.credsFile ?? env.CAXTON_NATS_CREDS;
@@ -66,18 +73,26 @@ export function resolveNatsEndpoint(input: { url?: string; credsFile?: string; e
 /** ` as user alice`, ` with a token`, ` with creds file x`, or nothing: what may be printed about the credentials. */
 export function describeAuth(auth: NatsAuth): string {
   switch (auth.kind) {
-    case 'user': return ` as user ${auth.user}`;
-    case 'token': return ' with a token';
-    case 'creds': return ` with creds file ${auth.file}`;
-    default: return '';
+    case 'user':
+      return ` as user ${auth.user}`;
+    case 'token':
+      return ' with a token';
+    case 'creds':
+      return ` with creds file ${auth.file}`;
+    default:
+      return '';
   }
 }
 
 function parseServer(text: string, source: string): { server: string; auth: NatsAuth } {
   const withScheme = /^[a-z]+:\/\//i.test(text) ? text : `nats://${text}`;
   let url: URL;
-  try { url = new URL(withScheme); } catch {
-    throw new NatsConfigError(`${source} has a server that is not a URL (${redact(text)}); write it as nats://host:4222 or nats://user:password@host:4222`);
+  try {
+    url = new URL(withScheme);
+  } catch {
+    throw new NatsConfigError(
+      `${source} has a server that is not a URL (${redact(text)}); write it as nats://host:4222 or nats://user:password@host:4222`,
+    );
   }
   if (url.protocol !== 'nats:') {
     throw new NatsConfigError(`${source} uses ${url.protocol}// (${redact(text)}); only nats:// is supported, e.g. nats://host:4222`);

@@ -5,16 +5,43 @@
  */
 
 /** A node's full list of agents (sent on join, on change, and in reply to hello or a query), its outside parties and topic subscriptions. */
-export interface Announcement { node: string; epoch: string; version: number; agents: string[]; externals?: string[]; subscriptions?: AnnouncedSubscription[] }
+export interface Announcement {
+  node: string;
+  epoch: string;
+  version: number;
+  agents: string[];
+  externals?: string[];
+  subscriptions?: AnnouncedSubscription[];
+}
 /** A topic subscription of an agent (or outside party) of the announcing node, with its content filter. */
-export interface AnnouncedSubscription { agent: string; topic: string; filter?: Record<string, unknown> }
+export interface AnnouncedSubscription {
+  agent: string;
+  topic: string;
+  filter?: Record<string, unknown>;
+}
 /** A node is alive, and its list is at `version`. */
-export interface Heartbeat { node: string; epoch: string; version: number }
+export interface Heartbeat {
+  node: string;
+  epoch: string;
+  version: number;
+}
 /** A node leaves on purpose. */
-export interface Bye { node: string; epoch: string }
+export interface Bye {
+  node: string;
+  epoch: string;
+}
 
 /** What a node looks like from here. */
-export interface NodeView { node: string; epoch: string; agents: string[]; externals: string[]; subscriptions: AnnouncedSubscription[]; version: number; lastSeen: number; self: boolean }
+export interface NodeView {
+  node: string;
+  epoch: string;
+  agents: string[];
+  externals: string[];
+  subscriptions: AnnouncedSubscription[];
+  version: number;
+  lastSeen: number;
+  self: boolean;
+}
 
 /** Changes the directory reports. */
 export type DirectoryEvent =
@@ -48,8 +75,12 @@ export function readControl(kind: 'announce' | 'heartbeat' | 'bye', value: unkno
   if (v.externals !== undefined && !isNameList(v.externals)) return undefined;
   if (v.subscriptions !== undefined && !(Array.isArray(v.subscriptions) && v.subscriptions.every(isSubscription))) return undefined;
   return {
-    node: v.node, epoch: v.epoch, version: v.version as number, agents: v.agents,
-    ...(v.externals ? { externals: v.externals as string[] } : {}), ...(v.subscriptions ? { subscriptions: v.subscriptions as AnnouncedSubscription[] } : {}),
+    node: v.node,
+    epoch: v.epoch,
+    version: v.version as number,
+    agents: v.agents,
+    ...(v.externals ? { externals: v.externals as string[] } : {}),
+    ...(v.subscriptions ? { subscriptions: v.subscriptions as AnnouncedSubscription[] } : {}),
   };
 }
 
@@ -61,7 +92,14 @@ function isSubscription(v: unknown): v is AnnouncedSubscription {
   if (!v || typeof v !== 'object') return false;
   const s = v as Record<string, unknown>;
   const filterOk = s.filter === undefined || (typeof s.filter === 'object' && s.filter !== null && !Array.isArray(s.filter));
-  return typeof s.agent === 'string' && NAME.test(s.agent) && typeof s.topic === 'string' && s.topic.startsWith('topic://') && s.topic.length <= 1024 && filterOk;
+  return (
+    typeof s.agent === 'string' &&
+    NAME.test(s.agent) &&
+    typeof s.topic === 'string' &&
+    s.topic.startsWith('topic://') &&
+    s.topic.length <= 1024 &&
+    filterOk
+  );
 }
 
 /** The directory's state: nodes by name, agents by name, and the rule that declares a silent node lost. */
@@ -71,13 +109,19 @@ export class DirectoryState {
   /** Agents that more than one node announced (a conflict was reported). */
   private readonly contested = new Set<string>();
 
-  constructor(readonly self: Announcement, private readonly lostAfterMs: number, now: number) {
+  constructor(
+    readonly self: Announcement,
+    private readonly lostAfterMs: number,
+    now: number,
+  ) {
     this.byNode.set(self.node, { ...viewOf(self), lastSeen: now, self: true });
     for (const a of self.agents) this.owner.set(a, self.node);
   }
 
   /** The node hosting an agent, if a live node announced it. */
-  lookup(agent: string): string | undefined { return this.owner.get(agent); }
+  lookup(agent: string): string | undefined {
+    return this.owner.get(agent);
+  }
 
   /** Every live node (this one included), by name. */
   nodes(): NodeView[] {
@@ -85,10 +129,15 @@ export class DirectoryState {
   }
 
   /** One live node as known now (not a copy: read, do not change). */
-  view(node: string): Readonly<NodeView> | undefined { return this.byNode.get(node); }
+  view(node: string): Readonly<NodeView> | undefined {
+    return this.byNode.get(node);
+  }
 
   /** This node's new list of agents (version + 1); returns the announcement to publish and any conflicts. */
-  setOwn(agents: string[], more: Pick<Announcement, 'externals' | 'subscriptions'> = {}): { announcement: Announcement; events: DirectoryEvent[] } {
+  setOwn(
+    agents: string[],
+    more: Pick<Announcement, 'externals' | 'subscriptions'> = {},
+  ): { announcement: Announcement; events: DirectoryEvent[] } {
     const me = this.byNode.get(this.self.node)!;
     const announcement: Announcement = { node: me.node, epoch: me.epoch, version: me.version + 1, agents: [...agents], ...more };
     return { announcement, events: this.apply(announcement, me.lastSeen) };
@@ -99,7 +148,14 @@ export class DirectoryState {
     if (a.node === this.self.node) {
       // Our own echo changes nothing (setOwn did it); the same name with another epoch is a second process.
       if (a.epoch === this.self.epoch) return [];
-      return [{ type: 'conflict', node: a.node, owner: this.self.node, detail: `another process announces itself as node ${a.node}; give each node its own --name` }];
+      return [
+        {
+          type: 'conflict',
+          node: a.node,
+          owner: this.self.node,
+          detail: `another process announces itself as node ${a.node}; give each node its own --name`,
+        },
+      ];
     }
     return this.apply(a, now);
   }
@@ -139,8 +195,14 @@ export class DirectoryState {
   private apply(a: Announcement, now: number): DirectoryEvent[] {
     const events: DirectoryEvent[] = [];
     let known = this.byNode.get(a.node);
-    if (known && known.epoch !== a.epoch) { events.push(...this.drop(known, 'restarted', now)); known = undefined; }
-    if (known && a.version <= known.version && !known.self) { known.lastSeen = now; return events; }
+    if (known && known.epoch !== a.epoch) {
+      events.push(...this.drop(known, 'restarted', now));
+      known = undefined;
+    }
+    if (known && a.version <= known.version && !known.self) {
+      known.lastSeen = now;
+      return events;
+    }
     const joined = !known;
     if (known) for (const agent of known.agents) if (this.owner.get(agent) === a.node) this.owner.delete(agent);
     const view: NodeView = { ...viewOf(a), lastSeen: now, self: a.node === this.self.node };
@@ -150,7 +212,13 @@ export class DirectoryState {
       if (owner === undefined || owner === a.node) this.owner.set(agent, a.node);
       else {
         this.contested.add(agent);
-        events.push({ type: 'conflict', agent, node: a.node, owner, detail: `agent ${agent} is announced by node ${a.node} but lives on node ${owner}; messages keep going to ${owner}` });
+        events.push({
+          type: 'conflict',
+          agent,
+          node: a.node,
+          owner,
+          detail: `agent ${agent} is announced by node ${a.node} but lives on node ${owner}; messages keep going to ${owner}`,
+        });
       }
     }
     if (joined) events.push({ type: 'joined', node: a.node, agents: [...a.agents] });
@@ -172,11 +240,19 @@ export class DirectoryState {
       // 10,000 agents must not cost 10,000 scans of every node's list).
       if (!this.contested.has(agent)) continue;
       const next = [...this.byNode.values()].find((o) => o.agents.includes(agent));
-      if (next) this.owner.set(agent, next.node); else this.contested.delete(agent);
+      if (next) this.owner.set(agent, next.node);
+      else this.contested.delete(agent);
     }
   }
 }
 
 function viewOf(a: Announcement): Omit<NodeView, 'lastSeen' | 'self'> {
-  return { node: a.node, epoch: a.epoch, version: a.version, agents: [...a.agents], externals: [...(a.externals ?? [])], subscriptions: [...(a.subscriptions ?? [])] };
+  return {
+    node: a.node,
+    epoch: a.epoch,
+    version: a.version,
+    agents: [...a.agents],
+    externals: [...(a.externals ?? [])],
+    subscriptions: [...(a.subscriptions ?? [])],
+  };
 }

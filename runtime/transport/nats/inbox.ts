@@ -11,9 +11,16 @@ import type { NatsLink, Incoming } from './natsLink';
 import type { ClusterSubjects } from './subjects';
 
 /** One delivery on the wire: a FIPA message (JSON object), the agent(s) it is for and the sender's order key. */
-export interface WireEnvelope { to: string | string[]; message: Record<string, unknown>; okey?: string; oseq?: number }
+export interface WireEnvelope {
+  to: string | string[];
+  message: Record<string, unknown>;
+  okey?: string;
+  oseq?: number;
+}
 /** An accepted envelope: only receivers this node hosts. */
-export interface AcceptedEnvelope extends WireEnvelope { to: string[] }
+export interface AcceptedEnvelope extends WireEnvelope {
+  to: string[];
+}
 
 const NOT_HOSTED = 'for an agent this node does not host';
 
@@ -21,7 +28,10 @@ const NOT_HOSTED = 'for an agent this node does not host';
 export type InboxRejections = Record<string, number>;
 
 /** Accept an envelope for hosted agents (`refused` counts receivers cut because they are not hosted), or say why not (pure). */
-export function screenEnvelope(value: unknown, hosts: (agent: string) => boolean): { envelope: AcceptedEnvelope; refused: number } | { reason: string } {
+export function screenEnvelope(
+  value: unknown,
+  hosts: (agent: string) => boolean,
+): { envelope: AcceptedEnvelope; refused: number } | { reason: string } {
   if (!value || typeof value !== 'object' || Array.isArray(value)) return { reason: 'not an envelope object' };
   const v = value as Record<string, unknown>;
   const to = typeof v.to === 'string' ? [v.to] : v.to;
@@ -50,14 +60,23 @@ export class NatsInbox {
    * address one agent (and gets "no responders" when nobody hosts it); off, only the node's batch subject is used
    * (one subscription per node however many agents it hosts).
    */
-  constructor(private readonly link: NatsLink, private readonly subjects: ClusterSubjects, readonly node: string, private readonly deliver: Deliver, private readonly agentSubjects = true) {
+  constructor(
+    private readonly link: NatsLink,
+    private readonly subjects: ClusterSubjects,
+    readonly node: string,
+    private readonly deliver: Deliver,
+    private readonly agentSubjects = true,
+  ) {
     this.unsubscribeNode = link.subscribe(subjects.node(node), (m) => this.onBatch(m));
   }
 
   /** Start accepting messages for an agent (subscribes its subject, so requests to it find a responder). */
   host(agent: string): void {
     if (this.hosted.has(agent)) return;
-    this.hosted.set(agent, this.agentSubjects ? this.link.subscribe(this.subjects.agent(agent), (m) => this.onSingle(agent, m)) : () => undefined);
+    this.hosted.set(
+      agent,
+      this.agentSubjects ? this.link.subscribe(this.subjects.agent(agent), (m) => this.onSingle(agent, m)) : () => undefined,
+    );
   }
 
   /** Stop accepting messages for an agent. */
@@ -67,7 +86,9 @@ export class NatsInbox {
   }
 
   /** Whether the agent is hosted here. */
-  hosts(agent: string): boolean { return this.hosted.has(agent); }
+  hosts(agent: string): boolean {
+    return this.hosted.has(agent);
+  }
 
   /** Unsubscribe everything. */
   close(): void {
@@ -79,23 +100,44 @@ export class NatsInbox {
   private onBatch(m: Incoming): void {
     if (!this.fromOurCluster(m.subject)) return;
     const batch = decodeBatch(m.data);
-    if ('error' in batch) { this.reject('a node message that is not a batch'); return; }
+    if ('error' in batch) {
+      this.reject('a node message that is not a batch');
+      return;
+    }
     for (const item of batch.items) this.accept(item);
   }
 
   private onSingle(agent: string, m: Incoming): void {
     if (!this.fromOurCluster(m.subject)) return;
     let value: unknown;
-    try { value = JSON.parse(Buffer.from(m.data).toString('utf8')); } catch { this.reject('an agent message that is not JSON'); return; }
+    try {
+      value = JSON.parse(Buffer.from(m.data).toString('utf8'));
+    } catch {
+      this.reject('an agent message that is not JSON');
+      return;
+    }
     // The subject names the agent: an envelope for another agent on it is refused, not rerouted.
     const to = value && typeof value === 'object' ? (value as { to?: unknown }).to : undefined;
-    if (to !== agent && !(Array.isArray(to) && to.length === 1 && to[0] === agent)) { this.reject('an envelope whose `to` differs from its subject'); return; }
-    this.accept(value, m.reply ? (answer) => { m.respond(answer); } : undefined);
+    if (to !== agent && !(Array.isArray(to) && to.length === 1 && to[0] === agent)) {
+      this.reject('an envelope whose `to` differs from its subject');
+      return;
+    }
+    this.accept(
+      value,
+      m.reply
+        ? (answer) => {
+            m.respond(answer);
+          }
+        : undefined,
+    );
   }
 
   private accept(value: unknown, reply?: (answer: string) => void): void {
     const r = screenEnvelope(value, (a) => this.hosted.has(a));
-    if ('reason' in r) { this.reject(r.reason); return; }
+    if ('reason' in r) {
+      this.reject(r.reason);
+      return;
+    }
     for (let i = 0; i < r.refused; i++) this.reject(NOT_HOSTED);
     this.accepted++;
     this.deliver(r.envelope, reply);
@@ -104,9 +146,11 @@ export class NatsInbox {
   private fromOurCluster(subject: string): boolean {
     const a = this.subjects.parse(subject);
     if ((a?.kind === 'node' && a.node === this.node) || a?.kind === 'agent') return true;
-    this.reject('a subject outside this node\'s cluster prefix');
+    this.reject("a subject outside this node's cluster prefix");
     return false;
   }
 
-  private reject(reason: string): void { this.rejected[reason] = (this.rejected[reason] ?? 0) + 1; }
+  private reject(reason: string): void {
+    this.rejected[reason] = (this.rejected[reason] ?? 0) + 1;
+  }
 }

@@ -38,7 +38,12 @@ export class NatsDirectory {
   /** Control messages that were not valid (ignored). */
   invalid = 0;
 
-  private constructor(private readonly link: NatsLink, private readonly subjects: ClusterSubjects, private readonly options: Required<Omit<DirectoryOptions, 'agents' | 'onEvent'>>, agents: string[]) {
+  private constructor(
+    private readonly link: NatsLink,
+    private readonly subjects: ClusterSubjects,
+    private readonly options: Required<Omit<DirectoryOptions, 'agents' | 'onEvent'>>,
+    agents: string[],
+  ) {
     this.own = { node: options.node, epoch: randomBytes(8).toString('hex'), version: 0, agents };
     this.state = new DirectoryState(this.own, options.lostAfterMs, options.now());
   }
@@ -46,7 +51,12 @@ export class NatsDirectory {
   /** Join the cluster: listen to the directory subjects, say hello, announce this node, start heartbeats. */
   static async start(link: NatsLink, subjects: ClusterSubjects, options: DirectoryOptions): Promise<NatsDirectory> {
     const heartbeatMs = options.heartbeatMs ?? 1000;
-    const full = { node: options.node, heartbeatMs, lostAfterMs: options.lostAfterMs ?? 3 * heartbeatMs + 500, now: options.now ?? Date.now };
+    const full = {
+      node: options.node,
+      heartbeatMs,
+      lostAfterMs: options.lostAfterMs ?? 3 * heartbeatMs + 500,
+      now: options.now ?? Date.now,
+    };
     const dir = new NatsDirectory(link, subjects, full, [...(options.agents ?? [])]);
     if (options.onEvent) dir.onEvent(options.onEvent);
     dir.listen();
@@ -60,8 +70,12 @@ export class NatsDirectory {
   }
 
   /** This node's name and epoch (a new epoch per start: a restarted node is a new instance). */
-  get node(): string { return this.own.node; }
-  get epoch(): string { return this.own.epoch; }
+  get node(): string {
+    return this.own.node;
+  }
+  get epoch(): string {
+    return this.own.epoch;
+  }
 
   /**
    * Replace the list of agents hosted here (and, optionally, its outside parties and topic subscriptions) and tell
@@ -77,13 +91,19 @@ export class NatsDirectory {
   }
 
   /** A live node as known now (read only). */
-  view(node: string): Readonly<NodeView> | undefined { return this.state.view(node); }
+  view(node: string): Readonly<NodeView> | undefined {
+    return this.state.view(node);
+  }
 
   /** The node hosting an agent, or undefined when no live node announced it. */
-  lookup(agent: string): string | undefined { return this.state.lookup(agent); }
+  lookup(agent: string): string | undefined {
+    return this.state.lookup(agent);
+  }
 
   /** Every live node, this one included. */
-  nodes(): NodeView[] { return this.state.nodes(); }
+  nodes(): NodeView[] {
+    return this.state.nodes();
+  }
 
   /** Every directory event (joined, lost, left, conflict); returns a function that stops listening. */
   onEvent(cb: Listener<DirectoryEvent>): () => void {
@@ -91,11 +111,23 @@ export class NatsDirectory {
     return () => this.listeners.delete(cb);
   }
   /** A node was declared lost (silent, or restarted under a new epoch). */
-  onNodeLost(cb: Listener<Extract<DirectoryEvent, { type: 'lost' }>>): () => void { return this.onEvent((e) => { if (e.type === 'lost') cb(e); }); }
+  onNodeLost(cb: Listener<Extract<DirectoryEvent, { type: 'lost' }>>): () => void {
+    return this.onEvent((e) => {
+      if (e.type === 'lost') cb(e);
+    });
+  }
   /** A node joined (or rejoined after it was lost). */
-  onNodeJoined(cb: Listener<Extract<DirectoryEvent, { type: 'joined' }>>): () => void { return this.onEvent((e) => { if (e.type === 'joined') cb(e); }); }
+  onNodeJoined(cb: Listener<Extract<DirectoryEvent, { type: 'joined' }>>): () => void {
+    return this.onEvent((e) => {
+      if (e.type === 'joined') cb(e);
+    });
+  }
   /** A node left on purpose. */
-  onNodeLeft(cb: Listener<Extract<DirectoryEvent, { type: 'left' }>>): () => void { return this.onEvent((e) => { if (e.type === 'left') cb(e); }); }
+  onNodeLeft(cb: Listener<Extract<DirectoryEvent, { type: 'left' }>>): () => void {
+    return this.onEvent((e) => {
+      if (e.type === 'left') cb(e);
+    });
+  }
 
   /** Leave: say bye, stop heartbeats and listening. */
   async stop(): Promise<void> {
@@ -110,32 +142,57 @@ export class NatsDirectory {
 
   private listen(): void {
     const s = this.subjects;
-    this.unsubscribe.push(this.link.subscribe(s.directoryAll, (m) => {
-      const address = s.parse(m.subject);
-      const path = address?.kind === 'ctl' ? address.path : [];
-      let body: unknown;
-      try { body = JSON.parse(Buffer.from(m.data).toString('utf8')); } catch { body = undefined; }
-      const now = this.options.now();
-      switch (path[1]) {
-        // hello carries { node, epoch } like bye.
-        case 'hello': if (readControl('bye', body) && (body as { node: string }).node !== this.own.node) this.send(s.announce(this.own.node), this.own); return;
-        case 'announce': return this.handle('announce', body, path[2], (a) => this.state.announce(a as Announcement, now));
-        case 'heartbeat': return this.handle('heartbeat', body, path[2], (h) => {
-          const r = this.state.heartbeat(h as Heartbeat, now);
-          if (r.query) void this.query(h.node);
-          return r.events;
-        });
-        case 'bye': return this.handle('bye', body, path[2], (b) => this.state.bye(b));
-        default: return; // query subjects are answered below
-      }
-    }));
-    this.unsubscribe.push(this.link.subscribe(s.query(this.own.node), (m) => { m.respond(JSON.stringify(this.own)); }));
+    this.unsubscribe.push(
+      this.link.subscribe(s.directoryAll, (m) => {
+        const address = s.parse(m.subject);
+        const path = address?.kind === 'ctl' ? address.path : [];
+        let body: unknown;
+        try {
+          body = JSON.parse(Buffer.from(m.data).toString('utf8'));
+        } catch {
+          body = undefined;
+        }
+        const now = this.options.now();
+        switch (path[1]) {
+          // hello carries { node, epoch } like bye.
+          case 'hello':
+            if (readControl('bye', body) && (body as { node: string }).node !== this.own.node)
+              this.send(s.announce(this.own.node), this.own);
+            return;
+          case 'announce':
+            return this.handle('announce', body, path[2], (a) => this.state.announce(a as Announcement, now));
+          case 'heartbeat':
+            return this.handle('heartbeat', body, path[2], (h) => {
+              const r = this.state.heartbeat(h as Heartbeat, now);
+              if (r.query) void this.query(h.node);
+              return r.events;
+            });
+          case 'bye':
+            return this.handle('bye', body, path[2], (b) => this.state.bye(b));
+          default:
+            return; // query subjects are answered below
+        }
+      }),
+    );
+    this.unsubscribe.push(
+      this.link.subscribe(s.query(this.own.node), (m) => {
+        m.respond(JSON.stringify(this.own));
+      }),
+    );
   }
 
   /** Apply a control message if its payload is valid and names the node of its subject (no speaking for others). */
-  private handle(kind: 'announce' | 'heartbeat' | 'bye', body: unknown, subjectNode: string | undefined, apply: (v: NonNullable<ReturnType<typeof readControl>>) => DirectoryEvent[]): void {
+  private handle(
+    kind: 'announce' | 'heartbeat' | 'bye',
+    body: unknown,
+    subjectNode: string | undefined,
+    apply: (v: NonNullable<ReturnType<typeof readControl>>) => DirectoryEvent[],
+  ): void {
     const value = readControl(kind, body);
-    if (!value || value.node !== subjectNode) { this.invalid++; return; }
+    if (!value || value.node !== subjectNode) {
+      this.invalid++;
+      return;
+    }
     this.emit(apply(value));
   }
 
@@ -152,7 +209,10 @@ export class NatsDirectory {
   private beat(): void {
     // While we are cut off from NATS, others' silence is ours: declare nobody lost, and start their clocks afresh
     // (and ask for everyone's list) once we are back.
-    if (!this.link.connected) { this.wasDown = true; return; }
+    if (!this.link.connected) {
+      this.wasDown = true;
+      return;
+    }
     const now = this.options.now();
     if (this.wasDown) {
       this.wasDown = false;
@@ -164,7 +224,11 @@ export class NatsDirectory {
   }
 
   private send(subject: string, body: unknown): void {
-    try { this.link.publish(subject, JSON.stringify(body)); } catch { /* closed: stop() follows */ }
+    try {
+      this.link.publish(subject, JSON.stringify(body));
+    } catch {
+      /* closed: stop() follows */
+    }
   }
 
   private emit(events: DirectoryEvent[]): void {

@@ -3,8 +3,16 @@
 /** A message (or batch item) larger than min(caxton's message limit, the server's max_payload). */
 export class MessageTooLargeError extends Error {
   override readonly name = 'MessageTooLargeError';
-  constructor(readonly bytes: number, readonly limit: number, readonly ourLimit: number, readonly maxPayload: number, what = 'a message') {
-    super(`${what} of ${bytes} bytes is over the limit of ${limit} bytes (caxton's message limit ${ourLimit}, the NATS server's max_payload ${maxPayload}); send smaller content${maxPayload < ourLimit ? ' or raise max_payload in the nats-server config' : ''}`);
+  constructor(
+    readonly bytes: number,
+    readonly limit: number,
+    readonly ourLimit: number,
+    readonly maxPayload: number,
+    what = 'a message',
+  ) {
+    super(
+      `${what} of ${bytes} bytes is over the limit of ${limit} bytes (caxton's message limit ${ourLimit}, the NATS server's max_payload ${maxPayload}); send smaller content${maxPayload < ourLimit ? ' or raise max_payload in the nats-server config' : ''}`,
+    );
   }
 }
 
@@ -19,7 +27,10 @@ export class NoRespondersError extends Error {
 /** A request that got no reply in time. */
 export class RequestTimeoutError extends Error {
   override readonly name = 'RequestTimeoutError';
-  constructor(readonly subject: string, readonly timeoutMs: number) {
+  constructor(
+    readonly subject: string,
+    readonly timeoutMs: number,
+  ) {
     super(`no reply on ${subject} within ${timeoutMs} ms`);
   }
 }

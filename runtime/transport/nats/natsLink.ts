@@ -5,8 +5,13 @@
  */
 import * as fs from 'node:fs';
 import {
-  connect, credsAuthenticator, RequestError, TimeoutError,
-  type Msg, type NatsConnection, type Subscription,
+  connect,
+  credsAuthenticator,
+  RequestError,
+  TimeoutError,
+  type Msg,
+  type NatsConnection,
+  type Subscription,
 } from '@nats-io/transport-node';
 import { DEFAULT_ROUTER_LIMITS } from '../../router/limits';
 import { Batcher, type BatcherOptions } from './batcher';
@@ -52,19 +57,36 @@ export interface LinkCounters {
 }
 
 /** One received message: its data, its subject and, for a request, a way to reply. */
-export interface Incoming { data: Uint8Array; subject: string; reply?: string; respond(data: string | Uint8Array): boolean }
+export interface Incoming {
+  data: Uint8Array;
+  subject: string;
+  reply?: string;
+  respond(data: string | Uint8Array): boolean;
+}
 
 /** A live NATS connection with caxton's limits and counters. */
 export class NatsLink {
   private readonly counters: LinkCounters = {
-    published: 0, received: 0, publishedWhileDisconnected: 0, refusedTooLarge: 0, disconnects: 0, reconnects: 0,
-    slowConsumers: 0, noResponders: 0, requestTimeouts: 0, serverErrors: 0,
+    published: 0,
+    received: 0,
+    publishedWhileDisconnected: 0,
+    refusedTooLarge: 0,
+    disconnects: 0,
+    reconnects: 0,
+    slowConsumers: 0,
+    noResponders: 0,
+    requestTimeouts: 0,
+    serverErrors: 0,
   };
   private up = true;
   private readonly ourLimit: number;
   private readonly log: (line: string) => void;
 
-  private constructor(private readonly nc: NatsConnection, readonly endpoint: NatsEndpoint, options: NatsLinkOptions) {
+  private constructor(
+    private readonly nc: NatsConnection,
+    readonly endpoint: NatsEndpoint,
+    options: NatsLinkOptions,
+  ) {
     this.ourLimit = options.maxMessageBytes ?? DEFAULT_ROUTER_LIMITS.maxMessageBytes;
     this.log = options.log ?? (() => undefined);
     void this.watchStatus();
@@ -77,23 +99,33 @@ export class NatsLink {
     let authenticator;
     if (auth.kind === 'creds') {
       let creds: Buffer;
-      try { creds = fs.readFileSync(auth.file); } catch (e) {
-        throw new NatsConfigError(`cannot read the NATS creds file ${auth.file} (${(e as NodeJS.ErrnoException).code ?? 'error'}); check the path given by --nats-creds or CAXTON_NATS_CREDS`);
+      try {
+        creds = fs.readFileSync(auth.file);
+      } catch (e) {
+        throw new NatsConfigError(
+          `cannot read the NATS creds file ${auth.file} (${(e as NodeJS.ErrnoException).code ?? 'error'}); check the path given by --nats-creds or CAXTON_NATS_CREDS`,
+        );
       }
       authenticator = credsAuthenticator(new Uint8Array(creds));
     }
     let nc: NatsConnection;
     try {
       nc = await connect({
-        servers: endpoint.servers, name: options.name,
+        servers: endpoint.servers,
+        name: options.name,
         ...(auth.kind === 'user' ? { user: auth.user, pass: auth.password } : {}),
         ...(auth.kind === 'token' ? { token: auth.token } : {}),
         ...(authenticator ? { authenticator } : {}),
-        reconnect: true, maxReconnectAttempts: options.maxReconnectAttempts ?? -1,
-        reconnectTimeWait: options.reconnectWaitMs ?? 250, reconnectJitter: 50, timeout: options.timeoutMs ?? 5000,
+        reconnect: true,
+        maxReconnectAttempts: options.maxReconnectAttempts ?? -1,
+        reconnectTimeWait: options.reconnectWaitMs ?? 250,
+        reconnectJitter: 50,
+        timeout: options.timeoutMs ?? 5000,
       });
     } catch (e) {
-      throw new NatsConfigError(`cannot connect to NATS at ${endpoint.display}: ${scrub(e, endpoint)}; is nats-server running there, and are the credentials right?`);
+      throw new NatsConfigError(
+        `cannot connect to NATS at ${endpoint.display}: ${scrub(e, endpoint)}; is nats-server running there, and are the credentials right?`,
+      );
     }
     const link = new NatsLink(nc, endpoint, options);
     link.log(`nats: connected to ${endpoint.display} (server ${nc.info?.version ?? '?'}, max_payload ${nc.info?.max_payload ?? '?'})`);
@@ -101,16 +133,26 @@ export class NatsLink {
   }
 
   /** The server's max_payload (re-read after each reconnect; servers of a cluster may differ). */
-  get maxPayload(): number { return this.nc.info?.max_payload ?? this.ourLimit; }
+  get maxPayload(): number {
+    return this.nc.info?.max_payload ?? this.ourLimit;
+  }
   /** The largest payload this link sends: min(caxton's message limit, max_payload). */
-  get maxMessageBytes(): number { return Math.min(this.ourLimit, this.maxPayload); }
+  get maxMessageBytes(): number {
+    return Math.min(this.ourLimit, this.maxPayload);
+  }
   /** Whether the connection is up now (false while reconnecting). */
-  get connected(): boolean { return this.up && !this.nc.isClosed(); }
+  get connected(): boolean {
+    return this.up && !this.nc.isClosed();
+  }
   /** The server's version string, e.g. 2.9.10. */
-  get serverVersion(): string | undefined { return this.nc.info?.version; }
+  get serverVersion(): string | undefined {
+    return this.nc.info?.version;
+  }
 
   /** A copy of the counters. */
-  stats(): LinkCounters { return { ...this.counters }; }
+  stats(): LinkCounters {
+    return { ...this.counters };
+  }
 
   /** Publish a payload; throws MessageTooLargeError (nothing sent) above maxMessageBytes. */
   publish(subject: string, data: string | Uint8Array, reply?: string): void {
@@ -130,7 +172,11 @@ export class NatsLink {
     const sub: Subscription = this.nc.subscribe(subject, {
       queue: options.queue,
       callback: (err, m) => {
-        if (err) { this.counters.serverErrors++; this.log(`nats: subscription ${subject}: ${err.message}`); return; }
+        if (err) {
+          this.counters.serverErrors++;
+          this.log(`nats: subscription ${subject}: ${err.message}`);
+          return;
+        }
         this.counters.received++;
         handler(incoming(m));
       },
@@ -149,8 +195,14 @@ export class NatsLink {
     try {
       return (await this.nc.request(subject, data, { timeout: timeoutMs })).data;
     } catch (e) {
-      if (e instanceof RequestError && e.isNoResponders()) { this.counters.noResponders++; throw new NoRespondersError(subject); }
-      if (e instanceof TimeoutError || (e as Error).cause instanceof TimeoutError) { this.counters.requestTimeouts++; throw new RequestTimeoutError(subject, timeoutMs); }
+      if (e instanceof RequestError && e.isNoResponders()) {
+        this.counters.noResponders++;
+        throw new NoRespondersError(subject);
+      }
+      if (e instanceof TimeoutError || (e as Error).cause instanceof TimeoutError) {
+        this.counters.requestTimeouts++;
+        throw new RequestTimeoutError(subject, timeoutMs);
+      }
       throw e;
     }
   }
@@ -158,34 +210,57 @@ export class NatsLink {
   /** A batcher that publishes through this link with its size limit (see Batcher). */
   batcher(options: Omit<BatcherOptions, 'maxBytes' | 'ourLimit' | 'maxPayload'> = {}): Batcher {
     return new Batcher((subject, payload) => this.publish(subject, payload), {
-      ...options, maxBytes: this.maxMessageBytes, ourLimit: this.ourLimit, maxPayload: this.maxPayload,
+      ...options,
+      maxBytes: this.maxMessageBytes,
+      ourLimit: this.ourLimit,
+      maxPayload: this.maxPayload,
     });
   }
 
   /** Round trip to the server: everything published before has reached it (and subscriptions are registered). */
-  flush(): Promise<void> { return this.nc.flush(); }
+  flush(): Promise<void> {
+    return this.nc.flush();
+  }
 
   /** Drain (deliver what is in flight, then close); idempotent. */
   async close(): Promise<void> {
     if (this.nc.isClosed()) return;
-    try { await this.nc.drain(); } catch { await this.nc.close(); }
+    try {
+      await this.nc.drain();
+    } catch {
+      await this.nc.close();
+    }
   }
 
   /** Resolves when the connection is closed for good (close(), or reconnecting gave up). */
-  closed(): Promise<void> { return this.nc.closed().then(() => undefined); }
+  closed(): Promise<void> {
+    return this.nc.closed().then(() => undefined);
+  }
 
   private async watchStatus(): Promise<void> {
     for await (const s of this.nc.status()) {
       switch (s.type) {
-        case 'disconnect': this.up = false; this.counters.disconnects++; this.log(`nats: disconnected from ${s.server}; reconnecting`); break;
-        case 'reconnect': this.up = true; this.counters.reconnects++; this.log(`nats: reconnected to ${s.server} (max_payload ${this.maxPayload})`); break;
-        case 'slowConsumer': this.counters.slowConsumers++; this.log(`nats: slow consumer on ${s.sub.getSubject()} (${s.pending} pending)`); break;
+        case 'disconnect':
+          this.up = false;
+          this.counters.disconnects++;
+          this.log(`nats: disconnected from ${s.server}; reconnecting`);
+          break;
+        case 'reconnect':
+          this.up = true;
+          this.counters.reconnects++;
+          this.log(`nats: reconnected to ${s.server} (max_payload ${this.maxPayload})`);
+          break;
+        case 'slowConsumer':
+          this.counters.slowConsumers++;
+          this.log(`nats: slow consumer on ${s.sub.getSubject()} (${s.pending} pending)`);
+          break;
         case 'error':
           this.counters.serverErrors++;
           if (/slow consumer/i.test(s.error.message)) this.counters.slowConsumers++;
           this.log(`nats: server error: ${scrub(s.error, this.endpoint)}`);
           break;
-        default: break;
+        default:
+          break;
       }
     }
   }

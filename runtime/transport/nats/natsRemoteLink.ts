@@ -63,7 +63,11 @@ export interface RemoteLinkStats extends LinkCounters {
 }
 
 /** A cluster event as a line for people (the CLI prints them). */
-export interface NodeEvent { type: DirectoryEvent['type']; node: string; text: string }
+export interface NodeEvent {
+  type: DirectoryEvent['type'];
+  node: string;
+  text: string;
+}
 
 /** See the file comment. */
 export class NatsRemoteLink implements RemoteLink {
@@ -84,17 +88,37 @@ export class NatsRemoteLink implements RemoteLink {
   private inbox!: NatsInbox;
   private directory!: NatsDirectory;
   private closed = false;
-  private readonly counts = { envelopesOut: 0, envelopesIn: 0, nodeLost: 0, mayBeLost: 0, unsent: 0, invalid: 0, nodesJoined: 0, nodesLost: 0, nodesLeft: 0 };
+  private readonly counts = {
+    envelopesOut: 0,
+    envelopesIn: 0,
+    nodeLost: 0,
+    mayBeLost: 0,
+    unsent: 0,
+    invalid: 0,
+    nodesJoined: 0,
+    nodesLost: 0,
+    nodesLeft: 0,
+  };
 
-  private constructor(readonly link: NatsLink, readonly subjects: ClusterSubjects, readonly node: string, private readonly options: NatsRemoteLinkOptions) {
+  private constructor(
+    readonly link: NatsLink,
+    readonly subjects: ClusterSubjects,
+    readonly node: string,
+    private readonly options: NatsRemoteLinkOptions,
+  ) {
     this.peers = new PeerTable((name) => this.own.has(name));
     this.open = new OpenRequests(options.requestTimeoutMs ?? LIMITS.requestTimeoutMs);
-    this.batcher = new Batcher((subject, payload, count) => {
-      try { link.publish(subject, payload); } catch (e) {
-        if (!(e instanceof LinkClosedError)) throw e;
-        this.counts.unsent += count;
-      }
-    }, { maxBytes: link.maxMessageBytes, maxCount: options.batchMaxCount, ourLimit: options.maxMessageBytes, maxPayload: link.maxPayload});
+    this.batcher = new Batcher(
+      (subject, payload, count) => {
+        try {
+          link.publish(subject, payload);
+        } catch (e) {
+          if (!(e instanceof LinkClosedError)) throw e;
+          this.counts.unsent += count;
+        }
+      },
+      { maxBytes: link.maxMessageBytes, maxCount: options.batchMaxCount, ourLimit: options.maxMessageBytes, maxPayload: link.maxPayload },
+    );
   }
 
   /** Connect, start listening on this node's inbox and join the cluster's directory. Throws NatsConfigError / RangeError with a sentence. */
@@ -108,7 +132,9 @@ export class NatsRemoteLink implements RemoteLink {
     let early: DirectoryEvent[] | undefined = [];
     try {
       remote.directory = await NatsDirectory.start(link, subjects, {
-        node: options.node, heartbeatMs: options.heartbeatMs, lostAfterMs: options.lostAfterMs,
+        node: options.node,
+        heartbeatMs: options.heartbeatMs,
+        lostAfterMs: options.lostAfterMs,
         // Events of the join itself come before start() returns: kept, then applied once the directory is known.
         onEvent: (e) => (early ? early.push(e) : remote.onDirectoryEvent(e)),
       });
@@ -146,7 +172,9 @@ export class NatsRemoteLink implements RemoteLink {
     this.window.add(peer, to.length, now);
   }
 
-  onEnvelopes(handler: (envelopes: Envelope[]) => void): void { this.envelopeHandler = handler; }
+  onEnvelopes(handler: (envelopes: Envelope[]) => void): void {
+    this.envelopeHandler = handler;
+  }
   /** The handler gets what is known already at once (the link joined before the runtime attached), then changes. */
   onDirectory(handler: (changes: DirectoryEntry[]) => void): void {
     this.directoryHandler = handler;
@@ -158,7 +186,9 @@ export class NatsRemoteLink implements RemoteLink {
     const { subscriptions } = this.peers.snapshot();
     if (subscriptions.length) handler(subscriptions);
   }
-  onUndeliverable(handler: (report: Undeliverable) => void): void { this.undeliverableHandler = handler; }
+  onUndeliverable(handler: (report: Undeliverable) => void): void {
+    this.undeliverableHandler = handler;
+  }
 
   announce(entries: DirectoryEntry[]): void {
     const { added, removed } = this.own.apply(entries.filter((e) => e.shard < REMOTE_BASE));
@@ -181,7 +211,13 @@ export class NatsRemoteLink implements RemoteLink {
       this.directory.announce(agents, { externals, subscriptions });
     } catch (e) {
       if (e instanceof MessageTooLargeError) {
-        throw new MessageTooLargeError(e.bytes, e.limit, e.ourLimit, e.maxPayload, `node ${this.node}'s list of ${agents.length} agents, ${externals.length} outside parties and ${subscriptions.length} subscriptions`);
+        throw new MessageTooLargeError(
+          e.bytes,
+          e.limit,
+          e.ourLimit,
+          e.maxPayload,
+          `node ${this.node}'s list of ${agents.length} agents, ${externals.length} outside parties and ${subscriptions.length} subscriptions`,
+        );
       }
       throw e;
     }
@@ -200,10 +236,21 @@ export class NatsRemoteLink implements RemoteLink {
       };
       const timer = setTimeout(() => {
         this.waiters.delete(check);
-        const nodes = this.directory.nodes().filter((n) => !n.self).map((n) => `${n.node} (${n.agents.length} agents)`);
+        const nodes = this.directory
+          .nodes()
+          .filter((n) => !n.self)
+          .map((n) => `${n.node} (${n.agents.length} agents)`);
         const gone = missing();
-        const named = gone.slice(0, 10).map((n) => `'${n}'`).join(', ') + (gone.length > 10 ? ` and ${gone.length - 10} more` : '');
-        reject(new ClusterWaitError(`no node of cluster '${this.subjects.prefix}' hosts ${named} after ${timeoutMs} ms; nodes seen: ${nodes.join(', ') || 'none'}; start them with \`caxton node <folder> --nats ${this.link.endpoint.display}\``));
+        const named =
+          gone
+            .slice(0, 10)
+            .map((n) => `'${n}'`)
+            .join(', ') + (gone.length > 10 ? ` and ${gone.length - 10} more` : '');
+        reject(
+          new ClusterWaitError(
+            `no node of cluster '${this.subjects.prefix}' hosts ${named} after ${timeoutMs} ms; nodes seen: ${nodes.join(', ') || 'none'}; start them with \`caxton node <folder> --nats ${this.link.endpoint.display}\``,
+          ),
+        );
       }, timeoutMs);
       this.waiters.add(check);
     });
@@ -212,33 +259,61 @@ export class NatsRemoteLink implements RemoteLink {
   /** Watch what arrives from other nodes (after it is checked); returns the function that stops listening. */
   onArrivals(listener: (envelopes: readonly Envelope[]) => void): () => void {
     this.arrivalListeners.add(listener);
-    return () => { this.arrivalListeners.delete(listener); };
+    return () => {
+      this.arrivalListeners.delete(listener);
+    };
   }
 
   /** Cluster events (joined, lost, left, conflict) as lines; returns the function that stops listening. */
   onNodeEvent(listener: (e: NodeEvent) => void): () => void {
     this.eventListeners.add(listener);
-    return () => { this.eventListeners.delete(listener); };
+    return () => {
+      this.eventListeners.delete(listener);
+    };
   }
 
   /** Other nodes: name, peer id, state and how many names they hold here. */
-  peerList(): Array<{ node: string; peer: number; status: PeerState; names: number }> { return this.peers.peers(); }
+  peerList(): Array<{ node: string; peer: number; status: PeerState; names: number }> {
+    return this.peers.peers();
+  }
 
   /** The node a remote name lives on (live or lost), if known. */
-  nodeOfName(name: string): string | undefined { return this.peers.holderOf(name); }
+  nodeOfName(name: string): string | undefined {
+    return this.peers.holderOf(name);
+  }
 
   stats(): RemoteLinkStats {
     const { envelopesOut, envelopesIn, nodeLost, mayBeLost, unsent, invalid, nodesJoined, nodesLost, nodesLeft } = this.counts;
     const rejected = { ...this.inbox.rejected, ...(invalid ? { 'an envelope whose message is malformed': invalid } : {}) };
-    return { ...this.link.stats(), node: this.node, envelopesOut, envelopesIn, batchesOut: this.batcher.batches, rejected, nodeLost, mayBeLost, unsent, nodesJoined, nodesLost, nodesLeft };
+    return {
+      ...this.link.stats(),
+      node: this.node,
+      envelopesOut,
+      envelopesIn,
+      batchesOut: this.batcher.batches,
+      rejected,
+      nodeLost,
+      mayBeLost,
+      unsent,
+      nodesJoined,
+      nodesLost,
+      nodesLeft,
+    };
   }
 
   summary(): TransportSummary {
     const s = this.stats();
     return {
-      node: this.node, envelopes_out: s.envelopesOut, envelopes_in: s.envelopesIn, node_lost: s.nodeLost, may_be_lost: s.mayBeLost,
-      published_while_disconnected: s.publishedWhileDisconnected, unsent: s.unsent, rejected: Object.values(s.rejected).reduce((n, x) => n + x, 0),
-      reconnects: s.reconnects, slow_consumers: s.slowConsumers,
+      node: this.node,
+      envelopes_out: s.envelopesOut,
+      envelopes_in: s.envelopesIn,
+      node_lost: s.nodeLost,
+      may_be_lost: s.mayBeLost,
+      published_while_disconnected: s.publishedWhileDisconnected,
+      unsent: s.unsent,
+      rejected: Object.values(s.rejected).reduce((n, x) => n + x, 0),
+      reconnects: s.reconnects,
+      slow_consumers: s.slowConsumers,
     };
   }
 
@@ -263,28 +338,40 @@ export class NatsRemoteLink implements RemoteLink {
     this.announcePending = true;
     setImmediate(() => {
       if (!this.announcePending) return;
-      try { this.flushAnnouncement(); } catch (e) { this.options.log?.(`nats: cannot announce node ${this.node}: ${(e as Error).message}`); }
+      try {
+        this.flushAnnouncement();
+      } catch (e) {
+        this.options.log?.(`nats: cannot announce node ${this.node}: ${(e as Error).message}`);
+      }
     });
   }
 
   /** An envelope the inbox accepted: checked like any external message, then handed on with others of this turn. */
   private accept(e: AcceptedEnvelope): void {
     const message = e.message as unknown as FipaMessage;
-    if (shapeProblem(message) || typeof message.message_id !== 'string') { this.counts.invalid++; return; }
+    if (shapeProblem(message) || typeof message.message_id !== 'string') {
+      this.counts.invalid++;
+      return;
+    }
     this.counts.envelopesIn++;
     for (const to of e.to) this.open.arrived(message, to);
     const from = this.peers.holderOf(message.sender);
     if (from !== undefined) this.window.heardFrom(this.peers.peerOf(from), Date.now());
     const bytes = Buffer.byteLength(JSON.stringify(message), 'utf8');
     this.incoming.push({ message, to: e.to, bytes, okey: e.okey ?? message.sender, oseq: e.oseq ?? 0 });
-    if (this.incoming.length === 1) queueMicrotask(() => {
-      const list = this.incoming;
-      this.incoming = [];
-      for (const l of this.arrivalListeners) {
-        try { l(list); } catch { /* a listener's bug must not break delivery */ }
-      }
-      this.envelopeHandler(list);
-    });
+    if (this.incoming.length === 1)
+      queueMicrotask(() => {
+        const list = this.incoming;
+        this.incoming = [];
+        for (const l of this.arrivalListeners) {
+          try {
+            l(list);
+          } catch {
+            /* a listener's bug must not break delivery */
+          }
+        }
+        this.envelopeHandler(list);
+      });
   }
 
   private onDirectoryEvent(e: DirectoryEvent): void {
@@ -294,7 +381,10 @@ export class NatsRemoteLink implements RemoteLink {
       case 'changed': {
         const view = this.directory.view(e.node);
         if (!view) return;
-        if (e.type === 'joined') { this.counts.nodesJoined++; this.tell(e, `node ${e.node} joined with ${view.agents.length} agent(s)`); }
+        if (e.type === 'joined') {
+          this.counts.nodesJoined++;
+          this.tell(e, `node ${e.node} joined with ${view.agents.length} agent(s)`);
+        }
         this.apply(this.peers.update(view, (a) => this.directory.lookup(a)));
         break;
       }
@@ -315,7 +405,8 @@ export class NatsRemoteLink implements RemoteLink {
       case 'conflict':
         this.tell(e, `conflict: ${e.detail}`);
         break;
-      default: break;
+      default:
+        break;
     }
     for (const w of [...this.waiters]) w();
   }
@@ -329,7 +420,12 @@ export class NatsRemoteLink implements RemoteLink {
     const unknown = Math.max(0, silent - open.reduce((n, e) => n + e.to.length, 0));
     if (unknown > 0) {
       this.counts.mayBeLost += unknown;
-      this.undeliverableHandler({ envelopes: [], code: 'node_lost', unknown, reason: `${unknown} message(s) sent to node '${node}' during its last ${silentMs} ms of silence may have been lost (core NATS is at-most-once; some may have been handled before it went)` });
+      this.undeliverableHandler({
+        envelopes: [],
+        code: 'node_lost',
+        unknown,
+        reason: `${unknown} message(s) sent to node '${node}' during its last ${silentMs} ms of silence may have been lost (core NATS is at-most-once; some may have been handled before it went)`,
+      });
     }
   }
 
@@ -345,7 +441,11 @@ export class NatsRemoteLink implements RemoteLink {
 
   private tell(e: DirectoryEvent, text: string): void {
     for (const l of this.eventListeners) {
-      try { l({ type: e.type, node: e.node, text }); } catch { /* a listener's bug must not break the link */ }
+      try {
+        l({ type: e.type, node: e.node, text });
+      } catch {
+        /* a listener's bug must not break the link */
+      }
     }
   }
 }

@@ -8,7 +8,13 @@ import type { FipaMessage } from '../../../schemas';
 import { EXPECTS_REPLY } from '../../conversations/replyWaits';
 import type { Envelope } from '../../router/router';
 
-interface Open { peer: number; envelope: Envelope; deadline: number; byToken: string; byConversation?: string }
+interface Open {
+  peer: number;
+  envelope: Envelope;
+  deadline: number;
+  byToken: string;
+  byConversation?: string;
+}
 
 /** See the file comment. */
 export class OpenRequests {
@@ -17,9 +23,14 @@ export class OpenRequests {
   private sinceSweep = 0;
 
   /** `timeoutMs`: how long a request without reply_by stays open (the runtime's default reply timeout). */
-  constructor(private readonly timeoutMs: number, private readonly maxOpen = 100_000) {}
+  constructor(
+    private readonly timeoutMs: number,
+    private readonly maxOpen = 100_000,
+  ) {}
 
-  get size(): number { return this.byToken.size; }
+  get size(): number {
+    return this.byToken.size;
+  }
 
   /** An envelope left for `peer` at `now` (ms since the epoch): each receiver that owes an answer opens a request. */
   sent(peer: number, envelope: Envelope, now: number): void {
@@ -32,11 +43,18 @@ export class OpenRequests {
       if (this.byToken.size >= this.maxOpen) return; // bounded: beyond this, a lost node's requests end by timeout
       const byToken = tokenKey(m.sender, m.reply_with, to);
       this.remove(this.byToken.get(byToken));
-      const open: Open = { peer, envelope: { ...envelope, to: [to] }, deadline, byToken, ...(m.conversation_id ? { byConversation: conversationKey(m.sender, m.conversation_id, to) } : {}) };
+      const open: Open = {
+        peer,
+        envelope: { ...envelope, to: [to] },
+        deadline,
+        byToken,
+        ...(m.conversation_id ? { byConversation: conversationKey(m.sender, m.conversation_id, to) } : {}),
+      };
       this.byToken.set(byToken, open);
       if (open.byConversation) {
         const set = this.byConversation.get(open.byConversation);
-        if (set) set.add(open); else this.byConversation.set(open.byConversation, new Set([open]));
+        if (set) set.add(open);
+        else this.byConversation.set(open.byConversation, new Set([open]));
       }
     }
   }
@@ -76,5 +94,9 @@ export class OpenRequests {
   }
 }
 
-function tokenKey(waiting: string, token: string, receiver: string): string { return `${waiting}\u0000${token}\u0000${receiver}`; }
-function conversationKey(waiting: string, conversation: string, receiver: string): string { return `${waiting}\u0000${conversation}\u0000${receiver}`; }
+function tokenKey(waiting: string, token: string, receiver: string): string {
+  return `${waiting}\u0000${token}\u0000${receiver}`;
+}
+function conversationKey(waiting: string, conversation: string, receiver: string): string {
+  return `${waiting}\u0000${conversation}\u0000${receiver}`;
+}

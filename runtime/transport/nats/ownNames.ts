@@ -12,13 +12,19 @@ export class OwnNames {
   private readonly subscriptions = new Map<string, AnnouncedSubscription>();
 
   /** Whether this node announces `name`. */
-  has(name: string): boolean { return this.names.has(name); }
+  has(name: string): boolean {
+    return this.names.has(name);
+  }
 
   /** Apply directory entries of this node (shard < 0 removes); returns the names added and removed. */
   apply(entries: readonly DirectoryEntry[]): { added: string[]; removed: string[] } {
-    const added: string[] = [], removed: string[] = [];
+    const added: string[] = [],
+      removed: string[] = [];
     for (const e of entries) {
-      if (e.shard < 0) { if (this.names.delete(e.name)) removed.push(e.name); continue; }
+      if (e.shard < 0) {
+        if (this.names.delete(e.name)) removed.push(e.name);
+        continue;
+      }
       if (!this.names.has(e.name)) added.push(e.name);
       this.names.set(e.name, e.kind);
     }
@@ -29,14 +35,16 @@ export class OwnNames {
   subscribe(changes: readonly SubscriptionChange[]): void {
     for (const c of changes) {
       const key = `${c.agent}\u0000${c.topic}`;
-      if (c.action === 'subscribe') this.subscriptions.set(key, { agent: c.agent, topic: c.topic, ...(c.filter ? { filter: c.filter } : {}) });
+      if (c.action === 'subscribe')
+        this.subscriptions.set(key, { agent: c.agent, topic: c.topic, ...(c.filter ? { filter: c.filter } : {}) });
       else this.subscriptions.delete(key);
     }
   }
 
   /** The lists an announcement carries. */
   lists(): { agents: string[]; externals: string[]; subscriptions: AnnouncedSubscription[] } {
-    const agents: string[] = [], externals: string[] = [];
+    const agents: string[] = [],
+      externals: string[] = [];
     for (const [name, kind] of this.names) (kind === 'agent' ? agents : externals).push(name);
     return { agents, externals, subscriptions: [...this.subscriptions.values()] };
   }

@@ -15,9 +15,18 @@ import type { AnnouncedSubscription, NodeView } from './directoryState';
 export type PeerState = { state: 'live' } | { state: 'lost'; reason: string } | { state: 'left' };
 
 /** What the runtime must apply after a change: directory entries and subscription changes. */
-export interface PeerChanges { entries: DirectoryEntry[]; subscriptions: SubscriptionChange[] }
+export interface PeerChanges {
+  entries: DirectoryEntry[];
+  subscriptions: SubscriptionChange[];
+}
 
-interface Peer { id: number; node: string; status: PeerState; names: Map<string, DirectoryEntry['kind']>; subscriptions: Map<string, AnnouncedSubscription> }
+interface Peer {
+  id: number;
+  node: string;
+  status: PeerState;
+  names: Map<string, DirectoryEntry['kind']>;
+  subscriptions: Map<string, AnnouncedSubscription>;
+}
 
 /** See the file comment. */
 export class PeerTable {
@@ -30,13 +39,21 @@ export class PeerTable {
   constructor(private readonly own: (name: string) => boolean) {}
 
   /** The peer id of a node (assigned on first sight, kept across restarts). */
-  peerOf(node: string): number { return this.peer(node).id; }
+  peerOf(node: string): number {
+    return this.peer(node).id;
+  }
   /** The node name of a peer id. */
-  nodeOf(peer: number): string | undefined { return this.byId.get(peer)?.node; }
+  nodeOf(peer: number): string | undefined {
+    return this.byId.get(peer)?.node;
+  }
   /** The state of a peer id (`undefined` for an id never assigned). */
-  stateOf(peer: number): PeerState | undefined { return this.byId.get(peer)?.status; }
+  stateOf(peer: number): PeerState | undefined {
+    return this.byId.get(peer)?.status;
+  }
   /** The node a remote name is routed to. */
-  holderOf(name: string): string | undefined { return this.holder.get(name); }
+  holderOf(name: string): string | undefined {
+    return this.holder.get(name);
+  }
 
   /** A node joined or announced a new list: the differences from what was known of it. `owner` says who holds a contested agent. */
   update(view: Readonly<NodeView>, owner: (agent: string) => string | undefined): PeerChanges {
@@ -99,14 +116,17 @@ export class PeerTable {
     const subscriptions: SubscriptionChange[] = [];
     for (const p of this.byNode.values()) {
       for (const [name, kind] of p.names) entries.push({ name, shard: p.id, kind });
-      for (const s of p.subscriptions.values()) subscriptions.push({ agent: s.agent, topic: s.topic, action: 'subscribe', ...(s.filter ? { filter: s.filter } : {}) });
+      for (const s of p.subscriptions.values())
+        subscriptions.push({ agent: s.agent, topic: s.topic, action: 'subscribe', ...(s.filter ? { filter: s.filter } : {}) });
     }
     return { entries, subscriptions };
   }
 
   /** Every peer, by node name. */
   peers(): Array<{ node: string; peer: number; status: PeerState; names: number }> {
-    return [...this.byNode.values()].map((p) => ({ node: p.node, peer: p.id, status: p.status, names: p.names.size })).sort((a, b) => a.node.localeCompare(b.node));
+    return [...this.byNode.values()]
+      .map((p) => ({ node: p.node, peer: p.id, status: p.status, names: p.names.size }))
+      .sort((a, b) => a.node.localeCompare(b.node));
   }
 
   private peer(node: string): Peer {
@@ -123,7 +143,9 @@ export class PeerTable {
     const next = new Map(list.filter((s) => !this.own(s.agent)).map((s) => [subscriptionKey(s), s] as const));
     const changes: SubscriptionChange[] = [];
     for (const [k, s] of p.subscriptions) if (!next.has(k)) changes.push({ agent: s.agent, topic: s.topic, action: 'unsubscribe' });
-    for (const [k, s] of next) if (!p.subscriptions.has(k)) changes.push({ agent: s.agent, topic: s.topic, action: 'subscribe', ...(s.filter ? { filter: s.filter } : {}) });
+    for (const [k, s] of next)
+      if (!p.subscriptions.has(k))
+        changes.push({ agent: s.agent, topic: s.topic, action: 'subscribe', ...(s.filter ? { filter: s.filter } : {}) });
     p.subscriptions = next;
     return changes;
   }

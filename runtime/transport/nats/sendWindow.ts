@@ -15,9 +15,15 @@ export class SendWindow {
   /** `count` deliveries went to `peer` at `now` (ms). */
   add(peer: number, count: number, now: number): void {
     let list = this.sends.get(peer);
-    if (!list) { list = []; this.sends.set(peer, list); }
+    if (!list) {
+      list = [];
+      this.sends.set(peer, list);
+    }
     const last = list[list.length - 1];
-    if (last && last[0] === now) { last[1] += count; return; }
+    if (last && last[0] === now) {
+      last[1] += count;
+      return;
+    }
     list.push([now, count]);
     if (list.length > KEEP) list.splice(0, list.length - KEEP / 2);
   }

@@ -21,7 +21,10 @@ export type SubjectAddress =
   | { kind: 'ctl'; path: string[] };
 
 /** The NATS subjects that carry a topic pattern's publications; `exact` false means a receiver must filter locally. */
-export interface TopicInterest { subjects: string[]; exact: boolean }
+export interface TopicInterest {
+  subjects: string[];
+  exact: boolean;
+}
 
 const PLAIN = /^[A-Za-z0-9_-]+$/;
 const PREFIX = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
@@ -42,7 +45,11 @@ export function escapeToken(text: string): string {
 export function unescapeToken(token: string): string | undefined {
   if (PLAIN.test(token)) return token;
   let text: string;
-  try { text = decodeURIComponent(token); } catch { return undefined; }
+  try {
+    text = decodeURIComponent(token);
+  } catch {
+    return undefined;
+  }
   return text !== '' && escapeToken(text) === token ? text : undefined;
 }
 
@@ -80,19 +87,31 @@ export class ClusterSubjects {
   }
 
   /** `<prefix>.agent.<name>`: the agent's own subject (its node subscribes it; a request gets "no responders" if nobody hosts it). */
-  agent(name: string): string { return `${this.prefix}.agent.${escapeToken(name)}`; }
+  agent(name: string): string {
+    return `${this.prefix}.agent.${escapeToken(name)}`;
+  }
 
   /** `<prefix>.node.<node>`: the node's inbox for batches. */
-  node(node: string): string { return `${this.prefix}.node.${escapeToken(node)}`; }
+  node(node: string): string {
+    return `${this.prefix}.node.${escapeToken(node)}`;
+  }
 
   /** `<prefix>.ctl.dir.announce.<node>`: the node's full list of agents. */
-  announce(node: string): string { return `${this.prefix}.ctl.dir.announce.${escapeToken(node)}`; }
+  announce(node: string): string {
+    return `${this.prefix}.ctl.dir.announce.${escapeToken(node)}`;
+  }
   /** `<prefix>.ctl.dir.heartbeat.<node>`: the node is alive (with the version of its list). */
-  heartbeat(node: string): string { return `${this.prefix}.ctl.dir.heartbeat.${escapeToken(node)}`; }
+  heartbeat(node: string): string {
+    return `${this.prefix}.ctl.dir.heartbeat.${escapeToken(node)}`;
+  }
   /** `<prefix>.ctl.dir.bye.<node>`: the node leaves on purpose. */
-  bye(node: string): string { return `${this.prefix}.ctl.dir.bye.${escapeToken(node)}`; }
+  bye(node: string): string {
+    return `${this.prefix}.ctl.dir.bye.${escapeToken(node)}`;
+  }
   /** `<prefix>.ctl.dir.query.<node>`: request the node's full list (when a heartbeat shows a newer version). */
-  query(node: string): string { return `${this.prefix}.ctl.dir.query.${escapeToken(node)}`; }
+  query(node: string): string {
+    return `${this.prefix}.ctl.dir.query.${escapeToken(node)}`;
+  }
 
   /** The subject a message to a concrete topic (levels without wildcards) is published on. */
   topic(levels: readonly string[]): string {
@@ -129,9 +148,16 @@ export class ClusterSubjects {
     const rest = parts.slice(n + 1);
     const one = (): string | undefined => (rest.length === 1 ? unescapeToken(rest[0]) : undefined);
     switch (kind) {
-      case 'agent': { const name = one(); return name === undefined ? undefined : { kind, name }; }
-      case 'node': { const node = one(); return node === undefined ? undefined : { kind, node }; }
-      case 'broadcast': return rest.length ? undefined : { kind };
+      case 'agent': {
+        const name = one();
+        return name === undefined ? undefined : { kind, name };
+      }
+      case 'node': {
+        const node = one();
+        return node === undefined ? undefined : { kind, node };
+      }
+      case 'broadcast':
+        return rest.length ? undefined : { kind };
       case 'topic': {
         const levels = rest.map(unescapeToken);
         return levels.length && levels.every((l): l is string => l !== undefined) ? { kind, levels } : undefined;
@@ -140,7 +166,8 @@ export class ClusterSubjects {
         const path = rest.map(unescapeToken);
         return path.length && path.every((l): l is string => l !== undefined) ? { kind, path } : undefined;
       }
-      default: return undefined;
+      default:
+        return undefined;
     }
   }
 }

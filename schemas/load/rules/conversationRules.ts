@@ -28,7 +28,10 @@ function checkReplies(messages: DocNode[], out: Problem[]): void {
     if (irt?.type === 'string' && !seen.has(String(irt.value))) {
       const known = [...seen];
       out.push({
-        start: irt.start, end: irt.end, severity: 'error', code: 'unmatched-in-reply-to',
+        start: irt.start,
+        end: irt.end,
+        severity: 'error',
+        code: 'unmatched-in-reply-to',
         message: `in_reply_to '${String(irt.value)}' matches no earlier reply_with in this conversation${known.length ? ` (earlier: ${known.slice(0, 5).join(', ')})` : ''}: use the reply_with of the message this one answers.`,
       });
     }
@@ -59,12 +62,30 @@ function checkOrder(messages: DocNode[], out: Problem[]): void {
     }
     if (unknown.has(sender) || receivers.some((r) => unknown.has(r))) continue;
     const step = tracker.step({
-      performative: performative as Performative, sender, receivers, protocol: str(m, 'protocol'), conversation_id: str(m, 'conversation_id'),
-      reply_with: str(m, 'reply_with'), in_reply_to: str(m, 'in_reply_to'),
+      performative: performative as Performative,
+      sender,
+      receivers,
+      protocol: str(m, 'protocol'),
+      conversation_id: str(m, 'conversation_id'),
+      reply_with: str(m, 'reply_with'),
+      in_reply_to: str(m, 'in_reply_to'),
     });
-    if (step.stray) out.push({ start: perfNode.start, end: perfNode.end, severity: 'error', code: 'stray-message', message: `Out of sequence in ${step.protocol}: ${step.stray}.` });
+    if (step.stray)
+      out.push({
+        start: perfNode.start,
+        end: perfNode.end,
+        severity: 'error',
+        code: 'stray-message',
+        message: `Out of sequence in ${step.protocol}: ${step.stray}.`,
+      });
     for (const v of step.violations) {
-      out.push({ start: perfNode.start, end: perfNode.end, severity: 'error', code: 'out-of-sequence', message: `Out of sequence in ${step.protocol}: ${v.message}.` });
+      out.push({
+        start: perfNode.start,
+        end: perfNode.end,
+        severity: 'error',
+        code: 'out-of-sequence',
+        message: `Out of sequence in ${step.protocol}: ${v.message}.`,
+      });
     }
   }
 }
@@ -80,7 +101,10 @@ function checkDeadlines(messages: DocNode[], out: Problem[]): void {
     const before = latest.get(conv);
     if (before && at < before.at) {
       out.push({
-        start: node.start, end: node.end, severity: 'warning', code: 'reply-by-order',
+        start: node.start,
+        end: node.end,
+        severity: 'warning',
+        code: 'reply-by-order',
         message: `reply_by ${String(node.value)} is earlier than the deadline ${before.text} set by message ${before.index + 1} of this conversation: a later step cannot be due before an earlier one; move it later.`,
       });
     } else latest.set(conv, { at, text: String(node.value), index });
@@ -106,15 +130,18 @@ function checkAuctionPrices(messages: DocNode[], text: string, out: Problem[]): 
     if (!auction || str(m, 'performative') !== 'cfp') return;
     // A JSON message's content is kept as a span (opaque): read the price from its text, point at the content.
     const content = child(m, 'content');
-    const value = content ? toValue(content, text) as Record<string, unknown> | null : null;
+    const value = content ? (toValue(content, text) as Record<string, unknown> | null) : null;
     const field = auction.fields.find((f) => typeof value?.[f] === 'number');
     if (!content || !field) return;
-    const node = content.opaque ? numberIn(content, field, text) : child(content, field) ?? content;
+    const node = content.opaque ? numberIn(content, field, text) : (child(content, field) ?? content);
     const price = Number(value![field]);
     const before = last.get(conv);
-    if (before && before.price !== price && (price > before.price) === auction.falls) {
+    if (before && before.price !== price && price > before.price === auction.falls) {
       out.push({
-        start: node.start, end: node.end, severity: 'warning', code: 'auction-price-direction',
+        start: node.start,
+        end: node.end,
+        severity: 'warning',
+        code: 'auction-price-direction',
         message: `${auction.name === 'English' ? 'An' : 'A'} ${auction.name} auction's price must ${auction.falls ? 'fall' : 'rise'} from round to round: ${price} is ${auction.falls ? 'above' : 'below'} ${before.price} (message ${before.index + 1}); ${auction.falls ? 'lower' : 'raise'} it.`,
       });
       return;

@@ -34,19 +34,37 @@ export function checkMessageValues(m: DocNode, ctx: RuleContext, out: Problem[])
   const sender = str(m, 'sender');
   const replyBy = child(m, 'reply_by');
   if (replyBy?.type === 'string' && parseReplyBy(String(replyBy.value)) === undefined) {
-    out.push({ start: replyBy.start, end: replyBy.end, severity: 'error', code: 'bad-reply-by', message: `reply_by ${JSON.stringify(replyBy.value)} is not a real ISO 8601 time (or a date that does not exist): write e.g. "2026-01-31T17:00:00Z".` });
+    out.push({
+      start: replyBy.start,
+      end: replyBy.end,
+      severity: 'error',
+      code: 'bad-reply-by',
+      message: `reply_by ${JSON.stringify(replyBy.value)} is not a real ISO 8601 time (or a date that does not exist): write e.g. "2026-01-31T17:00:00Z".`,
+    });
   }
   const content = child(m, 'content');
   if (content && content.end - content.start > ctx.settings.maxContentBytes / 4) {
     const bytes = utf8Length(ctx.text, content.start, content.end);
     if (bytes > ctx.settings.maxContentBytes) {
-      out.push({ start: content.start, end: content.start + 1, severity: 'warning', code: 'content-too-large', message: `content is ${formatBytes(bytes)}, over the ${formatBytes(ctx.settings.maxContentBytes)} limit: store it elsewhere and send a reference (e.g. a blackboard key or URL).` });
+      out.push({
+        start: content.start,
+        end: content.start + 1,
+        severity: 'warning',
+        code: 'content-too-large',
+        message: `content is ${formatBytes(bytes)}, over the ${formatBytes(ctx.settings.maxContentBytes)} limit: store it elsewhere and send a reference (e.g. a blackboard key or URL).`,
+      });
     }
   }
   for (const r of receiverNodes(child(m, 'receiver'))) {
     const name = String(r.value);
     if (sender && name === sender) {
-      out.push({ start: r.start, end: r.end, severity: 'warning', code: 'sender-is-receiver', message: `'${name}' sends this message to itself: set receiver to the agent that should act on it.` });
+      out.push({
+        start: r.start,
+        end: r.end,
+        severity: 'warning',
+        code: 'sender-is-receiver',
+        message: `'${name}' sends this message to itself: set receiver to the agent that should act on it.`,
+      });
     }
     checkAgentName(r, ctx, out, 'receiver');
   }
@@ -61,7 +79,9 @@ function checkOne(m: DocNode, ctx: RuleContext, out: Problem[], conversationId: 
   if (!child(m, 'conversation_id')) {
     const id = conversationId ?? ctx.newId('conv');
     out.push({
-      ...anchorOf(m, ctx.text), severity: 'warning', code: 'missing-conversation-id',
+      ...anchorOf(m, ctx.text),
+      severity: 'warning',
+      code: 'missing-conversation-id',
       message: 'Message has no conversation_id: replies and the inspector cannot group it. Add "conversation_id".',
       fixes: [{ title: `Add conversation_id "${id}"`, edits: [insertFirst(m, ctx, 'conversation_id', id)], preferred: true }],
     });
@@ -70,13 +90,22 @@ function checkOne(m: DocNode, ctx: RuleContext, out: Problem[], conversationId: 
   if (performative && perfNode && EXPECTS_REPLY.has(performative as never) && !child(m, 'reply_with') && !child(m, 'in_reply_to')) {
     const id = ctx.newId(performative.replace(/_/g, '-'));
     out.push({
-      start: perfNode.start, end: perfNode.end, severity: 'warning', code: 'missing-reply-with',
+      start: perfNode.start,
+      end: perfNode.end,
+      severity: 'warning',
+      code: 'missing-reply-with',
       message: `A ${performative} expects an answer but has no reply_with: the answer's in_reply_to cannot refer to it. Add "reply_with".`,
       fixes: [{ title: `Add reply_with "${id}"`, edits: [insertFirst(m, ctx, 'reply_with', id)], preferred: true }],
     });
   }
   if (!child(m, 'reply_by') && performative === 'cfp' && perfNode) {
-    out.push({ start: perfNode.start, end: perfNode.end, severity: 'warning', code: 'missing-reply-by', message: 'A cfp without reply_by waits for proposals forever: add "reply_by" (ISO 8601) as the deadline.' });
+    out.push({
+      start: perfNode.start,
+      end: perfNode.end,
+      severity: 'warning',
+      code: 'missing-reply-by',
+      message: 'A cfp without reply_by waits for proposals forever: add "reply_by" (ISO 8601) as the deadline.',
+    });
   }
 }
 
@@ -86,12 +115,27 @@ function checkProtocolName(node: DocNode, ctx: RuleContext, out: Problem[]): voi
   const guess = didYouMean(name, KNOWN_PROTOCOLS);
   if (guess) {
     out.push({
-      start: node.start, end: node.end, severity: 'warning', code: 'unknown-protocol',
+      start: node.start,
+      end: node.end,
+      severity: 'warning',
+      code: 'unknown-protocol',
       message: `Unknown protocol '${name}': did you mean '${guess}'?`,
-      fixes: [{ title: `Change '${name}' to '${guess}'`, edits: [{ start: node.start, end: node.end, newText: ctx.quote(guess) }], preferred: true }],
+      fixes: [
+        {
+          title: `Change '${name}' to '${guess}'`,
+          edits: [{ start: node.start, end: node.end, newText: ctx.quote(guess) }],
+          preferred: true,
+        },
+      ],
     });
   } else {
-    out.push({ start: node.start, end: node.end, severity: 'information', code: 'unknown-protocol', message: `Protocol '${name}' is not one Caxton knows, so its order is not checked. Known: ${KNOWN_PROTOCOLS.join(', ')}.` });
+    out.push({
+      start: node.start,
+      end: node.end,
+      severity: 'information',
+      code: 'unknown-protocol',
+      message: `Protocol '${name}' is not one Caxton knows, so its order is not checked. Known: ${KNOWN_PROTOCOLS.join(', ')}.`,
+    });
   }
 }
 
@@ -112,8 +156,10 @@ function utf8Length(text: string, start: number, end: number): number {
     const c = text.charCodeAt(i);
     if (c < 0x80) n += 1;
     else if (c < 0x800) n += 2;
-    else if (c >= 0xd800 && c <= 0xdbff) { n += 4; i++; }
-    else n += 3;
+    else if (c >= 0xd800 && c <= 0xdbff) {
+      n += 4;
+      i++;
+    } else n += 3;
   }
   return n;
 }

@@ -25,8 +25,13 @@ export function checkPipeline(root: DocNode, ctx: RuleContext): Problem[] {
       const earlier = names.get(name);
       if (earlier) {
         out.push({
-          start: nameNode.start, end: nameNode.end, severity: 'error', code: 'duplicate-stage-name',
-          message: explicit ? `Stage name '${name}' is already used by an earlier stage: give this stage a distinct "name".` : `This stage is named '${name}' after its agent, like an earlier stage: add a distinct "name" so reports can tell them apart.`,
+          start: nameNode.start,
+          end: nameNode.end,
+          severity: 'error',
+          code: 'duplicate-stage-name',
+          message: explicit
+            ? `Stage name '${name}' is already used by an earlier stage: give this stage a distinct "name".`
+            : `This stage is named '${name}' after its agent, like an earlier stage: add a distinct "name" so reports can tell them apart.`,
         });
       } else names.set(name, nameNode);
     }
@@ -35,7 +40,14 @@ export function checkPipeline(root: DocNode, ctx: RuleContext): Problem[] {
   }
   const onFailure = child(pipeline, 'on_failure');
   if (onFailure?.value === 'compensate' && !hasCompensation && stages.length) {
-    out.push({ start: onFailure.start, end: onFailure.end, severity: 'warning', code: 'compensate-without-steps', message: "on_failure is 'compensate' but no stage has a \"compensation\" step: add one to the stages that must be undone, or use 'stop'." });
+    out.push({
+      start: onFailure.start,
+      end: onFailure.end,
+      severity: 'warning',
+      code: 'compensate-without-steps',
+      message:
+        "on_failure is 'compensate' but no stage has a \"compensation\" step: add one to the stages that must be undone, or use 'stop'.",
+    });
   }
   return out;
 }
@@ -63,15 +75,34 @@ function checkPolicies(owner: DocNode, out: Problem[], defaults: DocNode | undef
     const halfOpen = prop(breaker, 'half_open_max_calls');
     if (!hasThreshold) {
       const at = halfOpen ?? prop(owner, 'circuit_breaker');
-      if (at) out.push({ start: at.keyStart, end: at.keyEnd, severity: 'warning', code: 'breaker-without-threshold', message: `${halfOpen ? 'half_open_max_calls is set but the' : 'The'} circuit breaker has no threshold, so it never opens: add "consecutive_failures" or "failure_rate".` });
+      if (at)
+        out.push({
+          start: at.keyStart,
+          end: at.keyEnd,
+          severity: 'warning',
+          code: 'breaker-without-threshold',
+          message: `${halfOpen ? 'half_open_max_calls is set but the' : 'The'} circuit breaker has no threshold, so it never opens: add "consecutive_failures" or "failure_rate".`,
+        });
     }
     const rate = prop(breaker, 'failure_rate');
     if (rate && !child(breaker, 'window')) {
-      out.push({ start: rate.keyStart, end: rate.keyEnd, severity: 'warning', code: 'failure-rate-without-window', message: 'failure_rate needs a "window" to measure over: add e.g. window: 30s.' });
+      out.push({
+        start: rate.keyStart,
+        end: rate.keyEnd,
+        severity: 'warning',
+        code: 'failure-rate-without-window',
+        message: 'failure_rate needs a "window" to measure over: add e.g. window: 30s.',
+      });
     }
     const minCalls = prop(breaker, 'min_calls');
     if (minCalls && !rate) {
-      out.push({ start: minCalls.keyStart, end: minCalls.keyEnd, severity: 'warning', code: 'min-calls-without-rate', message: 'min_calls only applies to failure_rate: add "failure_rate" or remove min_calls.' });
+      out.push({
+        start: minCalls.keyStart,
+        end: minCalls.keyEnd,
+        severity: 'warning',
+        code: 'min-calls-without-rate',
+        message: 'min_calls only applies to failure_rate: add "failure_rate" or remove min_calls.',
+      });
     }
   }
   const retry = child(owner, 'retry');
@@ -80,11 +111,23 @@ function checkPolicies(owner: DocNode, out: Problem[], defaults: DocNode | undef
     const maxNode = child(retry, 'max_delay');
     const max = durationMs(maxNode);
     if (initial !== undefined && max !== undefined && maxNode && initial > max) {
-      out.push({ start: maxNode.start, end: maxNode.end, severity: 'warning', code: 'retry-delays', message: `max_delay (${max} ms) is below initial_delay (${initial} ms): every retry would wait max_delay; raise max_delay.` });
+      out.push({
+        start: maxNode.start,
+        end: maxNode.end,
+        severity: 'warning',
+        code: 'retry-delays',
+        message: `max_delay (${max} ms) is below initial_delay (${initial} ms): every retry would wait max_delay; raise max_delay.`,
+      });
     }
     const attempts = child(retry, 'max_attempts');
     if (attempts?.value === 1 && (child(retry, 'initial_delay') || child(retry, 'max_delay'))) {
-      out.push({ start: attempts.start, end: attempts.end, severity: 'information', code: 'retry-never-retries', message: 'max_attempts 1 means no retry at all, so the delays are never used: raise max_attempts or remove the delays.' });
+      out.push({
+        start: attempts.start,
+        end: attempts.end,
+        severity: 'information',
+        code: 'retry-never-retries',
+        message: 'max_attempts 1 means no retry at all, so the delays are never used: raise max_attempts or remove the delays.',
+      });
     }
   }
 }
@@ -97,13 +140,31 @@ function checkParallel(parallel: DocNode, out: Problem[], hasTimeout: boolean): 
   const countNode = child(parallel, 'count');
   const count = typeof countNode?.value === 'number' ? countNode.value : undefined;
   if (agg === 'first_n' && count === undefined && aggregate) {
-    out.push({ start: aggregate.start, end: aggregate.end, severity: 'error', code: 'aggregate-needs-count', message: "aggregate 'first_n' needs \"count\": how many answers to wait for." });
+    out.push({
+      start: aggregate.start,
+      end: aggregate.end,
+      severity: 'error',
+      code: 'aggregate-needs-count',
+      message: 'aggregate \'first_n\' needs "count": how many answers to wait for.',
+    });
   }
   if (agg === 'deadline' && !child(parallel, 'deadline') && !hasTimeout && aggregate) {
-    out.push({ start: aggregate.start, end: aggregate.end, severity: 'error', code: 'aggregate-needs-deadline', message: "aggregate 'deadline' needs \"deadline\" (or a stage timeout): how long to gather answers (e.g. 2s)." });
+    out.push({
+      start: aggregate.start,
+      end: aggregate.end,
+      severity: 'error',
+      code: 'aggregate-needs-deadline',
+      message: 'aggregate \'deadline\' needs "deadline" (or a stage timeout): how long to gather answers (e.g. 2s).',
+    });
   }
   if (countNode && count !== undefined && branches && count > branches) {
-    out.push({ start: countNode.start, end: countNode.end, severity: 'error', code: 'count-exceeds-branches', message: `count ${count} is more than the ${branches} branch(es): it can never be reached; lower count or add branches.` });
+    out.push({
+      start: countNode.start,
+      end: countNode.end,
+      severity: 'error',
+      code: 'count-exceeds-branches',
+      message: `count ${count} is more than the ${branches} branch(es): it can never be reached; lower count or add branches.`,
+    });
   }
 }
 
@@ -111,4 +172,3 @@ function checkParallel(parallel: DocNode, out: Problem[], hasTimeout: boolean): 
 export function durationMs(node: DocNode | undefined): number | undefined {
   return node ? durationToMs(node.value) : undefined;
 }
-

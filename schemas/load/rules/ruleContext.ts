@@ -23,8 +23,10 @@ export const AGENT_NAME = /^[A-Za-z_][A-Za-z0-9_.@:-]*$/;
 /** Receiver values that name agents (not `broadcast`, not topics). */
 export function receiverNodes(receiver: DocNode | undefined): DocNode[] {
   if (!receiver) return [];
-  const nodes = receiver.type === 'array' ? receiver.items ?? [] : [receiver];
-  return nodes.filter((n) => n.type === 'string' && n.value !== 'broadcast' && !String(n.value).startsWith('topic://') && String(n.value).length > 0);
+  const nodes = receiver.type === 'array' ? (receiver.items ?? []) : [receiver];
+  return nodes.filter(
+    (n) => n.type === 'string' && n.value !== 'broadcast' && !String(n.value).startsWith('topic://') && String(n.value).length > 0,
+  );
 }
 
 /**
@@ -41,9 +43,20 @@ export function checkAgentName(node: DocNode, ctx: RuleContext, out: Problem[], 
   const names = ws.agentNames();
   const guess = didYouMean(name, names);
   out.push({
-    start: node.start, end: node.end, severity, code: 'unknown-agent',
+    start: node.start,
+    end: node.end,
+    severity,
+    code: 'unknown-agent',
     message: `No agent manifest declares ${role} '${name}'${guess ? `: did you mean '${guess}'?` : `. Known agents: ${names.slice(0, 10).join(', ')}${names.length > 10 ? ', ...' : ''}; add a ${name}.agent.yaml or fix the name.`}`,
-    fixes: guess ? [{ title: `Change '${name}' to '${guess}'`, edits: [{ start: node.start, end: node.end, newText: ctx.quote(guess) }], preferred: true }] : [],
+    fixes: guess
+      ? [
+          {
+            title: `Change '${name}' to '${guess}'`,
+            edits: [{ start: node.start, end: node.end, newText: ctx.quote(guess) }],
+            preferred: true,
+          },
+        ]
+      : [],
   });
 }
 

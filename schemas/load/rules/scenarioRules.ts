@@ -45,13 +45,22 @@ export function checkScenario(root: DocNode, ctx: RuleContext): Problem[] {
 function checkPattern(pattern: DocNode, ctx: RuleContext, out: Problem[]): void {
   for (const field of PATTERN_AGENT_FIELDS) {
     const node = child(pattern, field);
-    for (const n of node?.type === 'array' ? node.items ?? [] : node ? [node] : []) checkAgentName(n, ctx, out, `pattern ${field.replace(/s$/, '')}`, 'error');
+    for (const n of node?.type === 'array' ? (node.items ?? []) : node ? [node] : [])
+      checkAgentName(n, ctx, out, `pattern ${field.replace(/s$/, '')}`, 'error');
   }
   const start = child(pattern, 'start_price');
   const floor = child(pattern, 'floor');
-  if (str(pattern, 'kind') === 'dutch_auction' && start?.type === 'number' && floor?.type === 'number' && Number(floor.value) > Number(start.value)) {
+  if (
+    str(pattern, 'kind') === 'dutch_auction' &&
+    start?.type === 'number' &&
+    floor?.type === 'number' &&
+    Number(floor.value) > Number(start.value)
+  ) {
     out.push({
-      start: floor.start, end: floor.end, severity: 'warning', code: 'auction-price-direction',
+      start: floor.start,
+      end: floor.end,
+      severity: 'warning',
+      code: 'auction-price-direction',
       message: `A Dutch auction's price falls from start_price to floor, but floor ${String(floor.value)} is above start_price ${String(start.value)}: the auction would end at once; lower the floor or raise start_price.`,
     });
   }

@@ -15,7 +15,8 @@ import { NatsServer } from '../../support/natsServer';
 import { examplesDir } from '../../support/paths';
 
 const readTrace = (file: string): TraceEvent[] => parseTraceJsonl(fs.readFileSync(file, 'utf8')).events;
-const deliveredTo = (events: TraceEvent[], agent: string): number => events.filter((e) => e.type === 'message_delivered' && e.to === agent).length;
+const deliveredTo = (events: TraceEvent[], agent: string): number =>
+  events.filter((e) => e.type === 'message_delivered' && e.to === agent).length;
 
 describe('a NATS cluster of caxton nodes (real nats-server, node processes, CLI clients)', function () {
   this.timeout(180_000);
@@ -27,7 +28,9 @@ describe('a NATS cluster of caxton nodes (real nats-server, node processes, CLI 
     server = await NatsServer.start();
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'caxton-cluster-'));
   });
-  afterEach(async () => { for (const n of nodes.splice(0)) await n.kill(); });
+  afterEach(async () => {
+    for (const n of nodes.splice(0)) await n.kill();
+  });
   after(async () => {
     await server.dispose();
     fs.rmSync(dir, { recursive: true, force: true });
@@ -44,7 +47,9 @@ describe('a NATS cluster of caxton nodes (real nats-server, node processes, CLI 
   it('request-response: `caxton send --nats` reaches the calculator on another node and prints its reply', async () => {
     const trace = path.join(dir, 'calc-node.jsonl');
     nodes.push(await startNode(path.join(examplesDir, 'calculator'), server.url, 'calc-node', ['--trace', trace]));
-    const client = clientFolder('send', { 'add.fipa.json': fs.readFileSync(path.join(examplesDir, 'calculator', 'add.fipa.json'), 'utf8') });
+    const client = clientFolder('send', {
+      'add.fipa.json': fs.readFileSync(path.join(examplesDir, 'calculator', 'add.fipa.json'), 'utf8'),
+    });
     const r = await runCli(['send', 'add.fipa.json', '--nats', server.url, '--name', 'client-send'], client);
     assert.equal(r.code, 0, r.out + r.err);
     assert.match(r.out, /replies:\n {2}calculator: inform \{"result":30\}/);
@@ -53,7 +58,10 @@ describe('a NATS cluster of caxton nodes (real nats-server, node processes, CLI 
     assert.doesNotMatch(r.out + r.err, /no replies/);
     assert.equal(await nodes[0].stop(), 0, 'a clean stop on SIGTERM');
     assert.match(nodes[0].out, /node client-send joined with 0 agent\(s\)[\s\S]*node client-send left/);
-    assert.match(nodes[0].out, /node calc-node stopped by SIGTERM: delivered 1, dropped 0, timeouts 0\n {2}nats \(node calc-node\): 1 envelope\(s\) out/);
+    assert.match(
+      nodes[0].out,
+      /node calc-node stopped by SIGTERM: delivered 1, dropped 0, timeouts 0\n {2}nats \(node calc-node\): 1 envelope\(s\) out/,
+    );
     const events = readTrace(trace);
     assert.ok(events.length > 0 && events.every((e) => e.node === 'calc-node'), 'every event of the node names it');
     assert.equal(deliveredTo(events, 'calculator'), 1);
@@ -65,11 +73,13 @@ describe('a NATS cluster of caxton nodes (real nats-server, node processes, CLI 
   it('pub-sub: wildcard and filtered subscriptions on two nodes get what a publisher on a third node publishes', async () => {
     const pubsub = path.join(examplesDir, 'pubsub');
     const traces = { pub: path.join(dir, 'pub.jsonl'), subs1: path.join(dir, 'subs1.jsonl'), subs2: path.join(dir, 'subs2.jsonl') };
-    nodes.push(...await Promise.all([
-      startNode(pubsub, server.url, 'pub', ['--agents', 'order-service', '--trace', traces.pub]),
-      startNode(pubsub, server.url, 'subs1', ['--agents', 'audit,eu-desk', '--trace', traces.subs1]),
-      startNode(pubsub, server.url, 'subs2', ['--agents', 'big-orders', '--trace', traces.subs2]),
-    ]));
+    nodes.push(
+      ...(await Promise.all([
+        startNode(pubsub, server.url, 'pub', ['--agents', 'order-service', '--trace', traces.pub]),
+        startNode(pubsub, server.url, 'subs1', ['--agents', 'audit,eu-desk', '--trace', traces.subs1]),
+        startNode(pubsub, server.url, 'subs2', ['--agents', 'big-orders', '--trace', traces.subs2]),
+      ])),
+    );
     const order = (id: string, region: string, total: number, at: string): string =>
       `    - { at: ${at}, message: { performative: request, sender: operator, receiver: order-service, reply_with: ${id}, content: { action: create, id: ${id}, region: ${region}, total: ${total} } } }`;
     const client = clientFolder('pubsub', {
@@ -79,7 +89,9 @@ describe('a NATS cluster of caxton nodes (real nats-server, node processes, CLI 
         '  messages:',
         // big-orders subscribes at run time, with a content filter, on its own node.
         '    - { at: 0, message: { performative: request, sender: operator, receiver: big-orders, content: { action: start } } }',
-        order('o-1', 'eu', 500, '300ms'), order('o-2', 'us', 2500, '300ms'), order('o-3', 'eu', 1500, '300ms'),
+        order('o-1', 'eu', 500, '300ms'),
+        order('o-2', 'us', 2500, '300ms'),
+        order('o-3', 'eu', 1500, '300ms'),
         '  expect:',
         '    messages:',
         '      - { performative: inform, sender: order-service, receiver: operator, content: { published: orders/us/created } }',
@@ -90,24 +102,39 @@ describe('a NATS cluster of caxton nodes (real nats-server, node processes, CLI 
     assert.equal(r.code, 0, r.out + r.err);
     assert.match(r.out, /orders-across-nodes — passed/);
     await Promise.all(nodes.map((n) => n.stop()));
-    const subs1 = readTrace(traces.subs1), subs2 = readTrace(traces.subs2), pub = readTrace(traces.pub);
+    const subs1 = readTrace(traces.subs1),
+      subs2 = readTrace(traces.subs2),
+      pub = readTrace(traces.pub);
     assert.equal(deliveredTo(subs1, 'audit'), 3, 'topic://orders/# on node subs1 gets all three orders');
     assert.equal(deliveredTo(subs1, 'eu-desk'), 2, 'topic://orders/eu/* gets the two EU orders');
     assert.equal(deliveredTo(subs2, 'big-orders'), 1 + 2, 'the start request, then the two orders over 1000 (filter total > 1000)');
-    const published = pub.filter((e) => e.type === 'message_sent' && e.message.sender === 'order-service' && String(e.message.receiver).startsWith('topic://'));
+    const published = pub.filter(
+      (e) => e.type === 'message_sent' && e.message.sender === 'order-service' && String(e.message.receiver).startsWith('topic://'),
+    );
     assert.equal(published.length, 3);
-    assert.deepEqual(published.map((e) => e.type === 'message_sent' && e.to.slice().sort()), [['audit', 'eu-desk'], ['audit', 'big-orders'], ['audit', 'big-orders', 'eu-desk']],
-      'the publisher names every receiver on other nodes in its message_sent');
+    assert.deepEqual(
+      published.map((e) => e.type === 'message_sent' && e.to.slice().sort()),
+      [
+        ['audit', 'eu-desk'],
+        ['audit', 'big-orders'],
+        ['audit', 'big-orders', 'eu-desk'],
+      ],
+      'the publisher names every receiver on other nodes in its message_sent',
+    );
   });
 
   it('a contract net whose bidders sit on two nodes, then `caxton inspect` merges the three traces in causal order', async () => {
     const cn = path.join(examplesDir, 'contract-net');
     const traces = [path.join(dir, 'bidders-ab.jsonl'), path.join(dir, 'bidder-c.jsonl'), path.join(dir, 'manager.jsonl')];
-    nodes.push(...await Promise.all([
-      startNode(cn, server.url, 'bidders-ab', ['--agents', 'painter-a,painter-b', '--trace', traces[0]]),
-      startNode(cn, server.url, 'bidder-c', ['--agents', 'painter-c', '--trace', traces[1]]),
-    ]));
-    const client = clientFolder('contract-net', { 'cn.scenario.yaml': fs.readFileSync(path.join(cn, 'contract-net.scenario.yaml'), 'utf8') });
+    nodes.push(
+      ...(await Promise.all([
+        startNode(cn, server.url, 'bidders-ab', ['--agents', 'painter-a,painter-b', '--trace', traces[0]]),
+        startNode(cn, server.url, 'bidder-c', ['--agents', 'painter-c', '--trace', traces[1]]),
+      ])),
+    );
+    const client = clientFolder('contract-net', {
+      'cn.scenario.yaml': fs.readFileSync(path.join(cn, 'contract-net.scenario.yaml'), 'utf8'),
+    });
     const r = await runCli(['run', 'cn.scenario.yaml', '--nats', server.url, '--name', 'manager', '--trace', traces[2]], client);
     assert.equal(r.code, 0, r.out + r.err);
     assert.match(r.out, /✓ pattern winner: "painter-b"/);
@@ -120,10 +147,15 @@ describe('a NATS cluster of caxton nodes (real nats-server, node processes, CLI 
     assert.equal(inspect.code, 0, inspect.out + inspect.err);
     const events = readTrace(merged);
     assert.deepEqual([...new Set(events.map((e) => e.node))].sort(), ['bidder-c', 'bidders-ab', 'manager']);
-    const at = new Map(events.map((e, i) => [`${e.type}:${'id' in e ? e.id : ''}:${'to' in e && typeof e.to === 'string' ? e.to : ''}`, i] as const));
+    const at = new Map(
+      events.map((e, i) => [`${e.type}:${'id' in e ? e.id : ''}:${'to' in e && typeof e.to === 'string' ? e.to : ''}`, i] as const),
+    );
     for (const e of events.filter((x) => x.type === 'message_delivered')) {
       const sent = at.get(`message_sent:${e.type === 'message_delivered' ? e.id : ''}:`);
-      assert.ok(sent !== undefined && sent < at.get(`message_delivered:${e.id}:${e.to}`)!, `${e.id} is sent before it is delivered to ${e.to} (on node ${e.node})`);
+      assert.ok(
+        sent !== undefined && sent < at.get(`message_delivered:${e.id}:${e.to}`)!,
+        `${e.id} is sent before it is delivered to ${e.to} (on node ${e.node})`,
+      );
     }
     const awarded = events.find((e) => e.type === 'message_sent' && e.message.performative === 'accept_proposal');
     assert.equal(awarded?.node, 'manager');
@@ -132,13 +164,17 @@ describe('a NATS cluster of caxton nodes (real nats-server, node processes, CLI 
 
   it('an English auction with the collectors on two nodes and the auctioneer on the client', async () => {
     const auction = path.join(examplesDir, 'english-auction');
-    nodes.push(...await Promise.all([
-      startNode(auction, server.url, 'hall-1', ['--agents', 'collector-ann,collector-cy']),
-      startNode(auction, server.url, 'hall-2', ['--agents', 'collector-ben']),
-    ]));
+    nodes.push(
+      ...(await Promise.all([
+        startNode(auction, server.url, 'hall-1', ['--agents', 'collector-ann,collector-cy']),
+        startNode(auction, server.url, 'hall-2', ['--agents', 'collector-ben']),
+      ])),
+    );
     // Ties go to the earlier bid, and on the real clock "earlier" is arrival order, which differs from run to run
     // across nodes: ben (valuation 300) must win, at 280 when ann (260) led the 260 round, else at 260.
-    const scenario = fs.readFileSync(path.join(auction, 'english-auction.scenario.yaml'), 'utf8').replace(/pattern: \{ ok: true, winner: collector-ben, price: 280 \}/, 'pattern: { ok: true, winner: collector-ben }');
+    const scenario = fs
+      .readFileSync(path.join(auction, 'english-auction.scenario.yaml'), 'utf8')
+      .replace(/pattern: \{ ok: true, winner: collector-ben, price: 280 \}/, 'pattern: { ok: true, winner: collector-ben }');
     assert.ok(!scenario.includes('price: 280 }'), 'the example scenario changed: adapt this test');
     const client = clientFolder('auction', { 'auction.scenario.yaml': scenario });
     const trace = path.join(dir, 'auction.jsonl');
@@ -147,9 +183,12 @@ describe('a NATS cluster of caxton nodes (real nats-server, node processes, CLI 
     assert.match(r.out, /✓ pattern winner: "collector-ben"/);
     assert.match(r.out, /collector-ben -> auctioneer {2}propose .*\(from node hall-2\)/);
     const result = readTrace(trace).find((e) => e.type === 'auction_result');
-    assert.ok(result?.type === 'auction_result' && result.winner === 'collector-ben' && [260, 280].includes(result.price ?? 0), JSON.stringify(result));
+    assert.ok(
+      result?.type === 'auction_result' && result.winner === 'collector-ben' && [260, 280].includes(result.price ?? 0),
+      JSON.stringify(result),
+    );
     const rounds = readTrace(trace).filter((e) => e.type === 'auction_round');
-    assert.ok(rounds.length >= 8 && rounds.every((e) => e.node === 'auctioneer-node'), 'the rounds are traced on the auctioneer\'s node');
+    assert.ok(rounds.length >= 8 && rounds.every((e) => e.node === 'auctioneer-node'), "the rounds are traced on the auctioneer's node");
   });
 
   it('`caxton run --processes 3`: replicas spread over three node processes on a nats-server of its own, one merged trace', async () => {
@@ -160,7 +199,9 @@ describe('a NATS cluster of caxton nodes (real nats-server, node processes, CLI 
         'scenario:',
         '  name: ping-replicas',
         '  messages:',
-        ...['idle-0', 'idle-4', 'idle-6'].map((r) => `    - { message: { performative: request, sender: user, receiver: ${r}, reply_with: ${r}, content: { ping: ${r} } } }`),
+        ...['idle-0', 'idle-4', 'idle-6'].map(
+          (r) => `    - { message: { performative: request, sender: user, receiver: ${r}, reply_with: ${r}, content: { ping: ${r} } } }`,
+        ),
         '  expect:',
         '    messages:',
         ...['idle-0', 'idle-4', 'idle-6'].map((r) => `      - { performative: inform, sender: ${r}, receiver: user }`),
@@ -176,7 +217,11 @@ describe('a NATS cluster of caxton nodes (real nats-server, node processes, CLI 
     assert.match(r.err, /nats-server started on nats:\/\/127\.0\.0\.1:\d+/);
     const merged = readTrace(trace);
     assert.deepEqual([...new Set(merged.map((e) => e.node))].sort(), ['client', 'p0', 'p1', 'p2']);
-    assert.equal(merged.filter((e) => e.type === 'message_delivered' && e.to === 'user').length, 3, 'the three replies reach the client node');
+    assert.equal(
+      merged.filter((e) => e.type === 'message_delivered' && e.to === 'user').length,
+      3,
+      'the three replies reach the client node',
+    );
   });
 
   it('`caxton run --processes` without nats-server on PATH refuses, naming the package to install', async () => {
@@ -187,10 +232,15 @@ describe('a NATS cluster of caxton nodes (real nats-server, node processes, CLI 
   });
 
   it('refuses clearly: no node hosts a receiver, a bad node name, no --nats for caxton node', async () => {
-    const client = clientFolder('lonely', { 'ping.fipa.json': JSON.stringify({ performative: 'request', sender: 'user', receiver: 'nobody-here', reply_with: 'p1', content: {} }) });
+    const client = clientFolder('lonely', {
+      'ping.fipa.json': JSON.stringify({ performative: 'request', sender: 'user', receiver: 'nobody-here', reply_with: 'p1', content: {} }),
+    });
     const r = await runCli(['send', 'ping.fipa.json', '--nats', server.url, '--name', 'lonely', '--wait', '300ms'], client);
     assert.equal(r.code, 1, r.out + r.err);
-    assert.match(r.err, /no node of cluster 'caxton' hosts 'nobody-here' after 300 ms; nodes seen: none; start them with `caxton node <folder> --nats nats:\/\/127\.0\.0\.1:\d+`/);
+    assert.match(
+      r.err,
+      /no node of cluster 'caxton' hosts 'nobody-here' after 300 ms; nodes seen: none; start them with `caxton node <folder> --nats nats:\/\/127\.0\.0\.1:\d+`/,
+    );
     const bad = await runCli(['node', path.join(examplesDir, 'calculator'), '--nats', server.url, '--name', '1 bad'], dir);
     assert.equal(bad.code, 2);
     assert.match(bad.err, /--name: the node name "1 bad" is invalid/);

@@ -21,7 +21,12 @@ import { examplesDir } from '../../support/paths';
 import { waitFor } from '../../vscode/suite/waitFor';
 
 const HEARTBEAT = ['--heartbeat', '100ms'];
-const calc = (x: number): FipaMessage => ({ performative: 'request', sender: 'user', receiver: 'calculator', content: { action: 'calculate', x, y: 1 } });
+const calc = (x: number): FipaMessage => ({
+  performative: 'request',
+  sender: 'user',
+  receiver: 'calculator',
+  content: { action: 'calculate', x, y: 1 },
+});
 
 describe('NATS cluster faults (real nats-server, node processes, a client session here)', function () {
   this.timeout(180_000);
@@ -37,7 +42,12 @@ describe('NATS cluster faults (real nats-server, node processes, a client sessio
   });
   beforeEach(async () => {
     node = await startNode(calculator, server.url, 'node-a', [...HEARTBEAT, '--verbose', '--trace', path.join(dir, 'node-a.jsonl')]);
-    client = await startSession({ folder: dir, noAgents: true, nats: { url: server.url, node: 'client', heartbeatMs: 100, env: {} }, name: 'faults' });
+    client = await startSession({
+      folder: dir,
+      noAgents: true,
+      nats: { url: server.url, node: 'client', heartbeatMs: 100, env: {} },
+      name: 'faults',
+    });
     await client.link!.waitFor(['calculator', 'logger'], 20_000);
   });
   afterEach(async () => {
@@ -55,13 +65,18 @@ describe('NATS cluster faults (real nats-server, node processes, a client sessio
     assert.deepEqual(answered.content, { result: 42 }, 'the calculator answers across NATS');
     // Broadcast reaches every agent of the other node (they are in this node's directory).
     const sent: string[][] = [];
-    const off = client.onTrace((e) => { if (e.type === 'message_sent' && e.message.receiver === 'broadcast') sent.push(e.to); });
+    const off = client.onTrace((e) => {
+      if (e.type === 'message_sent' && e.message.receiver === 'broadcast') sent.push(e.to);
+    });
     client.send({ performative: 'inform', sender: 'user', receiver: 'broadcast', content: { note: 'hello all' } });
     off();
     assert.deepEqual(sent, [['calculator', 'echo', 'logger']]);
 
     // logger never answers: the request stays open on the client until node-a goes away.
-    const waiting = client.request({ performative: 'request', sender: 'user', receiver: 'logger', content: { note: 'hold on' } }, { timeoutMs: 60_000 });
+    const waiting = client.request(
+      { performative: 'request', sender: 'user', receiver: 'logger', content: { note: 'hold on' } },
+      { timeoutMs: 60_000 },
+    );
     await node!.waitForLine(/user -> logger {2}request/);
     await node!.kill();
     const failure = await waiting;
@@ -75,9 +90,15 @@ describe('NATS cluster faults (real nats-server, node processes, a client sessio
     // Messages to its agents now are dead letters naming the node, at once (not unknown_agent, not a timeout).
     const late = await client.request(calc(1), { timeoutMs: 20_000 });
     assert.equal((late.content as { error: string }).error, 'node_lost');
-    assert.match((late.content as { reason: string }).reason, /node 'node-a' was lost \(silent for \d+ ms\); its agents are gone until it rejoins/);
+    assert.match(
+      (late.content as { reason: string }).reason,
+      /node 'node-a' was lost \(silent for \d+ ms\); its agents are gone until it rejoins/,
+    );
     const lost = client.runtime.deadLetters().filter((d) => d.code === 'node_lost');
-    assert.deepEqual(lost.map((d) => d.to), ['logger', 'calculator']);
+    assert.deepEqual(
+      lost.map((d) => d.to),
+      ['logger', 'calculator'],
+    );
     assert.equal(link.stats().nodeLost, 2);
     assert.equal(link.stats().nodesLost, 1);
     assert.ok(!client.runtime.agentNames().includes('calculator'), 'broadcast and patterns no longer see its agents');
@@ -87,7 +108,12 @@ describe('NATS cluster faults (real nats-server, node processes, a client sessio
 
     // The node comes back under its name: it rejoins and answers again.
     node = await startNode(calculator, server.url, 'node-a', HEARTBEAT);
-    await waitFor('node-a rejoined', () => (link.peerList().find((p) => p.node === 'node-a')?.status.state === 'live' ? true : undefined), 20_000, 20);
+    await waitFor(
+      'node-a rejoined',
+      () => (link.peerList().find((p) => p.node === 'node-a')?.status.state === 'live' ? true : undefined),
+      20_000,
+      20,
+    );
     await link.waitFor(['calculator'], 20_000);
     const again = await client.request(calc(2), { timeoutMs: 20_000 });
     assert.deepEqual(again.content, { result: 3 });
@@ -118,10 +144,26 @@ describe('NATS cluster faults (real nats-server, node processes, a client sessio
   it('a node accepts envelopes only for agents it hosts, on its own cluster prefix (counted in its run_ended)', async () => {
     const raw = await NatsLink.connect({ url: server.url, env: {} });
     try {
-      const message = (receiver: string): FipaMessage => ({ performative: 'request', sender: 'mallory', receiver, message_id: `m-${receiver}`, content: { action: 'calculate', x: 1, y: 1 } });
+      const message = (receiver: string): FipaMessage => ({
+        performative: 'request',
+        sender: 'mallory',
+        receiver,
+        message_id: `m-${receiver}`,
+        content: { action: 'calculate', x: 1, y: 1 },
+      });
       const caxton = new ClusterSubjects('caxton');
-      raw.publish(caxton.node('node-a'), encodeBatch([JSON.stringify({ to: ['stranger'], message: message('stranger') }), JSON.stringify({ to: ['calculator', 'stranger'], message: message('calculator') }), '"junk"']));
-      raw.publish(new ClusterSubjects('other').node('node-a'), encodeBatch([JSON.stringify({ to: ['calculator'], message: message('calculator') })]));
+      raw.publish(
+        caxton.node('node-a'),
+        encodeBatch([
+          JSON.stringify({ to: ['stranger'], message: message('stranger') }),
+          JSON.stringify({ to: ['calculator', 'stranger'], message: message('calculator') }),
+          '"junk"',
+        ]),
+      );
+      raw.publish(
+        new ClusterSubjects('other').node('node-a'),
+        encodeBatch([JSON.stringify({ to: ['calculator'], message: message('calculator') })]),
+      );
       await raw.flush();
       assert.deepEqual((await client.request(calc(5), { timeoutMs: 20_000 })).content, { result: 6 }, 'the node still serves');
     } finally {
@@ -135,7 +177,9 @@ describe('NATS cluster faults (real nats-server, node processes, a client sessio
     assert.ok(!events.some((e) => e.type === 'message_delivered' && e.to === 'stranger'));
     // The calculator got mallory's message, the client's request, and the runtime's notice that its reply to
     // mallory (whom nobody hosts) could not be delivered.
-    const toCalculator = events.filter((e) => e.type === 'message_delivered' && e.to === 'calculator').map((e) => (e.type === 'message_delivered' ? e.id : ''));
+    const toCalculator = events
+      .filter((e) => e.type === 'message_delivered' && e.to === 'calculator')
+      .map((e) => (e.type === 'message_delivered' ? e.id : ''));
     assert.equal(toCalculator.length, 3, toCalculator.join(', '));
     assert.ok(toCalculator.includes('m-calculator') && toCalculator.some((id) => id.startsWith('caxton/')));
   });

@@ -19,10 +19,15 @@ async function captureOutput(body: () => Promise<void>): Promise<string> {
   let captured = '';
   const out = process.stdout.write.bind(process.stdout);
   const err = process.stderr.write.bind(process.stderr);
-  const grab = (chunk: unknown): boolean => { captured += String(chunk); return true; };
+  const grab = (chunk: unknown): boolean => {
+    captured += String(chunk);
+    return true;
+  };
   process.stdout.write = grab as typeof process.stdout.write;
   process.stderr.write = grab as typeof process.stderr.write;
-  try { await body(); } finally {
+  try {
+    await body();
+  } finally {
     process.stdout.write = out;
     process.stderr.write = err;
   }
@@ -36,21 +41,32 @@ describe('NatsLink (real nats-server)', function () {
     const server = await NatsServer.start({ user: 'caxton', password: SECRET });
     const tokenServer = await NatsServer.start({ token: SECRET });
     const links: NatsLink[] = [];
-    const log = (line: string): void => { console.log(line); };
+    const log = (line: string): void => {
+      console.log(line);
+    };
     try {
       const output = await captureOutput(async () => {
         links.push(await NatsLink.connect({ url: `nats://caxton:${SECRET}@127.0.0.1:${server.port}`, log, env: {} }));
         links.push(await NatsLink.connect({ url: server.url, env: { CAXTON_NATS_USER: 'caxton', CAXTON_NATS_PASSWORD: SECRET }, log }));
         links.push(await NatsLink.connect({ url: `nats://${SECRET}@127.0.0.1:${tokenServer.port}`, log, env: {} }));
-        await assert.rejects(NatsLink.connect({ url: `nats://caxton:x${SECRET}x@127.0.0.1:${server.port}`, log, env: {}, maxReconnectAttempts: 0 }), (e: Error) => {
-          console.error(e.message, e.stack);
-          assert.ok(e instanceof NatsConfigError);
-          assert.match(e.message, new RegExp(`cannot connect to NATS at nats://127.0.0.1:${server.port} as user caxton: .*credentials`));
-          return true;
-        });
-        await assert.rejects(NatsLink.connect({ url: server.url, credsFile: '/nonexistent/node.creds', env: {} }), /cannot read the NATS creds file \/nonexistent\/node.creds \(ENOENT\)/);
+        await assert.rejects(
+          NatsLink.connect({ url: `nats://caxton:x${SECRET}x@127.0.0.1:${server.port}`, log, env: {}, maxReconnectAttempts: 0 }),
+          (e: Error) => {
+            console.error(e.message, e.stack);
+            assert.ok(e instanceof NatsConfigError);
+            assert.match(e.message, new RegExp(`cannot connect to NATS at nats://127.0.0.1:${server.port} as user caxton: .*credentials`));
+            return true;
+          },
+        );
+        await assert.rejects(
+          NatsLink.connect({ url: server.url, credsFile: '/nonexistent/node.creds', env: {} }),
+          /cannot read the NATS creds file \/nonexistent\/node.creds \(ENOENT\)/,
+        );
         // A round trip on each, and a restart with reconnect messages, all through the captured output.
-        for (const l of links) { l.subscribe('hello', (m) => m.respond('hi')); await l.flush(); }
+        for (const l of links) {
+          l.subscribe('hello', (m) => m.respond('hi'));
+          await l.flush();
+        }
         assert.equal(text(await links[0].request('hello', 'x', 10_000)), 'hi');
         await server.stop();
         await server.restart();
@@ -105,7 +121,14 @@ describe('NatsLink (real nats-server)', function () {
       assert.equal(a.maxPayload, 4096);
       assert.equal(a.maxMessageBytes, 4096);
       const big = 'x'.repeat(5000);
-      assert.throws(() => a.publish('s', big), (e: Error) => e instanceof MessageTooLargeError && /5000 bytes is over the limit of 4096 bytes \(caxton's message limit 1048576, the NATS server's max_payload 4096\); .*raise max_payload/.test(e.message));
+      assert.throws(
+        () => a.publish('s', big),
+        (e: Error) =>
+          e instanceof MessageTooLargeError &&
+          /5000 bytes is over the limit of 4096 bytes \(caxton's message limit 1048576, the NATS server's max_payload 4096\); .*raise max_payload/.test(
+            e.message,
+          ),
+      );
       await assert.rejects(a.request('s', big, 1000), MessageTooLargeError);
       assert.equal(a.stats().refusedTooLarge, 2);
       const small = await NatsLink.connect({ url: server.url, env: {}, maxMessageBytes: 1000 });
@@ -114,10 +137,17 @@ describe('NatsLink (real nats-server)', function () {
 
       const items: unknown[] = [];
       const sizes: number[] = [];
-      b.subscribe('caxton.node.n2', (m) => { sizes.push(m.data.byteLength); const d = decodeBatch(m.data); if ('items' in d) items.push(...d.items); });
+      b.subscribe('caxton.node.n2', (m) => {
+        sizes.push(m.data.byteLength);
+        const d = decodeBatch(m.data);
+        if ('items' in d) items.push(...d.items);
+      });
       await b.flush();
       const batcher = a.batcher({ auto: 'manual' });
-      const sent = Array.from({ length: 100 }, (_, i) => ({ to: `agent${i}`, message: { performative: 'inform', sender: 'a', receiver: `agent${i}`, content: { n: i, pad: 'y'.repeat(60) } } }));
+      const sent = Array.from({ length: 100 }, (_, i) => ({
+        to: `agent${i}`,
+        message: { performative: 'inform', sender: 'a', receiver: `agent${i}`, content: { n: i, pad: 'y'.repeat(60) } },
+      }));
       for (const e of sent) batcher.add('caxton.node.n2', JSON.stringify(e));
       batcher.flush();
       assert.throws(() => batcher.add('caxton.node.n2', JSON.stringify({ to: 'x', pad: big })), MessageTooLargeError);
@@ -140,12 +170,18 @@ describe('NatsLink (real nats-server)', function () {
       b.subscribe('caxton.agent.mute', () => undefined);
       await b.flush();
       assert.equal(text(await a.request('caxton.agent.calc', '42', 10_000)), '=42');
-      await assert.rejects(a.request('caxton.agent.ghost', 'x', 60_000), (e: Error) => e instanceof NoRespondersError && /nobody on NATS listens on caxton\.agent\.ghost/.test(e.message));
-      await assert.rejects(a.request('caxton.agent.mute', 'x', 200), (e: Error) => e instanceof RequestTimeoutError && /no reply on caxton\.agent\.mute within 200 ms/.test(e.message));
+      await assert.rejects(
+        a.request('caxton.agent.ghost', 'x', 60_000),
+        (e: Error) => e instanceof NoRespondersError && /nobody on NATS listens on caxton\.agent\.ghost/.test(e.message),
+      );
+      await assert.rejects(
+        a.request('caxton.agent.mute', 'x', 200),
+        (e: Error) => e instanceof RequestTimeoutError && /no reply on caxton\.agent\.mute within 200 ms/.test(e.message),
+      );
       const s = a.stats();
       assert.equal(s.noResponders, 1);
       assert.equal(s.requestTimeouts, 1);
-      assert.equal(b.stats().received, 2, "calc and mute got one request each; the ghost request reached nobody");
+      assert.equal(b.stats().received, 2, 'calc and mute got one request each; the ghost request reached nobody');
     } finally {
       await a.close();
       await b.close();

@@ -38,44 +38,63 @@ describe('NATS subjects agree with our topic matcher (fast-check, real nats-serv
     let run = 0;
     let covering = 0;
     let compared = 0;
-    await fc.assert(fc.asyncProperty(subscriptions, fc.array(topic, { minLength: 1, maxLength: 4 }), async (subs, topics) => {
-      const subjects = new ClusterSubjects(`p${run++}`);
-      const table = new SubscriptionTable();
-      const inexact = new Set<string>();
-      const got = topics.map(() => new Map<string, number>());
-      const natsSubs = [];
-      for (const [agent, levels] of subs) {
-        assert.equal(table.subscribe(agent, `topic://${levels.join('/')}`), undefined);
-        const interest = subjects.interest(levels);
-        if (!interest.exact) inexact.add(agent);
-        for (const subject of interest.subjects) {
-          natsSubs.push(sub.subscribe(subject, { queue: `q-${agent}`, callback: (_e, m) => {
-            const i = Number(m.string());
-            got[i].set(agent, (got[i].get(agent) ?? 0) + 1);
-          } }));
+    await fc.assert(
+      fc.asyncProperty(subscriptions, fc.array(topic, { minLength: 1, maxLength: 4 }), async (subs, topics) => {
+        const subjects = new ClusterSubjects(`p${run++}`);
+        const table = new SubscriptionTable();
+        const inexact = new Set<string>();
+        const got = topics.map(() => new Map<string, number>());
+        const natsSubs = [];
+        for (const [agent, levels] of subs) {
+          assert.equal(table.subscribe(agent, `topic://${levels.join('/')}`), undefined);
+          const interest = subjects.interest(levels);
+          if (!interest.exact) inexact.add(agent);
+          for (const subject of interest.subjects) {
+            natsSubs.push(
+              sub.subscribe(subject, {
+                queue: `q-${agent}`,
+                callback: (_e, m) => {
+                  const i = Number(m.string());
+                  got[i].set(agent, (got[i].get(agent) ?? 0) + 1);
+                },
+              }),
+            );
+          }
         }
-      }
-      const done = new Promise<void>((resolve) => natsSubs.push(sub.subscribe(`${subjects.prefix}.sentinel`, { callback: () => resolve() })));
-      await sub.flush();
-      topics.forEach((levels, i) => pub.publish(subjects.topic(levels), String(i)));
-      // Messages of one publisher reach a subscriber in order: once the sentinel is in, every publication is.
-      pub.publish(`${subjects.prefix}.sentinel`, '');
-      await done;
-      for (const s of natsSubs) s.unsubscribe();
-      topics.forEach((levels, i) => {
-        const expected = table.match(levels, undefined).sort();
-        const delivered = [...got[i].keys()].sort();
-        for (const [agent, count] of got[i]) assert.equal(count, 1, `${agent} got topic://${levels.join('/')} ${count} times`);
-        for (const agent of expected) assert.ok(delivered.includes(agent), `NATS missed ${agent} for topic://${levels.join('/')}`);
-        for (const agent of delivered.filter((a) => !expected.includes(a))) {
-          assert.ok(inexact.has(agent), `NATS delivered topic://${levels.join('/')} to ${agent} whose patterns are all exact (${subs.filter(([a]) => a === agent).map(([, l]) => l.join('/')).join(', ')})`);
-          covering++;
-        }
-        // After the local filter (what a node does for covering patterns) the two agree exactly.
-        assert.deepEqual(delivered.filter((a) => !inexact.has(a) || expected.includes(a)), expected);
-        compared++;
-      });
-    }), { numRuns: 300, seed: 9 });
+        const done = new Promise<void>((resolve) =>
+          natsSubs.push(sub.subscribe(`${subjects.prefix}.sentinel`, { callback: () => resolve() })),
+        );
+        await sub.flush();
+        topics.forEach((levels, i) => pub.publish(subjects.topic(levels), String(i)));
+        // Messages of one publisher reach a subscriber in order: once the sentinel is in, every publication is.
+        pub.publish(`${subjects.prefix}.sentinel`, '');
+        await done;
+        for (const s of natsSubs) s.unsubscribe();
+        topics.forEach((levels, i) => {
+          const expected = table.match(levels, undefined).sort();
+          const delivered = [...got[i].keys()].sort();
+          for (const [agent, count] of got[i]) assert.equal(count, 1, `${agent} got topic://${levels.join('/')} ${count} times`);
+          for (const agent of expected) assert.ok(delivered.includes(agent), `NATS missed ${agent} for topic://${levels.join('/')}`);
+          for (const agent of delivered.filter((a) => !expected.includes(a))) {
+            assert.ok(
+              inexact.has(agent),
+              `NATS delivered topic://${levels.join('/')} to ${agent} whose patterns are all exact (${subs
+                .filter(([a]) => a === agent)
+                .map(([, l]) => l.join('/'))
+                .join(', ')})`,
+            );
+            covering++;
+          }
+          // After the local filter (what a node does for covering patterns) the two agree exactly.
+          assert.deepEqual(
+            delivered.filter((a) => !inexact.has(a) || expected.includes(a)),
+            expected,
+          );
+          compared++;
+        });
+      }),
+      { numRuns: 300, seed: 9 },
+    );
     console.log(`      ${compared} publications compared; ${covering} extra deliveries from covering patterns filtered locally`);
     assert.ok(compared >= 300);
   });

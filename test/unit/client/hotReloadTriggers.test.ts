@@ -33,21 +33,38 @@ describe('hot reload triggers (client, pure)', () => {
 
   it('describes outcomes: nothing, reloaded agents, or the first error with file:line:col', () => {
     assert.equal(describeReload([{ agent: 'a', status: 'unchanged', durationMs: 1 }]).kind, 'none');
-    assert.deepEqual(describeReload([{ agent: 'a', status: 'reloaded', durationMs: 1 }, { agent: 'b', status: 'reloaded', durationMs: 1 }]), { kind: 'reloaded', text: 'hot reloaded a, b' });
+    assert.deepEqual(
+      describeReload([
+        { agent: 'a', status: 'reloaded', durationMs: 1 },
+        { agent: 'b', status: 'reloaded', durationMs: 1 },
+      ]),
+      { kind: 'reloaded', text: 'hot reloaded a, b' },
+    );
     const problem = { file: '/ws/agents/calc.ts', line: 12, column: 5, message: 'Type mismatch' };
     const out = describeReload([
       { agent: 'echo', status: 'reloaded', durationMs: 1 },
-      { agent: 'calc', status: 'failed', durationMs: 1, error: '/ws/agents/calc.ts:12:5: Type mismatch\n/ws/agents/calc.ts:13:1: more', problems: [problem] },
+      {
+        agent: 'calc',
+        status: 'failed',
+        durationMs: 1,
+        error: '/ws/agents/calc.ts:12:5: Type mismatch\n/ws/agents/calc.ts:13:1: more',
+        problems: [problem],
+      },
     ]);
     assert.equal(out.kind, 'error');
-    assert.equal(out.text, 'calc not reloaded, the previous version keeps running: /ws/agents/calc.ts:12:5: Type mismatch (reloaded: echo)');
+    assert.equal(
+      out.text,
+      'calc not reloaded, the previous version keeps running: /ws/agents/calc.ts:12:5: Type mismatch (reloaded: echo)',
+    );
     assert.deepEqual(out.problem, problem);
   });
 
   it('debounces a burst of saves into one flush with every file once', async () => {
     const flushes: string[][] = [];
     const d = new Debouncer(20, (files) => flushes.push(files));
-    d.add('a.ts'); d.add('b.ts'); d.add('a.ts');
+    d.add('a.ts');
+    d.add('b.ts');
+    d.add('a.ts');
     await new Promise((r) => setTimeout(r, 60));
     d.add('c.ts');
     d.dispose();

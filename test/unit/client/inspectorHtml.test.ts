@@ -8,7 +8,11 @@ const nonce = 'abcdefghijklmnopqrstuv';
 describe('inspector page builder', () => {
   it('embeds the trace so that no text can close the script block', () => {
     const hostile = '</script><script>alert(1)</script><!-- \u2028';
-    const html = inspectorHtml({ script: { inline: 'void 0' }, nonce, events: [{ seq: 0, t: 0, type: 'agent_log', agent: 'a', level: 'info', text: hostile }] });
+    const html = inspectorHtml({
+      script: { inline: 'void 0' },
+      nonce,
+      events: [{ seq: 0, t: 0, type: 'agent_log', agent: 'a', level: 'info', text: hostile }],
+    });
     const block = /<script type="application\/json" id="caxton-trace">([\s\S]*?)<\/script>/.exec(html);
     assert.ok(block, 'has the data block');
     assert.equal((JSON.parse(block[1]) as { events: Array<{ text: string }> }).events[0].text, hostile);
@@ -29,7 +33,11 @@ describe('inspector page builder', () => {
     assert.match(csp, new RegExp(`script-src 'nonce-${nonce}'(;|$)`));
     assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval|\*/);
     assert.match(inspectorCsp(nonce, 'vscode-resource:'), /style-src vscode-resource: 'nonce-/);
-    const html = inspectorHtml({ script: { src: 'https://file+.vscode-resource/dist/webview.js' }, nonce, cspSource: 'https://file+.vscode-resource' });
+    const html = inspectorHtml({
+      script: { src: 'https://file+.vscode-resource/dist/webview.js' },
+      nonce,
+      cspSource: 'https://file+.vscode-resource',
+    });
     assert.ok(html.includes(`<script nonce="${nonce}" src="https://file+.vscode-resource/dist/webview.js"></script>`));
   });
 
@@ -54,17 +62,30 @@ describe('inspector protocol', () => {
     assert.equal(handle({ kind: 'reset', events: [], live: true }), true);
     assert.equal(handle({ kind: 'status', running: false, text: 'done' }), true);
     assert.equal(handle({ kind: 'follow', seq: 7, text: 'breakpoint' }), true);
-    for (const bad of [null, 'reset', 42, {}, { kind: 'toString' }, { kind: 'constructor' }, { command: 'reset' }]) assert.equal(handle(bad), false);
+    for (const bad of [null, 'reset', 42, {}, { kind: 'toString' }, { kind: 'constructor' }, { command: 'reset' }])
+      assert.equal(handle(bad), false);
     assert.deepEqual(seen, ['reset:0:true', 'status:done', 'follow:7']);
   });
 });
 
 describe('inspector protocol: streaming a trace', () => {
   it('a large trace goes as one reset and appends of TRACE_BATCH events, in order', () => {
-    const events = Array.from({ length: TRACE_BATCH * 2 + 5 }, (_, i) => ({ seq: i, t: i, type: 'agent_log', agent: 'a', level: 'info', text: '' }) as TraceEvent);
+    const events = Array.from(
+      { length: TRACE_BATCH * 2 + 5 },
+      (_, i) => ({ seq: i, t: i, type: 'agent_log', agent: 'a', level: 'info', text: '' }) as TraceEvent,
+    );
     const messages = traceMessages(events, false, 'big');
-    assert.deepEqual(messages.map((m) => m.kind), ['reset', 'append', 'append']);
-    assert.deepEqual(messages.flatMap((m) => (m.kind === 'reset' || m.kind === 'append' ? m.events : [])), events);
-    assert.deepEqual(traceMessages([], true).map((m) => m.kind === 'reset' && [m.events.length, m.live]), [[0, true]]);
+    assert.deepEqual(
+      messages.map((m) => m.kind),
+      ['reset', 'append', 'append'],
+    );
+    assert.deepEqual(
+      messages.flatMap((m) => (m.kind === 'reset' || m.kind === 'append' ? m.events : [])),
+      events,
+    );
+    assert.deepEqual(
+      traceMessages([], true).map((m) => m.kind === 'reset' && [m.events.length, m.live]),
+      [[0, true]],
+    );
   });
 });

@@ -18,7 +18,15 @@ const lifecycleTrace: TraceEventInput[] = [
   { type: 'run_started', name: 'lifecycle', agents: ['calc'] },
   { type: 'agent_state', agent: 'calc', from: 'unloaded', to: 'loaded' },
   { type: 'agent_state', agent: 'calc', from: 'loaded', to: 'running' },
-  { type: 'agent_usage', agent: 'calc', fuel: 250_000, memory_bytes: 65536, duration_ms: 1, fuel_limit: 1_000_000, memory_limit_bytes: 1 << 20 },
+  {
+    type: 'agent_usage',
+    agent: 'calc',
+    fuel: 250_000,
+    memory_bytes: 65536,
+    duration_ms: 1,
+    fuel_limit: 1_000_000,
+    memory_limit_bytes: 1 << 20,
+  },
   { type: 'agent_state', agent: 'calc', from: 'running', to: 'draining', reason: 'reload' },
   { type: 'agent_state', agent: 'calc', from: 'draining', to: 'loaded', reason: 'reloaded' },
   { type: 'agent_state', agent: 'calc', from: 'loaded', to: 'running' },
@@ -69,33 +77,55 @@ describe('inspector model: the trace store and the rows', () => {
 
   it('groups and filters by conversation, with the outcome and protocol state', () => {
     const m = inspectorModels(events);
-    assert.deepEqual(m.conversations.slice(0, 3).map((c) => c.id), ['calc-1', 'calc-2', 'calc-3']);
+    assert.deepEqual(
+      m.conversations.slice(0, 3).map((c) => c.id),
+      ['calc-1', 'calc-2', 'calc-3'],
+    );
     assert.equal(m.conversations[0].outcome, 'done');
     assert.equal(m.conversations[2].timeouts, 1);
-    assert.deepEqual(m.conversations[0].state.pairs.map((p) => [p.participant, p.state]), [['calculator', 'done']]);
+    assert.deepEqual(
+      m.conversations[0].state.pairs.map((p) => [p.participant, p.state]),
+      [['calculator', 'done']],
+    );
     assert.equal(m.conversations[0].state.complete, true);
     const f = new FilteredRows({ conversation: 'calc-1' });
     f.advance(m.store);
     const rows = Array.from({ length: f.countAt(m.store, events.length) }, (_, i) => rowAt(m.store, f.get(i), events.length));
-    assert.deepEqual(rows.map((r) => (r.kind === 'message' ? r.performative : r.marker)), ['request', 'agree', 'inform', 'conversation_ended']);
+    assert.deepEqual(
+      rows.map((r) => (r.kind === 'message' ? r.performative : r.marker)),
+      ['request', 'agree', 'inform', 'conversation_ended'],
+    );
   });
 
   it('collects auction rounds with leader and winner, and contract-net proposals with the award', () => {
     const m = inspectorModels(events);
     const a = m.auctions.find((x) => x.id === 'auction-1')!;
-    assert.deepEqual(a.rounds.map((r) => [r.round, r.price, r.leader]), [[1, 100, 'alice'], [2, 110, 'bob'], [3, 120, 'bob']]);
+    assert.deepEqual(
+      a.rounds.map((r) => [r.round, r.price, r.leader]),
+      [
+        [1, 100, 'alice'],
+        [2, 110, 'bob'],
+        [3, 120, 'bob'],
+      ],
+    );
     assert.deepEqual(a.bidders.slice(0, 3), ['alice', 'bob', 'carol']);
     assert.equal(a.winner, 'bob');
     assert.equal(a.price, 120);
     const c = m.contractNets.find((x) => x.id === 'cnet-1')!;
-    assert.deepEqual(c.rounds[0].proposals.map((p) => p.agent), ['fast', 'cheap']);
+    assert.deepEqual(
+      c.rounds[0].proposals.map((p) => p.agent),
+      ['fast', 'cheap'],
+    );
     assert.equal(c.winner, 'cheap');
     assert.equal(c.winningRound, 0);
   });
 
   it('follows breaker states, retries and bulkhead rejections per route', () => {
     const r = inspectorModels(events).routes.find((x) => x.route === 'orders/charge')!;
-    assert.deepEqual(r.transitions.map((t) => t.to), ['open', 'half_open', 'closed']);
+    assert.deepEqual(
+      r.transitions.map((t) => t.to),
+      ['open', 'half_open', 'closed'],
+    );
     assert.equal(r.state, 'closed');
     assert.equal(r.retries.length, 3);
     assert.equal(r.rejections.length, 1);
@@ -140,7 +170,13 @@ describe('inspector model: the trace store and the rows', () => {
     assert.equal(byPerf(m, 'inform').inReplyTo, 'm1');
     assert.equal(byPerf(m, 'request').inReplyTo, undefined);
     const calc = inspectorModels(readTrace('calculator.trace.jsonl'));
-    assert.deepEqual(messages(calc).filter((r) => r.performative === 'inform').slice(0, 2).map((r) => r.inReplyTo), ['m-1', 'm-3']);
+    assert.deepEqual(
+      messages(calc)
+        .filter((r) => r.performative === 'inform')
+        .slice(0, 2)
+        .map((r) => r.inReplyTo),
+      ['m-1', 'm-3'],
+    );
     const split = events.findIndex((e) => e.type === 'message_sent' && e.id === 'm2');
     const store = new TraceStore();
     store.append(events.slice(0, split));
@@ -166,10 +202,22 @@ describe('inspector model: agents, outside parties, lifecycle', () => {
     const m = inspectorModels(numbered(lifecycleTrace));
     const a = m.agents[0];
     assert.deepEqual([a.reloads, a.restarts, a.failures, a.state], [1, 1, 1, 'running']);
-    assert.deepEqual(a.transitions.map((t) => t.reason ?? t.to).slice(-5), ['reloaded', 'running', 'trap: unreachable', 'restart 1 of 20', 'running']);
+    assert.deepEqual(a.transitions.map((t) => t.reason ?? t.to).slice(-5), [
+      'reloaded',
+      'running',
+      'trap: unreachable',
+      'restart 1 of 20',
+      'running',
+    ]);
     assert.equal(a.transitions.length, TRANSITIONS_KEPT, 'only the most recent transitions are kept');
-    assert.deepEqual(m.rows.map((r) => (r.kind === 'marker' ? `${r.marker}: ${r.text}` : r.kind)),
-      ['agent_reloaded: calc hot reloaded', 'agent_failed: calc failed: trap: unreachable', 'agent_restarted: calc restarted (restart 1 of 20)']);
+    assert.deepEqual(
+      m.rows.map((r) => (r.kind === 'marker' ? `${r.marker}: ${r.text}` : r.kind)),
+      [
+        'agent_reloaded: calc hot reloaded',
+        'agent_failed: calc failed: trap: unreachable',
+        'agent_restarted: calc restarted (restart 1 of 20)',
+      ],
+    );
   });
 
   it('counts a hot reload the way runtime/node/session/hotReload.ts reports it (reason `hot reload`), but not a refused one', () => {
@@ -178,9 +226,18 @@ describe('inspector model: agents, outside parties, lifecycle', () => {
       { type: 'agent_state', agent: 'calc', from: 'draining', to: 'loaded', reason: loaded },
       { type: 'agent_state', agent: 'calc', from: 'loaded', to: 'running', reason },
     ];
-    const m = inspectorModels(numbered([...lifecycleTrace.slice(0, 3), ...reload('hot reload', 'hot reload'), ...reload('hot reload', 'hot reload refused; previous module restored')]));
+    const m = inspectorModels(
+      numbered([
+        ...lifecycleTrace.slice(0, 3),
+        ...reload('hot reload', 'hot reload'),
+        ...reload('hot reload', 'hot reload refused; previous module restored'),
+      ]),
+    );
     assert.equal(m.agents[0].reloads, 1);
-    assert.deepEqual(m.rows.map((r) => r.kind === 'marker' && r.text), ['calc hot reloaded', 'calc: hot reload refused; previous module restored']);
+    assert.deepEqual(
+      m.rows.map((r) => r.kind === 'marker' && r.text),
+      ['calc hot reloaded', 'calc: hot reload refused; previous module restored'],
+    );
   });
 
   it('keeps the limits the trace reports, across usage events that omit them; shows an optional node', () => {
@@ -194,10 +251,19 @@ describe('inspector model: agents, outside parties, lifecycle', () => {
 
   it('shows an optional step number on any event, and tolerates its absence', () => {
     const trace = numbered([
-      { type: 'message_sent', id: 'a', to: ['b'], message: { performative: 'inform', sender: 'a', receiver: 'b' }, step: 4 } as TraceEventInput,
+      {
+        type: 'message_sent',
+        id: 'a',
+        to: ['b'],
+        message: { performative: 'inform', sender: 'a', receiver: 'b' },
+        step: 4,
+      } as TraceEventInput,
       { type: 'timeout', waiting: 'a', deadline: 1 },
     ]);
-    assert.deepEqual(inspectorModels(trace).rows.map((r) => r.step), [4, undefined]);
+    assert.deepEqual(
+      inspectorModels(trace).rows.map((r) => r.step),
+      [4, undefined],
+    );
   });
 });
 
@@ -210,7 +276,9 @@ describe('inspector model: problems and failures', () => {
     assert.ok(refusals.length > 0, 'the English auction has refusals');
     assert.ok(refusals.every((r) => r.alarm === undefined && r.answer === 'refuse'));
     assert.equal(english.summary.problems.failure, 0);
-    const nu = inspectorModels(numbered([{ type: 'message_sent', id: 'n', to: ['a'], message: { performative: 'not_understood', sender: 'b', receiver: 'a' } }]));
+    const nu = inspectorModels(
+      numbered([{ type: 'message_sent', id: 'n', to: ['a'], message: { performative: 'not_understood', sender: 'b', receiver: 'a' } }]),
+    );
     assert.equal(nu.summary.problems.failure, 0);
   });
 
@@ -221,9 +289,18 @@ describe('inspector model: problems and failures', () => {
       rows.advance(m.store);
       return Array.from({ length: rows.countAt(m.store, m.store.length) }, (_, i) => rowAt(m.store, rows.get(i), m.store.length));
     };
-    assert.deepEqual(kept({ problem: 'timeout' }).map((r) => r.kind === 'marker' && r.marker), ['timeout']);
-    assert.deepEqual(kept({ conversation: 'calc-2', problem: 'failure' }).map((r) => r.kind === 'message' && r.performative), ['failure']);
-    assert.deepEqual(kept({ performatives: new Set(['cfp']) }).map((r) => r.kind === 'message' && r.performative), ['cfp', 'cfp', 'cfp', 'cfp']);
+    assert.deepEqual(
+      kept({ problem: 'timeout' }).map((r) => r.kind === 'marker' && r.marker),
+      ['timeout'],
+    );
+    assert.deepEqual(
+      kept({ conversation: 'calc-2', problem: 'failure' }).map((r) => r.kind === 'message' && r.performative),
+      ['failure'],
+    );
+    assert.deepEqual(
+      kept({ performatives: new Set(['cfp']) }).map((r) => r.kind === 'message' && r.performative),
+      ['cfp', 'cfp', 'cfp', 'cfp'],
+    );
     assert.ok(kept({ agent: 'bob' }).every((r) => (r.kind === 'message' ? r.from === 'bob' || r.to.includes('bob') : r.agent === 'bob')));
     assert.deepEqual(kept({ text: '"op":"add"' }).length > 0, true);
     assert.equal(kept({ text: 'no such text anywhere' }).length, 0);
@@ -251,7 +328,10 @@ describe('inspector model: problems and failures', () => {
       { seq: 2, t: 2, type: 'auction_round', bids: null },
       null,
     ] as unknown as TraceEvent[];
-    const m = inspectorModels([...bad, { seq: 4, t: 3, type: 'message_sent', id: 'ok', to: ['b'], message: { performative: 'inform', sender: 'a', receiver: 'b' } }]);
+    const m = inspectorModels([
+      ...bad,
+      { seq: 4, t: 3, type: 'message_sent', id: 'ok', to: ['b'], message: { performative: 'inform', sender: 'a', receiver: 'b' } },
+    ]);
     assert.equal(m.summary.malformed, 4);
     assert.equal(m.summary.messages, 1);
     assert.deepEqual(m.lanes, ['a', 'b']);

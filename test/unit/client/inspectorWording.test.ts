@@ -4,7 +4,13 @@ import { announcement, contentPreview, eventSummary, formatClock, friendlyReason
 
 describe('inspector wording', () => {
   it('formats the run clock in seconds with milliseconds', () => {
-    for (const [ms, text] of [[0, '0.000s'], [100, '0.100s'], [1590, '1.590s'], [61_000.4, '61.000s']] as const) assert.equal(formatClock(ms), text);
+    for (const [ms, text] of [
+      [0, '0.000s'],
+      [100, '0.100s'],
+      [1590, '1.590s'],
+      [61_000.4, '61.000s'],
+    ] as const)
+      assert.equal(formatClock(ms), text);
   });
 
   it('previews content on one line, cut with an ellipsis, and nothing when there is no room', () => {
@@ -34,7 +40,8 @@ describe('inspector wording', () => {
       ['loaded', 'running', undefined, undefined],
       ['unloaded', 'loaded', undefined, undefined],
     ];
-    for (const [from, to, reason, label] of table) assert.equal(transitionLabel({ from, to, reason }), label, `${from} -> ${to} (${reason})`);
+    for (const [from, to, reason, label] of table)
+      assert.equal(transitionLabel({ from, to, reason }), label, `${from} -> ${to} (${reason})`);
   });
 
   it('announces a batch of live events in one sentence', () => {

@@ -53,7 +53,9 @@ describe('conversations: timeouts', () => {
     rt.addAgent(scriptedAgent('mute'));
     const p = rt.request({ performative: 'request', sender: 'user', receiver: 'mute', content: 1 });
     const box: { error?: Error } = {};
-    p.catch((e: Error) => { box.error = e; });
+    p.catch((e: Error) => {
+      box.error = e;
+    });
     const current = (): Error | undefined => box.error;
     await clock.advance(29_999);
     assert.equal(current(), undefined);
@@ -67,7 +69,11 @@ describe('conversations: timeouts', () => {
 
   it('an agent waiting for a reply gets a timeout event and a failure explaining it', async () => {
     const { rt, clock, of } = setup(5_000);
-    const asker = scriptedAgent('asker', (m) => (m.sender === 'user' ? [send({ performative: 'request', sender: 'asker', receiver: 'mute', reply_with: 'q-1', conversation_id: 'c-9', content: 1 })] : []));
+    const asker = scriptedAgent('asker', (m) =>
+      m.sender === 'user'
+        ? [send({ performative: 'request', sender: 'asker', receiver: 'mute', reply_with: 'q-1', conversation_id: 'c-9', content: 1 })]
+        : [],
+    );
     rt.addAgent(asker);
     rt.addAgent(scriptedAgent('mute'));
     rt.send({ performative: 'inform', sender: 'user', receiver: 'asker', content: 'go' });
@@ -75,7 +81,10 @@ describe('conversations: timeouts', () => {
     await clock.advance(5_000);
     await rt.idle();
     const t = of('timeout')[0];
-    assert.deepEqual({ waiting: t.waiting, reply_with: t.reply_with, conversation_id: t.conversation_id, deadline: t.deadline }, { waiting: 'asker', reply_with: 'q-1', conversation_id: 'c-9', deadline: 5_000 });
+    assert.deepEqual(
+      { waiting: t.waiting, reply_with: t.reply_with, conversation_id: t.conversation_id, deadline: t.deadline },
+      { waiting: 'asker', reply_with: 'q-1', conversation_id: 'c-9', deadline: 5_000 },
+    );
     const failure = asker.received[1];
     assert.equal(failure.performative, 'failure');
     assert.equal(failure.in_reply_to, 'q-1');
@@ -94,7 +103,10 @@ describe('conversations: timeouts', () => {
     await rt.idle();
     await clock.advance(2_000);
     await rt.idle();
-    assert.deepEqual(of('timeout').map((e) => e.reply_with), ['a']);
+    assert.deepEqual(
+      of('timeout').map((e) => e.reply_with),
+      ['a'],
+    );
     assert.equal(of('timeout')[0].deadline, 2_000);
   });
 });
@@ -102,17 +114,36 @@ describe('conversations: timeouts', () => {
 describe('conversations: live protocol checks', () => {
   it('an out-of-sequence message is not delivered: protocol_violation event and not_understood to the sender', async () => {
     const { rt, of } = setup();
-    const manager = scriptedAgent('manager', (m) => (m.content === 'go'
-      ? [
-        send({ performative: 'cfp', sender: 'manager', receiver: ['w1', 'w2'], protocol: 'fipa-contract-net', conversation_id: 'cn', content: 'task' }),
-        send({ performative: 'accept_proposal', sender: 'manager', receiver: 'w2', protocol: 'fipa-contract-net', conversation_id: 'cn' }),
-      ]
-      : []));
-    const w1 = scriptedAgent('w1'), w2 = scriptedAgent('w2');
+    const manager = scriptedAgent('manager', (m) =>
+      m.content === 'go'
+        ? [
+            send({
+              performative: 'cfp',
+              sender: 'manager',
+              receiver: ['w1', 'w2'],
+              protocol: 'fipa-contract-net',
+              conversation_id: 'cn',
+              content: 'task',
+            }),
+            send({
+              performative: 'accept_proposal',
+              sender: 'manager',
+              receiver: 'w2',
+              protocol: 'fipa-contract-net',
+              conversation_id: 'cn',
+            }),
+          ]
+        : [],
+    );
+    const w1 = scriptedAgent('w1'),
+      w2 = scriptedAgent('w2');
     for (const a of [manager, w1, w2]) rt.addAgent(a);
     rt.send({ performative: 'inform', sender: 'user', receiver: 'manager', content: 'go' });
     await rt.idle();
-    assert.deepEqual(w2.received.map((m) => m.performative), ['cfp']);
+    assert.deepEqual(
+      w2.received.map((m) => m.performative),
+      ['cfp'],
+    );
     const v = of('protocol_violation')[0];
     assert.equal(v.protocol, 'fipa-contract-net');
     assert.match(v.expected, /propose from w2/);
@@ -124,19 +155,31 @@ describe('conversations: live protocol checks', () => {
 
   it('a complete fipa-request ends the conversation as completed', async () => {
     const { rt, of } = setup();
-    rt.addAgent(scriptedAgent('s', (m) => [
-      send({ performative: 'agree', sender: 's', receiver: m.sender, in_reply_to: m.reply_with }),
-      send({ performative: 'inform', sender: 's', receiver: m.sender, content: 'done', in_reply_to: 'x' }),
-    ]));
+    rt.addAgent(
+      scriptedAgent('s', (m) => [
+        send({ performative: 'agree', sender: 's', receiver: m.sender, in_reply_to: m.reply_with }),
+        send({ performative: 'inform', sender: 's', receiver: m.sender, content: 'done', in_reply_to: 'x' }),
+      ]),
+    );
     rt.send({ performative: 'request', sender: 'user', receiver: 's', protocol: 'fipa-request', conversation_id: 'c1', reply_with: 'x' });
     await rt.idle();
     assert.equal(of('protocol_violation').length, 0);
-    assert.deepEqual(of('conversation_ended').map((e) => [e.conversation_id, e.outcome]), [['c1', 'completed']]);
+    assert.deepEqual(
+      of('conversation_ended').map((e) => [e.conversation_id, e.outcome]),
+      [['c1', 'completed']],
+    );
   });
 
-  it('the runtime\'s own notices are never protocol-checked', async () => {
+  it("the runtime's own notices are never protocol-checked", async () => {
     const { rt, of, outside } = setup();
-    rt.send({ performative: 'request', sender: 'user', receiver: 'nobody', protocol: 'fipa-request', conversation_id: 'c2', reply_with: 'r' });
+    rt.send({
+      performative: 'request',
+      sender: 'user',
+      receiver: 'nobody',
+      protocol: 'fipa-request',
+      conversation_id: 'c2',
+      reply_with: 'r',
+    });
     await rt.idle();
     assert.equal(of('protocol_violation').length, 0);
     assert.equal(outside[0].performative, 'failure');

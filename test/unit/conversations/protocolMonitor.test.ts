@@ -3,8 +3,14 @@ import * as assert from 'node:assert/strict';
 import type { FipaMessage } from '../../../schemas';
 import { ProtocolMonitor } from '../../../runtime/conversations/protocolMonitor';
 
-const m = (performative: FipaMessage['performative'], sender: string, receiver: string, extra: Partial<FipaMessage> = {}): FipaMessage =>
-  ({ performative, sender, receiver, conversation_id: 'c', protocol: 'fipa-request', ...extra });
+const m = (performative: FipaMessage['performative'], sender: string, receiver: string, extra: Partial<FipaMessage> = {}): FipaMessage => ({
+  performative,
+  sender,
+  receiver,
+  conversation_id: 'c',
+  protocol: 'fipa-request',
+  ...extra,
+});
 
 describe('protocol monitor (runtime): one instance at a time', () => {
   it('a stray inform first is one violation; the request/agree/inform after it is in sequence and completes', () => {

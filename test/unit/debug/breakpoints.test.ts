@@ -3,7 +3,13 @@ import * as assert from 'node:assert/strict';
 import type { FipaMessage, TraceEvent } from '../../../schemas';
 import { Breakpoints, formatLog, parseHitCondition } from '../../../runtime/debug/breakpoints';
 
-const add: FipaMessage = { performative: 'request', sender: 'user', receiver: 'calculator', conversation_id: 'add-1', content: { op: 'add', x: 10, y: 20 } } as FipaMessage;
+const add: FipaMessage = {
+  performative: 'request',
+  sender: 'user',
+  receiver: 'calculator',
+  conversation_id: 'add-1',
+  content: { op: 'add', x: 10, y: 20 },
+} as FipaMessage;
 const ctx = (m: FipaMessage, receiver: string) => ({ ...m, receiver, conversation: m.conversation_id });
 
 const SCENARIO = `scenario:
@@ -28,8 +34,15 @@ const SCENARIO = `scenario:
 describe('debug breakpoints', () => {
   it('message breakpoints stop on their condition and report bad ones unverified', () => {
     const bps = new Breakpoints();
-    const r = bps.setMessageBreakpoints([{ name: 'performative == "request" && content.x > 5' }, { name: 'sender ==' }, { name: 'receiver == "echo"' }]);
-    assert.deepEqual(r.map((x) => x.verified), [true, false, true]);
+    const r = bps.setMessageBreakpoints([
+      { name: 'performative == "request" && content.x > 5' },
+      { name: 'sender ==' },
+      { name: 'receiver == "echo"' },
+    ]);
+    assert.deepEqual(
+      r.map((x) => x.verified),
+      [true, false, true],
+    );
     assert.match(r[1].message!, /column/);
     assert.deepEqual(bps.matchDelivery(add, ctx(add, 'calculator')).ids, [r[0].id]);
     assert.deepEqual(bps.matchDelivery({ ...add, content: { x: 1 } }, ctx({ ...add, content: { x: 1 } }, 'calculator')).ids, []);
@@ -37,7 +50,10 @@ describe('debug breakpoints', () => {
 
   it('hit counts and logpoints', () => {
     const bps = new Breakpoints();
-    const [every2nd, log] = bps.setMessageBreakpoints([{ name: 'true', hitCondition: '% 2' }, { name: 'true', logMessage: 'to {receiver}: x={content.x}' }]);
+    const [every2nd, log] = bps.setMessageBreakpoints([
+      { name: 'true', hitCondition: '% 2' },
+      { name: 'true', logMessage: 'to {receiver}: x={content.x}' },
+    ]);
     const first = bps.matchDelivery(add, ctx(add, 'calculator'));
     assert.deepEqual(first, { ids: [], logs: ['to calculator: x=10'] });
     assert.deepEqual(bps.matchDelivery(add, ctx(add, 'calculator')).ids, [every2nd.id]);
@@ -50,8 +66,19 @@ describe('debug breakpoints', () => {
 
   it('line breakpoints settle on the message a line holds and match its delivery', () => {
     const bps = new Breakpoints();
-    const r = bps.setLineBreakpoints('/w/calc.scenario.yaml', SCENARIO, [{ line: 9 }, { line: 2 }, { line: 15, condition: 'content.x == 6' }]);
-    assert.deepEqual(r.map((x) => [x.verified, x.line]), [[true, 6], [false, undefined], [true, 13]]);
+    const r = bps.setLineBreakpoints('/w/calc.scenario.yaml', SCENARIO, [
+      { line: 9 },
+      { line: 2 },
+      { line: 15, condition: 'content.x == 6' },
+    ]);
+    assert.deepEqual(
+      r.map((x) => [x.verified, x.line]),
+      [
+        [true, 6],
+        [false, undefined],
+        [true, 13],
+      ],
+    );
     assert.match(r[1].message!, /no message on line 2/);
     const withId = { ...add, message_id: 'user-1' };
     assert.deepEqual(bps.matchDelivery(withId, ctx(withId, 'calculator')).ids, [r[0].id]);
@@ -61,7 +88,11 @@ describe('debug breakpoints', () => {
 
   it('line breakpoints in a *.fipa.json conversation, and refusal elsewhere', () => {
     const bps = new Breakpoints();
-    const text = JSON.stringify([add, { ...add, performative: 'inform', sender: 'calculator', receiver: 'user', content: { result: 30 } }], null, 2);
+    const text = JSON.stringify(
+      [add, { ...add, performative: 'inform', sender: 'calculator', receiver: 'user', content: { result: 30 } }],
+      null,
+      2,
+    );
     const line = text.split('\n').findIndex((l) => l.includes('"inform"')) + 1;
     const [r] = bps.setLineBreakpoints('/w/add.fipa.json', text, [{ line }]);
     assert.equal(r.verified, true);
@@ -76,11 +107,21 @@ describe('debug breakpoints', () => {
   it('event filters with conditions', () => {
     const bps = new Breakpoints();
     const r = bps.setEventBreakpoints(['timeout'], [{ filterId: 'breaker_open', condition: 'route == "pay"' }, { filterId: 'nope' }]);
-    assert.deepEqual(r.map((x) => x.verified), [true, true, false]);
+    assert.deepEqual(
+      r.map((x) => x.verified),
+      [true, true, false],
+    );
     const ev = (e: Partial<TraceEvent>) => ({ seq: 1, t: 0, ...e }) as TraceEvent;
     assert.equal(bps.matchEvent(ev({ type: 'timeout', waiting: 'a', deadline: 5 }))?.filter, 'timeout');
-    assert.equal(bps.matchEvent(ev({ type: 'breaker_state', route: 'pay', from: 'closed', to: 'open', failures: 3 }))?.filter, 'breaker_open');
+    assert.equal(
+      bps.matchEvent(ev({ type: 'breaker_state', route: 'pay', from: 'closed', to: 'open', failures: 3 }))?.filter,
+      'breaker_open',
+    );
     assert.equal(bps.matchEvent(ev({ type: 'breaker_state', route: 'other', from: 'closed', to: 'open', failures: 3 })), undefined);
-    assert.equal(bps.matchEvent(ev({ type: 'agent_state', agent: 'a', from: 'running', to: 'failed' })), undefined, 'agent_trap is not armed');
+    assert.equal(
+      bps.matchEvent(ev({ type: 'agent_state', agent: 'a', from: 'running', to: 'failed' })),
+      undefined,
+      'agent_trap is not armed',
+    );
   });
 });

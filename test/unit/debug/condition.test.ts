@@ -3,7 +3,11 @@ import * as assert from 'node:assert/strict';
 import { ConditionError, parseCondition, parsePath } from '../../../runtime/debug/condition';
 
 const ctx = {
-  performative: 'request', sender: 'user', receiver: 'calculator', conversation: 'c-1', tick: 3,
+  performative: 'request',
+  sender: 'user',
+  receiver: 'calculator',
+  conversation: 'c-1',
+  tick: 3,
   content: { op: 'add', x: 12, args: [1, 2, 3], nested: { 'a key': 'v' }, label: 'ten' },
 };
 
@@ -56,7 +60,10 @@ describe('debug condition language', () => {
   ];
   for (const [source, message] of refused) {
     it(`refuses ${JSON.stringify(source)} with a clear message`, () => {
-      assert.throws(() => parseCondition(source), (e: unknown) => e instanceof ConditionError && message.test(e.message) && e.column >= 1);
+      assert.throws(
+        () => parseCondition(source),
+        (e: unknown) => e instanceof ConditionError && message.test(e.message) && e.column >= 1,
+      );
     });
   }
 

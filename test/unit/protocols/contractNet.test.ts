@@ -5,8 +5,16 @@ import { runEvents } from '../../../runtime/protocols/machine';
 import { at, msg, outcomeOf, sent, start, timer, traced } from './support/events';
 
 const base: ContractNetOptions = {
-  manager: 'manager', conversationId: 'cn-1', participants: ['w1', 'w2', 'w3'], task: { job: 'paint' },
-  deadlineMs: 1000, resultTimeoutMs: 5000, policy: 'lowest_cost', costField: 'cost', qualityField: 'quality', maxRounds: 1,
+  manager: 'manager',
+  conversationId: 'cn-1',
+  participants: ['w1', 'w2', 'w3'],
+  task: { job: 'paint' },
+  deadlineMs: 1000,
+  resultTimeoutMs: 5000,
+  policy: 'lowest_cost',
+  costField: 'cost',
+  qualityField: 'quality',
+  maxRounds: 1,
 };
 const cfp = (agent: string, round = 1): Partial<{ in_reply_to: string }> => ({ in_reply_to: `cn-1/cfp/${round}/${agent}` });
 
@@ -15,41 +23,78 @@ describe('contract net (pure machine)', () => {
     const m = contractNetMachine(base);
     const opened = runEvents(m, [start(0)]);
     const cfps = sent(opened.effects, 'cfp');
-    assert.deepEqual(cfps.map((c) => c.receiver), ['w1', 'w2', 'w3']);
+    assert.deepEqual(
+      cfps.map((c) => c.receiver),
+      ['w1', 'w2', 'w3'],
+    );
     assert.equal(cfps[0].reply_by, new Date(at(1000).wall).toISOString());
     assert.equal(cfps[0].protocol, 'fipa-contract-net');
-    const r = runEvents(m, [
-      msg('propose', 'w1', { cost: 5 }, { ...cfp('w1'), reply_with: 'p1' }, 10),
-      msg('propose', 'w2', { cost: 3 }, { ...cfp('w2'), reply_with: 'p2' }, 20),
-      msg('refuse', 'w3', { reason: 'busy' }, cfp('w3'), 30),
-    ], opened.state);
+    const r = runEvents(
+      m,
+      [
+        msg('propose', 'w1', { cost: 5 }, { ...cfp('w1'), reply_with: 'p1' }, 10),
+        msg('propose', 'w2', { cost: 3 }, { ...cfp('w2'), reply_with: 'p2' }, 20),
+        msg('refuse', 'w3', { reason: 'busy' }, cfp('w3'), 30),
+      ],
+      opened.state,
+    );
     assert.equal(r.state.phase, 'awarding');
     const [accept] = sent(r.effects, 'accept_proposal');
     assert.equal(accept.receiver, 'w2');
     assert.equal(accept.in_reply_to, 'p2');
-    assert.deepEqual(sent(r.effects, 'reject_proposal').map((x) => x.receiver), ['w1']);
-    assert.deepEqual(traced(r.effects, 'contract_net_proposals')[0].proposals, [{ agent: 'w1', content: { cost: 5 } }, { agent: 'w2', content: { cost: 3 } }]);
+    assert.deepEqual(
+      sent(r.effects, 'reject_proposal').map((x) => x.receiver),
+      ['w1'],
+    );
+    assert.deepEqual(traced(r.effects, 'contract_net_proposals')[0].proposals, [
+      { agent: 'w1', content: { cost: 5 } },
+      { agent: 'w2', content: { cost: 3 } },
+    ]);
     assert.equal(traced(r.effects, 'contract_net_award')[0].winner, 'w2');
     const end = m.step(r.state, msg('inform', 'w2', { done: true }));
-    assert.deepEqual(outcomeOf(end.effects), { kind: 'contract_net', ok: true, reason: 'completed', conversation_id: 'cn-1', rounds: 1, winner: 'w2', result: { done: true }, cost: 3, quality: undefined });
+    assert.deepEqual(outcomeOf(end.effects), {
+      kind: 'contract_net',
+      ok: true,
+      reason: 'completed',
+      conversation_id: 'cn-1',
+      rounds: 1,
+      winner: 'w2',
+      result: { done: true },
+      cost: 3,
+      quality: undefined,
+    });
   });
 
   const policies: Array<{ name: string; o: Partial<ContractNetOptions>; winner: string }> = [
     { name: 'best quality', o: { policy: 'best_quality' }, winner: 'w1' },
-    { name: 'a custom function (the manager decides)', o: { policy: 'custom', select: (ps) => ps.find((p) => (p.content as { cost: number }).cost === 4)?.agent }, winner: 'w3' },
+    {
+      name: 'a custom function (the manager decides)',
+      o: { policy: 'custom', select: (ps) => ps.find((p) => (p.content as { cost: number }).cost === 4)?.agent },
+      winner: 'w3',
+    },
     { name: 'lowest cost, tie broken by the earlier proposal', o: {}, winner: 'w2' },
   ];
   for (const p of policies) {
     it(`selects by ${p.name}`, () => {
       const m = contractNetMachine({ ...base, ...p.o });
-      const r = runEvents(m, [start(), msg('propose', 'w1', { cost: 9, quality: 0.9 }, {}, 5), msg('propose', 'w2', { cost: 2, quality: 0.5 }, {}, 6), msg('propose', 'w3', { cost: 4, quality: 0.7 }, {}, 7)]);
+      const r = runEvents(m, [
+        start(),
+        msg('propose', 'w1', { cost: 9, quality: 0.9 }, {}, 5),
+        msg('propose', 'w2', { cost: 2, quality: 0.5 }, {}, 6),
+        msg('propose', 'w3', { cost: 4, quality: 0.7 }, {}, 7),
+      ]);
       assert.equal(sent(r.effects, 'accept_proposal')[0]?.receiver, p.winner);
     });
   }
 
   it('breaks an exact tie (same cost, same instant) by the smaller name', () => {
     const m = contractNetMachine(base);
-    const r = runEvents(m, [start(), msg('propose', 'w3', { cost: 2 }, {}, 5), msg('propose', 'w2', { cost: 2 }, {}, 5), timer('deadline', 1000)]);
+    const r = runEvents(m, [
+      start(),
+      msg('propose', 'w3', { cost: 2 }, {}, 5),
+      msg('propose', 'w2', { cost: 2 }, {}, 5),
+      timer('deadline', 1000),
+    ]);
     assert.equal(sent(r.effects, 'accept_proposal')[0].receiver, 'w2');
   });
 
@@ -63,7 +108,12 @@ describe('contract net (pure machine)', () => {
 
   it('refuses a late proposal with reject_proposal, a protocol_violation and a late proposals event', () => {
     const m = contractNetMachine(base);
-    const r = runEvents(m, [start(), msg('propose', 'w1', { cost: 5 }, cfp('w1'), 10), timer('deadline', 1000), msg('propose', 'w2', { cost: 1 }, { ...cfp('w2'), reply_with: 'late' }, 1200)]);
+    const r = runEvents(m, [
+      start(),
+      msg('propose', 'w1', { cost: 5 }, cfp('w1'), 10),
+      timer('deadline', 1000),
+      msg('propose', 'w2', { cost: 1 }, { ...cfp('w2'), reply_with: 'late' }, 1200),
+    ]);
     const reject = sent(r.effects, 'reject_proposal').find((x) => x.receiver === 'w2')!;
     assert.equal(reject.in_reply_to, 'late');
     assert.match(String((reject.content as { reason: string }).reason), /late proposal/);
@@ -75,7 +125,12 @@ describe('contract net (pure machine)', () => {
   it('answers duplicates, strangers and second answers with not_understood and a violation, changing nothing', () => {
     const m = contractNetMachine(base);
     const opened = runEvents(m, [start(), msg('propose', 'w1', { cost: 5 }, { message_id: 'x1' })]);
-    for (const e of [msg('propose', 'w1', { cost: 5 }, { message_id: 'x1' }), msg('propose', 'mallory', { cost: 0 }), msg('propose', 'w1', { cost: 4 }), msg('accept_proposal', 'w2')]) {
+    for (const e of [
+      msg('propose', 'w1', { cost: 5 }, { message_id: 'x1' }),
+      msg('propose', 'mallory', { cost: 0 }),
+      msg('propose', 'w1', { cost: 4 }),
+      msg('accept_proposal', 'w2'),
+    ]) {
       const r = m.step(opened.state, e);
       assert.equal(traced(r.effects, 'protocol_violation').length, 1, JSON.stringify(e));
       assert.equal(sent(r.effects, 'not_understood').length, 1);
@@ -86,7 +141,8 @@ describe('contract net (pure machine)', () => {
   it('treats a runtime failure notice (participant trapped) as a refusal, and a failing winner as a failed outcome', () => {
     const m = contractNetMachine({ ...base, participants: ['w1', 'w2'] });
     const r = runEvents(m, [
-      start(), msg('propose', 'w1', { cost: 5 }, cfp('w1')),
+      start(),
+      msg('propose', 'w1', { cost: 5 }, cfp('w1')),
       { ...msg('failure', 'caxton', { error: 'agent_failed', receiver: 'w2' }, cfp('w2')) },
     ]);
     assert.equal(r.state.phase, 'awarding');
@@ -101,10 +157,18 @@ describe('contract net (pure machine)', () => {
 
   it('iterates: calls the proposers again with the best offer until the target is met', () => {
     const m = contractNetMachine({ ...base, maxRounds: 4, target: 6 });
-    const r1 = runEvents(m, [start(), msg('propose', 'w1', { cost: 10 }, cfp('w1')), msg('propose', 'w2', { cost: 8 }, cfp('w2')), msg('refuse', 'w3', null, cfp('w3'))]);
+    const r1 = runEvents(m, [
+      start(),
+      msg('propose', 'w1', { cost: 10 }, cfp('w1')),
+      msg('propose', 'w2', { cost: 8 }, cfp('w2')),
+      msg('refuse', 'w3', null, cfp('w3')),
+    ]);
     assert.equal(r1.state.round, 2);
     const cfps2 = sent(r1.effects, 'cfp').filter((c) => (c.content as { round: number }).round === 2);
-    assert.deepEqual(cfps2.map((c) => c.receiver), ['w1', 'w2']);
+    assert.deepEqual(
+      cfps2.map((c) => c.receiver),
+      ['w1', 'w2'],
+    );
     assert.deepEqual(cfps2[0].content, { task: { job: 'paint' }, round: 2, best_offer: { cost: 8 } });
     const stale = m.step(r1.state, msg('propose', 'w1', { cost: 1 }, cfp('w1', 1)));
     assert.equal(sent(stale.effects, 'reject_proposal').length, 1, 'a round-1 answer arriving in round 2 is late');
@@ -126,15 +190,26 @@ describe('contract net (pure machine)', () => {
 
   describe('policy agent (the manager agent decides)', () => {
     const o: ContractNetOptions = { ...base, participants: ['w1', 'w2'], policy: 'agent', decider: 'boss' };
-    const proposed = (): Step<ContractNetState> => runEvents(contractNetMachine(o), [start(), msg('propose', 'w1', { cost: 5 }, cfp('w1')), msg('propose', 'w2', { cost: 9 }, cfp('w2'))]);
+    const proposed = (): Step<ContractNetState> =>
+      runEvents(contractNetMachine(o), [
+        start(),
+        msg('propose', 'w1', { cost: 5 }, cfp('w1')),
+        msg('propose', 'w2', { cost: 9 }, cfp('w2')),
+      ]);
 
     it('asks the decider with the proposals and awards its choice', () => {
       const m = contractNetMachine(o);
       const r = proposed();
       assert.equal(r.state.phase, 'deciding');
       const [ask] = sent(r.effects, 'request');
-      assert.deepEqual([ask.receiver, ask.protocol, ask.conversation_id, ask.reply_with], ['boss', 'fipa-request', 'cn-1/decide', 'cn-1/decide/1']);
-      assert.deepEqual((ask.content as { proposals: unknown[] }).proposals, [{ agent: 'w1', content: { cost: 5 } }, { agent: 'w2', content: { cost: 9 } }]);
+      assert.deepEqual(
+        [ask.receiver, ask.protocol, ask.conversation_id, ask.reply_with],
+        ['boss', 'fipa-request', 'cn-1/decide', 'cn-1/decide/1'],
+      );
+      assert.deepEqual((ask.content as { proposals: unknown[] }).proposals, [
+        { agent: 'w1', content: { cost: 5 } },
+        { agent: 'w2', content: { cost: 9 } },
+      ]);
       const late = m.step(r.state, msg('propose', 'w1', { cost: 1 }));
       assert.equal(sent(late.effects, 'reject_proposal').length, 1, 'proposals are closed while the decider thinks');
       const d = m.step(r.state, msg('inform', 'boss', { winner: 'w2' }, { in_reply_to: 'cn-1/decide/1' }));
@@ -146,7 +221,11 @@ describe('contract net (pure machine)', () => {
       { name: 'a winner who did not propose', e: msg('inform', 'boss', { winner: 'w9' }), reason: /chose w9, who did not propose/ },
       { name: 'no choice', e: msg('inform', 'boss', { winner: null }), reason: /chose no proposal/ },
       { name: 'a refusal', e: msg('refuse', 'boss', null), reason: /answered refuse/ },
-      { name: 'a trapped decider', e: msg('failure', 'caxton', { error: 'agent_failed', receiver: 'boss' }, { in_reply_to: 'cn-1/decide/1' }), reason: /answered failure/ },
+      {
+        name: 'a trapped decider',
+        e: msg('failure', 'caxton', { error: 'agent_failed', receiver: 'boss' }, { in_reply_to: 'cn-1/decide/1' }),
+        reason: /answered failure/,
+      },
       { name: 'silence', e: timer('decide', 2000), reason: /did not answer within 1000 ms/ },
     ];
     for (const n of noAward) {

@@ -6,7 +6,18 @@ import YAML from 'yaml';
 import { allSchemas, scenarioSchema } from '../../../schemas';
 import { examplesDir } from '../../support/paths';
 
-const PATTERN_EXAMPLES = ['contract-net', 'iterated-contract-net', 'english-auction', 'dutch-auction', 'vickrey-auction', 'bargaining', 'blackboard', 'pubsub', 'fire-and-forget', 'query'];
+const PATTERN_EXAMPLES = [
+  'contract-net',
+  'iterated-contract-net',
+  'english-auction',
+  'dutch-auction',
+  'vickrey-auction',
+  'bargaining',
+  'blackboard',
+  'pubsub',
+  'fire-and-forget',
+  'query',
+];
 
 describe('scenario schema: pattern blocks', () => {
   const ajv = new Ajv({ allErrors: true, strict: false });
@@ -30,13 +41,20 @@ describe('scenario schema: pattern blocks', () => {
     { name: 'an unknown kind', pattern: { kind: 'auction' }, path: '/scenario/pattern/kind' },
     { name: 'a misspelt option', pattern: { kind: 'english_auction', start_prize: 10 }, path: '/scenario/pattern' },
     { name: 'a Dutch auction without step', pattern: { kind: 'dutch_auction', start_price: 10 }, path: '/scenario/pattern' },
-    { name: 'a negative increment', pattern: { kind: 'english_auction', start_price: 10, increment: -1 }, path: '/scenario/pattern/increment' },
+    {
+      name: 'a negative increment',
+      pattern: { kind: 'english_auction', start_price: 10, increment: -1 },
+      path: '/scenario/pattern/increment',
+    },
     { name: 'bargaining without a counterpart', pattern: { kind: 'bargaining', opening: 1, limit: 2 }, path: '/scenario/pattern' },
   ];
   for (const b of bad) {
     it(`rejects ${b.name}, pointing at the place`, () => {
       assert.equal(validate({ scenario: { name: 'x', pattern: b.pattern } }), false);
-      assert.ok(validate.errors!.some((e) => e.instancePath === b.path), JSON.stringify(validate.errors));
+      assert.ok(
+        validate.errors!.some((e) => e.instancePath === b.path),
+        JSON.stringify(validate.errors),
+      );
     });
   }
 });

@@ -21,7 +21,8 @@ describe('backoff', () => {
   it('never exceeds the cap and never goes below zero, for any seed', () => {
     for (let seed = 0; seed < 50; seed++) {
       for (const jitter of ['none', 'full', 'equal', 'decorrelated'] as Jitter[]) {
-        for (const d of backoffSchedule(12, { ...cfg, jitter }, seededRandom(seed))) assert.ok(d >= 0 && d <= 1000, `${jitter} ${seed}: ${d}`);
+        for (const d of backoffSchedule(12, { ...cfg, jitter }, seededRandom(seed)))
+          assert.ok(d >= 0 && d <= 1000, `${jitter} ${seed}: ${d}`);
       }
     }
   });
@@ -31,7 +32,21 @@ describe('RetryPolicy', () => {
   const setup = (maxAttempts: number) => {
     const clock = new SimulatedClock();
     const events: TraceEventInput[] = [];
-    const policy = new RetryPolicy({ route: 'flaky', maxAttempts, initialDelayMs: 100, maxDelayMs: 1000, multiplier: 2, jitter: 'none', clock, random: seededRandom(1), trace: { emit: (e) => { events.push(e); } } });
+    const policy = new RetryPolicy({
+      route: 'flaky',
+      maxAttempts,
+      initialDelayMs: 100,
+      maxDelayMs: 1000,
+      multiplier: 2,
+      jitter: 'none',
+      clock,
+      random: seededRandom(1),
+      trace: {
+        emit: (e) => {
+          events.push(e);
+        },
+      },
+    });
     return { clock, events, policy };
   };
 
@@ -39,7 +54,12 @@ describe('RetryPolicy', () => {
     const { clock, events, policy } = setup(3);
     let calls = 0;
     const seen: number[] = [];
-    const p = policy.execute(async (ctx) => { calls++; seen.push(ctx.attempt!); if (calls <= 2) throw new Error(`fail ${calls}`); return clock.now(); });
+    const p = policy.execute(async (ctx) => {
+      calls++;
+      seen.push(ctx.attempt!);
+      if (calls <= 2) throw new Error(`fail ${calls}`);
+      return clock.now();
+    });
     await clock.runAll();
     assert.equal(await p, 300, 'succeeded at t = 100 + 200');
     assert.deepEqual(seen, [1, 2, 3]);
@@ -52,9 +72,17 @@ describe('RetryPolicy', () => {
 
   it('gives up after max_attempts with the last error as cause', async () => {
     const { clock, policy } = setup(2);
-    const p = policy.execute(async (ctx) => { throw new Error(`fail ${ctx.attempt}`); });
-    const check = assert.rejects(p, (e: unknown) => e instanceof RetriesExhaustedError && e.attempts === 2 && (e.cause as Error).message === 'fail 2'
-      && e.message === 'flaky failed after 2 attempts: fail 2');
+    const p = policy.execute(async (ctx) => {
+      throw new Error(`fail ${ctx.attempt}`);
+    });
+    const check = assert.rejects(
+      p,
+      (e: unknown) =>
+        e instanceof RetriesExhaustedError &&
+        e.attempts === 2 &&
+        (e.cause as Error).message === 'fail 2' &&
+        e.message === 'flaky failed after 2 attempts: fail 2',
+    );
     await clock.runAll();
     await check;
   });
@@ -63,14 +91,25 @@ describe('RetryPolicy', () => {
     const { policy } = setup(5);
     let calls = 0;
     const err = Object.assign(new Error('bad input'), { retryable: false });
-    await assert.rejects(policy.execute(async () => { calls++; throw err; }), /bad input/);
+    await assert.rejects(
+      policy.execute(async () => {
+        calls++;
+        throw err;
+      }),
+      /bad input/,
+    );
     assert.equal(calls, 1);
   });
 
   it('stops waiting when the caller aborts during a backoff', async () => {
     const { clock, policy } = setup(5);
     const ac = new AbortController();
-    const p = policy.execute(async () => { throw new Error('x'); }, { signal: ac.signal });
+    const p = policy.execute(
+      async () => {
+        throw new Error('x');
+      },
+      { signal: ac.signal },
+    );
     const check = assert.rejects(p, /flaky: call abandoned/);
     await clock.advance(10);
     ac.abort();

@@ -16,9 +16,21 @@ describe('TimeoutPolicy (on the shared clock heap)', () => {
   it('rejects at the deadline, aborts the call signal and emits a timeout event', async () => {
     const clock = new SimulatedClock();
     const events: TraceEventInput[] = [];
-    const t = new TimeoutPolicy({ route: 'silent', timeoutMs: 500, clock, trace: { emit: (e) => { events.push(e); } } });
+    const t = new TimeoutPolicy({
+      route: 'silent',
+      timeoutMs: 500,
+      clock,
+      trace: {
+        emit: (e) => {
+          events.push(e);
+        },
+      },
+    });
     let signal: AbortSignal | undefined;
-    const p = t.execute((ctx) => { signal = ctx.signal; return new Promise<never>(() => {}); });
+    const p = t.execute((ctx) => {
+      signal = ctx.signal;
+      return new Promise<never>(() => {});
+    });
     const check = assert.rejects(p, (e: unknown) => e instanceof TimeoutError && e.message === 'silent did not answer within 500 ms');
     await clock.advance(500);
     await check;

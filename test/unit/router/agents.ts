@@ -25,18 +25,35 @@ export function scriptedAgent(
       if (Array.isArray(out)) return { ok: true, effects: out, usage };
       return out;
     },
-    async dispose(): Promise<void> { agent.disposed = true; },
+    async dispose(): Promise<void> {
+      agent.disposed = true;
+    },
   };
   return agent;
 }
 
 /** An agent answering each request with inform { echo: content } (in_reply_to set). */
 export function echoAgent(name: string): ScriptedAgent {
-  return scriptedAgent(name, (m) => [{ kind: 'send', message: { performative: 'inform', sender: name, receiver: m.sender, content: { echo: m.content }, in_reply_to: m.reply_with, conversation_id: m.conversation_id, protocol: m.protocol } }]);
+  return scriptedAgent(name, (m) => [
+    {
+      kind: 'send',
+      message: {
+        performative: 'inform',
+        sender: name,
+        receiver: m.sender,
+        content: { echo: m.content },
+        in_reply_to: m.reply_with,
+        conversation_id: m.conversation_id,
+        protocol: m.protocol,
+      },
+    },
+  ]);
 }
 
 /** Send effect shorthand. */
-export function send(message: FipaMessage): AgentEffect { return { kind: 'send', message }; }
+export function send(message: FipaMessage): AgentEffect {
+  return { kind: 'send', message };
+}
 
 /** A failure result. */
 export function fail(kind: 'trap' | 'fuel_exhausted' | 'not_running' = 'trap', message = 'unreachable executed'): AgentResult {
@@ -46,6 +63,8 @@ export function fail(kind: 'trap' | 'fuel_exhausted' | 'not_running' = 'trap', m
 /** A promise and its resolver, to hold an agent mid-message. */
 export function gate(): { promise: Promise<void>; open: () => void } {
   let open!: () => void;
-  const promise = new Promise<void>((r) => { open = r; });
+  const promise = new Promise<void>((r) => {
+    open = r;
+  });
   return { promise, open };
 }

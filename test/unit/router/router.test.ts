@@ -16,38 +16,69 @@ function setup(options: RuntimeOptions = {}) {
   return { clock, rt, events, outside, of };
 }
 
-const msg = (sender: string, receiver: string | string[], content?: unknown, extra: Partial<FipaMessage> = {}): FipaMessage =>
-  ({ performative: 'inform', sender, receiver, content, ...extra });
+const msg = (sender: string, receiver: string | string[], content?: unknown, extra: Partial<FipaMessage> = {}): FipaMessage => ({
+  performative: 'inform',
+  sender,
+  receiver,
+  content,
+  ...extra,
+});
 
 describe('router: addressing', () => {
   it('delivers to a name and to a list of names', async () => {
     const { rt } = setup();
-    const a = scriptedAgent('a'), b = scriptedAgent('b'), c = scriptedAgent('c');
+    const a = scriptedAgent('a'),
+      b = scriptedAgent('b'),
+      c = scriptedAgent('c');
     for (const x of [a, b, c]) rt.addAgent(x);
     rt.send(msg('user', 'a', 1));
     rt.send(msg('user', ['b', 'c'], 2));
     await rt.idle();
-    assert.deepEqual(a.received.map((m) => m.content), [1]);
-    assert.deepEqual(b.received.map((m) => m.content), [2]);
-    assert.deepEqual(c.received.map((m) => m.content), [2]);
+    assert.deepEqual(
+      a.received.map((m) => m.content),
+      [1],
+    );
+    assert.deepEqual(
+      b.received.map((m) => m.content),
+      [2],
+    );
+    assert.deepEqual(
+      c.received.map((m) => m.content),
+      [2],
+    );
   });
 
   it('broadcast reaches every agent but the sender', async () => {
     const { rt } = setup();
     const a = scriptedAgent('a', (m) => (m.content === 'go' ? [send(msg('a', 'broadcast', 'hello'))] : []));
-    const b = scriptedAgent('b'), c = scriptedAgent('c');
+    const b = scriptedAgent('b'),
+      c = scriptedAgent('c');
     for (const x of [a, b, c]) rt.addAgent(x);
     rt.send(msg('user', 'a', 'go'));
     await rt.idle();
-    assert.deepEqual(a.received.map((m) => m.content), ['go']);
-    assert.deepEqual(b.received.map((m) => m.content), ['hello']);
-    assert.deepEqual(c.received.map((m) => m.content), ['hello']);
+    assert.deepEqual(
+      a.received.map((m) => m.content),
+      ['go'],
+    );
+    assert.deepEqual(
+      b.received.map((m) => m.content),
+      ['hello'],
+    );
+    assert.deepEqual(
+      c.received.map((m) => m.content),
+      ['hello'],
+    );
   });
 
   it('topics fan out to wildcard subscribers whose filters pass, never back to the publisher', async () => {
     const { rt, of } = setup();
-    const pub = scriptedAgent('pub', () => [send(msg('pub', 'topic://orders/eu/created', { amount: 500 })), send(msg('pub', 'topic://orders/eu/created', { amount: 5 }))]);
-    const all = scriptedAgent('all'), big = scriptedAgent('big'), other = scriptedAgent('other');
+    const pub = scriptedAgent('pub', () => [
+      send(msg('pub', 'topic://orders/eu/created', { amount: 500 })),
+      send(msg('pub', 'topic://orders/eu/created', { amount: 5 })),
+    ]);
+    const all = scriptedAgent('all'),
+      big = scriptedAgent('big'),
+      other = scriptedAgent('other');
     for (const x of [pub, all, big, other]) rt.addAgent(x);
     rt.subscribe('all', 'topic://orders/#');
     rt.subscribe('pub', 'topic://orders/#');
@@ -55,11 +86,20 @@ describe('router: addressing', () => {
     rt.subscribe('other', 'topic://payments/#');
     rt.send(msg('user', 'pub', 'go'));
     await rt.idle();
-    assert.deepEqual(all.received.map((m) => m.content), [{ amount: 500 }, { amount: 5 }]);
-    assert.deepEqual(big.received.map((m) => m.content), [{ amount: 500 }]);
+    assert.deepEqual(
+      all.received.map((m) => m.content),
+      [{ amount: 500 }, { amount: 5 }],
+    );
+    assert.deepEqual(
+      big.received.map((m) => m.content),
+      [{ amount: 500 }],
+    );
     assert.equal(other.received.length, 0);
     assert.equal(pub.received.length, 1);
-    assert.deepEqual(of('subscription').map((e) => `${e.agent} ${e.topic}`), ['all topic://orders/#', 'pub topic://orders/#', 'big topic://orders/*/created', 'other topic://payments/#']);
+    assert.deepEqual(
+      of('subscription').map((e) => `${e.agent} ${e.topic}`),
+      ['all topic://orders/#', 'pub topic://orders/#', 'big topic://orders/*/created', 'other topic://payments/#'],
+    );
   });
 
   it('refuses publishing to a wildcard topic and records topics nobody hears', async () => {
@@ -80,7 +120,9 @@ describe('router: addressing', () => {
 describe('router: undeliverable messages', () => {
   it('unknown agent -> dead letter and a failure to the sending agent, correlated', async () => {
     const { rt, of } = setup();
-    const a = scriptedAgent('a', (m) => (m.sender === 'user' ? [send(msg('a', 'ghost', 1, { performative: 'request', reply_with: 'q1', conversation_id: 'c1' }))] : []));
+    const a = scriptedAgent('a', (m) =>
+      m.sender === 'user' ? [send(msg('a', 'ghost', 1, { performative: 'request', reply_with: 'q1', conversation_id: 'c1' }))] : [],
+    );
     rt.addAgent(a);
     rt.send(msg('user', 'a', 'go'));
     await rt.idle();
@@ -97,14 +139,20 @@ describe('router: undeliverable messages', () => {
   it('a full mailbox refuses the message (backpressure) and tells the sender', async () => {
     const { rt, outside } = setup({ limits: { mailbox: 2 } });
     const g = gate();
-    const slow = scriptedAgent('slow', async () => { await g.promise; return []; });
+    const slow = scriptedAgent('slow', async () => {
+      await g.promise;
+      return [];
+    });
     rt.addAgent(slow);
     for (let i = 1; i <= 4; i++) rt.send(msg('user', 'slow', i));
     // 1 is being handled, 2 and 3 wait in the mailbox, 4 is refused.
     assert.equal(rt.queued('slow'), 2);
     g.open();
     await rt.idle();
-    assert.deepEqual(slow.received.map((m) => m.content), [1, 2, 3]);
+    assert.deepEqual(
+      slow.received.map((m) => m.content),
+      [1, 2, 3],
+    );
     assert.equal(rt.deadLetters()[0].code, 'mailbox_full');
     assert.equal(outside.length, 1);
     assert.match((outside[0].message.content as { reason: string }).reason, /mailbox full: 'slow' already has 2 queued/);
@@ -113,7 +161,13 @@ describe('router: undeliverable messages', () => {
   it('a manifest mailbox limit overrides the runtime default', async () => {
     const { rt } = setup();
     const g = gate();
-    rt.addAgent(scriptedAgent('s', async () => { await g.promise; return []; }), { mailbox: 1 });
+    rt.addAgent(
+      scriptedAgent('s', async () => {
+        await g.promise;
+        return [];
+      }),
+      { mailbox: 1 },
+    );
     for (let i = 0; i < 3; i++) rt.send(msg('user', 's', i));
     g.open();
     await rt.idle();
@@ -128,8 +182,14 @@ describe('router: undeliverable messages', () => {
     rt.send(msg('user', 'a', 'é'.repeat(1500))); // 1500 chars, 3000 bytes
     rt.send(msg('user', 'a', 'small'));
     await rt.idle();
-    assert.deepEqual(a.received.map((m) => m.content), ['small']);
-    assert.deepEqual(rt.deadLetters().map((d) => d.code), ['too_large', 'too_large']);
+    assert.deepEqual(
+      a.received.map((m) => m.content),
+      ['small'],
+    );
+    assert.deepEqual(
+      rt.deadLetters().map((d) => d.code),
+      ['too_large', 'too_large'],
+    );
     assert.equal(of('message_dropped')[0].message?.content, '[omitted: too large]');
   });
 
@@ -145,7 +205,13 @@ describe('router: undeliverable messages', () => {
 
   it('a message the agent cannot parse (bad_input) gets not_understood, not a dead letter', async () => {
     const { rt, outside } = setup();
-    rt.addAgent(scriptedAgent('picky', () => ({ ok: false, error: { kind: 'bad_input', message: 'caxton_handle returned 1' }, usage: { fuel: 1, memoryBytes: 0, durationMs: 0 } })));
+    rt.addAgent(
+      scriptedAgent('picky', () => ({
+        ok: false,
+        error: { kind: 'bad_input', message: 'caxton_handle returned 1' },
+        usage: { fuel: 1, memoryBytes: 0, durationMs: 0 },
+      })),
+    );
     rt.send(msg('user', 'picky', 1, { performative: 'request', reply_with: 'r' }));
     await rt.idle();
     assert.equal(rt.deadLetters().length, 0);
@@ -156,7 +222,11 @@ describe('router: undeliverable messages', () => {
 
   it('an endpoint that throws is treated as crashed, not as a router crash', async () => {
     const { rt } = setup();
-    rt.addAgent(scriptedAgent('boom', () => { throw new Error('kaput'); }));
+    rt.addAgent(
+      scriptedAgent('boom', () => {
+        throw new Error('kaput');
+      }),
+    );
     rt.send(msg('user', 'boom', 1));
     await rt.idle();
     assert.match(rt.deadLetters()[0].reason, /crashed: kaput/);
@@ -176,11 +246,14 @@ describe('router: undeliverable messages', () => {
     rt.send({ performative: 'inform', sender: 'user', receiver: [] } as unknown as FipaMessage);
     rt.send({ sender: 'user', receiver: 'a' } as unknown as FipaMessage);
     await rt.idle();
-    assert.deepEqual(rt.deadLetters().map((d) => d.reason), [
-      'invalid message: a message must be an object',
-      'invalid message: `receiver` must be an agent name, a non-empty list of names, `broadcast` or `topic://...`',
-      'invalid message: missing `performative`',
-    ]);
+    assert.deepEqual(
+      rt.deadLetters().map((d) => d.reason),
+      [
+        'invalid message: a message must be an object',
+        'invalid message: `receiver` must be an agent name, a non-empty list of names, `broadcast` or `topic://...`',
+        'invalid message: missing `performative`',
+      ],
+    );
   });
 
   it('refuses more agents than limits.maxAgents and duplicate names', () => {
@@ -196,20 +269,34 @@ describe('router: ordering and concurrency', () => {
   it('keeps per-sender FIFO to each receiver', async () => {
     const { rt } = setup();
     const order: number[] = [];
-    const b = scriptedAgent('b', async (m) => { order.push(m.content as number); await Promise.resolve(); return []; });
+    const b = scriptedAgent('b', async (m) => {
+      order.push(m.content as number);
+      await Promise.resolve();
+      return [];
+    });
     const a = scriptedAgent('a', () => Array.from({ length: 50 }, (_, i) => send(msg('a', 'b', i))));
     rt.addAgent(a);
     rt.addAgent(b);
     rt.send(msg('user', 'a', 'go'));
     await rt.idle();
-    assert.deepEqual(order, Array.from({ length: 50 }, (_, i) => i));
+    assert.deepEqual(
+      order,
+      Array.from({ length: 50 }, (_, i) => i),
+    );
   });
 
   it('an agent handles one message at a time while other agents keep going', async () => {
     const { rt } = setup();
-    let active = 0, maxActive = 0;
+    let active = 0,
+      maxActive = 0;
     const g = gate();
-    const busy = scriptedAgent('busy', async () => { active++; maxActive = Math.max(maxActive, active); await g.promise; active--; return []; });
+    const busy = scriptedAgent('busy', async () => {
+      active++;
+      maxActive = Math.max(maxActive, active);
+      await g.promise;
+      active--;
+      return [];
+    });
     const free = echoAgent('free');
     rt.addAgent(busy);
     rt.addAgent(free);
@@ -226,12 +313,14 @@ describe('router: ordering and concurrency', () => {
 describe('router: effects', () => {
   it('traces logs, refuses ungranted effects and spoofed senders', async () => {
     const { rt, of } = setup();
-    rt.addAgent(scriptedAgent('a', () => [
-      { kind: 'log', level: 'info', text: 'hello' },
-      { kind: 'subscribe', topic: 'topic://x' },
-      { kind: 'blackboard_read', key: 'k' },
-      send(msg('mallory', 'b', 1)),
-    ]));
+    rt.addAgent(
+      scriptedAgent('a', () => [
+        { kind: 'log', level: 'info', text: 'hello' },
+        { kind: 'subscribe', topic: 'topic://x' },
+        { kind: 'blackboard_read', key: 'k' },
+        send(msg('mallory', 'b', 1)),
+      ]),
+    );
     rt.send(msg('user', 'a', 'go'));
     await rt.idle();
     assert.equal(of('agent_log')[0].text, 'hello');
@@ -244,7 +333,17 @@ describe('router: effects', () => {
 
   it('granted subscribe works; blackboard effects go to the service or are refused without one', async () => {
     const { rt, of } = setup();
-    rt.addAgent(scriptedAgent('a', (m) => (m.content === 'go' ? [{ kind: 'subscribe', topic: 'topic://news/#' }, { kind: 'blackboard_write', key: 'k', value: 1 }] : [])), { grants: ['subscribe', 'blackboard_write'] });
+    rt.addAgent(
+      scriptedAgent('a', (m) =>
+        m.content === 'go'
+          ? [
+              { kind: 'subscribe', topic: 'topic://news/#' },
+              { kind: 'blackboard_write', key: 'k', value: 1 },
+            ]
+          : [],
+      ),
+      { grants: ['subscribe', 'blackboard_write'] },
+    );
     rt.send(msg('user', 'a', 'go'));
     await rt.idle();
     assert.equal(of('subscription')[0].topic, 'topic://news/#');
@@ -260,16 +359,23 @@ describe('router: effects', () => {
       read: (key) => store.get(key),
       write(key, value, author, expectedVersion): BlackboardWriteResult {
         const cur = store.get(key);
-        if (expectedVersion !== undefined && expectedVersion !== (cur?.version ?? 0)) return { ok: false, reason: 'conflict', key, expectedVersion, currentVersion: cur?.version ?? 0 };
+        if (expectedVersion !== undefined && expectedVersion !== (cur?.version ?? 0))
+          return { ok: false, reason: 'conflict', key, expectedVersion, currentVersion: cur?.version ?? 0 };
         const entry = { key, value, author, version: (cur?.version ?? 0) + 1, updatedAt: 0 };
         store.set(key, entry);
         return { ok: true, entry };
       },
     };
     const { rt } = setup({ blackboard: board });
-    const a = scriptedAgent('a', (m) => (m.content === 'go'
-      ? [{ kind: 'blackboard_write', key: 'k', value: 42 }, { kind: 'blackboard_write', key: 'k', value: 7, expected_version: 5 }, { kind: 'blackboard_read', key: 'k' }]
-      : []));
+    const a = scriptedAgent('a', (m) =>
+      m.content === 'go'
+        ? [
+            { kind: 'blackboard_write', key: 'k', value: 42 },
+            { kind: 'blackboard_write', key: 'k', value: 7, expected_version: 5 },
+            { kind: 'blackboard_read', key: 'k' },
+          ]
+        : [],
+    );
     rt.addAgent(a, { grants: ['blackboard_read', 'blackboard_write'] });
     rt.send(msg('user', 'a', 'go'));
     await rt.idle();
@@ -317,7 +423,10 @@ describe('router: at-least-once and duplicates', () => {
     rt.send(msg('user', 'a', 1, { message_id: 'evt-1' }));
     rt.send(msg('user', 'a', 2, { message_id: 'evt-2' }));
     await rt.idle();
-    assert.deepEqual(a.received.map((m) => m.message_id), ['evt-1', 'evt-2']);
+    assert.deepEqual(
+      a.received.map((m) => m.message_id),
+      ['evt-1', 'evt-2'],
+    );
     assert.equal(rt.deadLetters()[0].code, 'duplicate');
   });
 });
@@ -326,19 +435,30 @@ describe('runtime: lifecycle', () => {
   it('idle waits for chains of messages; stop drains, disposes and traces states', async () => {
     const { rt, of } = setup();
     const g = gate();
-    const a = scriptedAgent('a', async (m) => { await g.promise; return (m.content as number) < 3 ? [send(msg('a', 'a', (m.content as number) + 1))] : []; });
+    const a = scriptedAgent('a', async (m) => {
+      await g.promise;
+      return (m.content as number) < 3 ? [send(msg('a', 'a', (m.content as number) + 1))] : [];
+    });
     rt.addAgent(a);
     rt.send(msg('user', 'a', 0));
     let idle = false;
-    void rt.idle().then(() => { idle = true; });
+    void rt.idle().then(() => {
+      idle = true;
+    });
     await new Promise((r) => setImmediate(r));
     assert.equal(idle, false);
     g.open();
     await rt.stop('done');
     assert.equal(idle, true);
-    assert.deepEqual(a.received.map((m) => m.content), [0, 1, 2, 3]);
+    assert.deepEqual(
+      a.received.map((m) => m.content),
+      [0, 1, 2, 3],
+    );
     assert.equal(a.disposed, true);
-    assert.deepEqual(of('agent_state').map((e) => `${e.from}->${e.to}`), ['unloaded->loaded', 'loaded->running', 'running->draining', 'draining->stopped']);
+    assert.deepEqual(
+      of('agent_state').map((e) => `${e.from}->${e.to}`),
+      ['unloaded->loaded', 'loaded->running', 'running->draining', 'draining->stopped'],
+    );
     const end = of('run_ended')[0];
     assert.equal(end.delivered, 4);
     assert.equal(end.reason, 'done');
@@ -357,7 +477,12 @@ describe('runtime: lifecycle', () => {
   it('removing an agent turns its queue into dead letters', async () => {
     const { rt } = setup();
     const g = gate();
-    rt.addAgent(scriptedAgent('a', async () => { await g.promise; return []; }));
+    rt.addAgent(
+      scriptedAgent('a', async () => {
+        await g.promise;
+        return [];
+      }),
+    );
     rt.send(msg('user', 'a', 1));
     rt.send(msg('user', 'a', 2));
     rt.removeAgent('a');
@@ -372,6 +497,9 @@ describe('runtime: lifecycle', () => {
     rt.addAgent(echoAgent('e'));
     await rt.request({ performative: 'request', sender: 'user', receiver: 'e', content: 1 });
     await rt.stop();
-    assert.deepEqual(events.map((e) => e.seq), events.map((_, i) => i));
+    assert.deepEqual(
+      events.map((e) => e.seq),
+      events.map((_, i) => i),
+    );
   });
 });

@@ -3,7 +3,11 @@ import { matchesFilter, checkFilter } from '../../../runtime/router/contentFilte
 import { SubscriptionTable } from '../../../runtime/router/subscriptionTable';
 import { parsePattern, parseTopic, TOPIC_LIMITS, topicMatches, type MatchMeter } from '../../../runtime/router/topics';
 
-const levels = (t: string): string[] => { const p = parseTopic(t); if ('error' in p) throw new Error(p.error); return p.levels; };
+const levels = (t: string): string[] => {
+  const p = parseTopic(t);
+  if ('error' in p) throw new Error(p.error);
+  return p.levels;
+};
 
 describe('router: topics', () => {
   const cases: Array<[string, string, boolean]> = [
@@ -24,29 +28,47 @@ describe('router: topics', () => {
     ['topic://orders/*/created', 'topic://orders/eu/deleted', false],
   ];
   for (const [pattern, topic, expected] of cases) {
-    it(`${pattern} ${expected ? 'matches' : 'does not match'} ${topic}`, () => assert.equal(topicMatches(levels(pattern), levels(topic)), expected));
+    it(`${pattern} ${expected ? 'matches' : 'does not match'} ${topic}`, () =>
+      assert.equal(topicMatches(levels(pattern), levels(topic)), expected));
   }
   it('matches adversarial patterns (every level a #, 64-level topics) in at most levels x pattern steps', () => {
     // Unbounded input straight to the matcher: the old backtracking search took seconds at 8 '#' and 40 levels.
     const topic = Array.from({ length: 64 }, (_, i) => `l${i}`);
-    for (const pattern of [Array(64).fill('#').concat('nope'), Array(20).fill(['#', '*']).flat().concat('l63'), ['#', 'l1', '#', 'l1', '#', 'x']]) {
+    for (const pattern of [
+      Array(64).fill('#').concat('nope'),
+      Array(20).fill(['#', '*']).flat().concat('l63'),
+      ['#', 'l1', '#', 'l1', '#', 'x'],
+    ]) {
       const meter: MatchMeter = { steps: 0 };
       topicMatches(pattern, topic, meter);
-      assert.ok(meter.steps <= 2 * (topic.length + 1) * (pattern.length + 1), `${meter.steps} steps for ${pattern.length} x ${topic.length}`);
+      assert.ok(
+        meter.steps <= 2 * (topic.length + 1) * (pattern.length + 1),
+        `${meter.steps} steps for ${pattern.length} x ${topic.length}`,
+      );
     }
     assert.equal(topicMatches(Array(64).fill('#').concat('l63'), topic), true);
     assert.equal(topicMatches(Array(64).fill('#').concat('nope'), topic), false);
   });
   it('refuses topics and patterns beyond TOPIC_LIMITS with a sentence naming the limit and the fix', () => {
-    const deep = `topic://${Array(TOPIC_LIMITS.maxLevels + 1).fill('a').join('/')}`;
+    const deep = `topic://${Array(TOPIC_LIMITS.maxLevels + 1)
+      .fill('a')
+      .join('/')}`;
     const p1 = parseTopic(deep);
-    assert.ok('error' in p1 && p1.error.includes(`above the ${TOPIC_LIMITS.maxLevels}-level topic limit; use fewer levels`), JSON.stringify(p1));
+    assert.ok(
+      'error' in p1 && p1.error.includes(`above the ${TOPIC_LIMITS.maxLevels}-level topic limit; use fewer levels`),
+      JSON.stringify(p1),
+    );
     const long = `topic://${'a'.repeat(TOPIC_LIMITS.maxLength)}`;
     const p2 = parseTopic(long);
     assert.ok('error' in p2 && p2.error.includes(`above the ${TOPIC_LIMITS.maxLength}-character topic limit`), JSON.stringify(p2));
-    const hashes = `topic://${Array(TOPIC_LIMITS.maxMultiLevelWildcards + 1).fill('#').join('/')}`;
+    const hashes = `topic://${Array(TOPIC_LIMITS.maxMultiLevelWildcards + 1)
+      .fill('#')
+      .join('/')}`;
     const p3 = parsePattern(hashes);
-    assert.ok('error' in p3 && p3.error.includes(`above the limit of ${TOPIC_LIMITS.maxMultiLevelWildcards} per pattern`), JSON.stringify(p3));
+    assert.ok(
+      'error' in p3 && p3.error.includes(`above the limit of ${TOPIC_LIMITS.maxMultiLevelWildcards} per pattern`),
+      JSON.stringify(p3),
+    );
     assert.ok('levels' in parsePattern(`topic://${Array(TOPIC_LIMITS.maxMultiLevelWildcards).fill('#').join('/')}`));
   });
   it('refuses malformed topics with a sentence', () => {

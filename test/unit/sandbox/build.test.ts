@@ -9,13 +9,25 @@ import { examplesDir } from '../../support/paths';
 describe('agent builder (AssemblyScript -> Agent ABI v1)', function () {
   this.timeout(120_000);
   let tmp: string;
-  before(() => { tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'caxton-build-')); });
+  before(() => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'caxton-build-'));
+  });
   after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
   it('builds the example agents to modules that import only caxton.* and export the ABI', async () => {
     for (const name of ['calculator', 'echo', 'logger']) {
       const built = await buildExampleAgent('calculator', name);
-      const WA = (globalThis as unknown as { WebAssembly: { Module: { new (b: Uint8Array): object; imports(m: object): Array<{ module: string; name: string }>; exports(m: object): Array<{ name: string }> } } }).WebAssembly;
+      const WA = (
+        globalThis as unknown as {
+          WebAssembly: {
+            Module: {
+              new (b: Uint8Array): object;
+              imports(m: object): Array<{ module: string; name: string }>;
+              exports(m: object): Array<{ name: string }>;
+            };
+          };
+        }
+      ).WebAssembly;
       const mod = new WA.Module(built.wasm);
       assert.deepEqual([...new Set(WA.Module.imports(mod).map((i) => i.module))], ['caxton'], name);
       const exported = WA.Module.exports(mod).map((e) => e.name);
@@ -25,7 +37,10 @@ describe('agent builder (AssemblyScript -> Agent ABI v1)', function () {
 
   it('reports compiler errors as file:line:col: message', async () => {
     const src = path.join(tmp, 'broken.ts');
-    fs.writeFileSync(src, 'import { onMessage } from "caxton";\nexport { caxton_alloc, caxton_handle } from "caxton";\nconst x: i32 = "text";\n');
+    fs.writeFileSync(
+      src,
+      'import { onMessage } from "caxton";\nexport { caxton_alloc, caxton_handle } from "caxton";\nconst x: i32 = "text";\n',
+    );
     const result = await buildAgentSource(src, path.join(tmp, 'broken.wasm'), { optimize: 'none' });
     assert.equal(result.ok, false);
     const err = result.diagnostics.find((d) => d.severity === 'error');
@@ -48,7 +63,10 @@ describe('agent builder (AssemblyScript -> Agent ABI v1)', function () {
     fs.writeFileSync(path.join(ws, 'prebuilt.agent.yaml'), 'name: prebuilt\nmodule: prebuilt.wasm\n');
     const result = await buildWorkspace(ws, { optimize: 'none' });
     assert.equal(result.ok, true, JSON.stringify(result.agents.map((a) => a.diagnostics)));
-    assert.deepEqual(result.agents.map((a) => a.name), ['echo2']);
+    assert.deepEqual(
+      result.agents.map((a) => a.name),
+      ['echo2'],
+    );
     const out = builtModulePath(path.join(ws, 'agents', 'echo.agent.yaml'), { name: 'echo2', module: 'echo.ts' });
     assert.equal(out, path.join(ws, 'agents', 'build', 'echo2.wasm'));
     assert.ok(fs.statSync(out).size > 1000);

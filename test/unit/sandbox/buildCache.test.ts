@@ -10,7 +10,8 @@ import { tag } from "./lib/tag";
 export { caxton_alloc, caxton_handle } from "caxton";
 onMessage((msg: Message): void => { reply(msg, "inform", tag()); });
 `;
-const TAG = (text: string): string => `import { more } from "./more";\nexport function tag(): string { return "\\"" + more("${text}") + "\\""; }\n`;
+const TAG = (text: string): string =>
+  `import { more } from "./more";\nexport function tag(): string { return "\\"" + more("${text}") + "\\""; }\n`;
 const MORE = 'export function more(s: string): string { return s; }\n';
 
 describe('build cache (real asc)', function () {
@@ -37,8 +38,14 @@ describe('build cache (real asc)', function () {
     assert.equal(first.cached, false);
     const key = JSON.parse(fs.readFileSync(keyFilePath(out), 'utf8')) as BuildKeyFile;
     assert.equal(key.bytes, fs.statSync(out).size);
-    assert.ok(key.inputs.some((i) => i.file === 'lib/more.ts' && i.sha256), 'transitive local imports are inputs');
-    assert.ok(key.inputs.some((i) => i.file.startsWith('~sdk/') && i.sha256), 'SDK files are inputs');
+    assert.ok(
+      key.inputs.some((i) => i.file === 'lib/more.ts' && i.sha256),
+      'transitive local imports are inputs',
+    );
+    assert.ok(
+      key.inputs.some((i) => i.file.startsWith('~sdk/') && i.sha256),
+      'SDK files are inputs',
+    );
     assert.ok(!fs.readdirSync(path.dirname(out)).some((f) => f.endsWith('.tmp')), 'no temp files left behind');
     const second = await build();
     assert.equal(second.ok, true);
@@ -71,10 +78,20 @@ describe('build cache (real asc)', function () {
       fs.writeFileSync(path.join(copy, 'twin.agent.yaml'), 'name: twin\nmodule: tagger.ts\n');
       const r = await buildWorkspace(copy, { optimize: 'none' });
       assert.equal(r.ok, true);
-      assert.deepEqual(r.agents.map((a) => [a.name, a.status]), [['tagger', 'up to date'], ['twin', 'built']], 'twin shares the source: copied, not compiled');
+      assert.deepEqual(
+        r.agents.map((a) => [a.name, a.status]),
+        [
+          ['tagger', 'up to date'],
+          ['twin', 'built'],
+        ],
+        'twin shares the source: copied, not compiled',
+      );
       assert.deepEqual(fs.readFileSync(path.join(copy, 'build', 'twin.wasm')), fs.readFileSync(path.join(copy, 'build', 'tagger.wasm')));
       const again = await buildWorkspace(copy, { optimize: 'none' });
-      assert.deepEqual(again.agents.map((a) => a.status), ['up to date', 'up to date']);
+      assert.deepEqual(
+        again.agents.map((a) => a.status),
+        ['up to date', 'up to date'],
+      );
     } finally {
       fs.rmSync(copy, { recursive: true, force: true });
     }

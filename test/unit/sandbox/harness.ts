@@ -7,7 +7,14 @@ import { buildExampleAgent, fixturePath, watFixture } from '../../support/fixtur
 
 /** The calculator request of the catalog: {action: calculate, x, y}. */
 export function calcRequest(x: number, y: number): FipaMessage {
-  return { performative: 'request', sender: 'tester', receiver: 'calculator', reply_with: `r-${x}-${y}`, conversation_id: 'c1', content: { action: 'calculate', x, y } };
+  return {
+    performative: 'request',
+    sender: 'tester',
+    receiver: 'calculator',
+    reply_with: `r-${x}-${y}`,
+    conversation_id: 'c1',
+    content: { action: 'calculate', x, y },
+  };
 }
 
 /** The messages an agent sent while handling one message. */
@@ -29,8 +36,15 @@ export async function loadExample(name: string, extra: Partial<LoadWasmAgentOpti
 }
 
 /** Load a WAT fixture (e.g. `hostile/trap`) under a manifest named after it. */
-export async function loadFixture(name: string, manifest: Partial<AgentManifest> = {}, extra: Partial<LoadWasmAgentOptions> = {}): Promise<WasmAgent> {
-  const agentName = name.split('/').pop()!.replace(/[^A-Za-z0-9_]/g, '_');
+export async function loadFixture(
+  name: string,
+  manifest: Partial<AgentManifest> = {},
+  extra: Partial<LoadWasmAgentOptions> = {},
+): Promise<WasmAgent> {
+  const agentName = name
+    .split('/')
+    .pop()!
+    .replace(/[^A-Za-z0-9_]/g, '_');
   return loadWasmAgent({
     manifest: { name: agentName, module: `${name}.wasm`, ...manifest },
     manifestPath: `test/fixtures/agents/${name}.agent.yaml`,

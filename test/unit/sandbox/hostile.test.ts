@@ -8,23 +8,45 @@ describe('sandbox: hostile agents are stopped, healthy ones keep answering', fun
   this.timeout(60_000);
   let calc: WasmAgent;
   const agents: WasmAgent[] = [];
-  before(async () => { calc = await loadCalculator(); });
-  after(async () => { await Promise.all([calc, ...agents].map((a) => a.dispose())); });
+  before(async () => {
+    calc = await loadCalculator();
+  });
+  after(async () => {
+    await Promise.all([calc, ...agents].map((a) => a.dispose()));
+  });
 
   const cases: Array<{ fixture: string; kind: AgentErrorKind; message: RegExp; limits?: object }> = [
-    { fixture: 'hostile/infinite-loop', kind: 'fuel_exhausted', message: /handler used more than its 100000 fuel/, limits: { fuelPerMessage: 100_000 } },
-    { fixture: 'hostile/memory-hog', kind: 'memory_limit', message: /trapped at the 1048576-byte memory cap/, limits: { memoryBytes: 1024 * 1024 } },
+    {
+      fixture: 'hostile/infinite-loop',
+      kind: 'fuel_exhausted',
+      message: /handler used more than its 100000 fuel/,
+      limits: { fuelPerMessage: 100_000 },
+    },
+    {
+      fixture: 'hostile/memory-hog',
+      kind: 'memory_limit',
+      message: /trapped at the 1048576-byte memory cap/,
+      limits: { memoryBytes: 1024 * 1024 },
+    },
     { fixture: 'hostile/oversized-output', kind: 'oversized_output', message: /send of 2000000 bytes exceeds the 1048576-byte limit/ },
     { fixture: 'hostile/trap', kind: 'trap', message: /handler trapped: divide by zero/ },
     { fixture: 'hostile/send-storm', kind: 'oversized_output', message: /send storm: more than 100 sends while handling one message/ },
-    { fixture: 'hostile/log-flood', kind: 'oversized_output', message: /more than 1000 effects \(sends, logs, \.\.\.\) while handling one message/ },
+    {
+      fixture: 'hostile/log-flood',
+      kind: 'oversized_output',
+      message: /more than 1000 effects \(sends, logs, \.\.\.\) while handling one message/,
+    },
     { fixture: 'hostile/bad-json', kind: 'bad_output', message: /send is not valid JSON: \{not json/ },
   ];
 
   for (const c of cases) {
     it(`${c.fixture} -> ${c.kind}`, async () => {
       const states: string[] = [];
-      const agent = await loadFixture(c.fixture, { restart: { policy: 'reset', max_restarts: 1 } }, { limits: c.limits, onStateChange: (s) => states.push(`${s.from}>${s.to}`) });
+      const agent = await loadFixture(
+        c.fixture,
+        { restart: { policy: 'reset', max_restarts: 1 } },
+        { limits: c.limits, onStateChange: (s) => states.push(`${s.from}>${s.to}`) },
+      );
       agents.push(agent);
       const result = await agent.handle({ performative: 'request', sender: 'tester', receiver: agent.name, content: {} });
       assert.equal(result.ok, false);
@@ -32,7 +54,8 @@ describe('sandbox: hostile agents are stopped, healthy ones keep answering', fun
         assert.equal(result.error.kind, c.kind, result.error.message);
         assert.match(result.error.message, c.message);
       }
-      if (c.kind === 'memory_limit') assert.ok(result.usage.memoryBytes <= 1024 * 1024, `memory stayed under the cap (${result.usage.memoryBytes})`);
+      if (c.kind === 'memory_limit')
+        assert.ok(result.usage.memoryBytes <= 1024 * 1024, `memory stayed under the cap (${result.usage.memoryBytes})`);
       await assertCalculatorAnswers(calc);
       await waitFor(() => agent.state === 'running');
       if (c.kind === 'fuel_exhausted') {

@@ -8,11 +8,23 @@ const STATES: AgentState[] = ['unloaded', 'loaded', 'running', 'draining', 'stop
 
 describe('sandbox lifecycle (pure)', () => {
   const legal: Array<[AgentState, AgentState]> = [
-    ['unloaded', 'loaded'], ['loaded', 'running'], ['running', 'draining'], ['draining', 'loaded'], ['draining', 'stopped'],
-    ['running', 'failed'], ['failed', 'loaded'], ['failed', 'stopped'], ['unloaded', 'failed'],
+    ['unloaded', 'loaded'],
+    ['loaded', 'running'],
+    ['running', 'draining'],
+    ['draining', 'loaded'],
+    ['draining', 'stopped'],
+    ['running', 'failed'],
+    ['failed', 'loaded'],
+    ['failed', 'stopped'],
+    ['unloaded', 'failed'],
   ];
   const illegal: Array<[AgentState, AgentState]> = [
-    ['unloaded', 'running'], ['stopped', 'running'], ['stopped', 'loaded'], ['running', 'loaded'], ['failed', 'running'], ['running', 'stopped'],
+    ['unloaded', 'running'],
+    ['stopped', 'running'],
+    ['stopped', 'loaded'],
+    ['running', 'loaded'],
+    ['failed', 'running'],
+    ['running', 'stopped'],
   ];
   for (const [from, to] of legal) it(`allows ${from} -> ${to}`, () => assert.equal(canTransition(from, to), true));
   for (const [from, to] of illegal) it(`refuses ${from} -> ${to}`, () => assert.equal(canTransition(from, to), false));
@@ -37,16 +49,28 @@ describe('sandbox lifecycle (pure)', () => {
 describe('sandbox limits (pure)', () => {
   it('takes defaults, then the manifest, then overrides', () => {
     assert.equal(resolveLimits({ name: 'a', module: 'a.wasm' }).memoryBytes, 16 * 1024 * 1024);
-    const l = resolveLimits({ name: 'a', module: 'a.wasm', limits: { memory: '1MiB', fuel_per_message: 5000, timeout: '2s' } }, { maxSendsPerMessage: 3 });
-    assert.deepEqual([l.memoryBytes, l.fuelPerMessage, l.timeoutMs, l.maxSendsPerMessage, l.maxMessageBytes], [1048576, 5000, 2000, 3, DEFAULT_LIMITS.maxMessageBytes]);
+    const l = resolveLimits(
+      { name: 'a', module: 'a.wasm', limits: { memory: '1MiB', fuel_per_message: 5000, timeout: '2s' } },
+      { maxSendsPerMessage: 3 },
+    );
+    assert.deepEqual(
+      [l.memoryBytes, l.fuelPerMessage, l.timeoutMs, l.maxSendsPerMessage, l.maxMessageBytes],
+      [1048576, 5000, 2000, 3, DEFAULT_LIMITS.maxMessageBytes],
+    );
   });
   it('parses sizes and rejects nonsense with the accepted forms', () => {
     assert.equal(parseBytes('512KiB', 'x'), 524288);
-    assert.throws(() => parseBytes('lots', 'limits.memory'), /limits\.memory: invalid size "lots"; write bytes or a string such as '16MiB'/);
+    assert.throws(
+      () => parseBytes('lots', 'limits.memory'),
+      /limits\.memory: invalid size "lots"; write bytes or a string such as '16MiB'/,
+    );
   });
   it('doubles the restart backoff up to 30 s, and restarts at once without one', () => {
     const p = resolveRestart({ name: 'a', module: 'a.wasm', restart: { backoff: '1s', max_restarts: 3 } });
-    assert.deepEqual([1, 2, 3, 10].map((n) => restartDelay(p, n)), [1000, 2000, 4000, 30000]);
+    assert.deepEqual(
+      [1, 2, 3, 10].map((n) => restartDelay(p, n)),
+      [1000, 2000, 4000, 30000],
+    );
     assert.equal(restartDelay(resolveRestart({ name: 'a', module: 'a.wasm' }), 1), 0);
   });
 });

@@ -9,20 +9,34 @@ describe('sandbox: load-time checks (deny by default)', function () {
   const manifestPath = 'agents/x.agent.yaml';
 
   it('refuses a forbidden import, naming it, the rule and the manifest', async () => {
-    await assertLoadRefused(loadFixture('hostile/forbidden-import'),
-      /forbidden-import\.wat imports wasi_snapshot_preview1\.fd_write, which Caxton does not provide; agents may import only caxton\.\* \(see docs\/agent-abi\.md\)\. Declared in test\/fixtures\/agents\/hostile\/forbidden-import\.agent\.yaml/);
+    await assertLoadRefused(
+      loadFixture('hostile/forbidden-import'),
+      /forbidden-import\.wat imports wasi_snapshot_preview1\.fd_write, which Caxton does not provide; agents may import only caxton\.\* \(see docs\/agent-abi\.md\)\. Declared in test\/fixtures\/agents\/hostile\/forbidden-import\.agent\.yaml/,
+    );
   });
 
   it('refuses garbage bytes', async () => {
     await assertLoadRefused(
-      loadWasmAgent({ manifest: { name: 'x', module: 'x.wasm' }, manifestPath, wasmPath: fixturePath('hostile/garbage', '.wasm'), wasm: await watFixture('hostile/garbage') }),
-      /garbage\.wasm is not a WebAssembly module \(it does not start with \\0asm\).*Declared in agents\/x\.agent\.yaml/);
+      loadWasmAgent({
+        manifest: { name: 'x', module: 'x.wasm' },
+        manifestPath,
+        wasmPath: fixturePath('hostile/garbage', '.wasm'),
+        wasm: await watFixture('hostile/garbage'),
+      }),
+      /garbage\.wasm is not a WebAssembly module \(it does not start with \\0asm\).*Declared in agents\/x\.agent\.yaml/,
+    );
   });
 
   it('refuses a truncated module', async () => {
     await assertLoadRefused(
-      loadWasmAgent({ manifest: { name: 'x', module: 'x.wasm' }, manifestPath, wasmPath: 'agents/x.wasm', wasm: await watFixture('hostile/truncated') }),
-      /agents\/x\.wasm is not a valid WebAssembly module \(.+\); it may be truncated or corrupt; rebuild it/);
+      loadWasmAgent({
+        manifest: { name: 'x', module: 'x.wasm' },
+        manifestPath,
+        wasmPath: 'agents/x.wasm',
+        wasm: await watFixture('hostile/truncated'),
+      }),
+      /agents\/x\.wasm is not a valid WebAssembly module \(.+\); it may be truncated or corrupt; rebuild it/,
+    );
   });
 
   it('refuses an empty module', async () => {
@@ -30,8 +44,10 @@ describe('sandbox: load-time checks (deny by default)', function () {
   });
 
   it('refuses an ungranted host function, and accepts it once granted', async () => {
-    await assertLoadRefused(loadFixture('hostile/ungranted'),
-      /imports caxton\.blackboard_write, which its manifest does not grant; add `host_functions: \[blackboard_write\]` to the manifest/);
+    await assertLoadRefused(
+      loadFixture('hostile/ungranted'),
+      /imports caxton\.blackboard_write, which its manifest does not grant; add `host_functions: \[blackboard_write\]` to the manifest/,
+    );
     const agent = await loadFixture('hostile/ungranted', { host_functions: ['blackboard_write'] });
     try {
       const r = await agent.handle({ performative: 'inform', sender: 't', receiver: 'ungranted' });
@@ -43,11 +59,17 @@ describe('sandbox: load-time checks (deny by default)', function () {
   });
 
   it('refuses memory declared above the cap', async () => {
-    await assertLoadRefused(loadFixture('hostile/big-memory'), /declares 32768 KiB of initial memory, above its 16384 KiB memory cap; raise `limits.memory`/);
+    await assertLoadRefused(
+      loadFixture('hostile/big-memory'),
+      /declares 32768 KiB of initial memory, above its 16384 KiB memory cap; raise `limits.memory`/,
+    );
   });
 
   it('refuses an imported memory', async () => {
-    await assertLoadRefused(loadFixture('hostile/imported-memory'), /imports a memory \(caxton\.memory\); agents may not import memories, tables or globals/);
+    await assertLoadRefused(
+      loadFixture('hostile/imported-memory'),
+      /imports a memory \(caxton\.memory\); agents may not import memories, tables or globals/,
+    );
   });
 
   it('refuses a module without the ABI exports', async () => {
@@ -57,8 +79,17 @@ describe('sandbox: load-time checks (deny by default)', function () {
   it('refuses bad options at the entry point', async () => {
     const wasm = await watFixture('hostile/trap');
     await assertLoadRefused(loadWasmAgent({ manifest: { name: '9 bad', module: 'x.wasm' }, wasm }), /invalid agent name "9 bad"/);
-    await assertLoadRefused(loadWasmAgent({ manifest: { name: 'x', module: 'x.wasm', host_functions: ['fs' as never] }, wasm }), /grants unknown host function "fs"/);
-    await assertLoadRefused(loadWasmAgent({ manifest: { name: 'x', module: 'x.wasm', limits: { memory: 'lots' } }, wasm }), /invalid limits: limits\.memory: invalid size "lots"/);
-    await assertLoadRefused(loadWasmAgent({ manifest: { name: 'x', module: 'x.wasm' }, wasm: 'not bytes' as never }), /has no module bytes/);
+    await assertLoadRefused(
+      loadWasmAgent({ manifest: { name: 'x', module: 'x.wasm', host_functions: ['fs' as never] }, wasm }),
+      /grants unknown host function "fs"/,
+    );
+    await assertLoadRefused(
+      loadWasmAgent({ manifest: { name: 'x', module: 'x.wasm', limits: { memory: 'lots' } }, wasm }),
+      /invalid limits: limits\.memory: invalid size "lots"/,
+    );
+    await assertLoadRefused(
+      loadWasmAgent({ manifest: { name: 'x', module: 'x.wasm' }, wasm: 'not bytes' as never }),
+      /has no module bytes/,
+    );
   });
 });

@@ -17,7 +17,8 @@ function assertJsonClose(actual: unknown, expected: unknown, where = 'content'):
     assert.equal(Array.isArray(actual), Array.isArray(expected), where);
     const keys = Object.keys(expected);
     assert.deepEqual(Object.keys(actual as object), keys, where);
-    for (const k of keys) assertJsonClose((actual as Record<string, unknown>)[k], (expected as Record<string, unknown>)[k], `${where}.${k}`);
+    for (const k of keys)
+      assertJsonClose((actual as Record<string, unknown>)[k], (expected as Record<string, unknown>)[k], `${where}.${k}`);
   } else {
     assert.deepEqual(actual, expected, where);
   }
@@ -26,7 +27,9 @@ function assertJsonClose(actual: unknown, expected: unknown, where = 'content'):
 describe('sandbox: well-behaved AssemblyScript agents in workers', function () {
   this.timeout(60_000);
   const agents: WasmAgent[] = [];
-  after(async () => { await Promise.all(agents.map((a) => a.dispose())); });
+  after(async () => {
+    await Promise.all(agents.map((a) => a.dispose()));
+  });
 
   it('calculator: request {action: calculate, x: 10, y: 20} -> inform {result: 30} with in_reply_to', async () => {
     const calc = await loadCalculator();
@@ -34,7 +37,14 @@ describe('sandbox: well-behaved AssemblyScript agents in workers', function () {
     assert.equal(calc.state, 'running');
     const result = await calc.handle(calcRequest(10, 20));
     const [reply] = sends(result);
-    assert.deepEqual(reply, { performative: 'inform', sender: 'calculator', receiver: 'tester', content: { result: 30 }, in_reply_to: 'r-10-20', conversation_id: 'c1' });
+    assert.deepEqual(reply, {
+      performative: 'inform',
+      sender: 'calculator',
+      receiver: 'tester',
+      content: { result: 30 },
+      in_reply_to: 'r-10-20',
+      conversation_id: 'c1',
+    });
     assert.ok(result.usage.fuel > 0 && result.usage.memoryBytes >= 65536);
     const bare = sends(await calc.handle({ performative: 'request', sender: 'tester', receiver: 'calculator', content: { x: 1.5, y: 2 } }));
     assert.deepEqual(bare[0].content, { result: 3.5 });
@@ -58,16 +68,27 @@ describe('sandbox: well-behaved AssemblyScript agents in workers', function () {
   it('echo round-trips any JSON content through the SDK reader and writer (property)', async () => {
     const echo = await loadExample('echo');
     agents.push(echo);
-    await fc.assert(fc.asyncProperty(fc.jsonValue({ maxDepth: 4 }), async (content) => {
-      const normal = JSON.parse(JSON.stringify(content)); // -0 -> 0, as JSON has it
-      const [reply] = sends(await echo.handle({ performative: 'request', sender: 'tester', receiver: 'echo', content: normal }));
-      assertJsonClose(reply.content, normal);
-    }), { numRuns: 80, seed: 42 });
+    await fc.assert(
+      fc.asyncProperty(fc.jsonValue({ maxDepth: 4 }), async (content) => {
+        const normal = JSON.parse(JSON.stringify(content)); // -0 -> 0, as JSON has it
+        const [reply] = sends(await echo.handle({ performative: 'request', sender: 'tester', receiver: 'echo', content: normal }));
+        assertJsonClose(reply.content, normal);
+      }),
+      { numRuns: 80, seed: 42 },
+    );
   });
 
   it('echo keeps integers and short decimals exact, and huge exponents in scale', async () => {
     const echo = agents[agents.length - 1];
-    const content = { i: 9007199254740991, n: -42, d: 0.1, e: 1.5e-10, big: -9.512272119140031e44, tiny: 5e-300, s: 'caf\u00e9 "q" \\ \n\u0001' };
+    const content = {
+      i: 9007199254740991,
+      n: -42,
+      d: 0.1,
+      e: 1.5e-10,
+      big: -9.512272119140031e44,
+      tiny: 5e-300,
+      s: 'caf\u00e9 "q" \\ \n\u0001',
+    };
     const [reply] = sends(await echo.handle({ performative: 'request', sender: 'tester', receiver: 'echo', content }));
     const got = reply.content as typeof content;
     assert.deepEqual([got.i, got.n, got.d, got.e, got.s], [content.i, content.n, content.d, content.e, content.s]);
@@ -75,25 +96,51 @@ describe('sandbox: well-behaved AssemblyScript agents in workers', function () {
   });
 
   it('the SDK JSON reader accepts exactly valid JSON and never traps on garbage (fuzz)', async () => {
-    const probe = await loadWasmAgent({ manifest: { name: 'jsonprobe', module: 'jsonprobe.ts' }, wasm: await buildAgentFixture('wellbehaved/jsonprobe') });
+    const probe = await loadWasmAgent({
+      manifest: { name: 'jsonprobe', module: 'jsonprobe.ts' },
+      wasm: await buildAgentFixture('wellbehaved/jsonprobe'),
+    });
     agents.push(probe);
     const ask = async (text: string): Promise<{ ok: boolean; value?: unknown }> => {
       const [reply] = sends(await probe.handle({ performative: 'request', sender: 'tester', receiver: 'jsonprobe', content: text }));
       return reply.content as { ok: boolean; value?: unknown };
     };
-    const isJson = (text: string): boolean => { try { JSON.parse(text); return true; } catch { return false; } };
+    const isJson = (text: string): boolean => {
+      try {
+        JSON.parse(text);
+        return true;
+      } catch {
+        return false;
+      }
+    };
     // Valid JSON (with whitespace) is accepted and means the same.
-    await fc.assert(fc.asyncProperty(fc.json({ maxDepth: 3 }), async (text) => {
-      const answer = await ask(text);
-      assert.equal(answer.ok, true, text);
-      assertJsonClose(answer.value, JSON.parse(text));
-    }), { numRuns: 60, seed: 7 });
+    await fc.assert(
+      fc.asyncProperty(fc.json({ maxDepth: 3 }), async (text) => {
+        const answer = await ask(text);
+        assert.equal(answer.ok, true, text);
+        assertJsonClose(answer.value, JSON.parse(text));
+      }),
+      { numRuns: 60, seed: 7 },
+    );
     // Arbitrary text, and JSON with one character removed: accepted exactly when JSON.parse accepts it.
-    const mangled = fc.tuple(fc.json({ maxDepth: 2 }), fc.nat()).map(([t, i]) => t.slice(0, i % (t.length || 1)) + t.slice((i % (t.length || 1)) + 1));
-    await fc.assert(fc.asyncProperty(fc.oneof(fc.string(), mangled), async (text) => {
-      assert.equal((await ask(text)).ok, isJson(text), JSON.stringify(text));
-    }), { numRuns: 120, seed: 7 });
-    for (const text of ['[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[', '"\\ud800"', '1e99999', '-', '{"a":1,}', '"\u0001"', 'nul']) {
+    const mangled = fc
+      .tuple(fc.json({ maxDepth: 2 }), fc.nat())
+      .map(([t, i]) => t.slice(0, i % (t.length || 1)) + t.slice((i % (t.length || 1)) + 1));
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(fc.string(), mangled), async (text) => {
+        assert.equal((await ask(text)).ok, isJson(text), JSON.stringify(text));
+      }),
+      { numRuns: 120, seed: 7 },
+    );
+    for (const text of [
+      '[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[',
+      '"\\ud800"',
+      '1e99999',
+      '-',
+      '{"a":1,}',
+      '"\u0001"',
+      'nul',
+    ]) {
       const answer = await ask(text);
       assert.equal(probe.state, 'running', text);
       assert.equal(typeof answer.ok, 'boolean');
@@ -112,8 +159,17 @@ describe('sandbox: well-behaved AssemblyScript agents in workers', function () {
 
   it('random is seeded per run and agent; Math.random and trace() stay inside the caxton namespace', async () => {
     const wasm = await buildAgentFixture('wellbehaved/dice');
-    const imports = (globalThis as unknown as { WebAssembly: { Module: { new (b: Uint8Array): object; imports(m: object): Array<{ module: string; name: string }> } } }).WebAssembly;
-    assert.deepEqual(imports.Module.imports(new imports.Module(wasm)).map((i) => `${i.module}.${i.name}`).sort(), ['caxton.log', 'caxton.now', 'caxton.random', 'caxton.send']);
+    const imports = (
+      globalThis as unknown as {
+        WebAssembly: { Module: { new (b: Uint8Array): object; imports(m: object): Array<{ module: string; name: string }> } };
+      }
+    ).WebAssembly;
+    assert.deepEqual(
+      imports.Module.imports(new imports.Module(wasm))
+        .map((i) => `${i.module}.${i.name}`)
+        .sort(),
+      ['caxton.log', 'caxton.now', 'caxton.random', 'caxton.send'],
+    );
     const roll = async (seed: number, name = 'dice'): Promise<{ content: unknown; logs: string[] }> => {
       const clock = new SimulatedClock();
       await clock.advance(7);
@@ -126,7 +182,10 @@ describe('sandbox: well-behaved AssemblyScript agents in workers', function () {
         await agent.dispose();
       }
     };
-    const a = await roll(1), b = await roll(1), c = await roll(2), d = await roll(1, 'dice2');
+    const a = await roll(1),
+      b = await roll(1),
+      c = await roll(2),
+      d = await roll(1, 'dice2');
     assert.deepEqual(a, b);
     assert.notDeepEqual((a.content as { rolls: number[] }).rolls, (c.content as { rolls: number[] }).rolls);
     assert.notDeepEqual((a.content as { rolls: number[] }).rolls, (d.content as { rolls: number[] }).rolls);
@@ -153,6 +212,9 @@ describe('sandbox: well-behaved AssemblyScript agents in workers', function () {
     const big = await calc.handle({ ...calcRequest(1, 2), content: { x: 1, y: 2, pad: 'x'.repeat(5000) } });
     assert.equal(!big.ok && big.error.kind, 'oversized_input');
     const results = await Promise.all([1, 2, 3].map((i) => calc.handle(calcRequest(i, i))));
-    assert.deepEqual(results.map((r) => (r.ok ? 'ok' : r.error.kind)), ['ok', 'ok', 'mailbox_full']);
+    assert.deepEqual(
+      results.map((r) => (r.ok ? 'ok' : r.error.kind)),
+      ['ok', 'ok', 'mailbox_full'],
+    );
   });
 });

@@ -18,7 +18,9 @@ describe('sdk: the JSON reader is linear and cheap in fuel', function () {
     calc = await loadCalculator({ limits: { fuelPerMessage: 1e9, timeoutMs: 60_000 } });
     echo = await loadExample('echo', { limits: { fuelPerMessage: 1e9, timeoutMs: 60_000 } });
   });
-  after(async () => { await Promise.all([calc, echo].filter(Boolean).map((a) => a.dispose())); });
+  after(async () => {
+    await Promise.all([calc, echo].filter(Boolean).map((a) => a.dispose()));
+  });
 
   const fuelFor = async (content: unknown): Promise<number> => {
     const r = await calc.handle(inform(content));
@@ -32,11 +34,18 @@ describe('sdk: the JSON reader is linear and cheap in fuel', function () {
     assert.ok(fuel < 250_000, `${fuel} fuel`);
   });
 
-  for (const [what, unit] of [['plain ASCII', 'x'], ['escapes', '\n'], ['non-ASCII', 'é']] as const) {
+  for (const [what, unit] of [
+    ['plain ASCII', 'x'],
+    ['escapes', '\n'],
+    ['non-ASCII', 'é'],
+  ] as const) {
     it(`${what}: fuel grows linearly from 1 KB to 10 KB to 100 KB`, async () => {
       const [f1, f10, f100] = [await fuelFor(unit.repeat(1024)), await fuelFor(unit.repeat(10_240)), await fuelFor(unit.repeat(102_400))];
-      const slopeLow = (f10 - f1) / 9216, slopeHigh = (f100 - f10) / 92_160;
-      console.log(`      [fuel] ${what}: 1 KB ${f1}, 10 KB ${f10}, 100 KB ${f100} (${slopeLow.toFixed(1)} then ${slopeHigh.toFixed(1)} fuel per character)`);
+      const slopeLow = (f10 - f1) / 9216,
+        slopeHigh = (f100 - f10) / 92_160;
+      console.log(
+        `      [fuel] ${what}: 1 KB ${f1}, 10 KB ${f10}, 100 KB ${f100} (${slopeLow.toFixed(1)} then ${slopeHigh.toFixed(1)} fuel per character)`,
+      );
       // Quadratic string building would make the second slope about ten times the first.
       assert.ok(slopeHigh < 1.5 * slopeLow, `per-character cost grew from ${slopeLow} to ${slopeHigh}`);
       assert.ok(slopeHigh < 300, `${slopeHigh} fuel per character`);
@@ -46,7 +55,10 @@ describe('sdk: the JSON reader is linear and cheap in fuel', function () {
   it('objects and arrays: fuel grows linearly with the number of keys (no look-up of every earlier key)', async () => {
     const keys = (n: number): Record<string, number> => Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, i]));
     const [f1, f10] = [await fuelFor(keys(1000)), await fuelFor(keys(10_000))];
-    const [a1, a10] = [await fuelFor(Array.from({ length: 1000 }, (_, i) => i)), await fuelFor(Array.from({ length: 10_000 }, (_, i) => i))];
+    const [a1, a10] = [
+      await fuelFor(Array.from({ length: 1000 }, (_, i) => i)),
+      await fuelFor(Array.from({ length: 10_000 }, (_, i) => i)),
+    ];
     console.log(`      [fuel] an object of 1,000 / 10,000 keys: ${f1} / ${f10}; an array of 1,000 / 10,000 numbers: ${a1} / ${a10}`);
     // The old reader looked up every earlier key on each new one: 154M fuel for 1,000 keys, beyond any budget for 10,000.
     assert.ok(f10 < 12 * f1, `keys: ${f1} -> ${f10}`);
@@ -57,7 +69,13 @@ describe('sdk: the JSON reader is linear and cheap in fuel', function () {
   it('content the agent never reads is only checked, not built: the calculator pays little for a big inform', async () => {
     const big = Object.fromEntries(Array.from({ length: 1000 }, (_, i) => [`k${i}`, { v: [i, `s${i}`] }]));
     const informed = await fuelFor(big);
-    const r = await calc.handle({ performative: 'request', sender: 'tester', receiver: 'calculator', reply_with: 'q', content: { action: 'calculate', x: 1, y: 2, ...big } });
+    const r = await calc.handle({
+      performative: 'request',
+      sender: 'tester',
+      receiver: 'calculator',
+      reply_with: 'q',
+      content: { action: 'calculate', x: 1, y: 2, ...big },
+    });
     assert.ok(r.ok, JSON.stringify(r));
     console.log(`      [fuel] 1,000 nested keys: ${informed} informed (content never read), ${r.usage.fuel} requested (content read)`);
     assert.ok(informed * 2 < r.usage.fuel, 'reading the content is what costs');
@@ -66,12 +84,21 @@ describe('sdk: the JSON reader is linear and cheap in fuel', function () {
   });
 
   it('reads every string back exactly: escapes, control characters, surrogates, non-ASCII', async () => {
-    const text = fc.string({ unit: fc.oneof(fc.constantFrom('"', '\\', '\n', '\u0001', '\u001f', 'é', '😀', '\u2028', 'a'), fc.integer({ min: 0, max: 0xd7ff }).map((c) => String.fromCharCode(c))), maxLength: 40 });
-    await fc.assert(fc.asyncProperty(text, async (s) => {
-      const r = await echo.handle({ performative: 'request', sender: 'tester', receiver: 'echo', content: { s, list: [s, s.length] } });
-      assert.ok(r.ok, JSON.stringify(r));
-      const reply = r.effects.find((e) => e.kind === 'send');
-      assert.deepEqual(reply && reply.kind === 'send' && reply.message.content, { s, list: [s, s.length] });
-    }), { numRuns: 300, seed: 14 });
+    const text = fc.string({
+      unit: fc.oneof(
+        fc.constantFrom('"', '\\', '\n', '\u0001', '\u001f', 'é', '😀', '\u2028', 'a'),
+        fc.integer({ min: 0, max: 0xd7ff }).map((c) => String.fromCharCode(c)),
+      ),
+      maxLength: 40,
+    });
+    await fc.assert(
+      fc.asyncProperty(text, async (s) => {
+        const r = await echo.handle({ performative: 'request', sender: 'tester', receiver: 'echo', content: { s, list: [s, s.length] } });
+        assert.ok(r.ok, JSON.stringify(r));
+        const reply = r.effects.find((e) => e.kind === 'send');
+        assert.deepEqual(reply && reply.kind === 'send' && reply.message.content, { s, list: [s, s.length] });
+      }),
+      { numRuns: 300, seed: 14 },
+    );
   });
 });

@@ -29,7 +29,11 @@ describe('sandbox: workers, wall-clock backstop, restarts and hot reload', funct
     const pool = new WorkerPool({ size: 1 });
     pools.push(pool);
     const calc = await loadCalculator({ pool });
-    const runaway = await loadFixture('hostile/infinite-loop', { restart: { policy: 'fail' } }, { pool, unsafeDisableMetering: true, limits: { timeoutMs: 200 } });
+    const runaway = await loadFixture(
+      'hostile/infinite-loop',
+      { restart: { policy: 'fail' } },
+      { pool, unsafeDisableMetering: true, limits: { timeoutMs: 200 } },
+    );
     agents.push(calc, runaway);
     await assertCalculatorAnswers(calc, 1, 2);
     const [stuck, queued] = await Promise.all([

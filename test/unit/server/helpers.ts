@@ -17,7 +17,10 @@ export function service(agents: string[] = [], settings?: { maxContentBytes?: nu
   let n = 0;
   const ls = getLanguageService({ workspace: new WorkspaceIndex(), newId: (p) => `${p}-${++n}`, settings });
   for (const a of agents) {
-    const manifest = doc(`agents/${a}.agent.yaml`, `name: ${a}\nmodule: ${a}.wasm\nsubscriptions: [topic://events/${a}]\nhost_functions: [subscribe]\n`);
+    const manifest = doc(
+      `agents/${a}.agent.yaml`,
+      `name: ${a}\nmodule: ${a}.wasm\nsubscriptions: [topic://events/${a}]\nhost_functions: [subscribe]\n`,
+    );
     ls.workspace.update(manifest.uri, ls.indexDocument(manifest));
   }
   return ls;

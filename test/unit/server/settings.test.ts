@@ -7,7 +7,11 @@ import { DEFAULT_SETTINGS } from '../../../schemas/protocol/lsp';
 describe('server settings', () => {
   const cases: Array<[string, unknown, object]> = [
     ['nothing -> defaults', undefined, DEFAULT_SETTINGS],
-    ['valid values are kept', { validation: { enable: false, debounceMs: 0 }, maxContentBytes: 2048 }, { validation: { enable: false, debounceMs: 0 }, maxContentBytes: 2048 }],
+    [
+      'valid values are kept',
+      { validation: { enable: false, debounceMs: 0 }, maxContentBytes: 2048 },
+      { validation: { enable: false, debounceMs: 0 }, maxContentBytes: 2048 },
+    ],
     ['bad values fall back one by one', { validation: { enable: 'yes', debounceMs: -5 }, maxContentBytes: 'big' }, DEFAULT_SETTINGS],
     ['NaN and huge numbers fall back', { validation: { debounceMs: NaN }, maxContentBytes: 1e15 }, DEFAULT_SETTINGS],
   ];

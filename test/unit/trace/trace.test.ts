@@ -15,14 +15,27 @@ describe('trace: recorder', () => {
   it('numbers from 0, stamps clock time and fans out; a throwing listener does not stop the others', async () => {
     const clock = new SimulatedClock();
     const got: TraceEvent[] = [];
-    const rec = new TraceRecorder(clock, [() => { throw new Error('broken listener'); }, (e) => got.push(e)]);
+    const rec = new TraceRecorder(clock, [
+      () => {
+        throw new Error('broken listener');
+      },
+      (e) => got.push(e),
+    ]);
     rec.emit({ type: 'agent_log', agent: 'a', level: 'info', text: 'one' });
     await clock.advance(1500);
     const stop = rec.onEvent((e) => got.push(e));
     rec.emit({ type: 'agent_log', agent: 'a', level: 'info', text: 'two' });
     stop();
     rec.emit({ type: 'agent_log', agent: 'a', level: 'info', text: 'three' });
-    assert.deepEqual(got.map((e) => [e.seq, e.t]), [[0, 0], [1, 1500], [1, 1500], [2, 1500]]);
+    assert.deepEqual(
+      got.map((e) => [e.seq, e.t]),
+      [
+        [0, 0],
+        [1, 1500],
+        [1, 1500],
+        [2, 1500],
+      ],
+    );
     assert.equal(rec.count, 3);
   });
 });
@@ -68,7 +81,9 @@ describe('trace: JSONL', () => {
 
 describe('trace: file writer', () => {
   let dir: string;
-  before(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'caxton-trace-')); });
+  before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'caxton-trace-'));
+  });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('writes a run as JSONL that validates against trace-event.schema.json and replays after a crash', async () => {
@@ -83,7 +98,23 @@ describe('trace: file writer', () => {
     writer.write({ seq: 99, t: 0, type: 'agent_log', agent: 'x', level: 'info', text: 'after close is ignored' });
     const back = readTraceFile(file);
     assert.equal(back.truncated, false);
-    assert.deepEqual(back.events.map((e) => e.type), ['run_started', 'agent_state', 'agent_state', 'message_sent', 'message_delivered', 'agent_usage', 'message_sent', 'message_delivered', 'agent_state', 'agent_state', 'conversation_ended', 'run_ended']);
+    assert.deepEqual(
+      back.events.map((e) => e.type),
+      [
+        'run_started',
+        'agent_state',
+        'agent_state',
+        'message_sent',
+        'message_delivered',
+        'agent_usage',
+        'message_sent',
+        'message_delivered',
+        'agent_state',
+        'agent_state',
+        'conversation_ended',
+        'run_ended',
+      ],
+    );
     const ajv = new Ajv({ strict: false });
     for (const s of allSchemas) ajv.addSchema(s);
     const validate = ajv.getSchema(traceEventSchema.$id)!;

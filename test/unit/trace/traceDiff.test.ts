@@ -59,9 +59,14 @@ describe('diffTraces', () => {
 describe('caxton diff', () => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'caxton-diff-'));
   after(() => fs.rmSync(tmp, { recursive: true, force: true }));
-  const write = (name: string, events: TraceEvent[]) => { const f = path.join(tmp, name); fs.writeFileSync(f, events.map((e) => JSON.stringify(e)).join('\n') + '\n'); return f; };
+  const write = (name: string, events: TraceEvent[]) => {
+    const f = path.join(tmp, name);
+    fs.writeFileSync(f, events.map((e) => JSON.stringify(e)).join('\n') + '\n');
+    return f;
+  };
   const run = async (...argv: string[]) => {
-    const out: string[] = [], err: string[] = [];
+    const out: string[] = [],
+      err: string[] = [];
     const code = await diffCommand.run(argv, { out: (l) => out.push(l), err: (l) => err.push(l), cwd: tmp, color: false });
     return { code, out: out.join('\n'), err: err.join('\n') };
   };
@@ -86,7 +91,10 @@ describe('caxton diff', () => {
   });
 
   it('refuses bad input with a usage error naming the file and the fix; reports bad lines by number', async () => {
-    await assert.rejects(run('nope.jsonl', 'nope2.jsonl'), (e: Error) => e instanceof UsageError && /nope\.jsonl does not exist; record one with/.test(e.message));
+    await assert.rejects(
+      run('nope.jsonl', 'nope2.jsonl'),
+      (e: Error) => e instanceof UsageError && /nope\.jsonl does not exist; record one with/.test(e.message),
+    );
     await assert.rejects(run(write('a.jsonl', calc)), (e: Error) => e instanceof UsageError && /give two trace files/.test(e.message));
     await assert.rejects(run('--time', '--ignore-time', 'a.jsonl', 'a.jsonl'), UsageError);
     fs.writeFileSync(path.join(tmp, 'bad.jsonl'), `${JSON.stringify(calc[0])}\nnot json\n`);

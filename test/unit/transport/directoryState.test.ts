@@ -3,7 +3,8 @@ import * as assert from 'node:assert/strict';
 import { DirectoryState, nodeNameProblem, readControl, type DirectoryEvent } from '../../../runtime/transport/nats/directoryState';
 
 const self = { node: 'n0', epoch: 'e0', version: 0, agents: ['me'] };
-const types = (events: DirectoryEvent[]): string[] => events.map((e) => `${e.type}:${e.node}${'agent' in e && e.agent ? `/${e.agent}` : ''}`);
+const types = (events: DirectoryEvent[]): string[] =>
+  events.map((e) => `${e.type}:${e.node}${'agent' in e && e.agent ? `/${e.agent}` : ''}`);
 
 describe('directory state', () => {
   it('knows its own agents, learns others from announcements, and reports a join once', () => {
@@ -13,7 +14,13 @@ describe('directory state', () => {
     assert.deepEqual(d.announce({ node: 'n1', epoch: 'a', version: 0, agents: ['alice', 'bob'] }, 20), [], 'the same list again');
     assert.equal(d.lookup('bob'), 'n1');
     assert.equal(d.lookup('nobody'), undefined);
-    assert.deepEqual(d.nodes().map((n) => [n.node, n.self, n.agents]), [['n0', true, ['me']], ['n1', false, ['alice', 'bob']]]);
+    assert.deepEqual(
+      d.nodes().map((n) => [n.node, n.self, n.agents]),
+      [
+        ['n0', true, ['me']],
+        ['n1', false, ['alice', 'bob']],
+      ],
+    );
   });
 
   it('applies a newer list and ignores an older one', () => {
@@ -95,8 +102,15 @@ describe('directory state', () => {
 
   it('reads only well-formed control payloads', () => {
     assert.ok(readControl('announce', { node: 'n1', epoch: 'e', version: 0, agents: ['a.b@c:d'] }));
-    for (const bad of [null, 'x', { node: 'n 1', epoch: 'e', version: 0, agents: [] }, { node: 'n1', epoch: '', version: 0, agents: [] },
-      { node: 'n1', epoch: 'e', version: -1, agents: [] }, { node: 'n1', epoch: 'e', version: 0, agents: ['a b'] }, { node: 'n1', epoch: 'e', version: 0 }]) {
+    for (const bad of [
+      null,
+      'x',
+      { node: 'n 1', epoch: 'e', version: 0, agents: [] },
+      { node: 'n1', epoch: '', version: 0, agents: [] },
+      { node: 'n1', epoch: 'e', version: -1, agents: [] },
+      { node: 'n1', epoch: 'e', version: 0, agents: ['a b'] },
+      { node: 'n1', epoch: 'e', version: 0 },
+    ]) {
       assert.equal(readControl('announce', bad), undefined, JSON.stringify(bad));
     }
     assert.ok(readControl('heartbeat', { node: 'n1', epoch: 'e', version: 3 }));
@@ -109,7 +123,9 @@ describe('directory state: outside parties, subscriptions, changes', () => {
     const d = new DirectoryState(self, 1000, 0);
     const subs = [{ agent: 'alice', topic: 'topic://orders/#', filter: { total: { $gt: 10 } } }];
     d.announce({ node: 'n1', epoch: 'a', version: 0, agents: ['alice'] }, 0);
-    assert.deepEqual(d.announce({ node: 'n1', epoch: 'a', version: 1, agents: ['alice'], externals: ['user'], subscriptions: subs }, 1), [{ type: 'changed', node: 'n1' }]);
+    assert.deepEqual(d.announce({ node: 'n1', epoch: 'a', version: 1, agents: ['alice'], externals: ['user'], subscriptions: subs }, 1), [
+      { type: 'changed', node: 'n1' },
+    ]);
     assert.deepEqual(d.view('n1')?.externals, ['user']);
     assert.deepEqual(d.view('n1')?.subscriptions, subs);
     assert.equal(d.lookup('user'), undefined, 'outside parties are not agents');
@@ -119,7 +135,12 @@ describe('directory state: outside parties, subscriptions, changes', () => {
   it('reads externals and subscriptions only when well-formed', () => {
     const base = { node: 'n1', epoch: 'e', version: 0, agents: [] };
     assert.ok(readControl('announce', { ...base, externals: ['user'], subscriptions: [{ agent: 'a', topic: 'topic://x/*' }] }));
-    for (const bad of [{ externals: ['a b'] }, { subscriptions: [{ agent: 'a', topic: 'x/*' }] }, { subscriptions: [{ agent: 'a', topic: 'topic://x', filter: [] }] }, { subscriptions: 'topic://x' }]) {
+    for (const bad of [
+      { externals: ['a b'] },
+      { subscriptions: [{ agent: 'a', topic: 'x/*' }] },
+      { subscriptions: [{ agent: 'a', topic: 'topic://x', filter: [] }] },
+      { subscriptions: 'topic://x' },
+    ]) {
       assert.equal(readControl('announce', { ...base, ...bad }), undefined, JSON.stringify(bad));
     }
     assert.equal(nodeNameProblem('worker-1'), undefined);

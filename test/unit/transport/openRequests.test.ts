@@ -6,7 +6,11 @@ import { OpenRequests } from '../../../runtime/transport/nats/openRequests';
 import { SendWindow } from '../../../runtime/transport/nats/sendWindow';
 
 const env = (m: Partial<FipaMessage>, to: string[]): Envelope => ({
-  message: { performative: 'request', sender: 'u', receiver: to.length === 1 ? to[0] : to, ...m } as FipaMessage, to, bytes: 10, okey: 'u', oseq: 1,
+  message: { performative: 'request', sender: 'u', receiver: to.length === 1 ? to[0] : to, ...m } as FipaMessage,
+  to,
+  bytes: 10,
+  okey: 'u',
+  oseq: 1,
 });
 
 describe('open requests to other nodes', () => {
@@ -19,7 +23,10 @@ describe('open requests to other nodes', () => {
     o.arrived({ performative: 'propose', sender: 'a', receiver: 'u', in_reply_to: 'r1' }, 'u');
     o.arrived({ performative: 'refuse', sender: 'b', receiver: 'u', conversation_id: 'c1' }, 'u');
     o.arrived({ performative: 'propose', sender: 'x', receiver: 'u', in_reply_to: 'r1' }, 'u');
-    assert.deepEqual(o.takePeer(1000, 1).map((e) => e.to), [['c']]);
+    assert.deepEqual(
+      o.takePeer(1000, 1).map((e) => e.to),
+      [['c']],
+    );
     assert.equal(o.size, 0);
   });
 
@@ -28,8 +35,15 @@ describe('open requests to other nodes', () => {
     o.sent(1000, env({ reply_with: 'r1' }, ['a']), 0);
     o.sent(1001, env({ reply_with: 'r2' }, ['b']), 0);
     o.sent(1000, env({ reply_with: 'r3', reply_by: new Date(5000).toISOString() }, ['c']), 0);
-    assert.deepEqual(o.takePeer(1000, 2000).map((e) => e.to[0]), ['c'], 'r1 is past its deadline: its wait timed out on its own');
-    assert.deepEqual(o.takePeer(1001, 500).map((e) => e.to[0]), ['b']);
+    assert.deepEqual(
+      o.takePeer(1000, 2000).map((e) => e.to[0]),
+      ['c'],
+      'r1 is past its deadline: its wait timed out on its own',
+    );
+    assert.deepEqual(
+      o.takePeer(1001, 500).map((e) => e.to[0]),
+      ['b'],
+    );
     o.sent(1000, env({ reply_with: 'r4' }, ['a']), 0);
     o.sweep(5000);
     assert.equal(o.size, 0);

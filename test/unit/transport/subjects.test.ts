@@ -7,8 +7,17 @@ const s = new ClusterSubjects('caxton');
 
 describe('NATS subjects: token escaping', () => {
   const cases: Array<[string, string]> = [
-    ['alice', 'alice'], ['a_b-c', 'a_b-c'], ['calc.v2', 'calc%2Ev2'], ['bob@host:1', 'bob%40host%3A1'],
-    ['a b', 'a%20b'], ['*', '%2A'], ['>', '%3E'], ['#', '%23'], ['+', '%2B'], ['50%', '50%25'], ['é', '%C3%A9'],
+    ['alice', 'alice'],
+    ['a_b-c', 'a_b-c'],
+    ['calc.v2', 'calc%2Ev2'],
+    ['bob@host:1', 'bob%40host%3A1'],
+    ['a b', 'a%20b'],
+    ['*', '%2A'],
+    ['>', '%3E'],
+    ['#', '%23'],
+    ['+', '%2B'],
+    ['50%', '50%25'],
+    ['é', '%C3%A9'],
   ];
   for (const [text, token] of cases) {
     it(`${JSON.stringify(text)} <-> ${token}`, () => {
@@ -18,11 +27,14 @@ describe('NATS subjects: token escaping', () => {
   }
 
   it('never produces a character NATS reserves in a token, and round-trips any string (fast-check)', () => {
-    fc.assert(fc.property(fc.string({ minLength: 1, unit: 'grapheme' }), (text) => {
-      const token = escapeToken(text);
-      assert.match(token, /^[A-Za-z0-9_%-]+$/);
-      assert.equal(unescapeToken(token), text);
-    }), { numRuns: 2000, seed: 12 });
+    fc.assert(
+      fc.property(fc.string({ minLength: 1, unit: 'grapheme' }), (text) => {
+        const token = escapeToken(text);
+        assert.match(token, /^[A-Za-z0-9_%-]+$/);
+        assert.equal(unescapeToken(token), text);
+      }),
+      { numRuns: 2000, seed: 12 },
+    );
   });
 
   it('refuses malformed and non-canonical tokens', () => {
@@ -56,7 +68,16 @@ describe('NATS subjects: layout', () => {
     assert.deepEqual(s.parse(s.topic(['a', 'b*', 'c.d'])), { kind: 'topic', levels: ['a', 'b*', 'c.d'] });
     assert.deepEqual(s.parse(s.broadcast), { kind: 'broadcast' });
     assert.deepEqual(s.parse(s.heartbeat('n1')), { kind: 'ctl', path: ['dir', 'heartbeat', 'n1'] });
-    for (const other of ['other.agent.a', 'caxton', 'caxton.agent', 'caxton.agent.a.b', 'caxton.agent.%61', 'caxton.broadcast.x', 'caxton.queue.a', 'caxtonx.agent.a']) {
+    for (const other of [
+      'other.agent.a',
+      'caxton',
+      'caxton.agent',
+      'caxton.agent.a.b',
+      'caxton.agent.%61',
+      'caxton.broadcast.x',
+      'caxton.queue.a',
+      'caxtonx.agent.a',
+    ]) {
       assert.equal(s.parse(other), undefined, other);
     }
   });

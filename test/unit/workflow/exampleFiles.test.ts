@@ -29,7 +29,11 @@ for (const example of ['data-pipeline', 'saga', 'resilience']) {
         assert.ok(fs.existsSync(path.join(dir, path.dirname(rel), manifest.module)), `${rel}: module ${manifest.module}`);
         names.add(manifest.name);
       }
-      const used = pipeline.pipeline.stages.flatMap((s) => [s.agent, s.compensation?.agent, ...(s.parallel?.branches.map((b) => b.agent) ?? [])]);
+      const used = pipeline.pipeline.stages.flatMap((s) => [
+        s.agent,
+        s.compensation?.agent,
+        ...(s.parallel?.branches.map((b) => b.agent) ?? []),
+      ]);
       for (const a of used) if (a && !a.startsWith('@')) assert.ok(names.has(a), `${example}: stage agent ${a} is started by the scenario`);
     });
   });

@@ -8,13 +8,24 @@ const booking = (failOn: string, compFails: string[] = []): { h: TestHarness; fi
   const h = new TestHarness();
   // One agent per resource: it books (returns an id) or cancels (echoes the id it was given).
   for (const what of ['flight', 'hotel', 'car']) {
-    h.add(new ScriptedAgent(what, h.clock, (c) => {
-      if (c.action === `book_${what}`) return what === failOn ? { fail: `no ${what} available` } : { reply: { [`${what}_id`]: `${what.toUpperCase()}-1`, ...(c.input as object) } };
-      if (c.action === `cancel_${what}`) return compFails.includes(what) ? { fail: `${what} cancellation desk closed` } : { reply: { cancelled: c.input } };
-      return { fail: `unknown action ${c.action}` };
-    }));
+    h.add(
+      new ScriptedAgent(what, h.clock, (c) => {
+        if (c.action === `book_${what}`)
+          return what === failOn
+            ? { fail: `no ${what} available` }
+            : { reply: { [`${what}_id`]: `${what.toUpperCase()}-1`, ...(c.input as object) } };
+        if (c.action === `cancel_${what}`)
+          return compFails.includes(what) ? { fail: `${what} cancellation desk closed` } : { reply: { cancelled: c.input } };
+        return { fail: `unknown action ${c.action}` };
+      }),
+    );
   }
-  const stage = (what: string) => ({ name: `book_${what}`, agent: what, action: `book_${what}`, compensation: { agent: what, action: `cancel_${what}` } });
+  const stage = (what: string) => ({
+    name: `book_${what}`,
+    agent: what,
+    action: `book_${what}`,
+    compensation: { agent: what, action: `cancel_${what}` },
+  });
   return { h, file: { pipeline: { name: 'trip', on_failure: 'compensate', stages: [stage('flight'), stage('hotel'), stage('car')] } } };
 };
 
@@ -34,28 +45,41 @@ describe('saga (on_failure: compensate)', () => {
       { stage: 'book_flight', agent: 'flight', action: 'cancel_flight', ok: true },
     ]);
     const cancels = h.sent.filter((m) => (m.content as { action?: string })?.action?.startsWith('cancel_'));
-    assert.deepEqual(cancels.map((m) => [m.receiver, (m.content as { input: unknown }).input]), [
-      ['hotel', { hotel_id: 'HOTEL-1', flight_id: 'FLIGHT-1', trip: 7 }],
-      ['flight', { flight_id: 'FLIGHT-1', trip: 7 }],
-    ]);
+    assert.deepEqual(
+      cancels.map((m) => [m.receiver, (m.content as { input: unknown }).input]),
+      [
+        ['hotel', { hotel_id: 'HOTEL-1', flight_id: 'FLIGHT-1', trip: 7 }],
+        ['flight', { flight_id: 'FLIGHT-1', trip: 7 }],
+      ],
+    );
     assert.equal(r.error, "stage 3 'book_car' failed: car replied failure: no car available; compensated 'book_hotel', 'book_flight'");
-    assert.deepEqual(h.eventsOf('saga_step').map((e) => `${e.action} ${e.step} ${e.ok}`), [
-      'run book_flight true', 'run book_hotel true', 'run book_car false', 'compensate book_hotel true', 'compensate book_flight true',
-    ]);
+    assert.deepEqual(
+      h.eventsOf('saga_step').map((e) => `${e.action} ${e.step} ${e.ok}`),
+      ['run book_flight true', 'run book_hotel true', 'run book_car false', 'compensate book_hotel true', 'compensate book_flight true'],
+    );
   });
 
   it('a failing compensation is reported, not swallowed, and the remaining compensations still run', async () => {
     const { h, file } = booking('car', ['hotel']);
     const r = await run(h, file);
-    assert.deepEqual(r.compensations.map((c) => [c.stage, c.ok, c.error]), [
-      ['book_hotel', false, 'hotel replied failure: hotel cancellation desk closed'],
-      ['book_flight', true, undefined],
-    ]);
+    assert.deepEqual(
+      r.compensations.map((c) => [c.stage, c.ok, c.error]),
+      [
+        ['book_hotel', false, 'hotel replied failure: hotel cancellation desk closed'],
+        ['book_flight', true, undefined],
+      ],
+    );
     assert.match(r.error!, /compensation failed for 'book_hotel' \(hotel replied failure: hotel cancellation desk closed\)$/);
-    assert.deepEqual(h.eventsOf('saga_step').filter((e) => e.action === 'compensate').map((e) => [e.step, e.ok, e.error]), [
-      ['book_hotel', false, 'hotel replied failure: hotel cancellation desk closed'],
-      ['book_flight', true, undefined],
-    ]);
+    assert.deepEqual(
+      h
+        .eventsOf('saga_step')
+        .filter((e) => e.action === 'compensate')
+        .map((e) => [e.step, e.ok, e.error]),
+      [
+        ['book_hotel', false, 'hotel replied failure: hotel cancellation desk closed'],
+        ['book_flight', true, undefined],
+      ],
+    );
   });
 
   it('a first-step failure compensates nothing; a stop pipeline never compensates', async () => {

@@ -36,24 +36,51 @@ describe('scatter-gather stages', () => {
   const setup = (parallel: Omit<ParallelSpec, 'branches'>, timeout: string | undefined = '1s') => {
     const h = new TestHarness();
     h.add(
-      echoAgent('p1', h.clock, () => 10), slowAgent('p2', h.clock, 300, () => 20), trappingAgent('p3', h.clock),
-      silentAgent('p4', h.clock), slowAgent('p5', h.clock, 50, () => 50), echoAgent('sum', h.clock, (i) => i),
+      echoAgent('p1', h.clock, () => 10),
+      slowAgent('p2', h.clock, 300, () => 20),
+      trappingAgent('p3', h.clock),
+      silentAgent('p4', h.clock),
+      slowAgent('p5', h.clock, 50, () => 50),
+      echoAgent('sum', h.clock, (i) => i),
     );
-    const file: PipelineFile = { pipeline: { name: 'quotes', ...(timeout ? { defaults: { timeout } } : {}), stages: [
-      { name: 'ask', parallel: { branches: ['p1', 'p2', 'p3', 'p4', 'p5'].map((agent) => ({ agent, action: 'quote' })), ...parallel } },
-      { agent: 'sum' },
-    ] } };
+    const file: PipelineFile = {
+      pipeline: {
+        name: 'quotes',
+        ...(timeout ? { defaults: { timeout } } : {}),
+        stages: [
+          { name: 'ask', parallel: { branches: ['p1', 'p2', 'p3', 'p4', 'p5'].map((agent) => ({ agent, action: 'quote' })), ...parallel } },
+          { agent: 'sum' },
+        ],
+      },
+    };
     return { h, file };
   };
-  const run = async (h: TestHarness, file: PipelineFile) => { const p = runPipeline(file, h.ctx, { input: 'widget' }); await h.clock.runAll(); return p; };
+  const run = async (h: TestHarness, file: PipelineFile) => {
+    const p = runPipeline(file, h.ctx, { input: 'widget' });
+    await h.clock.runAll();
+    return p;
+  };
 
   it('quorum (3 of 5) settles at the third answer, reporting partial results', async () => {
     const { h, file } = setup({ aggregate: 'quorum' });
     const r = await run(h, file);
     assert.equal(r.ok, true);
-    assert.deepEqual(r.output, [{ agent: 'p1', output: 10 }, { agent: 'p2', output: 20 }, { agent: 'p5', output: 50 }]);
-    assert.equal(r.stages[0].endedAt, 300, 'settled when p2 answered, not at p4\'s timeout');
-    assert.deepEqual(h.eventsOf('scatter_gather_result'), [{ type: 'scatter_gather_result', pipeline: 'quotes', stage: 'ask', policy: 'quorum', answered: ['p1', 'p2', 'p5'], missing: ['p3', 'p4'] }]);
+    assert.deepEqual(r.output, [
+      { agent: 'p1', output: 10 },
+      { agent: 'p2', output: 20 },
+      { agent: 'p5', output: 50 },
+    ]);
+    assert.equal(r.stages[0].endedAt, 300, "settled when p2 answered, not at p4's timeout");
+    assert.deepEqual(h.eventsOf('scatter_gather_result'), [
+      {
+        type: 'scatter_gather_result',
+        pipeline: 'quotes',
+        stage: 'ask',
+        policy: 'quorum',
+        answered: ['p1', 'p2', 'p5'],
+        missing: ['p3', 'p4'],
+      },
+    ]);
     assert.match(r.stages[0].gather!.errors.find((e) => e.agent === 'p3')!.error, /trap: unreachable executed/);
   });
 
@@ -61,7 +88,10 @@ describe('scatter-gather stages', () => {
     const { h, file } = setup({ aggregate: 'all' });
     const r = await run(h, file);
     assert.equal(r.ok, false);
-    assert.match(r.failedStage!.error, /^all needs 5 of 5 branches but 1 failed and only 1 answered; p2: .*p3: p3 replied failure: trap: unreachable executed/);
+    assert.match(
+      r.failedStage!.error,
+      /^all needs 5 of 5 branches but 1 failed and only 1 answered; p2: .*p3: p3 replied failure: trap: unreachable executed/,
+    );
   });
 
   it('first feeds the first answer itself to the next stage', async () => {
@@ -74,14 +104,20 @@ describe('scatter-gather stages', () => {
   it('first_n (2) takes p1 and p5', async () => {
     const { h, file } = setup({ aggregate: 'first_n', count: 2 });
     const r = await run(h, file);
-    assert.deepEqual(r.output, [{ agent: 'p1', output: 10 }, { agent: 'p5', output: 50 }]);
+    assert.deepEqual(r.output, [
+      { agent: 'p1', output: 10 },
+      { agent: 'p5', output: 50 },
+    ]);
     assert.equal(r.stages[0].endedAt, 50);
   });
 
   it('deadline (200 ms) takes whatever arrived by then', async () => {
     const { h, file } = setup({ aggregate: 'deadline', deadline: '200ms' });
     const r = await run(h, file);
-    assert.deepEqual(r.output, [{ agent: 'p1', output: 10 }, { agent: 'p5', output: 50 }]);
+    assert.deepEqual(r.output, [
+      { agent: 'p1', output: 10 },
+      { agent: 'p5', output: 50 },
+    ]);
     assert.deepEqual(r.stages[0].gather!.missing, ['p2', 'p3', 'p4']);
     assert.equal(r.stages[0].endedAt, 200);
   });
@@ -90,12 +126,22 @@ describe('scatter-gather stages', () => {
     const { h, file } = setup({ aggregate: 'quorum' }, '100ms');
     file.pipeline.defaults!.circuit_breaker = { consecutive_failures: 1, reset_timeout: '1m' };
     const policies = new PolicyRegistry({ clock: h.clock, random: h.ctx.random, trace: h.ctx.trace });
-    const first = runPipeline(file, h.ctx, { input: 'a', policies }); await h.clock.runAll(); await first;
+    const first = runPipeline(file, h.ctx, { input: 'a', policies });
+    await h.clock.runAll();
+    await first;
     const callsToP3 = h.sent.filter((m) => m.receiver === 'p3').length;
-    const second = runPipeline(file, h.ctx, { input: 'b', policies }); await h.clock.runAll();
+    const second = runPipeline(file, h.ctx, { input: 'b', policies });
+    await h.clock.runAll();
     const r = await second;
     assert.equal(h.sent.filter((m) => m.receiver === 'p3').length, callsToP3, 'p3 was not called again');
     assert.match(r.stages[0].gather!.errors.find((e) => e.agent === 'p3')!.error, /circuit for p3 is open/);
-    assert.deepEqual(h.eventsOf('breaker_state').map((e) => e.route).sort(), ['p2', 'p3', 'p4'], 'p2 (300 ms > 100 ms) and p4 timed out, p3 trapped');
+    assert.deepEqual(
+      h
+        .eventsOf('breaker_state')
+        .map((e) => e.route)
+        .sort(),
+      ['p2', 'p3', 'p4'],
+      'p2 (300 ms > 100 ms) and p4 timed out, p3 trapped',
+    );
   });
 });

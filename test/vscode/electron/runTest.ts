@@ -20,4 +20,7 @@ async function main(): Promise<void> {
   });
 }
 
-main().catch((e) => { process.stderr.write(`VS Code (electron) tests failed: ${(e as Error).message}\n`); process.exit(1); });
+main().catch((e) => {
+  process.stderr.write(`VS Code (electron) tests failed: ${(e as Error).message}\n`);
+  process.exit(1);
+});

@@ -27,7 +27,10 @@ describe('Caxton Agent Lab in a real VS Code', () => {
       const d = vscode.languages.getDiagnostics(uri);
       return d.length ? d : undefined;
     });
-    assert.ok(diagnostics.some((d) => /acept_proposal|performative|colour/.test(d.message)), diagnostics.map((d) => d.message).join('\n'));
+    assert.ok(
+      diagnostics.some((d) => /acept_proposal|performative|colour/.test(d.message)),
+      diagnostics.map((d) => d.message).join('\n'),
+    );
   });
 
   it('offers a Send CodeLens above the message and sends it', async () => {
@@ -39,7 +42,9 @@ describe('Caxton Agent Lab in a real VS Code', () => {
     });
     assert.match(lens.command!.title, /Send request to calculator/);
     await vscode.commands.executeCommand(lens.command!.command, ...(lens.command!.arguments ?? []));
-    const reply = await waitFor('the reply in the trace', () => ctx.liveEvents.find((e) => e.type === 'message_sent' && e.message.in_reply_to === 'vq1'));
+    const reply = await waitFor('the reply in the trace', () =>
+      ctx.liveEvents.find((e) => e.type === 'message_sent' && e.message.in_reply_to === 'vq1'),
+    );
     assert.equal(reply.type === 'message_sent' && reply.message.performative, 'inform');
     assert.deepEqual(reply.type === 'message_sent' && reply.message.content, { result: 30 });
   });

@@ -25,7 +25,15 @@ describe('Caxton Agent Lab hot reload in a real VS Code', () => {
    */
   async function sendAdd(id: string): Promise<unknown> {
     const uri = vscode.Uri.joinPath(ws(), 'messages', `hot-${id}.fipa.json`);
-    const message = { performative: 'request', sender: 'user', receiver: 'calculator', protocol: 'fipa-request', conversation_id: `hot-${id}`, reply_with: `hot-${id}`, content: { action: 'calculate', x: 10, y: 20 } };
+    const message = {
+      performative: 'request',
+      sender: 'user',
+      receiver: 'calculator',
+      protocol: 'fipa-request',
+      conversation_id: `hot-${id}`,
+      reply_with: `hot-${id}`,
+      content: { action: 'calculate', x: 10, y: 20 },
+    };
     await vscode.workspace.fs.writeFile(uri, Buffer.from(`${JSON.stringify(message, null, 2)}\n`));
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
     const lens = await waitFor(`the Send CodeLens on hot-${id}.fipa.json`, async () => {
@@ -33,7 +41,11 @@ describe('Caxton Agent Lab hot reload in a real VS Code', () => {
       return lenses?.find((l) => l.command?.command === COMMANDS.sendMessage);
     });
     await vscode.commands.executeCommand(lens.command!.command, ...(lens.command!.arguments ?? []));
-    const reply = await waitFor(`the reply to hot-${id}`, () => ctx.liveEvents.find((e) => e.type === 'message_sent' && e.message.in_reply_to === `hot-${id}`), 30_000);
+    const reply = await waitFor(
+      `the reply to hot-${id}`,
+      () => ctx.liveEvents.find((e) => e.type === 'message_sent' && e.message.in_reply_to === `hot-${id}`),
+      30_000,
+    );
     assert.equal(reply.type === 'message_sent' && reply.message.performative, 'inform', JSON.stringify(reply));
     return reply.type === 'message_sent' ? reply.message.content : undefined;
   }
@@ -59,15 +71,22 @@ describe('Caxton Agent Lab hot reload in a real VS Code', () => {
     await waitFor('the edit in the calculator.ts document', () => (doc.isDirty && doc.getText().includes(to) ? true : undefined), 30_000);
     const attempts: string[] = [];
     try {
-      await waitFor('calculator.ts saved with the edit', async () => {
-        if (doc.isDirty) attempts.push(String(await doc.save()));
-        const disk = Buffer.from(await vscode.workspace.fs.readFile(doc.uri)).toString('utf8');
-        return !doc.isDirty && disk.includes(to) ? true : undefined;
-      }, 30_000);
+      await waitFor(
+        'calculator.ts saved with the edit',
+        async () => {
+          if (doc.isDirty) attempts.push(String(await doc.save()));
+          const disk = Buffer.from(await vscode.workspace.fs.readFile(doc.uri)).toString('utf8');
+          return !doc.isDirty && disk.includes(to) ? true : undefined;
+        },
+        30_000,
+      );
     } catch (e) {
-      throw new Error(`${(e as Error).message}: save() returned ${attempts.join(', ') || 'nothing'}; the document is ${doc.isDirty ? 'dirty' : 'clean'}`);
+      throw new Error(
+        `${(e as Error).message}: save() returned ${attempts.join(', ') || 'nothing'}; the document is ${doc.isDirty ? 'dirty' : 'clean'}`,
+      );
     }
-    if (attempts.length > 1 || attempts[0] !== 'true') console.log(`calculator.ts needed ${attempts.length} save attempts: ${attempts.join(', ')}`);
+    if (attempts.length > 1 || attempts[0] !== 'true')
+      console.log(`calculator.ts needed ${attempts.length} save attempts: ${attempts.join(', ')}`);
     return doc.positionAt(at).line;
   }
 
@@ -79,19 +98,32 @@ describe('Caxton Agent Lab hot reload in a real VS Code', () => {
     const seen = ctx.liveEvents.length;
     await editAndSave('if (op == "add") result = x + y;', 'if (op == "add") result = x + y + 1000;');
     // The runtime traces the swap: calculator back to `running` with reason "hot reload" once the new module runs.
-    await waitFor('calculator hot reloaded (agent_state running, reason "hot reload")', () => ctx.liveEvents.slice(seen).find((e) =>
-      e.type === 'agent_state' && e.agent === 'calculator' && e.to === 'running' && e.reason === 'hot reload'), 90_000);
+    await waitFor(
+      'calculator hot reloaded (agent_state running, reason "hot reload")',
+      () =>
+        ctx.liveEvents
+          .slice(seen)
+          .find((e) => e.type === 'agent_state' && e.agent === 'calculator' && e.to === 'running' && e.reason === 'hot reload'),
+      90_000,
+    );
     assert.deepEqual(await sendAdd('after'), { result: 1030 });
   });
 
-  it('a broken save shows a diagnostic at the compiler\'s line; the previous module keeps answering 1030', async () => {
+  it("a broken save shows a diagnostic at the compiler's line; the previous module keeps answering 1030", async () => {
     const line = await editAndSave('const y = content.getNumber("y");', 'const y = content.getNumber("y") +;');
-    const diagnostics = await waitFor('a hot-reload diagnostic on calculator.ts', () => {
-      const d = vscode.languages.getDiagnostics(calculator()).filter((x) => x.source === 'caxton build');
-      return d.length ? d : undefined;
-    }, 90_000);
+    const diagnostics = await waitFor(
+      'a hot-reload diagnostic on calculator.ts',
+      () => {
+        const d = vscode.languages.getDiagnostics(calculator()).filter((x) => x.source === 'caxton build');
+        return d.length ? d : undefined;
+      },
+      90_000,
+    );
     const text = diagnostics.map((d) => `${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.message}`).join('\n');
-    assert.ok(diagnostics.some((d) => d.range.start.line === line && d.severity === vscode.DiagnosticSeverity.Error), `an error on line ${line + 1}:\n${text}`);
+    assert.ok(
+      diagnostics.some((d) => d.range.start.line === line && d.severity === vscode.DiagnosticSeverity.Error),
+      `an error on line ${line + 1}:\n${text}`,
+    );
     assert.match(text, /previous version keeps running/);
     assert.deepEqual(await sendAdd('still'), { result: 1030 });
   });

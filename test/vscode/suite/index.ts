@@ -8,10 +8,20 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Mocha from 'mocha';
 
-const SUITE_FILES: Record<string, string[]> = { trusted: ['extension.vscode.js', 'debugger.vscode.js', 'hotReload.vscode.js'], untrusted: ['untrusted.vscode.js'], vsix: ['vsix.vscode.js'] };
+const SUITE_FILES: Record<string, string[]> = {
+  trusted: ['extension.vscode.js', 'debugger.vscode.js', 'hotReload.vscode.js'],
+  untrusted: ['untrusted.vscode.js'],
+  vsix: ['vsix.vscode.js'],
+};
 
 /** What the driver reads back: mocha's counts and the titles of failed tests. */
-export interface SuiteResults { suite: string; passes: number; failures: number; pending: number; failed: string[] }
+export interface SuiteResults {
+  suite: string;
+  passes: number;
+  failures: number;
+  pending: number;
+  failed: string[];
+}
 
 export function run(): Promise<void> {
   const suite = process.env.CAXTON_VSCODE_SUITE ?? 'trusted';

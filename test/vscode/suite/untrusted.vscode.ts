@@ -18,14 +18,20 @@ describe('Caxton Agent Lab in an untrusted workspace', () => {
   it('still shows diagnostics', async () => {
     const uri = vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0].uri, 'messages', 'broken.fipa.json');
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
-    const d = await waitFor('diagnostics', () => { const x = vscode.languages.getDiagnostics(uri); return x.length ? x : undefined; });
+    const d = await waitFor('diagnostics', () => {
+      const x = vscode.languages.getDiagnostics(uri);
+      return x.length ? x : undefined;
+    });
     assert.ok(d.length > 0);
   });
 
   it('runs nothing: Send, Run Agent and Build refuse, and no runtime host starts', async () => {
     const uri = vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0].uri, 'messages', 'add.fipa.json');
     await vscode.commands.executeCommand(COMMANDS.sendMessage, uri, 0);
-    await vscode.commands.executeCommand(COMMANDS.runAgent, vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0].uri, 'agents', 'calculator.agent.yaml'));
+    await vscode.commands.executeCommand(
+      COMMANDS.runAgent,
+      vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0].uri, 'agents', 'calculator.agent.yaml'),
+    );
     await vscode.commands.executeCommand(COMMANDS.buildAgents);
     assert.equal(ctx.hostStarted, false);
     assert.equal(ctx.liveEvents.length, 0);

@@ -5,8 +5,13 @@ import type { Instant, ProtocolEffect, ProtocolEvent } from '../../../../runtime
 export const at = (now: number): Instant => ({ now, wall: Date.UTC(2026, 0, 1) + now });
 export const start = (now = 0): ProtocolEvent => ({ type: 'start', at: at(now) });
 export const timer = (name: string, now: number): ProtocolEvent => ({ type: 'timer', timer: name, at: at(now) });
-export const msg = (performative: FipaMessage['performative'], sender: string, content?: unknown, extra: Partial<FipaMessage> = {}, now = 0): ProtocolEvent =>
-  ({ type: 'message', at: at(now), message: { performative, sender, receiver: 'coordinator', content, ...extra } });
+export const msg = (
+  performative: FipaMessage['performative'],
+  sender: string,
+  content?: unknown,
+  extra: Partial<FipaMessage> = {},
+  now = 0,
+): ProtocolEvent => ({ type: 'message', at: at(now), message: { performative, sender, receiver: 'coordinator', content, ...extra } });
 
 /** The messages among the effects, optionally only one performative. */
 export function sent(effects: readonly ProtocolEffect[], performative?: FipaMessage['performative']): FipaMessage[] {

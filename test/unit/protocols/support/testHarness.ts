@@ -8,12 +8,23 @@
 import type { FipaMessage, TraceEvent, TraceEventInput } from '../../../../schemas';
 import { SimulatedClock } from '../../../../runtime/core/clock';
 import { seededRandom } from '../../../../runtime/core/random';
-import { RequestTimeoutError, silentLogger, type AgentEndpoint, type AgentResult, type BlackboardService, type CoordinationContext } from '../../../../runtime/core/types';
+import {
+  RequestTimeoutError,
+  silentLogger,
+  type AgentEndpoint,
+  type AgentResult,
+  type BlackboardService,
+  type CoordinationContext,
+} from '../../../../runtime/core/types';
 import { Runtime } from '../../../../runtime/runtime';
 
 export type HarnessKind = 'real' | 'loop';
 
-export interface Delivery { to: string; message: FipaMessage; t: number }
+export interface Delivery {
+  to: string;
+  message: FipaMessage;
+  t: number;
+}
 
 /** The harness context plus what tests look at: the clock, the trace and every delivery. */
 export interface HarnessContext extends CoordinationContext {
@@ -44,7 +55,13 @@ function realRuntime(options: { blackboard?: BlackboardService }): HarnessContex
     if (e.type === 'message_delivered' && byId.has(e.id)) deliveries.push({ to: e.to, message: byId.get(e.id)!, t: e.t });
   });
   return {
-    clock, events, deliveries, trace: rt.trace, random: rt.random, logger: rt.logger, bus: rt,
+    clock,
+    events,
+    deliveries,
+    trace: rt.trace,
+    random: rt.random,
+    logger: rt.logger,
+    bus: rt,
     addAgent: (ep) => rt.addAgent(ep, { grants: ['blackboard_read', 'blackboard_write', 'subscribe'] }),
     removeAgent: (n) => rt.removeAgent(n),
     agentNames: () => rt.agentNames(),
@@ -63,12 +80,19 @@ function messageLoop(options: { blackboard?: BlackboardService }): HarnessContex
   let pumping = false;
   let nextId = 1;
 
-  const trace = { emit(e: TraceEventInput): void { events.push({ ...e, seq: events.length, t: clock.now() } as TraceEvent); } };
+  const trace = {
+    emit(e: TraceEventInput): void {
+      events.push({ ...e, seq: events.length, t: clock.now() } as TraceEvent);
+    },
+  };
 
   const send = (m: FipaMessage): void => {
     const message = { ...m, message_id: m.message_id ?? `h-${nextId++}` };
-    const to = Array.isArray(message.receiver) ? message.receiver
-      : message.receiver === 'broadcast' ? [...agents.keys()].filter((n) => n !== message.sender) : [message.receiver];
+    const to = Array.isArray(message.receiver)
+      ? message.receiver
+      : message.receiver === 'broadcast'
+        ? [...agents.keys()].filter((n) => n !== message.sender)
+        : [message.receiver];
     trace.emit({ type: 'message_sent', id: message.message_id, message, to });
     for (const r of to) queue.push({ to: r, message, t: clock.now() });
     void pump();
@@ -78,7 +102,14 @@ function messageLoop(options: { blackboard?: BlackboardService }): HarnessContex
     if (!result.ok) {
       trace.emit({ type: 'agent_log', agent: from, level: 'error', text: `${result.error.kind}: ${result.error.message}` });
       if (m.sender !== 'caxton') {
-        send({ performative: 'failure', sender: 'caxton', receiver: m.sender, conversation_id: m.conversation_id, in_reply_to: m.reply_with, content: { error: 'agent_failed', reason: result.error.message, receiver: from } });
+        send({
+          performative: 'failure',
+          sender: 'caxton',
+          receiver: m.sender,
+          conversation_id: m.conversation_id,
+          in_reply_to: m.reply_with,
+          content: { error: 'agent_failed', reason: result.error.message, receiver: from },
+        });
       }
       return;
     }
@@ -89,7 +120,14 @@ function messageLoop(options: { blackboard?: BlackboardService }): HarnessContex
         if (!r.ok) send({ performative: 'failure', sender: 'caxton', receiver: from, content: r });
       } else if (e.kind === 'blackboard_read' && options.blackboard) {
         const entry = options.blackboard.read(e.key, from);
-        send({ performative: 'inform', sender: 'caxton', receiver: from, content: entry ? { key: e.key, found: true, value: entry.value, version: entry.version, author: entry.author } : { key: e.key, found: false } });
+        send({
+          performative: 'inform',
+          sender: 'caxton',
+          receiver: from,
+          content: entry
+            ? { key: e.key, found: true, value: entry.value, version: entry.version, author: entry.author }
+            : { key: e.key, found: false },
+        });
       }
     }
   };
@@ -100,7 +138,10 @@ function messageLoop(options: { blackboard?: BlackboardService }): HarnessContex
     try {
       for (let d = queue.shift(); d; d = queue.shift()) {
         const w = d.message.in_reply_to ? waiters.get(d.message.in_reply_to) : undefined;
-        if (w) { waiters.delete(d.message.in_reply_to!); w(d.message); }
+        if (w) {
+          waiters.delete(d.message.in_reply_to!);
+          w(d.message);
+        }
         const ep = agents.get(d.to);
         if (!ep) {
           if (!w) trace.emit({ type: 'message_dropped', id: d.message.message_id, to: d.to, reason: 'no such agent', message: d.message });
@@ -116,21 +157,38 @@ function messageLoop(options: { blackboard?: BlackboardService }): HarnessContex
   };
 
   return {
-    clock, events, deliveries, trace, random: seededRandom(7), logger: silentLogger,
+    clock,
+    events,
+    deliveries,
+    trace,
+    random: seededRandom(7),
+    logger: silentLogger,
     bus: {
       send,
       request(m: FipaMessage, o?: { timeoutMs?: number }): Promise<FipaMessage> {
         const rw = m.reply_with ?? `req-${nextId++}`;
         const timeoutMs = o?.timeoutMs ?? 30_000;
         return new Promise((resolve, reject) => {
-          const h = clock.setTimer(timeoutMs, () => { waiters.delete(rw); reject(new RequestTimeoutError(String(m.receiver), timeoutMs, m.conversation_id)); });
-          waiters.set(rw, (reply) => { clock.clearTimer(h); resolve(reply); });
+          const h = clock.setTimer(timeoutMs, () => {
+            waiters.delete(rw);
+            reject(new RequestTimeoutError(String(m.receiver), timeoutMs, m.conversation_id));
+          });
+          waiters.set(rw, (reply) => {
+            clock.clearTimer(h);
+            resolve(reply);
+          });
           send({ ...m, reply_with: rw });
         });
       },
     },
-    addAgent(ep: AgentEndpoint): void { agents.set(ep.name, ep); },
-    removeAgent(name: string): void { const ep = agents.get(name); agents.delete(name); void ep?.dispose(); },
+    addAgent(ep: AgentEndpoint): void {
+      agents.set(ep.name, ep);
+    },
+    removeAgent(name: string): void {
+      const ep = agents.get(name);
+      agents.delete(name);
+      void ep?.dispose();
+    },
     agentNames: () => [...agents.keys()],
     flush: () => clock.advance(0),
   };
@@ -153,12 +211,22 @@ export function scripted(ctx: HarnessContext, name: string, behaviour: (m: FipaM
     async handle(m: FipaMessage): Promise<AgentResult> {
       inbox.push(m);
       const make = (performative: FipaMessage['performative'], content?: unknown, extra: Partial<FipaMessage> = {}): FipaMessage => ({
-        performative, sender: name, receiver: m.sender, protocol: m.protocol, conversation_id: m.conversation_id,
-        in_reply_to: m.reply_with, reply_with: `${name}-${inbox.length}`, content, ...extra,
+        performative,
+        sender: name,
+        receiver: m.sender,
+        protocol: m.protocol,
+        conversation_id: m.conversation_id,
+        in_reply_to: m.reply_with,
+        reply_with: `${name}-${inbox.length}`,
+        content,
+        ...extra,
       });
       const api: ScriptApi = {
         reply: (p, c, extra) => ctx.bus.send(make(p, c, extra)),
-        replyAfter: (ms, p, c) => { const msg = make(p, c); ctx.clock.setTimer(ms, () => ctx.bus.send(msg)); },
+        replyAfter: (ms, p, c) => {
+          const msg = make(p, c);
+          ctx.clock.setTimer(ms, () => ctx.bus.send(msg));
+        },
         send: (msg) => ctx.bus.send(msg),
       };
       if (behaviour(m, api) === 'trap') {

@@ -13,7 +13,10 @@ describe('JS agents: the SDK in real QuickJS', function () {
   it('the calculator-ts example answers, fails and refuses like its AssemblyScript twin', async () => {
     const calc = await calculatorTs();
     const r = calc.handle(request({ action: 'calculate', x: 10, y: 20 }), 0);
-    assert.deepEqual(sent(r).map((m) => [m.performative, m.receiver, m.content, m.in_reply_to]), [['inform', 'tester', { result: 30 }, r.ok && sent(r)[0].in_reply_to]]);
+    assert.deepEqual(
+      sent(r).map((m) => [m.performative, m.receiver, m.content, m.in_reply_to]),
+      [['inform', 'tester', { result: 30 }, r.ok && sent(r)[0].in_reply_to]],
+    );
     assert.deepEqual(r.ok && r.effects[0], { kind: 'log', level: 'info', text: 'add(10, 20) = 30' });
     assert.deepEqual(answer(calc.handle(request({ x: 1, y: 0, op: 'div' }), 0)), { reason: 'division by zero' });
     assert.deepEqual(answer(calc.handle(request({ x: 'a' }), 0)), { reason: 'content needs numbers x and y' });
@@ -23,7 +26,14 @@ describe('JS agents: the SDK in real QuickJS', function () {
   it('reply carries in_reply_to, conversation and protocol, and goes to reply_to when set', async () => {
     const a = await js(`import { onMessage, reply } from 'caxton-agent'; onMessage((m) => reply(m, 'agree'));`);
     const [m] = sent(a.handle(request(null, { reply_with: 'rw', conversation_id: 'cv', protocol: 'fipa-request', reply_to: 'boss' }), 0));
-    assert.deepEqual(m, { performative: 'agree', receiver: 'boss', in_reply_to: 'rw', conversation_id: 'cv', protocol: 'fipa-request', sender: 'agent' });
+    assert.deepEqual(m, {
+      performative: 'agree',
+      receiver: 'boss',
+      in_reply_to: 'rw',
+      conversation_id: 'cv',
+      protocol: 'fipa-request',
+      sender: 'agent',
+    });
   });
 
   it('ordinary TypeScript: JSON, Map, classes, closures and state kept between messages', async () => {
@@ -50,17 +60,25 @@ describe('JS agents: the SDK in real QuickJS', function () {
       });
     `);
     const out = sent(a.handle(request(null), 0));
-    assert.deepEqual(out.map((m) => [m.receiver, m.content]), [['audit', { step: 1 }], ['tester', { x: 42 }]]);
+    assert.deepEqual(
+      out.map((m) => [m.receiver, m.content]),
+      [
+        ['audit', { step: 1 }],
+        ['tester', { x: 42 }],
+      ],
+    );
   });
 
   it('a rejected async handler fails the message with the error, mapped to the TypeScript line', async () => {
-    const a = await js([
-      `import { onMessage } from 'caxton-agent';`,
-      `onMessage(async (m) => {`,
-      `  await null;`,
-      `  throw new TypeError('no such order ' + m.sender);`,
-      `});`,
-    ].join('\n'));
+    const a = await js(
+      [
+        `import { onMessage } from 'caxton-agent';`,
+        `onMessage(async (m) => {`,
+        `  await null;`,
+        `  throw new TypeError('no such order ' + m.sender);`,
+        `});`,
+      ].join('\n'),
+    );
     const e = failure(a.handle(request(null), 0));
     assert.equal(e.kind, 'trap');
     assert.match(e.message, /async handler threw TypeError: no such order tester/);
@@ -68,14 +86,16 @@ describe('JS agents: the SDK in real QuickJS', function () {
   });
 
   it('a synchronous exception names the TypeScript line and column of the throw', async () => {
-    const a = await js([
-      `import { onMessage } from 'caxton-agent';`,
-      `interface Order { lines: { qty: number }[] }`,
-      `function total(o: Order): number {`,
-      `  return o.lines.reduce((s, l) => s + l.qty, 0);`,
-      `}`,
-      `onMessage((m) => { total(m.content as unknown as Order); });`,
-    ].join('\n'));
+    const a = await js(
+      [
+        `import { onMessage } from 'caxton-agent';`,
+        `interface Order { lines: { qty: number }[] }`,
+        `function total(o: Order): number {`,
+        `  return o.lines.reduce((s, l) => s + l.qty, 0);`,
+        `}`,
+        `onMessage((m) => { total(m.content as unknown as Order); });`,
+      ].join('\n'),
+    );
     const e = failure(a.handle(request({}), 0));
     assert.equal(e.kind, 'trap');
     assert.match(e.message, /handler threw TypeError/);
@@ -92,8 +112,10 @@ describe('JS agents: the SDK in real QuickJS', function () {
     const r = a.handle(request(null), 0);
     assert.ok(r.ok);
     assert.deepEqual(r.effects, [
-      { kind: 'log', level: 'info', text: 'plain' }, { kind: 'log', level: 'warn', text: 'careful' },
-      { kind: 'log', level: 'error', text: 'bad {"code":7}' }, { kind: 'log', level: 'debug', text: '1 2' },
+      { kind: 'log', level: 'info', text: 'plain' },
+      { kind: 'log', level: 'warn', text: 'careful' },
+      { kind: 'log', level: 'error', text: 'bad {"code":7}' },
+      { kind: 'log', level: 'debug', text: '1 2' },
     ]);
   });
 
@@ -126,8 +148,10 @@ describe('JS agents: the SDK in real QuickJS', function () {
     const r = granted.handle(request(null), 0);
     assert.ok(r.ok, JSON.stringify(r));
     assert.deepEqual(r.effects, [
-      { kind: 'blackboard_write', key: 'k', value: { v: 1 }, expected_version: 3 }, { kind: 'blackboard_read', key: 'k' },
-      { kind: 'subscribe', topic: 'topic://a/*', filter: { kind: 'x' } }, { kind: 'unsubscribe', topic: 'topic://a/*' },
+      { kind: 'blackboard_write', key: 'k', value: { v: 1 }, expected_version: 3 },
+      { kind: 'blackboard_read', key: 'k' },
+      { kind: 'subscribe', topic: 'topic://a/*', filter: { kind: 'x' } },
+      { kind: 'unsubscribe', topic: 'topic://a/*' },
     ]);
   });
 
@@ -145,7 +169,11 @@ describe('JS agents: the SDK in real QuickJS', function () {
       }));
     `);
     assert.deepEqual(answer(a.handle(request(null), 0)), {
-      types: Array(12).fill('undefined'), fn: 'EvalError', asyncFn: 'EvalError', ctor: 'EvalError', instance: true,
+      types: Array(12).fill('undefined'),
+      fn: 'EvalError',
+      asyncFn: 'EvalError',
+      ctor: 'EvalError',
+      instance: true,
     });
   });
 
@@ -162,7 +190,14 @@ describe('JS agents: the SDK in real QuickJS', function () {
   });
 
   it('a thrown start error is mapped to the TypeScript line', async () => {
-    const a = await startJs(['import { onMessage } from "caxton-agent";', 'const config: { port?: number } = {};', 'if (!config.port) throw new Error("no port configured");', 'onMessage(() => {});'].join('\n'));
+    const a = await startJs(
+      [
+        'import { onMessage } from "caxton-agent";',
+        'const config: { port?: number } = {};',
+        'if (!config.port) throw new Error("no port configured");',
+        'onMessage(() => {});',
+      ].join('\n'),
+    );
     assert.ok(!(a instanceof JsAgentInstance));
     assert.match(a.message, /start code threw Error: no port configured/);
     assert.match(a.message, /agent\.ts:3:\d+/);

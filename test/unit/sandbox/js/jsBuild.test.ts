@@ -31,18 +31,28 @@ describe('JS agents: the builder (esbuild)', function () {
 
   it('bare imports (Node or npm modules) are refused with the rule and the fix, at the import', async () => {
     const dir = tmp();
-    fs.writeFileSync(path.join(dir, 'agent.ts'), 'import { onMessage } from "caxton-agent";\nimport * as fs from "node:fs";\nimport _ from "lodash";\nonMessage(() => { fs.readFileSync("/etc/passwd"); _; });\n');
+    fs.writeFileSync(
+      path.join(dir, 'agent.ts'),
+      'import { onMessage } from "caxton-agent";\nimport * as fs from "node:fs";\nimport _ from "lodash";\nonMessage(() => { fs.readFileSync("/etc/passwd"); _; });\n',
+    );
     const r = await buildJsAgent(path.join(dir, 'agent.ts'), path.join(dir, 'build', 'a.js'), { cache: false });
     assert.equal(r.ok, false);
-    assert.deepEqual(r.diagnostics.map((d) => [d.line, d.message]), [
-      [2, "cannot import 'node:fs': agents run in a sandbox without Node or npm modules; import only 'caxton-agent' and relative files"],
-      [3, "cannot import 'lodash': agents run in a sandbox without Node or npm modules; import only 'caxton-agent' and relative files"],
-    ]);
+    assert.deepEqual(
+      r.diagnostics.map((d) => [d.line, d.message]),
+      [
+        [2, "cannot import 'node:fs': agents run in a sandbox without Node or npm modules; import only 'caxton-agent' and relative files"],
+        [3, "cannot import 'lodash': agents run in a sandbox without Node or npm modules; import only 'caxton-agent' and relative files"],
+      ],
+    );
   });
 
   it('relative imports are bundled, and errors map to the file they came from', async () => {
-    const orders = 'export function parseOrder(raw: unknown): { qty: number } {\n  if (typeof raw !== "object" || raw === null) throw new RangeError("order must be an object");\n  return raw as { qty: number };\n}\n';
-    const a = await js('import { onMessage, reply } from "caxton-agent";\nimport { parseOrder } from "./orders";\nonMessage((m) => reply(m, "inform", parseOrder(m.content).qty));\n', { files: { 'orders.ts': orders } });
+    const orders =
+      'export function parseOrder(raw: unknown): { qty: number } {\n  if (typeof raw !== "object" || raw === null) throw new RangeError("order must be an object");\n  return raw as { qty: number };\n}\n';
+    const a = await js(
+      'import { onMessage, reply } from "caxton-agent";\nimport { parseOrder } from "./orders";\nonMessage((m) => reply(m, "inform", parseOrder(m.content).qty));\n',
+      { files: { 'orders.ts': orders } },
+    );
     const ok = a.handle(request({ qty: 3 }), 0);
     assert.ok(ok.ok && ok.effects.some((e) => e.kind === 'send' && e.message.content === 3));
     const e = failure(a.handle(request(7), 0));
@@ -53,11 +63,22 @@ describe('JS agents: the builder (esbuild)', function () {
 
   it('a plain JavaScript agent (language: javascript, .mjs) is bundled and runs the same way', async () => {
     const dir = tmp();
-    fs.writeFileSync(path.join(dir, 'agent.mjs'), "import { onMessage, reply } from 'caxton-agent';\n/** @param {import('caxton-agent').Message} m */\nconst handle = (m) => reply(m, 'inform', { echoed: m.content, words: String(m.content).split(' ').length });\nonMessage(handle);\n");
+    fs.writeFileSync(
+      path.join(dir, 'agent.mjs'),
+      "import { onMessage, reply } from 'caxton-agent';\n/** @param {import('caxton-agent').Message} m */\nconst handle = (m) => reply(m, 'inform', { echoed: m.content, words: String(m.content).split(' ').length });\nonMessage(handle);\n",
+    );
     const out = path.join(dir, 'build', 'agent.js');
     const r = await buildJsAgent(path.join(dir, 'agent.mjs'), out);
     assert.ok(r.ok, r.diagnostics.map((d) => d.text).join('\n'));
-    const inst = JsAgentInstance.create({ name: 'agent', code: fs.readFileSync(out, 'utf8'), file: 'agent.js', grants: [], limits: LIMITS, seed: 1, engine: await createJsEngine(loadQuickJsWasm(), LIMITS.memoryBytes) });
+    const inst = JsAgentInstance.create({
+      name: 'agent',
+      code: fs.readFileSync(out, 'utf8'),
+      file: 'agent.js',
+      grants: [],
+      limits: LIMITS,
+      seed: 1,
+      engine: await createJsEngine(loadQuickJsWasm(), LIMITS.memoryBytes),
+    });
     assert.ok(inst instanceof JsAgentInstance);
     assert.deepEqual(answer(inst.handle(request('three little words'), 0)), { echoed: 'three little words', words: 3 });
   });
@@ -65,7 +86,10 @@ describe('JS agents: the builder (esbuild)', function () {
   it('the build cache: up to date until the agent or a file it imports changes', async () => {
     const dir = tmp();
     fs.writeFileSync(path.join(dir, 'util.ts'), 'export const twice = (n: number) => n * 2;\n');
-    fs.writeFileSync(path.join(dir, 'agent.ts'), 'import { onMessage, reply } from "caxton-agent";\nimport { twice } from "./util";\nonMessage((m) => reply(m, "inform", twice(21)));\n');
+    fs.writeFileSync(
+      path.join(dir, 'agent.ts'),
+      'import { onMessage, reply } from "caxton-agent";\nimport { twice } from "./util";\nonMessage((m) => reply(m, "inform", twice(21)));\n',
+    );
     const out = path.join(dir, 'build', 'agent.js');
     const first = await buildJsAgent(path.join(dir, 'agent.ts'), out);
     assert.deepEqual([first.ok, first.cached], [true, false]);
@@ -100,24 +124,59 @@ describe('JS agents: the builder (esbuild)', function () {
     fs.cpSync(path.join(examplesDir, 'calculator-ts'), dir, { recursive: true, filter: (f) => !f.includes(`${path.sep}build`) });
     const first = await buildWorkspace(dir);
     assert.ok(first.ok, JSON.stringify(first));
-    assert.deepEqual(first.agents.map((a) => [a.name, path.relative(dir, a.outWasm), a.status]), [
-      ['calculator-ts', path.join('agents', 'build', 'calculator-ts.js'), 'built'],
-      ['echo-ts', path.join('agents', 'build', 'echo-ts.js'), 'built'],
-      ['logger-ts', path.join('agents', 'build', 'logger-ts.js'), 'built'],
-    ]);
+    assert.deepEqual(
+      first.agents.map((a) => [a.name, path.relative(dir, a.outWasm), a.status]),
+      [
+        ['calculator-ts', path.join('agents', 'build', 'calculator-ts.js'), 'built'],
+        ['echo-ts', path.join('agents', 'build', 'echo-ts.js'), 'built'],
+        ['logger-ts', path.join('agents', 'build', 'logger-ts.js'), 'built'],
+      ],
+    );
     const second = await buildWorkspace(dir);
-    assert.deepEqual(second.agents.map((a) => a.status), ['up to date', 'up to date', 'up to date']);
+    assert.deepEqual(
+      second.agents.map((a) => a.status),
+      ['up to date', 'up to date', 'up to date'],
+    );
   });
 
-  it('the editor\'s view: the TypeScript examples type-check against runtime/sdk/js/index.d.ts, and misuse does not', () => {
+  it("the editor's view: the TypeScript examples type-check against runtime/sdk/js/index.d.ts, and misuse does not", () => {
     const check = (tsconfig: string): string[] => {
-      const cfg = ts.getParsedCommandLineOfConfigFile(tsconfig, {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (d) => { throw new Error(String(d.messageText)); } })!;
-      return ts.getPreEmitDiagnostics(ts.createProgram(cfg.fileNames, cfg.options)).map((d) => ts.flattenDiagnosticMessageText(d.messageText, ' '));
+      const cfg = ts.getParsedCommandLineOfConfigFile(
+        tsconfig,
+        {},
+        {
+          ...ts.sys,
+          onUnRecoverableConfigFileDiagnostic: (d) => {
+            throw new Error(String(d.messageText));
+          },
+        },
+      )!;
+      return ts
+        .getPreEmitDiagnostics(ts.createProgram(cfg.fileNames, cfg.options))
+        .map((d) => ts.flattenDiagnosticMessageText(d.messageText, ' '));
     };
-    for (const ex of ['calculator-ts', 'english-auction-ts']) assert.deepEqual(check(path.join(examplesDir, ex, 'agents', 'tsconfig.json')), [], ex);
+    for (const ex of ['calculator-ts', 'english-auction-ts'])
+      assert.deepEqual(check(path.join(examplesDir, ex, 'agents', 'tsconfig.json')), [], ex);
     const dir = tmp();
-    fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, noEmit: true, lib: ['ES2023'], types: [], module: 'ESNext', moduleResolution: 'Bundler', paths: { 'caxton-agent': [path.join(repoRoot, 'runtime', 'sdk', 'js', 'index.d.ts')] } }, include: ['*.ts'] }));
-    fs.writeFileSync(path.join(dir, 'agent.ts'), 'import { onMessage, reply, blackboardWrite } from "caxton-agent";\nonMessage((m) => { reply(m); blackboardWrite("k", () => 1); const n: number = m.conversationId; });\n');
+    fs.writeFileSync(
+      path.join(dir, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          strict: true,
+          noEmit: true,
+          lib: ['ES2023'],
+          types: [],
+          module: 'ESNext',
+          moduleResolution: 'Bundler',
+          paths: { 'caxton-agent': [path.join(repoRoot, 'runtime', 'sdk', 'js', 'index.d.ts')] },
+        },
+        include: ['*.ts'],
+      }),
+    );
+    fs.writeFileSync(
+      path.join(dir, 'agent.ts'),
+      'import { onMessage, reply, blackboardWrite } from "caxton-agent";\nonMessage((m) => { reply(m); blackboardWrite("k", () => 1); const n: number = m.conversationId; });\n',
+    );
     const errors = check(path.join(dir, 'tsconfig.json'));
     assert.equal(errors.length, 3, errors.join('\n'));
   });

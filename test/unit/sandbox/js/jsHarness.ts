@@ -25,16 +25,40 @@ export async function bundle(source: string, files: Record<string, string> = {})
   return { code: fs.readFileSync(path.join(dir, 'build', 'agent.js'), 'utf8'), dir };
 }
 
-export const LIMITS: WorkerLimits = { memoryBytes: jsMemoryCap(4 << 20), fuelPerMessage: 1_000_000, maxMessageBytes: 1_000_000, maxOutputBytes: 4 << 20, maxSendsPerMessage: 100 };
+export const LIMITS: WorkerLimits = {
+  memoryBytes: jsMemoryCap(4 << 20),
+  fuelPerMessage: 1_000_000,
+  maxMessageBytes: 1_000_000,
+  maxOutputBytes: 4 << 20,
+  maxSendsPerMessage: 100,
+};
 
-export interface AgentOptions { files?: Record<string, string>; grants?: HostGrant[]; limits?: Partial<WorkerLimits>; seed?: number; timeoutMs?: number; maxStackBytes?: number; name?: string }
+export interface AgentOptions {
+  files?: Record<string, string>;
+  grants?: HostGrant[];
+  limits?: Partial<WorkerLimits>;
+  seed?: number;
+  timeoutMs?: number;
+  maxStackBytes?: number;
+  name?: string;
+}
 
 /** Start a JS agent from TypeScript text in an engine of its own; an AgentError when its start fails. */
 export async function startJs(source: string, o: AgentOptions = {}): Promise<JsAgentInstance | AgentError> {
   const { code } = await bundle(source, o.files);
   const limits = { ...LIMITS, ...o.limits };
   const engine = await createJsEngine(loadQuickJsWasm(), limits.memoryBytes);
-  const opts: JsInstanceOptions = { name: o.name ?? 'agent', code, file: 'agent.js', grants: o.grants ?? [], limits, seed: o.seed ?? 1, engine, timeoutMs: o.timeoutMs, maxStackBytes: o.maxStackBytes };
+  const opts: JsInstanceOptions = {
+    name: o.name ?? 'agent',
+    code,
+    file: 'agent.js',
+    grants: o.grants ?? [],
+    limits,
+    seed: o.seed ?? 1,
+    engine,
+    timeoutMs: o.timeoutMs,
+    maxStackBytes: o.maxStackBytes,
+  };
   return JsAgentInstance.create(opts);
 }
 
@@ -49,7 +73,15 @@ let seq = 0;
 /** A request message as JSON text. */
 export function request(content: unknown, extra: Partial<FipaMessage> = {}): string {
   seq++;
-  return JSON.stringify({ performative: 'request', sender: 'tester', receiver: 'agent', conversation_id: `c${seq}`, reply_with: `q${seq}`, content, ...extra });
+  return JSON.stringify({
+    performative: 'request',
+    sender: 'tester',
+    receiver: 'agent',
+    conversation_id: `c${seq}`,
+    reply_with: `q${seq}`,
+    content,
+    ...extra,
+  });
 }
 
 /** The messages sent while handling one message (the call must have succeeded). */

@@ -9,9 +9,15 @@ import { answer, calculatorTs, failure, js, LIMITS, request, sent, startJs } fro
 describe('JS agents: hostile code is stopped, neighbours keep answering (real QuickJS)', function () {
   this.timeout(120_000);
   let neighbour: Instance;
-  before(async () => { neighbour = await calculatorTs(); });
+  before(async () => {
+    neighbour = await calculatorTs();
+  });
   afterEach(() => {
-    assert.deepEqual(answer(neighbour.handle(request({ action: 'calculate', x: 2, y: 3 }), 0)), { result: 5 }, 'the neighbour still answers');
+    assert.deepEqual(
+      answer(neighbour.handle(request({ action: 'calculate', x: 2, y: 3 }), 0)),
+      { result: 5 },
+      'the neighbour still answers',
+    );
   });
 
   it('an infinite loop runs out of fuel, deterministically, and the instance answers nothing more', async () => {
@@ -45,7 +51,10 @@ describe('JS agents: hostile code is stopped, neighbours keep answering (real Qu
   });
 
   it('the in-thread wall-clock backstop stops a loop whose fuel budget is huge', async () => {
-    const a = await js(`import { onMessage } from 'caxton-agent'; onMessage(() => { for (;;) { /* spin */ } });`, { limits: { fuelPerMessage: Number.MAX_SAFE_INTEGER }, timeoutMs: 200 });
+    const a = await js(`import { onMessage } from 'caxton-agent'; onMessage(() => { for (;;) { /* spin */ } });`, {
+      limits: { fuelPerMessage: Number.MAX_SAFE_INTEGER },
+      timeoutMs: 200,
+    });
     const e = failure(a.handle(request(null), 0));
     assert.equal(e.kind, 'timeout');
     assert.match(e.message, /ran past its 200 ms in-thread deadline/);
@@ -60,7 +69,10 @@ describe('JS agents: hostile code is stopped, neighbours keep answering (real Qu
       const a = await js(`import { onMessage } from 'caxton-agent'; onMessage(() => { ${body} });`, { limits: { fuelPerMessage: 1e9 } });
       const r = a.handle(request(null), 0);
       assert.equal(failure(r).kind, 'memory_limit', `${body}: ${JSON.stringify(!r.ok && r.error)}`);
-      assert.match(failure(r).message, /ran out of memory: the JS heap is capped at 4 MiB \(limits.memory\), the engine's wasm memory at 20 MiB/);
+      assert.match(
+        failure(r).message,
+        /ran out of memory: the JS heap is capped at 4 MiB \(limits.memory\), the engine's wasm memory at 20 MiB/,
+      );
       assert.ok(r.usage.memoryBytes <= LIMITS.memoryBytes, `${r.usage.memoryBytes} <= ${LIMITS.memoryBytes}`);
     }
   });
@@ -72,28 +84,41 @@ describe('JS agents: hostile code is stopped, neighbours keep answering (real Qu
     const e = failure(b.handle(request(null), 0));
     assert.equal(e.kind, 'oversized_output');
     assert.match(e.message, /send of \d+ bytes exceeds the 1000000-byte limit/);
-    const c = await js(`import { onMessage, log } from 'caxton-agent'; onMessage(() => { for (let i = 0; i < 10; i++) log('z'.repeat(900_000)); });`);
+    const c = await js(
+      `import { onMessage, log } from 'caxton-agent'; onMessage(() => { for (let i = 0; i < 10; i++) log('z'.repeat(900_000)); });`,
+    );
     assert.match(failure(c.handle(request(null), 0)).message, /output while handling one message exceeds 4194304 bytes/);
   });
 
-  it('deep recursion is caught by QuickJS\'s stack limit (a trap naming the overflow), also when the agent catches it', async () => {
-    const a = await js(`import { onMessage } from 'caxton-agent'; const down = (n: number): number => down(n + 1) + 1; onMessage(() => { down(0); });`);
+  it("deep recursion is caught by QuickJS's stack limit (a trap naming the overflow), also when the agent catches it", async () => {
+    const a = await js(
+      `import { onMessage } from 'caxton-agent'; const down = (n: number): number => down(n + 1) + 1; onMessage(() => { down(0); });`,
+    );
     const e = failure(a.handle(request(null), 0));
     assert.equal(e.kind, 'trap');
     assert.match(e.message, /overflowed the stack/);
     // Catching the overflow and recursing again is exponential, and each overflow builds a deep backtrace: native
     // work between QuickJS's polls, so fuel is slow to add up; the wall-clock backstop ends it.
-    const b = await js(`import { onMessage } from 'caxton-agent'; const down = (n: number): number => { try { return down(n + 1) + 1; } catch { return down(n + 1); } }; onMessage(() => { down(0); });`, { timeoutMs: 300 });
+    const b = await js(
+      `import { onMessage } from 'caxton-agent'; const down = (n: number): number => { try { return down(n + 1) + 1; } catch { return down(n + 1); } }; onMessage(() => { down(0); });`,
+      { timeoutMs: 300 },
+    );
     assert.ok(['fuel_exhausted', 'timeout'].includes(failure(b.handle(request(null), 0)).kind));
-    for (const nested of ['let o: unknown = {}; for (let i = 0; i < 1e5; i++) o = { o }; JSON.stringify(o);', 'JSON.parse("[".repeat(1e5) + "]".repeat(1e5));']) {
+    for (const nested of [
+      'let o: unknown = {}; for (let i = 0; i < 1e5; i++) o = { o }; JSON.stringify(o);',
+      'JSON.parse("[".repeat(1e5) + "]".repeat(1e5));',
+    ]) {
       const c = await js(`import { onMessage } from 'caxton-agent'; onMessage(() => { ${nested} });`);
       assert.equal(failure(c.handle(request(null), 0)).kind, 'trap', nested);
     }
   });
 
-  it('a host stack overflow inside QuickJS poisons only that agent\'s engine', async () => {
+  it("a host stack overflow inside QuickJS poisons only that agent's engine", async () => {
     // With QuickJS's own limit set far above what the host thread allows, V8's stack overflows inside the wasm.
-    const a = await js(`import { onMessage } from 'caxton-agent'; const down = (n: number): number => down(n + 1) + 1; onMessage(() => { down(0); });`, { maxStackBytes: 1024 * 1024 });
+    const a = await js(
+      `import { onMessage } from 'caxton-agent'; const down = (n: number): number => down(n + 1) + 1; onMessage(() => { down(0); });`,
+      { maxStackBytes: 1024 * 1024 },
+    );
     const e = failure(a.handle(request(null), 0));
     assert.equal(e.kind, 'trap');
     assert.match(e.message, /overflowed the host stack inside QuickJS.*the engine was discarded/);
@@ -139,11 +164,15 @@ describe('JS agents: hostile code is stopped, neighbours keep answering (real Qu
   });
 
   it('a message storm (sends past the per-message cap) fails that message with a send-storm error', async () => {
-    const a = await js(`import { onMessage, send } from 'caxton-agent'; onMessage(() => { for (let i = 0; i < 10_000; i++) send('inform', 'victim', i); });`);
+    const a = await js(
+      `import { onMessage, send } from 'caxton-agent'; onMessage(() => { for (let i = 0; i < 10_000; i++) send('inform', 'victim', i); });`,
+    );
     const e = failure(a.handle(request(null), 0));
     assert.equal(e.kind, 'oversized_output');
     assert.match(e.message, /send storm: more than 100 sends/);
-    const b = await js(`import { onMessage, send } from 'caxton-agent'; onMessage(() => { for (let i = 0; i < 10_000; i++) { try { send('inform', 'victim', i); } catch { /* keep going */ } } });`);
+    const b = await js(
+      `import { onMessage, send } from 'caxton-agent'; onMessage(() => { for (let i = 0; i < 10_000; i++) { try { send('inform', 'victim', i); } catch { /* keep going */ } } });`,
+    );
     assert.equal(failure(b.handle(request(null), 0)).kind, 'oversized_output', 'catching the refusal does not let the storm through');
   });
 

@@ -15,9 +15,19 @@ export type Behaviour =
 /** An agent whose behaviour is a function of the message content and how many messages it has had (1-based). */
 export class ScriptedAgent implements AgentEndpoint {
   readonly received: FipaMessage[] = [];
-  constructor(readonly name: string, private readonly clock: Clock, private readonly script: (content: { action?: string; input?: unknown } & Record<string, unknown>, call: number, m: FipaMessage) => Behaviour) {}
+  constructor(
+    readonly name: string,
+    private readonly clock: Clock,
+    private readonly script: (
+      content: { action?: string; input?: unknown } & Record<string, unknown>,
+      call: number,
+      m: FipaMessage,
+    ) => Behaviour,
+  ) {}
 
-  get calls(): number { return this.received.length; }
+  get calls(): number {
+    return this.received.length;
+  }
 
   async handle(m: FipaMessage): Promise<AgentResult> {
     this.received.push(m);
@@ -25,9 +35,16 @@ export class ScriptedAgent implements AgentEndpoint {
     if ('trap' in b) return { ok: false, error: { kind: 'trap', message: b.trap }, usage };
     if ('silent' in b) return { ok: true, effects: [], usage };
     if (b.delayMs) await new Promise<void>((r) => this.clock.setTimer(b.delayMs!, r));
-    const performative = 'fail' in b ? 'failure' : b.performative ?? 'inform';
+    const performative = 'fail' in b ? 'failure' : (b.performative ?? 'inform');
     const content = 'fail' in b ? { error: b.fail } : b.reply;
-    const reply: FipaMessage = { performative, sender: this.name, receiver: m.sender, in_reply_to: m.reply_with, conversation_id: m.conversation_id, content };
+    const reply: FipaMessage = {
+      performative,
+      sender: this.name,
+      receiver: m.sender,
+      in_reply_to: m.reply_with,
+      conversation_id: m.conversation_id,
+      content,
+    };
     return { ok: true, effects: [{ kind: 'send', message: reply }], usage };
   }
 

@@ -6,9 +6,19 @@
 import type { FipaMessage, TraceEventInput } from '../../../../schemas';
 import { SimulatedClock } from '../../../../runtime/core/clock';
 import { seededRandom } from '../../../../runtime/core/random';
-import { RequestTimeoutError, silentLogger, type AgentEndpoint, type CoordinationContext, type MessageBus } from '../../../../runtime/core/types';
+import {
+  RequestTimeoutError,
+  silentLogger,
+  type AgentEndpoint,
+  type CoordinationContext,
+  type MessageBus,
+} from '../../../../runtime/core/types';
 
-interface Pending { resolve: (m: FipaMessage) => void; reject: (e: Error) => void; timer: { id: number } }
+interface Pending {
+  resolve: (m: FipaMessage) => void;
+  reject: (e: Error) => void;
+  timer: { id: number };
+}
 
 /** The harness: a context for the code under test, plus what the test inspects (clock, trace, sent messages). */
 export class TestHarness implements MessageBus {
@@ -22,15 +32,29 @@ export class TestHarness implements MessageBus {
 
   constructor(seed = 42) {
     this.ctx = {
-      bus: this, clock: this.clock, random: seededRandom(seed), logger: silentLogger,
-      trace: { emit: (e) => { this.events.push(e); } },
-      addAgent: (a) => { this.agents.set(a.name, a); },
-      removeAgent: (n) => { this.agents.delete(n); },
+      bus: this,
+      clock: this.clock,
+      random: seededRandom(seed),
+      logger: silentLogger,
+      trace: {
+        emit: (e) => {
+          this.events.push(e);
+        },
+      },
+      addAgent: (a) => {
+        this.agents.set(a.name, a);
+      },
+      removeAgent: (n) => {
+        this.agents.delete(n);
+      },
       agentNames: () => [...this.agents.keys()],
     };
   }
 
-  add(...agents: AgentEndpoint[]): this { for (const a of agents) this.agents.set(a.name, a); return this; }
+  add(...agents: AgentEndpoint[]): this {
+    for (const a of agents) this.agents.set(a.name, a);
+    return this;
+  }
 
   /** Trace events of one type, without the union noise. */
   eventsOf<T extends TraceEventInput['type']>(type: T): Array<Extract<TraceEventInput, { type: T }>> {
@@ -70,7 +94,14 @@ export class TestHarness implements MessageBus {
   private async deliver(agent: AgentEndpoint, m: FipaMessage): Promise<void> {
     const result = await agent.handle(m);
     if (!result.ok) {
-      this.send({ performative: 'failure', sender: agent.name, receiver: m.sender, in_reply_to: m.reply_with, conversation_id: m.conversation_id, content: { error: `${result.error.kind}: ${result.error.message}` } });
+      this.send({
+        performative: 'failure',
+        sender: agent.name,
+        receiver: m.sender,
+        in_reply_to: m.reply_with,
+        conversation_id: m.conversation_id,
+        content: { error: `${result.error.kind}: ${result.error.message}` },
+      });
       return;
     }
     for (const fx of result.effects) if (fx.kind === 'send') this.send(fx.message);
