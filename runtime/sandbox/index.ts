@@ -87,17 +87,8 @@ export interface PreparedAgent {
 
 /** Check the options and the module (deny by default), and meter it; throws AgentLoadError naming the manifest and the fix. */
 export async function prepareWasmAgent(options: LoadWasmAgentOptions): Promise<PreparedAgent> {
-  const { manifest, file, limits, grants, seed } = normalise(options);
-  const metered = !options.unsafeDisableMetering;
-  const check = {
-    file,
-    manifestPath: options.manifestPath,
-    grants,
-    memoryBytes: limits.memoryBytes,
-    maxModuleBytes: limits.maxModuleBytes,
-  };
-  const prepare = async (bytes: Uint8Array): Promise<WasmModule> =>
-    (await prepareModule(bytes, check, { fuel: limits.fuelPerMessage, metered })).module;
+  const { manifest, limits, grants, seed, metered, meter } = checked(options);
+  const prepare = async (bytes: Uint8Array): Promise<WasmModule> => meter(bytes);
   const module = await prepare(options.wasm);
   return {
     name: manifest.name,
@@ -112,12 +103,8 @@ export async function prepareWasmAgent(options: LoadWasmAgentOptions): Promise<P
   };
 }
 
-/**
- * Load, check, meter and start a wasm agent (state: running) in a worker of its own (or of `pool`). Throws
- * AgentLoadError for a module that may not run (forbidden import, missing export, malformed bytes, memory above
- * the cap, start function failing). Sessions place agents in shards instead (runtime/shard).
- */
-export async function loadWasmAgent(options: LoadWasmAgentOptions): Promise<WasmAgent> {
+/** The checked options and the one way to validate and meter module bytes under them. */
+function checked(options: LoadWasmAgentOptions) {
   const { manifest, file, limits, grants, seed } = normalise(options);
   const metered = !options.unsafeDisableMetering;
   const check = {
@@ -127,11 +114,23 @@ export async function loadWasmAgent(options: LoadWasmAgentOptions): Promise<Wasm
     memoryBytes: limits.memoryBytes,
     maxModuleBytes: limits.maxModuleBytes,
   };
+  const meter = async (bytes: Uint8Array): Promise<WasmModule> =>
+    (await prepareModule(bytes, check, { fuel: limits.fuelPerMessage, metered })).module;
+  return { manifest, file, limits, grants, seed, metered, meter };
+}
+
+/**
+ * Load, check, meter and start a wasm agent (state: running) in a worker of its own (or of `pool`). Throws
+ * AgentLoadError for a module that may not run (forbidden import, missing export, malformed bytes, memory above
+ * the cap, start function failing). Sessions place agents in shards instead (runtime/shard).
+ */
+export async function loadWasmAgent(options: LoadWasmAgentOptions): Promise<WasmAgent> {
+  const { manifest, file, limits, grants, seed, metered, meter } = checked(options);
   const ownsPool = !options.pool;
   const pool = options.pool ?? new WorkerPool(options.worker);
   const id = nextPoolId(manifest.name);
   const prepare = async (bytes: Uint8Array): Promise<WasmModule> => {
-    const prepared = (await prepareModule(bytes, check, { fuel: limits.fuelPerMessage, metered })).module;
+    const prepared = await meter(bytes);
     // Tables are counted across the worker pool (the module was scanned and checked by prepareModule already).
     const over = reserveTables(pool, id, tableElements(scanModule(bytes)));
     if (over)
