@@ -88,7 +88,13 @@ describe('the Caxton debugger in a real VS Code', () => {
       () => events('stopped').find((e) => e.body.reason === 'goto'),
       120_000,
     );
-    assert.equal(vscode.debug.activeDebugSession?.configuration.replay, recorded);
+    // The stopped event can come before VS Code makes the new session the active one: wait for that state.
+    const forkSession = await waitFor(
+      'the re-run to be the active debug session',
+      () => (vscode.debug.activeDebugSession?.configuration.replay === recorded ? vscode.debug.activeDebugSession : undefined),
+      60_000,
+    );
+    assert.equal(forkSession.configuration.replay, recorded);
     await vscode.commands.executeCommand('workbench.action.debug.continue');
     const ended = await waitFor('the fork to end', () => events('caxton/runEnded').find((e) => e.body.original === recorded), 120_000);
     assert.ok(stopped && fs.existsSync(ended.body.trace) && /\.fork-\d+\.trace\.jsonl$/.test(ended.body.trace), ended.body.trace);
