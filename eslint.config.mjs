@@ -19,6 +19,7 @@ export default tseslint.config(
       'examples/**/agents/**',
       'runtime/sdk/assembly/**',
       'test/fixtures/**',
+      'schemas/load/compiledValidators.ts',
       '.vscode-test/**',
     ],
   },

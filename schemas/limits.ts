@@ -105,6 +105,12 @@ export function durationToMs(value: unknown): number | undefined {
   return m ? Math.round(Number(m[1]) * UNIT_MS[m[2]]) : undefined;
 }
 
+/** The `maxDurationMs` schema keyword: a duration of at most `maxMs` (a malformed one is the pattern's to refuse). */
+export function durationWithin(value: unknown, maxMs: number): boolean {
+  const ms = durationToMs(value);
+  return ms === undefined || ms <= maxMs;
+}
+
 /** Why a duration cannot be used (malformed, or over MAX_TIMER_MS), or undefined when it can. */
 export function durationProblem(value: unknown): string | undefined {
   const ms = durationToMs(value);

@@ -17,6 +17,7 @@ import type { KeyedEvent } from './stepTrace';
 import { placeAgents, type PlacementRequest } from './placement';
 import { REMOTE_BASE } from './transport';
 import { reserveTables } from '../sandbox/tableBudget';
+import { releaseWarmWorkers, startWarmWorkers, takeWarmWorker } from './warmWorkers';
 
 /** What one worker shard's step produced. */
 export type StepResult = StepOut & { shard: number };
@@ -83,6 +84,15 @@ export function zombieThreads(): number {
   return zombies;
 }
 
+/**
+ * Start `n` shard threads now (default script and limits), for the next ShardGroup: their scripts load while the
+ * caller reads its workspace. The group takes what it needs and terminates the rest.
+ */
+export function prewarmShardWorkers(n: number): void {
+  const script = defaultShardScript();
+  if (n >= 1 && fs.existsSync(script)) startWarmWorkers(n, script, DEFAULT_RESOURCE_LIMITS);
+}
+
 /** Where the shard worker script is: next to the module that spawns it, unless overridden. */
 export function defaultShardScript(): string {
   return process.env.CAXTON_SHARD_WORKER ?? path.join(__dirname, 'shardWorker.js');
@@ -118,6 +128,7 @@ export class ShardGroup {
       throw new Error(`shard worker script not found at ${this.script}; build it (node esbuild.mjs or tsc) or set CAXTON_SHARD_WORKER`);
     }
     for (let i = 1; i <= options.workers; i++) this.shards.push(this.spawn(i));
+    releaseWarmWorkers();
   }
 
   get size(): number {
@@ -271,11 +282,8 @@ export class ShardGroup {
 
   private spawn(id: number, agents: AgentSpec[] = []): WorkerShard {
     const sab = new SharedArrayBuffer(16);
-    const worker = new Worker(this.script, {
-      resourceLimits: this.options.resourceLimits ?? DEFAULT_RESOURCE_LIMITS,
-      stdout: false,
-      stderr: false,
-    });
+    const resourceLimits = this.options.resourceLimits ?? DEFAULT_RESOURCE_LIMITS;
+    const worker = takeWarmWorker(this.script, resourceLimits) ?? new Worker(this.script, { resourceLimits, stdout: false, stderr: false });
     const shard: WorkerShard = {
       id,
       worker,

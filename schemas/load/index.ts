@@ -9,7 +9,7 @@ export { WorkspaceIndex } from './agentDirectory';
 export { indexFile, AGENT_FIELDS } from './fileIndex';
 export { LineIndex, type Position } from './lineIndex';
 export { detectFileKind, kindFromName, kindFromSchemaUri, isYamlName } from './fileKind';
-export { schemaRegistry, validatorOf } from './schemaRegistry';
+export { isValid, schemaRegistry, validatorOf } from './schemaRegistry';
 export { parseTraceJsonl, traceLine, type ParsedTrace, type TraceLineError } from './traceJsonl';
 export type * from './types';
 // For editor features over the same tree and schemas (server/service): positions, paths, schema lookups.

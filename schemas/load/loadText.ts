@@ -13,7 +13,7 @@ import { checkPipeline } from './rules/pipelineRules';
 import type { RuleContext } from './rules/ruleContext';
 import { checkScenario } from './rules/scenarioRules';
 import { mapSchemaErrors } from './schemaErrors';
-import { messageItemValidator, validatorFor } from './schemaRegistry';
+import { isValid, messageItemValidator, validatorFor } from './schemaRegistry';
 import { LIMITS } from '../limits';
 import type { AgentDirectory, FileKind, FileLookup, LoadSettings, Problem } from './types';
 
@@ -116,18 +116,22 @@ export function hasErrors(problems: readonly Problem[]): boolean {
  * number of errors, and past a few thousand errors nobody reads on.
  */
 function schemaErrors(kind: FileKind, root: DocNode): ErrorObject[] {
+  // A valid value (the usual case) is settled by the compiled validators; only errors need the registry.
   if (kind === 'message' && root.type === 'array') {
-    const validateItem = messageItemValidator();
     const errors: ErrorObject[] = [];
     const items = root.items ?? [];
     for (let i = 0; i < items.length && errors.length < MAX_SCHEMA_ERRORS; i++) {
-      if (!validateItem(toValue(items[i])))
-        for (const e of validateItem.errors ?? []) errors.push({ ...e, instancePath: `/${i}${e.instancePath}` });
+      const value = toValue(items[i]);
+      if (isValid('messageItem', value)) continue;
+      const validateItem = messageItemValidator();
+      if (!validateItem(value)) for (const e of validateItem.errors ?? []) errors.push({ ...e, instancePath: `/${i}${e.instancePath}` });
     }
     return errors;
   }
+  const value = toValue(root);
+  if (isValid(kind, value)) return [];
   const validate = validatorFor(kind);
-  return validate(toValue(root)) ? [] : (validate.errors ?? []).slice(0, MAX_SCHEMA_ERRORS);
+  return validate(value) ? [] : (validate.errors ?? []).slice(0, MAX_SCHEMA_ERRORS);
 }
 
 /** Keeps every range inside the document, sorted, and bounded in number (the first error always kept). */

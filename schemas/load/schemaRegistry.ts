@@ -1,7 +1,8 @@
 /** The schemas compiled once with ajv, plus a small resolver that walks them for completion and hover. */
 import Ajv, { type ValidateFunction } from 'ajv';
 import { agentSchema, allSchemas, messageSchema, pipelineSchema, scenarioSchema } from '..';
-import { durationProblem, durationToMs } from '../limits';
+import { durationProblem, durationToMs, durationWithin } from '../limits';
+import * as compiled from './compiledValidators';
 import type { FileKind } from './types';
 
 export type Schema = Record<string, unknown> & {
@@ -43,10 +44,9 @@ export function schemaRegistry(): Ajv {
       schemaType: 'number',
       errors: true,
       validate: function check(max: number, data: unknown): boolean {
-        const ms = durationToMs(data);
-        if (ms === undefined || ms <= max) return true;
+        if (durationWithin(data, max)) return true;
         (check as unknown as { errors: unknown[] }).errors = [
-          { keyword: 'maxDurationMs', message: durationProblem(data) ?? 'is too long', params: { limit: max, ms } },
+          { keyword: 'maxDurationMs', message: durationProblem(data) ?? 'is too long', params: { limit: max, ms: durationToMs(data) } },
         ];
         return false;
       },
@@ -64,6 +64,14 @@ export function validatorFor(kind: FileKind): ValidateFunction {
     validators.set(kind, v);
   }
   return v;
+}
+
+/**
+ * The verdict alone, from the validators compiled ahead of time (compiledValidators.ts, the same schemas): true
+ * when the value is valid. Nothing is compiled at run time; a false verdict is explained by the registry.
+ */
+export function isValid(name: FileKind | 'messageItem', value: unknown): boolean {
+  return (compiled[name] as (data: unknown) => boolean)(value);
 }
 
 /** The validator of a schema by `$id` or `$id#/pointer` (compiled once by the registry). */

@@ -4,6 +4,8 @@ import * as path from 'node:path';
 import { parseDuration } from '../../../schemas/limits';
 import { runPlan, runScenario, type RunScenarioOptions, type ScenarioSummary } from '../../node/scenario/scenario';
 import { buildAgents, loadWorkspace, workspaceFor, type Workspace } from '../../node/files/workspace';
+import { defaultWorkers } from '../../node/session/session';
+import { prewarmShardWorkers } from '../../shard/shardGroup';
 import { flag, parseArgs, type ParsedArgs } from '../args';
 import { NATS_HELP, NATS_VALUE_FLAGS, natsOptions } from '../natsFlags';
 import { UsageError, type CliIo, type Command } from '../command';
@@ -86,6 +88,8 @@ Exit code: 0 when every scenario passes, 1 when one fails, 2 for bad input.`,
 async function runOnce(target: string, options: RunScenarioOptions, io: CliIo): Promise<number> {
   // The folder is loaded once and handed on (scenario, messages, agents), for each scenario that lives in it.
   const folder = fs.statSync(target).isDirectory() ? target : path.dirname(target);
+  // The shard threads start loading now, while the folder is read and checked (a cached run is mostly start-up).
+  if (!options.noAgents) prewarmShardWorkers(defaultWorkers(options.workers, Number.MAX_SAFE_INTEGER));
   const loaded = await loadWorkspace(folder, { build: false });
   const scenarios = folder === target ? scenariosIn(loaded) : [target];
   const summaries: ScenarioSummary[] = [];
