@@ -18,6 +18,7 @@ import { StatusBar } from './statusBar';
 import { InspectorPanel } from './inspectorPanel';
 import { startLanguageClient } from './languageClient';
 import { HotReload } from './hotReload';
+import { AgentErrorDiagnostics } from './agentErrors';
 
 /** Kept in memory for the inspector; older events fall off (the trace file on disk keeps everything). */
 const MAX_LIVE_EVENTS = 100_000;
@@ -27,6 +28,8 @@ export class Ctx implements vscode.Disposable {
   readonly output = vscode.window.createOutputChannel('Caxton Runtime', { log: true });
   readonly agents = new AgentsTree();
   readonly status = new StatusBar();
+  /** Agent failures on the line of the agent's source that failed (this run's). */
+  readonly agentErrors = new AgentErrorDiagnostics();
   readonly inspector: InspectorPanel;
   readonly replies = vscode.window.createTextEditorDecorationType({
     after: { margin: '0 0 0 2em', color: new vscode.ThemeColor('editorCodeLens.foreground') },
@@ -43,7 +46,7 @@ export class Ctx implements vscode.Disposable {
       () => ({ events: this.liveEvents, live: this.host?.running ?? false }),
       (t) => this.output.warn(t),
     );
-    this.subscriptions.push(this.output, this.agents, this.status, this.inspector, this.replies);
+    this.subscriptions.push(this.output, this.agents, this.status, this.inspector, this.replies, this.agentErrors);
     this.status.setTrusted(vscode.workspace.isTrusted);
     this.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => this.status.setTrusted(true)));
     this.subscriptions.push(new HotReload(this));
@@ -72,6 +75,11 @@ export class Ctx implements vscode.Disposable {
   /** Whether the runtime host was ever spawned (never in an untrusted workspace). */
   get hostStarted(): boolean {
     return this.host !== undefined;
+  }
+
+  /** An agent now runs new code (hot reload): its failures from the old code are gone. */
+  agentReloaded(agent: string): void {
+    this.agentErrors.clearAgent(agent);
   }
 
   /** The folder runs happen in: the first workspace folder. */
@@ -119,6 +127,7 @@ export class Ctx implements vscode.Disposable {
     this.session ??= host.start({ folder, settings: this.settings() }).then(
       (r) => {
         this.output.info(`runtime host ${r.version} ready (pid ${host.pid}) on ${folder}`);
+        this.agentErrors.clear();
         this.setAgents(r.agents);
       },
       (e: Error) => {
@@ -139,6 +148,7 @@ export class Ctx implements vscode.Disposable {
     const host = new RuntimeHostClient({ hostScript: path.join(this.extension.extensionPath, 'dist', 'runtimeHost.js') });
     host.onLog(({ level, text }) => this.output[level](text));
     host.onAgents(({ agents }) => this.setAgents(agents));
+    host.onAgentError((e) => this.agentErrors.add(e));
     host.onTrace(({ events }) => this.addEvents(events));
     host.onExit(({ code, signal, willRestart, stderrTail }) => {
       const why = signal ? `was killed (${signal})` : `exited with code ${code}`;
@@ -163,6 +173,7 @@ export class Ctx implements vscode.Disposable {
   /** Begin a new run in the inspector (a fresh trace). */
   newRun(title: string): void {
     this.liveEvents = [];
+    this.agentErrors.clear();
     this.inspector.post({ kind: 'reset', events: [], live: true, title });
   }
 

@@ -16,6 +16,8 @@ export interface HotReloadHost {
   liveHost(): RuntimeHostClient | undefined;
   /** The workspace folder on disk. */
   folder(): string | undefined;
+  /** An agent now runs its new code (its failures from the old code no longer apply). */
+  agentReloaded?(agent: string): void;
 }
 
 const DEBOUNCE_MS = 300;
@@ -75,6 +77,7 @@ export class HotReload implements vscode.Disposable {
     for (const r of results) {
       if (r.status === 'failed') this.problems.set(r.agent, r.problems ?? []);
       else this.problems.delete(r.agent);
+      if (r.status === 'reloaded') this.ctx.agentReloaded?.(r.agent);
     }
     this.showProblems();
     const outcome = describeReload(results);

@@ -61,6 +61,7 @@ export class RuntimeHostClient {
     trace: new Set<Listener<RuntimeHostNotifications['trace']>>(),
     log: new Set<Listener<RuntimeHostNotifications['log']>>(),
     agents: new Set<Listener<RuntimeHostNotifications['agents']>>(),
+    agentError: new Set<Listener<RuntimeHostNotifications['agentError']>>(),
     exit: new Set<Listener<HostExit>>(),
     restart: new Set<Listener<number>>(),
   };
@@ -75,6 +76,10 @@ export class RuntimeHostClient {
   }
   onAgents(l: Listener<RuntimeHostNotifications['agents']>): () => void {
     return this.add(this.listeners.agents, l);
+  }
+  /** An agent failed at a line of its own source. */
+  onAgentError(l: Listener<RuntimeHostNotifications['agentError']>): () => void {
+    return this.add(this.listeners.agentError, l);
   }
   /** The host process exited (crashed or was killed); `willRestart` says whether it comes back. */
   onExit(l: Listener<HostExit>): () => void {
@@ -140,6 +145,7 @@ export class RuntimeHostClient {
     onHostNotification(asRpc(connection), 'trace', (p) => this.listeners.trace.forEach((l) => l(p)));
     onHostNotification(asRpc(connection), 'log', (p) => this.listeners.log.forEach((l) => l(p)));
     onHostNotification(asRpc(connection), 'agents', (p) => this.listeners.agents.forEach((l) => l(p)));
+    onHostNotification(asRpc(connection), 'agentError', (p) => this.listeners.agentError.forEach((l) => l(p)));
     connection.onError(() => {
       /* the exit handler below reports and restarts */
     });

@@ -11,6 +11,7 @@ import {
   notifyClient,
   onHostRequest,
   type AgentStatus,
+  type RuntimeHostNotifications,
   type RuntimeHostRequest,
   type RuntimeHostRequests,
 } from '../../schemas/protocol/runtimeHost';
@@ -25,6 +26,7 @@ export interface HostEvents {
   trace(event: TraceEvent): void;
   log(level: 'debug' | 'info' | 'warn' | 'error', text: string): void;
   agents(agents: AgentStatus[]): void;
+  agentError(error: RuntimeHostNotifications['agentError']): void;
 }
 
 /** A JSON-RPC error code for "the runtime refused" (bad file, no session...), distinct from protocol errors. */
@@ -72,6 +74,11 @@ export function serveRuntimeHost(connection: MessageConnection, create: (events:
     },
     agents(agents) {
       notifyClient(rpc, 'agents', { agents });
+    },
+    agentError(error) {
+      // After the trace events before it, so the inspector already shows the failure the diagnostic points at.
+      flush();
+      notifyClient(rpc, 'agentError', error);
     },
   });
   for (const method of METHODS) {

@@ -93,6 +93,7 @@ export function createSessionBackend(events: HostEvents): HostBackend {
       logger,
       requestTimeoutMs: settings.requestTimeoutMs,
       onTrace,
+      onAgentError: (e) => events.agentError(e),
       name: path.basename(needFolder()),
       workspace,
       workers: settings.workers > 0 ? settings.workers : undefined,
@@ -155,6 +156,7 @@ export function createSessionBackend(events: HostEvents): HostBackend {
         requestTimeoutMs: settings.requestTimeoutMs,
         traceFile: scenarioTrace,
         onTrace: (e) => events.trace(e),
+        onAgentError: (e) => events.agentError(e),
         workers: settings.workers > 0 ? settings.workers : undefined,
       });
       const lines = [

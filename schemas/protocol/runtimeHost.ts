@@ -109,6 +109,8 @@ export interface RuntimeHostNotifications {
   log: { level: 'debug' | 'info' | 'warn' | 'error'; text: string };
   /** The set of agents or their states changed. */
   agents: { agents: AgentStatus[] };
+  /** An agent failed at a line of its own source (a thrown exception, an abort): once per agent and place in a run. */
+  agentError: { agent: string; file: string; line: number; column: number; message: string };
 }
 
 export type RuntimeHostRequest = keyof RuntimeHostRequests;
@@ -128,6 +130,7 @@ export const RUNTIME_HOST_METHODS: { [K in RuntimeHostRequest | RuntimeHostNotif
   trace: 'caxton/trace',
   log: 'caxton/log',
   agents: 'caxton/agents',
+  agentError: 'caxton/agentError',
 };
 
 /** The part of a vscode-jsonrpc MessageConnection the helpers need. */

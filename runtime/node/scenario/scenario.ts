@@ -13,7 +13,7 @@ import { COORDINATION_EXPECT_KEYS, prepareCoordination } from './coordination';
 import { checkExpectations, type ExpectationResult } from './expectations';
 import { REMOTE_BASE } from '../../shard/transport';
 import type { RemoteLinkStats } from '../../transport/nats/natsRemoteLink';
-import { startSession, type NatsSessionOptions } from '../session/session';
+import { startSession, type AgentSourceError, type NatsSessionOptions } from '../session/session';
 import {
   loadWorkspace,
   readMessageFile,
@@ -35,6 +35,8 @@ export interface RunScenarioOptions {
   /** Default reply timeout (ms); default 30 s. */
   requestTimeoutMs?: number;
   onTrace?: TraceListener;
+  /** Each agent failure that names a line of the agent's source (once per agent and place), for diagnostics. */
+  onAgentError?: (error: AgentSourceError) => void;
   /** Give up after this much real time even if agents keep talking (default 60 s). */
   maxWallMs?: number;
   workers?: number;
@@ -172,6 +174,7 @@ export async function runPlan(plan: RunPlan, options: RunScenarioOptions = {}): 
     logger: options.logger,
     requestTimeoutMs: options.requestTimeoutMs,
     onTrace: collect,
+    onAgentError: options.onAgentError,
     name: plan.name,
     workers: options.workers,
     blackboard: coordination?.blackboard,

@@ -8,8 +8,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { AgentManifest } from '../../../schemas';
 import type { Logger } from '../../core/types';
-import { builtModulePath, createBuildRun, isJsAgent, type BuildRun } from '../../build';
-import { errorPosition } from '../../sandbox';
+import { builtModulePath, createBuildRun, type BuildRun } from '../../build';
+import { sourcePlace } from './agentErrors';
 import { readWorkspaceBytes } from '../../../platform/workspaceFile';
 import type { StartedAgent } from './startAgents';
 import { formatProblem, readManifest, type WorkspaceProblem } from '../files/workspace';
@@ -104,11 +104,8 @@ export function createReloader(root: string, agents: readonly StartedAgent[], lo
       await started.agent.reload(wasm, HOT_RELOAD_REASON);
     } catch (e) {
       const message = (e as Error).message;
-      // A TypeScript/JavaScript agent's start error is source-mapped: put it on the agent's own line.
-      const at = isJsAgent(entry.manifest) ? errorPosition(message) : undefined;
-      const where = at
-        ? { file: path.resolve(path.dirname(entry.source), at.source), line: at.line, column: at.column }
-        : { file: wasmPath, line: 1, column: 1 };
+      // A start error that names a line of the agent's source (a source-mapped stack, an abort) is put on that line.
+      const where = sourcePlace(entry, message) ?? { file: wasmPath, line: 1, column: 1 };
       return failed([{ ...where, message }], build);
     }
     started.moduleSha256 = hash;

@@ -13,6 +13,7 @@ import type { RouterLimits } from '../../router/limits';
 import { DEFAULT_REQUEST_TIMEOUT_MS, Runtime, type RunInputs } from '../../runtime';
 import { ShardGroup } from '../../shard/shardGroup';
 import type { TraceListener } from '../../trace/traceRecorder';
+import { agentErrorListener, type AgentSourceError } from './agentErrors';
 import { NatsRemoteLink, type NatsRemoteLinkOptions } from '../../transport/nats/natsRemoteLink';
 import { createReloader, type ReloadResult } from './hotReload';
 import { startAgents } from './startAgents';
@@ -20,6 +21,7 @@ import { createTraceWriter, type TraceFileWriter } from '../files/traceFile';
 import { loadWorkspace, WorkspaceError, type AgentEntry, type Workspace } from '../files/workspace';
 
 export type { ReloadResult } from './hotReload';
+export type { AgentSourceError } from './agentErrors';
 
 export interface SessionOptions {
   /** The workspace folder holding *.agent.yaml manifests. */
@@ -43,6 +45,8 @@ export interface SessionOptions {
   blackboard?: BlackboardService;
   /** A trace listener attached before the first event, so nothing is missed. */
   onTrace?: TraceListener;
+  /** Each agent failure that names a line of the agent's source (once per agent and place), for diagnostics. */
+  onAgentError?: (error: AgentSourceError) => void;
   /** A name for the run (trace run_started). */
   name?: string;
   /** The folder's workspace, already loaded (and built): not loaded again. */
@@ -108,6 +112,7 @@ export async function startSession(options: SessionOptions): Promise<Session> {
     listeners.push((e) => writer!.write(e));
   }
   if (options.onTrace) listeners.push(options.onTrace);
+  if (options.onAgentError) listeners.push(agentErrorListener(entries, options.onAgentError));
   const stepped = clock instanceof SimulatedClock;
   if (options.nats && stepped)
     throw new RangeError('a run across NATS nodes runs on the real clock (docs/nats.md); drop the simulated clock');

@@ -5,10 +5,10 @@
  */
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import type { Runtime } from '../../runtime';
 import { isJsAgent } from '../../build';
-import { AgentLoadError, errorPosition, prepareJsAgent, prepareWasmAgent, type PreparedAgent, type PreparedJsAgent } from '../../sandbox';
+import { sourcePlace } from './agentErrors';
+import { AgentLoadError, prepareJsAgent, prepareWasmAgent, type PreparedAgent, type PreparedJsAgent } from '../../sandbox';
 import { agentSeed } from '../../sandbox/agentOptions';
 import type { ShardGroup } from '../../shard/shardGroup';
 import type { AgentSpec } from '../../shard/shardProtocol';
@@ -87,12 +87,9 @@ export async function startAgents(runtime: Runtime, entries: readonly AgentEntry
   if (failed) {
     const { error } = failed.r;
     const message = `${failed.entry.wasmPath}: failed while starting (${error!.kind}: ${error!.message}); fix the module's start code (top-level statements)`;
-    // A TypeScript/JavaScript agent's start error is source-mapped: put it on the agent's own line.
-    const at = isJsAgent(failed.entry.manifest) ? errorPosition(error!.message) : undefined;
-    if (at) {
-      const file = path.resolve(path.dirname(failed.entry.source), at.source);
-      throw new WorkspaceError([{ file, line: at.line, column: at.column, message }], `${file}:${at.line}:${at.column}: ${message}`);
-    }
+    // A start error that names a line of the agent's source (a source-mapped stack, an abort) is put on that line.
+    const at = sourcePlace(failed.entry, error!.message);
+    if (at) throw new WorkspaceError([{ ...at, message }], `${at.file}:${at.line}:${at.column}: ${message}`);
     throw new WorkspaceError([{ file: failed.entry.file, line: 1, column: 1, message }]);
   }
   const started: StartedAgent[] = [];

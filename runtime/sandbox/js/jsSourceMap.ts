@@ -52,11 +52,17 @@ export function firstSourcePosition(stack: string, map: TraceMap | undefined, bu
   return undefined;
 }
 
-/** The first agent-source position (`name.ts:line:col`, not the SDK's) in an already mapped error text. */
+/**
+ * The first agent-source position in an error text: a mapped JS stack frame (`(name.ts:line:col)`, not the SDK's),
+ * or the place an AssemblyScript `abort` names (`abort: message at name.ts:line:col`, runtime/sdk/assembly/host.ts;
+ * not the standard library's `~lib/` files).
+ */
 export function errorPosition(text: string): SourcePosition | undefined {
   for (const m of text.matchAll(/\(([^()\s]+?\.(?:ts|tsx|mts|js|mjs)):(\d+):(\d+)\)/g)) {
     if (m[1].startsWith('caxton-agent:') || m[1] === 'caxton-prelude.js') continue;
     return { source: m[1], line: Number(m[2]), column: Number(m[3]) };
   }
+  const abort = /\babort: [^\n]*? at ([^\s()]+?\.ts):(\d+):(\d+)/.exec(text);
+  if (abort && !abort[1].startsWith('~lib/')) return { source: abort[1], line: Number(abort[2]), column: Number(abort[3]) };
   return undefined;
 }

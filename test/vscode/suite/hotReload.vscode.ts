@@ -24,6 +24,13 @@ describe('Caxton Agent Lab hot reload in a real VS Code', () => {
    * time, so replies cannot be confused) and return the reply's content.
    */
   async function sendAdd(id: string): Promise<unknown> {
+    const reply = await sendAddReply(id);
+    assert.equal(reply.performative, 'inform', JSON.stringify(reply));
+    return reply.content;
+  }
+
+  /** As sendAdd, but returns whatever reply came (an `inform`, or the runtime's `failure` when the agent failed). */
+  async function sendAddReply(id: string): Promise<{ performative: string; content?: unknown }> {
     const uri = vscode.Uri.joinPath(ws(), 'messages', `hot-${id}.fipa.json`);
     const message = {
       performative: 'request',
@@ -46,8 +53,8 @@ describe('Caxton Agent Lab hot reload in a real VS Code', () => {
       () => ctx.liveEvents.find((e) => e.type === 'message_sent' && e.message.in_reply_to === `hot-${id}`),
       30_000,
     );
-    assert.equal(reply.type === 'message_sent' && reply.message.performative, 'inform', JSON.stringify(reply));
-    return reply.type === 'message_sent' ? reply.message.content : undefined;
+    assert.ok(reply.type === 'message_sent');
+    return reply.message;
   }
 
   /**
@@ -126,6 +133,39 @@ describe('Caxton Agent Lab hot reload in a real VS Code', () => {
     );
     assert.match(text, /previous version keeps running/);
     assert.deepEqual(await sendAdd('still'), { result: 1030 });
+  });
+
+  it('an agent that throws while handling a message gets a diagnostic on that line, gone once the fix is reloaded', async () => {
+    const seen = ctx.liveEvents.length;
+    const line = await editAndSave(
+      'const y = content.getNumber("y") +;',
+      'const y = content.getNumber("y"); if (x == 10) throw new Error("boom from the editor test");',
+    );
+    await waitFor(
+      'the throwing calculator hot reloaded',
+      () =>
+        ctx.liveEvents
+          .slice(seen)
+          .find((e) => e.type === 'agent_state' && e.agent === 'calculator' && e.to === 'running' && e.reason === 'hot reload'),
+      90_000,
+    );
+    const reply = await sendAddReply('throws');
+    assert.equal(reply.performative, 'failure', JSON.stringify(reply));
+    const runErrors = () => vscode.languages.getDiagnostics(calculator()).filter((x) => x.source === 'caxton run');
+    const diagnostics = await waitFor(
+      'a run-time diagnostic on calculator.ts',
+      () => (runErrors().length ? runErrors() : undefined),
+      30_000,
+    );
+    const text = diagnostics.map((d) => `${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.message}`).join('\n');
+    assert.ok(
+      diagnostics.some((d) => d.range.start.line === line && d.severity === vscode.DiagnosticSeverity.Error),
+      `an error on line ${line + 1}:\n${text}`,
+    );
+    assert.match(text, /calculator failed while handling a message: .*boom from the editor test/);
+    await editAndSave(' if (x == 10) throw new Error("boom from the editor test");', '');
+    await waitFor('the run-time diagnostic gone after the fixed module reloaded', () => (runErrors().length ? undefined : true), 90_000);
+    assert.deepEqual(await sendAdd('fixed'), { result: 1030 });
   });
 
   after(async () => {
