@@ -97,6 +97,18 @@ describe('Caxton Agent Lab hot reload in a real VS Code', () => {
     return doc.positionAt(at).line;
   }
 
+  /** The runtime traces the swap: calculator back to `running` with reason "hot reload" once the new module runs. */
+  async function hotReloaded(seen: number): Promise<void> {
+    await waitFor(
+      'calculator hot reloaded (agent_state running, reason "hot reload") after the save',
+      () =>
+        ctx.liveEvents
+          .slice(seen)
+          .find((e) => e.type === 'agent_state' && e.agent === 'calculator' && e.to === 'running' && e.reason === 'hot reload'),
+      90_000,
+    );
+  }
+
   it('starts a session with Send: the calculator answers 30', async () => {
     assert.deepEqual(await sendAdd('before'), { result: 30 });
   });
@@ -104,15 +116,7 @@ describe('Caxton Agent Lab hot reload in a real VS Code', () => {
   it('saving an edited calculator.ts hot reloads it: the next Send answers 1030', async () => {
     const seen = ctx.liveEvents.length;
     await editAndSave('if (op == "add") result = x + y;', 'if (op == "add") result = x + y + 1000;');
-    // The runtime traces the swap: calculator back to `running` with reason "hot reload" once the new module runs.
-    await waitFor(
-      'calculator hot reloaded (agent_state running, reason "hot reload")',
-      () =>
-        ctx.liveEvents
-          .slice(seen)
-          .find((e) => e.type === 'agent_state' && e.agent === 'calculator' && e.to === 'running' && e.reason === 'hot reload'),
-      90_000,
-    );
+    await hotReloaded(seen);
     assert.deepEqual(await sendAdd('after'), { result: 1030 });
   });
 
@@ -141,14 +145,7 @@ describe('Caxton Agent Lab hot reload in a real VS Code', () => {
       'const y = content.getNumber("y") +;',
       'const y = content.getNumber("y"); if (x == 10) throw new Error("boom from the editor test");',
     );
-    await waitFor(
-      'the throwing calculator hot reloaded',
-      () =>
-        ctx.liveEvents
-          .slice(seen)
-          .find((e) => e.type === 'agent_state' && e.agent === 'calculator' && e.to === 'running' && e.reason === 'hot reload'),
-      90_000,
-    );
+    await hotReloaded(seen);
     const reply = await sendAddReply('throws');
     assert.equal(reply.performative, 'failure', JSON.stringify(reply));
     const runErrors = () => vscode.languages.getDiagnostics(calculator()).filter((x) => x.source === 'caxton run');
