@@ -16,11 +16,16 @@ interface Warm {
 const pool: Warm[] = [];
 const stats = { started: 0, taken: 0, released: 0 };
 
-/** Start `n` threads of `script` with `limits`, for the next group that asks for the same. */
+/**
+ * Have `n` threads of `script` with `limits` waiting for the next group that asks for the same: only the missing ones
+ * are started (a `--watch` loop whose runs fail before they start agents does not pile threads up).
+ */
 export function startWarmWorkers(n: number, script: string, limits: ResourceLimits): void {
-  for (let i = 0; i < n; i++) {
+  const key = JSON.stringify(limits);
+  const waiting = pool.filter((w) => !w.dead && w.script === script && w.limits === key).length;
+  for (let i = waiting; i < n; i++) {
     const worker = new Worker(script, { resourceLimits: limits, stdout: false, stderr: false });
-    const warm: Warm = { worker, script, limits: JSON.stringify(limits), dead: false, onError: () => (warm.dead = true) };
+    const warm: Warm = { worker, script, limits: key, dead: false, onError: () => (warm.dead = true) };
     // A thread that failed to start is dropped when taken (the group then starts its own, and reports its error).
     worker.on('error', warm.onError);
     worker.once('exit', () => (warm.dead = true));

@@ -44,6 +44,17 @@ describe('warm shard threads', function () {
     }
   });
 
+  it('asking again tops the waiting threads up instead of adding more', () => {
+    const script = path.join(__dirname, '..', '..', 'runtime', 'shard', 'shardWorker.js');
+    const started = warmWorkerStats().started;
+    startWarmWorkers(2, script, LIMITS);
+    startWarmWorkers(2, script, LIMITS);
+    assert.equal(warmWorkerStats().started - started, 2, 'two threads in all');
+    assert.equal(warmWorkerStats().waiting, 2);
+    startWarmWorkers(3, script, LIMITS);
+    assert.equal(warmWorkerStats().waiting, 3, 'one more for three');
+  });
+
   it('threads are only handed to a group asking for the same script and limits', () => {
     const script = path.join(__dirname, '..', '..', 'runtime', 'shard', 'shardWorker.js');
     startWarmWorkers(1, script, LIMITS);
