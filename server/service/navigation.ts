@@ -4,6 +4,7 @@ import { findProtocol } from '../../schemas/protocolMachine';
 import {
   AGENT_FIELDS,
   describeAt,
+  isManifestRef,
   nodeAtOffset,
   pathOf,
   type DocNode,
@@ -71,7 +72,7 @@ export function agentNameAt(a: Analysis, offset: number): { name: string; node: 
   if (keyOf || !node || node.type !== 'string') return undefined;
   const field = fieldOf(node);
   const isManifestName = a.kind === 'agent' && node.ownerProperty?.key === 'name' && node.parent === root;
-  const isScenarioAgent = a.kind === 'scenario' && field === 'agents' && !/[/\\]|\.ya?ml$/.test(String(node.value));
+  const isScenarioAgent = a.kind === 'scenario' && field === 'agents' && !isManifestRef(String(node.value));
   if ((field && AGENT_FIELDS.has(field)) || isManifestName || isScenarioAgent) return { name: String(node.value), node };
   return undefined;
 }
