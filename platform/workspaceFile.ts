@@ -10,7 +10,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FILE_LIMITS, formatBytes, formatCount, LIMITS } from '../schemas/limits';
 
-export type FileCheck = { ok: true; real: string; size: number } | { ok: false; missing: boolean; reason: string };
+/** Why a workspace file is not read: `missing` tells a file that is not there from one that is refused. */
+export interface Refusal {
+  ok: false;
+  missing: boolean;
+  reason: string;
+}
+
+export type FileCheck = { ok: true; real: string; size: number } | Refusal;
 
 export interface GuardOptions {
   /** Refuse files above this many bytes (default: by extension, see maxBytesFor). */
@@ -52,12 +59,7 @@ export function checkWorkspaceFile(root: string, file: string, opts: GuardOption
     return { ok: false, missing: false, reason: `${file} cannot be read (${code ?? (e as Error).message})` };
   }
   if (stat.isDirectory()) return { ok: false, missing: false, reason: `${file} is a folder, not a file; name a file` };
-  if (!stat.isFile())
-    return {
-      ok: false,
-      missing: false,
-      reason: `${file} is not a regular file (a FIFO, socket or device); Caxton reads only regular files`,
-    };
+  if (!stat.isFile()) return { ok: false, missing: false, reason: notRegular(file) };
   const real = fs.realpathSync(file);
   const base = realFolder(root);
   if (escapes(base, real))
@@ -66,17 +68,13 @@ export function checkWorkspaceFile(root: string, file: string, opts: GuardOption
       missing: false,
       reason: `${file} resolves to ${real}, outside the workspace ${base}; keep it inside the workspace`,
     };
-  const cap = opts.maxBytes !== undefined ? { bytes: opts.maxBytes, what: 'this file' } : maxBytesFor(file);
+  const cap = capOf(file, opts);
   if (stat.size > cap.bytes) return { ok: false, missing: false, reason: tooLarge(file, stat.size, cap) };
   return { ok: true, real, size: stat.size };
 }
 
 /** Read a workspace file as UTF-8 after checkWorkspaceFile; the descriptor is opened non-blocking and re-checked. */
-export function readWorkspaceFile(
-  root: string,
-  file: string,
-  opts: GuardOptions = {},
-): { ok: true; text: string; real: string } | { ok: false; missing: boolean; reason: string } {
+export function readWorkspaceFile(root: string, file: string, opts: GuardOptions = {}): { ok: true; text: string; real: string } | Refusal {
   const read = readWorkspaceBytes(root, file, opts);
   return read.ok ? { ok: true, text: read.bytes.toString('utf8'), real: read.real } : read;
 }
@@ -86,20 +84,15 @@ export function readWorkspaceBytes(
   root: string,
   file: string,
   opts: GuardOptions = {},
-): { ok: true; bytes: Buffer; real: string } | { ok: false; missing: boolean; reason: string } {
+): { ok: true; bytes: Buffer; real: string } | Refusal {
   const check = checkWorkspaceFile(root, file, opts);
   if (!check.ok) return check;
-  const cap = opts.maxBytes !== undefined ? { bytes: opts.maxBytes, what: 'this file' } : maxBytesFor(file);
+  const cap = capOf(file, opts);
   let fd: number | undefined;
   try {
     fd = fs.openSync(check.real, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
     const stat = fs.fstatSync(fd);
-    if (!stat.isFile())
-      return {
-        ok: false,
-        missing: false,
-        reason: `${file} is not a regular file (a FIFO, socket or device); Caxton reads only regular files`,
-      };
+    if (!stat.isFile()) return { ok: false, missing: false, reason: notRegular(file) };
     if (stat.size > cap.bytes) return { ok: false, missing: false, reason: tooLarge(file, stat.size, cap) };
     const buffer = Buffer.alloc(stat.size);
     let read = 0;
@@ -114,6 +107,15 @@ export function readWorkspaceBytes(
   } finally {
     if (fd !== undefined) fs.closeSync(fd);
   }
+}
+
+/** The cap that applies: the caller's, else the one for the file's kind. */
+function capOf(file: string, opts: GuardOptions): { bytes: number; what: string } {
+  return opts.maxBytes !== undefined ? { bytes: opts.maxBytes, what: 'this file' } : maxBytesFor(file);
+}
+
+function notRegular(file: string): string {
+  return `${file} is not a regular file (a FIFO, socket or device); Caxton reads only regular files`;
 }
 
 function tooLarge(file: string, size: number, cap: { bytes: number; what: string }): string {

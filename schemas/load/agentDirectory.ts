@@ -7,6 +7,8 @@ import type { AgentDeclaration, AgentDirectory, AgentReference, FileIndex } from
  */
 export class WorkspaceIndex implements AgentDirectory {
   private readonly files = new Map<string, FileIndex>();
+  /** Declarations by name and the sorted names, derived from `files` on first use after a change. */
+  private byName: Map<string, AgentDeclaration[]> | undefined;
   private names: string[] | undefined;
   /** Bumped on every change, so cached analyses that depend on workspace knowledge are redone. */
   generation = 0;
@@ -15,31 +17,49 @@ export class WorkspaceIndex implements AgentDirectory {
   update(uri: string, index: FileIndex): void {
     const before = this.files.get(uri);
     this.files.set(uri, index);
+    // A declaration's range may move without its name or start changing (quotes added): rebuild the lookup.
+    if (before?.declarations.length || index.declarations.length) this.forgetDerived();
     // Only declarations change what other files' diagnostics say; references and topics do not.
-    if (signature(before) !== signature(index)) {
-      this.names = undefined;
-      this.generation++;
-    }
+    if (signature(before) !== signature(index)) this.generation++;
   }
 
   /** Forgets a file (deleted). */
   remove(uri: string): void {
     const before = this.files.get(uri);
     if (this.files.delete(uri) && before?.declarations.length) {
-      this.names = undefined;
+      this.forgetDerived();
       this.generation++;
     }
   }
 
   /** Every declared agent name, sorted. */
   agentNames(): string[] {
-    this.names ??= [...new Set([...this.files.values()].flatMap((f) => f.declarations.map((d) => d.name)))].sort();
+    this.names ??= [...this.declarationsByName().keys()].sort();
     return this.names;
   }
 
   /** Where an agent is declared (several manifests may claim a name). */
   findAgent(name: string): AgentDeclaration[] {
-    return [...this.files.values()].flatMap((f) => f.declarations.filter((d) => d.name === name));
+    return this.declarationsByName().get(name)?.slice() ?? [];
+  }
+
+  /** One pass over the files, kept until a declaration changes: the rules ask once per agent name in a file. */
+  private declarationsByName(): Map<string, AgentDeclaration[]> {
+    if (!this.byName) {
+      this.byName = new Map();
+      for (const f of this.files.values())
+        for (const d of f.declarations) {
+          const list = this.byName.get(d.name);
+          if (list) list.push(d);
+          else this.byName.set(d.name, [d]);
+        }
+    }
+    return this.byName;
+  }
+
+  private forgetDerived(): void {
+    this.byName = undefined;
+    this.names = undefined;
   }
 
   /** Every use of an agent name across the workspace. */

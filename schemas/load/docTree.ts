@@ -52,20 +52,8 @@ export const MAX_NODES = FILE_LIMITS.nodes;
 /** Parses JSON or YAML text into a DocNode tree plus syntax diagnostics; never throws. */
 export function parseText(text: string, yaml: boolean): ParsedDocument {
   if (yaml && text.length > MAX_YAML_CHARS) {
-    return {
-      text,
-      yaml,
-      syntax: [
-        {
-          start: 0,
-          end: Math.min(1, text.length),
-          severity: 'error',
-          code: 'file-too-large',
-          message: `This YAML file is ${(text.length / 1024 / 1024).toFixed(1)} MB; Caxton reads YAML files up to ${MAX_YAML_CHARS / 1024 / 1024} MB (pipelines and manifests are small): split it or move data out of it.`,
-        },
-      ],
-      tooDeep: true,
-    };
+    const message = `This YAML file is ${(text.length / 1024 / 1024).toFixed(1)} MB; Caxton reads YAML files up to ${MAX_YAML_CHARS / 1024 / 1024} MB (pipelines and manifests are small): split it or move data out of it.`;
+    return { text, yaml, syntax: [fileProblem(text, 'file-too-large', message)], tooDeep: true };
   }
   const deep = yaml ? yamlFlowDepthOver(text, MAX_PARSE_DEPTH) : jsonDepthOver(text, MAX_PARSE_DEPTH);
   if (deep !== undefined) {
@@ -79,18 +67,15 @@ export function parseText(text: string, yaml: boolean): ParsedDocument {
     return {
       text,
       yaml,
-      syntax: [
-        {
-          start: 0,
-          end: Math.min(1, text.length),
-          severity: 'error',
-          code: 'nesting-too-deep',
-          message: `Caxton stopped: ${reason}. Flatten the structure.`,
-        },
-      ],
+      syntax: [fileProblem(text, 'nesting-too-deep', `Caxton stopped: ${reason}. Flatten the structure.`)],
       tooDeep: true,
     };
   }
+}
+
+/** An error about the whole file, shown on its first character. */
+export function fileProblem(text: string, code: string, message: string): Problem {
+  return { start: 0, end: Math.min(1, text.length), severity: 'error', code, message };
 }
 
 function tooDeep(offset: number, limit: number): Problem {

@@ -7,6 +7,7 @@ export { loadText, hasErrors, yamlQuote, DEFAULT_LOAD_SETTINGS, MAX_PROBLEMS, ty
 export { valueOf, messagesOf, pipelineOf, manifestOf, scenarioOf, normaliseMessage } from './values';
 export { WorkspaceIndex } from './agentDirectory';
 export { indexFile, AGENT_FIELDS } from './fileIndex';
+export { isManifestRef } from './rules/scenarioRules';
 export { LineIndex, type Position } from './lineIndex';
 export { detectFileKind, kindFromName, kindFromSchemaUri, isYamlName } from './fileKind';
 export { isValid, schemaRegistry, validatorOf } from './schemaRegistry';

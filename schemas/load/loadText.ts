@@ -5,7 +5,7 @@
  * (values.ts). Pure: what it knows of other files comes in through `LoadContext`. Never throws.
  */
 import type { ErrorObject } from 'ajv';
-import { parseText, toValue, type DocNode, type ParsedDocument } from './docTree';
+import { fileProblem, parseText, toValue, type DocNode, type ParsedDocument } from './docTree';
 import { detectFileKind, isYamlName } from './fileKind';
 import { checkManifest } from './rules/manifestRules';
 import { checkMessages } from './rules/messageRules';
@@ -83,25 +83,15 @@ export function loadText(uri: string, text: string, ctx: LoadContext = {}): Load
       else if (kind === 'agent') problems.push(...checkManifest(root, rules));
       else problems.push(...checkScenario(root, rules));
     } catch (e) {
-      const tooDeep = e instanceof RangeError;
-      problems.push({
-        start: 0,
-        end: Math.min(1, text.length),
-        severity: 'error',
-        code: tooDeep ? 'nesting-too-deep' : 'internal-error',
-        message: tooDeep
-          ? 'Nesting too deep to validate: flatten the structure.'
-          : `Caxton could not finish checking this file (${String(e)}); please report it.`,
-      });
+      problems.push(
+        e instanceof RangeError
+          ? fileProblem(text, 'nesting-too-deep', 'Nesting too deep to validate: flatten the structure.')
+          : fileProblem(text, 'internal-error', `Caxton could not finish checking this file (${String(e)}); please report it.`),
+      );
     }
   } else if (!root && !problems.some((p) => p.severity === 'error')) {
-    problems.push({
-      start: 0,
-      end: Math.min(1, text.length),
-      severity: 'error',
-      code: 'empty-file',
-      message: `The file is empty: write ${kind === 'message' ? 'a message object (or a list of messages)' : `a ${kind === 'agent' ? 'manifest' : kind}`} here.`,
-    });
+    const what = kind === 'message' ? 'a message object (or a list of messages)' : `a ${kind === 'agent' ? 'manifest' : kind}`;
+    problems.push(fileProblem(text, 'empty-file', `The file is empty: write ${what} here.`));
   }
   return { uri, kind, parsed, problems: clamp(problems, text.length), quote };
 }

@@ -6,6 +6,7 @@
  */
 import { isMap, isSeq, parseDocument } from 'yaml';
 import type { FipaMessage } from '..';
+import { kindFromName } from './fileKind';
 import { findMessages } from './messageLocations';
 
 /** A span of text: the message object in its file. */
@@ -75,8 +76,9 @@ export function scenarioMessages(text: string): SourceMessage[] {
 
 /** The messages of a *.fipa.json or *.scenario.yaml text (by its file name), in order, with their spans. */
 export function messagesInFile(fileName: string, text: string): SourceMessage[] {
-  if (/\.scenario\.ya?ml$/i.test(fileName)) return scenarioMessages(text);
-  if (/\.fipa\.json$/i.test(fileName))
+  const kind = kindFromName(fileName);
+  if (kind === 'scenario') return scenarioMessages(text);
+  if (kind === 'message')
     return findMessages(text).flatMap((m) => (m.message ? [{ offset: m.offset, length: m.length, message: m.message }] : []));
   return [];
 }

@@ -55,6 +55,8 @@ export function startServer(connection: Connection): void {
   let hasConfiguration = false;
   let canWatchFiles = false;
   const timers = new Map<string, NodeJS.Timeout>();
+  /** Open documents edited since they were last indexed: indexed when their debounce fires, not per keystroke. */
+  const unindexed = new Set<string>();
 
   const safely = <T>(what: string, fallback: T, f: () => T): T => {
     try {
@@ -83,7 +85,10 @@ export function startServer(connection: Connection): void {
       setTimeout(() => {
         timers.delete(doc.uri);
         const current = documents.get(doc.uri);
-        if (current) validateNow(current);
+        if (!current) return;
+        // Indexing loads the file (parse, schema, rules); validateNow then reuses that analysis.
+        if (unindexed.delete(doc.uri)) indexOpen(current);
+        validateNow(current);
       }, settings.validation.debounceMs),
     );
   }
@@ -185,12 +190,13 @@ export function startServer(connection: Connection): void {
     schedule(document);
   });
   documents.onDidChangeContent(({ document }) => {
-    indexOpen(document);
+    unindexed.add(document.uri);
     schedule(document);
   });
   documents.onDidClose(({ document }) => {
     clearTimeout(timers.get(document.uri));
     timers.delete(document.uri);
+    unindexed.delete(document.uri);
     void connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
     if (document.uri.startsWith('file:')) void indexFromDisk(fileURLToPath(document.uri));
     else workspace.remove(document.uri);

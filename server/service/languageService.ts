@@ -20,7 +20,7 @@ import {
 } from 'vscode-languageserver-types';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { detectFileKind, indexFile, loadText, WorkspaceIndex, type LoadedFile as Analysis } from '../../schemas/load';
-import { complete } from './completion';
+import { complete, type CompletionCandidate } from './completion';
 import { agentNameAt, hover } from './navigation';
 import { documentSymbols, type OffsetSymbol } from './symbols';
 import {
@@ -74,6 +74,13 @@ const SYMBOL_KIND: Record<OffsetSymbol['kind'], SymbolKind> = {
   agent: SymbolKind.Class,
   field: SymbolKind.Property,
   scenario: SymbolKind.Module,
+};
+const COMPLETION_KIND: Record<CompletionCandidate['kind'], CompletionItemKind> = {
+  key: CompletionItemKind.Property,
+  value: CompletionItemKind.EnumMember,
+  agent: CompletionItemKind.Reference,
+  protocol: CompletionItemKind.Module,
+  topic: CompletionItemKind.Event,
 };
 
 function randomId(prefix: string): string {
@@ -134,13 +141,7 @@ export function getLanguageService(options: LanguageServiceOptions = {}): Langua
     doComplete(doc, position) {
       const items = complete(analysisOf(doc), doc.offsetAt(position), workspace).map((c) => ({
         label: c.label,
-        kind: {
-          key: CompletionItemKind.Property,
-          value: CompletionItemKind.EnumMember,
-          agent: CompletionItemKind.Reference,
-          protocol: CompletionItemKind.Module,
-          topic: CompletionItemKind.Event,
-        }[c.kind],
+        kind: COMPLETION_KIND[c.kind],
         detail: c.detail,
         documentation: c.documentation ? { kind: MarkupKind.Markdown, value: c.documentation } : undefined,
         textEdit: { range: range(doc, c.start, c.end), newText: c.newText },

@@ -1,8 +1,10 @@
 /** Hover, go-to-definition, references and the per-file index, all from the parsed tree. */
-import { formatBytes, formatCount, MANIFEST_LIMIT_DEFAULTS, PROTOCOLS, PROTOCOL_ALIASES } from '../../schemas';
+import { formatBytes, formatCount, MANIFEST_LIMIT_DEFAULTS } from '../../schemas';
+import { findProtocol } from '../../schemas/protocolMachine';
 import {
   AGENT_FIELDS,
   describeAt,
+  isManifestRef,
   nodeAtOffset,
   pathOf,
   type DocNode,
@@ -45,10 +47,9 @@ export function hover(a: Analysis, offset: number, ws: WorkspaceIndex | undefine
   let md: string | undefined;
   if (field === 'performative') md = performativeMarkdown(value) ?? performativeMarkdown(value.replace(/-/g, '_'));
   else if (field === 'protocol') {
-    const canonical = PROTOCOL_ALIASES[value] ?? value;
-    const def = PROTOCOLS[canonical];
-    md = def
-      ? `**${value}**: ${def.title}${canonical !== value ? ` (alias of ${canonical})` : ''}\n\nCaxton checks the order of messages against this protocol.`
+    const found = findProtocol(value);
+    md = found
+      ? `**${value}**: ${found.def.title}${found.name !== value ? ` (alias of ${found.name})` : ''}\n\nCaxton checks the order of messages against this protocol.`
       : undefined;
   } else if (field && AGENT_FIELDS.has(field) && ws) {
     const decls = ws.findAgent(value);
@@ -71,7 +72,7 @@ export function agentNameAt(a: Analysis, offset: number): { name: string; node: 
   if (keyOf || !node || node.type !== 'string') return undefined;
   const field = fieldOf(node);
   const isManifestName = a.kind === 'agent' && node.ownerProperty?.key === 'name' && node.parent === root;
-  const isScenarioAgent = a.kind === 'scenario' && field === 'agents' && !/[/\\]|\.ya?ml$/.test(String(node.value));
+  const isScenarioAgent = a.kind === 'scenario' && field === 'agents' && !isManifestRef(String(node.value));
   if ((field && AGENT_FIELDS.has(field)) || isManifestName || isScenarioAgent) return { name: String(node.value), node };
   return undefined;
 }

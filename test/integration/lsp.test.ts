@@ -277,6 +277,12 @@ describe('language server over stdio (LSP)', function () {
       },
     });
     await diagnosticsFor(m, (d) => d.length === 0);
+    // Typed in the open manifest: the index follows the edit (when its debounce fires) and the other file is re-checked.
+    await conn.sendNotification(DidChangeTextDocumentNotification.type, {
+      textDocument: { uri: `file://${root}/agents/erin.agent.yaml`, version: 2 },
+      contentChanges: [{ text: 'name: erina\nmodule: erin.wasm\n' }],
+    });
+    await diagnosticsFor(m, (d) => d.some((x) => x.code === 'unknown-agent' && /did you mean 'erina'/.test(x.message)));
   });
 
   it('survives hostile input and keeps answering', async () => {

@@ -4,7 +4,7 @@
  * auction prices that move the right way (Dutch falls, English rises).
  */
 import { PERFORMATIVES, type Performative } from '../..';
-import { ProtocolTracker } from '../../protocolMachine';
+import { findProtocol, ProtocolTracker } from '../../protocolMachine';
 import { parseReplyBy } from '../../time';
 import { child, str, toValue, type DocNode } from '../docTree';
 import type { Problem } from '../types';
@@ -111,11 +111,10 @@ function checkDeadlines(messages: DocNode[], out: Problem[]): void {
   });
 }
 
+/** By canonical protocol name (aliases are resolved through protocols.json). */
 const AUCTIONS: Record<string, { falls: boolean; fields: string[]; name: string }> = {
   'fipa-dutch-auction': { falls: true, fields: ['price'], name: 'Dutch' },
-  'fipa-auction-dutch': { falls: true, fields: ['price'], name: 'Dutch' },
   'fipa-english-auction': { falls: false, fields: ['ask', 'price'], name: 'English' },
-  'fipa-auction-english': { falls: false, fields: ['ask', 'price'], name: 'English' },
 };
 
 /** Each cfp of an auction names the round's price: a Dutch auction's must fall, an English auction's must rise. */
@@ -124,7 +123,7 @@ function checkAuctionPrices(messages: DocNode[], text: string, out: Problem[]): 
   const last = new Map<string, { price: number; index: number }>();
   messages.forEach((m, index) => {
     const conv = str(m, 'conversation_id') ?? '';
-    const named = str(m, 'protocol');
+    const named = findProtocol(str(m, 'protocol'))?.name;
     if (named && AUCTIONS[named] && !protocols.has(conv)) protocols.set(conv, named);
     const auction = AUCTIONS[protocols.get(conv) ?? ''];
     if (!auction || str(m, 'performative') !== 'cfp') return;

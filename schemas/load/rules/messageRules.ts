@@ -12,8 +12,6 @@ import type { Fix, Problem } from '../types';
 import { checkConversation } from './conversationRules';
 import { checkAgentName, receiverNodes, type RuleContext } from './ruleContext';
 
-export { checkAgentName, receiverNodes, type RuleContext } from './ruleContext';
-
 /** Checks a message file: one message (object) or a conversation (array). */
 export function checkMessages(root: DocNode, ctx: RuleContext): Problem[] {
   const out: Problem[] = [];
