@@ -763,7 +763,8 @@ export class Router {
 
   private settleOne(): void {
     this.pending--;
-    if (this.inFlight === 0 && this.idleWaiters.length) {
+    // Waiters first: inFlight walks the step's arrivals, which must not happen per handled message when nobody waits.
+    if (this.idleWaiters.length && this.inFlight === 0) {
       const waiters = this.idleWaiters;
       this.idleWaiters = [];
       for (const w of waiters) w();
