@@ -143,12 +143,9 @@ export class Router {
   private readonly externals = new Set<string>();
   private readonly externalListeners = new Set<ExternalListener>();
   readonly subscriptions = new SubscriptionTable();
-  /** Drops so far (the dead letters themselves are a fold over the trace: runtime/trace/runFold.ts). */
-  private dropped = 0;
   readonly activity: Activity;
   private pending = 0;
   private idleWaiters: Array<() => void> = [];
-  private delivered = 0;
   private handledSinceYield = 0;
   /** Stepped: what was routed during this step, delivered at the next one. */
   private arrivals: LocalEnvelope[] = [];
@@ -181,12 +178,6 @@ export class Router {
     };
   }
 
-  get deliveredCount(): number {
-    return this.delivered;
-  }
-  get droppedCount(): number {
-    return this.dropped;
-  }
   /** Deliveries queued, arriving or being handled right now (an arriving envelope counts once per receiver). */
   get inFlight(): number {
     let n = this.pending;
@@ -601,7 +592,6 @@ export class Router {
   }
 
   private markDelivered(message: FipaMessage, to: string): void {
-    this.delivered++;
     this.deps.trace.emit({ type: 'message_delivered', id: message.message_id!, to });
   }
 
@@ -720,7 +710,6 @@ export class Router {
    * once, and a flood of copies of a 1 MB message must not become gigabytes. `count` > 1: one event for several.
    */
   private drop(message: FipaMessage, to: string | undefined, code: DropCode, reason: string, bounce: boolean, count = 1): void {
-    this.dropped += count;
     const sent =
       code === 'mailbox_full' ||
       code === 'not_running' ||
