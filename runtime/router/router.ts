@@ -577,7 +577,9 @@ export class Router {
         false,
       );
     }
-    if (!slot.mailbox.offer({ message, okey: envelope.okey, oseq: envelope.oseq, hops: envelope.hops ?? 0, json })) {
+    // Only an in-thread agent takes the text; the mail of any other agent does not hold it.
+    const text = slot.endpoint.handleSync ? json : undefined;
+    if (!slot.mailbox.offer({ message, okey: envelope.okey, oseq: envelope.oseq, hops: envelope.hops ?? 0, json: text })) {
       return this.drop(
         message,
         name,
