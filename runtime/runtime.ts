@@ -131,7 +131,7 @@ export class Runtime implements MessageBus, CoordinationContext {
     this.requestTimeoutMs = positive(options.requestTimeoutMs, DEFAULT_REQUEST_TIMEOUT_MS, 'requestTimeoutMs');
     const attempts = positive(options.deliveryAttempts, 1, 'deliveryAttempts');
     this.limits = normaliseLimits(options.limits);
-    this.recorder = new TraceRecorder(this.baseClock, options.trace ?? [], (e) => this.fold.apply(e), options.node);
+    this.recorder = new TraceRecorder(this.baseClock, options.trace ?? [], (e, t) => this.fold.apply(e, t), options.node);
     this.buffer = this.stepped ? new StepBuffer(this.activity) : undefined;
     this.trace = this.buffer ?? this.recorder;
     this.directory = new Directory(0, (shard, envelope) => this.toShard(shard, envelope));

@@ -22,21 +22,19 @@ interface Timer {
   fn: () => void;
 }
 
-/** A binary min-heap of timers ordered by (at, seq), with lazy deletion. */
+/** A binary min-heap of timers ordered by (at, seq), with lazy deletion: a heap entry whose id is not pending was cancelled. */
 class TimerHeap {
   private heap: Timer[] = [];
-  private cancelled = new Set<number>();
+  /** Ids of the timers that will still fire (ids are never reused). */
   private pending = new Set<number>();
-  private live = 0;
 
   get size(): number {
-    return this.live;
+    return this.pending.size;
   }
 
   push(t: Timer): void {
     this.heap.push(t);
     this.pending.add(t.id);
-    this.live++;
     let i = this.heap.length - 1;
     while (i > 0) {
       const p = (i - 1) >> 1;
@@ -47,11 +45,8 @@ class TimerHeap {
   }
 
   cancel(id: number): void {
-    // O(1): the id set says whether the timer is still pending (a scan of the heap made many timeouts quadratic).
-    if (this.pending.delete(id)) {
-      this.cancelled.add(id);
-      this.live--;
-    }
+    // O(1): the entry stays in the heap until it reaches the top (a scan of the heap made many timeouts quadratic).
+    this.pending.delete(id);
   }
 
   peek(): Timer | undefined {
@@ -65,15 +60,11 @@ class TimerHeap {
     if (!top) return undefined;
     this.removeTop();
     this.pending.delete(top.id);
-    this.live--;
     return top;
   }
 
   private dropCancelled(): void {
-    while (this.heap.length && this.cancelled.has(this.heap[0].id)) {
-      this.cancelled.delete(this.heap[0].id);
-      this.removeTop();
-    }
+    while (this.heap.length && !this.pending.has(this.heap[0].id)) this.removeTop();
   }
 
   private removeTop(): void {

@@ -48,8 +48,11 @@ export interface AgentEndpoint {
   readonly name: string;
   /** Handle one message; never throws: failures come back as `{ ok: false }`. */
   handle(message: FipaMessage): Promise<AgentResult>;
-  /** The same, synchronously, for agents that run in the router's own thread (in-thread wasm): no promise per message. */
-  handleSync?(message: FipaMessage): AgentResult;
+  /**
+   * The same, synchronously, for agents that run in the router's own thread (in-thread wasm): no promise per message.
+   * `json`, when given, is JSON.stringify(message) already made by the router (the agent need not serialise again).
+   */
+  handleSync?(message: FipaMessage, json?: string): AgentResult;
   /** False while the agent cannot take messages yet (waiting for a restart): its mail stays queued. Default true. */
   ready?(): boolean;
   /** Release everything the agent holds (worker, memory). */

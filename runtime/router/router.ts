@@ -107,10 +107,19 @@ export interface SubscriptionChange {
 
 type SlotState = 'running' | 'draining' | 'stopped';
 
-/** A message in a mailbox, with its inbox order and hop count. */
+/**
+ * An arrival routed on this shard, with the message's JSON text from the size check: an in-thread agent takes that
+ * text instead of serialising the message again. The text never leaves the router: forwarded envelopes go without it.
+ */
+interface LocalEnvelope extends Envelope {
+  json?: string;
+}
+
+/** A message in a mailbox, with its inbox order, hop count and (routed on this shard) its JSON text. */
 interface Queued extends OrderKey {
   message: FipaMessage;
   hops: number;
+  json?: string;
 }
 
 interface Slot {
@@ -134,15 +143,12 @@ export class Router {
   private readonly externals = new Set<string>();
   private readonly externalListeners = new Set<ExternalListener>();
   readonly subscriptions = new SubscriptionTable();
-  /** Drops so far (the dead letters themselves are a fold over the trace: runtime/trace/runFold.ts). */
-  private dropped = 0;
   readonly activity: Activity;
   private pending = 0;
   private idleWaiters: Array<() => void> = [];
-  private delivered = 0;
   private handledSinceYield = 0;
   /** Stepped: what was routed during this step, delivered at the next one. */
-  private arrivals: Envelope[] = [];
+  private arrivals: LocalEnvelope[] = [];
   /** Hops of the message being handled (what its handler sends is one hop further). */
   private hops = 0;
   /** Stepped: steps so far (the send budget's tick). */
@@ -172,12 +178,6 @@ export class Router {
     };
   }
 
-  get deliveredCount(): number {
-    return this.delivered;
-  }
-  get droppedCount(): number {
-    return this.dropped;
-  }
   /** Deliveries queued, arriving or being handled right now (an arriving envelope counts once per receiver). */
   get inFlight(): number {
     let n = this.pending;
@@ -368,7 +368,7 @@ export class Router {
     }
     deps.trace.emit({ type: 'message_sent', id: message.message_id!, message, to });
     deps.hooks?.observe?.(message, to);
-    this.dispatch({ message, to, bytes, okey: order.okey, oseq: order.oseq, ...(hops ? { hops } : {}) });
+    this.dispatch({ message, to, bytes, okey: order.okey, oseq: order.oseq, ...(hops ? { hops } : {}) }, json);
   }
 
   /**
@@ -394,7 +394,7 @@ export class Router {
   }
 
   /** Split a routed message by where its receivers live: here (now or next step), another shard, or nowhere. */
-  private dispatch(envelope: Envelope): void {
+  private dispatch(envelope: Envelope, json: string): void {
     const remote = new Map<number, string[]>();
     const local: string[] = [];
     const unknown: string[] = [];
@@ -421,10 +421,10 @@ export class Router {
       return;
     }
     if (this.deps.stepped) {
-      this.arrivals.push({ ...envelope, to: local });
+      this.arrivals.push({ ...envelope, to: local, json });
       return;
     }
-    for (const name of local) this.deliver(envelope, name);
+    for (const name of local) this.deliver(envelope, name, json);
   }
 
   private dropUnknown(message: FipaMessage, names: readonly string[]): void {
@@ -478,7 +478,7 @@ export class Router {
   arrive(): number {
     this.stepTick++;
     if (!this.arrivals.length) return 0;
-    const byReceiver = new Map<string, Envelope[]>();
+    const byReceiver = new Map<string, LocalEnvelope[]>();
     for (const e of this.arrivals) {
       for (const name of e.to) {
         const list = byReceiver.get(name);
@@ -493,7 +493,7 @@ export class Router {
       this.activity.run(Phase.arrive, name, () => {
         for (const e of list) {
           if (e.effect) this.performRemoteEffect(e);
-          else this.deliver(e, name);
+          else this.deliver(e, name, e.json);
           n++;
         }
       });
@@ -538,7 +538,8 @@ export class Router {
     return this.deps.remote ? this.deps.remote.agentNames() : this.names();
   }
 
-  private deliver(envelope: Envelope, name: string): void {
+  /** `json`: the message's JSON text, when it was routed on this shard. */
+  private deliver(envelope: Envelope, name: string, json?: string): void {
     const { message, bytes } = envelope;
     if (this.deps.hooks?.claim?.(message, name)) return this.markDelivered(message, name);
     this.deps.hooks?.arrive?.(message, name);
@@ -576,7 +577,9 @@ export class Router {
         false,
       );
     }
-    if (!slot.mailbox.offer({ message, okey: envelope.okey, oseq: envelope.oseq, hops: envelope.hops ?? 0 })) {
+    // Only an in-thread agent takes the text; the mail of any other agent does not hold it.
+    const text = slot.endpoint.handleSync ? json : undefined;
+    if (!slot.mailbox.offer({ message, okey: envelope.okey, oseq: envelope.oseq, hops: envelope.hops ?? 0, json: text })) {
       return this.drop(
         message,
         name,
@@ -591,7 +594,6 @@ export class Router {
   }
 
   private markDelivered(message: FipaMessage, to: string): void {
-    this.delivered++;
     this.deps.trace.emit({ type: 'message_delivered', id: message.message_id!, to });
   }
 
@@ -633,7 +635,7 @@ export class Router {
     this.markDelivered(message, name);
     this.budgetOf(name).handled++;
     const sync = slot.endpoint.handleSync;
-    if (sync) return this.withHops(q.hops + 1, () => this.finishHandling(slot, message, sync.call(slot.endpoint, message), 1));
+    if (sync) return this.withHops(q.hops + 1, () => this.finishHandling(slot, q, sync.call(slot.endpoint, message, q.json), 1));
     return this.handleAsync(slot, q);
   }
 
@@ -641,7 +643,7 @@ export class Router {
     const result = await safeHandle(slot.endpoint, q.message);
     // Back in the agent's activity: what follows is traced and ordered as its own work.
     const again = this.activity.run(Phase.handle, slot.endpoint.name, () =>
-      this.withHops(q.hops + 1, () => this.finishHandling(slot, q.message, result, 1)),
+      this.withHops(q.hops + 1, () => this.finishHandling(slot, q, result, 1)),
     );
     if (again) await again;
   }
@@ -658,7 +660,8 @@ export class Router {
   }
 
   /** Trace usage, retry fire-and-forget failures (at-least-once), answer failures, perform effects. */
-  private finishHandling(slot: Slot, message: FipaMessage, result: AgentResult, attempt: number): Promise<void> | void {
+  private finishHandling(slot: Slot, q: Queued, result: AgentResult, attempt: number): Promise<void> | void {
+    const { message } = q;
     const name = slot.endpoint.name;
     const u = result.usage;
     this.deps.trace.emit({
@@ -680,9 +683,9 @@ export class Router {
         delay_ms: 0,
         error: `${result.error.kind}: ${result.error.message}`,
       });
-      if (slot.endpoint.handleSync) return this.finishHandling(slot, message, slot.endpoint.handleSync(message), attempt + 1);
+      if (slot.endpoint.handleSync) return this.finishHandling(slot, q, slot.endpoint.handleSync(message, q.json), attempt + 1);
       return safeHandle(slot.endpoint, message).then((r) =>
-        this.activity.run(Phase.handle, name, () => this.finishHandling(slot, message, r, attempt + 1)),
+        this.activity.run(Phase.handle, name, () => this.finishHandling(slot, q, r, attempt + 1)),
       );
     }
     if (!result.ok && result.error.kind === 'bad_input') {
@@ -709,7 +712,6 @@ export class Router {
    * once, and a flood of copies of a 1 MB message must not become gigabytes. `count` > 1: one event for several.
    */
   private drop(message: FipaMessage, to: string | undefined, code: DropCode, reason: string, bounce: boolean, count = 1): void {
-    this.dropped += count;
     const sent =
       code === 'mailbox_full' ||
       code === 'not_running' ||
@@ -752,7 +754,8 @@ export class Router {
 
   private settleOne(): void {
     this.pending--;
-    if (this.inFlight === 0 && this.idleWaiters.length) {
+    // Waiters first: inFlight walks the step's arrivals, which must not happen per handled message when nobody waits.
+    if (this.idleWaiters.length && this.inFlight === 0) {
       const waiters = this.idleWaiters;
       this.idleWaiters = [];
       for (const w of waiters) w();

@@ -9,6 +9,7 @@ import type { AgentEndpoint, AgentError, AgentResult, AgentUsage } from '../core
 import { Lifecycle, type StateChange } from '../sandbox/lifecycle';
 import type { RestartPolicy, SandboxLimits } from '../sandbox/limits';
 import { account, decideRestart, isCrash, newTotals, type AgentTotals } from '../sandbox/agentTotals';
+import { jsonBytes } from '../router/limits';
 
 /** What an instance looks like to the shard: a wasm AgentInstance, or a JS one, created and called synchronously. */
 export interface SyncInstance {
@@ -37,7 +38,6 @@ export interface InThreadAgentInit {
 }
 
 const NO_USAGE: AgentUsage = { fuel: 0, memoryBytes: 0, durationMs: 0 };
-const encoder = new TextEncoder();
 
 /** See the file comment. */
 export class InThreadAgent implements AgentEndpoint {
@@ -82,16 +82,17 @@ export class InThreadAgent implements AgentEndpoint {
     return Promise.resolve(this.handleSync(message));
   }
 
-  handleSync(message: FipaMessage): AgentResult {
+  /** `json`: the message's JSON text when the router already made it (it is not serialised twice). */
+  handleSync(message: FipaMessage, json?: string): AgentResult {
     const state = this.lifecycle.state;
     if (state !== 'running') return fail('not_running', `agent ${this.name} is ${state}`);
     let text: string;
     try {
-      text = JSON.stringify(message);
+      text = json ?? JSON.stringify(message);
     } catch (e) {
       return fail('oversized_input', `message cannot be serialized: ${(e as Error).message}`);
     }
-    const bytes = text.length * 3 <= this.init.limits.maxMessageBytes ? text.length : encoder.encode(text).length;
+    const bytes = jsonBytes(text, this.init.limits.maxMessageBytes);
     if (bytes > this.init.limits.maxMessageBytes) {
       return fail('oversized_input', `message of ${bytes} bytes exceeds ${this.name}'s ${this.init.limits.maxMessageBytes}-byte limit`);
     }

@@ -231,9 +231,13 @@ export class ShardGroup {
   /** Messages queued in worker shards (last report). */
   inFlight(): number {
     let n = 0;
-    for (const s of this.shards) n += this.stepped ? (s.last?.inFlight ?? 0) : s.realtimeInFlight + (s.sent - s.acked);
+    for (const s of this.shards) n += this.queuedIn(s);
     for (const l of this.realtimeOut.values()) n += l.length;
     return n;
+  }
+  /** Messages one worker shard holds: its last step's report, or (real time) its last report plus batches it has not taken yet. */
+  private queuedIn(s: WorkerShard): number {
+    return this.stepped ? (s.last?.inFlight ?? 0) : s.realtimeInFlight + (s.sent - s.acked);
   }
   /** The earliest timer of the worker shards (clock ms). */
   nextDeadline(): number | undefined {
@@ -432,7 +436,7 @@ export class ShardGroup {
       shard: shard.id,
       culprit,
       agents: shard.agents.map((a) => a.name),
-      queued: this.stepped ? (shard.last?.inFlight ?? 0) : shard.realtimeInFlight + (shard.sent - shard.acked),
+      queued: this.queuedIn(shard),
       reason,
       zombie: false,
     };

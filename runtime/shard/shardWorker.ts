@@ -112,8 +112,8 @@ class ShardHost {
     const factory = (module = spec.module): InstanceFactory =>
       spec.kind === 'js' && js
         ? js.factory(spec, module as JsCode)
-        : () => {
-            const created = AgentInstance.create({
+        : () =>
+            AgentInstance.create({
               name: spec.name,
               module: module as WasmModule,
               grants: spec.grants,
@@ -121,8 +121,6 @@ class ShardHost {
               seed: spec.seed,
               metered: spec.metered,
             });
-            return created instanceof AgentInstance ? created : created;
-          };
     const agent = new InThreadAgent({
       name: spec.name,
       create: factory(),

@@ -15,13 +15,11 @@ export class RunFold {
   dropped = 0;
   timeouts = 0;
   violations = 0;
-  private t = 0;
 
   constructor(private readonly systemName: string) {}
 
-  /** Fold one event (see TraceFold). */
-  apply(e: TraceEventInput, t = this.t): { keep: boolean; then?: TraceEventInput[] } {
-    this.t = t;
+  /** Fold one event stamped `t` (clock ms; a dead letter keeps it), see TraceFold. */
+  apply(e: TraceEventInput, t: number): { keep: boolean; then?: TraceEventInput[] } {
     switch (e.type) {
       case 'message_delivered':
         this.delivered++;

@@ -5,8 +5,8 @@ import type { TraceSink } from '../core/types';
 
 export type TraceListener = (event: TraceEvent) => void;
 
-/** Sees each event before it is numbered: may drop a repeat (keep: false) and add events after it. */
-export type TraceFold = (event: TraceEventInput) => { keep: boolean; then?: TraceEventInput[] };
+/** Sees each event (and its time `t`) before it is numbered: may drop a repeat (keep: false) and add events after it. */
+export type TraceFold = (event: TraceEventInput, t: number) => { keep: boolean; then?: TraceEventInput[] };
 
 /** A TraceSink that stamps each event and hands it to every listener; a throwing listener never breaks the run. */
 export class TraceRecorder implements TraceSink {
@@ -34,10 +34,10 @@ export class TraceRecorder implements TraceSink {
 
   /** Number, stamp (`t` in clock ms, `tick` for stepped runs) and fan out one event, after the fold has seen it. */
   publish(input: TraceEventInput, t: number, tick?: number): void {
-    const folded = this.fold?.(input);
-    if (folded && !folded.keep) return;
     // Microsecond precision is plenty and keeps JSONL lines short on the real clock.
     const time = Math.max(0, Math.round(t * 1000) / 1000);
+    const folded = this.fold?.(input, time);
+    if (folded && !folded.keep) return;
     const event = (
       tick === undefined ? { seq: this.seq++, t: time, ...input } : { seq: this.seq++, t: time, tick, ...input }
     ) as TraceEvent;

@@ -38,7 +38,10 @@ function scenarios(): string[] {
 
 describe('shards: the same seed gives the same trace on 1, 2 and 4 workers (every example, simulated clock)', function () {
   this.timeout(180_000);
-  for (const file of scenarios()) {
+  const files = scenarios();
+  // Without it a wrong examplesDir would leave this suite with no test at all, and nothing would fail.
+  it('finds the bundled example scenarios', () => assert.ok(files.length > 0, `no *.scenario.yaml under ${examplesDir}`));
+  for (const file of files) {
     it(path.relative(examplesDir, file), async () => {
       const runs: Array<{ workers: number; events: string[]; ok: boolean; ticks: number }> = [];
       for (const workers of [1, 2, 4]) {

@@ -136,6 +136,15 @@ describe('router: undeliverable messages', () => {
     assert.equal((failure.content as { error: string }).error, 'unknown_agent');
   });
 
+  it('a dead letter keeps the clock time of its drop (the time of its message_dropped event)', async () => {
+    const { clock, rt, of } = setup();
+    await clock.advance(250);
+    rt.send(msg('user', 'ghost', 1));
+    await rt.idle();
+    assert.equal(rt.deadLetters()[0].t, 250);
+    assert.equal(of('message_dropped')[0].t, 250);
+  });
+
   it('a full mailbox refuses the message (backpressure) and tells the sender', async () => {
     const { rt, outside } = setup({ limits: { mailbox: 2 } });
     const g = gate();
