@@ -4,7 +4,7 @@
  * bench.batch (JSON.parse each, as a node would), answers the counts on bench.count; prints `ready`.
  */
 import { NatsLink } from '../runtime/transport/nats/natsLink';
-import { decodeBatch } from '../runtime/transport/nats/batchCodec';
+import { decodeBatch, parsePayload } from '../runtime/transport/nats/batchCodec';
 
 async function main(): Promise<void> {
   const link = await NatsLink.connect({ url: process.argv[2], name: 'bench-peer', env: {} });
@@ -12,7 +12,7 @@ async function main(): Promise<void> {
   let items = 0;
   link.subscribe('bench.echo', (m) => m.respond(m.data));
   link.subscribe('bench.sink', (m) => {
-    JSON.parse(Buffer.from(m.data).toString('utf8'));
+    parsePayload(m.data);
     single++;
   });
   link.subscribe('bench.batch', (m) => {

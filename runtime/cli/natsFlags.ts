@@ -30,8 +30,8 @@ export function natsOptions(
   const fromEnv = process.env.CAXTON_NATS_URL;
   if (url === undefined && fromEnv === undefined) {
     if (required) throw new UsageError(`caxton ${command}: give the NATS server with --nats nats://host:4222 (or set CAXTON_NATS_URL)`);
-    for (const f of ['nats-creds', 'name', 'cluster', 'heartbeat'])
-      if (flag(args, f) !== undefined) throw new UsageError(`caxton ${command}: --${f} needs --nats <url>`);
+    for (const f of NATS_VALUE_FLAGS)
+      if (f !== 'nats' && flag(args, f) !== undefined) throw new UsageError(`caxton ${command}: --${f} needs --nats <url>`);
     return undefined;
   }
   const node = flag(args, 'name');

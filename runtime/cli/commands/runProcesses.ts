@@ -27,6 +27,9 @@ export async function runOverProcesses(
   const broken = ws.problems.filter((p) => p.file.endsWith('.agent.yaml'));
   if (broken.length) throw new WorkspaceError(broken);
   const trace = options.traceFile;
+  // Many nodes starting thousands of agents on few cores delay each other's heartbeats: 2 s (lost after 6.5 s), for
+  // the nodes and the client alike.
+  const heartbeatMs = options.nats?.heartbeatMs ?? 2000;
   const cluster = await startProcessCluster({
     folder,
     processes,
@@ -34,9 +37,8 @@ export async function runOverProcesses(
     natsUrl: options.nats?.url,
     prefix: options.nats?.prefix,
     traceBase: trace,
-    // Many nodes starting thousands of agents on few cores delay each other's heartbeats: 2 s (lost after 6.5 s).
     workers: options.workers,
-    heartbeatMs: options.nats?.heartbeatMs ?? 2000,
+    heartbeatMs,
     log: (line) => io.err(line),
   });
   const agents = cluster.nodes.reduce((n, x) => n + x.agents, 0);
@@ -56,8 +58,8 @@ export async function runOverProcesses(
       noAgents: true,
       traceFile: clientTrace,
       nats: {
-        heartbeatMs: 2000,
         ...options.nats,
+        heartbeatMs,
         url: cluster.url,
         prefix: cluster.prefix,
         node: 'client',

@@ -19,11 +19,16 @@ export function encodeBatch(items: readonly string[]): Uint8Array {
   return Buffer.from(`[${items.join(',')}]`, 'utf8');
 }
 
+/** A NATS payload's JSON, read in place (no copy of the bytes); throws SyntaxError when it is not JSON. */
+export function parsePayload(data: Uint8Array): unknown {
+  return JSON.parse(Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8'));
+}
+
 /** Decode a payload into its items, or a sentence saying why it is not a batch. */
 export function decodeBatch(data: Uint8Array): { items: unknown[] } | { error: string } {
   let value: unknown;
   try {
-    value = JSON.parse(Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8'));
+    value = parsePayload(data);
   } catch (e) {
     return { error: `a batch that is not JSON (${(e as Error).message}); expected a JSON array of envelopes` };
   }

@@ -6,7 +6,7 @@
  * does not host is cut from an envelope and counted); the router still validates each accepted message as it
  * validates any external one.
  */
-import { decodeBatch } from './batchCodec';
+import { decodeBatch, parsePayload } from './batchCodec';
 import type { NatsLink, Incoming } from './natsLink';
 import type { ClusterSubjects } from './subjects';
 
@@ -111,7 +111,7 @@ export class NatsInbox {
     if (!this.fromOurCluster(m.subject)) return;
     let value: unknown;
     try {
-      value = JSON.parse(Buffer.from(m.data).toString('utf8'));
+      value = parsePayload(m.data);
     } catch {
       this.reject('an agent message that is not JSON');
       return;

@@ -6,6 +6,7 @@
  * is declared lost, by name, with the agents it held.
  */
 import { randomBytes } from 'node:crypto';
+import { parsePayload } from './batchCodec';
 import { DirectoryState, readControl, type Announcement, type DirectoryEvent, type Heartbeat, type NodeView } from './directoryState';
 import type { NatsLink } from './natsLink';
 import type { ClusterSubjects } from './subjects';
@@ -148,7 +149,7 @@ export class NatsDirectory {
         const path = address?.kind === 'ctl' ? address.path : [];
         let body: unknown;
         try {
-          body = JSON.parse(Buffer.from(m.data).toString('utf8'));
+          body = parsePayload(m.data);
         } catch {
           body = undefined;
         }
@@ -199,7 +200,7 @@ export class NatsDirectory {
   private async query(node: string): Promise<void> {
     try {
       const reply = await this.link.request(this.subjects.query(node), '', Math.max(1000, this.options.heartbeatMs));
-      const a = readControl('announce', JSON.parse(Buffer.from(reply).toString('utf8')));
+      const a = readControl('announce', parsePayload(reply));
       if (a && a.node === node) this.emit(this.state.announce(a as Announcement, this.options.now()));
     } catch {
       // The node went away meanwhile, or the reply was garbage: its silence will be noticed by tick().

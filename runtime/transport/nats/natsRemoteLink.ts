@@ -90,7 +90,6 @@ export class NatsRemoteLink implements RemoteLink {
   private closed = false;
   private readonly counts = {
     envelopesOut: 0,
-    envelopesIn: 0,
     nodeLost: 0,
     mayBeLost: 0,
     unsent: 0,
@@ -283,13 +282,14 @@ export class NatsRemoteLink implements RemoteLink {
   }
 
   stats(): RemoteLinkStats {
-    const { envelopesOut, envelopesIn, nodeLost, mayBeLost, unsent, invalid, nodesJoined, nodesLost, nodesLeft } = this.counts;
+    const { envelopesOut, nodeLost, mayBeLost, unsent, invalid, nodesJoined, nodesLost, nodesLeft } = this.counts;
     const rejected = { ...this.inbox.rejected, ...(invalid ? { 'an envelope whose message is malformed': invalid } : {}) };
     return {
       ...this.link.stats(),
       node: this.node,
       envelopesOut,
-      envelopesIn,
+      // Every envelope the inbox accepted comes to accept(): either malformed (invalid) or handed on.
+      envelopesIn: this.inbox.accepted - invalid,
       batchesOut: this.batcher.batches,
       rejected,
       nodeLost,
@@ -353,7 +353,6 @@ export class NatsRemoteLink implements RemoteLink {
       this.counts.invalid++;
       return;
     }
-    this.counts.envelopesIn++;
     for (const to of e.to) this.open.arrived(message, to);
     const from = this.peers.holderOf(message.sender);
     if (from !== undefined) this.window.heardFrom(this.peers.peerOf(from), Date.now());
