@@ -6,6 +6,7 @@
  */
 import type { TraceEvent } from '../../schemas/trace';
 import { diffTraces, eventComparer, type TraceDiff } from '../../schemas/traceDiff';
+import { parseTraceText } from '../traceFile';
 import { h, setChildren } from './dom';
 import { eventSummary } from './wording';
 
@@ -69,20 +70,9 @@ export class CompareView {
   }
 
   private fromText(name: string, text: string): void {
-    const events: TraceEvent[] = [];
-    let bad = 0;
-    for (const line of text.split('\n')) {
-      if (!line.trim()) continue;
-      try {
-        const e = JSON.parse(line) as TraceEvent;
-        if (typeof e === 'object' && e !== null && typeof e.type === 'string') events.push(e);
-        else bad++;
-      } catch {
-        bad++;
-      }
-    }
+    const { events, problems } = parseTraceText(text);
     this.setRight(name, events);
-    if (bad) this.status.textContent += ` (${bad} lines of ${name} were not trace events and were skipped)`;
+    if (problems.length) this.status.textContent += ` (${problems.length} lines of ${name} were not trace events and were skipped)`;
   }
 
   private compute(): void {
