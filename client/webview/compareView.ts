@@ -22,6 +22,8 @@ export class CompareView {
   /** The diff's own comparison of two events (its ignored fields, the header's too). */
   private differ: ReturnType<typeof eventComparer> = eventComparer([]);
   private at = 0;
+  /** What `diff` was computed from (the left side is the store's growing array, hence its length). */
+  private compared?: { left: readonly TraceEvent[]; length: number; right: readonly TraceEvent[] };
 
   /** `pick` asks for the other trace (the host's file dialog, or a file input on a standalone page). */
   constructor(
@@ -77,8 +79,15 @@ export class CompareView {
 
   private compute(): void {
     if (!this.right) return;
-    this.diff = diffTraces(this.left.events, this.right.events);
-    this.differ = eventComparer(this.diff.ignored);
+    const left = this.left.events,
+      right = this.right.events,
+      was = this.compared;
+    // Showing the tab and a host's compare both set the left side again: compare only when an input changed.
+    if (!this.diff || !was || was.left !== left || was.length !== left.length || was.right !== right) {
+      this.diff = diffTraces(left, right);
+      this.differ = eventComparer(this.diff.ignored);
+      this.compared = { left, length: left.length, right };
+    }
     this.at = this.diff.first?.index ?? 0;
     this.draw();
   }
