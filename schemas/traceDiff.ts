@@ -79,18 +79,27 @@ export function eventDifferences(a: TraceEvent, b: TraceEvent, ignored: Readonly
   return out;
 }
 
+/**
+ * How a diff compares the two events at one position: the fields where they differ (at most `max`), leaving out
+ * `ignored` (a diff's `ignored`) and, in the run_started header, HEADER_PLACE_FIELDS too.
+ */
+export function eventComparer(ignored: readonly string[]): (a: TraceEvent, b: TraceEvent, max?: number) => string[] {
+  const skip = new Set(ignored);
+  const headerSkip = new Set([...ignored, ...HEADER_PLACE_FIELDS]);
+  return (a, b, max = 8) => eventDifferences(a, b, a?.type === 'run_started' ? headerSkip : skip, max);
+}
+
 /** Compare two traces position by position (event i against event i). */
 export function diffTraces(a: readonly TraceEvent[], b: readonly TraceEvent[], options: TraceDiffOptions = {}): TraceDiff {
   const mode = options.time ?? 'auto';
   const ignoreTime = mode === 'ignore' || (mode === 'auto' && (isRealTimeTrace(a) || isRealTimeTrace(b)));
   const ignored = [...WALL_CLOCK_FIELDS, ...(ignoreTime ? REAL_TIME_FIELDS : [])];
-  const skip = new Set(ignored);
-  const headerSkip = new Set([...ignored, ...HEADER_PLACE_FIELDS]);
+  const differ = eventComparer(ignored);
   let differences = Math.abs(a.length - b.length);
   let first: TraceDifference | undefined;
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {
-    const fields = eventDifferences(a[i], b[i], a[i]?.type === 'run_started' ? headerSkip : skip, first ? 1 : 8);
+    const fields = differ(a[i], b[i], first ? 1 : 8);
     if (fields.length === 0) continue;
     differences++;
     first ??= { index: i, left: a[i], right: b[i], fields };

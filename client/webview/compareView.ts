@@ -5,7 +5,8 @@
  * events around it.
  */
 import type { TraceEvent } from '../../schemas/trace';
-import { diffTraces, eventDifferences, type TraceDiff } from '../../schemas/traceDiff';
+import { diffTraces, eventComparer, type TraceDiff } from '../../schemas/traceDiff';
+import { parseTraceText } from '../traceFile';
 import { h, setChildren } from './dom';
 import { eventSummary } from './wording';
 
@@ -18,7 +19,11 @@ export class CompareView {
   private left: { title: string; events: readonly TraceEvent[] } = { title: 'this run', events: [] };
   private right?: { title: string; events: readonly TraceEvent[] };
   private diff?: TraceDiff;
+  /** The diff's own comparison of two events (its ignored fields, the header's too). */
+  private differ: ReturnType<typeof eventComparer> = eventComparer([]);
   private at = 0;
+  /** What `diff` was computed from (the left side is the store's growing array, hence its length). */
+  private compared?: { left: readonly TraceEvent[]; length: number; right: readonly TraceEvent[] };
 
   /** `pick` asks for the other trace (the host's file dialog, or a file input on a standalone page). */
   constructor(
@@ -67,25 +72,22 @@ export class CompareView {
   }
 
   private fromText(name: string, text: string): void {
-    const events: TraceEvent[] = [];
-    let bad = 0;
-    for (const line of text.split('\n')) {
-      if (!line.trim()) continue;
-      try {
-        const e = JSON.parse(line) as TraceEvent;
-        if (typeof e === 'object' && e !== null && typeof e.type === 'string') events.push(e);
-        else bad++;
-      } catch {
-        bad++;
-      }
-    }
+    const { events, problems } = parseTraceText(text);
     this.setRight(name, events);
-    if (bad) this.status.textContent += ` (${bad} lines of ${name} were not trace events and were skipped)`;
+    if (problems.length) this.status.textContent += ` (${problems.length} lines of ${name} were not trace events and were skipped)`;
   }
 
   private compute(): void {
     if (!this.right) return;
-    this.diff = diffTraces(this.left.events, this.right.events);
+    const left = this.left.events,
+      right = this.right.events,
+      was = this.compared;
+    // Showing the tab and a host's compare both set the left side again: compare only when an input changed.
+    if (!this.diff || !was || was.left !== left || was.length !== left.length || was.right !== right) {
+      this.diff = diffTraces(left, right);
+      this.differ = eventComparer(this.diff.ignored);
+      this.compared = { left, length: left.length, right };
+    }
     this.at = this.diff.first?.index ?? 0;
     this.draw();
   }
@@ -94,9 +96,8 @@ export class CompareView {
     if (!this.diff || !this.right || this.diff.identical) return;
     const a = this.left.events,
       b = this.right.events;
-    const ignored = new Set(this.diff.ignored);
     for (let i = this.at + direction; i >= 0 && i < Math.max(a.length, b.length); i += direction) {
-      if (!a[i] || !b[i] || eventDifferences(a[i], b[i], ignored, 1).length) {
+      if (!a[i] || !b[i] || this.differ(a[i], b[i], 1).length) {
         this.at = i;
         this.draw();
         return;
@@ -115,7 +116,6 @@ export class CompareView {
     this.status.textContent = d.identical
       ? `identical: ${a.length} events (ignored: ${d.ignored.join(', ')})`
       : `${d.differences} of ${Math.max(a.length, b.length)} events differ; first at event ${d.first!.index} (${d.first!.fields.join(', ')}); ignored: ${d.ignored.join(', ')}`;
-    const ignored = new Set(d.ignored);
     const from = Math.max(0, this.at - AROUND),
       to = Math.min(Math.max(a.length, b.length), this.at + AROUND + 1);
     const cell = (e: TraceEvent | undefined, i: number) => {
@@ -125,7 +125,7 @@ export class CompareView {
     };
     const rows: HTMLElement[] = [];
     for (let i = from; i < to; i++) {
-      const differs = !a[i] || !b[i] || eventDifferences(a[i], b[i], ignored, 1).length > 0;
+      const differs = !a[i] || !b[i] || this.differ(a[i], b[i], 1).length > 0;
       rows.push(
         h(
           'tr',
@@ -139,7 +139,7 @@ export class CompareView {
         ),
       );
     }
-    const fields = this.at < Math.min(a.length, b.length) ? eventDifferences(a[this.at], b[this.at], ignored) : [];
+    const fields = this.at < Math.min(a.length, b.length) ? this.differ(a[this.at], b[this.at]) : [];
     setChildren(
       this.body,
       d.identical

@@ -7,7 +7,7 @@
  */
 import { h, s, setChildren } from './dom';
 import type { TraceStore } from './model/traceStore';
-import { FilteredRows, lanesAt, sameFilter, type Lane, type RowFilter } from './model/rowFilter';
+import { FilteredRows, isEmptyFilter, lanesAt, sameFilter, type Lane, type RowFilter } from './model/rowFilter';
 import { rowAt, type DiagramRow, type MessageRow, type ProblemKind } from './model/rows';
 import { HIDDEN_LANE, ROW_H, TIME_W, describeRow, drawRow, drawTimeCell, type Layout } from './sequenceRow';
 import { FilterBar } from './filterBar';
@@ -137,9 +137,7 @@ export class SequenceView {
     if (sameFilter(filter, this.filter)) return;
     this.filter = filter;
     this.filtered = new FilteredRows(filter);
-    this.element.dataset.filtered = String(
-      !!(filter.text || filter.conversation || filter.agent || filter.performatives?.size || filter.hidden?.size || filter.problem),
-    );
+    this.element.dataset.filtered = String(!isEmptyFilter(filter));
     this.layoutKey = '';
     this.scroller.scrollTop = 0;
     this.refresh();

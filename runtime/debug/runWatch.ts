@@ -36,13 +36,9 @@ export class RunWatch {
   readonly sentSeq = new Map<string, number>();
   /** The last event's seq (-1 before any). */
   lastSeq = -1;
-  lastTick = 0;
-  lastTime = 0;
 
   add(e: TraceEvent): void {
     this.lastSeq = e.seq;
-    if (e.tick !== undefined) this.lastTick = e.tick;
-    this.lastTime = e.t;
     switch (e.type) {
       case 'message_sent': {
         this.sentSeq.set(e.id, e.seq);

@@ -303,6 +303,13 @@ describe('inspector v2 in headless chromium: filters, lanes, patterns, protocols
     await page.setInputFiles('#compare-file', path.join(fixturesDir, 'traces', 'calculator.trace.jsonl'));
     await page.waitForSelector('#view-compare[data-identical="true"]');
     assert.match((await page.textContent('#compare-status')) ?? '', /^identical: 44 events/);
+    // A fork's header names where it ran and what it forked from: neither counts, in the table either.
+    const fork = JSON.parse(JSON.stringify(events)) as TraceEvent[];
+    Object.assign(fork[0], { fork: 'calculator.trace.jsonl', workers: 4 });
+    await page.evaluate(`window.postMessage(${JSON.stringify({ kind: 'compare', title: 'fork.trace.jsonl', events: fork })}, '*')`);
+    await page.waitForSelector('.compare-table th:text-is("fork.trace.jsonl")');
+    assert.equal(await page.getAttribute('#view-compare', 'data-identical'), 'true');
+    assert.equal(await page.$$eval('tr.compare-row.differs', (els) => els.length), 0);
   });
 
   it('exports the diagram as SVG (parsed back) and as Mermaid, and copies a message as .fipa.json', async () => {

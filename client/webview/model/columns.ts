@@ -35,14 +35,7 @@ export class IntColumn {
 
   /** How many values are below `limit` (the column must be ascending, as event and row numbers are). */
   countBelow(limit: number): number {
-    let lo = 0,
-      hi = this.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.data[mid] < limit) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    return lowerBound(this.length, (i) => this.data[i], limit);
   }
 
   /** Forget everything (keeps the buffer). */

@@ -62,11 +62,6 @@ export class VariableTree {
 
   constructor(private readonly controller: DebugController) {}
 
-  /** Forget every reference (the run moved on). */
-  reset(): void {
-    this.handles.reset();
-  }
-
   /** The delivery a frame stands for (undefined for the scheduler frame or a stale id). */
   delivery(frameId: number): Delivery | undefined {
     return frameId >= FRAME_BASE ? this.controller.paused?.deliveries[frameId - FRAME_BASE] : undefined;

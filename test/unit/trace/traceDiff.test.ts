@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { TraceEvent } from '../../../schemas/trace';
-import { diffTraces, isRealTimeTrace } from '../../../schemas/traceDiff';
+import { diffTraces, eventComparer, isRealTimeTrace } from '../../../schemas/traceDiff';
 import { diffCommand } from '../../../runtime/cli/commands/diff';
 import { UsageError } from '../../../runtime/cli/command';
 import { readTrace } from '../../support/inspectorModel';
@@ -53,6 +53,19 @@ describe('diffTraces', () => {
     assert.equal(d.identical, true);
     assert.deepEqual(d.ignored, ['duration_ms', 't', 'deadline']);
     assert.equal(diffTraces(real(0), real(3), { time: 'compare' }).identical, false);
+  });
+
+  it('leaves out where a run was (scenario, fork, workers) in the header, and eventComparer judges events as the diff does', () => {
+    const forked = clone(calc);
+    assert.equal(forked[0].type, 'run_started');
+    Object.assign(forked[0], { scenario: '/elsewhere/x.scenario.yaml', fork: 'a.trace.jsonl', workers: 4 });
+    const d = diffTraces(calc, forked);
+    assert.equal(d.identical, true);
+    const differ = eventComparer(d.ignored);
+    assert.deepEqual(differ(calc[0], forked[0]), []);
+    Object.assign(forked[0], { name: 'another run' });
+    assert.deepEqual(differ(calc[0], forked[0]), ['name']);
+    assert.deepEqual(diffTraces(calc, forked).first?.fields, ['name']);
   });
 });
 
