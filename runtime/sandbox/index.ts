@@ -7,10 +7,8 @@ import { RealClock, type Clock } from '../core/clock';
 import { AgentLoadError } from './errors';
 import { resolveRestart, type RestartPolicy, type SandboxLimits } from './limits';
 import { agentSeed, nextPoolId, normaliseAgentOptions, type NormalisedAgentOptions } from './agentOptions';
-import { prepareModule } from './prepareModule';
-import { scanModule } from './moduleShape';
+import { prepareModule, type PreparedModule } from './prepareModule';
 import { releaseTables, reserveTables } from './tableBudget';
-import { tableElements } from './validateModule';
 import { WasmAgent } from './wasmAgent';
 import { WorkerPool, type WorkerPoolOptions } from './workerPool';
 import type { StateChange } from './lifecycle';
@@ -88,8 +86,7 @@ export interface PreparedAgent {
 /** Check the options and the module (deny by default), and meter it; throws AgentLoadError naming the manifest and the fix. */
 export async function prepareWasmAgent(options: LoadWasmAgentOptions): Promise<PreparedAgent> {
   const { manifest, limits, grants, seed, metered, meter } = checked(options);
-  const prepare = async (bytes: Uint8Array): Promise<WasmModule> => meter(bytes);
-  const module = await prepare(options.wasm);
+  const { module, tableElements } = await meter(options.wasm);
   return {
     name: manifest.name,
     module,
@@ -98,8 +95,8 @@ export async function prepareWasmAgent(options: LoadWasmAgentOptions): Promise<P
     restart: resolveRestart(manifest),
     seed: agentSeed(seed, manifest.name),
     metered,
-    prepare,
-    tableElements: tableElements(scanModule(options.wasm)),
+    prepare: async (bytes) => (await meter(bytes)).module,
+    tableElements,
   };
 }
 
@@ -114,8 +111,7 @@ function checked(options: LoadWasmAgentOptions) {
     memoryBytes: limits.memoryBytes,
     maxModuleBytes: limits.maxModuleBytes,
   };
-  const meter = async (bytes: Uint8Array): Promise<WasmModule> =>
-    (await prepareModule(bytes, check, { fuel: limits.fuelPerMessage, metered })).module;
+  const meter = (bytes: Uint8Array): Promise<PreparedModule> => prepareModule(bytes, check, { fuel: limits.fuelPerMessage, metered });
   return { manifest, file, limits, grants, seed, metered, meter };
 }
 
@@ -131,11 +127,11 @@ export async function loadWasmAgent(options: LoadWasmAgentOptions): Promise<Wasm
   const id = nextPoolId(manifest.name);
   const prepare = async (bytes: Uint8Array): Promise<WasmModule> => {
     const prepared = await meter(bytes);
-    // Tables are counted across the worker pool (the module was scanned and checked by prepareModule already).
-    const over = reserveTables(pool, id, tableElements(scanModule(bytes)));
+    // Tables are counted across the worker pool (prepareModule's scan found how many the module declares).
+    const over = reserveTables(pool, id, prepared.tableElements);
     if (over)
       throw new AgentLoadError(file, over, 'declare a smaller table, or run this agent in another worker pool', options.manifestPath);
-    return prepared;
+    return prepared.module;
   };
   let module: WasmModule;
   try {
