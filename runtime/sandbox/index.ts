@@ -85,22 +85,12 @@ export interface PreparedAgent {
 
 /** Check the options and the module (deny by default), and meter it; throws AgentLoadError naming the manifest and the fix. */
 export async function prepareWasmAgent(options: LoadWasmAgentOptions): Promise<PreparedAgent> {
-  const { manifest, limits, grants, seed, metered, meter } = checked(options);
+  const { agent, meter } = checked(options);
   const { module, tableElements } = await meter(options.wasm);
-  return {
-    name: manifest.name,
-    module,
-    grants,
-    limits,
-    restart: resolveRestart(manifest),
-    seed: agentSeed(seed, manifest.name),
-    metered,
-    prepare: async (bytes) => (await meter(bytes)).module,
-    tableElements,
-  };
+  return { ...agent, module, prepare: async (bytes) => (await meter(bytes)).module, tableElements };
 }
 
-/** The checked options and the one way to validate and meter module bytes under them. */
+/** The checked options: the agent as every host runs it, its file, and the one way to validate and meter module bytes. */
 function checked(options: LoadWasmAgentOptions) {
   const { manifest, file, limits, grants, seed } = normalise(options);
   const metered = !options.unsafeDisableMetering;
@@ -112,7 +102,15 @@ function checked(options: LoadWasmAgentOptions) {
     maxModuleBytes: limits.maxModuleBytes,
   };
   const meter = (bytes: Uint8Array): Promise<PreparedModule> => prepareModule(bytes, check, { fuel: limits.fuelPerMessage, metered });
-  return { manifest, file, limits, grants, seed, metered, meter };
+  const agent = {
+    name: manifest.name,
+    grants,
+    limits,
+    restart: resolveRestart(manifest),
+    seed: agentSeed(seed, manifest.name),
+    metered,
+  };
+  return { agent, file, meter };
 }
 
 /**
@@ -121,10 +119,10 @@ function checked(options: LoadWasmAgentOptions) {
  * the cap, start function failing). Sessions place agents in shards instead (runtime/shard).
  */
 export async function loadWasmAgent(options: LoadWasmAgentOptions): Promise<WasmAgent> {
-  const { manifest, file, limits, grants, seed, metered, meter } = checked(options);
+  const { agent: checkedAgent, file, meter } = checked(options);
   const ownsPool = !options.pool;
   const pool = options.pool ?? new WorkerPool(options.worker);
-  const id = nextPoolId(manifest.name);
+  const id = nextPoolId(checkedAgent.name);
   const prepare = async (bytes: Uint8Array): Promise<WasmModule> => {
     const prepared = await meter(bytes);
     // Tables are counted across the worker pool (prepareModule's scan found how many the module declares).
@@ -145,14 +143,9 @@ export async function loadWasmAgent(options: LoadWasmAgentOptions): Promise<Wasm
     options.onStateChange?.(change);
   };
   const agent = new WasmAgent({
-    name: manifest.name,
+    ...checkedAgent,
     id,
     module,
-    grants,
-    limits,
-    restart: resolveRestart(manifest),
-    seed: agentSeed(seed, manifest.name),
-    metered,
     clock: options.clock ?? new RealClock(),
     pool,
     ownsPool,
@@ -162,7 +155,6 @@ export async function loadWasmAgent(options: LoadWasmAgentOptions): Promise<Wasm
   const error = await agent.start();
   if (error) {
     await agent.dispose();
-    const file = options.wasmPath ?? options.manifest.module ?? '(module)';
     throw new AgentLoadError(
       file,
       `failed while starting (${error.kind}: ${error.message})`,
