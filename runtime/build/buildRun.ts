@@ -27,10 +27,12 @@ export function createBuildRun(opts: BuildOptions = {}): BuildRun {
       const source = path.resolve(sourceFile);
       const out = path.resolve(outWasm);
       // One source may be built both ways (an AssemblyScript and a TypeScript agent naming one file): key by both.
-      const earlier = first.get(`${source}\0${isJsBundlePath(out)}`);
+      const js = isJsBundlePath(out);
+      const key = `${source}\0${js}`;
+      const earlier = first.get(key);
       if (!earlier || earlier.outWasm === out) {
-        const result = earlier?.result ?? (isJsBundlePath(out) ? buildJsAgent(source, out, { ...opts, sdkDir: undefined }) : buildAgentSource(source, out, opts));
-        if (!earlier) first.set(`${source}\0${isJsBundlePath(out)}`, { outWasm: out, result });
+        const result = earlier?.result ?? (js ? buildJsAgent(source, out, { ...opts, sdkDir: undefined }) : buildAgentSource(source, out, opts));
+        if (!earlier) first.set(key, { outWasm: out, result });
         const r = await result;
         return { ...r, status: statusOf(r) };
       }

@@ -3,13 +3,12 @@ import type { AgentError, AgentResult } from '../core/types';
 import { seededRandom, type Random } from '../core/random';
 import type { HostGrant } from '../../schemas';
 import { CAP_HIT_EXPORT, FUEL_EXPORT } from './meter';
-import { NOW_GRANULARITY_MS } from './limits';
+import { agentNow, WASM_PAGE } from './limits';
 import { CallRecord, HostAbort, hostImports } from './hostCalls';
 import type { WorkerLimits } from './workerProtocol';
 import { Wasm, type WasmGlobal, type WasmMemory, type WasmModule } from './wasmApi';
 
 const encoder = new TextEncoder();
-const WASM_PAGE = 65536;
 
 interface Exports {
   memory: WasmMemory;
@@ -50,8 +49,7 @@ export class AgentInstance {
         random: inst.random,
         memory: () => inst.exports?.memory,
         call: () => inst.record,
-        // Coarse on purpose (real-time runs): a fine clock is a timer for side channels.
-        now: () => Math.floor(inst.clockNow / NOW_GRANULARITY_MS) * NOW_GRANULARITY_MS,
+        now: () => agentNow(inst.clockNow),
       },
       allowed,
     );

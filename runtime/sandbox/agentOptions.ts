@@ -2,8 +2,10 @@
 import { RESERVED_AGENT_NAMES, type AgentManifest, type HostGrant } from '../../schemas';
 import { AgentLoadError } from './errors';
 import { resolveLimits, resolveRestart, type SandboxLimits } from './limits';
+import { GATED_HOST_FUNCTIONS } from './validateModule';
 
-const GRANTS: readonly HostGrant[] = ['blackboard_read', 'blackboard_write', 'subscribe'];
+/** The grants a manifest may list: those the gated host functions need. */
+const GRANTS: readonly HostGrant[] = [...new Set(Object.values(GATED_HOST_FUNCTIONS))];
 const NAME = /^[A-Za-z_][A-Za-z0-9_.@:-]*$/;
 
 /** What every loader is given besides the code. */

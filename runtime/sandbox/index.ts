@@ -7,10 +7,8 @@ import { RealClock, type Clock } from '../core/clock';
 import { AgentLoadError } from './errors';
 import { resolveRestart, type RestartPolicy, type SandboxLimits } from './limits';
 import { agentSeed, nextPoolId, normaliseAgentOptions, type NormalisedAgentOptions } from './agentOptions';
-import { prepareModule } from './prepareModule';
-import { scanModule } from './moduleShape';
+import { prepareModule, type PreparedModule } from './prepareModule';
 import { releaseTables, reserveTables } from './tableBudget';
-import { tableElements } from './validateModule';
 import { WasmAgent } from './wasmAgent';
 import { WorkerPool, type WorkerPoolOptions } from './workerPool';
 import type { StateChange } from './lifecycle';
@@ -87,23 +85,12 @@ export interface PreparedAgent {
 
 /** Check the options and the module (deny by default), and meter it; throws AgentLoadError naming the manifest and the fix. */
 export async function prepareWasmAgent(options: LoadWasmAgentOptions): Promise<PreparedAgent> {
-  const { manifest, limits, grants, seed, metered, meter } = checked(options);
-  const prepare = async (bytes: Uint8Array): Promise<WasmModule> => meter(bytes);
-  const module = await prepare(options.wasm);
-  return {
-    name: manifest.name,
-    module,
-    grants,
-    limits,
-    restart: resolveRestart(manifest),
-    seed: agentSeed(seed, manifest.name),
-    metered,
-    prepare,
-    tableElements: tableElements(scanModule(options.wasm)),
-  };
+  const { agent, meter } = checked(options);
+  const { module, tableElements } = await meter(options.wasm);
+  return { ...agent, module, prepare: async (bytes) => (await meter(bytes)).module, tableElements };
 }
 
-/** The checked options and the one way to validate and meter module bytes under them. */
+/** The checked options: the agent as every host runs it, its file, and the one way to validate and meter module bytes. */
 function checked(options: LoadWasmAgentOptions) {
   const { manifest, file, limits, grants, seed } = normalise(options);
   const metered = !options.unsafeDisableMetering;
@@ -114,9 +101,16 @@ function checked(options: LoadWasmAgentOptions) {
     memoryBytes: limits.memoryBytes,
     maxModuleBytes: limits.maxModuleBytes,
   };
-  const meter = async (bytes: Uint8Array): Promise<WasmModule> =>
-    (await prepareModule(bytes, check, { fuel: limits.fuelPerMessage, metered })).module;
-  return { manifest, file, limits, grants, seed, metered, meter };
+  const meter = (bytes: Uint8Array): Promise<PreparedModule> => prepareModule(bytes, check, { fuel: limits.fuelPerMessage, metered });
+  const agent = {
+    name: manifest.name,
+    grants,
+    limits,
+    restart: resolveRestart(manifest),
+    seed: agentSeed(seed, manifest.name),
+    metered,
+  };
+  return { agent, file, meter };
 }
 
 /**
@@ -125,17 +119,17 @@ function checked(options: LoadWasmAgentOptions) {
  * the cap, start function failing). Sessions place agents in shards instead (runtime/shard).
  */
 export async function loadWasmAgent(options: LoadWasmAgentOptions): Promise<WasmAgent> {
-  const { manifest, file, limits, grants, seed, metered, meter } = checked(options);
+  const { agent: checkedAgent, file, meter } = checked(options);
   const ownsPool = !options.pool;
   const pool = options.pool ?? new WorkerPool(options.worker);
-  const id = nextPoolId(manifest.name);
+  const id = nextPoolId(checkedAgent.name);
   const prepare = async (bytes: Uint8Array): Promise<WasmModule> => {
     const prepared = await meter(bytes);
-    // Tables are counted across the worker pool (the module was scanned and checked by prepareModule already).
-    const over = reserveTables(pool, id, tableElements(scanModule(bytes)));
+    // Tables are counted across the worker pool (prepareModule's scan found how many the module declares).
+    const over = reserveTables(pool, id, prepared.tableElements);
     if (over)
       throw new AgentLoadError(file, over, 'declare a smaller table, or run this agent in another worker pool', options.manifestPath);
-    return prepared;
+    return prepared.module;
   };
   let module: WasmModule;
   try {
@@ -149,14 +143,9 @@ export async function loadWasmAgent(options: LoadWasmAgentOptions): Promise<Wasm
     options.onStateChange?.(change);
   };
   const agent = new WasmAgent({
-    name: manifest.name,
+    ...checkedAgent,
     id,
     module,
-    grants,
-    limits,
-    restart: resolveRestart(manifest),
-    seed: agentSeed(seed, manifest.name),
-    metered,
     clock: options.clock ?? new RealClock(),
     pool,
     ownsPool,
@@ -166,7 +155,6 @@ export async function loadWasmAgent(options: LoadWasmAgentOptions): Promise<Wasm
   const error = await agent.start();
   if (error) {
     await agent.dispose();
-    const file = options.wasmPath ?? options.manifest.module ?? '(module)';
     throw new AgentLoadError(
       file,
       `failed while starting (${error.kind}: ${error.message})`,

@@ -43,6 +43,11 @@ export const DEFAULT_LIMITS: Readonly<SandboxLimits> = Object.freeze({
 /** Granularity of `now` as agents see it, in ms (real-time runs would otherwise hand out a microsecond timer). */
 export const NOW_GRANULARITY_MS = 1;
 
+/** The time an agent's `now` returns for runtime time `ms`: coarse on purpose, as a fine clock is a timer for side channels. */
+export function agentNow(ms: number): number {
+  return Math.floor(ms / NOW_GRANULARITY_MS) * NOW_GRANULARITY_MS;
+}
+
 /** The most linear memory a manifest may ask for (`limits.memory`): above it the manifest is refused. */
 export const MAX_MANIFEST_MEMORY_BYTES = 256 * 1024 * 1024;
 

@@ -105,35 +105,18 @@ export async function instrumentFuel(bytes: Uint8Array, initialFuel: number, cap
     mod.addGlobal(FUEL_GLOBAL, i64, true, i64const(fuel));
     mod.addGlobalExport(FUEL_GLOBAL, FUEL_EXPORT);
 
-    const charge = (cost: number): number =>
-      mod.block(
-        null,
-        [
-          mod.global.set(FUEL_GLOBAL, mod.i64.sub(mod.global.get(FUEL_GLOBAL, i64), i64const(cost))),
-          mod.if(mod.i64.lt_s(mod.global.get(FUEL_GLOBAL, i64), i64const(0)), mod.unreachable()),
-        ],
-        b.none,
-      );
+    // Take `cost` (an i64 expression) from the fuel and trap once it drops below zero.
+    const spend = (cost: number): number[] => [
+      mod.global.set(FUEL_GLOBAL, mod.i64.sub(mod.global.get(FUEL_GLOBAL, i64), cost)),
+      mod.if(mod.i64.lt_s(mod.global.get(FUEL_GLOBAL, i64), i64const(0)), mod.unreachable()),
+    ];
+    const charge = (cost: number): number => mod.block(null, spend(i64const(cost)), b.none);
     const wrap = (body: number, cost: number): number => mod.block(null, [charge(Math.max(1, cost)), body], b.auto);
     // (size: i32) -> i32: charge size / BULK_BYTES_PER_FUEL, trap when fuel runs out, else give size back. It is
     // called on the size operand, after dest and value/source were evaluated, so the evaluation order is kept.
     const size = mod.local.get(0, b.i32);
     const lengthCost = mod.i64.shr_u(mod.i64.extend_u(size), i64const(Math.log2(BULK_BYTES_PER_FUEL)));
-    mod.addFunction(
-      BULK_CHARGE,
-      b.createType([b.i32]),
-      b.i32,
-      [],
-      mod.block(
-        null,
-        [
-          mod.global.set(FUEL_GLOBAL, mod.i64.sub(mod.global.get(FUEL_GLOBAL, i64), lengthCost)),
-          mod.if(mod.i64.lt_s(mod.global.get(FUEL_GLOBAL, i64), i64const(0)), mod.unreachable()),
-          mod.local.get(0, b.i32),
-        ],
-        b.i32,
-      ),
-    );
+    mod.addFunction(BULK_CHARGE, b.createType([b.i32]), b.i32, [], mod.block(null, [...spend(lengthCost), mod.local.get(0, b.i32)], b.i32));
     // (delta: i32) -> i32 on memory.grow's operand: notes when the grow would pass the cap (it then returns -1).
     if (capPages !== undefined) {
       mod.addGlobal(CAP_HIT_GLOBAL, b.i32, true, mod.i32.const(0));

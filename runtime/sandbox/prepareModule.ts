@@ -9,13 +9,12 @@ import { AgentLoadError } from './errors';
 import { MODULE_LIMITS, WASM_PAGE } from './limits';
 import { InstrumentError, instrumentOffThread } from './instrumentOffThread';
 import { METERING_VERSION } from './meter';
-import { validateModule, type ModuleCheck } from './validateModule';
+import { validateModule, type CheckedModule, type ModuleCheck } from './validateModule';
 import { capMemoryMax } from './wasmSections';
 import { Wasm, type WasmModule } from './wasmApi';
 
-export interface PreparedModule {
+export interface PreparedModule extends CheckedModule {
   module: WasmModule;
-  imports: string[];
 }
 
 /** A store of instrumented modules between runs (content-addressed: the key names everything that made them). */
@@ -45,7 +44,7 @@ export async function prepareModule(
   check: ModuleCheck,
   opts: { fuel: number; metered: boolean },
 ): Promise<PreparedModule> {
-  const imports = validateModule(bytes, check);
+  const checked = validateModule(bytes, check);
   const capPages = Math.floor(check.memoryBytes / WASM_PAGE);
   const key = opts.metered ? preparedKey(bytes, opts.fuel, capPages) : `unmetered:${preparedKey(bytes, 0, capPages)}`;
   let prepared = cache.get(key);
@@ -55,7 +54,7 @@ export async function prepareModule(
     cache.set(key, prepared);
     prepared.catch(() => cache.delete(key));
   }
-  return { module: await prepared, imports };
+  return { ...checked, module: await prepared };
 }
 
 async function transform(

@@ -32,8 +32,15 @@ export interface ModuleCheck {
   maxModuleBytes: number;
 }
 
-/** The caxton.* functions the module imports (all checked). Throws AgentLoadError at the first problem. */
-export function validateModule(bytes: Uint8Array, check: ModuleCheck): string[] {
+/** What a checked module uses: the caxton.* functions it imports and the table elements it declares. */
+export interface CheckedModule {
+  imports: string[];
+  /** Table elements the module declares (tableElements of its scan), counted against its worker's table budget. */
+  tableElements: number;
+}
+
+/** Check the module (all of it). Throws AgentLoadError at the first problem. */
+export function validateModule(bytes: Uint8Array, check: ModuleCheck): CheckedModule {
   const refuse = (problem: string, fix: string): never => {
     throw new AgentLoadError(check.file, problem, fix, check.manifestPath);
   };
@@ -50,7 +57,7 @@ export function validateModule(bytes: Uint8Array, check: ModuleCheck): string[] 
       'point `module` at a .wasm file, or at an AssemblyScript .ts source and run caxton build',
     );
   }
-  checkShape(bytes, refuse);
+  const elements = checkShape(bytes, refuse);
   let module: WasmModule | undefined;
   try {
     module = new Wasm.Module(bytes);
@@ -123,7 +130,7 @@ export function validateModule(bytes: Uint8Array, check: ModuleCheck): string[] 
       'raise `limits.memory` in the manifest or make the module start smaller',
     );
   }
-  return used;
+  return { imports: used, tableElements: elements };
 }
 
 /** Total table elements a module declares (the larger of initial and maximum, per table). */
@@ -131,8 +138,11 @@ export function tableElements(shape: Pick<ModuleShape, 'tables'>): number {
   return shape.tables.reduce((sum, t) => sum + Math.max(t.initial, t.max ?? 0), 0);
 }
 
-/** Module-bomb checks from a section scan, before the engine or binaryen reads the module (MODULE_LIMITS). */
-function checkShape(bytes: Uint8Array, refuse: (problem: string, fix: string) => never): void {
+/**
+ * Module-bomb checks from a section scan, before the engine or binaryen reads the module (MODULE_LIMITS); returns the
+ * table elements it declares.
+ */
+function checkShape(bytes: Uint8Array, refuse: (problem: string, fix: string) => never): number {
   const L = MODULE_LIMITS;
   let shape: ModuleShape;
   try {
@@ -161,4 +171,5 @@ function checkShape(bytes: Uint8Array, refuse: (problem: string, fix: string) =>
       'declare a smaller table (tables are memory too; they hold the functions called indirectly)',
     );
   }
+  return elements;
 }

@@ -279,7 +279,6 @@ export class WasmAgent implements AgentEndpoint {
     }
   }
 
-  /** After a failed message: the instance is gone; reset it (after backoff) or fail the agent, per policy. */
   /**
    * After a failed message: the instance is gone; a crash resets it (after backoff) or fails the agent, per policy;
    * running out of fuel fails only that message (agentTotals.ts: isCrash).

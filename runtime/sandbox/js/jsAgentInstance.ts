@@ -12,7 +12,7 @@ import { seededRandom } from '../../core/random';
 import type { HostGrant } from '../../../schemas';
 import type { CallRecord, HostAbort } from '../hostCalls';
 import type { WorkerLimits } from '../workerProtocol';
-import { NOW_GRANULARITY_MS } from '../limits';
+import { agentNow } from '../limits';
 import { jsHeapLimit, type JsEngine } from './quickJsEngine';
 import { JsFuelMeter } from './jsFuel';
 import { installHostBridge } from './jsHostBridge';
@@ -135,8 +135,7 @@ export class JsAgentInstance {
       this.runtime = engine.module.newRuntime();
       this.runtime.setMaxStackSize(this.opts.maxStackBytes ?? defaultMaxStackBytes());
       this.ctx = this.runtime.newContext();
-      // `now` as coarse as the wasm agents' (NOW_GRANULARITY_MS): a fine clock is a timer for side channels.
-      const now = (): number => Math.floor(this.clockNow / NOW_GRANULARITY_MS) * NOW_GRANULARITY_MS;
+      const now = (): number => agentNow(this.clockNow);
       installHostBridge(this.ctx, { name, limits, random, call: () => this.record, now }, grants, (e) => {
         this.abort ??= e;
         this.meter.stop('host');

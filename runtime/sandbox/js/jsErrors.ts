@@ -6,6 +6,7 @@ import type { TraceMap } from '@jridgewell/trace-mapping';
 import type { AgentError } from '../../core/types';
 import type { HostAbort } from '../hostCalls';
 import type { WorkerLimits } from '../workerProtocol';
+import { WASM_PAGE } from '../limits';
 import type { StopReason } from './jsFuel';
 import { jsHeapLimit } from './quickJsEngine';
 import { mapStackTrace } from './jsSourceMap';
@@ -29,6 +30,11 @@ function clip(text: string): string {
   return text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT)}... (${text.length} characters)` : text;
 }
 
+/** Whether the engine's memory is within 16 wasm pages of its cap (where a failure is most likely the cap's doing). */
+function nearCap(c: FailureContext): boolean {
+  return c.memoryBytes + 16 * WASM_PAGE >= c.capBytes;
+}
+
 const MiB = (n: number): string => `${(n / 1048576).toFixed(n % 1048576 ? 1 : 0)} MiB`;
 
 /** An AgentError for a value thrown inside QuickJS (`dumped` as ctx.dump gave it), or for a stop without one. */
@@ -48,8 +54,7 @@ export function describeJsError(c: FailureContext, dumped: unknown, where: strin
   const name = typeof err.name === 'string' ? err.name : '';
   const message = typeof err.message === 'string' ? err.message : dumped === undefined || typeof dumped === 'object' ? '' : String(dumped);
   const stack = typeof err.stack === 'string' ? mapStackTrace(clip(err.stack), c.map, c.file).trimEnd() : '';
-  const nearCap = c.memoryBytes + 65536 * 16 >= c.capBytes;
-  if (/out of memory/i.test(message) || (!name && !message && nearCap)) {
+  if (/out of memory/i.test(message) || (!name && !message && nearCap(c))) {
     return {
       kind: 'memory_limit',
       message: `${where} ran out of memory: the JS heap is capped at ${MiB(jsHeapLimit(c.capBytes))} (limits.memory), the engine's wasm memory at ${MiB(c.capBytes)}${stack ? `\n${stack}` : ''}`,
@@ -73,7 +78,7 @@ export function describeHostFailure(e: unknown, where: string, c: FailureContext
     };
   }
   // QuickJS allocating past a full wasm memory can end in a wasm trap rather than its own out-of-memory error.
-  if (c.memoryBytes + 65536 * 16 >= c.capBytes && /out of bounds|unreachable|memory/i.test(msg)) {
+  if (nearCap(c) && /out of bounds|unreachable|memory/i.test(msg)) {
     return {
       kind: 'memory_limit',
       message: `${where} ran out of memory: the engine's wasm memory is capped at ${MiB(c.capBytes)} (limits.memory) and the engine failed at it (${clip(msg)}); it was discarded`,

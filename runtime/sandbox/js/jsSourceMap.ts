@@ -42,16 +42,6 @@ export function mapStackTrace(text: string, map: TraceMap | undefined, bundleFil
   });
 }
 
-/** The first mapped source position in a stack trace (where an error was thrown), for diagnostics. */
-export function firstSourcePosition(stack: string, map: TraceMap | undefined, bundleFile: string): SourcePosition | undefined {
-  const escaped = bundleFile.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  for (const m of stack.matchAll(new RegExp(`${escaped}:(\\d+):(\\d+)`, 'g'))) {
-    const p = originalPosition(map, Number(m[1]), Number(m[2]));
-    if (p && !p.source.startsWith('caxton-agent:')) return p;
-  }
-  return undefined;
-}
-
 /**
  * The first agent-source position in an error text: a mapped JS stack frame (`(name.ts:line:col)`, not the SDK's),
  * or the place an AssemblyScript `abort` names (`abort: message at name.ts:line:col`, runtime/sdk/assembly/host.ts;

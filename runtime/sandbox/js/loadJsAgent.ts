@@ -115,32 +115,22 @@ export function prepareJsAgent(options: Omit<LoadJsAgentOptions, 'clock' | 'pool
 
 /** Load and start a JS agent in a worker pool (state: running); throws AgentLoadError (JsAgentLoadError when its start code fails). */
 export async function loadJsAgent(options: LoadJsAgentOptions): Promise<WasmAgent> {
+  // The bundle was checked once (prepareJsAgent); `prepare` checks the bytes of a hot reload.
   const prepared = prepareJsAgent(options);
-  const { name, grants, limits, prepare } = prepared;
-  const file = options.codePath ?? `${name}.js`;
-  const toCode = (text: string): Promise<JsCode> => prepare(new TextEncoder().encode(text));
-  const ownsPool = !options.pool;
   const pool = options.pool ?? new WorkerPool(options.worker);
   const agent = new WasmAgent({
-    name,
-    id: nextPoolId(name),
-    module: await toCode(options.code),
-    grants,
-    limits,
-    restart: prepared.restart,
-    seed: prepared.seed,
-    metered: true,
+    ...prepared,
+    id: nextPoolId(prepared.name),
     clock: options.clock ?? new RealClock(),
     pool,
-    ownsPool,
-    prepare,
+    ownsPool: !options.pool,
     onStateChange: options.onStateChange,
   });
   const error = await agent.start();
   if (error) {
     await agent.dispose();
     throw new JsAgentLoadError(
-      file,
+      options.codePath ?? `${prepared.name}.js`,
       `failed while starting (${error.kind}: ${error.message})`,
       "fix the agent's top-level code",
       options.manifestPath,

@@ -7,10 +7,10 @@
 import { newQuickJSWASMModuleFromVariant, newVariant, type QuickJSWASMModule } from 'quickjs-emscripten-core';
 import quickJsVariant from '@jitl/quickjs-wasmfile-release-sync';
 import { Wasm, type WasmMemory, type WasmModule } from '../wasmApi';
+import { WASM_PAGE as PAGE } from '../limits';
 
 /** The npm package of the engine (Bellard's QuickJS, synchronous build with a separate .wasm file); docs/typescript-agents.md says why. */
 export const QUICKJS_PACKAGE = '@jitl/quickjs-wasmfile-release-sync';
-const PAGE = 65536;
 /** The QuickJS module's declared initial memory (its static data, C stack and first heap): every engine has at least this. */
 export const ENGINE_BASE_BYTES = 256 * PAGE;
 
