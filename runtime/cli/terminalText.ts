@@ -23,20 +23,45 @@ function codePoint(c: string): string {
   return `<U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}>`;
 }
 
+// Any character C0 or OTHER could match (every surrogate, paired or not): a string without one is printable as it is.
+const MAYBE_UNSAFE =
+  /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb\ud800-\udfff]/;
+
 /** `text` with every control and format character made visible: safe to print anywhere on a line. */
 export function printable(text: string): string {
+  if (!MAYBE_UNSAFE.test(text)) return text;
   return text.replace(C0, picture).replace(OTHER, codePoint);
 }
 
 /**
  * Every string inside `value` (keys too) made printable; other values kept. For formatting untrusted records; the
  * fields named in `skip` are kept as they are (a caller that prints them makes its output printable itself).
+ * Copies only what changes: the transcript runs this on every trace event, and nearly all are printable already.
  */
 export function printableDeep<T>(value: T, skip?: ReadonlySet<string>): T {
   if (typeof value === 'string') return printable(value) as T;
-  if (Array.isArray(value)) return value.map((v) => printableDeep(v, skip)) as T;
+  if (Array.isArray(value)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const v = printableDeep(value[i] as unknown, skip);
+      if (v !== value[i]) (out ??= value.slice())[i] = v;
+    }
+    return (out ?? value) as T;
+  }
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [printable(k), skip?.has(k) ? v : printableDeep(v, skip)])) as T;
+    const entries = Object.entries(value);
+    let changed = false;
+    for (const entry of entries) {
+      const [k, v] = entry;
+      const key = printable(k);
+      const shown = skip?.has(k) ? v : printableDeep(v, skip);
+      if (key !== k || shown !== v) {
+        changed = true;
+        entry[0] = key;
+        entry[1] = shown;
+      }
+    }
+    return changed ? (Object.fromEntries(entries) as T) : value;
   }
   return value;
 }
@@ -46,6 +71,7 @@ export function printableDeep<T>(value: T, skip?: ReadonlySet<string>): T {
  * other control character visible. Agent text should already be printable() where it was formatted.
  */
 export function terminalLine(line: string): string {
+  if (!MAYBE_UNSAFE.test(line)) return line;
   let out = '';
   let i = 0;
   while (i < line.length) {

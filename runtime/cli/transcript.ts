@@ -122,7 +122,6 @@ export function formatEvent(event: TraceEvent, style: Style): string | undefined
   }
 }
 
-/** The summary block printed after a run. */
 /** Beyond this many conversations (or checks) the summary shows counts and the first problems: it stays one screen. */
 const LIST_MAX = 20;
 
@@ -153,6 +152,7 @@ function conversationLines(conversations: readonly ConversationSummary[], style:
   return out;
 }
 
+/** The summary block printed after a run. */
 export function formatSummary(summary: ScenarioSummary, style: Style): string[] {
   const s = printableDeep(summary);
   const verdict = s.ok ? paint(style, 'green', 'passed') : paint(style, 'red', 'FAILED');

@@ -6,9 +6,9 @@
  */
 import type { FipaMessage } from '../../schemas';
 import type { CoordinationContext } from '../core/types';
-import type { TimerHandle } from '../core/clock';
 import { contractNetMachine } from '../protocols/contractNet';
-import { numberIn, type ProtocolEffect, type ProtocolEvent } from '../protocols/machine';
+import { machineLoop } from '../protocols/driver';
+import { numberIn } from '../protocols/machine';
 import { describeError } from '../resilience/errors';
 
 export const CONTRACT_NET_PREFIX = '@contract-net:';
@@ -56,22 +56,36 @@ export function selectByContractNet(ctx: CoordinationContext, o: SelectionOption
   });
   const selection: Selection = { proposals: [], declined: [] };
   return new Promise<Selection>((resolve) => {
-    let state = machine.initial();
-    let finished = false;
-    const timers = new Map<string, TimerHandle>();
-    const at = () => ({ now: ctx.clock.now(), wall: ctx.clock.wallTime() });
-    const feed = (event: ProtocolEvent): void => {
-      if (finished) return;
-      const step = machine.step(state, event);
-      state = step.state;
-      for (const e of step.effects) perform(e);
-    };
+    // The protocol driver's step loop; only the sends differ: a cfp is a request whose reply (or failure) is fed back.
+    const loop = machineLoop(machine, ctx, {
+      send: (m) => {
+        if (m.performative !== 'cfp') {
+          ctx.bus.send(m);
+          return;
+        }
+        const to = String(m.receiver);
+        ctx.bus.request(m, { timeoutMs: o.bidWindowMs }).then(
+          (reply) => {
+            if (reply.performative === 'propose')
+              selection.proposals.push({ agent: to, content: reply.content, cost: numberIn(reply.content, ['cost', 'price']) });
+            else selection.declined.push({ agent: to, reason: reply.performative });
+            loop.feed({ type: 'message', message: reply, at: loop.at() });
+          },
+          (err: unknown) => failed(m, to, describeError(err)),
+        );
+      },
+      done: (outcome) => {
+        loop.stop();
+        selection.winner = outcome.ok ? outcome.winner : undefined;
+        resolve(selection);
+      },
+    });
     // A participant that fails or does not answer in time is a refusal, as the runtime's notice would say.
     const failed = (cfp: FipaMessage, agent: string, error: string): void => {
       selection.declined.push({ agent, reason: error });
-      feed({
+      loop.feed({
         type: 'message',
-        at: at(),
+        at: loop.at(),
         message: {
           performative: 'failure',
           sender: `${o.sender}/runtime`,
@@ -82,54 +96,7 @@ export function selectByContractNet(ctx: CoordinationContext, o: SelectionOption
         },
       });
     };
-    const perform = (e: ProtocolEffect): void => {
-      switch (e.kind) {
-        case 'send': {
-          const m = e.message;
-          const to = String(m.receiver);
-          if (m.performative !== 'cfp') {
-            ctx.bus.send(m);
-            return;
-          }
-          ctx.bus.request(m, { timeoutMs: o.bidWindowMs }).then(
-            (reply) => {
-              if (reply.performative === 'propose')
-                selection.proposals.push({ agent: to, content: reply.content, cost: numberIn(reply.content, ['cost', 'price']) });
-              else selection.declined.push({ agent: to, reason: reply.performative });
-              feed({ type: 'message', message: reply, at: at() });
-            },
-            (err: unknown) => failed(m, to, describeError(err)),
-          );
-          return;
-        }
-        case 'trace':
-          ctx.trace.emit(e.event);
-          return;
-        case 'set_timer':
-          timers.set(
-            e.timer,
-            ctx.clock.setTimer(e.delayMs, () => {
-              timers.delete(e.timer);
-              feed({ type: 'timer', timer: e.timer, at: at() });
-            }),
-          );
-          return;
-        case 'cancel_timer': {
-          const h = timers.get(e.timer);
-          if (h) {
-            ctx.clock.clearTimer(h);
-            timers.delete(e.timer);
-          }
-          return;
-        }
-        case 'done':
-          finished = true;
-          for (const h of timers.values()) ctx.clock.clearTimer(h);
-          selection.winner = e.outcome.ok ? e.outcome.winner : undefined;
-          resolve(selection);
-      }
-    };
-    feed({ type: 'start', at: at() });
+    loop.feed({ type: 'start', at: loop.at() });
   });
 }
 

@@ -36,8 +36,8 @@ function readTrace(traceFile: string, io: Pick<CliIo, 'err'>): TraceEvent[] {
   return parsed.events;
 }
 
-/** Write the page for `events` to `output`. */
-function writePage(events: TraceEvent[], output: string, title: string): void {
+/** Write the page for a trace (`jsonl`: its events, one traceLine each) to `output`. */
+function writePage(jsonl: string, output: string, title: string): void {
   const bundle = findWebviewBundle();
   const css = bundle?.replace(/\.js$/, '.css');
   if (!bundle || !css || !fs.existsSync(css))
@@ -48,7 +48,7 @@ function writePage(events: TraceEvent[], output: string, title: string): void {
     css: fs.readFileSync(css, 'utf8'),
     nonce: randomBytes(18).toString('base64'),
     // The page embeds the trace as gzip (the browser inflates it with DecompressionStream): JSONL compresses ~10x.
-    compressedTrace: gzipSync(events.map((e) => JSON.stringify(e)).join('\n') + '\n', { level: 6 }).toString('base64'),
+    compressedTrace: gzipSync(jsonl, { level: 6 }).toString('base64'),
     title,
   });
   fs.mkdirSync(path.dirname(output), { recursive: true });
@@ -58,7 +58,7 @@ function writePage(events: TraceEvent[], output: string, title: string): void {
 /** Write the page for `traceFile` to `output`; returns the number of events. Bad lines are reported, not fatal. */
 export function writeInspectorPage(traceFile: string, output: string, io: Pick<CliIo, 'err'>, title?: string): number {
   const events = readTrace(traceFile, io);
-  writePage(events, output, title ?? path.basename(traceFile));
+  writePage(events.map(traceLine).join(''), output, title ?? path.basename(traceFile));
   return events.length;
 }
 
@@ -84,11 +84,13 @@ export function writeMergedPage(
   const { events, problems } = mergeTraces(traceFiles.map((f, i) => ({ node: names[i], events: readTrace(f, io) })));
   for (const p of problems.slice(0, 10)) io.err(`caxton inspect: ${p}`);
   if (problems.length > 10) io.err(`caxton inspect: ... and ${problems.length - 10} more contradictions`);
+  // Serialised once: the same JSONL is the --merged file and the page's embedded trace.
+  const jsonl = events.map(traceLine).join('');
   if (options.merged) {
     fs.mkdirSync(path.dirname(options.merged), { recursive: true });
-    fs.writeFileSync(options.merged, events.map(traceLine).join(''));
+    fs.writeFileSync(options.merged, jsonl);
   }
-  writePage(events, output, options.title ?? names.join(' + '));
+  writePage(jsonl, output, options.title ?? names.join(' + '));
   return events.length;
 }
 

@@ -54,8 +54,9 @@ Exit code: 0 when every message was delivered and answered in time, 1 otherwise,
     const folder = folderArg ? path.resolve(io.cwd, folderArg) : path.dirname(file);
     if (!fs.existsSync(folder) || !fs.statSync(folder).isDirectory())
       throw new UsageError(`caxton send: --to-folder ${folderArg} is not a folder; give the folder that holds the agents`);
-    // The folder is loaded once: its agents judge the message file (as in the editor) and then receive it.
-    const workspace = await loadWorkspace(folder);
+    // The folder is loaded once: its agents judge the message file (as in the editor) and then receive it. With
+    // --nats none of them starts here, so none is built.
+    const workspace = await loadWorkspace(folder, { build: !nats });
     const problems: WorkspaceProblem[] = [];
     const loaded = readMessageFile(file, problems, { ...workspace, folder: path.dirname(file) });
     if (!loaded) throw new WorkspaceError(problems);

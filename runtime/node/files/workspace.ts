@@ -11,6 +11,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { AgentManifest, FipaMessage, PipelineFile, ScenarioFile } from '../../../schemas';
 import {
   indexFile,
+  kindFromName,
   LineIndex,
   loadText,
   manifestOf,
@@ -346,12 +347,9 @@ function checkFolder(abs: string): string | undefined {
   return 'no such folder; pass a folder that holds *.agent.yaml manifests';
 }
 
+/** The kind the file's name marks (the loader's own rule, as findCaxtonFiles found it); any other name is read as a message file. */
 function kindOf(file: string): FileKind {
-  const name = path.basename(file);
-  if (/\.agent\.ya?ml$/i.test(name)) return 'agent';
-  if (/\.scenario\.ya?ml$/i.test(name)) return 'scenario';
-  if (/\.pipeline\.ya?ml$/i.test(name)) return 'pipeline';
-  return 'message';
+  return kindFromName(path.basename(file)) ?? 'message';
 }
 
 function uriOf(file: string): string {

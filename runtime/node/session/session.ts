@@ -16,7 +16,7 @@ import type { TraceListener } from '../../trace/traceRecorder';
 import { agentErrorListener, type AgentSourceError } from './agentErrors';
 import { NatsRemoteLink, type NatsRemoteLinkOptions } from '../../transport/nats/natsRemoteLink';
 import { createReloader, type ReloadResult } from './hotReload';
-import { startAgents } from './startAgents';
+import { startAgents, type ReadModule } from './startAgents';
 import { createTraceWriter, type TraceFileWriter } from '../files/traceFile';
 import { loadWorkspace, WorkspaceError, type AgentEntry, type Workspace } from '../files/workspace';
 
@@ -133,9 +133,10 @@ export async function startSession(options: SessionOptions): Promise<Session> {
     observeAll: options.observeAll,
   });
   const workers = defaultWorkers(options.workers, entries.length);
+  const modules = readModules(entries);
   runtime.start(
     entries.map((e) => e.manifest.name),
-    { ...options.inputs, seed, workers, modules: moduleHashes(entries), clock: stepped ? 'simulated' : 'real' },
+    { ...options.inputs, seed, workers, modules: moduleHashes(entries, modules), clock: stepped ? 'simulated' : 'real' },
   );
   // A client node holds no agents: no worker threads.
   const group = !entries.length
@@ -173,7 +174,7 @@ export async function startSession(options: SessionOptions): Promise<Session> {
   };
   let started: Awaited<ReturnType<typeof startAgents>> = [];
   try {
-    if (group) started = await startAgents(runtime, entries, { seed, group });
+    if (group) started = await startAgents(runtime, entries, { seed, group, modules });
     if (options.nats) {
       link = await NatsRemoteLink.connect({
         ...options.nats,
@@ -209,22 +210,27 @@ export async function startSession(options: SessionOptions): Promise<Session> {
   };
 }
 
-/** The sha256 of each agent's built module, for the trace header (replay checks them). */
-function moduleHashes(entries: readonly AgentEntry[]): Array<{ agent: string; sha256: string }> {
-  const out: Array<{ agent: string; sha256: string }> = [];
-  // Replicas share a module: hashed once per file.
-  const byPath = new Map<string, string | undefined>();
+/** Each built module's bytes and sha256, read once for the trace header and for starting the agents (replicas share a file). */
+function readModules(entries: readonly AgentEntry[]): Map<string, ReadModule> {
+  const out = new Map<string, ReadModule>();
   for (const e of entries) {
-    if (!e.wasmPath) continue;
-    if (!byPath.has(e.wasmPath)) {
-      try {
-        byPath.set(e.wasmPath, crypto.createHash('sha256').update(fs.readFileSync(e.wasmPath)).digest('hex'));
-      } catch {
-        byPath.set(e.wasmPath, undefined); /* startAgents reports a missing module */
-      }
+    if (!e.wasmPath || out.has(e.wasmPath)) continue;
+    try {
+      const bytes = fs.readFileSync(e.wasmPath);
+      out.set(e.wasmPath, { bytes, sha256: crypto.createHash('sha256').update(bytes).digest('hex') });
+    } catch {
+      /* startAgents reports a missing module */
     }
-    const sha256 = byPath.get(e.wasmPath);
-    if (sha256) out.push({ agent: e.manifest.name, sha256 });
+  }
+  return out;
+}
+
+/** The sha256 of each agent's built module, for the trace header (replay checks them). */
+function moduleHashes(entries: readonly AgentEntry[], modules: ReadonlyMap<string, ReadModule>): Array<{ agent: string; sha256: string }> {
+  const out: Array<{ agent: string; sha256: string }> = [];
+  for (const e of entries) {
+    const read = e.wasmPath === undefined ? undefined : modules.get(e.wasmPath);
+    if (read) out.push({ agent: e.manifest.name, sha256: read.sha256 });
   }
   return out;
 }

@@ -18,6 +18,14 @@ export interface StartAgentsOptions {
   seed: number;
   /** The worker shards the agents are placed on. */
   group: ShardGroup;
+  /** Modules already read (by path), so each is read and hashed once per start; the others are read here. */
+  modules?: ReadonlyMap<string, ReadModule>;
+}
+
+/** A built module's bytes and their sha256. */
+export interface ReadModule {
+  bytes: Buffer;
+  sha256: string;
 }
 
 /** A running agent as hot reload sees it: swap its module in place. */
@@ -63,13 +71,14 @@ export async function startAgents(runtime: Runtime, entries: readonly AgentEntry
       });
       continue;
     }
-    const wasm = fs.readFileSync(entry.wasmPath);
+    const read = options.modules?.get(entry.wasmPath);
+    const wasm = read?.bytes ?? fs.readFileSync(entry.wasmPath);
     try {
       // TypeScript/JavaScript agents (language: typescript | javascript) run their bundle in QuickJS.
       const agent = isJsAgent(manifest)
         ? prepareJsAgent({ manifest, manifestPath: entry.file, code: wasm.toString('utf8'), codePath: entry.wasmPath, seed: options.seed })
         : await prepareWasmAgent({ manifest, manifestPath: entry.file, wasm, wasmPath: entry.wasmPath, seed: options.seed });
-      const sha = crypto.createHash('sha256').update(wasm).digest('hex');
+      const sha = read?.sha256 ?? crypto.createHash('sha256').update(wasm).digest('hex');
       prepared.push({ entry, agent, sha });
       if (entry.replicaOf !== undefined) byManifest.set(entry.file, { agent, sha });
     } catch (e) {
