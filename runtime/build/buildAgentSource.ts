@@ -1,7 +1,18 @@
 /** Compile one AssemblyScript agent source to a .wasm module that speaks Agent ABI v1 (docs/agent-abi.md). */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ascVersion, checkBuildCache, computeKey, inputName, sdkDigest, sha256, storeBuild, withOutputLock, writeFileAtomic, type BuildInput } from './buildCache';
+import {
+  ascVersion,
+  checkBuildCache,
+  computeKey,
+  inputName,
+  sdkDigest,
+  sha256,
+  storeBuild,
+  withOutputLock,
+  writeFileAtomic,
+  type BuildInput,
+} from './buildCache';
 import { locateSdk, SDK_IMPORT } from './sdkLocation';
 
 export interface BuildDiagnostic {
@@ -40,15 +51,23 @@ export interface BuildOptions {
  * The slice of asc's API we use, typed here on purpose: importing asc's own .d.ts drags AssemblyScript's
  * standard-library globals (its `console` namespace among them) into the Node program and breaks `console.error`.
  */
-interface AscDiagnostic { category: number; message: string; range?: { start: number; source: { normalizedPath: string } } }
+interface AscDiagnostic {
+  category: number;
+  message: string;
+  range?: { start: number; source: { normalizedPath: string } };
+}
 interface AscModule {
-  main(argv: string[], options: {
-    readFile(name: string, baseDir: string): string | null;
-    writeFile(name: string, contents: Uint8Array | string, baseDir: string): void;
-    listFiles(dirname: string, baseDir: string): string[];
-    stdout: unknown; stderr: unknown;
-    reportDiagnostic(d: AscDiagnostic): void;
-  }): Promise<{ error: Error | null }>;
+  main(
+    argv: string[],
+    options: {
+      readFile(name: string, baseDir: string): string | null;
+      writeFile(name: string, contents: Uint8Array | string, baseDir: string): void;
+      listFiles(dirname: string, baseDir: string): string[];
+      stdout: unknown;
+      stderr: unknown;
+      reportDiagnostic(d: AscDiagnostic): void;
+    },
+  ): Promise<{ error: Error | null }>;
   createMemoryStream(): unknown;
 }
 let ascPromise: Promise<AscModule> | undefined;
@@ -79,19 +98,27 @@ export async function buildAgentSource(sourceFile: string, outWasm: string, opts
   const baseDir = path.dirname(source);
   const optimize = opts.optimize ?? 'speed';
   const args = [
-    path.basename(source), '--outFile', 'agent.wasm', '--noColors',
-    '--runtime', 'incremental',
+    path.basename(source),
+    '--outFile',
+    'agent.wasm',
+    '--noColors',
+    '--runtime',
+    'incremental',
     // Route AssemblyScript's env.abort / env.trace / env.seed to the SDK so modules import only caxton.*.
-    '--use', `abort=~lib/${SDK_IMPORT}/host/caxtonAbort`,
-    '--use', `trace=~lib/${SDK_IMPORT}/host/caxtonTrace`,
-    '--use', `seed=~lib/${SDK_IMPORT}/host/caxtonSeed`,
+    '--use',
+    `abort=~lib/${SDK_IMPORT}/host/caxtonAbort`,
+    '--use',
+    `trace=~lib/${SDK_IMPORT}/host/caxtonTrace`,
+    '--use',
+    `seed=~lib/${SDK_IMPORT}/host/caxtonSeed`,
     ...(optimize === 'speed' ? ['-O3'] : optimize === 'size' ? ['-Oz'] : []),
   ];
   const cache = opts.cache !== false;
   return withOutputLock(out, async () => {
     if (cache && !opts.force) {
       const check = checkBuildCache(out, baseDir, sdkDir, args);
-      if (check.upToDate) return { ok: true, diagnostics: [], outWasm: out, bytes: check.keyFile!.bytes, cached: true, durationMs: Date.now() - started };
+      if (check.upToDate)
+        return { ok: true, diagnostics: [], outWasm: out, bytes: check.keyFile!.bytes, cached: true, durationMs: Date.now() - started };
     }
     const compiled = await compile(source, baseDir, sdkDir, [...args, '--baseDir', baseDir]);
     if (!compiled.wasm) return { ok: false, diagnostics: compiled.diagnostics, cached: false, durationMs: Date.now() - started };
@@ -107,7 +134,12 @@ export async function buildAgentSource(sourceFile: string, outWasm: string, opts
 }
 
 /** Run asc in memory; records every file it asked for (read, or looked for and absent) as the build's inputs. */
-async function compile(source: string, baseDir: string, sdkDir: string, argv: string[]): Promise<{ wasm?: Uint8Array; diagnostics: BuildDiagnostic[]; inputs: BuildInput[] }> {
+async function compile(
+  source: string,
+  baseDir: string,
+  sdkDir: string,
+  argv: string[],
+): Promise<{ wasm?: Uint8Array; diagnostics: BuildDiagnostic[]; inputs: BuildInput[] }> {
   const asc = await loadAsc();
   const texts = new Map<string, { file: string; text: string }>();
   const inputs = new Map<string, BuildInput>();
@@ -123,7 +155,10 @@ async function compile(source: string, baseDir: string, sdkDir: string, argv: st
     try {
       const bytes = fs.readFileSync(file);
       const text = bytes.toString('utf8');
-      texts.set(sdk ? `~lib/${SDK_IMPORT}/${sdk[1].replace(/\\/g, '/')}` : path.relative(baseDir, full).replace(/\\/g, '/'), { file, text });
+      texts.set(sdk ? `~lib/${SDK_IMPORT}/${sdk[1].replace(/\\/g, '/')}` : path.relative(baseDir, full).replace(/\\/g, '/'), {
+        file,
+        text,
+      });
       inputs.set(recorded, { file: recorded, sha256: sha256(bytes) });
       return text;
     } catch {
@@ -135,14 +170,16 @@ async function compile(source: string, baseDir: string, sdkDir: string, argv: st
 
   const result = await asc.main(argv, {
     readFile,
-    writeFile: (name, contents) => { if (name.endsWith('.wasm') && typeof contents !== 'string') wasm = contents; },
+    writeFile: (name, contents) => {
+      if (name.endsWith('.wasm') && typeof contents !== 'string') wasm = contents;
+    },
     listFiles: () => [],
     stdout: asc.createMemoryStream(),
     stderr: asc.createMemoryStream(),
     reportDiagnostic: (d) => {
       const src = d.range ? texts.get(d.range.source.normalizedPath) : undefined;
       const { line, column } = src && d.range ? lineColumn(src.text, d.range.start) : { line: 1, column: 1 };
-      const file = src?.file ?? (d.range?.source.normalizedPath ?? source);
+      const file = src?.file ?? d.range?.source.normalizedPath ?? source;
       const severity = SEVERITY[d.category] ?? 'error';
       diagnostics.push({ file, line, column, severity, message: d.message, text: `${file}:${line}:${column}: ${d.message}` });
     },
@@ -157,8 +194,13 @@ async function compile(source: string, baseDir: string, sdkDir: string, argv: st
 }
 
 function lineColumn(text: string, offset: number): { line: number; column: number } {
-  let line = 1, lineStart = 0;
-  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) { line++; lineStart = i + 1; }
+  let line = 1,
+    lineStart = 0;
+  for (let i = 0; i < offset && i < text.length; i++)
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      lineStart = i + 1;
+    }
   return { line, column: offset - lineStart + 1 };
 }
 

@@ -13,7 +13,10 @@ export const KEY_FORMAT = 1;
 const SDK_PREFIX = '~sdk/';
 
 /** One file the compiler read (with its content hash) or looked for and did not find (no hash). */
-export interface BuildInput { file: string; sha256?: string }
+export interface BuildInput {
+  file: string;
+  sha256?: string;
+}
 
 /** The key file's content (`<out>.wasm.json`). */
 export interface BuildKeyFile {
@@ -61,7 +64,11 @@ export function sdkDigest(sdkDir: string): string {
       else if (e.isFile()) h.update(path.relative(sdkDir, p)).update('\0').update(fs.readFileSync(p)).update('\0');
     }
   };
-  try { visit(sdkDir); } catch { h.update('missing'); }
+  try {
+    visit(sdkDir);
+  } catch {
+    h.update('missing');
+  }
   return h.digest('hex');
 }
 
@@ -89,28 +96,46 @@ export function currentInputs(inputs: readonly BuildInput[], baseDir: string, sd
 
 /** The cache key: asc version, compiler arguments, SDK digest and every input (sorted, so order never matters). */
 export function computeKey(parts: { asc: string; args: readonly string[]; sdk: string; inputs: readonly BuildInput[] }): string {
-  const inputs = [...parts.inputs].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0)).map((i) => `${i.file}=${i.sha256 ?? '-'}`);
+  const inputs = [...parts.inputs]
+    .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0))
+    .map((i) => `${i.file}=${i.sha256 ?? '-'}`);
   return sha256(JSON.stringify({ format: KEY_FORMAT, asc: parts.asc, args: parts.args, sdk: parts.sdk, inputs }));
 }
 
 /** Why an output is (not) up to date: `reason` says what changed, for logs. */
-export interface CacheCheck { upToDate: boolean; reason: string; keyFile?: BuildKeyFile }
+export interface CacheCheck {
+  upToDate: boolean;
+  reason: string;
+  keyFile?: BuildKeyFile;
+}
 
 /**
  * Whether `outWasm` is up to date for this source folder, SDK, arguments and compiler (reads and hashes, never
  * writes). `compiler` is the version recorded in the key (asc's by default; `esbuild x.y.z` for JS bundles).
  */
-export function checkBuildCache(outWasm: string, baseDir: string, sdkDir: string, args: readonly string[], compiler: string = ascVersion()): CacheCheck {
+export function checkBuildCache(
+  outWasm: string,
+  baseDir: string,
+  sdkDir: string,
+  args: readonly string[],
+  compiler: string = ascVersion(),
+): CacheCheck {
   let keyFile: BuildKeyFile;
   try {
     keyFile = JSON.parse(fs.readFileSync(keyFilePath(outWasm), 'utf8')) as BuildKeyFile;
   } catch {
     return { upToDate: false, reason: 'no key file' };
   }
-  if (keyFile?.format !== KEY_FORMAT || !Array.isArray(keyFile.inputs) || typeof keyFile.key !== 'string') return { upToDate: false, reason: 'old or unreadable key file' };
+  if (keyFile?.format !== KEY_FORMAT || !Array.isArray(keyFile.inputs) || typeof keyFile.key !== 'string')
+    return { upToDate: false, reason: 'old or unreadable key file' };
   let wasm: Buffer;
-  try { wasm = fs.readFileSync(outWasm); } catch { return { upToDate: false, reason: 'no output' }; }
-  if (wasm.byteLength !== keyFile.bytes || sha256(wasm) !== keyFile.wasmSha256) return { upToDate: false, reason: 'output changed or corrupted' };
+  try {
+    wasm = fs.readFileSync(outWasm);
+  } catch {
+    return { upToDate: false, reason: 'no output' };
+  }
+  if (wasm.byteLength !== keyFile.bytes || sha256(wasm) !== keyFile.wasmSha256)
+    return { upToDate: false, reason: 'output changed or corrupted' };
   const key = computeKey({ asc: compiler, args, sdk: sdkDigest(sdkDir), inputs: currentInputs(keyFile.inputs, baseDir, sdkDir) });
   if (key !== keyFile.key) return { upToDate: false, reason: 'sources, SDK, compiler or options changed' };
   return { upToDate: true, reason: 'up to date', keyFile };
@@ -130,8 +155,18 @@ export function writeFileAtomic(file: string, data: string | Uint8Array): void {
 }
 
 /** Store an output and its key file (output first: a key file never describes a missing output). */
-export function storeBuild(outWasm: string, wasm: Uint8Array, record: Omit<BuildKeyFile, 'format' | 'bytes' | 'wasmSha256' | 'builtAt'>): BuildKeyFile {
-  const keyFile: BuildKeyFile = { format: KEY_FORMAT, ...record, builtAt: new Date().toISOString(), bytes: wasm.byteLength, wasmSha256: sha256(wasm) };
+export function storeBuild(
+  outWasm: string,
+  wasm: Uint8Array,
+  record: Omit<BuildKeyFile, 'format' | 'bytes' | 'wasmSha256' | 'builtAt'>,
+): BuildKeyFile {
+  const keyFile: BuildKeyFile = {
+    format: KEY_FORMAT,
+    ...record,
+    builtAt: new Date().toISOString(),
+    bytes: wasm.byteLength,
+    wasmSha256: sha256(wasm),
+  };
   writeFileAtomic(outWasm, wasm);
   writeFileAtomic(keyFilePath(outWasm), `${JSON.stringify(keyFile, null, 2)}\n`);
   return keyFile;
@@ -148,7 +183,10 @@ export function copyBuild(fromWasm: string, toWasm: string): void {
 /** Whether two outputs hold the same build (same key file and same bytes). */
 export function sameBuild(aWasm: string, bWasm: string): boolean {
   try {
-    return fs.readFileSync(keyFilePath(aWasm)).equals(fs.readFileSync(keyFilePath(bWasm))) && fs.readFileSync(aWasm).equals(fs.readFileSync(bWasm));
+    return (
+      fs.readFileSync(keyFilePath(aWasm)).equals(fs.readFileSync(keyFilePath(bWasm))) &&
+      fs.readFileSync(aWasm).equals(fs.readFileSync(bWasm))
+    );
   } catch {
     return false;
   }
@@ -161,6 +199,8 @@ export function withOutputLock<T>(outWasm: string, work: () => Promise<T>): Prom
   const next = prev.catch(() => undefined).then(work);
   const tail = next.catch(() => undefined);
   locks.set(outWasm, tail);
-  void tail.then(() => { if (locks.get(outWasm) === tail) locks.delete(outWasm); });
+  void tail.then(() => {
+    if (locks.get(outWasm) === tail) locks.delete(outWasm);
+  });
   return next;
 }

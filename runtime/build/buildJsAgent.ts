@@ -8,7 +8,17 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as esbuild from 'esbuild';
 import type { BuildDiagnostic, BuildOptions, BuildResult } from './buildAgentSource';
-import { checkBuildCache, computeKey, inputName, sdkDigest, sha256, storeBuild, withOutputLock, writeFileAtomic, type BuildInput } from './buildCache';
+import {
+  checkBuildCache,
+  computeKey,
+  inputName,
+  sdkDigest,
+  sha256,
+  storeBuild,
+  withOutputLock,
+  writeFileAtomic,
+  type BuildInput,
+} from './buildCache';
 import { JS_SDK_IMPORT, locateJsSdk } from './sdkLocation';
 
 /** The compiler recorded in the build key (a new esbuild rebuilds every bundle). */
@@ -28,10 +38,18 @@ function sandboxImports(sdkDir: string): esbuild.Plugin {
         if (args.kind === 'entry-point') return undefined;
         if (args.path === JS_SDK_IMPORT) return { path: 'index.js', namespace: JS_SDK_IMPORT };
         if (args.path.startsWith('./') || args.path.startsWith('../')) return undefined;
-        return { errors: [{ text: `cannot import '${args.path}': agents run in a sandbox without Node or npm modules; import only '${JS_SDK_IMPORT}' and relative files` }] };
+        return {
+          errors: [
+            {
+              text: `cannot import '${args.path}': agents run in a sandbox without Node or npm modules; import only '${JS_SDK_IMPORT}' and relative files`,
+            },
+          ],
+        };
       });
       build.onLoad({ filter: /.*/, namespace: JS_SDK_IMPORT }, () => ({
-        contents: fs.readFileSync(path.join(sdkDir, 'index.js'), 'utf8'), loader: 'js', resolveDir: sdkDir,
+        contents: fs.readFileSync(path.join(sdkDir, 'index.js'), 'utf8'),
+        loader: 'js',
+        resolveDir: sdkDir,
       }));
     },
   };
@@ -44,7 +62,8 @@ function sandboxImports(sdkDir: string): esbuild.Plugin {
 export async function buildJsAgent(sourceFile: string, outJs: string, opts: BuildOptions = {}): Promise<BuildResult> {
   const started = Date.now();
   const source = path.resolve(sourceFile);
-  if (!fs.existsSync(source)) return fail(source, 'agent source not found; check the manifest\'s `module` (a TypeScript .ts or JavaScript .js file)');
+  if (!fs.existsSync(source))
+    return fail(source, "agent source not found; check the manifest's `module` (a TypeScript .ts or JavaScript .js file)");
   const out = path.resolve(outJs);
   const sdkDir = opts.sdkDir ?? locateJsSdk();
   const baseDir = path.dirname(source);
@@ -53,31 +72,52 @@ export async function buildJsAgent(sourceFile: string, outJs: string, opts: Buil
   return withOutputLock(out, async () => {
     if (cache && !opts.force) {
       const check = checkBuildCache(out, baseDir, sdkDir, args, JS_COMPILER);
-      if (check.upToDate) return { ok: true, diagnostics: [], outWasm: out, bytes: check.keyFile!.bytes, cached: true, durationMs: Date.now() - started };
+      if (check.upToDate)
+        return { ok: true, diagnostics: [], outWasm: out, bytes: check.keyFile!.bytes, cached: true, durationMs: Date.now() - started };
     }
     let result: esbuild.BuildResult<{ write: false; metafile: true }>;
     try {
       result = await esbuild.build({
-        entryPoints: [source], bundle: true, write: false, metafile: true,
-        format: 'iife', platform: 'neutral', target: TARGET, charset: 'utf8', legalComments: 'none',
+        entryPoints: [source],
+        bundle: true,
+        write: false,
+        metafile: true,
+        format: 'iife',
+        platform: 'neutral',
+        target: TARGET,
+        charset: 'utf8',
+        legalComments: 'none',
         // A virtual output beside the source, so the map's `sources` are relative to the agent's folder.
-        outfile: path.join(baseDir, 'agent.js'), absWorkingDir: baseDir,
-        sourcemap: 'inline', sourcesContent: false, logLevel: 'silent',
+        outfile: path.join(baseDir, 'agent.js'),
+        absWorkingDir: baseDir,
+        sourcemap: 'inline',
+        sourcesContent: false,
+        logLevel: 'silent',
         plugins: [sandboxImports(sdkDir)],
       });
     } catch (e) {
       const failure = e as esbuild.BuildFailure;
       if (!Array.isArray(failure.errors)) return fail(source, `bundling failed: ${(e as Error).message}`);
-      return { ok: false, diagnostics: [...toDiagnostics(failure.errors, 'error', baseDir, source), ...toDiagnostics(failure.warnings ?? [], 'warning', baseDir, source)], cached: false, durationMs: Date.now() - started };
+      return {
+        ok: false,
+        diagnostics: [
+          ...toDiagnostics(failure.errors, 'error', baseDir, source),
+          ...toDiagnostics(failure.warnings ?? [], 'warning', baseDir, source),
+        ],
+        cached: false,
+        durationMs: Date.now() - started,
+      };
     }
     const code = result.outputFiles.find((f) => f.path.endsWith('.js'))!.contents;
     const diagnostics = toDiagnostics(result.warnings, 'warning', baseDir, source);
     const durationMs = Date.now() - started;
     if (cache) {
-      const inputs: BuildInput[] = Object.keys(result.metafile.inputs).filter((f) => !f.includes(':')).map((f) => {
-        const abs = path.resolve(baseDir, f);
-        return { file: inputName(abs, baseDir, sdkDir), sha256: sha256(fs.readFileSync(abs)) };
-      });
+      const inputs: BuildInput[] = Object.keys(result.metafile.inputs)
+        .filter((f) => !f.includes(':'))
+        .map((f) => {
+          const abs = path.resolve(baseDir, f);
+          return { file: inputName(abs, baseDir, sdkDir), sha256: sha256(fs.readFileSync(abs)) };
+        });
       const key = computeKey({ asc: JS_COMPILER, args, sdk: sdkDigest(sdkDir), inputs });
       storeBuild(out, code, { key, durationMs, asc: JS_COMPILER, args, inputs });
     } else {
@@ -87,7 +127,12 @@ export async function buildJsAgent(sourceFile: string, outJs: string, opts: Buil
   });
 }
 
-function toDiagnostics(messages: readonly esbuild.Message[], severity: BuildDiagnostic['severity'], baseDir: string, source: string): BuildDiagnostic[] {
+function toDiagnostics(
+  messages: readonly esbuild.Message[],
+  severity: BuildDiagnostic['severity'],
+  baseDir: string,
+  source: string,
+): BuildDiagnostic[] {
   return messages.map((m) => {
     const loc = m.location;
     const file = !loc ? source : loc.file.startsWith(`${JS_SDK_IMPORT}:`) ? loc.file : path.resolve(baseDir, loc.file);

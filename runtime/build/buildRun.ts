@@ -9,7 +9,10 @@ import { isJsBundlePath } from './agentLanguage';
 import { copyBuild, sameBuild } from './buildCache';
 
 /** A build result with where it came from: compiled now, up to date already, or copied from an agent sharing the source. */
-export interface RunBuildResult extends BuildResult { status: 'built' | 'up to date' | 'failed'; sharedWith?: string }
+export interface RunBuildResult extends BuildResult {
+  status: 'built' | 'up to date' | 'failed';
+  sharedWith?: string;
+}
 
 export interface BuildRun {
   /** Build `source` to `outWasm` (cached; once per source in this run). */
@@ -31,7 +34,8 @@ export function createBuildRun(opts: BuildOptions = {}): BuildRun {
       const key = `${source}\0${js}`;
       const earlier = first.get(key);
       if (!earlier || earlier.outWasm === out) {
-        const result = earlier?.result ?? (js ? buildJsAgent(source, out, { ...opts, sdkDir: undefined }) : buildAgentSource(source, out, opts));
+        const result =
+          earlier?.result ?? (js ? buildJsAgent(source, out, { ...opts, sdkDir: undefined }) : buildAgentSource(source, out, opts));
         if (!earlier) first.set(key, { outWasm: out, result });
         const r = await result;
         return { ...r, status: statusOf(r) };
@@ -42,7 +46,16 @@ export function createBuildRun(opts: BuildOptions = {}): BuildRun {
       // Same source, same options: the earlier output is this one too, unless this one is already up to date.
       const same = sameBuild(earlier.outWasm, out);
       if (!same) copyBuild(earlier.outWasm, out);
-      return { ok: true, diagnostics: r.diagnostics, outWasm: out, bytes: r.bytes, cached: same, durationMs: Date.now() - started, status: same ? 'up to date' : 'built', sharedWith: earlier.outWasm };
+      return {
+        ok: true,
+        diagnostics: r.diagnostics,
+        outWasm: out,
+        bytes: r.bytes,
+        cached: same,
+        durationMs: Date.now() - started,
+        status: same ? 'up to date' : 'built',
+        sharedWith: earlier.outWasm,
+      };
     },
   };
 }

@@ -21,7 +21,10 @@ export interface WorkspaceBuildEntry {
   durationMs?: number;
 }
 
-export interface WorkspaceBuildResult { ok: boolean; agents: WorkspaceBuildEntry[] }
+export interface WorkspaceBuildResult {
+  ok: boolean;
+  agents: WorkspaceBuildEntry[];
+}
 
 /** Every agent manifest under `folder` (the one walker: skipping node_modules, build and output folders), sorted. */
 export function findManifests(folder: string): string[] {
@@ -48,9 +51,13 @@ export async function buildWorkspace(folder: string, opts: BuildOptions = {}): P
   const run = createBuildRun(opts);
   const root = realFolder(folder);
   for (const manifestPath of findManifests(folder)) {
-    const failed = (diagnostics: BuildDiagnostic[]) => agents.push({ manifestPath, name: path.basename(manifestPath), source: '', outWasm: '', ok: false, diagnostics });
+    const failed = (diagnostics: BuildDiagnostic[]) =>
+      agents.push({ manifestPath, name: path.basename(manifestPath), source: '', outWasm: '', ok: false, diagnostics });
     const read = readWorkspaceFile(root, manifestPath);
-    if (!read.ok) { failed([diag(manifestPath, read.reason)]); continue; }
+    if (!read.ok) {
+      failed([diag(manifestPath, read.reason)]);
+      continue;
+    }
     const loaded = loadText(pathToFileURL(manifestPath).href, read.text, { kind: 'agent' });
     const raw = toValue(loaded.parsed?.root) as { module?: unknown } | null;
     if (typeof raw?.module === 'string' && raw.module.endsWith('.wasm')) continue; // a built module: nothing to compile
@@ -58,10 +65,22 @@ export async function buildWorkspace(folder: string, opts: BuildOptions = {}): P
     if (!manifest) {
       // Refused as a run refuses it: the loader's errors, at their places.
       const lines = new LineIndex(read.text);
-      failed(loaded.problems.filter((p) => p.severity === 'error').slice(0, 5).map((p) => {
-        const at = lines.positionAt(p.start);
-        return { file: manifestPath, line: at.line + 1, column: at.character + 1, severity: 'error' as const, message: p.message, text: `${manifestPath}:${at.line + 1}:${at.character + 1}: ${p.message}` };
-      }));
+      failed(
+        loaded.problems
+          .filter((p) => p.severity === 'error')
+          .slice(0, 5)
+          .map((p) => {
+            const at = lines.positionAt(p.start);
+            return {
+              file: manifestPath,
+              line: at.line + 1,
+              column: at.character + 1,
+              severity: 'error' as const,
+              message: p.message,
+              text: `${manifestPath}:${at.line + 1}:${at.character + 1}: ${p.message}`,
+            };
+          }),
+      );
       continue;
     }
     const language = typeof manifest.language === 'string' ? manifest.language : undefined;
@@ -69,7 +88,16 @@ export async function buildWorkspace(folder: string, opts: BuildOptions = {}): P
     const source = path.resolve(path.dirname(manifestPath), manifest.module);
     const outWasm = builtModulePath(manifestPath, { name: manifest.name, module: manifest.module, language });
     const result = await run.build(source, outWasm);
-    agents.push({ manifestPath, name: manifest.name, source, outWasm, ok: result.ok, diagnostics: result.diagnostics, status: result.status, durationMs: result.durationMs });
+    agents.push({
+      manifestPath,
+      name: manifest.name,
+      source,
+      outWasm,
+      ok: result.ok,
+      diagnostics: result.diagnostics,
+      status: result.status,
+      durationMs: result.durationMs,
+    });
   }
   return { ok: agents.every((a) => a.ok), agents };
 }
