@@ -137,11 +137,13 @@ describe('TypeScript agents end to end (esbuild + QuickJS in the agent workers)'
     });
 
     const cases: Array<[string, string, Record<string, unknown>, string, RegExp]> = [
-      ['looper', 'onMessage(() => { for (;;) { /* spin */ } });', {}, 'fuel_exhausted', /used more than its 10000000 fuel/],
+      // Fuel, not the clock, must stop these: the wall-clock backstop is set far away, so a starved machine (CI runs
+      // this beside other builds; 10M fuel took over 750 ms once) cannot turn the expected fuel_exhausted into a timeout.
+      ['looper', 'onMessage(() => { for (;;) { /* spin */ } });', { timeout: '20s' }, 'fuel_exhausted', /used more than its 10000000 fuel/],
       [
         'promise_looper',
         'onMessage(() => { void Promise.resolve().then(() => { while (true) { /* spin */ } }); });',
-        {},
+        { timeout: '20s' },
         'fuel_exhausted',
         /fuel/,
       ],
