@@ -77,8 +77,11 @@ export interface PreparedAgent {
   /** The agent's own seed (from the run seed and its name). */
   seed: number;
   metered: boolean;
-  /** Validate and instrument new module bytes with the same checks (hot reload); throws AgentLoadError. */
-  prepare(bytes: Uint8Array): Promise<WasmModule>;
+  /**
+   * Validate and instrument new module bytes with the same checks (hot reload), with the table elements they declare
+   * (the shard counts them against its budget again); throws AgentLoadError.
+   */
+  prepare(bytes: Uint8Array): Promise<{ module: WasmModule; tableElements: number }>;
   /** Table elements the module declares (counted against its worker's table budget). */
   tableElements: number;
 }
@@ -87,7 +90,7 @@ export interface PreparedAgent {
 export async function prepareWasmAgent(options: LoadWasmAgentOptions): Promise<PreparedAgent> {
   const { agent, meter } = checked(options);
   const { module, tableElements } = await meter(options.wasm);
-  return { ...agent, module, prepare: async (bytes) => (await meter(bytes)).module, tableElements };
+  return { ...agent, module, prepare: meter, tableElements };
 }
 
 /** The checked options: the agent as every host runs it, its file, and the one way to validate and meter module bytes. */

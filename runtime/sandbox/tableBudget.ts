@@ -12,7 +12,7 @@ export function reserveTables(
   pool: object,
   agent: string,
   elements: number,
-  limit = MODULE_LIMITS.maxTableElementsPerWorker,
+  limit: number = MODULE_LIMITS.maxTableElementsPerWorker,
 ): string | undefined {
   let budget = byPool.get(pool);
   if (!budget) {

@@ -259,12 +259,20 @@ export class ShardGroup {
     return new Promise((r) => this.idleWaiters.push(r));
   }
 
-  /** Hot reload an agent's module in its shard; the error sentence when the new module was refused. */
-  async reload(agent: string, module: AgentSpec['module']): Promise<string | undefined> {
+  /**
+   * Hot reload an agent's module in its shard; the error sentence when the new module was refused. The new module's
+   * tables are counted against the shard's table budget as at load (the old module's reservation is given back
+   * when the new one is refused).
+   */
+  async reload(agent: string, module: AgentSpec['module'], tableElements = 0): Promise<string | undefined> {
     const shard = this.shards.find((s) => s.agents.some((a) => a.name === agent));
     if (!shard) return `no agent '${agent}' in a worker shard`;
+    const before = shard.agents.find((a) => a.name === agent)?.tableElements ?? 0;
+    const over = reserveTables(shard, agent, tableElements);
+    if (over) return `the new module ${over}`;
     const answer = (await this.request(shard, { type: 'reload', agent, module })) as Extract<FromShard, { type: 'reloaded' }>;
-    if (!answer.error) shard.agents = shard.agents.map((a) => (a.name === agent ? { ...a, module } : a));
+    if (answer.error) reserveTables(shard, agent, before, Number.POSITIVE_INFINITY);
+    else shard.agents = shard.agents.map((a) => (a.name === agent ? { ...a, module, tableElements } : a));
     return answer.error;
   }
 

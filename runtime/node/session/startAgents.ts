@@ -106,8 +106,9 @@ export async function startAgents(runtime: Runtime, entries: readonly AgentEntry
     runtime.placed(agent.name, where.get(agent.name)!);
     for (const topic of entry.manifest.subscriptions ?? []) runtime.subscribe(agent.name, topic);
     const reload = async (bytes: Uint8Array): Promise<void> => {
-      const module = await agent.prepare(bytes);
-      const error = await group.reload(agent.name, module);
+      // A wasm module's tables count against its shard's budget again; a JS bundle declares none.
+      const next = 'kind' in agent ? { module: await agent.prepare(bytes), tableElements: 0 } : await agent.prepare(bytes);
+      const error = await group.reload(agent.name, next.module, next.tableElements);
       if (error) throw new Error(error);
     };
     started.push({ agent: { name: agent.name, reload }, entry, moduleSha256: sha });
